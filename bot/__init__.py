@@ -1,0 +1,1 @@
+"""bot layer: built in its own issue."""

@@ -1,0 +1,1 @@
+"""Transports: the HTTP API/console (web) and the `aragent` CLI translate requests into core calls."""

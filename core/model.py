@@ -1,0 +1,301 @@
+"""The AR book as stored: customers, their ledger documents, payments and where the money went.
+
+Amounts are integer minor units (`*_minor`) beside a currency; `Money` views them at the edge.
+Pure rules (aging, discounts, allocation) live in `core.rules` and take plain values, not rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from core.money import Money
+
+DOCUMENT_KINDS = ("invoice", "credit", "finance_charge")
+DEBIT_KINDS = ("invoice", "finance_charge")
+DELIVERY_METHODS = ("email", "print", "fax", "telegram", "sms")
+PAYMENT_STATUSES = ("scheduled", "pending", "succeeded", "failed", "canceled", "returned", "refunded", "disputed")
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dt.datetime: DateTime(timezone=True), Decimal: Numeric(12, 4), int: Integer}
+
+
+class Stamped:
+    created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        default=_utcnow, onupdate=_utcnow, server_default=func.now()
+    )
+
+
+class CustomerClass(Stamped, Base):
+    __tablename__ = "customer_classes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    allow_auto_statement: Mapped[bool] = mapped_column(default=False)
+    finance_charge_monthly_rate: Mapped[Decimal | None]
+    finance_charge_grace_days: Mapped[int | None]
+    finance_charge_minimum: Mapped[Decimal | None]
+
+
+class Customer(Stamped, Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    class_id: Mapped[int] = mapped_column(ForeignKey("customer_classes.id"))
+    terms_days: Mapped[int] = mapped_column(default=30)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    fax: Mapped[str | None] = mapped_column(String(32))
+    address_line1: Mapped[str | None] = mapped_column(String(200))
+    address_line2: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(2))
+    delivery: Mapped[str] = mapped_column(String(100), default="")  # ';'-joined DELIVERY_METHODS
+    on_hold: Mapped[bool] = mapped_column(default=False)
+
+    customer_class: Mapped[CustomerClass] = relationship(lazy="joined")
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="customer", order_by="Contact.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def delivery_methods(self) -> list[str]:
+        return [m for m in self.delivery.split(";") if m]
+
+
+class Contact(Stamped, Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    is_primary: Mapped[bool] = mapped_column(default=False)
+    email_opt_out: Mapped[bool] = mapped_column(default=False)
+    sms_opt_out: Mapped[bool] = mapped_column(default=False)
+    email_verified: Mapped[bool] = mapped_column(default=False)
+    phone_verified: Mapped[bool] = mapped_column(default=False)
+
+    customer: Mapped[Customer] = relationship(back_populates="contacts")
+
+
+class Document(Stamped, Base):
+    """An ERP item on the ledger: an invoice, a credit memo or a finance charge."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        CheckConstraint("kind IN ('invoice', 'credit', 'finance_charge')", name="document_kind"),
+        CheckConstraint("amount_minor >= 0", name="document_amount_not_negative"),
+        CheckConstraint("open_minor >= 0 AND open_minor <= amount_minor", name="document_open_within_amount"),
+        # Aging and dunning read open items only: a partial index keeps them to a fraction of the book.
+        Index(
+            "ix_documents_open_by_customer",
+            "customer_id",
+            "due_date",
+            postgresql_where=text("open_minor > 0"),
+            sqlite_where=text("open_minor > 0"),
+        ),
+        Index("ix_documents_customer_date", "customer_id", "doc_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="invoice")
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    doc_date: Mapped[dt.date] = mapped_column(Date)
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    open_minor: Mapped[int] = mapped_column(BigInteger)
+    po: Mapped[str | None] = mapped_column(String(60))
+    discount_percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 3))
+    discount_days: Mapped[int | None]
+    # A short payment forfeits the early-payment discount for good, even if the rest is paid in time.
+    discount_forfeited: Mapped[bool] = mapped_column(default=False)
+    voided: Mapped[bool] = mapped_column(default=False)
+
+    customer: Mapped[Customer] = relationship()
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+    @property
+    def open(self) -> Money:
+        return Money.from_minor(self.open_minor, self.currency)
+
+    @property
+    def status(self) -> str:
+        if self.voided:
+            return "void"
+        return "open" if self.open_minor > 0 else ("applied" if self.kind == "credit" else "paid")
+
+
+class PaymentMethod(Stamped, Base):
+    """A processor token and what may be shown of it; never a card or account number."""
+
+    __tablename__ = "payment_methods"
+    __table_args__ = (
+        UniqueConstraint("processor", "token", name="uq_payment_method_token"),
+        CheckConstraint("kind IN ('card', 'ach')", name="payment_method_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    processor: Mapped[str] = mapped_column(String(20))
+    token: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(10))
+    brand: Mapped[str] = mapped_column(String(30), default="")
+    last4: Mapped[str] = mapped_column(String(4), default="")
+    exp_month: Mapped[int | None]
+    exp_year: Mapped[int | None]
+    holder: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    ach_authorization_kind: Mapped[str | None] = mapped_column(String(20))  # e_signature | on_file
+    ach_authorization_reference: Mapped[str | None] = mapped_column(String(200))
+    ach_authorized_at: Mapped[dt.datetime | None]
+    ach_authorization_source: Mapped[str | None] = mapped_column(String(100))
+
+
+class Payment(Stamped, Base):
+    """Money received (or to be received) from a customer, and what of it is not yet applied."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="payment_amount_positive"),
+        CheckConstraint(
+            "unapplied_minor >= 0 AND unapplied_minor <= amount_minor", name="payment_unapplied_within_amount"
+        ),
+        Index("ix_payments_customer", "customer_id", "received_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    unapplied_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="succeeded")
+    method_id: Mapped[int | None] = mapped_column(ForeignKey("payment_methods.id"))
+    method_kind: Mapped[str] = mapped_column(String(20), default="other")
+    channel: Mapped[str] = mapped_column(String(20), default="api")
+    initiated_by: Mapped[str] = mapped_column(String(120), default="")
+    reference: Mapped[str | None] = mapped_column(String(120))
+    note: Mapped[str | None] = mapped_column(Text)
+    received_on: Mapped[dt.date] = mapped_column(Date)
+
+    allocations: Mapped[list[Allocation]] = relationship(
+        back_populates="payment", foreign_keys="Allocation.payment_id", order_by="Allocation.id"
+    )
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+    @property
+    def unapplied(self) -> Money:
+        return Money.from_minor(self.unapplied_minor, self.currency)
+
+
+class Allocation(Base):
+    """Part of a payment or of a credit memo applied to one invoice (or finance charge)."""
+
+    __tablename__ = "allocations"
+    __table_args__ = (
+        CheckConstraint("(payment_id IS NULL) <> (credit_id IS NULL)", name="allocation_one_source"),
+        CheckConstraint("amount_minor >= 0 AND discount_minor >= 0", name="allocation_not_negative"),
+        CheckConstraint("amount_minor + discount_minor > 0", name="allocation_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
+    credit_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    discount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    short_reason: Mapped[str | None] = mapped_column(String(60))
+    short_comment: Mapped[str | None] = mapped_column(Text)
+    applied_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
+
+    payment: Mapped[Payment | None] = relationship(back_populates="allocations", foreign_keys=[payment_id])
+    invoice: Mapped[Document] = relationship(foreign_keys=[invoice_id])
+    credit: Mapped[Document | None] = relationship(foreign_keys=[credit_id])
+
+
+class AuditEvent(Base):
+    """Who did what to which customer. Written in the same transaction as the change."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_customer_time", "customer_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
+    actor: Mapped[str] = mapped_column(String(120))
+    channel: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(60))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    subject: Mapped[str] = mapped_column(String(120), default="")
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class StoredFile(Base):
+    """A file in a customer's document library: an ERP invoice PDF, a statement, a receipt."""
+
+    __tablename__ = "stored_files"
+    __table_args__ = (Index("ix_stored_files_customer", "customer_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # invoice_pdf | statement | receipt
+    source: Mapped[str] = mapped_column(String(20), default="erp")  # erp | generated
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100), default="application/pdf")
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
+
+
+class ApiKey(Base):
+    """An integration's key for /api. Only a SHA-256 of the key is kept."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
+    revoked_at: Mapped[dt.datetime | None]

@@ -1,0 +1,1 @@
+"""scheduler layer: built in its own issue."""

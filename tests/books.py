@@ -1,0 +1,36 @@
+"""Small helpers that put a book in place through the same import path the ERP uses."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from core.audit import Actor
+from core.db import Database
+from core.erp import ImportReport, csv_rows, run_import
+
+TEST_ACTOR = Actor("test", "cli")
+
+
+def to_csv(rows: list[dict[str, str]]) -> bytes:
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def load(db: Database, kind: str, rows: list[dict[str, str]]) -> ImportReport:
+    return run_import(db.uow(), kind, csv_rows(to_csv(rows)), TEST_ACTOR)
+
+
+def customer(db: Database, code: str = "ACME", **fields: str) -> None:
+    row = {"code": code, "name": f"{code} Ltd", "terms_days": "30", "email": f"ap@{code.lower()}.example"}
+    report = load(db, "customers", [{**row, **fields}])
+    assert not report.rejected, report.rejected
+
+
+def invoice(db: Database, number: str, amount: str, date: str, customer: str = "ACME", **fields: str) -> None:
+    report = load(db, "invoices", [{"number": number, "customer": customer, "date": date, "amount": amount, **fields}])
+    assert not report.rejected, report.rejected
