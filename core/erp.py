@@ -63,8 +63,11 @@ def csv_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
         yield reader.line_num, dict(zip(header, record, strict=False))
 
 
-def missing_columns(kind: str, header: Iterable[str]) -> list[str]:
-    return [c for c in REQUIRED_COLUMNS[kind] if c not in set(header)]
+def missing_columns(kind: str, data: bytes) -> list[str]:
+    """Required columns absent from the CSV header (every row would then be rejected)."""
+    first = data.decode("utf-8-sig", errors="replace").splitlines()[:1]
+    header = {name.strip().lower() for name in next(csv.reader(first), [])}
+    return [c for c in REQUIRED_COLUMNS[kind] if c not in header]
 
 
 # -- upserts: one row into the session, returning True when a new record was created --------------

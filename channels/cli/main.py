@@ -1,0 +1,212 @@
+"""`aragent`: the command line. Each command translates its arguments into one core call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from channels.logs import configure_logging
+from core import apikeys
+from core.audit import Actor
+from core.bootstrap import Services, bootstrap
+from core.config import load_settings
+from core.demo import is_empty, load_demo_book
+from core.erp import IMPORT_KINDS, csv_rows, missing_columns, run_import
+from core.errors import ARError
+from core.ledger import aging_report
+from core.migrate import upgrade
+
+err = Console(stderr=True)
+CLI_ACTOR = Actor("cli", "cli")
+
+
+def _services(ctx: click.Context) -> Services:
+    if ctx.obj is None:
+        settings = load_settings()
+        configure_logging(settings.log_level, settings.log_format)
+        ctx.obj = bootstrap(settings)
+        ctx.call_on_close(ctx.obj.close)
+    return ctx.obj  # type: ignore[no-any-return]
+
+
+def _date(value: str | None) -> dt.date:
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from None
+
+
+class ARCommandGroup(click.Group):
+    """Turns the engine's refusals into one clear line and exit code 1, not a traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except ARError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            ctx.exit(1)
+
+
+@click.group(cls=ARCommandGroup)
+def main() -> None:
+    """aragent: a conversational accounts-receivable agent."""
+
+
+@main.group(cls=ARCommandGroup)
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Migrate the database to the latest schema."""
+    services = _services(ctx)
+    upgrade(services.db.url)
+    click.echo(f"database at head ({services.db.engine.dialect.name})")
+
+
+@main.command("demo-data")
+@click.option("--today", help="Date the demo book is built around (YYYY-MM-DD, default today).")
+@click.option("--force", is_flag=True, help="Load even when the database already has customers.")
+@click.pass_context
+def demo_data(ctx: click.Context, today: str | None, force: bool) -> None:
+    """Load a realistic demo book (60 customers, ~500 documents, payments, credits)."""
+    services = _services(ctx)
+    upgrade(services.db.url)
+    if not force and not is_empty(services.db.uow()):
+        raise click.ClickException("the database already has customers; use --force to add the demo book anyway")
+    summary = load_demo_book(services.db.uow, _date(today), services.settings.short_pay_reasons)
+    click.echo(f"demo book loaded: {summary.customers} customers, {summary.invoices} documents, "
+               f"{summary.payments} payments")
+
+
+@main.command("import")
+@click.argument("kind", type=click.Choice(IMPORT_KINDS))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def import_file(ctx: click.Context, kind: str, file: Path, as_json: bool) -> None:
+    """Import classes, customers or invoices from a CSV file (header row, UTF-8).
+
+    Prints `loaded N, updated M, rejected K` and `line L: reason` per rejected row; exits 1 when
+    any row was rejected (the good rows are loaded all the same).
+    """
+    services = _services(ctx)
+    data = file.read_bytes()
+    rows = list(csv_rows(data))
+    if missing := missing_columns(kind, data):
+        err.print(f"[yellow]warning:[/yellow] the file has no column {', '.join(missing)}; rows will be rejected")
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task(f"importing {kind}", total=len(rows))
+        report = run_import(services.db.uow(), kind, rows, CLI_ACTOR, source=str(file),
+                            default_country=services.settings.default_country,
+                            progress=lambda n: progress.advance(task, n))
+    if as_json:
+        click.echo(json.dumps({"loaded": report.loaded, "updated": report.updated,
+                               "rejected": [{"line": line, "reason": why} for line, why in report.rejected]}))
+    else:
+        click.echo(report.summary())
+        for line, why in report.rejected:
+            click.echo(f"line {line}: {why}")
+    if report.rejected:
+        ctx.exit(1)
+
+
+@main.command("aging")
+@click.option("--as-of", help="Aging date (YYYY-MM-DD, default today).")
+@click.option("--customer", "customer_code", help="One customer only.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def aging(ctx: click.Context, as_of: str | None, customer_code: str | None, as_json: bool) -> None:
+    """The aged receivables report: balance per customer and currency in aging buckets."""
+    services = _services(ctx)
+    when = _date(as_of)
+    with services.db.uow() as uow:
+        rows = aging_report(uow.session, when)
+    rows = [r for r in rows if customer_code in (None, r.customer_code)]
+    if as_json:
+        click.echo(json.dumps([
+            {"customer": r.customer_code, "currency": r.currency, "balance": str(r.balance.amount),
+             **{k: str(v.amount) for k, v in r.buckets.items()}, "credits": str(r.credit.amount),
+             "most_overdue_days": r.most_overdue_days} for r in rows]))
+        return
+    table = Table("customer", "cur", "current", "1-30", "31-60", "61-90", "90+", "credits", "balance",
+                  title=f"Aged receivables as of {when}")
+    for r in rows:
+        table.add_row(r.customer_code, r.currency, *(f"{v.amount:,}" for v in r.buckets.values()),
+                      f"{r.credit.amount:,}", f"{r.balance.amount:,}")
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
+
+
+@main.group("api-keys", cls=ARCommandGroup)
+def api_keys() -> None:
+    """Keys for the /api endpoints."""
+
+
+@api_keys.command("create")
+@click.argument("name")
+@click.pass_context
+def api_keys_create(ctx: click.Context, name: str) -> None:
+    """Create a key; it is printed once and only its hash is kept."""
+    key = apikeys.create_api_key(_services(ctx).db.uow(), name, CLI_ACTOR)
+    click.echo(key)
+
+
+@api_keys.command("list")
+@click.pass_context
+def api_keys_list(ctx: click.Context) -> None:
+    for name, prefix, created, revoked in apikeys.list_api_keys(_services(ctx).db.uow()):
+        state = f"revoked {revoked:%Y-%m-%d}" if revoked else "active"
+        click.echo(f"{name}\t{prefix}…\tcreated {created:%Y-%m-%d}\t{state}")
+
+
+@api_keys.command("revoke")
+@click.argument("name")
+@click.pass_context
+def api_keys_revoke(ctx: click.Context, name: str) -> None:
+    apikeys.revoke_api_key(_services(ctx).db.uow(), name, CLI_ACTOR)
+    click.echo(f"revoked {name}")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="Migrate, and load the demo book into an empty database.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, demo: bool) -> None:
+    """Serve the API (and, as their issues land, webhooks, console, Telegram and the scheduler)."""
+    import uvicorn
+
+    from channels.web.app import create_app
+
+    services = _services(ctx)
+    upgrade(services.db.url)
+    if demo and is_empty(services.db.uow()):
+        summary = load_demo_book(services.db.uow, dt.date.today(), services.settings.short_pay_reasons)
+        err.print(f"demo book loaded: {summary.customers} customers, {summary.invoices} documents")
+    key_note = ""
+    if demo:
+        name = f"demo-{dt.datetime.now():%Y%m%d%H%M%S}"
+        key_note = f"\n  API key ({name}):  {apikeys.create_api_key(services.db.uow(), name, CLI_ACTOR)}"
+    base = f"http://{host}:{port}"
+    err.print(
+        f"[bold]aragent[/bold] on {base}  ({services.db.engine.dialect.name})\n"
+        f"  health:        {base}/health\n  API docs:      {base}/schema\n"
+        f"  a customer:    curl -H 'X-API-Key: …' {base}/api/customers/C1001{key_note}"
+    )
+    uvicorn.run(create_app(services), host=host, port=port, log_level="warning")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Structured logs: JSON when not on a terminal, readable when on one. Secrets never reach a log line."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from typing import Any
+
+import structlog
+
+SECRET_KEYS = re.compile(r"(pass(word)?|secret|token|api[_-]?key|authorization|cookie|card|pan|cvv|cvc|account_number)",
+                         re.IGNORECASE)
+# 12-19 digit runs (with optional spaces/dashes) look like card or bank account numbers.
+LONG_DIGITS = re.compile(r"\b(?:\d[ -]?){11,18}\d\b")
+API_KEY_TEXT = re.compile(r"ark_[A-Za-z0-9_-]{8,}")
+
+
+def _scrub_text(value: str) -> str:
+    value = API_KEY_TEXT.sub("ark_[redacted]", value)
+    return LONG_DIGITS.sub(lambda m: "[redacted-" + re.sub(r"\D", "", m.group())[-4:] + "]", value)
+
+
+def redact(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+    for key, value in list(event.items()):
+        if SECRET_KEYS.search(key):
+            event[key] = "[redacted]"
+        elif isinstance(value, str):
+            event[key] = _scrub_text(value)
+    return event
+
+
+def configure_logging(level: str = "info", fmt: str = "auto") -> None:
+    as_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
+    renderer: Any = structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer()
+    numeric = logging.getLevelName(level.upper()) if isinstance(logging.getLevelName(level.upper()), int) else 20
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            redact,
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(numeric),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )

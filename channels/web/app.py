@@ -1,0 +1,141 @@
+"""The web application: one `create_app()` wiring controllers, the API-key guard, logs and errors."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import structlog
+from litestar import Litestar, MediaType, Request, Response, Router, get
+from litestar.connection import ASGIConnection
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from sqlalchemy import text
+
+from channels.web.api import BulkController, ClassController, CustomerController, InvoiceController
+from channels.web.schemas import Problem
+from core.apikeys import authenticate
+from core.bootstrap import Services, bootstrap
+from core.errors import Conflict, Invalid, NotFound
+
+log = structlog.get_logger("aragent.web")
+API_KEY_HEADER = "X-API-Key"
+
+
+def require_api_key(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+    """Every /api request carries a key made with `aragent api-keys create`; unknown or revoked → 401."""
+    key = connection.headers.get(API_KEY_HEADER) or ""
+    bearer = connection.headers.get("Authorization", "")
+    if not key and bearer.lower().startswith("bearer "):
+        key = bearer[7:].strip()
+    services: Services = connection.app.state.services
+    name = authenticate(services.db.uow(), key) if key else None
+    if name is None:
+        raise NotAuthorizedException(f"missing or invalid API key: send it in the {API_KEY_HEADER} header")
+    connection.scope["api_key_name"] = name  # type: ignore[typeddict-unknown-key]
+    structlog.contextvars.bind_contextvars(api_key=name)
+
+
+def request_id_middleware(app: ASGIApp) -> ASGIApp:
+    """Give each request an id (or keep the caller's), put it on every log line and on the response."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:64] or uuid.uuid4().hex
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started, status = time.perf_counter(), 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await app(scope, receive, send_with_id)
+        finally:
+            log.info("request", method=scope["method"], path=scope["path"], status=status,
+                     ms=round((time.perf_counter() - started) * 1000, 1))
+
+    return middleware
+
+
+def _problem(status: int, message: str, field: str | None = None) -> Response[Problem]:
+    return Response(Problem(message, field), status_code=status, media_type=MediaType.JSON)
+
+
+def on_not_found(_: Request, exc: NotFound) -> Response[Problem]:
+    return _problem(404, str(exc))
+
+
+def on_invalid(_: Request, exc: Invalid) -> Response[Problem]:
+    return _problem(422, str(exc), exc.field)
+
+
+def on_conflict(_: Request, exc: Conflict) -> Response[Problem]:
+    return _problem(409, str(exc))
+
+
+def on_validation(_: Request, exc: ValidationException) -> Response[Problem]:
+    """Malformed JSON or wrong types: 422 with what was wrong and where."""
+    details = exc.extra if isinstance(exc.extra, list) else []
+    where = "; ".join(f"{d.get('key') or 'body'}: {d.get('message')}" for d in details if isinstance(d, dict))
+    return _problem(422, f"invalid request: {where or exc.detail}")
+
+
+def on_http(_: Request, exc: HTTPException) -> Response[Problem]:
+    return _problem(exc.status_code, exc.detail)
+
+
+def provide_services(state: State) -> Services:
+    return state.services  # type: ignore[no-any-return]
+
+
+@get("/health", sync_to_thread=True, tags=["Operations"])
+def health(state: State) -> dict[str, str]:
+    with state.services.db.engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    return {"status": "ok", "database": state.services.db.engine.dialect.name}
+
+
+def create_app(services: Services | None = None) -> Litestar:
+    services = services or bootstrap()
+    api = Router(
+        path="/",
+        route_handlers=[CustomerController, InvoiceController, ClassController, BulkController],
+        guards=[require_api_key],
+        security=[{"apiKey": []}],
+    )
+    return Litestar(
+        route_handlers=[health, api],
+        state=State({"services": services}),
+        dependencies={"services": Provide(provide_services, sync_to_thread=False)},
+        middleware=[request_id_middleware],
+        exception_handlers={
+            NotFound: on_not_found,
+            Invalid: on_invalid,
+            Conflict: on_conflict,
+            ValidationException: on_validation,
+            HTTPException: on_http,
+        },
+        openapi_config=OpenAPIConfig(
+            title="aragent",
+            version="0.1.0",
+            description="Accounts-receivable agent: ERP sync and account data. Send X-API-Key on /api.",
+            path="/schema",
+            components=Components(
+                security_schemes={"apiKey": SecurityScheme(type="apiKey", name=API_KEY_HEADER, security_scheme_in="header")}
+            ),
+        ),
+        on_shutdown=[lambda: services.close()],
+    )
