@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from core.audit import Actor
 from core.db import UnitOfWork
-from core.errors import ARError
 from core.erp import run_import
+from core.errors import ARError
 from core.ledger import open_items
 from core.model import Customer, Document
 from core.money import Money
@@ -37,10 +37,12 @@ FIRST = ["Harbor", "Summit", "Keystone", "Redwood", "Granite", "Prairie", "Baysi
 SECOND = ["Plumbing", "Electric", "HVAC", "Builders", "Roofing", "Mechanical", "Supply", "Contractors",
           "Facilities", "Construction", "Restoration", "Landscaping"]
 SUFFIX = ["Inc.", "LLC", "Co.", "Ltd.", "Group"]
-CITIES = [("Chicago", "IL", "60607", "312", "America/Chicago"), ("Austin", "TX", "78701", "512", "America/Chicago"),
-          ("Boston", "MA", "02110", "617", "America/New_York"), ("Denver", "CO", "80202", "303", "America/Denver"),
-          ("Seattle", "WA", "98101", "206", "America/Los_Angeles"), ("Atlanta", "GA", "30303", "404", "America/New_York"),
-          ("Phoenix", "AZ", "85004", "602", "America/Phoenix"), ("New York", "NY", "10001", "212", "America/New_York")]
+CITIES = [
+    ("Chicago", "IL", "60607", "312", "America/Chicago"), ("Austin", "TX", "78701", "512", "America/Chicago"),
+    ("Boston", "MA", "02110", "617", "America/New_York"), ("Denver", "CO", "80202", "303", "America/Denver"),
+    ("Seattle", "WA", "98101", "206", "America/Los_Angeles"), ("Atlanta", "GA", "30303", "404", "America/New_York"),
+    ("Phoenix", "AZ", "85004", "602", "America/Phoenix"), ("New York", "NY", "10001", "212", "America/New_York"),
+]
 STREETS = ["Industrial Pkwy", "Commerce Dr", "Market St", "Harbor Blvd", "Mill Rd", "Depot Ave", "Foundry Ln"]
 DELIVERIES = ["email", "email", "email", "email;sms", "email;telegram", "print", "email;print", "fax", "sms"]
 TERMS = [30, 30, 30, 45, 15, 60]

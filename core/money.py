@@ -39,12 +39,15 @@ def normalize_currency(code: str) -> str:
     return code
 
 
-_AMOUNT_TEXT = re.compile(r"^\s*([+-]?)\s*[$€£]?\s*([0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*$")
+# Commas only as thousands separators (groups of three): "1,50" is a decimal comma, not 150.
+_AMOUNT_TEXT = re.compile(
+    r"^\s*([+-]?)\s*[$€£]?\s*((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)\s*$"
+)
 
 
 def parse_amount(text: str | int | Decimal) -> Decimal:
     """Read '1,200.50', '$500', '-5' or a Decimal into a Decimal. Never accepts floats."""
-    if isinstance(text, bool) or isinstance(text, float):
+    if isinstance(text, bool | float):
         raise MoneyError("amounts must not be floats; pass a string or Decimal")
     if isinstance(text, int | Decimal):
         value = Decimal(text)
@@ -64,13 +67,15 @@ class Money:
     currency: str
 
     def __post_init__(self) -> None:
-        if isinstance(self.amount, float) or isinstance(self.amount, bool):
+        if isinstance(self.amount, float | bool):
             raise MoneyError("Money refuses floats; use Decimal or a string")
         currency = normalize_currency(self.currency)
         try:
             amount = Decimal(self.amount).quantize(_quantum(currency), rounding=ROUND_HALF_UP)
         except InvalidOperation as exc:
             raise MoneyError(f"not an amount: {self.amount!r}") from exc
+        if not amount.is_finite():  # a quiet NaN passes quantize() unchanged
+            raise MoneyError(f"not an amount: {self.amount!r}")
         object.__setattr__(self, "currency", currency)
         object.__setattr__(self, "amount", amount)
 

@@ -124,7 +124,7 @@ def check_short_reason(reason: str | None, comment: str | None, reasons: tuple[s
     match = next((r for r in reasons if r.lower() == reason.strip().lower()), None)
     if match is None:
         raise Invalid(f"unknown short-pay reason {reason!r}; use one of {', '.join(reasons)}", "reason")
-    if match == OTHER_REASON and not (comment and comment.strip()):
+    if match.lower() == OTHER_REASON.lower() and not (comment and comment.strip()):
         raise Invalid("a short payment with reason 'Other' needs a comment", "comment")
     return match
 
@@ -136,6 +136,12 @@ def plan_line(
         raise Invalid(f"{invoice.number} is a credit memo; apply it to an invoice instead", "invoices")
     if not invoice.open.is_positive():
         raise Invalid(f"invoice {invoice.number} has nothing open to pay", "invoices")
+    if paid_on < invoice.doc_date:
+        raise Invalid(
+            f"invoice {invoice.number} is dated {invoice.doc_date}, after the payment on {paid_on}; "
+            "record the payment on account and apply it to the invoice later",
+            "invoices",
+        )
     discount = early_payment_discount(
         invoice.open, invoice.discount, invoice.doc_date, paid_on, invoice.discount_forfeited
     )

@@ -194,16 +194,17 @@ def serve(ctx: click.Context, host: str, port: int, demo: bool) -> None:
     upgrade(services.db.url)
     if demo and is_empty(services.db.uow()):
         summary = load_demo_book(services.db.uow, dt.date.today(), services.settings.short_pay_reasons)
-        err.print(f"demo book loaded: {summary.customers} customers, {summary.invoices} documents")
+        click.echo(f"demo book loaded: {summary.customers} customers, {summary.invoices} documents", err=True)
     key_note = ""
     if demo:
         name = f"demo-{dt.datetime.now():%Y%m%d%H%M%S}"
         key_note = f"\n  API key ({name}):  {apikeys.create_api_key(services.db.uow(), name, CLI_ACTOR)}"
     base = f"http://{host}:{port}"
-    err.print(
-        f"[bold]aragent[/bold] on {base}  ({services.db.engine.dialect.name})\n"
+    click.echo(
+        f"aragent on {base}  ({services.db.engine.dialect.name})\n"
         f"  health:        {base}/health\n  API docs:      {base}/schema\n"
-        f"  a customer:    curl -H 'X-API-Key: …' {base}/api/customers/C1001{key_note}"
+        f"  a customer:    curl -H 'X-API-Key: …' {base}/api/customers/C1001{key_note}",
+        err=True,
     )
     uvicorn.run(create_app(services), host=host, port=port, log_level="warning")
 

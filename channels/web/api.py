@@ -9,7 +9,8 @@ from typing import Annotated
 
 import anyio
 from litestar import Controller, Request, Response, get, post, put
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from channels.web.schemas import (
@@ -30,6 +31,8 @@ from core.erp import run_import
 from core.errors import Invalid
 from core.files import attach_invoice_pdf, latest_invoice_pdf
 from core.rules import BUCKETS
+
+Svc = NamedDependency[Services]
 
 
 def api_actor(request: Request) -> Actor:
@@ -55,7 +58,9 @@ class ClassController(Controller):
     tags = ["ERP sync"]
 
     @put("/{code:str}", sync_to_thread=True, summary="Create or update a customer class")
-    def upsert(self, code: str, data: ClassUpsert, request: Request, services: Services) -> Response[dict]:
+    def upsert(
+        self, code: FromPath[str], data: JSONBody[ClassUpsert], request: Request, services: Svc
+    ) -> Response[dict]:
         created = _upsert_one(services, request, "classes", as_row(data, code=code))
         return Response({"code": code, "created": created}, status_code=_status(created))
 
@@ -66,12 +71,14 @@ class CustomerController(Controller):
 
     @get("/{code:str}", sync_to_thread=True, summary="A customer with balance and aging per currency")
     def show(
-        self, code: str, services: Services, as_of: Annotated[dt.date | None, Parameter(query="as_of")] = None
+        self, code: FromPath[str], services: Svc, as_of: FromQuery[dt.date | None] = None
     ) -> Customer:
         return Customer.of(accounts.account(services.db.uow(), code, as_of or dt.date.today()))
 
     @put("/{code:str}", sync_to_thread=True, summary="Create or update a customer (ERP sync)")
-    def upsert(self, code: str, data: CustomerUpsert, request: Request, services: Services) -> Response[Customer]:
+    def upsert(
+        self, code: FromPath[str], data: JSONBody[CustomerUpsert], request: Request, services: Svc
+    ) -> Response[Customer]:
         if data.code and data.code != code:
             raise Invalid(f"code: the body says {data.code!r} but the path says {code!r}", "code")
         created = _upsert_one(services, request, "customers", as_row(data, code=code))
@@ -81,13 +88,13 @@ class CustomerController(Controller):
     @get("/{code:str}/invoices", sync_to_thread=True, summary="The customer's invoices; CSV with format=csv")
     def invoices(
         self,
-        code: str,
-        services: Services,
-        status: Annotated[str, Parameter(description="open | paid | void | all")] = "open",
-        bucket: Annotated[str | None, Parameter(description=" | ".join(BUCKETS))] = None,
-        q: Annotated[str | None, Parameter(description="search in number and PO")] = None,
-        format: Annotated[str, Parameter(description="json | csv")] = "json",  # noqa: A002 - the query name
-        limit: Annotated[int, Parameter(ge=1, le=10000)] = 1000,
+        code: FromPath[str],
+        services: Svc,
+        status: Annotated[str, QueryParameter(description="open | paid | void | all")] = "open",
+        bucket: Annotated[str | None, QueryParameter(description=" | ".join(BUCKETS))] = None,
+        q: Annotated[str | None, QueryParameter(description="search in number and PO")] = None,
+        format: Annotated[str, QueryParameter(description="json | csv")] = "json",  # noqa: A002 - the query name
+        limit: Annotated[int, QueryParameter(ge=1, le=10000)] = 1000,
     ) -> Response:
         lines = accounts.invoices(services.db.uow(), code, dt.date.today(), status=status, bucket=bucket,
                                   search=q, limit=limit)
@@ -105,7 +112,8 @@ def _invoices_csv(rows: list[Invoice]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(INVOICE_CSV_COLUMNS)
     for row in rows:
-        writer.writerow(["" if getattr(row, name) is None else getattr(row, name) for name in Invoice.__struct_fields__])
+        values = (getattr(row, name) for name in Invoice.__struct_fields__)
+        writer.writerow(["" if value is None else value for value in values])
     return out.getvalue()
 
 
@@ -114,14 +122,16 @@ class InvoiceController(Controller):
     tags = ["ERP sync"]
 
     @put("/{number:str}", sync_to_thread=True, summary="Create or update a ledger document (ERP sync)")
-    def upsert(self, number: str, data: InvoiceUpsert, request: Request, services: Services) -> Response[dict]:
+    def upsert(
+        self, number: FromPath[str], data: JSONBody[InvoiceUpsert], request: Request, services: Svc
+    ) -> Response[dict]:
         if data.number and data.number != number:
             raise Invalid(f"number: the body says {data.number!r} but the path says {number!r}", "number")
         created = _upsert_one(services, request, "invoices", as_row(data, number=number))
         return Response({"number": number, "created": created}, status_code=_status(created))
 
     @put("/{number:str}/pdf", summary="Attach the ERP's PDF of the document (body: the PDF)")
-    async def attach_pdf(self, number: str, request: Request, services: Services) -> Response[StoredPdf]:
+    async def attach_pdf(self, number: FromPath[str], request: Request, services: Svc) -> Response[StoredPdf]:
         body = await request.body()
         info = await anyio.to_thread.run_sync(
             lambda: attach_invoice_pdf(services.db.uow(), services.files, number, body, api_actor(request))
@@ -129,7 +139,7 @@ class InvoiceController(Controller):
         return Response(StoredPdf(info.id, info.filename, info.size, info.sha256), status_code=HTTP_201_CREATED)
 
     @get("/{number:str}/pdf", sync_to_thread=True, summary="The latest PDF attached to the document")
-    def pdf(self, number: str, services: Services) -> Response[bytes]:
+    def pdf(self, number: FromPath[str], services: Svc) -> Response[bytes]:
         info, data = latest_invoice_pdf(services.db.uow(), services.files, number)
         return Response(data, media_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{info.filename}"'})
@@ -146,15 +156,15 @@ class BulkController(Controller):
 
     @post("/classes", sync_to_thread=True, status_code=HTTP_200_OK,
           summary="Upsert many classes; each item is checked alone, `item` is its 1-based position")
-    def classes(self, data: list[ClassUpsert], request: Request, services: Services) -> ImportResult:
+    def classes(self, data: JSONBody[list[ClassUpsert]], request: Request, services: Svc) -> ImportResult:
         return self._run("classes", [as_row(item) for item in data], request, services)
 
     @post("/customers", sync_to_thread=True, status_code=HTTP_200_OK,
           summary="Upsert many customers; each item is checked alone, `item` is its 1-based position")
-    def customers(self, data: list[CustomerUpsert], request: Request, services: Services) -> ImportResult:
+    def customers(self, data: JSONBody[list[CustomerUpsert]], request: Request, services: Svc) -> ImportResult:
         return self._run("customers", [as_row(item) for item in data], request, services)
 
     @post("/invoices", sync_to_thread=True, status_code=HTTP_200_OK,
           summary="Upsert many documents; each item is checked alone, `item` is its 1-based position")
-    def invoices(self, data: list[InvoiceUpsert], request: Request, services: Services) -> ImportResult:
+    def invoices(self, data: JSONBody[list[InvoiceUpsert]], request: Request, services: Svc) -> ImportResult:
         return self._run("invoices", [as_row(item) for item in data], request, services)

@@ -134,7 +134,9 @@ def create_app(services: Services | None = None) -> Litestar:
             description="Accounts-receivable agent: ERP sync and account data. Send X-API-Key on /api.",
             path="/schema",
             components=Components(
-                security_schemes={"apiKey": SecurityScheme(type="apiKey", name=API_KEY_HEADER, security_scheme_in="header")}
+                security_schemes={
+                    "apiKey": SecurityScheme(type="apiKey", name=API_KEY_HEADER, security_scheme_in="header")
+                }
             ),
         ),
         on_shutdown=[lambda: services.close()],

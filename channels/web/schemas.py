@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+
 import msgspec
 
 from core.accounts import AccountView, InvoiceLine

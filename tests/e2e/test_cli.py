@@ -1,0 +1,119 @@
+"""The `aragent` command line, as finance staff and cron jobs run it, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from channels.cli.main import main
+from core.bootstrap import Services
+
+
+@pytest.fixture
+def run(services: Services, tmp_path: Path):  # type: ignore[no-untyped-def]
+    env = {"ARAGENT_DATABASE_URL": services.db.url, "ARAGENT_DATA_DIR": str(tmp_path), "ARAGENT_LOG_FORMAT": "json"}
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_import_reports_rejected_lines_and_loads_the_rest(run, tmp_path: Path) -> None:
+    customers = write(tmp_path / "customers.csv", "code,name,email,phone,delivery\n"
+                      "ACME,Acme Corp,ap@acme.example,312 555 0142,email;sms\n"
+                      "BETA,,ap@beta.example,,\n"
+                      "GAMMA,Gamma LLC,not-an-email,,\n")
+    result = run("import", "customers", str(customers))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "loaded 1, updated 0, rejected 2",
+        "line 3: name: required",
+        "line 4: email: not an email address: 'not-an-email'",
+    ]
+    invoices = write(tmp_path / "invoices.csv", "number,customer,date,amount,extra\n"
+                     "1001,ACME,2026-10-01,1200.50,ignored\n"
+                     "1002,ACME,2026-13-01,10,\n"
+                     "1003,ACME,2026-10-01,-5,\n"
+                     "1004,NOPE,2026-10-01,5,\n")
+    out = json.loads(run("import", "invoices", str(invoices), "--json").output)
+    assert out["loaded"] == 1 and [r["line"] for r in out["rejected"]] == [3, 4, 5]
+    assert "must not be negative" in out["rejected"][1]["reason"]
+    assert "unknown customer 'NOPE'" in out["rejected"][2]["reason"]
+    rerun = run("import", "invoices", str(invoices))
+    assert rerun.output.startswith("loaded 0, updated 1, rejected 3")
+
+
+def test_aging_json_and_api_key_commands(run, tmp_path: Path) -> None:
+    write(tmp_path / "c.csv", "code,name\nACME,Acme\n")
+    write(tmp_path / "i.csv", "number,customer,date,amount\n1,ACME,2026-08-01,100\n2,ACME,2026-11-01,50\n")
+    run("import", "customers", str(tmp_path / "c.csv"))
+    run("import", "invoices", str(tmp_path / "i.csv"))
+    [row] = json.loads(run("aging", "--as-of", "2026-11-22", "--json").output)
+    assert (row["customer"], row["balance"], row["61-90"], row["current"]) == ("ACME", "150.00", "100.00", "50.00")
+    key = run("api-keys", "create", "erp").output.strip()
+    assert key.startswith("ark_") and len(key) > 30
+    assert run("api-keys", "create", "erp").exit_code == 1  # one name, one key
+    assert "erp" in run("api-keys", "list").output and key not in run("api-keys", "list").output
+    assert run("api-keys", "revoke", "erp").output.strip() == "revoked erp"
+
+
+def test_demo_data_builds_a_full_book_once(run) -> None:
+    assert "60 customers" in run("demo-data", "--today", "2026-11-22").output
+    refused = run("demo-data")
+    assert refused.exit_code == 1 and "--force" in refused.output
+    rows = json.loads(run("aging", "--as-of", "2026-11-22", "--json").output)
+    assert len(rows) >= 50
+    for bucket in ("current", "1-30", "31-60", "61-90", "90+", "credits"):
+        assert sum(float(r[bucket]) for r in rows) > 0, bucket  # every bucket is populated
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_demo_starts_a_working_app(tmp_path: Path) -> None:
+    """The README's main command: an empty data folder becomes a served demo book."""
+    port = _free_port()
+    env = {**os.environ, "ARAGENT_DATA_DIR": str(tmp_path / "data"), "ARAGENT_LOG_FORMAT": "json"}
+    env.pop("ARAGENT_DATABASE_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "channels.cli.main", "serve", "--demo", "--port", str(port)],
+                            env=env, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2])
+    try:
+        banner = ""
+        deadline = time.monotonic() + 60
+        while "API key" not in banner and time.monotonic() < deadline:
+            banner += proc.stderr.readline()  # type: ignore[union-attr]
+        key = re.search(r"(ark_\S+)", banner)
+        assert key, banner
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        request = urllib.request.Request(f"{base}/api/customers/C1001", headers={"X-API-Key": key.group(1)})
+        body = json.loads(urllib.request.urlopen(request, timeout=5).read())
+        assert body["code"] == "C1001" and body["balances"]
+        assert (tmp_path / "data" / "aragent.db").exists()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

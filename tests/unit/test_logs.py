@@ -1,0 +1,30 @@
+"""No secret, card or account number ever reaches a log line."""
+
+import io
+import json
+import sys
+
+import structlog
+
+from channels.logs import configure_logging, redact
+
+
+def test_secret_fields_and_card_like_numbers_are_redacted():
+    event = redact(None, "info", {
+        "event": "charge for card 4242 4242 4242 4242 and account 000123456789",
+        "api_key": "ark_abcdefghijklmnop", "password": "hunter2", "note": "key ark_abcdefghijklmnop used",
+        "invoice": "1042", "amount": "1200.50",
+    })
+    assert event["event"] == "charge for card [redacted-4242] and account [redacted-6789]"
+    assert event["api_key"] == event["password"] == "[redacted]"
+    assert event["note"] == "key ark_[redacted] used"
+    assert (event["invoice"], event["amount"]) == ("1042", "1200.50")
+
+
+def test_logs_are_json_off_a_terminal(monkeypatch):
+    buffer = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", buffer)
+    configure_logging("info", "auto")
+    structlog.get_logger("t").info("payment recorded", token="tok_live_secret", customer="ACME")
+    line = json.loads(buffer.getvalue().strip())
+    assert line["event"] == "payment recorded" and line["token"] == "[redacted]" and line["customer"] == "ACME"
