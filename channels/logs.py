@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -21,7 +22,7 @@ def _scrub_text(value: str) -> str:
     return LONG_DIGITS.sub(lambda m: "[redacted-" + re.sub(r"\D", "", m.group())[-4:] + "]", value)
 
 
-def redact(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+def redact(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     for key, value in list(event.items()):
         if SECRET_KEYS.search(key):
             event[key] = "[redacted]"

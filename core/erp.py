@@ -28,6 +28,7 @@ from core.imports import (
     parse_invoice,
 )
 from core.model import Allocation, Contact, Customer, CustomerClass, Document
+from core.money import Money
 from core.rules import due_date_for
 
 IMPORT_KINDS = ("classes", "customers", "invoices")
@@ -57,10 +58,13 @@ def csv_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
         raise Invalid(f"the file is not UTF-8 (byte {exc.start}); save it as UTF-8 CSV") from None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [name.strip().lower() for name in next(reader, [])]
+    ended = reader.line_num
     for record in reader:
+        # A quoted field may span lines: report the line the record starts on, not the one it ends on.
+        start, ended = ended + 1, reader.line_num
         if not any(cell.strip() for cell in record):
             continue
-        yield reader.line_num, dict(zip(header, record, strict=False))
+        yield start, dict(zip(header, record, strict=False))
 
 
 def missing_columns(kind: str, data: bytes) -> list[str]:
@@ -147,7 +151,8 @@ def upsert_document(
     if allocated and row.amount.currency != doc.currency:
         raise Invalid("currency: cannot change the currency of a document with payments applied", "currency")
     if row.amount.minor < allocated:
-        raise Invalid(f"amount: {row.amount.amount} is less than the {allocated / 100:.2f} already applied", "amount")
+        applied = Money.from_minor(allocated, row.amount.currency).amount
+        raise Invalid(f"amount: {row.amount.amount} is less than the {applied} already applied", "amount")
     erp_open = (row.open_amount or row.amount).minor
     # Never let a lagging ERP resurrect a balance we have already collected.
     new_open = min(erp_open, row.amount.minor - allocated)
@@ -185,7 +190,10 @@ RowWriter = Callable[[Session, list[tuple[int, dict[str, str]]], ImportReport], 
 
 def _write_classes(session: Session, chunk: list[tuple[int, dict[str, str]]], report: ImportReport) -> None:
     for line, raw in chunk:
-        _count(report, line, lambda raw=raw: upsert_class(session, parse_class(raw)))
+        def one(raw: dict[str, str] = raw) -> bool:
+            return upsert_class(session, parse_class(raw))
+
+        _count(report, line, one)
 
 
 def _customer_writer(default_country: str) -> RowWriter:

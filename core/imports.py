@@ -14,7 +14,7 @@ import phonenumbers
 
 from core.errors import Invalid
 from core.model import DELIVERY_METHODS, DOCUMENT_KINDS
-from core.money import Money, MoneyError, normalize_currency, parse_amount
+from core.money import Money, MoneyError, normalize_currency
 
 TRUE_WORDS = {"true", "yes", "y", "1", "t"}
 FALSE_WORDS = {"false", "no", "n", "0", "f", ""}
@@ -87,9 +87,9 @@ def _money(row: dict[str, str], column: str, currency: str, *, required: bool = 
             raise Invalid(f"{column}: required", column)
         return None
     try:
-        amount = Money(parse_amount(value), currency)
-    except MoneyError:
-        raise Invalid(f"{column}: not an amount: {value!r}", column) from None
+        amount = Money.exact(value, currency)
+    except MoneyError as exc:
+        raise Invalid(f"{column}: {exc}", column) from None
     if amount.is_negative():
         raise Invalid(f"{column}: must not be negative, got {value} (a credit is written positive with type=credit)",
                       column)

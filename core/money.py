@@ -13,9 +13,11 @@ from functools import lru_cache
 from babel.core import Locale
 from babel.numbers import format_currency, get_currency_precision
 
+from core.errors import Invalid
 
-class MoneyError(ValueError):
-    """An amount or currency that cannot be money."""
+
+class MoneyError(Invalid, ValueError):
+    """An amount or currency that cannot be money; channels show it to the user like any refusal."""
 
 
 class CurrencyMismatch(MoneyError):
@@ -82,6 +84,15 @@ class Money:
     @classmethod
     def of(cls, amount: str | int | Decimal, currency: str) -> Money:
         return cls(parse_amount(amount), currency)
+
+    @classmethod
+    def exact(cls, amount: str | int | Decimal, currency: str) -> Money:
+        """Like `of`, but refuses more decimals than the currency has instead of rounding them away."""
+        value = parse_amount(amount)
+        money = cls(value, currency)
+        if money.amount != value:
+            raise MoneyError(f"{amount} has more decimals than {money.currency} allows ({minor_digits(money.currency)})")
+        return money
 
     @classmethod
     def zero(cls, currency: str) -> Money:

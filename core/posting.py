@@ -165,6 +165,13 @@ def apply_credit(
         invoice = lock_documents(uow, customer, [invoice_number])[invoice_number]
         if invoice.kind == "credit":
             raise Invalid(f"{invoice.number} is a credit memo, not an invoice", "invoice")
+        # The book as of an earlier day must not see credit used before it, or the invoice, existed.
+        source_date = credit.doc_date if isinstance(credit, Document) else credit.received_on
+        if applied_on < max(source_date, invoice.doc_date):
+            raise Invalid(
+                f"cannot apply credit on {applied_on}: the credit is dated {source_date} and invoice "
+                f"{invoice.number} is dated {invoice.doc_date}", "applied_on",
+            )
         available = credit.open if isinstance(credit, Document) else credit.unapplied
         if available.currency != invoice.currency:
             raise Invalid(f"the credit is in {available.currency}, invoice {invoice.number} in {invoice.currency}")

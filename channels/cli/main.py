@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from channels.logs import configure_logging
 from core import apikeys
@@ -53,6 +54,10 @@ class ARCommandGroup(click.Group):
             return super().invoke(ctx)
         except ARError as exc:
             err.print(f"[red]error:[/red] {exc}")
+            ctx.exit(1)
+        except (OperationalError, ProgrammingError) as exc:
+            err.print(f"[red]database error:[/red] {exc.orig}\n"
+                      "Is the database reachable, and migrated (`aragent db upgrade`)?")
             ctx.exit(1)
 
 

@@ -64,7 +64,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, send_with_id)
         finally:
-            log.info("request", method=scope["method"], path=scope["path"], status=status,
+            log.info("request", method=scope.get("method"), path=scope["path"], status=status,
                      ms=round((time.perf_counter() - started) * 1000, 1))
 
     return middleware
