@@ -91,7 +91,8 @@ class Money:
         value = parse_amount(amount)
         money = cls(value, currency)
         if money.amount != value:
-            raise MoneyError(f"{amount} has more decimals than {money.currency} allows ({minor_digits(money.currency)})")
+            digits = minor_digits(money.currency)
+            raise MoneyError(f"{amount} has more decimals than {money.currency} allows ({digits})")
         return money
 
     @classmethod
