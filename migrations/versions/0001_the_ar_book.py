@@ -126,7 +126,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.create_index('ix_documents_customer_date', ['customer_id', 'doc_date'], unique=False)
-        batch_op.create_index('ix_documents_open_by_customer', ['customer_id', 'due_date'], unique=False, postgresql_where=sa.text('open_minor > 0'), sqlite_where=sa.text('open_minor > 0'))
+        batch_op.create_index('ix_documents_open_credits', ['customer_id', 'currency', 'doc_date', 'due_date', 'open_minor', 'voided', 'kind'], unique=False, postgresql_where=sa.text("open_minor > 0 AND kind = 'credit'"), sqlite_where=sa.text("open_minor > 0 AND kind = 'credit'"))
+        batch_op.create_index('ix_documents_open_debits', ['customer_id', 'currency', 'doc_date', 'due_date', 'open_minor', 'voided', 'kind'], unique=False, postgresql_where=sa.text("open_minor > 0 AND kind <> 'credit'"), sqlite_where=sa.text("open_minor > 0 AND kind <> 'credit'"))
 
     op.create_table('payment_methods',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -178,6 +179,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.create_index('ix_payments_customer', ['customer_id', 'received_on'], unique=False)
+        batch_op.create_index('ix_payments_unapplied', ['customer_id', 'currency', 'received_on', 'status', 'unapplied_minor'], unique=False, postgresql_where=sa.text('unapplied_minor > 0'), sqlite_where=sa.text('unapplied_minor > 0'))
 
     op.create_table('stored_files',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -242,6 +244,7 @@ def downgrade() -> None:
 
     op.drop_table('stored_files')
     with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.drop_index('ix_payments_unapplied', postgresql_where=sa.text('unapplied_minor > 0'), sqlite_where=sa.text('unapplied_minor > 0'))
         batch_op.drop_index('ix_payments_customer')
 
     op.drop_table('payments')
@@ -250,7 +253,8 @@ def downgrade() -> None:
 
     op.drop_table('payment_methods')
     with op.batch_alter_table('documents', schema=None) as batch_op:
-        batch_op.drop_index('ix_documents_open_by_customer', postgresql_where=sa.text('open_minor > 0'), sqlite_where=sa.text('open_minor > 0'))
+        batch_op.drop_index('ix_documents_open_debits', postgresql_where=sa.text("open_minor > 0 AND kind <> 'credit'"), sqlite_where=sa.text("open_minor > 0 AND kind <> 'credit'"))
+        batch_op.drop_index('ix_documents_open_credits', postgresql_where=sa.text("open_minor > 0 AND kind = 'credit'"), sqlite_where=sa.text("open_minor > 0 AND kind = 'credit'"))
         batch_op.drop_index('ix_documents_customer_date')
 
     op.drop_table('documents')

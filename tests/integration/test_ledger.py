@@ -2,7 +2,10 @@
 
 import datetime as dt
 
+from sqlalchemy import select, update
+
 from core.ledger import aging_report, dunning_candidates, open_items
+from core.model import Customer, Document
 from core.money import Money
 from core.posting import CreditSource, apply_credit, record_payment
 from core.rules import AllocationRequest
@@ -77,3 +80,35 @@ def test_deposit_then_credit_application_and_candidates(db):
     with db.uow() as uow:
         assert aging_report(uow.session, D(2026, 3, 2))[0].balance == usd("250")
         assert aging_report(uow.session, D(2026, 3, 1))[0].credit == usd("150")
+
+
+def test_customer_ids_may_be_any_iterable_and_amounts_are_integers(db):
+    customer(db)
+    invoice(db, "INV-1", "400", "2026-01-01")
+    record_payment(db.uow(), customer_code="ACME", amount=usd("150"), received_on=D(2026, 2, 1),
+                   requests=[], reasons=REASONS, actor=TEST_ACTOR)
+    with db.uow() as uow:
+        ids = uow.session.scalars(select(Customer.id)).all()
+        [row] = aging_report(uow.session, D(2026, 3, 1), (i for i in ids))  # read once only
+        [cand] = dunning_candidates(uow.session, D(2026, 3, 1))
+    assert (row.debit_minor, row.credit_minor) == (40_000, 15_000)  # the deposit counts, too
+    # ints as declared, not the Decimal that PostgreSQL's sum(bigint) would give
+    assert {type(v) for v in (*row.buckets_minor, row.credit_minor, cand.balance_minor)} == {int}
+
+
+def test_a_voided_invoice_is_out_of_the_book_as_of_any_date(db):
+    customer(db)
+    invoice(db, "INV-1", "500", "2026-01-01")
+    invoice(db, "INV-2", "100", "2026-01-01")
+    part = AllocationRequest("INV-1", usd("200"), "Damaged goods")
+    record_payment(db.uow(), customer_code="ACME", amount=usd("200"), received_on=D(2026, 2, 1),
+                   requests=[part], reasons=REASONS, actor=TEST_ACTOR)
+    with db.uow() as uow:
+        uow.session.execute(update(Document).where(Document.number == "INV-1").values(voided=True))
+        uow.commit()
+    with db.uow() as uow:
+        before_payment = aging_report(uow.session, D(2026, 1, 31))
+        candidates = dunning_candidates(uow.session, D(2026, 1, 31))
+    # Not the 200 paid on it later: a void carries no date, so the invoice is gone from every day's book.
+    assert [row.debit_minor for row in before_payment] == [10_000]
+    assert [c.balance_minor for c in candidates] == [10_000]
