@@ -209,6 +209,9 @@ class Payment(Stamped, Base):
             "unapplied_minor >= 0 AND unapplied_minor <= amount_minor", name="payment_unapplied_within_amount"
         ),
         Index("ix_payments_customer", "customer_id", "received_on"),
+        # A processor's payment id is applied at most once, whichever event types report it.
+        UniqueConstraint("processor", "processor_payment_id", name="uq_payment_processor_id"),
+        Index("ix_payments_open_status", "status", "scheduled_for"),
         # Money on account, for balances and aging: a few rows among all payments, read off the index alone.
         Index(
             "ix_payments_unapplied", "customer_id", "currency", "received_on", "status", "unapplied_minor",
@@ -229,6 +232,10 @@ class Payment(Stamped, Base):
     reference: Mapped[str | None] = mapped_column(String(120))
     note: Mapped[str | None] = mapped_column(Text)
     received_on: Mapped[dt.date] = mapped_column(Date)
+    processor: Mapped[str | None] = mapped_column(String(20))
+    processor_payment_id: Mapped[str | None] = mapped_column(String(120))
+    scheduled_for: Mapped[dt.date | None] = mapped_column(Date)
+    failure_reason: Mapped[str | None] = mapped_column(String(300))
 
     allocations: Mapped[list[Allocation]] = relationship(
         back_populates="payment", foreign_keys="Allocation.payment_id", order_by="Allocation.id"
@@ -315,3 +322,59 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
     revoked_at: Mapped[dt.datetime | None]
+
+
+class PaymentLine(Base):
+    """What a payment in flight (scheduled or pending) will apply to one invoice once it succeeds."""
+
+    __tablename__ = "payment_lines"
+    __table_args__ = (CheckConstraint("amount_minor > 0 AND discount_minor >= 0", name="payment_line_amounts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    discount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    short_reason: Mapped[str | None] = mapped_column(String(60))
+    short_comment: Mapped[str | None] = mapped_column(Text)
+
+
+class InvoiceHold(Base):
+    """An invoice inside a scheduled or pending payment. The primary key is the no-duplicate rule:
+    a second payment for the same invoice cannot insert its hold until the first payment ends."""
+
+    __tablename__ = "invoice_holds"
+
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+
+
+class WebhookEvent(Base):
+    """A processor's webhook exactly as it arrived, stored before anything else is done with it."""
+
+    __tablename__ = "webhook_events"
+    __table_args__ = (UniqueConstraint("processor", "event_id", name="uq_webhook_processor_event"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    processor: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[str | None] = mapped_column(String(120))  # None until the signature is proven
+    event_type: Mapped[str] = mapped_column(String(60), default="")
+    headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    body: Mapped[str] = mapped_column(Text)
+    valid: Mapped[bool] = mapped_column(default=False)
+    processed: Mapped[bool] = mapped_column(default=False)
+    outcome: Mapped[str | None] = mapped_column(String(300))  # what it did, or why it was ignored/refused
+    received_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
+
+
+class IdempotencyRecord(Base):
+    """The first answer to a money-moving request, replayed for the same key and body."""
+
+    __tablename__ = "idempotency_records"
+
+    scope: Mapped[str] = mapped_column(String(120), primary_key=True)  # who asked: the API key's name
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None]
+    response: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core import audit
 from core.audit import Actor
@@ -59,7 +60,20 @@ def lock_documents(uow: UnitOfWork, customer: Customer, numbers: list[str]) -> d
     return found
 
 
-def _open_invoice(doc: Document) -> OpenInvoice:
+def post_allocation(
+    session: Session, payment: Payment, doc: Document, amount_minor: int, discount_minor: int,
+    short_reason: str | None, short_comment: str | None, applied_on: dt.date,
+) -> None:
+    """Apply part of a payment to an invoice: the invoice's open amount falls by amount and discount."""
+    doc.open_minor -= amount_minor + discount_minor
+    doc.discount_forfeited = doc.discount_forfeited or short_reason is not None
+    session.add(Allocation(
+        payment_id=payment.id, invoice_id=doc.id, amount_minor=amount_minor, discount_minor=discount_minor,
+        short_reason=short_reason, short_comment=short_comment, applied_on=applied_on,
+    ))
+
+
+def open_invoice(doc: Document) -> OpenInvoice:
     return OpenInvoice(
         doc.number, doc.kind, doc.open, doc.doc_date,
         DiscountTerms(doc.discount_percent, doc.discount_days), doc.discount_forfeited,
@@ -84,7 +98,7 @@ def record_payment(
         customer = customer_by_code(uow, customer_code)
         docs = lock_documents(uow, customer, [r.number for r in requests])
         plan = plan_allocations(
-            amount, requests, {n: _open_invoice(d) for n, d in docs.items()}, received_on, reasons
+            amount, requests, {n: open_invoice(d) for n, d in docs.items()}, received_on, reasons
         )
         payment = Payment(
             customer_id=customer.id, currency=amount.currency, amount_minor=amount.minor,
@@ -95,14 +109,8 @@ def record_payment(
         uow.session.add(payment)
         uow.session.flush()
         for line in plan.lines:
-            doc = docs[line.number]
-            doc.open_minor -= line.amount.minor + line.discount.minor
-            doc.discount_forfeited = doc.discount_forfeited or line.is_short
-            uow.session.add(Allocation(
-                payment_id=payment.id, invoice_id=doc.id, amount_minor=line.amount.minor,
-                discount_minor=line.discount.minor, short_reason=line.short_reason,
-                short_comment=line.short_comment, applied_on=received_on,
-            ))
+            post_allocation(uow.session, payment, docs[line.number], line.amount.minor, line.discount.minor,
+                            line.short_reason, line.short_comment, received_on)
         audit.record(
             uow.session, actor, "payment.recorded" if plan.lines else "deposit.recorded",
             customer_id=customer.id, subject=f"payment:{payment.id}", amount=str(amount.amount),

@@ -63,6 +63,7 @@ class ProcessorEvent:
     processor_payment_id: str | None
     occurred_at: dt.datetime
     failure_reason: str | None = None
+    reference: str | None = None  # our payment id, from the charge's metadata
     raw_type: str = ""
 
 

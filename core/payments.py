@@ -1,0 +1,190 @@
+"""Payments through a processor: initiate with exact amounts, hold the invoices, settle by event.
+
+Money moves in three steps, each its own transaction so no database lock is held across a network call:
+1. `initiate_payment` checks the exact confirmed amount against the plan, writes the payment (scheduled or
+   pending), its lines and one hold per invoice — the hold's primary key refuses a second payment;
+2. the channel charges the processor with the key `charge:{payment_id}`, and `record_charge` keeps the
+   processor's id (a retried charge with the same key is the same charge);
+3. `apply_event` moves the status forward on a verified event: success posts the lines to the ledger,
+   failure or cancel releases the invoices. A late or repeated event is recorded and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from core import audit
+from core.audit import Actor
+from core.db import UnitOfWork
+from core.errors import Conflict, Invalid, NotFound
+from core.model import Document, InvoiceHold, Payment, PaymentLine, PaymentMethod
+from core.money import Money
+from core.payment_states import can_move
+from core.posting import customer_by_code, lock_documents, open_invoice, post_allocation
+from core.processor import ChargeRequest, ChargeResult, ProcessorEvent
+from core.rules import AllocationRequest, plan_allocations
+
+EVENT_STATUS = {"payment.succeeded": "succeeded", "payment.failed": "failed", "payment.canceled": "canceled"}
+
+
+@dataclass(frozen=True)
+class InitiatedPayment:
+    payment_id: int
+    status: str
+    amount: Money
+    unapplied: Money
+    idempotency_key: str
+
+
+def charge_key(payment_id: int) -> str:
+    return f"charge:{payment_id}"
+
+
+def _refuse_held(uow: UnitOfWork, docs: dict[str, Document]) -> None:
+    held = uow.session.execute(
+        select(Document.number, Payment.id, Payment.status)
+        .join(InvoiceHold, InvoiceHold.invoice_id == Document.id)
+        .join(Payment, Payment.id == InvoiceHold.payment_id)
+        .where(Document.id.in_([d.id for d in docs.values()]))
+    ).first()
+    if held:
+        number, payment_id, status = held
+        raise Conflict(f"invoice {number} is already in payment {payment_id} ({status}); it can be paid "
+                       "again only if that payment fails or is canceled")
+
+
+def _active_method(uow: UnitOfWork, customer_id: int, method_id: int) -> PaymentMethod:
+    method = uow.session.get(PaymentMethod, method_id)
+    if method is None or method.customer_id != customer_id:
+        raise NotFound("payment method", method_id)
+    if not method.active:
+        raise Invalid(f"payment method {method.brand} •{method.last4} is deactivated", "method")
+    return method
+
+
+def initiate_payment(
+    uow: UnitOfWork, *, customer_code: str, amount: Money, requests: list[AllocationRequest], method_id: int,
+    pay_on: dt.date, today: dt.date, processor: str, reasons: tuple[str, ...], actor: Actor,
+) -> InitiatedPayment:
+    """Write a payment of exactly `amount` for `requests` (none: a deposit), scheduled when `pay_on` is later."""
+    if pay_on < today:
+        raise Invalid(f"a payment cannot be dated {pay_on}, before today ({today})", "date")
+    with uow:
+        customer = customer_by_code(uow, customer_code)
+        docs = lock_documents(uow, customer, [r.number for r in requests])
+        _refuse_held(uow, docs)
+        plan = plan_allocations(amount, requests, {n: open_invoice(d) for n, d in docs.items()}, pay_on, reasons)
+        method = _active_method(uow, customer.id, method_id)
+        status = "scheduled" if pay_on > today else "pending"
+        payment = Payment(
+            customer_id=customer.id, currency=amount.currency, amount_minor=amount.minor, unapplied_minor=0,
+            status=status, method_id=method.id, method_kind=method.kind, channel=actor.channel,
+            initiated_by=actor.name, received_on=pay_on, scheduled_for=pay_on if status == "scheduled" else None,
+            processor=processor,
+        )
+        uow.session.add(payment)
+        uow.session.flush()
+        for line in plan.lines:
+            doc = docs[line.number]
+            uow.session.add(PaymentLine(payment_id=payment.id, invoice_id=doc.id, amount_minor=line.amount.minor,
+                                        discount_minor=line.discount.minor, short_reason=line.short_reason,
+                                        short_comment=line.short_comment))
+            uow.session.add(InvoiceHold(invoice_id=doc.id, payment_id=payment.id))
+        try:
+            uow.session.flush()
+        except IntegrityError:
+            raise Conflict("one of these invoices was just put into another payment; nothing was charged") from None
+        audit.record(uow.session, actor, f"payment.{status}", customer_id=customer.id, subject=f"payment:{payment.id}",
+                     amount=str(amount.amount), currency=amount.currency, method=f"{method.brand} •{method.last4}",
+                     invoices=[ln.number for ln in plan.lines], pay_on=str(pay_on), status_to=status)
+        uow.commit()
+        return InitiatedPayment(payment.id, status, amount, plan.unapplied, charge_key(payment.id))
+
+
+def charge_request(uow: UnitOfWork, payment_id: int) -> ChargeRequest:
+    """What to send the processor for a pending payment; the key makes a retried call the same charge."""
+    with uow:
+        payment = uow.session.get(Payment, payment_id)
+        if payment is None or payment.status != "pending" or payment.method_id is None:
+            raise Invalid(f"payment {payment_id} is not waiting to be charged")
+        method = uow.session.get(PaymentMethod, payment.method_id)
+        assert method is not None
+        customer = payment.customer_id
+        return ChargeRequest(payment.amount, method.token, charge_key(payment.id), f"customer:{customer}",
+                             metadata={"payment_id": str(payment.id)})
+
+
+def record_charge(uow: UnitOfWork, payment_id: int, result: ChargeResult, actor: Actor) -> str:
+    """Keep the processor's id for the payment; an immediate final answer settles it like an event."""
+    event = ProcessorEvent(f"charge:{payment_id}:{result.status}", f"payment.{result.status}",  # type: ignore[arg-type]
+                           result.processor_payment_id, dt.datetime.now(dt.UTC), result.failure_reason,
+                           reference=str(payment_id))
+    if result.status == "processing":
+        with uow:
+            payment = _locked_payment(uow, event)
+            if payment is None:
+                raise NotFound("payment", payment_id)
+            payment.processor_payment_id = result.processor_payment_id
+            uow.commit()
+        return "processing: waiting for the processor's event"
+    return apply_event(uow, event, actor)
+
+
+def _locked_payment(uow: UnitOfWork, event: ProcessorEvent) -> Payment | None:
+    """The payment an event is about: by our reference (the event may beat the charge answer) or their id."""
+    match = [Payment.processor_payment_id == event.processor_payment_id] if event.processor_payment_id else []
+    if event.reference and event.reference.isdigit():
+        match.append(Payment.id == int(event.reference))
+    if not match:
+        return None
+    return uow.session.scalars(select(Payment).where(or_(*match)).with_for_update()).first()
+
+
+def _settle_lines(uow: UnitOfWork, payment: Payment, settled_on: dt.date) -> None:
+    applied = 0
+    for line in uow.session.scalars(select(PaymentLine).where(PaymentLine.payment_id == payment.id)):
+        doc = uow.session.get(Document, line.invoice_id, with_for_update=True)
+        assert doc is not None
+        # The ERP may have reduced the invoice meanwhile: never apply more than is open; the rest is credit.
+        amount = min(line.amount_minor, doc.open_minor)
+        discount = min(line.discount_minor, doc.open_minor - amount)
+        if amount + discount:
+            post_allocation(uow.session, payment, doc, amount, discount, line.short_reason, line.short_comment,
+                            settled_on)
+        applied += amount
+    payment.unapplied_minor = payment.amount_minor - applied
+
+
+def apply_event(uow: UnitOfWork, event: ProcessorEvent, actor: Actor) -> str:
+    """Move the payment forward as the event says; returns what was done, or why nothing was."""
+    target = EVENT_STATUS.get(event.kind)
+    if target is None:
+        return f"ignored: {event.raw_type or event.kind} does not change a payment here"
+    with uow:
+        payment = _locked_payment(uow, event)
+        if payment is None:
+            return f"ignored: no payment matches {event.processor_payment_id or event.reference}"
+        if payment.processor_payment_id and event.processor_payment_id and \
+                payment.processor_payment_id != event.processor_payment_id:
+            return f"ignored: payment {payment.id} belongs to {payment.processor_payment_id}"
+        before = payment.status
+        if not can_move(before, target):
+            return f"ignored: payment {payment.id} is {before}; {target} would not move it forward"
+        payment.processor_payment_id = payment.processor_payment_id or event.processor_payment_id
+        payment.status = target
+        if target == "succeeded":
+            payment.received_on = event.occurred_at.date()
+            _settle_lines(uow, payment, payment.received_on)
+        else:
+            payment.failure_reason = event.failure_reason
+        uow.session.execute(delete(InvoiceHold).where(InvoiceHold.payment_id == payment.id))
+        audit.record(uow.session, actor, f"payment.{target}", customer_id=payment.customer_id,
+                     subject=f"payment:{payment.id}", status_from=before, status_to=target,
+                     amount=str(payment.amount.amount), currency=payment.currency, event=event.event_id,
+                     reason=event.failure_reason)
+        uow.commit()
+        return f"payment {payment.id}: {before} → {target}"

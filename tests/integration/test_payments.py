@@ -1,0 +1,158 @@
+"""Payments in flight: holds, exact amounts, settlement by event, late and repeated events; both backends."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from core.errors import Conflict, Invalid
+from core.ledger import aging_report
+from core.model import Allocation, AuditEvent, Customer, Document, InvoiceHold, Payment, PaymentMethod
+from core.money import Money
+from core.payments import apply_event, initiate_payment, record_charge
+from core.processor import ChargeResult, ProcessorEvent
+from core.rules import AllocationRequest
+from tests.books import TEST_ACTOR, customer, invoice
+
+TODAY = dt.date(2026, 11, 22)
+REASONS = ("Damaged goods", "Other")
+
+
+def usd(text: str) -> Money:
+    return Money.of(text, "USD")
+
+
+def card(db, code: str = "ACME", active: bool = True) -> int:
+    with db.uow() as uow:
+        customer_id = uow.session.scalar(select(Customer.id).where(Customer.code == code))
+        method = PaymentMethod(customer_id=customer_id, processor="sandbox", token=f"pm_{code}_{active}",
+                               kind="card", brand="visa", last4="4242", exp_month=12, exp_year=2030, active=active)
+        uow.session.add(method)
+        uow.commit()
+        return method.id
+
+
+@pytest.fixture
+def book(db):
+    customer(db)
+    invoice(db, "INV-1", "1000.00", "2026-11-15", discount_percent="2", discount_days="10")
+    invoice(db, "INV-2", "250.00", "2026-10-01")
+    return card(db)
+
+
+def pay(db, method_id: int, amount: str, *requests: AllocationRequest, pay_on: dt.date = TODAY):
+    return initiate_payment(db.uow(), customer_code="ACME", amount=usd(amount), requests=list(requests),
+                            method_id=method_id, pay_on=pay_on, today=TODAY, processor="sandbox",
+                            reasons=REASONS, actor=TEST_ACTOR)
+
+
+def event(kind: str, payment_id: int, processor_id: str = "py_1", when: dt.date = TODAY, n: int = 1):
+    at = dt.datetime.combine(when, dt.time(12), tzinfo=dt.UTC)
+    return ProcessorEvent(f"evt_{n}", kind, processor_id, at, "insufficient funds" if "fail" in kind else None,
+                          reference=str(payment_id))
+
+
+def open_of(db, number: str) -> int:
+    with db.uow() as uow:
+        return uow.session.scalar(select(Document.open_minor).where(Document.number == number))
+
+
+def balance(db) -> Money:
+    with db.uow() as uow:
+        rows = aging_report(uow.session, TODAY)
+        return rows[0].balance if rows else usd("0")  # nothing open: no row in the report
+
+
+def test_a_pending_payment_holds_its_invoices_until_it_succeeds(db, book):
+    started = pay(db, book, "1230.00", AllocationRequest("INV-1"), AllocationRequest("INV-2"))
+    assert (started.status, started.idempotency_key) == ("pending", f"charge:{started.payment_id}")
+    assert balance(db) == usd("1250.00")  # nothing is paid until the processor says so
+    with pytest.raises(Conflict, match=f"INV-2 is already in payment {started.payment_id} \\(pending\\)"):
+        pay(db, book, "250.00", AllocationRequest("INV-2"))
+    assert record_charge(db.uow(), started.payment_id, ChargeResult("py_1", "processing"), TEST_ACTOR).startswith(
+        "processing")
+    outcome = apply_event(db.uow(), event("payment.succeeded", started.payment_id), TEST_ACTOR)
+    assert outcome == f"payment {started.payment_id}: pending → succeeded"
+    assert (open_of(db, "INV-1"), open_of(db, "INV-2")) == (0, 0)  # INV-1 with its 2% (20.00) discount
+    assert balance(db) == usd("0")
+    with db.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(InvoiceHold)) == 0
+        assert uow.session.scalar(select(func.sum(Allocation.discount_minor))) == 2000
+
+
+def test_repeated_and_late_events_change_nothing(db, book):
+    started = pay(db, book, "250.00", AllocationRequest("INV-2"))
+    apply_event(db.uow(), event("payment.succeeded", started.payment_id), TEST_ACTOR)
+    again = apply_event(db.uow(), event("payment.succeeded", started.payment_id), TEST_ACTOR)
+    late_failure = apply_event(db.uow(), event("payment.failed", started.payment_id, n=2), TEST_ACTOR)
+    assert again.startswith("ignored") and late_failure.startswith("ignored")
+    with db.uow() as uow:
+        assert uow.session.get(Payment, started.payment_id).status == "succeeded"
+        assert uow.session.scalar(select(func.count()).select_from(Allocation)) == 1
+    assert open_of(db, "INV-2") == 0
+
+
+def test_a_failed_payment_releases_the_invoices_to_be_paid_again(db, book):
+    started = pay(db, book, "250.00", AllocationRequest("INV-2"))
+    outcome = apply_event(db.uow(), event("payment.failed", started.payment_id), TEST_ACTOR)
+    assert outcome.endswith("pending → failed")
+    assert open_of(db, "INV-2") == 25000
+    retry = pay(db, book, "250.00", AllocationRequest("INV-2"))
+    assert retry.status == "pending"
+    with db.uow() as uow:
+        failed = uow.session.get(Payment, started.payment_id)
+        assert (failed.status, failed.failure_reason) == ("failed", "insufficient funds")
+        actions = uow.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions[-3:] == ["payment.pending", "payment.failed", "payment.pending"]
+
+
+def test_the_event_may_arrive_before_the_charge_answer(db, book):
+    started = pay(db, book, "250.00", AllocationRequest("INV-2"))
+    apply_event(db.uow(), event("payment.succeeded", started.payment_id, processor_id="py_9"), TEST_ACTOR)
+    record_charge(db.uow(), started.payment_id, ChargeResult("py_9", "processing"), TEST_ACTOR)
+    with db.uow() as uow:
+        payment = uow.session.get(Payment, started.payment_id)
+        assert (payment.status, payment.processor_payment_id) == ("succeeded", "py_9")
+
+
+def test_amounts_must_be_exact_and_the_method_usable(db, book):
+    with pytest.raises(Invalid, match="need 250.00 USD but the payment is 200.00"):
+        pay(db, book, "200.00", AllocationRequest("INV-2"))
+    short = pay(db, book, "200.00", AllocationRequest("INV-2", usd("200.00"), "Damaged goods"))
+    assert short.status == "pending"
+    with pytest.raises(Invalid, match="deactivated"):
+        pay(db, card(db, active=False), "100.00", AllocationRequest("INV-1", usd("100"), "Other", "partial"))
+    with pytest.raises(Invalid, match="before today"):
+        pay(db, book, "980.00", AllocationRequest("INV-1"), pay_on=TODAY - dt.timedelta(days=1))
+
+
+def test_a_scheduled_payment_is_quoted_with_the_discount_of_its_date(db, book):
+    inside = pay(db, book, "980.00", AllocationRequest("INV-1"), pay_on=dt.date(2026, 11, 25))
+    assert (inside.status, inside.unapplied) == ("scheduled", usd("0"))
+    apply_event(db.uow(), event("payment.canceled", inside.payment_id), TEST_ACTOR)
+    with pytest.raises(Invalid, match="need 1000.00 USD"):  # after the window the discount is gone
+        pay(db, book, "980.00", AllocationRequest("INV-1"), pay_on=dt.date(2026, 11, 26))
+
+
+def test_two_requests_racing_for_one_invoice_one_wins(db, book):
+    barrier, outcomes = threading.Barrier(2), []
+
+    def attempt() -> None:
+        barrier.wait()
+        try:
+            pay(db, book, "250.00", AllocationRequest("INV-2"))
+            outcomes.append("pending")
+        except Conflict as refused:
+            outcomes.append("refused" if "INV-2" in str(refused) or "just put" in str(refused) else str(refused))
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["pending", "refused"]
+    with db.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Payment)) == 1
