@@ -36,6 +36,8 @@ class Settings:
     log_level: str = "info"
     log_format: str = "auto"  # auto | json | console
     seller_name: str = "Northwind Supply Co."
+    processor: str = "sandbox"  # the processor new payments go to: sandbox | stripe
+    sandbox_webhook_secrets: tuple[str, ...] = ()  # empty: a secret kept in the data folder
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -58,4 +60,6 @@ def load_settings(**overrides: str) -> Settings:
         log_level=env.get("log_level", "info"),
         log_format=env.get("log_format", "auto"),
         seller_name=env.get("seller_name", Settings.seller_name),
+        processor=env.get("processor", "sandbox"),
+        sandbox_webhook_secrets=tuple(x for x in env.get("sandbox_webhook_secrets", "").split(",") if x),
     )

@@ -12,22 +12,25 @@ Money moves in three steps, each its own transaction so no database lock is held
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import structlog
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.audit import Actor
 from core.db import UnitOfWork
-from core.errors import Conflict, Invalid, NotFound
+from core.errors import ARError, Conflict, Invalid, NotFound
 from core.model import Document, InvoiceHold, Payment, PaymentLine, PaymentMethod
 from core.money import Money
 from core.payment_states import can_move
 from core.posting import customer_by_code, lock_documents, open_invoice, post_allocation
-from core.processor import ChargeRequest, ChargeResult, ProcessorEvent
+from core.processor import ChargeRequest, ChargeResult, PaymentProcessor, ProcessorEvent
 from core.rules import AllocationRequest, plan_allocations
 
+log = structlog.get_logger("aragent.payments")
 EVENT_STATUS = {"payment.succeeded": "succeeded", "payment.failed": "failed", "payment.canceled": "canceled"}
 
 
@@ -161,30 +164,60 @@ def _settle_lines(uow: UnitOfWork, payment: Payment, settled_on: dt.date) -> Non
 
 def apply_event(uow: UnitOfWork, event: ProcessorEvent, actor: Actor) -> str:
     """Move the payment forward as the event says; returns what was done, or why nothing was."""
+    with uow:
+        outcome = apply_event_in(uow, event, actor)
+        uow.commit()
+        return outcome
+
+
+def apply_event_in(uow: UnitOfWork, event: ProcessorEvent, actor: Actor) -> str:
+    """`apply_event` inside a unit of work the caller commits (the webhook intake claims the event in it)."""
     target = EVENT_STATUS.get(event.kind)
     if target is None:
         return f"ignored: {event.raw_type or event.kind} does not change a payment here"
-    with uow:
-        payment = _locked_payment(uow, event)
-        if payment is None:
-            return f"ignored: no payment matches {event.processor_payment_id or event.reference}"
-        if payment.processor_payment_id and event.processor_payment_id and \
-                payment.processor_payment_id != event.processor_payment_id:
-            return f"ignored: payment {payment.id} belongs to {payment.processor_payment_id}"
-        before = payment.status
-        if not can_move(before, target):
-            return f"ignored: payment {payment.id} is {before}; {target} would not move it forward"
-        payment.processor_payment_id = payment.processor_payment_id or event.processor_payment_id
-        payment.status = target
-        if target == "succeeded":
-            payment.received_on = event.occurred_at.date()
-            _settle_lines(uow, payment, payment.received_on)
-        else:
-            payment.failure_reason = event.failure_reason
-        uow.session.execute(delete(InvoiceHold).where(InvoiceHold.payment_id == payment.id))
-        audit.record(uow.session, actor, f"payment.{target}", customer_id=payment.customer_id,
-                     subject=f"payment:{payment.id}", status_from=before, status_to=target,
-                     amount=str(payment.amount.amount), currency=payment.currency, event=event.event_id,
-                     reason=event.failure_reason)
-        uow.commit()
-        return f"payment {payment.id}: {before} → {target}"
+    payment = _locked_payment(uow, event)
+    if payment is None:
+        return f"ignored: no payment matches {event.processor_payment_id or event.reference}"
+    if payment.processor_payment_id and event.processor_payment_id and \
+            payment.processor_payment_id != event.processor_payment_id:
+        return f"ignored: payment {payment.id} belongs to {payment.processor_payment_id}"
+    before = payment.status
+    if not can_move(before, target):
+        return f"ignored: payment {payment.id} is {before}; {target} would not move it forward"
+    payment.processor_payment_id = payment.processor_payment_id or event.processor_payment_id
+    payment.status = target
+    if target == "succeeded":
+        payment.received_on = event.occurred_at.date()
+        _settle_lines(uow, payment, payment.received_on)
+    else:
+        payment.failure_reason = event.failure_reason
+    uow.session.execute(delete(InvoiceHold).where(InvoiceHold.payment_id == payment.id))
+    audit.record(uow.session, actor, f"payment.{target}", customer_id=payment.customer_id,
+                 subject=f"payment:{payment.id}", status_from=before, status_to=target,
+                 amount=str(payment.amount.amount), currency=payment.currency, event=event.event_id,
+                 reason=event.failure_reason)
+    return f"payment {payment.id}: {before} → {target}"
+
+
+def initiate_and_charge(
+    uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, *, customer_code: str, amount: Money,
+    requests: list[AllocationRequest], method_id: int, pay_on: dt.date, today: dt.date,
+    reasons: tuple[str, ...], actor: Actor,
+) -> tuple[InitiatedPayment, str]:
+    """Initiate, then charge at once unless scheduled. A processor that cannot be reached leaves the
+    payment pending with its invoices held: reconcile retries the same idempotency key later."""
+    started = initiate_payment(
+        uow_factory(), customer_code=customer_code, amount=amount, requests=requests, method_id=method_id,
+        pay_on=pay_on, today=today, processor=adapter.name, reasons=reasons, actor=actor,
+    )
+    if started.status != "pending":
+        return started, f"scheduled for {pay_on}"
+    request = charge_request(uow_factory(), started.payment_id)
+    try:
+        result = adapter.charge(request)
+    except ARError:
+        raise
+    except Exception as exc:  # the network or the processor failed: the payment stays pending
+        log.warning("charge not confirmed; reconcile will retry", payment_id=started.payment_id, error=str(exc))
+        return started, "pending: the processor did not answer; it will be retried"
+    return started, record_charge(uow_factory(), started.payment_id, result, actor)

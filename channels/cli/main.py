@@ -211,7 +211,9 @@ def serve(ctx: click.Context, host: str, port: int, demo: bool) -> None:
         f"  a customer:    curl -H 'X-API-Key: …' {base}/api/customers/C1001{key_note}",
         err=True,
     )
-    uvicorn.run(create_app(services), host=host, port=port, log_level="warning")
+    reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    uvicorn.run(create_app(services, self_url=f"http://{reachable}:{port}"), host=host, port=port,
+                log_level="warning")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,11 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy import text
 
 from channels.web.api import BulkController, ClassController, CustomerController, InvoiceController
+from channels.web.methods import MethodController
+from channels.web.payments import PaymentController, WebhookController
 from channels.web.schemas import Problem
+from channels.web.settlement import SandboxDelivery
+from core.adapters.sandbox import SandboxProcessor
 from core.apikeys import authenticate
 from core.bootstrap import Services, bootstrap
 from core.errors import Conflict, Invalid, NotFound
@@ -108,16 +112,26 @@ def health(state: State) -> dict[str, str]:
     return {"status": "ok", "database": state.services.db.engine.dialect.name}
 
 
-def create_app(services: Services | None = None) -> Litestar:
+def create_app(services: Services | None = None, *, self_url: str | None = None) -> Litestar:
+    """`self_url`: where this server is reachable; given, the sandbox posts its webhooks there."""
     services = services or bootstrap()
+    on_startup, on_shutdown = [], []
+    sandbox = services.processors.get("sandbox")
+    if self_url and isinstance(sandbox, SandboxProcessor):
+        delivery = SandboxDelivery(sandbox, f"{self_url}/webhooks/payments/sandbox")
+        on_startup.append(delivery.start)
+        on_shutdown.append(delivery.stop)
     api = Router(
         path="/",
-        route_handlers=[CustomerController, InvoiceController, ClassController, BulkController],
+        route_handlers=[
+            CustomerController, InvoiceController, ClassController, BulkController, PaymentController,
+            MethodController,
+        ],
         guards=[require_api_key],
         security=[{"apiKey": []}],
     )
     return Litestar(
-        route_handlers=[health, api],
+        route_handlers=[health, api, WebhookController],  # webhooks prove themselves by signature
         state=State({"services": services}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         middleware=[request_id_middleware],
@@ -139,5 +153,6 @@ def create_app(services: Services | None = None) -> Litestar:
                 }
             ),
         ),
-        on_shutdown=[lambda: services.close()],
+        on_startup=on_startup,
+        on_shutdown=[*on_shutdown, services.close],
     )

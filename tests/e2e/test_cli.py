@@ -110,10 +110,28 @@ def test_serve_demo_starts_a_working_app(tmp_path: Path) -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        request = urllib.request.Request(f"{base}/api/customers/C1001", headers={"X-API-Key": key.group(1)})
-        body = json.loads(urllib.request.urlopen(request, timeout=5).read())
-        assert body["code"] == "C1001" and body["balances"]
+        def call(path: str, body: dict | None = None, **headers: str) -> dict:
+            request = urllib.request.Request(
+                f"{base}{path}", data=json.dumps(body).encode() if body is not None else None,
+                headers={"X-API-Key": key.group(1), "Content-Type": "application/json", **headers})
+            return json.loads(urllib.request.urlopen(request, timeout=10).read())
+
+        assert call("/api/customers/C1001")["balances"]
         assert (tmp_path / "data" / "aragent.db").exists()
+        # Pay one invoice with a sandbox card; the sandbox settles it by a signed webhook to this server.
+        invoice = next(i for i in call("/api/customers/C1001/invoices") if i["type"] == "invoice"
+                       and not i["discount_until"])
+        method = call("/api/customers/C1001/methods", {"processor": "sandbox", "token": "tok_visa", "kind": "card",
+                                                       "brand": "visa", "last4": "4242"})
+        paid = call("/api/payments", {"customer": "C1001", "amount": invoice["open_amount"], "method_id": method["id"],
+                                      "invoices": [{"number": invoice["number"]}]}, **{"Idempotency-Key": "t-1"})
+        assert paid["status"] == "pending"
+        for _ in range(100):
+            numbers = [i["number"] for i in call("/api/customers/C1001/invoices", None)]
+            if invoice["number"] not in numbers:
+                break
+            time.sleep(0.2)
+        assert invoice["number"] not in numbers, "the sandbox's webhook never settled the payment"
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -1,0 +1,160 @@
+"""Paying over the API and settling by signed webhook, as an integration and the sandbox processor do it."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy import func, select
+
+from channels.web.app import create_app
+from core.adapters.sandbox import SandboxProcessor
+from core.apikeys import create_api_key
+from core.audit import Actor
+from core.bootstrap import Services
+from core.model import Allocation, Customer, PaymentMethod, WebhookEvent
+from core.signatures import sign
+from core.webhooks import receive
+
+SECRET = "whsec_test_secret"
+
+
+@pytest.fixture
+def sandbox(services: Services) -> SandboxProcessor:
+    processor = SandboxProcessor(services.db, [SECRET], card_delay=0, ach_delay=0, return_delay=0)
+    services.processors["sandbox"] = processor
+    return processor
+
+
+@pytest.fixture
+def api(services: Services, sandbox: SandboxProcessor) -> Iterator[TestClient]:
+    key = create_api_key(services.db.uow(), "erp", Actor("test", "cli"))
+    with TestClient(create_app(services)) as client:
+        client.headers["X-API-Key"] = key
+        client.put("/api/customers/ACME", json={"name": "Acme Corp", "email": "ap@acme.example"})
+        client.post("/api/bulk/invoices", json=[
+            {"number": "1001", "customer": "ACME", "date": "2026-01-05", "amount": "400.00"},
+            {"number": "1002", "customer": "ACME", "date": "2026-01-06", "amount": "600.00"},
+        ])
+        yield client
+
+
+def add_method(services: Services, token: str) -> int:
+    with services.db.uow() as uow:
+        customer_id = uow.session.scalar(select(Customer.id).where(Customer.code == "ACME"))
+        method = PaymentMethod(customer_id=customer_id, processor="sandbox", token=token, kind="card",
+                               brand="visa", last4=token[-4:] if token[-4:].isdigit() else "4242")
+        uow.session.add(method)
+        uow.commit()
+        return method.id
+
+
+def deliver(api: TestClient, sandbox: SandboxProcessor) -> list[dict]:
+    answers: list[dict] = []
+
+    def post(body: bytes, headers: dict[str, str]) -> int:
+        response = api.post("/webhooks/payments/sandbox", content=body, headers=headers)
+        answers.append(response.json())
+        return response.status_code
+
+    sandbox.deliver_due(post)
+    return answers
+
+
+def open_numbers(api: TestClient) -> list[str]:
+    return [i["number"] for i in api.get("/api/customers/ACME/invoices").json()]
+
+
+def test_pay_two_invoices_then_the_webhook_settles_them(api, sandbox, services):
+    method = add_method(services, "tok_visa")
+    body = {"customer": "ACME", "amount": "1000.00", "method_id": method,
+            "invoices": [{"number": "1001"}, {"number": "1002"}]}
+    created = api.post("/api/payments", json=body, headers={"Idempotency-Key": "order-1"})
+    assert created.status_code == 201, created.text
+    assert (created.json()["status"], created.json()["amount"]) == ("pending", "1000.00")
+    again = api.post("/api/payments", json={**body, "invoices": [{"number": "1001"}], "amount": "400.00"},
+                     headers={"Idempotency-Key": "order-2"})
+    assert again.status_code == 409 and "1001 is already in payment" in again.json()["error"]
+    assert open_numbers(api) == ["1001", "1002"]  # pending is not paid
+    [answer] = deliver(api, sandbox)
+    assert answer["accepted"] and answer["outcome"].endswith("pending → succeeded")
+    assert open_numbers(api) == []
+    assert api.get("/api/customers/ACME").json()["balances"] == []
+
+
+def test_idempotency_key_replays_the_first_answer_and_refuses_a_new_body(api, sandbox, services):
+    method = add_method(services, "tok_visa")
+    body = {"customer": "ACME", "amount": "400.00", "method_id": method, "invoices": [{"number": "1001"}]}
+    assert api.post("/api/payments", json=body).status_code == 422  # no key, no money
+    first = api.post("/api/payments", json=body, headers={"Idempotency-Key": "k-1"})
+    replay = api.post("/api/payments", json=body, headers={"Idempotency-Key": "k-1"})
+    assert replay.status_code == first.status_code == 201
+    assert replay.json() == first.json() and replay.headers["idempotent-replayed"] == "true"
+    changed = api.post("/api/payments", json={**body, "amount": "399.00"}, headers={"Idempotency-Key": "k-1"})
+    assert changed.status_code == 422 and "different request body" in changed.json()["error"]
+    assert len(sandbox_charges(services)) == 1
+
+
+def sandbox_charges(services: Services) -> list:
+    from core.model import SandboxCharge
+
+    with services.db.uow() as uow:
+        return list(uow.session.scalars(select(SandboxCharge)))
+
+
+def test_a_declined_card_leaves_the_invoice_open_and_payable(api, sandbox, services):
+    declined = add_method(services, "tok_card_declined")
+    body = {"customer": "ACME", "amount": "400.00", "method_id": declined, "invoices": [{"number": "1001"}]}
+    answer = api.post("/api/payments", json=body, headers={"Idempotency-Key": "d-1"}).json()
+    assert answer["status"] == "failed" and answer["outcome"].endswith("pending → failed")
+    good = add_method(services, "tok_visa")
+    retry = api.post("/api/payments", json={**body, "method_id": good}, headers={"Idempotency-Key": "d-2"})
+    assert retry.status_code == 201
+    assert open_numbers(api) == ["1001", "1002"]
+
+
+def test_forged_and_redelivered_webhooks_change_nothing(api, sandbox, services):
+    method = add_method(services, "tok_visa")
+    api.post("/api/payments", json={"customer": "ACME", "amount": "400.00", "method_id": method,
+                                    "invoices": [{"number": "1001"}]}, headers={"Idempotency-Key": "w-1"})
+    captured: list[tuple[bytes, dict[str, str]]] = []
+    sandbox.deliver_due(lambda body, headers: captured.append((body, headers)) or 200)
+    [(body, headers)] = captured
+    forged = body.replace(b"400", b"4")
+    assert api.post("/webhooks/payments/sandbox", content=forged, headers=headers).status_code == 400
+    wrong_key = {"Sandbox-Signature": sign(body, "whsec_attacker")}
+    assert api.post("/webhooks/payments/sandbox", content=body, headers=wrong_key).status_code == 400
+    first = api.post("/webhooks/payments/sandbox", content=body, headers=headers).json()
+    second = api.post("/webhooks/payments/sandbox", content=body, headers=headers).json()
+    assert (first["duplicate"], second["duplicate"]) == (False, True)
+    with services.db.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Allocation)) == 1
+        rows = [(r.valid, r.body) for r in uow.session.scalars(select(WebhookEvent).order_by(WebhookEvent.id))]
+    assert [valid for valid, _ in rows] == [False, False, True, True]  # every request kept, raw, first
+    assert json.loads(rows[0][1])["id"] == json.loads(body)["id"]
+
+
+def test_two_workers_with_the_same_event_apply_it_once(api, sandbox, services):
+    method = add_method(services, "tok_visa")
+    api.post("/api/payments", json={"customer": "ACME", "amount": "600.00", "method_id": method,
+                                    "invoices": [{"number": "1002"}]}, headers={"Idempotency-Key": "r-1"})
+    captured: list[tuple[bytes, dict[str, str]]] = []
+    sandbox.deliver_due(lambda body, headers: captured.append((body, headers)) or 200)
+    [(body, headers)] = captured
+    barrier, results = threading.Barrier(2), []
+
+    def worker() -> None:
+        barrier.wait()
+        results.append(receive(services.db.uow(), sandbox, headers, body, Actor("processor:sandbox", "webhook")))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(r.duplicate for r in results) == [False, True]
+    with services.db.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Allocation)) == 1
