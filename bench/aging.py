@@ -351,16 +351,21 @@ class Timing:
 def timed(runs: list[Callable[[], list]], repeat: int) -> list[tuple[list, list[float]]]:
     """A warm-up run of each, then `repeat` rounds timing each in turn: the last result and the seconds.
 
-    Taking turns, ours and the bare SQL see the same machine: this one's speed drifts by a quarter.
+    Taking turns, ours and the bare SQL see the same machine (this one's speed drifts by a quarter). Each
+    run starts on a collected heap and pays for collecting its own young objects, so that none hands
+    its garbage to the next.
     """
-    results = [run() for run in runs]
+    results: list[list | None] = [run() for run in runs]
     seconds: list[list[float]] = [[] for _ in runs]
     for _ in range(repeat):
         for n, run in enumerate(runs):
+            results[n] = None
+            gc.collect()
             start = time.perf_counter()
             results[n] = run()
+            gc.collect(1)
             seconds[n].append(time.perf_counter() - start)
-    return list(zip(results, seconds, strict=True))
+    return [(result or [], times) for result, times in zip(results, seconds, strict=True)]
 
 
 def cpu_check() -> float:
