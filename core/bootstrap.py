@@ -50,4 +50,10 @@ def bootstrap(settings: Settings | None = None, *, files: FileStore | None = Non
     db = Database(settings.resolved_database_url)
     services = Services(settings=settings, db=db, files=files or LocalFileStore(settings.files_dir))
     services.processors["sandbox"] = SandboxProcessor(db, sandbox_secrets(settings))
+    if settings.stripe_api_key:
+        from core.adapters.stripe import StripeProcessor
+
+        services.processors["stripe"] = StripeProcessor(
+            settings.stripe_api_key, list(settings.stripe_webhook_secrets), api_base=settings.stripe_api_base or None
+        )
     return services

@@ -38,6 +38,9 @@ class Settings:
     seller_name: str = "Northwind Supply Co."
     processor: str = "sandbox"  # the processor new payments go to: sandbox | stripe
     sandbox_webhook_secrets: tuple[str, ...] = ()  # empty: a secret kept in the data folder
+    stripe_api_key: str = ""  # set: the stripe processor is available
+    stripe_webhook_secrets: tuple[str, ...] = ()  # comma-separated; several while a secret is rotated
+    stripe_api_base: str = ""  # empty: Stripe's own API
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -61,5 +64,12 @@ def load_settings(**overrides: str) -> Settings:
         log_format=env.get("log_format", "auto"),
         seller_name=env.get("seller_name", Settings.seller_name),
         processor=env.get("processor", "sandbox"),
-        sandbox_webhook_secrets=tuple(x for x in env.get("sandbox_webhook_secrets", "").split(",") if x),
+        sandbox_webhook_secrets=_list(env.get("sandbox_webhook_secrets", "")),
+        stripe_api_key=env.get("stripe_api_key", ""),
+        stripe_webhook_secrets=_list(env.get("stripe_webhook_secrets", "")),
+        stripe_api_base=env.get("stripe_api_base", ""),
     )
+
+
+def _list(text: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in text.split(",") if item.strip())

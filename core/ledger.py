@@ -83,14 +83,23 @@ def _other_parts(scoped: bool) -> list[Select]:
         d.c.customer_id, d.c.currency, d.c.kind, d.c.id.label("document_id"), d.c.due_date,
         a.c.amount_minor + a.c.discount_minor,
     ).select_from(a.join(d, d.c.id == a.c.invoice_id)).where(
-        a.c.applied_on > AS_OF, d.c.doc_date <= AS_OF, d.c.voided.is_(False)
+        a.c.applied_on > AS_OF, a.c.reversed_on.is_(None), d.c.doc_date <= AS_OF, d.c.voided.is_(False)
+    )
+    # Paid on the day, returned since: open again now, but it was not open then.
+    returned_later = select(
+        d.c.customer_id, d.c.currency, d.c.kind, d.c.id.label("document_id"), d.c.due_date,
+        -(a.c.amount_minor + a.c.discount_minor),
+    ).select_from(a.join(d, d.c.id == a.c.invoice_id)).where(
+        a.c.applied_on <= AS_OF, a.c.reversed_on > AS_OF, d.c.doc_date <= AS_OF, d.c.voided.is_(False)
     )
     credit_used_later = select(
         c.c.customer_id, c.c.currency, c.c.kind, c.c.id.label("document_id"), c.c.due_date, a.c.amount_minor
     ).select_from(a.join(c, c.c.id == a.c.credit_id)).where(
         a.c.applied_on > AS_OF, c.c.doc_date <= AS_OF, c.c.voided.is_(False)
     )
-    succeeded = and_(p.c.status == "succeeded", p.c.received_on <= AS_OF)
+    # Money on account counts from its receipt until, if ever, it was returned.
+    returned_since = and_(p.c.status == "returned", p.c.returned_on > AS_OF)
+    succeeded = and_(or_(p.c.status == "succeeded", returned_since), p.c.received_on <= AS_OF)
     unapplied_now = select(
         p.c.customer_id, p.c.currency, literal("payment"), (-p.c.id).label("document_id"), null(),
         p.c.unapplied_minor,
@@ -102,6 +111,7 @@ def _other_parts(scoped: bool) -> list[Select]:
     return [
         in_scope(open_credits, d.c.customer_id),
         in_scope(paid_later, d.c.customer_id),
+        in_scope(returned_later, d.c.customer_id),
         in_scope(credit_used_later, c.c.customer_id),
         in_scope(unapplied_now, p.c.customer_id),
         in_scope(unapplied_later, p.c.customer_id),

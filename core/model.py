@@ -236,6 +236,7 @@ class Payment(Stamped, Base):
     processor_payment_id: Mapped[str | None] = mapped_column(String(120))
     scheduled_for: Mapped[dt.date | None] = mapped_column(Date)
     failure_reason: Mapped[str | None] = mapped_column(String(300))
+    returned_on: Mapped[dt.date | None] = mapped_column(Date)  # the day a succeeded payment was returned
 
     allocations: Mapped[list[Allocation]] = relationship(
         back_populates="payment", foreign_keys="Allocation.payment_id", order_by="Allocation.id"
@@ -269,6 +270,8 @@ class Allocation(Base):
     short_reason: Mapped[str | None] = mapped_column(String(60))
     short_comment: Mapped[str | None] = mapped_column(Text)
     applied_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    # Set when the money behind it came back (an ACH return): the invoice is open again from that day.
+    reversed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
 
     payment: Mapped[Payment | None] = relationship(back_populates="allocations", foreign_keys=[payment_id])

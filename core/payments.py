@@ -12,26 +12,26 @@ Money moves in three steps, each its own transaction so no database lock is held
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
-import structlog
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.audit import Actor
 from core.db import UnitOfWork
-from core.errors import ARError, Conflict, Invalid, NotFound
-from core.model import Document, InvoiceHold, Payment, PaymentLine, PaymentMethod
+from core.errors import Conflict, Invalid, NotFound
+from core.model import Allocation, Document, InvoiceHold, Payment, PaymentLine, PaymentMethod
 from core.money import Money
 from core.payment_states import can_move
 from core.posting import customer_by_code, lock_documents, open_invoice, post_allocation
-from core.processor import ChargeRequest, ChargeResult, PaymentProcessor, ProcessorEvent
+from core.processor import ChargeRequest, ChargeResult, ProcessorEvent
 from core.rules import AllocationRequest, plan_allocations
 
-log = structlog.get_logger("aragent.payments")
-EVENT_STATUS = {"payment.succeeded": "succeeded", "payment.failed": "failed", "payment.canceled": "canceled"}
+EVENT_STATUS = {
+    "payment.succeeded": "succeeded", "payment.failed": "failed", "payment.canceled": "canceled",
+    "payment.returned": "returned",
+}
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,18 @@ def _settle_lines(uow: UnitOfWork, payment: Payment, settled_on: dt.date) -> Non
     payment.unapplied_minor = payment.amount_minor - applied
 
 
+def _reopen_invoices(uow: UnitOfWork, payment: Payment, returned_on: dt.date) -> None:
+    """The money came back: every invoice it paid is open again by what it paid, discount included."""
+    allocations = uow.session.scalars(
+        select(Allocation).where(Allocation.payment_id == payment.id, Allocation.reversed_on.is_(None))
+    )
+    for allocation in allocations:
+        doc = uow.session.get(Document, allocation.invoice_id, with_for_update=True)
+        assert doc is not None
+        doc.open_minor += allocation.amount_minor + allocation.discount_minor
+        allocation.reversed_on = returned_on
+
+
 def apply_event(uow: UnitOfWork, event: ProcessorEvent, actor: Actor) -> str:
     """Move the payment forward as the event says; returns what was done, or why nothing was."""
     with uow:
@@ -189,35 +201,20 @@ def apply_event_in(uow: UnitOfWork, event: ProcessorEvent, actor: Actor) -> str:
     if target == "succeeded":
         payment.received_on = event.occurred_at.date()
         _settle_lines(uow, payment, payment.received_on)
+    elif target == "returned":
+        payment.returned_on = event.occurred_at.date()
+        payment.failure_reason = event.failure_reason
+        _reopen_invoices(uow, payment, payment.returned_on)
     else:
         payment.failure_reason = event.failure_reason
     uow.session.execute(delete(InvoiceHold).where(InvoiceHold.payment_id == payment.id))
+    if target in ("failed", "canceled", "returned"):
+        # Until the outbox exists (statements issue) the notice is recorded; the outbox will send it.
+        audit.record(uow.session, actor, "notification.recorded", customer_id=payment.customer_id,
+                     subject=f"payment:{payment.id}", template=f"payment_{target}", reason=event.failure_reason)
     audit.record(uow.session, actor, f"payment.{target}", customer_id=payment.customer_id,
                  subject=f"payment:{payment.id}", status_from=before, status_to=target,
                  amount=str(payment.amount.amount), currency=payment.currency, event=event.event_id,
                  reason=event.failure_reason)
     return f"payment {payment.id}: {before} → {target}"
 
-
-def initiate_and_charge(
-    uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, *, customer_code: str, amount: Money,
-    requests: list[AllocationRequest], method_id: int, pay_on: dt.date, today: dt.date,
-    reasons: tuple[str, ...], actor: Actor,
-) -> tuple[InitiatedPayment, str]:
-    """Initiate, then charge at once unless scheduled. A processor that cannot be reached leaves the
-    payment pending with its invoices held: reconcile retries the same idempotency key later."""
-    started = initiate_payment(
-        uow_factory(), customer_code=customer_code, amount=amount, requests=requests, method_id=method_id,
-        pay_on=pay_on, today=today, processor=adapter.name, reasons=reasons, actor=actor,
-    )
-    if started.status != "pending":
-        return started, f"scheduled for {pay_on}"
-    request = charge_request(uow_factory(), started.payment_id)
-    try:
-        result = adapter.charge(request)
-    except ARError:
-        raise
-    except Exception as exc:  # the network or the processor failed: the payment stays pending
-        log.warning("charge not confirmed; reconcile will retry", payment_id=started.payment_id, error=str(exc))
-        return started, "pending: the processor did not answer; it will be retried"
-    return started, record_charge(uow_factory(), started.payment_id, result, actor)

@@ -23,6 +23,7 @@ from core.erp import IMPORT_KINDS, csv_rows, missing_columns, run_import
 from core.errors import ARError
 from core.ledger import aging_report
 from core.migrate import upgrade
+from core.payment_jobs import charge_scheduled, reconcile
 
 err = Console(stderr=True)
 CLI_ACTOR = Actor("cli", "cli")
@@ -182,6 +183,32 @@ def api_keys_list(ctx: click.Context) -> None:
 def api_keys_revoke(ctx: click.Context, name: str) -> None:
     apikeys.revoke_api_key(_services(ctx).db.uow(), name, CLI_ACTOR)
     click.echo(f"revoked {name}")
+
+
+@main.group(cls=ARCommandGroup)
+def payments() -> None:
+    """Payments through the processor."""
+
+
+@payments.command("reconcile")
+@click.option("--older-than", default=15, show_default=True, help="Minutes a payment has been pending.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def payments_reconcile(ctx: click.Context, older_than: int, as_json: bool) -> None:
+    """Ask the processor about payments pending too long and apply what it says, exactly once."""
+    services = _services(ctx)
+    outcomes = reconcile(services.db.uow, services.processor, dt.timedelta(minutes=older_than), CLI_ACTOR)
+    click.echo(json.dumps(outcomes) if as_json else ("\n".join(outcomes) or "nothing to reconcile"))
+
+
+@payments.command("run-scheduled")
+@click.option("--date", "on", help="Charge what is due on this date (default today).")
+@click.pass_context
+def payments_run_scheduled(ctx: click.Context, on: str | None) -> None:
+    """Charge the scheduled payments due today (the scheduler runs this daily)."""
+    services = _services(ctx)
+    outcomes = charge_scheduled(services.db.uow, services.processor, _date(on), Actor("scheduler", "scheduler"))
+    click.echo("\n".join(outcomes) or "no scheduled payment is due")
 
 
 @main.command("serve")

@@ -8,7 +8,7 @@ import anyio
 import msgspec
 from litestar import Controller, Request, Response, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 
 from channels.web.api import api_actor
 from channels.web.schemas import Amount, Problem
@@ -18,7 +18,7 @@ from core.bootstrap import Services
 from core.errors import ARError, Conflict, NotFound
 from core.model import Payment
 from core.money import Money
-from core.payments import initiate_and_charge
+from core.payment_jobs import cancel_scheduled, initiate_and_charge
 from core.posting import customer_by_code
 from core.rules import AllocationRequest
 from core.webhooks import receive
@@ -100,6 +100,20 @@ class PaymentController(Controller):
             raise
         await anyio.to_thread.run_sync(lambda: idempotency.finish(uow(), scope, key, status, payload.decode()))
         return Response(content=payload, status_code=status, media_type="application/json")
+
+
+class PaymentCancel(msgspec.Struct):
+    customer: str
+
+
+class PaymentCancelController(Controller):
+    path = "/api/payments/{payment_id:int}/cancel"
+    tags = ["Payments"]
+
+    @post("/", sync_to_thread=True, status_code=200, summary="Cancel a scheduled payment before its date")
+    def cancel(self, payment_id: FromPath[int], data: JSONBody[PaymentCancel], request: Request,
+               services: Svc) -> dict[str, str]:
+        return {"outcome": cancel_scheduled(services.db.uow(), data.customer, payment_id, api_actor(request))}
 
 
 class WebhookController(Controller):

@@ -28,7 +28,8 @@ def usd(text: str) -> Money:
 def card(db, code: str = "ACME", active: bool = True) -> int:
     with db.uow() as uow:
         customer_id = uow.session.scalar(select(Customer.id).where(Customer.code == code))
-        method = PaymentMethod(customer_id=customer_id, processor="sandbox", token=f"pm_{code}_{active}",
+        token = "tok_visa" if active else "tok_mastercard"
+        method = PaymentMethod(customer_id=customer_id, processor="sandbox", token=token,
                                kind="card", brand="visa", last4="4242", exp_month=12, exp_year=2030, active=active)
         uow.session.add(method)
         uow.commit()
@@ -106,7 +107,7 @@ def test_a_failed_payment_releases_the_invoices_to_be_paid_again(db, book):
         failed = uow.session.get(Payment, started.payment_id)
         assert (failed.status, failed.failure_reason) == ("failed", "insufficient funds")
         actions = uow.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
-    assert actions[-3:] == ["payment.pending", "payment.failed", "payment.pending"]
+    assert actions[-4:] == ["payment.pending", "notification.recorded", "payment.failed", "payment.pending"]
 
 
 def test_the_event_may_arrive_before_the_charge_answer(db, book):
@@ -156,3 +157,73 @@ def test_two_requests_racing_for_one_invoice_one_wins(db, book):
     assert sorted(outcomes) == ["pending", "refused"]
     with db.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Payment)) == 1
+
+
+def test_an_ach_return_reopens_the_invoices_and_history_keeps_the_days_it_was_paid(db, book):
+    started = pay(db, book, "250.00", AllocationRequest("INV-2"))
+    apply_event(db.uow(), event("payment.succeeded", started.payment_id, when=dt.date(2026, 11, 22)), TEST_ACTOR)
+    assert open_of(db, "INV-2") == 0
+    outcome = apply_event(db.uow(), event("payment.returned", started.payment_id, when=dt.date(2026, 11, 27), n=2),
+                          TEST_ACTOR)
+    assert outcome.endswith("succeeded → returned")
+    assert open_of(db, "INV-2") == 25000
+    with db.uow() as uow:
+        paid_days = aging_report(uow.session, dt.date(2026, 11, 24))
+        after = aging_report(uow.session, dt.date(2026, 11, 27))
+        before = aging_report(uow.session, dt.date(2026, 11, 21))
+        actions = uow.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert paid_days[0].balance == usd("1000.00")  # only INV-1 was open while the money was in
+    assert after[0].balance == before[0].balance == usd("1250.00")
+    assert actions[-2:] == ["notification.recorded", "payment.returned"]
+    late = apply_event(db.uow(), event("payment.succeeded", started.payment_id, n=3), TEST_ACTOR)
+    assert late.startswith("ignored")  # a returned payment never comes back by a stale event
+    retry = pay(db, book, "250.00", AllocationRequest("INV-2"))
+    assert retry.status == "pending"
+
+
+def test_a_returned_deposit_leaves_the_account_as_of_its_return(db, book):
+    deposit = pay(db, book, "300.00")
+    apply_event(db.uow(), event("payment.succeeded", deposit.payment_id, when=dt.date(2026, 11, 22)), TEST_ACTOR)
+    apply_event(db.uow(), event("payment.returned", deposit.payment_id, when=dt.date(2026, 11, 25), n=2), TEST_ACTOR)
+    with db.uow() as uow:
+        during = aging_report(uow.session, dt.date(2026, 11, 23))[0]
+        after = aging_report(uow.session, dt.date(2026, 11, 25))[0]
+    assert (during.credit, after.credit) == (usd("300.00"), usd("0"))
+
+
+def test_scheduled_payments_are_charged_on_their_date_once_and_can_be_canceled_before(db, book):
+    from core.adapters.sandbox import SandboxProcessor
+    from core.payment_jobs import cancel_scheduled, charge_scheduled
+
+    sandbox = SandboxProcessor(db, ["whsec_t"], card_delay=0, ach_delay=0, return_delay=0)
+    later = pay(db, book, "250.00", AllocationRequest("INV-2"), pay_on=dt.date(2026, 11, 30))
+    keep = pay(db, book, "980.00", AllocationRequest("INV-1"), pay_on=dt.date(2026, 11, 25))
+    assert cancel_scheduled(db.uow(), "ACME", later.payment_id, TEST_ACTOR).endswith("scheduled → canceled")
+    assert charge_scheduled(db.uow, sandbox, dt.date(2026, 11, 24), TEST_ACTOR) == []  # not yet
+    [outcome] = charge_scheduled(db.uow, sandbox, dt.date(2026, 11, 25), TEST_ACTOR)
+    assert outcome.startswith("processing")
+    assert charge_scheduled(db.uow, sandbox, dt.date(2026, 11, 25), TEST_ACTOR) == []  # fired once
+    with pytest.raises(Conflict, match="only a scheduled payment can be canceled"):
+        cancel_scheduled(db.uow(), "ACME", keep.payment_id, TEST_ACTOR)
+    [(body, headers)] = sandbox.due_events()
+    apply_event(db.uow(), sandbox.parse_webhook(headers, body), TEST_ACTOR)
+    assert open_of(db, "INV-1") == 0 and open_of(db, "INV-2") == 25000
+
+
+def test_reconcile_finishes_a_charge_cut_off_by_a_crash_and_a_lost_webhook_exactly_once(db, book):
+    from core.adapters.sandbox import SandboxProcessor
+    from core.model import SandboxCharge
+    from core.payment_jobs import reconcile
+
+    sandbox = SandboxProcessor(db, ["whsec_t"], card_delay=0, ach_delay=0, return_delay=0)
+    crashed = pay(db, book, "250.00", AllocationRequest("INV-2"))  # written, never charged: the process died
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=20)
+    [first] = reconcile(db.uow, sandbox, dt.timedelta(minutes=15), TEST_ACTOR, now=later)
+    assert first.startswith("processing")
+    sandbox.due_events()  # the settlement webhook is lost on the way
+    [second] = reconcile(db.uow, sandbox, dt.timedelta(minutes=15), TEST_ACTOR, now=later)
+    assert second == f"payment {crashed.payment_id}: pending → succeeded"
+    assert reconcile(db.uow, sandbox, dt.timedelta(minutes=15), TEST_ACTOR, now=later) == []
+    with db.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(SandboxCharge)) == 1  # charged once
+        assert uow.session.scalar(select(func.count()).select_from(Allocation)) == 1

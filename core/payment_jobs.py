@@ -1,0 +1,122 @@
+"""Payments meet the processor: charge now, charge scheduled payments on their date, cancel before it,
+and reconcile what a crash or a lost webhook left pending. The network call never runs inside a transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import cast
+
+import structlog
+from sqlalchemy import CursorResult, delete, select, update
+
+from core import audit
+from core.audit import Actor
+from core.db import UnitOfWork
+from core.errors import ARError, Conflict, NotFound
+from core.model import InvoiceHold, Payment
+from core.money import Money
+from core.payments import InitiatedPayment, apply_event, charge_request, initiate_payment, record_charge
+from core.posting import customer_by_code
+from core.processor import PaymentProcessor, ProcessorEvent
+from core.rules import AllocationRequest
+
+log = structlog.get_logger("aragent.payments")
+
+
+def initiate_and_charge(
+    uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, *, customer_code: str, amount: Money,
+    requests: list[AllocationRequest], method_id: int, pay_on: dt.date, today: dt.date,
+    reasons: tuple[str, ...], actor: Actor,
+) -> tuple[InitiatedPayment, str]:
+    """Initiate, then charge at once unless scheduled. A processor that cannot be reached leaves the
+    payment pending with its invoices held: reconcile retries the same idempotency key later."""
+    started = initiate_payment(
+        uow_factory(), customer_code=customer_code, amount=amount, requests=requests, method_id=method_id,
+        pay_on=pay_on, today=today, processor=adapter.name, reasons=reasons, actor=actor,
+    )
+    if started.status != "pending":
+        return started, f"scheduled for {pay_on}"
+    return started, _charge(uow_factory, adapter, started.payment_id, actor)
+
+
+def cancel_scheduled(uow: UnitOfWork, customer_code: str, payment_id: int, actor: Actor) -> str:
+    """Cancel a payment before its date; its invoices are free to be paid again."""
+    with uow:
+        customer = customer_by_code(uow, customer_code)
+        payment = uow.session.get(Payment, payment_id, with_for_update=True)
+        if payment is None or payment.customer_id != customer.id:
+            raise NotFound("payment", f"{payment_id} for customer {customer_code}")
+        if payment.status != "scheduled":
+            raise Conflict(f"payment {payment_id} is {payment.status}; only a scheduled payment can be canceled")
+        payment.status = "canceled"
+        uow.session.execute(delete(InvoiceHold).where(InvoiceHold.payment_id == payment.id))
+        audit.record(uow.session, actor, "payment.canceled", customer_id=customer.id, subject=f"payment:{payment.id}",
+                     status_from="scheduled", status_to="canceled", amount=str(payment.amount.amount))
+        uow.commit()
+        return f"payment {payment_id}: scheduled → canceled"
+
+
+def _claim(uow_factory: Callable[[], UnitOfWork], payment_id: int, actor: Actor) -> bool:
+    """scheduled → pending for one process only: the conditional update is the lock."""
+    with uow_factory() as uow:
+        result = uow.session.execute(
+            update(Payment).where(Payment.id == payment_id, Payment.status == "scheduled").values(status="pending")
+        )
+        moved = cast(CursorResult, result).rowcount
+        if moved:
+            payment = uow.session.get(Payment, payment_id)
+            assert payment is not None
+            audit.record(uow.session, actor, "payment.pending", customer_id=payment.customer_id,
+                         subject=f"payment:{payment_id}", status_from="scheduled", status_to="pending")
+        uow.commit()
+        return bool(moved)
+
+
+def _charge(uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, payment_id: int, actor: Actor) -> str:
+    try:
+        result = adapter.charge(charge_request(uow_factory(), payment_id))
+    except ARError:
+        raise
+    except Exception as exc:  # unreachable processor: stays pending, reconcile retries the same key
+        log.warning("charge not confirmed; reconcile will retry", payment_id=payment_id, error=str(exc))
+        return f"payment {payment_id}: pending, the processor did not answer"
+    return record_charge(uow_factory(), payment_id, result, actor)
+
+
+def charge_scheduled(
+    uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, today: dt.date, actor: Actor
+) -> list[str]:
+    """The scheduler's job: charge every scheduled payment due today or earlier, each exactly once."""
+    with uow_factory() as uow:
+        due = uow.session.scalars(select(Payment.id).where(
+            Payment.status == "scheduled", Payment.scheduled_for <= today, Payment.processor == adapter.name
+        ).order_by(Payment.id)).all()
+    return [_charge(uow_factory, adapter, pid, actor) for pid in due if _claim(uow_factory, pid, actor)]
+
+
+def reconcile(
+    uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, older_than: dt.timedelta, actor: Actor,
+    now: dt.datetime | None = None,
+) -> list[str]:
+    """Payments pending longer than `older_than`: a charge that never got its answer is re-sent with the same
+    key (the processor returns the charge it already made); a lost event is read back from the processor."""
+    cutoff = (now or dt.datetime.now(dt.UTC)) - older_than
+    with uow_factory() as uow:
+        stale = uow.session.execute(select(Payment.id, Payment.processor_payment_id).where(
+            Payment.status == "pending", Payment.processor == adapter.name, Payment.updated_at <= cutoff
+        ).order_by(Payment.id)).all()
+    outcomes = []
+    for payment_id, processor_id in stale:
+        if processor_id is None:
+            outcomes.append(_charge(uow_factory, adapter, payment_id, actor))
+            continue
+        result = adapter.retrieve(processor_id)
+        if result.status == "processing":
+            outcomes.append(f"payment {payment_id}: still processing")
+            continue
+        event = ProcessorEvent(f"reconcile:{payment_id}:{result.status}", f"payment.{result.status}",  # type: ignore[arg-type]
+                               processor_id, dt.datetime.now(dt.UTC), result.failure_reason, reference=str(payment_id))
+        outcomes.append(apply_event(uow_factory(), event, actor))
+    return outcomes
