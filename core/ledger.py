@@ -98,7 +98,7 @@ def _other_parts(scoped: bool) -> list[Select]:
         a.c.applied_on > AS_OF, c.c.doc_date <= AS_OF, c.c.voided.is_(False)
     )
     # Money on account counts from its receipt until, if ever, it was returned.
-    returned_since = and_(p.c.status == "returned", p.c.returned_on > AS_OF)
+    returned_since = and_(p.c.status.in_(("returned", "refunded", "disputed")), p.c.returned_on > AS_OF)
     succeeded = and_(or_(p.c.status == "succeeded", returned_since), p.c.received_on <= AS_OF)
     unapplied_now = select(
         p.c.customer_id, p.c.currency, literal("payment"), (-p.c.id).label("document_id"), null(),

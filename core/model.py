@@ -236,7 +236,7 @@ class Payment(Stamped, Base):
     processor_payment_id: Mapped[str | None] = mapped_column(String(120))
     scheduled_for: Mapped[dt.date | None] = mapped_column(Date)
     failure_reason: Mapped[str | None] = mapped_column(String(300))
-    returned_on: Mapped[dt.date | None] = mapped_column(Date)  # the day a succeeded payment was returned
+    returned_on: Mapped[dt.date | None] = mapped_column(Date)  # the day the money went back: return, refund, dispute
 
     allocations: Mapped[list[Allocation]] = relationship(
         back_populates="payment", foreign_keys="Allocation.payment_id", order_by="Allocation.id"

@@ -26,12 +26,20 @@ from core.money import Money
 from core.payment_states import can_move
 from core.posting import customer_by_code, lock_documents, open_invoice, post_allocation
 from core.processor import ChargeRequest, ChargeResult, ProcessorEvent
-from core.rules import AllocationRequest, plan_allocations
+from core.rules import (
+    AllocationRequest,
+    OpenInvoice,
+    PlannedAllocation,
+    early_payment_discount,
+    plan_allocations,
+    plan_line,
+)
 
 EVENT_STATUS = {
     "payment.succeeded": "succeeded", "payment.failed": "failed", "payment.canceled": "canceled",
-    "payment.returned": "returned",
+    "payment.returned": "returned", "payment.refunded": "refunded", "payment.disputed": "disputed",
 }
+MONEY_WENT_BACK = ("returned", "refunded", "disputed")
 
 
 @dataclass(frozen=True)
@@ -198,17 +206,21 @@ def apply_event_in(uow: UnitOfWork, event: ProcessorEvent, actor: Actor) -> str:
         return f"ignored: payment {payment.id} is {before}; {target} would not move it forward"
     payment.processor_payment_id = payment.processor_payment_id or event.processor_payment_id
     payment.status = target
-    if target == "succeeded":
+    if target == "succeeded" and before == "disputed":
+        # A dispute won: the money is ours again and goes back on the invoices it was meant for.
+        payment.returned_on = None
+        _settle_lines(uow, payment, event.occurred_at.date())
+    elif target == "succeeded":
         payment.received_on = event.occurred_at.date()
         _settle_lines(uow, payment, payment.received_on)
-    elif target == "returned":
+    elif target in MONEY_WENT_BACK:
         payment.returned_on = event.occurred_at.date()
         payment.failure_reason = event.failure_reason
         _reopen_invoices(uow, payment, payment.returned_on)
     else:
         payment.failure_reason = event.failure_reason
     uow.session.execute(delete(InvoiceHold).where(InvoiceHold.payment_id == payment.id))
-    if target in ("failed", "canceled", "returned"):
+    if target in ("failed", "canceled", *MONEY_WENT_BACK):
         # Until the outbox exists (statements issue) the notice is recorded; the outbox will send it.
         audit.record(uow.session, actor, "notification.recorded", customer_id=payment.customer_id,
                      subject=f"payment:{payment.id}", template=f"payment_{target}", reason=event.failure_reason)
@@ -218,3 +230,53 @@ def apply_event_in(uow: UnitOfWork, event: ProcessorEvent, actor: Actor) -> str:
                  reason=event.failure_reason)
     return f"payment {payment.id}: {before} → {target}"
 
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    number: str
+    open: Money
+    pay: Money
+    discount: Money
+    short_reason: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Quote:
+    customer_code: str
+    pay_on: dt.date
+    lines: tuple[QuoteLine, ...]
+    deposit: Money
+    total: Money  # what the payer confirms: POST /api/payments takes exactly this amount
+
+
+def _quote_line(invoice: OpenInvoice, planned: PlannedAllocation, pay_on: dt.date) -> QuoteLine:
+    in_full = early_payment_discount(invoice.open, invoice.discount, invoice.doc_date, pay_on,
+                                     invoice.discount_forfeited)
+    deadline = invoice.discount.deadline(invoice.doc_date)
+    note = None
+    if planned.discount.is_positive():
+        note = f"includes the {invoice.discount.percent}% early-payment discount for paying by {deadline}"
+    elif planned.is_short and in_full.is_positive():
+        note = (f"a partial payment forfeits the {invoice.discount.percent}% early-payment discount "
+                f"({in_full.amount} if paid in full by {deadline})")
+    return QuoteLine(invoice.number, invoice.open, planned.amount, planned.discount, planned.short_reason, note)
+
+
+def quote_payment(
+    uow: UnitOfWork, *, customer_code: str, requests: list[AllocationRequest], pay_on: dt.date,
+    reasons: tuple[str, ...], deposit: Money | None = None,
+) -> Quote:
+    """What a payment would be, to the cent, before anyone confirms it. Moves no money."""
+    with uow:
+        customer = customer_by_code(uow, customer_code)
+        docs = lock_documents(uow, customer, [r.number for r in requests])
+        _refuse_held(uow, docs)
+        invoices = {n: open_invoice(d) for n, d in docs.items()}
+        extra = deposit or Money.zero(customer.currency)
+        planned = [plan_line(invoices[r.number], r, pay_on, reasons) for r in requests]
+        total = sum((p.amount for p in planned), extra)
+        plan_allocations(total, requests, invoices, pay_on, reasons)  # the same checks the payment will meet
+        lines = tuple(_quote_line(invoices[p.number], p, pay_on) for p in planned)
+        return Quote(customer.code, pay_on, lines, extra, total)

@@ -20,7 +20,12 @@ from sqlalchemy import text
 from channels.web.api import BulkController, ClassController, CustomerController, InvoiceController
 from channels.web.history import PaymentHistoryController
 from channels.web.methods import MethodController
-from channels.web.payments import PaymentCancelController, PaymentController, WebhookController
+from channels.web.payments import (
+    PaymentCancelController,
+    PaymentController,
+    PaymentPreviewController,
+    WebhookController,
+)
 from channels.web.schemas import Problem
 from channels.web.settlement import SandboxDelivery
 from core.adapters.sandbox import SandboxProcessor
@@ -126,7 +131,7 @@ def create_app(services: Services | None = None, *, self_url: str | None = None)
         path="/",
         route_handlers=[
             CustomerController, InvoiceController, ClassController, BulkController, PaymentController,
-            MethodController, PaymentCancelController, PaymentHistoryController,
+            MethodController, PaymentCancelController, PaymentHistoryController, PaymentPreviewController,
         ],
         guards=[require_api_key],
         security=[{"apiKey": []}],

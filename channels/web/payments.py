@@ -19,6 +19,7 @@ from core.errors import ARError, Conflict, NotFound
 from core.model import Payment
 from core.money import Money
 from core.payment_jobs import cancel_scheduled, initiate_and_charge
+from core.payments import quote_payment
 from core.posting import customer_by_code
 from core.rules import AllocationRequest
 from core.webhooks import receive
@@ -53,11 +54,7 @@ class PaymentCreated(msgspec.Struct):
 def _create(services: Services, request_body: PaymentCreate, actor: Actor) -> PaymentCreated:
     with services.db.uow() as uow:
         currency = customer_by_code(uow, request_body.customer).currency
-    lines = [
-        AllocationRequest(line.number, Money.exact(str(line.amount), currency) if line.amount is not None else None,
-                          line.reason, line.comment)
-        for line in request_body.invoices
-    ]
+    lines = _lines(request_body, currency)
     today = dt.date.today()
     started, outcome = initiate_and_charge(
         services.db.uow, services.processor, customer_code=request_body.customer,
@@ -68,6 +65,52 @@ def _create(services: Services, request_body: PaymentCreate, actor: Actor) -> Pa
         status = uow.session.get(Payment, started.payment_id).status  # type: ignore[union-attr]
     return PaymentCreated(started.payment_id, status, str(started.amount.amount), started.amount.currency,
                           str(started.unapplied.amount), outcome)
+
+
+class PaymentPreviewIn(msgspec.Struct, forbid_unknown_fields=True):
+    customer: str
+    invoices: list[PaymentLineIn] = []
+    deposit: Amount | None = None  # an amount on account on top of the invoices (or alone)
+    date: dt.date | None = None
+
+
+class QuoteLineOut(msgspec.Struct):
+    number: str
+    open_amount: str
+    pay: str
+    discount: str
+    short_reason: str | None
+    note: str | None
+
+
+class PaymentPreview(msgspec.Struct):
+    customer: str
+    date: dt.date
+    currency: str
+    lines: list[QuoteLineOut]
+    deposit: str
+    total: str
+
+
+def _lines(body: PaymentCreate | PaymentPreviewIn, currency: str) -> list[AllocationRequest]:
+    return [
+        AllocationRequest(line.number, Money.exact(str(line.amount), currency) if line.amount is not None else None,
+                          line.reason, line.comment)
+        for line in body.invoices
+    ]
+
+
+def _preview(services: Services, body: PaymentPreviewIn) -> PaymentPreview:
+    with services.db.uow() as uow:
+        currency = customer_by_code(uow, body.customer).currency
+    deposit = Money.exact(str(body.deposit), currency) if body.deposit is not None else None
+    quote = quote_payment(services.db.uow(), customer_code=body.customer, requests=_lines(body, currency),
+                          pay_on=body.date or dt.date.today(), reasons=services.settings.short_pay_reasons,
+                          deposit=deposit)
+    lines = [QuoteLineOut(q.number, str(q.open.amount), str(q.pay.amount), str(q.discount.amount), q.short_reason,
+                          q.note) for q in quote.lines]
+    return PaymentPreview(quote.customer_code, quote.pay_on, currency, lines, str(quote.deposit.amount),
+                          str(quote.total.amount))
 
 
 STATUS_OF = {NotFound: 404, Conflict: 409}
@@ -100,6 +143,16 @@ class PaymentController(Controller):
             raise
         await anyio.to_thread.run_sync(lambda: idempotency.finish(uow(), scope, key, status, payload.decode()))
         return Response(content=payload, status_code=status, media_type="application/json")
+
+
+class PaymentPreviewController(Controller):
+    path = "/api/payments/preview"
+    tags = ["Payments"]
+
+    @post("/", sync_to_thread=True, status_code=200,
+          summary="The exact amounts a payment would take, with discounts earned or forfeited; moves no money")
+    def preview(self, data: JSONBody[PaymentPreviewIn], services: Svc) -> PaymentPreview:
+        return _preview(services, data)
 
 
 class PaymentCancel(msgspec.Struct):

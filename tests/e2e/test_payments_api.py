@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import threading
 from collections.abc import Iterator
 
@@ -15,7 +17,7 @@ from core.adapters.sandbox import SandboxProcessor
 from core.apikeys import create_api_key
 from core.audit import Actor
 from core.bootstrap import Services
-from core.model import Allocation, Customer, PaymentMethod, WebhookEvent
+from core.model import Allocation, Base, Customer, PaymentMethod, WebhookEvent
 from core.signatures import sign
 from core.webhooks import receive
 
@@ -158,3 +160,54 @@ def test_two_workers_with_the_same_event_apply_it_once(api, sandbox, services):
     assert sorted(r.duplicate for r in results) == [False, True]
     with services.db.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Allocation)) == 1
+
+
+def test_preview_gives_exact_amounts_and_forfeited_discounts_and_the_payment_takes_that_total(api, sandbox, services):
+    api.post("/api/bulk/invoices", json=[{"number": "2001", "customer": "ACME", "date": str(dt.date.today()),
+                                          "amount": "1000.00", "discount_percent": "2", "discount_days": "10"}])
+    full = api.post("/api/payments/preview", json={"customer": "ACME", "invoices": [{"number": "2001"}]}).json()
+    assert (full["total"], full["lines"][0]["discount"]) == ("980.00", "20.00")
+    assert "includes the 2.000% early-payment discount" in full["lines"][0]["note"]
+    short = api.post("/api/payments/preview", json={
+        "customer": "ACME", "invoices": [{"number": "2001", "amount": "500", "reason": "Pricing error"}],
+        "deposit": "25"}).json()
+    assert short["total"] == "525.00"
+    assert "forfeits the 2.000% early-payment discount (20.00 if paid in full by" in short["lines"][0]["note"]
+    method = add_method(services, "tok_visa")
+    paid = api.post("/api/payments", json={"customer": "ACME", "amount": full["total"], "method_id": method,
+                                           "invoices": [{"number": "2001"}]}, headers={"Idempotency-Key": "p-1"})
+    assert paid.status_code == 201
+    held = api.post("/api/payments/preview", json={"customer": "ACME", "invoices": [{"number": "2001"}]})
+    assert held.status_code == 409  # the preview already tells a second payer
+
+
+# A standalone 13-19 digit run (not part of a hex id) that passes the Luhn check: what a leaked card looks like.
+CARD_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{13,19}(?![0-9A-Za-z])")
+
+
+def leaked_cards(text: str) -> list[str]:
+    from core.adapters.sandbox import luhn_ok
+
+    return [run for run in CARD_LIKE.findall(re.sub(r"(?<=\d)[ -](?=\d)", "", text)) if luhn_ok(run)]
+
+
+def test_no_card_number_reaches_the_database_or_the_logs(api, sandbox, services, capsys, caplog):
+    token = sandbox.tokenize_card("4242 4242 4242 4242", 12, 2030, "123", "Ada Buyer")
+    method = api.post("/api/customers/ACME/methods", json={"processor": "sandbox", "token": token, "kind": "card",
+                                                            "brand": "visa", "last4": "4242"}).json()
+    api.post("/api/payments", json={"customer": "ACME", "amount": "400.00", "method_id": method["id"],
+                                    "invoices": [{"number": "1001"}]}, headers={"Idempotency-Key": "c-1"})
+    deliver(api, sandbox)
+    refused = api.post("/api/customers/ACME/methods", json={"processor": "sandbox", "token": "4242424242424242",
+                                                             "kind": "card", "brand": "visa", "last4": "4242"})
+    assert refused.status_code == 422
+    dumped = []
+    with services.db.engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            for row in conn.execute(table.select()):
+                dumped.extend(str(value) for value in row)
+    captured = capsys.readouterr()
+    logs = captured.out + captured.err + caplog.text
+    assert "payments" in logs  # the request log lines are really in what we scan
+    assert "4242424242424242" not in "".join(dumped) + logs.replace(" ", "")
+    assert [leak for text in (*dumped, logs) for leak in leaked_cards(text)] == []

@@ -227,3 +227,18 @@ def test_reconcile_finishes_a_charge_cut_off_by_a_crash_and_a_lost_webhook_exact
     with db.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(SandboxCharge)) == 1  # charged once
         assert uow.session.scalar(select(func.count()).select_from(Allocation)) == 1
+
+
+def test_a_refund_reopens_and_a_dispute_won_puts_the_money_back_on_the_invoice(db, book):
+    refunded = pay(db, book, "250.00", AllocationRequest("INV-2"))
+    apply_event(db.uow(), event("payment.succeeded", refunded.payment_id, processor_id="py_r"), TEST_ACTOR)
+    apply_event(db.uow(), event("payment.refunded", refunded.payment_id, processor_id="py_r", n=2), TEST_ACTOR)
+    assert open_of(db, "INV-2") == 25000
+    disputed = pay(db, book, "980.00", AllocationRequest("INV-1"))
+    apply_event(db.uow(), event("payment.succeeded", disputed.payment_id, processor_id="py_d", n=3), TEST_ACTOR)
+    apply_event(db.uow(), event("payment.disputed", disputed.payment_id, processor_id="py_d", n=4), TEST_ACTOR)
+    assert open_of(db, "INV-1") == 100000  # withheld while the dispute runs: open again, discount included
+    won = apply_event(db.uow(), event("payment.succeeded", disputed.payment_id, processor_id="py_d", n=5), TEST_ACTOR)
+    assert won.endswith("disputed → succeeded")
+    assert open_of(db, "INV-1") == 0
+    assert balance(db) == usd("250.00")
