@@ -26,6 +26,7 @@ from channels.web.payments import (
     PaymentPreviewController,
     WebhookController,
 )
+from channels.web.sandbox_pages import SANDBOX_API, SANDBOX_PAGES
 from channels.web.schemas import Problem
 from channels.web.settlement import SandboxDelivery
 from core.adapters.sandbox import SandboxProcessor
@@ -132,12 +133,14 @@ def create_app(services: Services | None = None, *, self_url: str | None = None)
         route_handlers=[
             CustomerController, InvoiceController, ClassController, BulkController, PaymentController,
             MethodController, PaymentCancelController, PaymentHistoryController, PaymentPreviewController,
+            *SANDBOX_API,
         ],
         guards=[require_api_key],
         security=[{"apiKey": []}],
     )
     return Litestar(
-        route_handlers=[health, api, WebhookController],  # webhooks prove themselves by signature
+        # Webhooks prove themselves by signature, the sandbox's card page by its one-time signed link.
+        route_handlers=[health, api, WebhookController, *SANDBOX_PAGES],
         state=State({"services": services}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         middleware=[request_id_middleware],

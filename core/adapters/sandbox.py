@@ -21,6 +21,14 @@ card typed into the sandbox is never accepted, and our own database never sees a
     4242 4242 4242 4242   Visa, succeeds
     5555 5555 5555 4444   Mastercard, succeeds
     4000 0000 0000 0002   Visa, declined
+
+Its bank-account page calls `tokenize_bank_account` the same way and gets a `btok_<hex>` back; only the bank
+name ("Sandbox Bank"), last 4, holder and outcome are kept. The routing number must pass the ABA checksum
+(e.g. 110000000, the sandbox's own bank) and the account must be one of the test accounts:
+
+    000123456789   ACH, succeeds at settlement
+    000111111116   ACH, fails at settlement: insufficient_funds
+    000222222227   ACH, succeeds, then is returned
 """
 
 from __future__ import annotations
@@ -91,6 +99,18 @@ TEST_CARD_NUMBERS: dict[str, tuple[str, Outcome]] = {
     "4000000000000002": ("visa", "declined"),
 }
 
+# The only bank accounts the entry page takes, and what a debit from each will do.
+TEST_BANK_ACCOUNTS: dict[str, Outcome] = {
+    "000123456789": "succeeds",
+    "000111111116": "insufficient_funds",
+    "000222222227": "returned",
+}
+ACCOUNT_TYPES = ("checking", "savings")
+BANK_NAME = "Sandbox Bank"
+# Bank tokens share `sandbox_cards` with cards (no migration for the sandbox's own records); the prefix,
+# like Stripe's `btok_`, tells them apart, and their expiry columns hold 0 since an account has none.
+BANK_TOKEN_PREFIX = "btok_"
+
 # Event types in the order a charge's timeline can produce them; the status each one leaves behind.
 EVENT_STATUS = {"payment.succeeded": "succeeded", "payment.failed": "failed", "payment.returned": "returned"}
 FAILURE_REASONS: dict[str, str] = {
@@ -114,6 +134,13 @@ def luhn_ok(digits: str) -> bool:
             value = value * 2 - 9 if value > 4 else value * 2
         total += value
     return total % 10 == 0
+
+
+def aba_ok(routing: str) -> bool:
+    """The ABA routing-number checksum: weights 3, 7, 1 over the nine digits sum to a multiple of 10."""
+    if not re.fullmatch(r"\d{9}", routing):
+        return False
+    return sum(int(digit) * (3, 7, 1)[i % 3] for i, digit in enumerate(routing)) % 10 == 0
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -172,6 +199,30 @@ class SandboxProcessor:
             uow.commit()
         return token
 
+    def tokenize_bank_account(self, routing_number: str, account_number: str, holder: str, account_type: str) -> str:
+        """What the sandbox's bank-account page calls: check a test account and keep only what may be shown."""
+        routing = re.sub(r"[ \-]", "", routing_number or "")
+        account = re.sub(r"[ \-]", "", account_number or "")
+        # As with cards, no message repeats the numbers.
+        if not aba_ok(routing):
+            raise Invalid("not a valid routing number (9 digits with a correct checksum)", field="routing_number")
+        if not account.isdigit() or not 4 <= len(account) <= 17:
+            raise Invalid("that is not a valid account number (4 to 17 digits)", field="account_number")
+        if account not in TEST_BANK_ACCOUNTS:
+            raise Invalid("the sandbox takes only its test bank accounts (e.g. 000123456789)", field="account_number")
+        if account_type not in ACCOUNT_TYPES:
+            raise Invalid("the account type is checking or savings", field="account_type")
+        name = (holder or "").strip()[:100]
+        if not name:
+            raise Invalid("the account holder's name is required", field="holder")
+        token = f"{BANK_TOKEN_PREFIX}{uuid.uuid4().hex[:24]}"
+        bank = SandboxCard(token=token, brand=BANK_NAME, last4=account[-4:], exp_month=0, exp_year=0, holder=name,
+                           outcome=TEST_BANK_ACCOUNTS[account])
+        with self._db.uow() as uow:
+            uow.session.add(bank)
+            uow.commit()
+        return token
+
     def _check_expiry(self, exp_month: int, exp_year: int) -> None:
         if not 1 <= exp_month <= 12:
             raise Invalid("the expiry month is 1 to 12", field="exp_month")
@@ -191,8 +242,11 @@ class SandboxProcessor:
             card = uow.session.get(SandboxCard, token)
             if card is None:
                 raise Invalid(f"unknown sandbox token {token!r}", field="token")
-            saved = SavedMethod(card.token, "card", card.brand, card.last4, card.exp_month, card.exp_year,
-                                card.holder)
+            if card.token.startswith(BANK_TOKEN_PREFIX):
+                saved = SavedMethod(card.token, "ach", card.brand, card.last4, holder=card.holder)
+            else:
+                saved = SavedMethod(card.token, "card", card.brand, card.last4, card.exp_month, card.exp_year,
+                                    card.holder)
             return TestMethod(saved, cast(Outcome, card.outcome))
 
     # -- charges --------------------------------------------------------------------------------------

@@ -1,0 +1,248 @@
+"""The sandbox processor's own entry page: a card or bank account goes in, a token comes out.
+
+Conceptually this page belongs to the processor (like Stripe's hosted page), not to us: the number is used only
+inside `SandboxProcessor.tokenize_*`, is never logged, stored or echoed back, and our side saves just the token.
+A customer reaches it through a one-time, expiring link that staff or the bot asks for on the API.
+
+    SANDBOX_PAGES  GET/POST /sandbox/methods/new?link=…   (the link is the credential: no API key)
+    SANDBOX_API    POST /api/customers/{code}/methods/link (must sit in the API-key-guarded router)
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery
+from sqlalchemy.exc import IntegrityError
+
+from channels.web.api import Svc
+from core import methods
+from core.adapters.sandbox import SandboxProcessor
+from core.audit import Actor
+from core.bootstrap import Services, sandbox_secrets
+from core.errors import Conflict, Invalid, NotFound
+from core.model import IdempotencyRecord
+from core.posting import customer_by_code
+
+LINK_PATH = "/sandbox/methods/new"
+LINK_SCOPE = "sandbox-link"
+LINK_TTL = 1800
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parents[2] / "templates" / "sandbox"),
+    autoescape=select_autoescape(["html"]),
+)
+# Shown for a forged, expired or used link alike in what it says about the customer: nothing.
+_LINK_PROBLEMS = {
+    "forged": "This link is not valid. Ask for a new one.",
+    "expired": "This link has expired. Ask for a new one.",
+    "used": "This link was already used. Ask for a new one if you need to add another method.",
+}
+ACH_TERMS = ("I authorize Sandbox Bank and the merchant to debit the bank account above for payments I approve, "
+             "and to credit it to correct an error. I may revoke this authorization at any time by telling the "
+             "merchant.")
+
+# -- links ---------------------------------------------------------------------------------------------------
+
+
+class LinkError(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # forged | expired | used
+
+
+@dataclass(frozen=True)
+class LinkGrant:
+    customer_code: str
+    expires: int
+    nonce: str
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _key(secret: str) -> bytes:
+    # A key of its own, derived from the webhook secret, so a link signature can never pass as a webhook's.
+    return hmac.new(secret.encode(), b"aragent sandbox link", hashlib.sha256).digest()
+
+
+def _signature(secret: str, payload: bytes) -> bytes:
+    return hmac.new(_key(secret), payload, hashlib.sha256).digest()
+
+
+def link_for(customer_code: str, secret: str, now: dt.datetime, ttl: int = LINK_TTL) -> str:
+    """A URL-safe, signed token: customer code, expiry and a random nonce (which makes it single-use)."""
+    expires = int(now.timestamp()) + ttl
+    payload = f"{customer_code}\n{expires}\n{secrets.token_urlsafe(16)}".encode()
+    return f"{_b64(payload)}.{_b64(_signature(secret, payload))}"
+
+
+def read_link(link: str, secrets_: list[str], now: dt.datetime) -> LinkGrant:
+    """The grant a link carries; LinkError('forged' | 'expired') otherwise. Any configured secret may have signed it."""
+    try:
+        payload_part, signature_part = link.split(".", 1)
+        payload, signature = _unb64(payload_part), _unb64(signature_part)
+        code, expires, nonce = payload.decode().split("\n")
+        deadline = int(expires)
+    except (ValueError, UnicodeDecodeError):
+        raise LinkError("forged") from None
+    if not any(hmac.compare_digest(signature, _signature(secret, payload)) for secret in secrets_):
+        raise LinkError("forged")
+    if now.timestamp() >= deadline:
+        raise LinkError("expired")
+    return LinkGrant(code, deadline, nonce)
+
+
+def _is_used(services: Services, grant: LinkGrant) -> bool:
+    with services.db.uow() as uow:
+        return uow.session.get(IdempotencyRecord, (LINK_SCOPE, grant.nonce)) is not None
+
+
+def _consume(services: Services, grant: LinkGrant) -> None:
+    """Record the nonce; the primary key refuses a second use, even by two requests at once."""
+    with services.db.uow() as uow:
+        uow.session.add(IdempotencyRecord(scope=LINK_SCOPE, key=grant.nonce, request_hash="", status_code=201))
+        try:
+            uow.commit()
+        except IntegrityError:
+            raise LinkError("used") from None
+
+
+def _grant(services: Services, link: str) -> LinkGrant:
+    grant = read_link(link, sandbox_secrets(services.settings), dt.datetime.now(dt.UTC))
+    if _is_used(services, grant):
+        raise LinkError("used")
+    return grant
+
+
+# -- pages ---------------------------------------------------------------------------------------------------
+
+
+def _page(template: str, status: int = 200, **context: Any) -> Response[str]:
+    html = _TEMPLATES.get_template(template).render(**context)
+    return Response(html, status_code=status, media_type=MediaType.HTML)
+
+
+def _link_problem(error: LinkError) -> Response[str]:
+    return _page("link_error.html", 409 if error.reason == "used" else 400, message=_LINK_PROBLEMS[error.reason])
+
+
+# Only what may be shown again when the form comes back with an error: never a number, CVC or routing number.
+_ECHOED = ("kind", "exp_month", "exp_year", "holder", "account_type", "bank_holder", "signature_name")
+
+
+def _form(link: str, status: int = 200, error: str = "", data: dict[str, str] | None = None) -> Response[str]:
+    kept = {name: (data or {}).get(name, "") for name in _ECHOED}
+    return _page("form.html", status, link=link, error=error, form=kept, terms=ACH_TERMS)
+
+
+FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+class SandboxMethodPage(Controller):
+    """The sandbox processor's own page: numbers typed here are tokenized and never reach our records."""
+
+    path = LINK_PATH
+    include_in_schema = False
+
+    @get("/", sync_to_thread=True)
+    def show(self, services: Svc, link: FromQuery[str] = "") -> Response[str]:
+        try:
+            _grant(services, link)
+        except LinkError as error:
+            return _link_problem(error)
+        return _form(link)
+
+    @post("/", sync_to_thread=True)
+    def save(self, services: Svc, request: Request, data: FormData) -> Response[str]:
+        link = data.get("link", "")
+        try:
+            grant = _grant(services, link)
+        except LinkError as error:
+            return _link_problem(error)
+        try:
+            view = _tokenize_and_save(services, grant, data, _client_ip(request))
+        except LinkError as error:
+            return _link_problem(error)
+        except (Invalid, Conflict, NotFound) as error:
+            # The processor's messages never contain the number, so they are safe to show.
+            return _form(link, 422, str(error), data)
+        return _page("saved.html", 201, label=view.label)
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _tokenize_and_save(services: Services, grant: LinkGrant, data: dict[str, str], ip: str) -> methods.MethodView:
+    processor = _sandbox(services)
+    now = dt.datetime.now(dt.UTC)
+    authorization = None
+    if data.get("kind") == "ach":
+        authorization = _e_signature(data, now, ip)  # checked before tokenizing: no orphan tokens
+        token = processor.tokenize_bank_account(data.get("routing_number", ""), data.get("account_number", ""),
+                                                data.get("bank_holder", ""), data.get("account_type", ""))
+    else:
+        token = processor.tokenize_card(data.get("number", ""), _int(data, "exp_month"), _int(data, "exp_year"),
+                                        data.get("cvc", ""), data.get("holder", ""))
+    saved = processor.save_method(token, grant.customer_code)
+    _consume(services, grant)  # only now: a typo must not burn the link
+    actor = Actor(f"sandbox-link:{grant.customer_code}", "sandbox_page")
+    return methods.add_method(services.db.uow(), customer_code=grant.customer_code, saved=saved,
+                              processor="sandbox", actor=actor, authorization=authorization)
+
+
+def _sandbox(services: Services) -> SandboxProcessor:
+    processor = services.processors.get("sandbox")
+    if not isinstance(processor, SandboxProcessor):
+        raise Invalid("the sandbox processor is not configured")
+    return processor
+
+
+def _int(data: dict[str, str], name: str) -> int:
+    try:
+        return int(data.get(name, "").strip())
+    except ValueError:
+        raise Invalid(f"{name.replace('_', ' ')} must be a number", field=name) from None
+
+
+def _e_signature(data: dict[str, str], now: dt.datetime, ip: str) -> methods.AchAuthorization:
+    typed = data.get("signature_name", "").strip()
+    if data.get("authorize") != "yes" or not typed:
+        raise Invalid("to save a bank account, type your name and tick the box to authorize debits",
+                      field="authorization")
+    return methods.AchAuthorization("e_signature", typed, now, f"sandbox page, IP {ip}")
+
+
+# -- the API side: staff or the bot ask for a link to send --------------------------------------------------
+
+
+class MethodLinkController(Controller):
+    path = "/api/customers/{code:str}/methods/link"
+    tags = ["Payment methods"]
+
+    @post("/", sync_to_thread=True, status_code=201,
+          summary="A one-time link (30 minutes) where the customer adds a card or bank account on the sandbox page")
+    def create(self, code: FromPath[str], services: Svc, request: Request) -> dict[str, str]:
+        with services.db.uow() as uow:
+            customer_by_code(uow, code)  # 404 for an unknown customer, before anything is signed
+        token = link_for(code, sandbox_secrets(services.settings)[0], dt.datetime.now(dt.UTC))
+        return {"url": f"{str(request.base_url).rstrip('/')}{LINK_PATH}?link={token}"}
+
+
+SANDBOX_PAGES = [SandboxMethodPage]
+SANDBOX_API = [MethodLinkController]
