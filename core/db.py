@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from types import TracebackType
 
@@ -30,10 +31,33 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
-    # IMMEDIATE takes the write lock up front: concurrent writers queue (busy_timeout) instead of two
-    # transactions both reading an invoice as open and both paying it. SQLite has no SELECT FOR UPDATE.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+class _SqliteWriterQueue:
+    """One transaction at a time per process, queued on a lock.
+
+    IMMEDIATE takes SQLite's write lock up front, so two transactions never both read an invoice as open
+    and both pay it (SQLite has no SELECT FOR UPDATE). Threads of one process waiting for that lock inside
+    SQLite's busy handler sleep and retry, and the unlucky ones wait seconds; a lock in front of it lets
+    them take turns in order. Other processes still meet SQLite's own lock and busy_timeout.
+    """
+
+    WAIT_SECONDS = 30
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def begin(self, connection) -> None:  # type: ignore[no-untyped-def]
+        if not self._lock.acquire(timeout=self.WAIT_SECONDS):
+            raise TimeoutError(f"waited {self.WAIT_SECONDS} s for the SQLite database; is a transaction stuck?")
+        connection.info["aragent_writer"] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self.end(connection)
+            raise
+
+    def end(self, connection) -> None:  # type: ignore[no-untyped-def]
+        if connection.info.pop("aragent_writer", False):
+            self._lock.release()
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -44,7 +68,10 @@ def make_engine(url: str, **kwargs: object) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        queue = _SqliteWriterQueue()
+        event.listen(engine, "begin", queue.begin)
+        event.listen(engine, "commit", queue.end)
+        event.listen(engine, "rollback", queue.end)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 

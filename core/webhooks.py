@@ -1,8 +1,10 @@
-"""Webhook intake: store the raw request first, verify it, then claim and apply the event exactly once.
+"""Webhook intake: every request is kept raw; a verified event is claimed and applied exactly once.
 
-Claiming sets the stored row's event id under UNIQUE(processor, event_id) in the same transaction
-that applies the event, so a redelivery — or two workers holding the same event at once — applies
-it once; if applying fails, nothing is claimed and the processor's redelivery gets another try.
+The signature is checked first (no database work for a forgery). A verified event is then stored, claimed
+and applied in ONE transaction: its row carries the event id under UNIQUE(processor, event_id), so a
+redelivery — or two workers holding the same event at once — applies it once. Every other path stores the
+raw request on its own (refused, duplicate, or failed while applying, for the processor to redeliver), so no
+request is ever lost, and the common case costs one transaction instead of two.
 """
 
 from __future__ import annotations
@@ -29,43 +31,41 @@ class Intake:
     outcome: str
 
 
-def _store_raw(uow: UnitOfWork, processor: str, headers: Mapping[str, str], body: bytes) -> int:
-    kept = {k.lower(): v for k, v in headers.items() if k.lower() in KEPT_HEADERS}
+def _store(
+    uow: UnitOfWork, processor: str, headers: dict[str, str], body: str, outcome: str, *, valid: bool,
+    event_type: str = "",
+) -> None:
     with uow:
-        row = WebhookEvent(processor=processor, headers=kept, body=body.decode("utf-8", errors="replace"))
-        uow.session.add(row)
-        uow.commit()
-        return row.id
-
-
-def _note(uow: UnitOfWork, row_id: int, outcome: str, *, valid: bool, event_type: str = "") -> None:
-    with uow:
-        row = uow.session.get(WebhookEvent, row_id)
-        assert row is not None
-        row.valid, row.outcome, row.event_type = valid, outcome[:300], event_type
+        uow.session.add(WebhookEvent(processor=processor, headers=headers, body=body, valid=valid,
+                                     event_type=event_type, outcome=outcome[:300]))
         uow.commit()
 
 
 def receive(
     uow: UnitOfWork, adapter: PaymentProcessor, headers: Mapping[str, str], body: bytes, actor: Actor
 ) -> Intake:
-    row_id = _store_raw(uow, adapter.name, headers, body)
+    kept = {k.lower(): v for k, v in headers.items() if k.lower() in KEPT_HEADERS}
+    text = body.decode("utf-8", errors="replace")
     try:
         event = adapter.parse_webhook(headers, body)
     except ARError as refused:
-        _note(uow, row_id, f"refused: {refused}", valid=False)
+        _store(uow, adapter.name, kept, text, f"refused: {refused}", valid=False)
         return Intake(False, False, f"refused: {refused}")
+    event_type = event.raw_type or event.kind
     try:
         with uow:
-            row = uow.session.get(WebhookEvent, row_id)
-            assert row is not None
-            row.event_id, row.event_type, row.valid = event.event_id, event.raw_type or event.kind, True
+            row = WebhookEvent(processor=adapter.name, headers=kept, body=text, event_id=event.event_id,
+                               event_type=event_type, valid=True)
+            uow.session.add(row)
             uow.session.flush()  # the claim: a second row with this event id fails here
             outcome = apply_event_in(uow, event, actor)
             row.processed, row.outcome = True, outcome[:300]
             uow.commit()
     except IntegrityError:
         outcome = f"duplicate: event {event.event_id} was already received"
-        _note(uow, row_id, outcome, valid=True, event_type=event.raw_type or event.kind)
+        _store(uow, adapter.name, kept, text, outcome, valid=True, event_type=event_type)
         return Intake(True, True, outcome)
+    except Exception as exc:
+        _store(uow, adapter.name, kept, text, f"error while applying: {exc}", valid=True, event_type=event_type)
+        raise
     return Intake(True, False, outcome)
