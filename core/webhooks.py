@@ -1,10 +1,10 @@
 """Webhook intake: every request is kept raw; a verified event is claimed and applied exactly once.
 
-The signature is checked first (no database work for a forgery). A verified event is then stored, claimed
-and applied in ONE transaction: its row carries the event id under UNIQUE(processor, event_id), so a
-redelivery — or two workers holding the same event at once — applies it once. Every other path stores the
-raw request on its own (refused, duplicate, or failed while applying, for the processor to redeliver), so no
-request is ever lost, and the common case costs one transaction instead of two.
+The signature is checked first (no database work for a forgery). A verified event is then applied and
+stored in ONE transaction: its row carries the event id under UNIQUE(processor, event_id), so a
+redelivery — or two workers holding the same event at once — fails at commit and rolls back whole.
+Every other path stores the raw request on its own (refused, duplicate, or failed while applying, for
+the processor to redeliver), so no request is ever lost, and the common case costs one transaction.
 """
 
 from __future__ import annotations
@@ -53,13 +53,12 @@ def receive(
         return Intake(False, False, f"refused: {refused}")
     event_type = event.raw_type or event.kind
     try:
-        with uow:
-            row = WebhookEvent(processor=adapter.name, headers=kept, body=text, event_id=event.event_id,
-                               event_type=event_type, valid=True)
-            uow.session.add(row)
-            uow.session.flush()  # the claim: a second row with this event id fails here
+        with uow, uow.session.no_autoflush:
             outcome = apply_event_in(uow, event, actor)
-            row.processed, row.outcome = True, outcome[:300]
+            # The claim: written with the effects it claims, so a second copy of the event (a redelivery, or
+            # another worker at the same moment) fails on UNIQUE(processor, event_id) and all of it rolls back.
+            uow.session.add(WebhookEvent(processor=adapter.name, headers=kept, body=text, event_id=event.event_id,
+                                         event_type=event_type, valid=True, processed=True, outcome=outcome[:300]))
             uow.commit()
     except IntegrityError:
         outcome = f"duplicate: event {event.event_id} was already received"
