@@ -445,8 +445,9 @@ def libpq_url(url: str, database: str | None = None) -> str:
 
 
 @contextmanager
-def postgres_database(server_url: str, keep: bool) -> Iterator[str]:
-    name = f"aragent_bench_{os.getpid()}"
+def postgres_database(server_url: str, keep: bool = False, prefix: str = "aragent_bench") -> Iterator[str]:
+    """A fresh database on the server for one bench run, dropped afterwards unless `keep`."""
+    name = f"{prefix}_{os.getpid()}"
     with psycopg.connect(libpq_url(server_url), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:

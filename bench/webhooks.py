@@ -39,13 +39,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import psycopg
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from bench.aging import postgres_database
 from core.adapters.sandbox import SIGNATURE_HEADER
 from core.audit import Actor
 from core.db import Database
@@ -76,23 +75,6 @@ def sqlite_database() -> Iterator[str]:
         yield f"sqlite:///{workdir / 'bench.db'}"
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _libpq(url: str, database: str | None = None) -> str:
-    parsed = make_url(url).set(drivername="postgresql")
-    return (parsed.set(database=database) if database else parsed).render_as_string(hide_password=False)
-
-
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    name = f"aragent_bench_wh_{os.getpid()}"
-    with psycopg.connect(_libpq(server_url), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _libpq(server_url, name)
-    finally:
-        with psycopg.connect(_libpq(server_url), autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # -- the book -------------------------------------------------------------------------------------------
@@ -446,8 +428,8 @@ def main() -> None:
         if args.backend in ("sqlite", "both"):
             outcomes["sqlite"] = bench_backend("sqlite", stack.enter_context(sqlite_database()), args)
         if args.backend in ("postgresql", "both"):
-            outcomes["postgresql"] = bench_backend("postgresql", stack.enter_context(postgres_database(args.pg_url)),
-                                                   args)
+            database = stack.enter_context(postgres_database(args.pg_url, prefix="aragent_bench_wh"))
+            outcomes["postgresql"] = bench_backend("postgresql", database, args)
     sys.exit(0 if report(outcomes, args.rate) else 1)
 
 
