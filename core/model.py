@@ -32,6 +32,7 @@ from core.money import Money
 DOCUMENT_KINDS = ("invoice", "credit", "finance_charge")
 DEBIT_KINDS = ("invoice", "finance_charge")
 DELIVERY_METHODS = ("email", "print", "fax", "telegram", "sms")
+OUTBOX_STATUSES = ("pending", "approved", "sent", "failed", "canceled")
 PAYMENT_STATUSES = (
     "scheduled", "pending", "succeeded", "failed", "canceled", "returned", "refunded", "disputed",
 )
@@ -62,6 +63,9 @@ class CustomerClass(Stamped, Base):
     finance_charge_monthly_rate: Mapped[Decimal | None]
     finance_charge_grace_days: Mapped[int | None]
     finance_charge_minimum: Mapped[Decimal | None]
+    # No charge below this past-due balance; earlier finance charges are charged on only when compounding.
+    finance_charge_min_past_due: Mapped[Decimal | None]
+    finance_charge_compound: Mapped[bool] = mapped_column(default=False)
 
 
 class Customer(Stamped, Base):
@@ -83,6 +87,7 @@ class Customer(Stamped, Base):
     country: Mapped[str | None] = mapped_column(String(2))
     delivery: Mapped[str] = mapped_column(String(100), default="")  # ';'-joined DELIVERY_METHODS
     on_hold: Mapped[bool] = mapped_column(default=False)
+    finance_charge_exempt: Mapped[bool] = mapped_column(default=False)
 
     customer_class: Mapped[CustomerClass] = relationship(lazy="joined")
     contacts: Mapped[list[Contact]] = relationship(
@@ -427,3 +432,131 @@ class SandboxCard(Base):
     holder: Mapped[str] = mapped_column(String(100), default="")
     outcome: Mapped[str] = mapped_column(String(30))  # succeeds | declined: what a charge on it will do
     created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
+
+
+class StatementRun(Base):
+    """One statement cycle for one statement date. Re-running the date resumes it; it never starts over."""
+
+    __tablename__ = "statement_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_date: Mapped[dt.date] = mapped_column(Date, unique=True)
+    finance_charges_on: Mapped[dt.date | None] = mapped_column(Date)  # None: no finance charges assessed
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running | complete
+    customers: Mapped[int] = mapped_column(default=0)  # evaluated so far
+    created: Mapped[int] = mapped_column(default=0)
+    skipped: Mapped[int] = mapped_column(default=0)
+    finance_charges: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
+    finished_at: Mapped[dt.datetime | None]
+
+
+class Statement(Base):
+    """A customer's statement for one date: an immutable snapshot (see `core.snapshots`), and its PDF.
+
+    The snapshot holds everything the document shows, the account settings included, so later changes to
+    the customer never alter it. The PDF is rendered from the snapshot with `template_version`, so it is
+    the same document whenever it is rendered; `file_id` is set once it is.
+    """
+
+    __tablename__ = "statements"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "statement_date", name="uq_statement_customer_date"),
+        Index("ix_statements_date", "statement_date", "customer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("statement_runs.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    statement_date: Mapped[dt.date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    balance_minor: Mapped[int] = mapped_column(BigInteger)  # open debits less open credits and unapplied cash
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    template_version: Mapped[str] = mapped_column(String(20))
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
+
+    customer: Mapped[Customer] = relationship()
+
+    @property
+    def balance(self) -> Money:
+        return Money.from_minor(self.balance_minor, self.currency)
+
+
+class OutboxMessage(Stamped, Base):
+    """Every outbound message is a row first, written in the transaction of the change that caused it.
+
+    pending → approved → sent | failed | canceled. The dispatcher sends approved rows whose
+    `next_attempt_at` has come; a failed attempt is retried with backoff until `failed` after the last one.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'approved', 'sent', 'failed', 'canceled')", name="outbox_status"
+        ),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_customer", "customer_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))  # email | fax | print | telegram | sms
+    recipient: Mapped[str] = mapped_column(String(254))  # address, fax gateway address, chat id, E.164 …
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    template: Mapped[str] = mapped_column(String(80))
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str | None] = mapped_column(Text)
+    attachments: Mapped[list] = mapped_column(JSON, default=list)  # stored_files ids
+    reason: Mapped[str] = mapped_column(String(120), default="")  # statement | dunning | payment_failed …
+    statement_id: Mapped[int | None] = mapped_column(ForeignKey("statements.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    provider_id: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    sent_at: Mapped[dt.datetime | None]
+    # Set by producers that must not queue the same message twice (a rerun, a retried job).
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+
+class StatementDelivery(Base):
+    """The delivery log: one line per statement per channel per attempt to deliver it, skips included."""
+
+    __tablename__ = "statement_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))  # queued | sent | failed | skipped | canceled
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"), index=True)
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
+
+
+class PrintBatch(Base):
+    """One day's mail for the print-and-mail partner: a combined PDF in mailing order and a manifest."""
+
+    __tablename__ = "print_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_date: Mapped[dt.date] = mapped_column(Date, unique=True)
+    pdf_path: Mapped[str] = mapped_column(String(500))
+    manifest_path: Mapped[str] = mapped_column(String(500))
+    pieces: Mapped[int] = mapped_column(default=0)
+    pages: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
+
+
+class PrintBatchItem(Base):
+    """A statement in a print batch. The primary key is the rule: a statement is never mailed twice."""
+
+    __tablename__ = "print_batch_items"
+
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"), primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("print_batches.id"), index=True)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"))
+    sequence: Mapped[int]
+    pages: Mapped[int]

@@ -11,55 +11,17 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from channels.logs import configure_logging
+from channels.cli.common import CLI_ACTOR, ARCommandGroup, err, parse_date, services_for
+from channels.cli.outbox import outbox
+from channels.cli.statements import statements
 from core import apikeys
 from core.audit import Actor
-from core.bootstrap import Services, bootstrap
-from core.config import load_settings
 from core.demo import is_empty, load_demo_book
 from core.erp import IMPORT_KINDS, csv_rows, missing_columns, run_import
-from core.errors import ARError
 from core.ledger import aging_report
 from core.migrate import upgrade
 from core.payment_jobs import charge_scheduled, reconcile
-
-err = Console(stderr=True)
-CLI_ACTOR = Actor("cli", "cli")
-
-
-def _services(ctx: click.Context) -> Services:
-    if ctx.obj is None:
-        settings = load_settings()
-        configure_logging(settings.log_level, settings.log_format)
-        ctx.obj = bootstrap(settings)
-        ctx.call_on_close(ctx.obj.close)
-    return ctx.obj  # type: ignore[no-any-return]
-
-
-def _date(value: str | None) -> dt.date:
-    if not value:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from None
-
-
-class ARCommandGroup(click.Group):
-    """Turns the engine's refusals into one clear line and exit code 1, not a traceback."""
-
-    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
-        try:
-            return super().invoke(ctx)
-        except ARError as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            ctx.exit(1)
-        except (OperationalError, ProgrammingError) as exc:
-            err.print(f"[red]database error:[/red] {exc.orig}\n"
-                      "Is the database reachable, and migrated (`aragent db upgrade`)?")
-            ctx.exit(1)
 
 
 @click.group(cls=ARCommandGroup)
@@ -76,7 +38,7 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
     """Migrate the database to the latest schema."""
-    services = _services(ctx)
+    services = services_for(ctx)
     upgrade(services.db.url)
     click.echo(f"database at head ({services.db.engine.dialect.name})")
 
@@ -87,11 +49,11 @@ def db_upgrade(ctx: click.Context) -> None:
 @click.pass_context
 def demo_data(ctx: click.Context, today: str | None, force: bool) -> None:
     """Load a realistic demo book (60 customers, ~500 documents, payments, credits)."""
-    services = _services(ctx)
+    services = services_for(ctx)
     upgrade(services.db.url)
     if not force and not is_empty(services.db.uow()):
         raise click.ClickException("the database already has customers; use --force to add the demo book anyway")
-    summary = load_demo_book(services.db.uow, _date(today), services.settings.short_pay_reasons)
+    summary = load_demo_book(services.db.uow, parse_date(today), services.settings.short_pay_reasons)
     click.echo(f"demo book loaded: {summary.customers} customers, {summary.invoices} documents, "
                f"{summary.payments} payments")
 
@@ -107,7 +69,7 @@ def import_file(ctx: click.Context, kind: str, file: Path, as_json: bool) -> Non
     Prints `loaded N, updated M, rejected K` and `line L: reason` per rejected row; exits 1 when
     any row was rejected (the good rows are loaded all the same).
     """
-    services = _services(ctx)
+    services = services_for(ctx)
     data = file.read_bytes()
     rows = list(csv_rows(data))
     if missing := missing_columns(kind, data):
@@ -136,8 +98,8 @@ def import_file(ctx: click.Context, kind: str, file: Path, as_json: bool) -> Non
 @click.pass_context
 def aging(ctx: click.Context, as_of: str | None, customer_code: str | None, as_json: bool) -> None:
     """The aged receivables report: balance per customer and currency in aging buckets."""
-    services = _services(ctx)
-    when = _date(as_of)
+    services = services_for(ctx)
+    when = parse_date(as_of)
     with services.db.uow() as uow:
         rows = aging_report(uow.session, when)
     rows = [r for r in rows if customer_code in (None, r.customer_code)]
@@ -165,14 +127,14 @@ def api_keys() -> None:
 @click.pass_context
 def api_keys_create(ctx: click.Context, name: str) -> None:
     """Create a key; it is printed once and only its hash is kept."""
-    key = apikeys.create_api_key(_services(ctx).db.uow(), name, CLI_ACTOR)
+    key = apikeys.create_api_key(services_for(ctx).db.uow(), name, CLI_ACTOR)
     click.echo(key)
 
 
 @api_keys.command("list")
 @click.pass_context
 def api_keys_list(ctx: click.Context) -> None:
-    for name, prefix, created, revoked in apikeys.list_api_keys(_services(ctx).db.uow()):
+    for name, prefix, created, revoked in apikeys.list_api_keys(services_for(ctx).db.uow()):
         state = f"revoked {revoked:%Y-%m-%d}" if revoked else "active"
         click.echo(f"{name}\t{prefix}…\tcreated {created:%Y-%m-%d}\t{state}")
 
@@ -181,7 +143,7 @@ def api_keys_list(ctx: click.Context) -> None:
 @click.argument("name")
 @click.pass_context
 def api_keys_revoke(ctx: click.Context, name: str) -> None:
-    apikeys.revoke_api_key(_services(ctx).db.uow(), name, CLI_ACTOR)
+    apikeys.revoke_api_key(services_for(ctx).db.uow(), name, CLI_ACTOR)
     click.echo(f"revoked {name}")
 
 
@@ -196,7 +158,7 @@ def payments() -> None:
 @click.pass_context
 def payments_reconcile(ctx: click.Context, older_than: int, as_json: bool) -> None:
     """Ask the processor about payments pending too long and apply what it says, exactly once."""
-    services = _services(ctx)
+    services = services_for(ctx)
     outcomes = reconcile(services.db.uow, services.processor, dt.timedelta(minutes=older_than), CLI_ACTOR)
     click.echo(json.dumps(outcomes) if as_json else ("\n".join(outcomes) or "nothing to reconcile"))
 
@@ -206,8 +168,8 @@ def payments_reconcile(ctx: click.Context, older_than: int, as_json: bool) -> No
 @click.pass_context
 def payments_run_scheduled(ctx: click.Context, on: str | None) -> None:
     """Charge the scheduled payments due today (the scheduler runs this daily)."""
-    services = _services(ctx)
-    outcomes = charge_scheduled(services.db.uow, services.processor, _date(on), Actor("scheduler", "scheduler"))
+    services = services_for(ctx)
+    outcomes = charge_scheduled(services.db.uow, services.processor, parse_date(on), Actor("scheduler", "scheduler"))
     click.echo("\n".join(outcomes) or "no scheduled payment is due")
 
 
@@ -222,7 +184,7 @@ def serve(ctx: click.Context, host: str, port: int, demo: bool) -> None:
 
     from channels.web.app import create_app
 
-    services = _services(ctx)
+    services = services_for(ctx)
     upgrade(services.db.url)
     if demo and is_empty(services.db.uow()):
         summary = load_demo_book(services.db.uow, dt.date.today(), services.settings.short_pay_reasons)
@@ -241,6 +203,10 @@ def serve(ctx: click.Context, host: str, port: int, demo: bool) -> None:
     reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     uvicorn.run(create_app(services, self_url=f"http://{reachable}:{port}"), host=host, port=port,
                 log_level="warning")
+
+
+main.add_command(statements)
+main.add_command(outbox)
 
 
 if __name__ == "__main__":  # pragma: no cover
