@@ -15,6 +15,9 @@ from typing import Any
 from core.money import Money
 
 SNAPSHOT_VERSION = 1
+# The statement template in force; stored on each Statement so its PDF is always rendered the same way.
+# Bump it (and keep the old template under its version) when templates/statement.html changes.
+STATEMENT_TEMPLATE_VERSION = "statement-1"
 
 
 @dataclass(frozen=True)
