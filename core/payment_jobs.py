@@ -17,10 +17,11 @@ from core.db import UnitOfWork
 from core.errors import ARError, Conflict, NotFound
 from core.model import InvoiceHold, Payment
 from core.money import Money
-from core.payments import InitiatedPayment, apply_event, charge_request, initiate_payment, record_charge
+from core.payments import InitiatedPayment, charge_request, initiate_payment, record_charge
 from core.posting import customer_by_code
 from core.processor import PaymentProcessor, ProcessorEvent
 from core.rules import AllocationRequest
+from core.settlement import apply_event
 
 log = structlog.get_logger("aragent.payments")
 

@@ -5,7 +5,7 @@ Money moves in three steps, each its own transaction so no database lock is held
    pending), its lines and one hold per invoice — the hold's primary key refuses a second payment;
 2. the channel charges the processor with the key `charge:{payment_id}`, and `record_charge` keeps the
    processor's id (a retried charge with the same key is the same charge);
-3. `apply_event` moves the status forward on a verified event: success posts the lines to the ledger,
+3. `core.settlement` moves the status forward on a verified event: success posts the lines to the ledger,
    failure or cancel releases the invoices. A late or repeated event is recorded and changes nothing.
 """
 
@@ -14,17 +14,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.audit import Actor
 from core.db import UnitOfWork
 from core.errors import Conflict, Invalid, NotFound
-from core.model import Allocation, Document, InvoiceHold, Payment, PaymentLine, PaymentMethod
+from core.model import Document, InvoiceHold, Payment, PaymentLine, PaymentMethod
 from core.money import Money
-from core.payment_states import can_move
-from core.posting import customer_by_code, lock_documents, open_invoice, post_allocation
+from core.posting import customer_by_code, lock_documents, open_invoice
 from core.processor import ChargeRequest, ChargeResult, ProcessorEvent
 from core.rules import (
     AllocationRequest,
@@ -34,12 +33,7 @@ from core.rules import (
     plan_allocations,
     plan_line,
 )
-
-EVENT_STATUS = {
-    "payment.succeeded": "succeeded", "payment.failed": "failed", "payment.canceled": "canceled",
-    "payment.returned": "returned", "payment.refunded": "refunded", "payment.disputed": "disputed",
-}
-MONEY_WENT_BACK = ("returned", "refunded", "disputed")
+from core.settlement import apply_event, lock_payment
 
 
 @dataclass(frozen=True)
@@ -136,100 +130,13 @@ def record_charge(uow: UnitOfWork, payment_id: int, result: ChargeResult, actor:
                            reference=str(payment_id))
     if result.status == "processing":
         with uow:
-            payment = _locked_payment(uow, event)
+            payment = lock_payment(uow, event)
             if payment is None:
                 raise NotFound("payment", payment_id)
             payment.processor_payment_id = result.processor_payment_id
             uow.commit()
         return "processing: waiting for the processor's event"
     return apply_event(uow, event, actor)
-
-
-def _locked_payment(uow: UnitOfWork, event: ProcessorEvent) -> Payment | None:
-    """The payment an event is about: by our reference (the event may beat the charge answer) or their id."""
-    match = [Payment.processor_payment_id == event.processor_payment_id] if event.processor_payment_id else []
-    if event.reference and event.reference.isdigit():
-        match.append(Payment.id == int(event.reference))
-    if not match:
-        return None
-    return uow.session.scalars(select(Payment).where(or_(*match)).with_for_update()).first()
-
-
-def _settle_lines(uow: UnitOfWork, payment: Payment, settled_on: dt.date) -> None:
-    applied = 0
-    for line in uow.session.scalars(select(PaymentLine).where(PaymentLine.payment_id == payment.id)):
-        doc = uow.session.get(Document, line.invoice_id, with_for_update=True)
-        assert doc is not None
-        # The ERP may have reduced the invoice meanwhile: never apply more than is open; the rest is credit.
-        amount = min(line.amount_minor, doc.open_minor)
-        discount = min(line.discount_minor, doc.open_minor - amount)
-        if amount + discount:
-            post_allocation(uow.session, payment, doc, amount, discount, line.short_reason, line.short_comment,
-                            settled_on)
-        applied += amount
-    payment.unapplied_minor = payment.amount_minor - applied
-
-
-def _reopen_invoices(uow: UnitOfWork, payment: Payment, returned_on: dt.date) -> None:
-    """The money came back: every invoice it paid is open again by what it paid, discount included."""
-    allocations = uow.session.scalars(
-        select(Allocation).where(Allocation.payment_id == payment.id, Allocation.reversed_on.is_(None))
-    )
-    for allocation in allocations:
-        doc = uow.session.get(Document, allocation.invoice_id, with_for_update=True)
-        assert doc is not None
-        doc.open_minor += allocation.amount_minor + allocation.discount_minor
-        allocation.reversed_on = returned_on
-
-
-def apply_event(uow: UnitOfWork, event: ProcessorEvent, actor: Actor) -> str:
-    """Move the payment forward as the event says; returns what was done, or why nothing was."""
-    with uow:
-        outcome = apply_event_in(uow, event, actor)
-        uow.commit()
-        return outcome
-
-
-def apply_event_in(uow: UnitOfWork, event: ProcessorEvent, actor: Actor) -> str:
-    """`apply_event` inside a unit of work the caller commits (the webhook intake claims the event in it)."""
-    target = EVENT_STATUS.get(event.kind)
-    if target is None:
-        return f"ignored: {event.raw_type or event.kind} does not change a payment here"
-    payment = _locked_payment(uow, event)
-    if payment is None:
-        return f"ignored: no payment matches {event.processor_payment_id or event.reference}"
-    if payment.processor_payment_id and event.processor_payment_id and \
-            payment.processor_payment_id != event.processor_payment_id:
-        return f"ignored: payment {payment.id} belongs to {payment.processor_payment_id}"
-    before = payment.status
-    if not can_move(before, target):
-        return f"ignored: payment {payment.id} is {before}; {target} would not move it forward"
-    payment.processor_payment_id = payment.processor_payment_id or event.processor_payment_id
-    payment.status = target
-    if target == "succeeded" and before == "disputed":
-        # A dispute won: the money is ours again and goes back on the invoices it was meant for.
-        payment.returned_on = None
-        _settle_lines(uow, payment, event.occurred_at.date())
-    elif target == "succeeded":
-        payment.received_on = event.occurred_at.date()
-        _settle_lines(uow, payment, payment.received_on)
-    elif target in MONEY_WENT_BACK:
-        payment.returned_on = event.occurred_at.date()
-        payment.failure_reason = event.failure_reason
-        _reopen_invoices(uow, payment, payment.returned_on)
-    else:
-        payment.failure_reason = event.failure_reason
-    uow.session.execute(delete(InvoiceHold).where(InvoiceHold.payment_id == payment.id))
-    if target in ("failed", "canceled", *MONEY_WENT_BACK):
-        # Until the outbox exists (statements issue) the notice is recorded; the outbox will send it.
-        audit.record(uow.session, actor, "notification.recorded", customer_id=payment.customer_id,
-                     subject=f"payment:{payment.id}", template=f"payment_{target}", reason=event.failure_reason)
-    audit.record(uow.session, actor, f"payment.{target}", customer_id=payment.customer_id,
-                 subject=f"payment:{payment.id}", status_from=before, status_to=target,
-                 amount=str(payment.amount.amount), currency=payment.currency, event=event.event_id,
-                 reason=event.failure_reason)
-    return f"payment {payment.id}: {before} → {target}"
-
 
 
 @dataclass(frozen=True)

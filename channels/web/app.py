@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from channels.web.api import BulkController, ClassController, CustomerController, InvoiceController
 from channels.web.history import PaymentHistoryController
+from channels.web.intake import WebhookIntake
 from channels.web.methods import MethodController
 from channels.web.payments import (
     PaymentCancelController,
@@ -122,7 +123,9 @@ def health(state: State) -> dict[str, str]:
 def create_app(services: Services | None = None, *, self_url: str | None = None) -> Litestar:
     """`self_url`: where this server is reachable; given, the sandbox posts its webhooks there."""
     services = services or bootstrap()
-    on_startup, on_shutdown = [], []
+    # PostgreSQL takes writers side by side: a second worker builds a batch while the first waits on the database.
+    intake = WebhookIntake(services.db.uow, workers=2 if services.db.is_postgres else 1)
+    on_startup, on_shutdown = [intake.start], [intake.stop]
     sandbox = services.processors.get("sandbox")
     if self_url and isinstance(sandbox, SandboxProcessor):
         delivery = SandboxDelivery(sandbox, f"{self_url}/webhooks/payments/sandbox")
@@ -141,7 +144,7 @@ def create_app(services: Services | None = None, *, self_url: str | None = None)
     return Litestar(
         # Webhooks prove themselves by signature, the sandbox's card page by its one-time signed link.
         route_handlers=[health, api, WebhookController, *SANDBOX_PAGES],
-        state=State({"services": services}),
+        state=State({"services": services, "webhook_intake": intake}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         middleware=[request_id_middleware],
         exception_handlers={

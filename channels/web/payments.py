@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from channels.web.api import api_actor
+from channels.web.intake import WebhookIntake
 from channels.web.schemas import Amount, Problem
 from core import idempotency
 from core.audit import Actor
@@ -22,7 +23,7 @@ from core.payment_jobs import cancel_scheduled, initiate_and_charge
 from core.payments import quote_payment
 from core.posting import customer_by_code
 from core.rules import AllocationRequest
-from core.webhooks import Intake, receive
+from core.webhooks import WebhookRequest
 
 Svc = NamedDependency[Services]
 
@@ -169,6 +170,10 @@ class PaymentCancelController(Controller):
         return {"outcome": cancel_scheduled(services.db.uow(), data.customer, payment_id, api_actor(request))}
 
 
+def intake_of(request: Request) -> WebhookIntake:
+    return request.app.state.webhook_intake  # type: ignore[no-any-return]
+
+
 class WebhookController(Controller):
     path = "/webhooks/payments"
     tags = ["Webhooks"]
@@ -178,15 +183,7 @@ class WebhookController(Controller):
         adapter = services.processors.get(processor)
         if adapter is None:
             raise NotFound("processor", processor)
-        body = await request.body()
-        headers = dict(request.headers)
-        actor = Actor(f"processor:{processor}", "webhook")
-        def intake_now() -> Intake:
-            return receive(services.db.uow(), adapter, headers, body, actor)
-
-        # SQLite takes one writer at a time anyway: inline, a few ms of work beats a thread hop and a queue of
-        # threads contending for the GIL. PostgreSQL writes concurrently, so its intake runs in threads.
-        intake = intake_now() if not services.db.is_postgres else await anyio.to_thread.run_sync(intake_now)
-        status = 200 if intake.accepted else 400
+        intake = await intake_of(request).submit(WebhookRequest(adapter, dict(request.headers), await request.body()))
+        status = 500 if intake.failed else 200 if intake.accepted else 400
         return Response({"accepted": intake.accepted, "duplicate": intake.duplicate, "outcome": intake.outcome},
                         status_code=status)

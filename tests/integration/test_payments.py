@@ -12,9 +12,10 @@ from core.errors import Conflict, Invalid
 from core.ledger import aging_report
 from core.model import Allocation, AuditEvent, Customer, Document, InvoiceHold, Payment, PaymentMethod
 from core.money import Money
-from core.payments import apply_event, initiate_payment, record_charge
+from core.payments import initiate_payment, record_charge
 from core.processor import ChargeResult, ProcessorEvent
 from core.rules import AllocationRequest
+from core.settlement import apply_event
 from tests.books import TEST_ACTOR, customer, invoice
 
 TODAY = dt.date(2026, 11, 22)
