@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core import notices
 from core.config import Settings, load_settings
 from core.db import Database
 from core.errors import Invalid
@@ -47,6 +48,7 @@ def bootstrap(settings: Settings | None = None, *, files: FileStore | None = Non
     from core.adapters.sandbox import SandboxProcessor
 
     settings = settings or load_settings()
+    notices.use_settings(settings)
     db = Database(settings.resolved_database_url)
     services = Services(settings=settings, db=db, files=files or LocalFileStore(settings.files_dir))
     services.processors["sandbox"] = SandboxProcessor(db, sandbox_secrets(settings))

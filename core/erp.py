@@ -85,6 +85,8 @@ def upsert_class(session: Session, row: ClassRow) -> bool:
     record.finance_charge_monthly_rate = row.finance_charge_monthly_rate
     record.finance_charge_grace_days = row.finance_charge_grace_days
     record.finance_charge_minimum = row.finance_charge_minimum
+    record.finance_charge_min_past_due = row.finance_charge_min_past_due
+    record.finance_charge_compound = row.finance_charge_compound
     session.add(record)
     return found is None
 
@@ -113,6 +115,7 @@ def upsert_customer(session: Session, row: CustomerRow, existing: Customer | Non
     customer.timezone = row.timezone
     customer.fax = row.fax
     customer.delivery = ";".join(row.delivery)
+    customer.finance_charge_exempt = row.finance_charge_exempt
     for column, value in row.address.items():
         setattr(customer, column, value)
     if row.email or row.phone:

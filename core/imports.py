@@ -18,6 +18,9 @@ from core.money import Money, MoneyError, normalize_currency
 
 TRUE_WORDS = {"true", "yes", "y", "1", "t"}
 FALSE_WORDS = {"false", "no", "n", "0", "f", ""}
+# A class's amounts are stored as NUMERIC(12, 4): eight digits before the point. A larger figure is
+# rejected here as a bad row, not by PostgreSQL, whose refusal would stop the whole import.
+MAX_CLASS_AMOUNT = Decimal(99_999_999)
 
 
 def _text(row: dict[str, str], column: str, *, required: bool = False, limit: int = 200) -> str | None:
@@ -114,6 +117,8 @@ class ClassRow:
     finance_charge_monthly_rate: Decimal | None
     finance_charge_grace_days: int | None
     finance_charge_minimum: Decimal | None
+    finance_charge_min_past_due: Decimal | None
+    finance_charge_compound: bool
 
 
 def parse_class(row: dict[str, str]) -> ClassRow:
@@ -125,7 +130,9 @@ def parse_class(row: dict[str, str]) -> ClassRow:
         allow_auto_statement=_bool(row, "allow_auto_statement", False),
         finance_charge_monthly_rate=_decimal(row, "finance_charge_monthly_rate", high=Decimal(25)),
         finance_charge_grace_days=_int(row, "finance_charge_grace_days", None),
-        finance_charge_minimum=_decimal(row, "finance_charge_minimum", high=Decimal(10**9)),
+        finance_charge_minimum=_decimal(row, "finance_charge_minimum", high=MAX_CLASS_AMOUNT),
+        finance_charge_min_past_due=_decimal(row, "finance_charge_min_past_due", high=MAX_CLASS_AMOUNT),
+        finance_charge_compound=_bool(row, "finance_charge_compound", False),
     )
 
 
@@ -142,6 +149,7 @@ class CustomerRow:
     timezone: str
     address: dict[str, str | None]
     delivery: tuple[str, ...]
+    finance_charge_exempt: bool
 
 
 def _email(row: dict[str, str]) -> str | None:
@@ -215,6 +223,7 @@ def parse_customer(row: dict[str, str], default_country: str = "US") -> Customer
             "country": country,
         },
         delivery=_delivery(row, email),
+        finance_charge_exempt=_bool(row, "finance_charge_exempt", False),
     )
 
 

@@ -54,7 +54,9 @@ DUE_30, DUE_60, DUE_90 = (bindparam(f"due_{days}", type_=Date) for days in (30, 
 BUCKET_DUE = [(AS_OF, None), (DUE_30, AS_OF), (DUE_60, DUE_30), (DUE_90, DUE_60), (None, DUE_90)]
 
 
-def _params(as_of: dt.date, customer_ids: list[int] | None = None) -> dict[str, Any]:
+def as_of_params(as_of: dt.date, customer_ids: list[int] | None = None) -> dict[str, Any]:
+    """The bind parameters of an as-of statement (this module's, or one built on `open_rows`): the date,
+    the aging bucket boundaries and, for a scoped statement, the customers."""
     params: dict[str, Any] = {"as_of": as_of}
     for days, bucket in ((30, "1-30"), (60, "31-60"), (90, "61-90")):
         params[f"due_{days}"] = bucket_due_range(bucket, as_of)[0]
@@ -118,8 +120,13 @@ def _other_parts(scoped: bool) -> list[Select]:
     ]
 
 
-def _open_rows(scoped: bool) -> Subquery:
-    """The rows of (customer, currency, kind, document, due date, open amount) as of `as_of`."""
+def open_rows(scoped: bool) -> Subquery:
+    """The rows of (customer, currency, kind, document, due date, open amount) as of `as_of`.
+
+    A document may come in several rows (open now, plus what was applied after `as_of`): sum per document.
+    Unapplied payments come as kind `payment` with the payment's id negated as `document_id`. Scoped: to
+    the customers of `customer_ids`. Run what is built on it with `as_of_params`.
+    """
     d = Document.__table__
     debits = select(
         d.c.customer_id, d.c.currency, d.c.kind, d.c.id.label("document_id"), d.c.due_date, d.c.open_minor
@@ -279,7 +286,7 @@ def _aging_select(scoped: bool) -> Select:
 def aging_report(session: Session, as_of: dt.date, customer_ids: Iterable[int] | None = None) -> list[Aging]:
     """Every customer with anything open on `as_of`, per currency, bucketed by days past due."""
     ids = None if customer_ids is None else list(customer_ids)
-    result = session.execute(_aging_select(ids is not None), _params(as_of, ids))
+    result = session.execute(_aging_select(ids is not None), as_of_params(as_of, ids))
     with _no_gc_pauses():
         return [
             Aging(row[0], row[1], (row[2], row[3], row[4], row[5], row[6]), row[7], _as_date(row[8]), as_of)
@@ -318,7 +325,7 @@ def _candidates_select() -> Select:
 
 def dunning_candidates(session: Session, as_of: dt.date) -> list[DunningCandidate]:
     """Customers whose balance is above zero (credits included), with their most overdue open item."""
-    result = session.execute(_candidates_select(), _params(as_of))
+    result = session.execute(_candidates_select(), as_of_params(as_of))
     out = []
     with _no_gc_pauses():
         for code, currency, balance_minor, due in result:
@@ -343,7 +350,7 @@ class OpenItem:
 
 @cache
 def _open_items_select() -> Select:
-    rows = _open_rows(scoped=True)
+    rows = open_rows(scoped=True)
     per_doc = (
         select(rows.c.document_id, func.sum(rows.c.open_minor).label("open_minor"))
         .where(rows.c.kind != "payment")
@@ -360,7 +367,7 @@ def _open_items_select() -> Select:
 def open_items(session: Session, customer_id: int, as_of: dt.date) -> list[OpenItem]:
     """The customer's documents with something open on `as_of`, oldest due first."""
     items = []
-    for doc, open_minor in session.execute(_open_items_select(), _params(as_of, [customer_id])):
+    for doc, open_minor in session.execute(_open_items_select(), as_of_params(as_of, [customer_id])):
         days = days_past_due(doc.due_date, as_of)
         items.append(OpenItem(
             doc.number, doc.kind, doc.doc_date, doc.due_date, doc.po, doc.amount,

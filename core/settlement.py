@@ -19,6 +19,7 @@ from core import audit
 from core.audit import Actor
 from core.db import UnitOfWork
 from core.model import Allocation, Document, InvoiceHold, Payment, PaymentLine
+from core.notices import queue_payment_notice
 from core.payment_states import can_move
 from core.posting import post_allocation
 from core.processor import ProcessorEvent
@@ -137,9 +138,7 @@ def _apply(batch: _Batch, event: ProcessorEvent, actor: Actor) -> str:
         payment.failure_reason = event.failure_reason
     batch.moved.append(payment.id)
     if target in ("failed", "canceled", *MONEY_WENT_BACK):
-        # Until the outbox exists (statements issue) the notice is recorded; the outbox will send it.
-        audit.record(batch.session, actor, "notification.recorded", customer_id=payment.customer_id,
-                     subject=f"payment:{payment.id}", template=f"payment_{target}", reason=event.failure_reason)
+        queue_payment_notice(batch.session, payment, target, event.failure_reason, actor)
     audit.record(batch.session, actor, f"payment.{target}", customer_id=payment.customer_id,
                  subject=f"payment:{payment.id}", status_from=before, status_to=target,
                  amount=str(payment.amount.amount), currency=payment.currency, event=event.event_id,

@@ -21,6 +21,8 @@ from core.db import Database
 from core.migrate import upgrade
 from core.model import Base
 
+pytest_plugins = ["tests.smtp"]  # the `smtp` fixture: a real SMTP server on loopback
+
 PG_SERVER = os.environ.get("ARAGENT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 

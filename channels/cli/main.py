@@ -14,7 +14,7 @@ from rich.table import Table
 
 from channels.cli.common import CLI_ACTOR, ARCommandGroup, err, parse_date, services_for
 from channels.cli.outbox import outbox
-from channels.cli.statement_files import statements
+from channels.cli.statement_delivery import statements
 from core import apikeys
 from core.audit import Actor
 from core.demo import is_empty, load_demo_book

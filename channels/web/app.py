@@ -18,6 +18,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy import text
 
 from channels.web.api import BulkController, ClassController, CustomerController, InvoiceController
+from channels.web.documents import LibraryController, SignedDocumentController
 from channels.web.history import PaymentHistoryController
 from channels.web.intake import WebhookIntake
 from channels.web.methods import MethodController
@@ -136,6 +137,7 @@ def create_app(services: Services | None = None, *, self_url: str | None = None)
         route_handlers=[
             CustomerController, InvoiceController, ClassController, BulkController, PaymentController,
             MethodController, PaymentCancelController, PaymentHistoryController, PaymentPreviewController,
+            LibraryController,
             *SANDBOX_API,
         ],
         guards=[require_api_key],
@@ -143,7 +145,7 @@ def create_app(services: Services | None = None, *, self_url: str | None = None)
     )
     return Litestar(
         # Webhooks prove themselves by signature, the sandbox's card page by its one-time signed link.
-        route_handlers=[health, api, WebhookController, *SANDBOX_PAGES],
+        route_handlers=[health, api, WebhookController, SignedDocumentController, *SANDBOX_PAGES],
         state=State({"services": services, "webhook_intake": intake}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         middleware=[request_id_middleware],

@@ -26,6 +26,8 @@ class ClassUpsert(msgspec.Struct, forbid_unknown_fields=False):
     finance_charge_monthly_rate: Amount | None = None
     finance_charge_grace_days: int | str | None = None
     finance_charge_minimum: Amount | None = None
+    finance_charge_min_past_due: Amount | None = None
+    finance_charge_compound: bool | str | None = None
 
 
 class CustomerUpsert(msgspec.Struct, forbid_unknown_fields=False):
@@ -46,6 +48,7 @@ class CustomerUpsert(msgspec.Struct, forbid_unknown_fields=False):
     postal_code: str | None = None
     country: str | None = None
     delivery: str | list[str] | None = None
+    finance_charge_exempt: bool | str | None = None
 
 
 class InvoiceUpsert(msgspec.Struct, forbid_unknown_fields=False):

@@ -3,6 +3,7 @@ that re-sending a file (or a lagging ERP balance) never duplicates rows or resur
 """
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 from core.db import Database
 from core.erp import ImportReport, csv_rows, missing_columns, run_import
 from core.errors import Invalid
+from core.finance_charges import FinanceChargePolicy
 from core.model import Contact, Customer, CustomerClass, Document
 from core.money import Money
 from core.posting import CreditSource, apply_credit, record_payment
@@ -200,6 +202,52 @@ def test_a_customer_in_an_unknown_class_gets_a_new_class_without_automatic_state
         ).all())
     assert classes == {"VIP": True, "distributors": False}
     assert members == {"A": "VIP", "B": "distributors"}
+
+
+def policies(db: Database) -> dict[str, FinanceChargePolicy]:
+    """How each customer is charged finance charges, as the statement cycle reads it."""
+    with db.uow() as uow:
+        return {c.code: FinanceChargePolicy.for_customer(c.customer_class, c.finance_charge_exempt)
+                for c in uow.session.scalars(select(Customer))}
+
+
+def test_finance_charge_terms_load_with_the_class_and_the_exemption_with_the_customer(db):
+    classes = "code,finance_charge_monthly_rate,finance_charge_min_past_due,finance_charge_compound\n"
+    assert run(db, "classes", classes + "TRADE,1.5,25.00,yes\n").summary() == "loaded 1, updated 0, rejected 0"
+    customers = "code,name,class,finance_charge_exempt\nACME,Acme Ltd,TRADE,true\nBOLT,Bolt Inc,TRADE,\n"
+    assert run(db, "customers", customers).summary() == "loaded 2, updated 0, rejected 0"
+    charged = policies(db)
+    assert charged["BOLT"] == FinanceChargePolicy(Decimal("1.5"), minimum_past_due=Decimal("25"), compound=True)
+    assert charged["ACME"].exempt and not charged["ACME"].charges
+
+    # A later file changes the terms in place.
+    assert run(db, "classes", classes + "TRADE,1.5,,no\n").summary() == "loaded 0, updated 1, rejected 0"
+    customers = "code,name,class,finance_charge_exempt\nACME,Acme Ltd,TRADE,no\n"
+    assert run(db, "customers", customers).summary() == "loaded 0, updated 1, rejected 0"
+    assert policies(db)["ACME"] == FinanceChargePolicy(Decimal("1.5"))
+
+
+def test_bad_finance_charge_terms_and_exemptions_are_rejected_with_their_line_and_reason(db):
+    classes = (
+        "code,finance_charge_min_past_due,finance_charge_compound\n"  # line 1
+        "GOOD,10,false\n"  # 2
+        "WORDS,lots,\n"  # 3
+        "NEGATIVE,-5,\n"  # 4
+        "HUGE,100000000,\n"  # 5: more than the column holds (PostgreSQL would refuse it)
+        "MAYBE,,maybe\n"  # 6
+    )
+    report = run(db, "classes", classes)
+    assert report.summary() == "loaded 1, updated 0, rejected 4"
+    assert dict(report.rejected) == {
+        3: "finance_charge_min_past_due: expected a number, got 'lots'",
+        4: "finance_charge_min_past_due: -5 is outside 0..99999999",
+        5: "finance_charge_min_past_due: 100000000 is outside 0..99999999",
+        6: "finance_charge_compound: expected true or false, got 'maybe'",
+    }
+    customers = "code,name,finance_charge_exempt\nACME,Acme Ltd,sometimes\nBOLT,Bolt Inc,no\n"
+    report = run(db, "customers", customers)
+    assert report.rejected == [(2, "finance_charge_exempt: expected true or false, got 'sometimes'")]
+    assert list(policies(db)) == ["BOLT"]
 
 
 def test_email_and_phone_become_the_primary_contact_with_the_phone_in_e164(db):

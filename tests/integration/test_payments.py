@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from core.errors import Conflict, Invalid
 from core.ledger import aging_report
-from core.model import Allocation, AuditEvent, Customer, Document, InvoiceHold, Payment, PaymentMethod
+from core.model import Allocation, AuditEvent, Customer, Document, InvoiceHold, OutboxMessage, Payment, PaymentMethod
 from core.money import Money
 from core.payments import initiate_payment, record_charge
 from core.processor import ChargeResult, ProcessorEvent
@@ -108,7 +108,12 @@ def test_a_failed_payment_releases_the_invoices_to_be_paid_again(db, book):
         failed = uow.session.get(Payment, started.payment_id)
         assert (failed.status, failed.failure_reason) == ("failed", "insufficient funds")
         actions = uow.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
-    assert actions[-4:] == ["payment.pending", "notification.recorded", "payment.failed", "payment.pending"]
+        [notice] = uow.session.scalars(select(OutboxMessage)).all()
+        # The customer hears of it through the outbox, written with the failure and approved to go out.
+        assert (notice.channel, notice.recipient, notice.status, notice.reason) == (
+            "email", "ap@acme.example", "approved", "payment_failed")
+        assert "did not go through (insufficient funds)" in notice.body_text and "INV-2" in notice.body_text
+    assert actions[-3:] == ["payment.pending", "payment.failed", "payment.pending"]
 
 
 def test_the_event_may_arrive_before_the_charge_answer(db, book):
@@ -173,9 +178,10 @@ def test_an_ach_return_reopens_the_invoices_and_history_keeps_the_days_it_was_pa
         after = aging_report(uow.session, dt.date(2026, 11, 27))
         before = aging_report(uow.session, dt.date(2026, 11, 21))
         actions = uow.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+        notices = uow.session.scalars(select(OutboxMessage.reason)).all()
     assert paid_days[0].balance == usd("1000.00")  # only INV-1 was open while the money was in
     assert after[0].balance == before[0].balance == usd("1250.00")
-    assert actions[-2:] == ["notification.recorded", "payment.returned"]
+    assert actions[-1] == "payment.returned" and notices == ["payment_returned"]
     late = apply_event(db.uow(), event("payment.succeeded", started.payment_id, n=3), TEST_ACTOR)
     assert late.startswith("ignored")  # a returned payment never comes back by a stale event
     retry = pay(db, book, "250.00", AllocationRequest("INV-2"))

@@ -1,0 +1,234 @@
+"""The dispatcher: sends the outbox's approved messages through one `Sender` per channel.
+
+Each message is claimed in a short transaction, sent outside any transaction, and its outcome recorded in
+another: a provider that is down costs an attempt, never the message. A temporary failure leaves the
+message approved, due again after a backoff that doubles per attempt; a permanent refusal, or the last
+attempt, fails it. What the message's states are, and who else moves them, is in `core.outbox`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
+from typing import Protocol, cast
+
+import structlog
+from sqlalchemy import ColumnElement, CursorResult, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from core.config import Settings
+from core.db import Database
+from core.files import FileStore
+from core.model import OutboxMessage, StatementDelivery, StoredFile
+
+log = structlog.get_logger("aragent.outbox")
+
+# A claim is a lease: a dispatcher that dies mid-send leaves the message due again after this long. It must
+# outlast the slowest single send (SMTP timeouts are seconds), or a slow send would be claimed and sent twice.
+CLAIM_LEASE = dt.timedelta(minutes=15)
+MAX_BACKOFF = dt.timedelta(hours=6)
+
+
+# ── What a sender sees ────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One message as a sender needs it: plain values, attachments loaded from the file store."""
+
+    id: int
+    channel: str
+    recipient: str
+    subject: str
+    body_text: str
+    body_html: str | None
+    attachments: tuple[Attachment, ...] = ()
+
+
+class DeliveryError(Exception):
+    """A send that did not happen. `permanent`: retrying cannot help (the address is refused)."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.reason, self.permanent = reason, permanent
+
+
+class Sender(Protocol):
+    def send(self, message: OutgoingMessage) -> str:
+        """Deliver the message and return the provider's id for it, or raise `DeliveryError`."""
+        ...
+
+
+# ── One pass ──────────────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class DispatchSummary:
+    sent: int = 0
+    failed: int = 0  # for good: a permanent refusal, or the last attempt
+    deferred: int = 0  # a temporary failure: tried again after the backoff
+    held: int = 0  # approved, for a channel without a sender yet (print, telegram, sms …)
+
+
+@dataclass(frozen=True)
+class _Claim:
+    message: OutgoingMessage  # attachments not yet loaded
+    attempts: int
+    files: tuple[tuple[str, str, str], ...]  # filename, content type, storage key
+    missing_files: tuple[int, ...]
+
+
+def dispatch(db: Database, files: FileStore, senders: Mapping[str, Sender], *, settings: Settings,
+             now: dt.datetime | None = None, limit: int = 100) -> DispatchSummary:
+    """One pass: send up to `limit` approved messages that are due, for the channels that have a sender.
+
+    A temporary failure pauses its channel for the rest of the pass: when the provider is down, the other
+    messages keep their attempts for the next pass instead of each spending one on the same outage.
+    """
+    moment = _aware(now) if now is not None else dt.datetime.now(dt.UTC)
+    summary = DispatchSummary(held=_held(db, senders))
+    channels = set(senders)
+    for _ in range(limit):
+        claim = _claim_next(db, channels, moment)
+        if claim is None:
+            break
+        outcome = _attempt(claim, files, senders[claim.message.channel])
+        if isinstance(outcome, DeliveryError) and not outcome.permanent:
+            channels.discard(claim.message.channel)
+        summary = _record(db, claim, outcome, moment, settings, summary)
+    return summary
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # A naive time is taken as UTC, as everything stored is.
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+
+
+def _claim_next(db: Database, channels: Collection[str], moment: dt.datetime) -> _Claim | None:
+    """Take the oldest due message: one attempt, leased from now, so the lease covers just its own send."""
+    if not channels:
+        return None
+    with db.uow() as uow:
+        # SKIP LOCKED: a second dispatcher takes another message instead of waiting to send this one again.
+        # SQLite ignores FOR UPDATE; its BEGIN IMMEDIATE (core.db) already serializes claimers.
+        query = (select(OutboxMessage).where(*_due(channels, moment)).order_by(OutboxMessage.id).limit(1)
+                 .with_for_update(skip_locked=True))
+        message = uow.session.scalar(query)
+        if message is None:
+            return None
+        message.attempts += 1
+        message.next_attempt_at = moment + CLAIM_LEASE
+        claim = _claimed(uow.session, message)
+        uow.commit()
+        return claim
+
+
+def _due(channels: Collection[str], moment: dt.datetime) -> tuple[ColumnElement[bool], ...]:
+    return (OutboxMessage.status == "approved", OutboxMessage.channel.in_(list(channels)),
+            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= moment))
+
+
+def _claimed(session: Session, m: OutboxMessage) -> _Claim:
+    stored = {f.id: f for f in session.scalars(select(StoredFile).where(StoredFile.id.in_(m.attachments)))
+              } if m.attachments else {}
+    return _Claim(
+        message=OutgoingMessage(m.id, m.channel, m.recipient, m.subject, m.body_text, m.body_html),
+        attempts=m.attempts,
+        files=tuple((stored[i].filename, stored[i].content_type, stored[i].storage_key)
+                    for i in m.attachments if i in stored),
+        missing_files=tuple(i for i in m.attachments if i not in stored),
+    )
+
+
+def _held(db: Database, senders: Mapping[str, Sender]) -> int:
+    with db.uow() as uow:
+        query = select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "approved",
+                                                            OutboxMessage.channel.not_in(list(senders)))
+        return uow.session.scalar(query) or 0
+
+
+def _attempt(claim: _Claim, files: FileStore, sender: Sender) -> str | DeliveryError:
+    """The provider id, or why it was not sent. Any surprise is a temporary failure: the message stays."""
+    if claim.missing_files:
+        return DeliveryError(f"attachment file(s) {list(claim.missing_files)} no longer exist", permanent=True)
+    try:
+        loaded = tuple(Attachment(name, kind, files.get(key)) for name, kind, key in claim.files)
+        return sender.send(replace(claim.message, attachments=loaded))
+    except DeliveryError as error:
+        return error
+    except Exception as exc:
+        log.exception("sender raised unexpectedly; the message will be retried", outbox_id=claim.message.id)
+        return DeliveryError(f"{type(exc).__name__}: {exc}")
+
+
+# ── Recording the outcome ─────────────────────────────────────────────────────────────────────────────
+
+
+def _record(db: Database, claim: _Claim, outcome: str | DeliveryError, moment: dt.datetime, settings: Settings,
+            summary: DispatchSummary) -> DispatchSummary:
+    message_id = claim.message.id
+    if isinstance(outcome, DeliveryError):
+        log.warning("outbox message not sent", outbox_id=message_id, channel=claim.message.channel,
+                    attempts=claim.attempts, permanent=outcome.permanent, error=outcome.reason)
+    with db.uow() as uow:
+        if isinstance(outcome, str):
+            _record_sent(uow.session, message_id, outcome, moment)
+            summary = replace(summary, sent=summary.sent + 1)
+        elif outcome.permanent or claim.attempts >= settings.outbox_max_attempts:
+            _record_failure(uow.session, claim, outcome.reason, status="failed", next_attempt_at=None)
+            summary = replace(summary, failed=summary.failed + 1)
+        else:
+            retry_at = moment + backoff(claim.attempts, settings.outbox_backoff_seconds)
+            _record_failure(uow.session, claim, outcome.reason, status="approved", next_attempt_at=retry_at)
+            summary = replace(summary, deferred=summary.deferred + 1)
+        uow.commit()
+    return summary
+
+
+def backoff(attempts: int, base_seconds: int) -> dt.timedelta:
+    """The wait after the n-th failed attempt: base, 2×base, 4×base … at most six hours."""
+    return min(dt.timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _record_sent(session: Session, message_id: int, provider_id: str, moment: dt.datetime) -> None:
+    # It went out, so it is sent, even if a clerk canceled it while it was on the wire: the record tells
+    # what the customer received. A second copy (a lease that ran out) keeps the first record.
+    session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status != "sent")
+        .values(status="sent", provider_id=provider_id[:200], sent_at=moment,
+                next_attempt_at=None, last_error=None)
+    )
+    update_delivery_log(session, [message_id], "sent")
+
+
+def _record_failure(session: Session, claim: _Claim, reason: str, *, status: str,
+                    next_attempt_at: dt.datetime | None) -> None:
+    # Only the holder of the latest claim records a failure: a canceled message stays canceled, and a claim
+    # that outlived its lease leaves the message to whoever claimed it next.
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == claim.message.id, OutboxMessage.status == "approved",
+               OutboxMessage.attempts == claim.attempts)
+        .values(status=status, last_error=reason[:500], next_attempt_at=next_attempt_at)
+    )
+    if status == "failed" and cast(CursorResult, result).rowcount:
+        update_delivery_log(session, [claim.message.id], "failed")
+
+
+def update_delivery_log(session: Session, outbox_ids: Collection[int], status: str) -> None:
+    """Keep a statement's delivery log line in step with the message that delivers it.
+
+    Here rather than in `core.outbox`, whose staff actions call it too: `core.outbox` imports this module.
+    """
+    if outbox_ids:
+        line_status = "queued" if status == "approved" else status
+        session.execute(update(StatementDelivery).where(StatementDelivery.outbox_id.in_(outbox_ids))
+                        .values(status=line_status))
