@@ -53,13 +53,18 @@ class _Batch:
         self.by_id = {p.id: p for p in payments}
         self.by_processor_id = {p.processor_payment_id: p for p in payments if p.processor_payment_id}
         self.lines: dict[int, list[PaymentLine]] = {p.id: [] for p in payments}
-        for line in self.session.scalars(select(PaymentLine).where(PaymentLine.payment_id.in_(self.by_id))
-                                         .order_by(PaymentLine.id)) if payments else ():
+        self.documents: dict[int, Document] = {}
+        # Lines and their invoices in one round trip, the invoices locked in id order like the payments.
+        rows = self.session.execute(
+            select(PaymentLine, Document).join(Document, Document.id == PaymentLine.invoice_id)
+            .where(PaymentLine.payment_id.in_(self.by_id)).order_by(Document.id, PaymentLine.id)
+            .with_for_update(of=Document)
+        ) if payments else ()
+        for line, doc in rows:
+            self.documents[doc.id] = doc
             self.lines[line.payment_id].append(line)
-        invoice_ids = sorted({ln.invoice_id for lines in self.lines.values() for ln in lines})
-        self.documents = {d.id: d for d in self.session.scalars(
-            select(Document).where(Document.id.in_(invoice_ids)).order_by(Document.id).with_for_update()
-        )} if invoice_ids else {}
+        for lines in self.lines.values():
+            lines.sort(key=lambda line: line.id)
         self.moved: list[int] = []
 
     def payment_for(self, event: ProcessorEvent) -> Payment | None:
