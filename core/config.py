@@ -66,6 +66,20 @@ class Settings:
     # The outbox dispatcher.
     outbox_max_attempts: int = 8
     outbox_backoff_seconds: int = 60  # doubled per attempt, capped at 6 hours
+    # Dunning and pushed messages.
+    quiet_hours: tuple[int, int] = (8, 21)  # pushed messages go out from 08:00 until 21:00, customer's time
+    dispute_reasons: tuple[str, ...] = ("Pricing error", "Damaged goods", "Short shipment", "Disputed charge")
+    promise_grace_days: int = 3
+    telegram_rate_per_second: float = 30.0  # overall; and one message a second per chat
+    sms_rate_per_second: float = 10.0
+    # The scheduler: cron expressions (minute hour day month day-of-week) in `scheduler_timezone`.
+    scheduler_timezone: str = "UTC"
+    statements_cron: str = "0 2 1 * *"  # 02:00 on the 1st: the statements dated the last day of the month
+    dunning_cron: str = "0 7 * * *"
+    scheduled_payments_cron: str = "0 6 * * *"
+    print_batch_cron: str = "0 17 * * 1-5"
+    reconcile_cron: str = "*/15 * * * *"
+    outbox_interval_seconds: int = 30
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -118,6 +132,18 @@ def load_settings(**overrides: str) -> Settings:
         fax_gateway_domain=env.get("fax_gateway_domain", ""),
         outbox_max_attempts=int(env.get("outbox_max_attempts", Settings.outbox_max_attempts)),
         outbox_backoff_seconds=int(env.get("outbox_backoff_seconds", Settings.outbox_backoff_seconds)),
+        quiet_hours=_hours(env.get("quiet_hours", "8-21")),
+        dispute_reasons=_lines(env["dispute_reasons"]) if "dispute_reasons" in env else Settings.dispute_reasons,
+        promise_grace_days=int(env.get("promise_grace_days", Settings.promise_grace_days)),
+        telegram_rate_per_second=float(env.get("telegram_rate_per_second", Settings.telegram_rate_per_second)),
+        sms_rate_per_second=float(env.get("sms_rate_per_second", Settings.sms_rate_per_second)),
+        scheduler_timezone=env.get("scheduler_timezone", "UTC"),
+        statements_cron=env.get("statements_cron", Settings.statements_cron),
+        dunning_cron=env.get("dunning_cron", Settings.dunning_cron),
+        scheduled_payments_cron=env.get("scheduled_payments_cron", Settings.scheduled_payments_cron),
+        print_batch_cron=env.get("print_batch_cron", Settings.print_batch_cron),
+        reconcile_cron=env.get("reconcile_cron", Settings.reconcile_cron),
+        outbox_interval_seconds=int(env.get("outbox_interval_seconds", Settings.outbox_interval_seconds)),
         extra={k: env[k] for k in ("print_dir",) if env.get(k)},
     )
 
@@ -132,3 +158,12 @@ def _lines(text: str) -> tuple[str, ...]:
 
 def _flag(text: str) -> bool:
     return text.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _hours(text: str) -> tuple[int, int]:
+    """`8-21`: from 08:00 until 21:00."""
+    start, _, end = text.partition("-")
+    hours = (int(start), int(end or 24))
+    if not 0 <= hours[0] < hours[1] <= 24:
+        raise ValueError(f"ARAGENT_QUIET_HOURS must be like 8-21, not {text!r}")
+    return hours

@@ -13,7 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from channels.cli.common import CLI_ACTOR, ARCommandGroup, err, parse_date, services_for
+from channels.cli.dunning import dunning
 from channels.cli.outbox import outbox
+from channels.cli.schedule import schedule
 from channels.cli.statement_delivery import statements
 from core import apikeys
 from core.audit import Actor
@@ -207,6 +209,8 @@ def serve(ctx: click.Context, host: str, port: int, demo: bool) -> None:
 
 main.add_command(statements)
 main.add_command(outbox)
+main.add_command(dunning)
+main.add_command(schedule)
 
 
 if __name__ == "__main__":  # pragma: no cover
