@@ -10,6 +10,14 @@ from alembic.config import Config
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
+NOT_OURS = frozenset({"apscheduler_jobs"})  # APScheduler's job store creates and owns its table
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Autogenerate and drift checks compare our tables only."""
+    return not (type_ == "table" and name in NOT_OURS)
+
+
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -4,22 +4,26 @@ from alembic import context
 
 from core.config import load_settings
 from core.db import driver_url, make_engine
+from core.migrate import include_name
 from core.model import Base
 
 config = context.config
+
 url = config.get_main_option("sqlalchemy.url") or load_settings().resolved_database_url
 
 
 def run_migrations_online() -> None:
     connectable = config.attributes.get("connection")
     if connectable is not None:
-        context.configure(connection=connectable, target_metadata=Base.metadata, render_as_batch=True)
+        context.configure(connection=connectable, target_metadata=Base.metadata, render_as_batch=True,
+                          include_name=include_name)
         with context.begin_transaction():
             context.run_migrations()
         return
     engine = make_engine(url)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,
+                          include_name=include_name)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

@@ -3,10 +3,11 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from core.migrate import include_name
 from core.model import Base
 
 
 def test_migrated_schema_matches_the_models(db):
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
         assert compare_metadata(context, Base.metadata) == []
