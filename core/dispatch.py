@@ -4,6 +4,10 @@ Each message is claimed in a short transaction, sent outside any transaction, an
 another: a provider that is down costs an attempt, never the message. A temporary failure leaves the
 message approved, due again after a backoff that doubles per attempt; a permanent refusal, or the last
 attempt, fails it. What the message's states are, and who else moves them, is in `core.outbox`.
+
+Before a claim spends an attempt, the rules for pushed messages may hold the message back: a recipient who
+opted out of the channel since it was queued cancels it; outside its customer's quiet hours, or beyond its
+channel's rate limit in this pass, it waits (`core.send_policies`). A provider's "retry after" waits too.
 """
 
 from __future__ import annotations
@@ -11,16 +15,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
-from typing import Protocol, cast
+from typing import Literal, Protocol, cast
 
 import structlog
 from sqlalchemy import ColumnElement, CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from core import audit
 from core.config import Settings
 from core.db import Database
 from core.files import FileStore
 from core.model import OutboxMessage, StatementDelivery, StoredFile
+from core.send_policies import Cancel, Pacer, Postpone, hold_back, rate_limits, statement_to_attach
+from core.statement_pdf import ensure_statement_pdf
 
 log = structlog.get_logger("aragent.outbox")
 
@@ -28,6 +35,8 @@ log = structlog.get_logger("aragent.outbox")
 # outlast the slowest single send (SMTP timeouts are seconds), or a slow send would be claimed and sent twice.
 CLAIM_LEASE = dt.timedelta(minutes=15)
 MAX_BACKOFF = dt.timedelta(hours=6)
+DISPATCHER = audit.Actor("dispatcher", "outbox")
+Outcome = Literal["sent", "failed", "deferred", "postponed", "canceled"]
 
 
 # ── What a sender sees ────────────────────────────────────────────────────────────────────────────────
@@ -54,11 +63,20 @@ class OutgoingMessage:
 
 
 class DeliveryError(Exception):
-    """A send that did not happen. `permanent`: retrying cannot help (the address is refused)."""
+    """A send that did not happen. `permanent`: retrying cannot help (the address is refused).
 
-    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+    `retry_after`: the provider asked us to wait that many seconds (Telegram's 429): the message is due
+    again then, and the try does not count as a failed attempt.
+    """
+
+    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None) -> None:
         super().__init__(reason)
-        self.reason, self.permanent = reason, permanent
+        self.reason, self.permanent, self.retry_after = reason, permanent, retry_after
+
+
+class _Unsendable(DeliveryError):
+    """The message could not be put together (an attachment is gone, the statement will not render): the
+    provider was never asked, so its channel goes on."""
 
 
 class Sender(Protocol):
@@ -76,6 +94,11 @@ class DispatchSummary:
     failed: int = 0  # for good: a permanent refusal, or the last attempt
     deferred: int = 0  # a temporary failure: tried again after the backoff
     held: int = 0  # approved, for a channel without a sender yet (print, telegram, sms …)
+    postponed: int = 0  # not tried, no attempt spent: quiet hours, a rate limit, the provider's retry_after
+    canceled: int = 0  # the recipient opted out of the channel after the message was queued
+
+    def counted(self, outcome: Outcome) -> DispatchSummary:
+        return replace(self, **{outcome: getattr(self, outcome) + 1})
 
 
 @dataclass(frozen=True)
@@ -84,24 +107,29 @@ class _Claim:
     attempts: int
     files: tuple[tuple[str, str, str], ...]  # filename, content type, storage key
     missing_files: tuple[int, ...]
+    statement_pdf: int | None  # the statement whose PDF goes with it, to be rendered on first use
 
 
 def dispatch(db: Database, files: FileStore, senders: Mapping[str, Sender], *, settings: Settings,
              now: dt.datetime | None = None, limit: int = 100) -> DispatchSummary:
-    """One pass: send up to `limit` approved messages that are due, for the channels that have a sender.
+    """One pass: look at up to `limit` approved messages that are due, for the channels that have a sender,
+    and send those the rules do not hold back.
 
     A temporary failure pauses its channel for the rest of the pass: when the provider is down, the other
     messages keep their attempts for the next pass instead of each spending one on the same outage.
     """
     moment = _aware(now) if now is not None else dt.datetime.now(dt.UTC)
     summary = DispatchSummary(held=_held(db, senders))
-    channels = set(senders)
+    channels, pacer = set(senders), Pacer(rate_limits(settings))
     for _ in range(limit):
-        claim = _claim_next(db, channels, moment)
+        claim = _claim_next(db, channels, moment, settings, pacer)
         if claim is None:
             break
-        outcome = _attempt(claim, files, senders[claim.message.channel])
-        if isinstance(outcome, DeliveryError) and not outcome.permanent:
+        if isinstance(claim, str):  # held back: "postponed" or "canceled"
+            summary = summary.counted(claim)
+            continue
+        outcome = _attempt(db, files, claim, senders[claim.message.channel])
+        if isinstance(outcome, DeliveryError) and not outcome.permanent and not isinstance(outcome, _Unsendable):
             channels.discard(claim.message.channel)
         summary = _record(db, claim, outcome, moment, settings, summary)
     return summary
@@ -112,8 +140,13 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
-def _claim_next(db: Database, channels: Collection[str], moment: dt.datetime) -> _Claim | None:
-    """Take the oldest due message: one attempt, leased from now, so the lease covers just its own send."""
+def _claim_next(db: Database, channels: Collection[str], moment: dt.datetime, settings: Settings,
+                pacer: Pacer) -> _Claim | Outcome | None:
+    """Take the oldest due message: one attempt, leased from now, so the lease covers just its own send.
+
+    A message the rules hold back is put out of the way instead, with no attempt spent: "postponed" or
+    "canceled" says which.
+    """
     if not channels:
         return None
     with db.uow() as uow:
@@ -124,9 +157,11 @@ def _claim_next(db: Database, channels: Collection[str], moment: dt.datetime) ->
         message = uow.session.scalar(query)
         if message is None:
             return None
-        message.attempts += 1
-        message.next_attempt_at = moment + CLAIM_LEASE
-        claim = _claimed(uow.session, message)
+        rule = hold_back(uow.session, message, moment, settings.quiet_hours, pacer)
+        if rule is None:
+            message.attempts += 1
+            message.next_attempt_at = moment + CLAIM_LEASE
+        claim = _claimed(uow.session, message) if rule is None else _held_back(uow.session, message, rule)
         uow.commit()
         return claim
 
@@ -134,6 +169,17 @@ def _claim_next(db: Database, channels: Collection[str], moment: dt.datetime) ->
 def _due(channels: Collection[str], moment: dt.datetime) -> tuple[ColumnElement[bool], ...]:
     return (OutboxMessage.status == "approved", OutboxMessage.channel.in_(list(channels)),
             or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= moment))
+
+
+def _held_back(session: Session, m: OutboxMessage, rule: Postpone | Cancel) -> Outcome:
+    if isinstance(rule, Postpone):
+        m.next_attempt_at, m.last_error = rule.until, rule.note or m.last_error
+        return "postponed"
+    audit.record(session, DISPATCHER, "outbox.canceled", customer_id=m.customer_id, subject=f"outbox:{m.id}",
+                 status_from=m.status, status_to="canceled", channel=m.channel, reason=rule.reason)
+    m.status, m.last_error, m.next_attempt_at = "canceled", rule.reason, None
+    update_delivery_log(session, [m.id], "canceled")
+    return "canceled"
 
 
 def _claimed(session: Session, m: OutboxMessage) -> _Claim:
@@ -145,6 +191,7 @@ def _claimed(session: Session, m: OutboxMessage) -> _Claim:
         files=tuple((stored[i].filename, stored[i].content_type, stored[i].storage_key)
                     for i in m.attachments if i in stored),
         missing_files=tuple(i for i in m.attachments if i not in stored),
+        statement_pdf=statement_to_attach(session, m),
     )
 
 
@@ -155,18 +202,33 @@ def _held(db: Database, senders: Mapping[str, Sender]) -> int:
         return uow.session.scalar(query) or 0
 
 
-def _attempt(claim: _Claim, files: FileStore, sender: Sender) -> str | DeliveryError:
+def _attempt(db: Database, files: FileStore, claim: _Claim, sender: Sender) -> str | DeliveryError:
     """The provider id, or why it was not sent. Any surprise is a temporary failure: the message stays."""
-    if claim.missing_files:
-        return DeliveryError(f"attachment file(s) {list(claim.missing_files)} no longer exist", permanent=True)
+    message = _put_together(db, files, claim)
+    if isinstance(message, DeliveryError):
+        return message
     try:
-        loaded = tuple(Attachment(name, kind, files.get(key)) for name, kind, key in claim.files)
-        return sender.send(replace(claim.message, attachments=loaded))
+        return sender.send(message)
     except DeliveryError as error:
         return error
     except Exception as exc:
         log.exception("sender raised unexpectedly; the message will be retried", outbox_id=claim.message.id)
         return DeliveryError(f"{type(exc).__name__}: {exc}")
+
+
+def _put_together(db: Database, files: FileStore, claim: _Claim) -> OutgoingMessage | _Unsendable:
+    """The message with its attachments loaded; a statement's PDF is rendered and kept on first use."""
+    if claim.missing_files:
+        return _Unsendable(f"attachment file(s) {list(claim.missing_files)} no longer exist", permanent=True)
+    try:
+        loaded = [Attachment(name, kind, files.get(key)) for name, kind, key in claim.files]
+        if claim.statement_pdf is not None:
+            info, pdf = ensure_statement_pdf(db, files, claim.statement_pdf)
+            loaded.append(Attachment(info.filename, "application/pdf", pdf))
+    except Exception as exc:
+        log.exception("message could not be put together; it will be retried", outbox_id=claim.message.id)
+        return _Unsendable(f"{type(exc).__name__}: {exc}")
+    return replace(claim.message, attachments=tuple(loaded))
 
 
 # ── Recording the outcome ─────────────────────────────────────────────────────────────────────────────
@@ -181,14 +243,21 @@ def _record(db: Database, claim: _Claim, outcome: str | DeliveryError, moment: d
     with db.uow() as uow:
         if isinstance(outcome, str):
             _record_sent(uow.session, message_id, outcome, moment)
-            summary = replace(summary, sent=summary.sent + 1)
-        elif outcome.permanent or claim.attempts >= settings.outbox_max_attempts:
+            summary = summary.counted("sent")
+        elif outcome.permanent:
             _record_failure(uow.session, claim, outcome.reason, status="failed", next_attempt_at=None)
-            summary = replace(summary, failed=summary.failed + 1)
+            summary = summary.counted("failed")
+        elif outcome.retry_after is not None:
+            wait = min(dt.timedelta(seconds=max(outcome.retry_after, 0)), MAX_BACKOFF)
+            _record_wait(uow.session, claim, outcome.reason, moment + wait)
+            summary = summary.counted("postponed")
+        elif claim.attempts >= settings.outbox_max_attempts:
+            _record_failure(uow.session, claim, outcome.reason, status="failed", next_attempt_at=None)
+            summary = summary.counted("failed")
         else:
             retry_at = moment + backoff(claim.attempts, settings.outbox_backoff_seconds)
             _record_failure(uow.session, claim, outcome.reason, status="approved", next_attempt_at=retry_at)
-            summary = replace(summary, deferred=summary.deferred + 1)
+            summary = summary.counted("deferred")
         uow.commit()
     return summary
 
@@ -221,6 +290,16 @@ def _record_failure(session: Session, claim: _Claim, reason: str, *, status: str
     )
     if status == "failed" and cast(CursorResult, result).rowcount:
         update_delivery_log(session, [claim.message.id], "failed")
+
+
+def _record_wait(session: Session, claim: _Claim, reason: str, due_at: dt.datetime) -> None:
+    # The provider asked us to wait: its refusal gives the attempt back, so waiting never fails a message.
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == claim.message.id, OutboxMessage.status == "approved",
+               OutboxMessage.attempts == claim.attempts)
+        .values(attempts=claim.attempts - 1, last_error=reason[:500], next_attempt_at=due_at)
+    )
 
 
 def update_delivery_log(session: Session, outbox_ids: Collection[int], status: str) -> None:

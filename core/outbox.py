@@ -64,11 +64,13 @@ def queue(
     session: Session, actor: Actor, *, channel: str, recipient: str, template: str, subject: str = "",
     body_text: str = "", body_html: str | None = None, attachments: Sequence[int] = (), reason: str = "",
     customer_id: int | None = None, statement_id: int | None = None, dedupe_key: str | None = None,
-    approved: bool = False,
+    approved: bool = False, respect_quiet_hours: bool = False,
 ) -> OutboxMessage:
     """Write a message in the caller's transaction; it commits or rolls back with the caller's change.
 
     A `dedupe_key` already queued returns that message instead of a second one (a rerun, a retried job).
+    `respect_quiet_hours`: pushed to the customer unasked (a dunning notice), so it goes out only within the
+    quiet-hours window of the customer's timezone.
     """
     recipient = _checked_recipient(channel, recipient)
     if dedupe_key is not None and (existing := _by_dedupe_key(session, dedupe_key)) is not None:
@@ -78,7 +80,7 @@ def queue(
         channel=channel, recipient=recipient, template=template, subject=subject, body_text=body_text,
         body_html=body_html, attachments=list(attachments), reason=reason, customer_id=customer_id,
         statement_id=statement_id, dedupe_key=dedupe_key, created_by=actor.name,
-        status="approved" if approved else "pending",
+        status="approved" if approved else "pending", respect_quiet_hours=respect_quiet_hours,
     )
     if dedupe_key is None:
         session.add(message)

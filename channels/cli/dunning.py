@@ -1,12 +1,128 @@
-"""`aragent dunning ...`."""
+"""`aragent dunning ...`: the daily dunning run, its message templates and the policy in force."""
 
 from __future__ import annotations
 
-import click
+import json
+import sys
+from pathlib import Path
 
-from channels.cli.common import ARCommandGroup
+import click
+from rich.console import Console
+from rich.table import Table
+
+from channels.cli.common import CLI_ACTOR, ARCommandGroup, err, parse_date, services_for
+from core.dunning import DunningResult, run_dunning
+from core.dunning_policy import policy_in_force
+from core.message_templates import get_template_text, list_templates, reset_template, set_template
+
+
+def _print(table: Table) -> None:
+    # Wide enough for whole template names when the output goes to a file or a pipe.
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
 
 
 @click.group(cls=ARCommandGroup)
 def dunning() -> None:
-    """Dunning."""
+    """Dunning: remind customers who owe, by debt stage, through the outbox.
+
+    `run` evaluates every customer with open items and queues one message per customer who owes, at the
+    most severe stage of its class's policy (by default: 1 = at most 15 days over terms, 2 = more than 15,
+    3 = more than 30). Only classes that allow automatic statements are dunned, and only customers opted in
+    to a channel they can be reached on. Messages wait in the outbox as pending until approved
+    (`aragent outbox approve`) unless the stage auto-approves. `templates` edits the texts, `stages` shows
+    the policy.
+    """
+
+
+@dunning.command("run")
+@click.option("--as-of", help="Run date (YYYY-MM-DD, default today).")
+@click.option("--customer", "customers", multiple=True, help="Only this customer code (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list: one object per customer evaluated.")
+@click.pass_context
+def dunning_run(ctx: click.Context, as_of: str | None, customers: tuple[str, ...], as_json: bool) -> None:
+    """Evaluate customers and queue their dunning messages; rerunning a date queues nothing twice."""
+    services = services_for(ctx)
+    results = run_dunning(services, parse_date(as_of), CLI_ACTOR, customer_codes=list(customers) or None)
+    if as_json:
+        click.echo(json.dumps([r.to_json() for r in results]))
+    else:
+        _summary(results)
+
+
+def _summary(results: list[DunningResult]) -> None:
+    queued = [r for r in results if r.status == "queued"]
+    by_stage = {stage: sum(r.stage == stage for r in queued) for stage in sorted({r.stage or 0 for r in queued})}
+    stages = ", ".join(f"stage {s}: {n}" for s, n in by_stage.items())
+    click.echo(f"evaluated {len(results)}, queued {len(queued)}{f' ({stages})' if stages else ''}, "
+               f"skipped {len(results) - len(queued)}")
+    reasons: dict[str, int] = {}
+    for r in results:
+        if r.status == "skipped":
+            key = r.reason.split(";")[0].split(":")[0]
+            reasons[key] = reasons.get(key, 0) + 1
+    if reasons:
+        table = Table("skipped because", "customers")
+        for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+            table.add_row(reason, str(count))
+        _print(table)
+
+
+@dunning.group("templates", cls=ARCommandGroup)
+def templates() -> None:
+    """Message templates: the files in templates/messages, and staff overrides of them."""
+
+
+@templates.command("list")
+@click.pass_context
+def templates_list(ctx: click.Context) -> None:
+    """Every template, and which ones staff changed."""
+    table = Table("template", "text", "changed by", "changed at")
+    for info in list_templates(services_for(ctx).db.uow()):
+        changed = f"{info.updated_at:%Y-%m-%d %H:%M}" if info.updated_at else ""
+        table.add_row(info.name, "override" if info.overridden else "file", info.updated_by, changed)
+    _print(table)
+
+
+@templates.command("show")
+@click.argument("name")
+@click.pass_context
+def templates_show(ctx: click.Context, name: str) -> None:
+    """Print the text in force for NAME (e.g. dunning.stage2.email.txt)."""
+    with services_for(ctx).db.uow() as uow:
+        click.echo(get_template_text(uow.session, name))
+
+
+@templates.command("set")
+@click.argument("name")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def templates_set(ctx: click.Context, name: str, file: Path) -> None:
+    """Override NAME with the text in FILE; a template that does not compile or render is refused."""
+    set_template(services_for(ctx).db.uow(), name, file.read_text(encoding="utf-8"), CLI_ACTOR)
+    click.echo(f"{name}: override saved")
+
+
+@templates.command("reset")
+@click.argument("name")
+@click.pass_context
+def templates_reset(ctx: click.Context, name: str) -> None:
+    """Drop the override of NAME: the file's text is in force again."""
+    dropped = reset_template(services_for(ctx).db.uow(), name, CLI_ACTOR)
+    click.echo(f"{name}: {'override dropped' if dropped else 'no override'}; the file is in force")
+
+
+@dunning.command("stages")
+@click.option("--class", "class_code", help="Customer class code (default: the default policy).")
+@click.pass_context
+def dunning_stages(ctx: click.Context, class_code: str | None) -> None:
+    """Show the dunning stages in force for a class."""
+    policy = policy_in_force(services_for(ctx).db.uow(), class_code)
+    table = Table("stage", "name", "days over terms", "template", "channels", "approve", "cadence",
+                  title=f"dunning stages: {policy.source}")
+    for s in policy.stages:
+        above = "any balance" if s.days_over_terms_above is None else f"more than {s.days_over_terms_above}"
+        table.add_row(str(s.stage), s.name, above, s.template, ", ".join(s.channels),
+                      "auto" if s.auto_approve else "review", f"{s.cadence_days} days")
+    _print(table)
+    if not policy.stages:
+        err.print("no stages")

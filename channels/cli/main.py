@@ -15,7 +15,8 @@ from rich.table import Table
 from channels.cli.common import CLI_ACTOR, ARCommandGroup, err, parse_date, services_for
 from channels.cli.dunning import dunning
 from channels.cli.outbox import outbox
-from channels.cli.schedule import schedule
+from channels.cli.parse import parse
+from channels.cli.schedule import schedule, scheduler_command, start_scheduler
 from channels.cli.statement_delivery import statements
 from core import apikeys
 from core.audit import Actor
@@ -179,8 +180,10 @@ def payments_run_scheduled(ctx: click.Context, on: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--demo", is_flag=True, help="Migrate, and load the demo book into an empty database.")
+@click.option("--no-scheduler", is_flag=True,
+              help="Run no scheduler in this process (run `aragent scheduler` on its own instead).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, demo: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, demo: bool, no_scheduler: bool) -> None:
     """Serve the API (and, as their issues land, webhooks, console, Telegram and the scheduler)."""
     import uvicorn
 
@@ -203,14 +206,23 @@ def serve(ctx: click.Context, host: str, port: int, demo: bool) -> None:
         err=True,
     )
     reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    uvicorn.run(create_app(services, self_url=f"http://{reachable}:{port}"), host=host, port=port,
-                log_level="warning")
+    # Started before uvicorn.run, which blocks until shutdown; several `serve` processes share the jobs
+    # through the leader lease, so only one of them runs each.
+    runner = None if no_scheduler else start_scheduler(services)
+    try:
+        uvicorn.run(create_app(services, self_url=f"http://{reachable}:{port}"), host=host, port=port,
+                    log_level="warning")
+    finally:
+        if runner is not None:
+            runner.stop()
 
 
 main.add_command(statements)
 main.add_command(outbox)
 main.add_command(dunning)
 main.add_command(schedule)
+main.add_command(scheduler_command)
+main.add_command(parse)
 
 
 if __name__ == "__main__":  # pragma: no cover

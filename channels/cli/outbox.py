@@ -107,6 +107,10 @@ def outbox_send(ctx: click.Context, limit: int) -> None:
     summary = dispatch(services.db, services.files, build_senders(services), settings=services.settings,
                        limit=limit)
     line = f"sent {summary.sent}, failed {summary.failed}, deferred {summary.deferred}"
+    if summary.postponed:
+        line += f", postponed {summary.postponed} (quiet hours or rate limits)"
+    if summary.canceled:
+        line += f", canceled {summary.canceled} (the recipient opted out)"
     if summary.held:
         line += f"; {summary.held} approved message(s) wait for a channel that cannot send yet"
     click.echo(line)

@@ -1,0 +1,188 @@
+"""The intent rules as data: for each intent, the phrasings that mean it, in the order they are tried.
+
+Patterns read the normalized message (nlu_text) with its slots replaced by placeholders (`_invoice_`,
+`_amount_`, `_date_`, `_month_`, `_selector_`), one sentence a line. Each entry is
+(intent, alternatives, alternatives that veto it). Their words also form the vocabulary that typos are
+corrected to, so a new phrasing here is understood misspelt too.
+"""
+
+from __future__ import annotations
+
+MODAL = (r"(?:will|shall|should|can|could|going to|plan to|planning to|hope to|hoping to|expect to|intend to"
+         r"|promise to|be able to|able to)")
+ADVERBS = (r"(?:(?:only|probably|definitely|hopefully|likely|also|still|then|just|be|be able to|try to|get to"
+           r"|finally|have to|need to)\s+)*")
+PAY_VERB = (r"(?:pay|paying|settle|clear|pay off|(?:charge|run|use) (?:my|the|our) (?:card|visa|amex|mastercard)"
+            r"|charge (?:my|our) account|make (?:a )?payment|take (?:the )?payment|process (?:a |the |my )?payment"
+            r"|submit (?:a )?payment|payment for|put (?:the |a |my )?payment through|put it through"
+            r"|(?:take|charge|debit) (?:_amount_|me)\b)")
+_WRONG = r"(?:wrong|incorrect|not correct|not right|error|errors|does not match|do not match|discrepancy|off by)"
+_BILLED_THING = r"(?:invoices?|_invoice_|amount|_amount_|price|balance|bill|charges?|total|statement|qty|quantity)"
+
+# Whole messages (after punctuation is dropped): carrier keywords and one-word answers.
+WHOLE: list[tuple[str, str]] = [
+    ("stop", r"(?:please )?(?:stop|stopall|stop all|unsubscribe|end|quit|cancel|revoke|optout|opt out|stop it"
+             r"|stop now)(?: please| now| thanks| thank you)?"),
+    ("start", r"(?:start|unstop|subscribe|resubscribe|/start|opt in|optin)(?: please| again)?"),
+    ("help", r"\?+|(?:/help|help|info|menu|options|commands|hi|hello|hey|hiya|yo|howdy|good morning"
+             r"|good afternoon|good evening|hi there|hello there|hey there)(?: please| me)?"),
+    ("confirm", r"(?:yes|y|ok|sure|confirm|confirmed|correct|1|affirmative|agreed|approve|approved|absolutely"
+                r"|definitely|of course|alright|all right)(?: yes| ok| please)?"),
+    ("deny", r"(?:no|n|2|negative|wrong|not now|not yet)(?: no)?"),
+]
+
+# After a leading "no": an objection to what the bot just proposed, not a dispute of an invoice.
+QUOTE_OBJECTION = (r"(?:that is |it is |this is |the )?(?:wrong|not right|incorrect|not correct)"
+                   r"(?: (?:invoice|amount|one|card|date|account|total))?")
+
+RULES: list[tuple[str, list[str], list[str]]] = [
+    ("stop", [
+        r"\bdo not want (?:these|your|any|the|this|more) (?:texts|messages|text|notifications|reminders)\b",
+        r"\b(?:stop|quit) (?:texting|messaging|sending|contacting|calling|emailing|bothering|spamming)\b",
+        r"\bstop (?:these|this|the|all|your) (?:texts|messages|text|message|notifications|reminders)\b",
+        r"\bremove (?:me|my number|my phone|this number)\b", r"\btake (?:me|my number|this number) off\b",
+        r"\bopt (?:me )?out\b", r"\bunsubscribe\b", r"\bdo not (?:text|message|contact|call|email) (?:me|us)\b",
+        r"\bno more (?:texts|messages|text|message|reminders)\b", r"\bleave (?:me|us) alone\b", r"\bwrong number\b",
+    ], []),
+    ("cancel_scheduled", [
+        r"\b(?:cancel|stop|void|undo|call off|delete|remove|reverse|hold off on)\b(?:\s+\S+){0,4}?"
+        r"\s+(?:payments?|scheduled|autopay|auto pay|draft)\b(?!\s+methods?)",
+        r"\bdo not (?:charge|run|process|draft|debit) (?:my|the|our|it|that)\b", r"\bunschedule\b",
+        r"\b(?:do not|no longer) (?:want|need) (?:\w+ ){0,2}(?:payment|autopay)\b",
+    ], []),
+    ("start", [
+        r"\bopt (?:me )?(?:back )?in\b", r"\bresume (?:texts|messages|texting|notifications)\b",
+        r"\b(?:start|resume) (?:sending|texting)\b", r"\btext me again\b", r"\bresubscribe\b", r"\bsubscribe me\b",
+        r"\bunstop\b", r"\b(?:texts|messages|text messages|notifications) again\b",
+    ], []),
+    ("receipt", [r"\b(?:receipt|receipts|proof|payment confirmation|confirmation of payment|confirmation number"
+                 r"|confirmation email)\b"], []),
+    ("history", [
+        r"\b(?:payment history|history|past payments|previous payments|recent payments|last payment)\b",
+        r"\bpayments (?:from|in|for|made|since|this year)\b",
+        r"\bdid (?:my|the|our) (?:payment|check) (?:go through|clear|post)\b",
+        r"\b(?:list|show|see|view)(?: me)?(?: my| our| all| the)*(?: past| recent| previous)? payments\b",
+        r"\b(?:go through|gone through)\b", r"\bhas (?:my|the|our) (?:payment|check)\b",
+        r"\b(?:show|list|see|tell)(?: me)? what (?:i|we) (?:have )?(?:paid|pay)\b",
+        r"\b(?:get|receive|got|received) (?:my|our|the) (?:payment|check|money|_amount_)\b",
+        r"\bstatus of (?:my|our|the) payment\b", r"\b(?:what|how much) (?:have|did) (?:i|we) (?:paid|pay)\b",
+        r"\bwhat payments\b", r"\bpayments (?:have |did )?(?:i|we) (?:made|make|sent)\b",
+        r"\bwhen (?:did|was) (?:i|we|my|our) (?:last )?(?:pay|paid|payment)\b", r"\blast (?:pay|paid)\b",
+    ], []),
+    ("deposit", [
+        r"\b(?:deposit|deposits|prepay|prepayment|pay ahead|pay in advance|advance payment|down payment)\b",
+        r"\b(?:_amount_|payment|pay|put|money|funds|cash)\b[^.?!]{0,20}\bon account\b",
+        r"\bcredit (?:to|on) (?:my|our|the) account\b", r"\b(?:add|put) _amount_",
+    ], []),
+    ("methods", [
+        r"\bcan (?:i|we) pay (?:by|with|using|via) (?:check|card|credit card|ach|bank|wire|cash|debit|visa|amex"
+        r"|mastercard|bank transfer)\b",
+        r"\bhow (?:can|do|should) (?:i|we) pay\b", r"\bpayment options\b", r"\b(?:ach|card) or (?:ach|card|check)\b",
+        r"\bdo you(?: guys| all)? (?:accept|take)\b",
+        r"\bcan (?:i|we) use (?:amex|visa|mastercard|discover|a credit card|credit card|ach|a check|check|paypal)\b",
+    ], []),
+    ("pay", [  # requests that start with paying
+        r"^(?:(?:please|ok|yes|so|just|then|now|and|also) )*(?:(?:i|we) (?:want|would like|need|wish|am ready"
+        r"|are ready) to |let us |let me |can (?:i|we|you) |could (?:i|we|you) |may i |ready to |go ahead and "
+        rf"|want to |need to |would like to )?{PAY_VERB}\b",
+    ], [r"\bfrom now on\b", r"\bset (?:that|it|this) up\b"]),
+    ("add_method", [
+        r"\b(?:add|adding|new|update|updating|change|changing|replace|different|another|set up|setup|link|connect"
+        r"|save|enter|use|switch|switching)\b(?:\s+\S+){0,3}?\s+(?:card|cards|credit card|debit card|bank"
+        r"|bank account|checking|savings|ach|payment method|payment methods)\b",
+        r"\b(?:card|credit card|visa|amex|mastercard)(?: on file)? (?:is |has |was |got )?(?:expired|expiring"
+        r"|declined|lost|stolen|canceled|cancelled)\b",
+        r"\b(?:bank|card|account)(?: info| details| information)? (?:changed|is changing|has changed)\b",
+        r"\b(?:bank|card|ach|payment method|bank transfer)\b.{0,40}\bset (?:that|it|this) up\b",
+    ], []),
+    ("link", [
+        r"\b(?:link|connect|pair|verify|register)\b(?:\s+\S+){0,3}?\s+(?:account|telegram|phone|number|chat"
+        r"|profile)\b",
+        r"\b(?:account|customer) (?:number|no|num|code|id)\b", r"^(?:register|verify)\b",
+    ], []),
+    ("agent", [
+        r"\b(?:human|humans|real person|a person|live person|actual person|agent|representative|operator"
+        r"|customer service|customer support|support team|manager|supervisor|accounts receivable|ar team"
+        r"|ar department|billing department|billing team)\b",
+        r"\b(?:speak|talk|chat) (?:to|with)\b", r"\bcall (?:me|us)\b", r"\bcall (?:me |us )?back\b",
+        r"\btransfer me\b", r"\b(?:get|have|need|want) (?:me )?(?:someone|somebody)\b",
+        r"\b(?:someone|somebody) (?:call|contact|reach out|get back|from)\b", r"\bconnect me (?:to|with)\b",
+    ], []),
+    ("balance", [  # questions about the amount owed
+        r"\bhow much\b", r"\bwhat (?:do|does|did) (?:i|we|my account|our account) owe\b", r"\bwhat (?:i|we) owe\b",
+        r"\bwhat is (?:my|our|the)(?: current| total| account| outstanding| remaining)? (?:balance|total)\b",
+        r"\bwhat (?:is|are) (?:owed|outstanding|due)\b", r"\b(?:total|amount|balance) (?:due|owed|owing|outstanding)\b",
+        r"\btotal amount due\b", r"\bdo (?:i|we) owe\b", r"\bhow far behind\b", r"\bwhat is the damage\b",
+        r"\bwhere (?:do|does) (?:i|we|my account|our account) stand\b",
+    ], []),
+    ("invoices", [  # questions about, and requests for, invoices
+        r"\b(?:which|what) (?:invoices?|bills?|ones|items)\b", r"\bwhich ones\b", r"\bwhat is (?:still )?open\b",
+        r"\bwhat (?:is|are) (?:the |my |our )?(?:(?:still|open|unpaid|overdue|past due|oldest|outstanding)\s+)*"
+        r"(?:invoices?|bills?|items)\b",
+        r"\bwhat is _invoice_", r"\b(?:anything|any) (?:overdue|past due|open|unpaid)\b",
+        r"\b(?:need|want|get|have)(?: a| the| my)?(?: copy of| copies of)? (?:_invoice_|invoices?)\b",
+        r"\binvoice (?:copy|copies|list)\b",
+        r"\b(?:list|show|see|view|pull up|send|resend|email|text|fax|copy|copies|details)(?: me)?(?: on| for| of)?"
+        r"(?: a| the| my| our| all)?(?: copy of| copies of)?(?: the| my| our| all)?"
+        r"(?: open| unpaid| outstanding| overdue| past due| due| oldest)*\s*(?:invoices?|bills?|items|_invoice_"
+        r"|everything|ones)\b",
+    ], []),
+    ("promise", [  # the customer will pay, by themselves, later
+        rf"\b{MODAL}\s+{ADVERBS}(?:pay|paying|send|sending|mail|mailing|get|have|cover|make|settle|catch up|clear"
+        r"|wire|drop|bring|transfer|put|take care)\b",
+        r"\bexpect(?:ing)? (?:the |a |our |your )?(?:payment|check|it)\b",
+        r"\b(?:can not|unable to|not able to) (?:pay|afford)\b", r"\b(?:until|till)\b",
+        r"\bgive (?:me|us) (?:until|till|more|a few|another|a couple|some|_date_)",
+        r"\b(?:more time|extension|few more days|couple more days|grace period|promise)\b",
+        r"\bcheck (?:is |was )?(?:in the mail|coming|on (?:its|the) way|mailed|sent|cut|going out)\b",
+        r"\b(?:mail|mailing|mailed|send|sending|sent|cut|cutting) (?:out )?(?:you )?(?:a|the|that|our|my) check\b",
+        r"\b(?:run|runs|running|cut|cuts) checks\b",
+        r"\bpayment (?:will |is going to |should |is |will be )?(?:go out|going out|coming|be sent|arrive"
+        r"|on (?:its|the) way|be made|be there)\b",
+        r"\bsent (?:it|the payment|payment|you|the money)\b", r"\b(?:get|gets|got) paid\b",
+        r"\b(?:check|payment|it|wire|ach) (?:\w+ )?(?:went|gone|goes|going|go) out\b",
+    ], [
+        r"\b(?:will|can|going to|shall) (?!not\b)(?:\w+ )?pay\b[^.?!,]{0,25}\b(?:right now|now|immediately)\b",
+        r"\balready (?:sent|mailed|paid|made)\b", r"\bwhere\b", r"\baddress\b",
+    ]),
+    ("pay", [r"\b(?:short pay|short paying|short paid|partial payment|partially pay)\b"], []),
+    ("dispute", [
+        r"\balready (?:paid|sent|mailed|made)\b", r"\bpaid (?:\w+ )?already\b",
+        r"\bpaid (?:in full|on time|by check|by ach|by card)\b", r"\b(?:was|were|been) paid\b",
+        r"\b(?:i|we) (?:already )?paid (?:this|that|it|them|on|by|last|in|_date_|_month_|for)\b", r"^paid\b",
+        r"\bdo not owe\b", r"\bnot (?:ours|mine|our|my)\b", r"\b(?:dispute|disputing|disputed|duplicate)\b",
+        r"\bdouble (?:billed|charged|billing)\b", r"\b(?:billed|charged) twice\b", r"\bovercharged\b",
+        r"\bnot (?:going to )?pay(?:ing)? for\b", r"\bnot paying\b", r"\brefuse to pay\b",
+        r"\b(?:will not|not going to|do not want to) pay\b(?! (?:until|till|before))",
+        r"\bcredit(?: memo)? (?:was |has |is )?(?:not|never) (?:been )?applied\b", r"\bshould (?:be|have been)\b",
+        r"\bwhy (?:am|are|is) (?:i|we|this|my|our) (?:still )?(?:being )?(?:charged|billed)\b",
+        r"\b(?:never ordered|did not order|late fee|mistake|cashed)\b",
+        r"\b(?:check|payment|ach|wire)\b(?: \S+)? (?:cleared|went through|was cashed|was deposited|posted)\b",
+        rf"\b{_WRONG}\b.*\b{_BILLED_THING}\b", rf"\b{_BILLED_THING}\b.*\b{_WRONG}\b",
+    ], []),
+    ("schedule", [r"\b(?:schedule|scheduled|reschedule|postdate|post date|postdated|autopay|auto pay"
+                  r"|recurring payment|payment plan|set up (?:a |the )?payment)\b"], []),
+    ("statement", [r"\b(?:statement|statements|account summary)\b"], []),
+    ("methods", [
+        r"\b(?:payment methods?|methods)\b",
+        r"\b(?:cards?|bank|bank account|account|ach|methods?) (?:is |are )?on file\b",
+        r"\b(?:what|which) (?:card|cards|bank|account|method)\b", r"\bsaved (?:cards?|payment|methods?)\b",
+        r"\b(?:remove|delete|deactivate|disable) (?:\w+ ){0,3}(?:card|cards|visa|mastercard|amex|bank|method)\b",
+        r"\bcards? (?:on file|do you have)\b",
+        r"\b(?:cards?|bank|account|method)s? (?:that )?(?:you|you guys) (?:have|got)\b",
+        r"\bon file\b",
+    ], []),
+    ("pay", [rf"\b{PAY_VERB}\b"], []),
+    ("invoices", [r"\b(?:invoices|invoice|bills|open items)\b"], []),
+    ("balance", [r"\b(?:balance|balances|owe|owed|owing|due|outstanding|behind)\b"], []),
+    ("help", [
+        r"\b(?:help|what can you do|what do you do|how does (?:this|it) work|menu|options|commands|confused"
+        r"|instructions|how to use)\b",
+        r"\bhow (?:do|can) (?:i|we) use (?:this|it|you)\b", r"\bwhat can i (?:do|text|say|ask|send)\b",
+    ], []),
+    ("confirm", [r"^(?:go ahead|sounds good|do it|go for it|please do|that is (?:right|correct)|proceed"
+                 r"|perfect)\b"], []),
+    ("link", [r"\bthis is \w+(?: \w+)? (?:from|at|with)\b"], []),  # an introduction, when nothing else is asked
+    ("deny", [r"^(?:do not|never mind|not now|not right now|not yet|cancel (?:that|it|this)|hold on|wait|stop that"
+              r"|forget it)\b"], []),
+]

@@ -1,0 +1,157 @@
+"""Invoice references, amounts and list selectors in a (normalized) message.
+
+Each finder returns what it found and the text with those spans replaced by a placeholder, so the next
+finder cannot read an amount as an invoice number and the intent rules can see "pay _invoice_".
+Rules (the contract of `aragent parse`):
+- an invoice reference is a number written after "invoice"/"inv"/"bill" or "#" (3+ digits), or any bare
+  number of 3+ digits that is not money, a date, a quantity ("100 cases") or another kind of number
+  (PO, check, RMA, account, card ending, phone); the generic prefix is dropped ("INV-1042" → "1042"),
+  an ERP prefix is kept upper-cased ("cm-104002" → "CM-104002");
+- an amount has a currency sign or word ("$500", "500 bucks", "usd 500"), cents ("500.00"), thousands
+  commas ("1,200"), a k ("1.2k"), a cue ("deposit 500", "payment of 500") or sits before the invoice it
+  is for ("pay 500 on 1042"); a negative, zero, malformed or over-precise amount, a shortfall ("less $40",
+  "short by $40") or two different amounts give no amount: the bot asks rather than guesses about money;
+- a selector is `overdue`, `oldest`, `all`, or a 1-based position ("the second one", "number 2",
+  "option 2", "#2", "pay 2", or a bare "2" as the whole message).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from core.money import MoneyError, parse_amount
+
+PHONE = re.compile(r"(?<![\w$])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?![\w.,]?\d)")
+_PREFIXED_INVOICE = re.compile(
+    r"(?:\binvoices?|\binv|\bbills?)(?![a-z])\s*(?:(?:number|no|num|nbr)\b\.?)?\s*[#:]?\s*-?\s*(?P<id>[a-z]{0,3}-?\d[\w-]*)"
+    r"|#\s*(?P<hash>\d{3,20}[\w-]*)"
+)
+_BARE_INVOICE = re.compile(r"(?<![\w#$.,/-])(?P<id>\d{3,20}|[a-z]{1,3}-\d{3,20})(?![\w/]|[.,]\d)")
+_NOT_AN_INVOICE_BEFORE = re.compile(
+    r"\b(?:po|p\.o\.|purchase order|order|account|customer|check|cheque|ck|rma|ref|reference|confirmation|conf"
+    r"|ending|ending in|last four|last 4|zip|phone|ticket|case|tracking|card|visa|mastercard|amex)"
+    r"\s*(?:number|no\.?|num)?\s*[:#]?\s*(?:is\s*)?$")
+_YEAR_BEFORE = re.compile(r"\b(?:in|since|during|year|of|for)\s*$")
+_QUANTITY_AFTER = re.compile(r"^\s*(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|lbs?|each|ea|qty|%"
+                             r"|percent|days?|weeks?)\b")
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+"
+_CURRENCY_WORD = r"(?:[$€£]|usd|dollars?|bucks|dlrs)"
+_AMOUNT = re.compile("|".join((
+    rf"(?P<neg1>-\s*)?[$€£]\s*(?P<neg2>-\s*)?(?P<n1>{_NUMBER})(?P<k1>k)?(?![\w.])",
+    rf"(?P<neg3>(?<![\w-])-\s*)?(?<![\w.,/#])(?P<n2>{_NUMBER})(?P<k2>k)?\s*{_CURRENCY_WORD}(?!\w)",
+    rf"\b(?:usd|us\$)\s*(?P<n3>{_NUMBER})(?P<k3>k)?\b",
+    r"(?<![\w.,/#-])(?P<n4>\d+(?:\.\d+)?)(?P<k4>k)\b",
+    r"(?<![\w.,/#-])(?P<n5>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{1,3})(?![\w.,]*\d)",
+    r"(?<![\w-])(?P<neg6>-)\s*(?P<n6>\d[\d,.]*)\b",
+    r"(?P<cue>\b(?:amount(?: of)?|total of|sum of|payment of|deposit(?: of)?|prepay(?:ment)?(?: of)?|put|add"
+    r"|check for)\s+)(?P<n7>\d+(?:\.\d+)?)\b(?!\s*(?:%|percent))",
+    r"(?<![\w.,/#$-])(?P<n8>\d+(?:\.\d+)?)(?=\s+(?:on|to|toward|towards|against|for)\s+(?:_invoice_|#?\d{3,}))",
+)))
+_SHORTFALL_BEFORE = re.compile(r"\b(?:less|minus|short by|short|deduct|deducting|knock off|knocking off|take off"
+                               r"|taking off|discount of|without the|off by)\s*$")
+_CENT = Decimal("0.01")
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_ORDINAL = "|".join(_ORDINALS) + r"|1st|2nd|3rd|[4-9]th|10th"
+_POSITION = re.compile(
+    rf"\b(?:the\s+)?(?P<ord>{_ORDINAL})\s+(?:one|invoice|item|bill|entry|line|option|choice)\b"
+    r"|(?:\b(?:number|no\.?|option|item|line|choice)|#)\s*(?P<num>\d{1,2})\b(?!\s*(?:days?|weeks?))"
+    rf"|\b(?:pay|schedule)\s+(?:the\s+)?(?P<after_pay>\d{{1,2}}|{_ORDINAL})\s*(?:please|now|[.!?]|$)"
+    rf"|^\s*(?:the\s+)?(?P<alone>\d{{1,2}}|{_ORDINAL})(?:\s+(?:one|please))?\s*[.!]*\s*$"
+)
+_OVERDUE = re.compile(r"\b(?:overdue|past due|late (?:ones?|invoices?|bills?|items?)|delinquent)\b"
+                      r"|\b(?:be|get|bring (?:it|us|me|the account))\s+current\b")
+_OLDEST = re.compile(r"\b(?:oldest|earliest)\b")
+_ALL = re.compile(
+    r"\b(?:pay|clear|settle|paying)\b(?:\s+(?:it|them|off|for))?\s+(?:all|everything)\b|\beverything\b"
+    r"|\ball\s+(?:of\s+)?(?:them|it|my|our|the|open|invoices|bills|outstanding)\b|\b(?:it|them) all\b"
+    r"|\b(?:pay|clear|settle|paying)\b[^.?!]{0,15}\b(?:full|whole|entire|total) (?:balance|amount)\b"
+    r"|\b(?:pay|clear|settle)(?: off)?(?: my| our| the)?(?: current| full| whole| entire| total| remaining)? balance\b"
+    r"|\bpay(?: off)? what (?:i|we) owe\b|\b(?:whole|entire) (?:thing|lot)\b")
+
+
+def find_prefixed_invoices(text: str) -> tuple[list[str], str]:
+    found: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        if match.group("hash") and _NOT_AN_INVOICE_BEFORE.search(text[:match.start()]):
+            return match.group()  # check #8812, PO #5521
+        found.append(_invoice_number(match.group("id") or match.group("hash")))
+        return " _invoice_ "
+
+    return found, _PREFIXED_INVOICE.sub(take, text)
+
+
+def find_bare_invoices(text: str) -> tuple[list[str], str]:
+    found: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        before, after, number = text[:match.start()], text[match.end():], match.group("id")
+        if _NOT_AN_INVOICE_BEFORE.search(before) or _QUANTITY_AFTER.match(after):
+            return match.group()
+        if re.fullmatch(r"(?:19|20)\d\d", number) and _YEAR_BEFORE.search(before):
+            return match.group()
+        found.append(_invoice_number(number))
+        return " _invoice_ "
+
+    return found, _BARE_INVOICE.sub(take, text)
+
+
+def _invoice_number(text: str) -> str:
+    return text.strip("-").upper()
+
+
+def find_amount(text: str) -> tuple[Decimal | None, str]:
+    """The one amount the message names, or None when it names none, several or an unusable one."""
+    values: list[Decimal | None] = []
+
+    def take(match: re.Match[str]) -> str:
+        groups = match.groupdict()
+        number = next(groups[f"n{i}"] for i in range(1, 9) if groups[f"n{i}"] is not None)
+        negative = any(groups.get(name) for name in ("neg1", "neg2", "neg3", "neg6"))
+        thousands = any(groups.get(f"k{i}") for i in range(1, 5))
+        shortfall = bool(_SHORTFALL_BEFORE.search(text[:match.start()]))
+        values.append(None if negative or shortfall else _money(number, thousands))
+        return f"{groups['cue'] or ''} _amount_ "
+
+    masked = _AMOUNT.sub(take, text)
+    distinct = set(values)
+    if len(distinct) != 1 or None in distinct:
+        return None, masked
+    return distinct.pop(), masked
+
+
+def _money(number: str, thousands: bool) -> Decimal | None:
+    try:
+        value = parse_amount(number) * (1000 if thousands else 1)
+    except (MoneyError, InvalidOperation):
+        return None
+    if value <= 0 or value != value.quantize(_CENT):
+        return None
+    return value.quantize(_CENT)
+
+
+def find_selector(text: str) -> tuple[str | None, str]:
+    if _OVERDUE.search(text):
+        return "overdue", text
+    if _OLDEST.search(text):
+        return "oldest", text
+    if _ALL.search(text):
+        return "all", text
+    match = _POSITION.search(text)
+    if not match:
+        return None, text
+    name = next(name for name, group in match.groupdict().items() if group is not None)
+    word = match.group(name)
+    position = _ORDINALS.index(word) + 1 if word in _ORDINALS else int(re.sub(r"\D", "", word))
+    if position < 1:
+        return None, text
+    if name == "alone":
+        return str(position), text  # the whole message: "1" and "2" also answer a yes/no question
+    return str(position), text[:match.start(name)] + " _selector_ " + text[match.end(name):]
+
+
+PATTERNS = tuple(p.pattern for p in (_PREFIXED_INVOICE, _NOT_AN_INVOICE_BEFORE, _QUANTITY_AFTER, _AMOUNT,
+                                     _SHORTFALL_BEFORE, _POSITION, _OVERDUE, _OLDEST, _ALL))

@@ -1,0 +1,139 @@
+"""The scheduled jobs: each a stable id, a schedule from the settings, and a thin call into `core`.
+
+A job's work takes the time it was due (in the scheduler's timezone) rather than the time it runs, so
+a catch-up after downtime does the missed cycle's work. Periodic jobs name their period (the cycle's
+date); the runner records it in `job_runs` so a period's work happens once. Jobs without a period
+(the outbox dispatcher) are idempotent passes that may run any number of times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from core.audit import Actor
+from core.bootstrap import Services
+from core.config import Settings
+from core.delivery import deliver_after_cycle
+from core.dispatch import Sender, dispatch
+from core.payment_jobs import charge_scheduled, reconcile
+from core.print_batch import make_print_batch
+from core.statements import run_statements, statement_date_for
+from scheduler.leader import Clock
+
+SCHEDULER_ACTOR = Actor("scheduler", "scheduler")
+SendersFactory = Callable[[], Mapping[str, Sender]]
+DAY = dt.timedelta(days=1)
+RECONCILE_PENDING_AFTER = dt.timedelta(minutes=15)  # as `aragent payments reconcile` does by default
+OUTBOX_PASSES_SECONDS = 20  # under the default 30 s interval, so two outbox jobs never overlap
+
+
+@dataclass(frozen=True)
+class JobContext:
+    services: Services
+    senders_factory: SendersFactory
+    holder: str  # the lease holder running the job, written on its JobRun
+    clock: Clock
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    id: str  # stable: the job store and job_runs know a job by it
+    description: str
+    schedule: Callable[[Settings], str]  # a crontab expression, or `every N s`
+    work: Callable[[JobContext, dt.datetime], str]  # (context, when it was due) -> a one-line summary
+    period: Callable[[dt.datetime, Settings], str] | None = None  # None: idempotent, runs each firing
+    misfire_grace: dt.timedelta = DAY  # a firing missed by more than this is dropped, not caught up
+
+
+def _statements(ctx: JobContext, due: dt.datetime) -> str:
+    services = ctx.services
+    statement_date = _statement_date(due, services.settings)
+    summary = run_statements(services.db, services.settings, services.files, statement_date=statement_date,
+                             finance_charges_on=statement_date, actor=SCHEDULER_ACTOR)
+    delivered = deliver_after_cycle(services, statement_date, SCHEDULER_ACTOR)
+    return (f"statements for {statement_date}: created {summary.created}, skipped {summary.skipped}, "
+            f"{summary.finance_charges} finance charges; {len(delivered)} deliveries")
+
+
+def _statement_date(due: dt.datetime, settings: Settings) -> dt.date:
+    return statement_date_for(due, settings.statement_cutoff_hour)
+
+
+def _dunning(ctx: JobContext, due: dt.datetime) -> str:
+    from core.dunning import run_dunning  # imported late: the dunning engine lands beside the scheduler
+
+    evaluated = run_dunning(ctx.services, due.date(), SCHEDULER_ACTOR)
+    queued = sum(result.status == "queued" for result in evaluated)
+    return f"dunning for {due.date()}: {len(evaluated)} customers evaluated, {queued} messages queued"
+
+
+def _scheduled_payments(ctx: JobContext, due: dt.datetime) -> str:
+    # Every configured processor: a payment scheduled through one stays with it if the default changes.
+    outcomes = [line for adapter in ctx.services.processors.values()
+                for line in charge_scheduled(ctx.services.db.uow, adapter, due.date(), SCHEDULER_ACTOR)]
+    return f"scheduled payments due by {due.date()}: {len(outcomes)} charged" + _details(outcomes)
+
+
+def _reconcile(ctx: JobContext, due: dt.datetime) -> str:
+    outcomes = [line for adapter in ctx.services.processors.values()
+                for line in reconcile(ctx.services.db.uow, adapter, RECONCILE_PENDING_AFTER, SCHEDULER_ACTOR,
+                                      now=ctx.clock())]
+    return f"reconciled {len(outcomes)} pending payments" + _details(outcomes)
+
+
+def _print_batch(ctx: JobContext, due: dt.datetime) -> str:
+    batch = make_print_batch(ctx.services, due.date(), SCHEDULER_ACTOR)
+    if batch is None:
+        return f"print batch {due.date()}: nothing to mail"
+    return f"print batch {due.date()}: {batch.pieces} pieces, {batch.pages} pages in {batch.pdf_path}"
+
+
+def _outbox(ctx: JobContext, due: dt.datetime) -> str:
+    from core.dunning import cancel_paid_dunning  # imported late, as in _dunning
+
+    services = ctx.services
+    # Before sending: no reminder goes out for an invoice paid since it was queued.
+    canceled = cancel_paid_dunning(services.db, SCHEDULER_ACTOR, today=due.date())
+    senders, started = ctx.senders_factory(), time.monotonic()
+    totals = {"sent": 0, "failed": 0, "deferred": 0, "held": 0}
+    # Pass after pass while there is work, within the interval: a dunning run's thousands of messages go out
+    # in minutes, not one pass of a hundred every interval.
+    while True:
+        summary = dispatch(services.db, services.files, senders, settings=services.settings, now=ctx.clock())
+        for name in totals:
+            totals[name] += getattr(summary, name)
+        if not (summary.sent or summary.failed) or time.monotonic() - started > OUTBOX_PASSES_SECONDS:
+            break
+    return (f"outbox: {totals['sent']} sent, {totals['failed']} failed, {totals['deferred']} deferred, "
+            f"{totals['held']} held; {canceled} dunning messages canceled as paid")
+
+
+def _details(outcomes: list[str]) -> str:
+    return (": " + "; ".join(outcomes)) if outcomes else ""
+
+
+def _by_date(due: dt.datetime, _settings: Settings) -> str:
+    return due.date().isoformat()
+
+
+def _by_minute(due: dt.datetime, _settings: Settings) -> str:
+    return due.strftime("%Y-%m-%dT%H:%M")
+
+
+STANDARD_JOBS: tuple[JobSpec, ...] = (
+    JobSpec("statements", "monthly statement cycle (finance charges, statements, delivery)",
+            lambda s: s.statements_cron, _statements,
+            period=lambda due, s: _statement_date(due, s).isoformat(),
+            misfire_grace=7 * DAY),  # a cycle missed over a long weekend still runs, dated as it was due
+    JobSpec("dunning", "daily dunning cycle", lambda s: s.dunning_cron, _dunning, period=_by_date),
+    JobSpec("scheduled_payments", "charge scheduled payments due", lambda s: s.scheduled_payments_cron,
+            _scheduled_payments, period=_by_date),
+    JobSpec("outbox", "cancel paid dunning, send approved messages",
+            lambda s: f"every {s.outbox_interval_seconds} s", _outbox, misfire_grace=dt.timedelta(hours=1)),
+    JobSpec("print_batch", "daily print/mail batch", lambda s: s.print_batch_cron, _print_batch, period=_by_date),
+    JobSpec("reconcile", "reconcile payments pending too long", lambda s: s.reconcile_cron, _reconcile,
+            period=_by_minute, misfire_grace=dt.timedelta(hours=1)),
+)
