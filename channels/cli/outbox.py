@@ -11,6 +11,7 @@ from rich.table import Table
 
 from channels.cli.common import CLI_ACTOR, ARCommandGroup, services_for
 from core.dispatch import dispatch
+from core.dunning import cancel_paid_dunning
 from core.model import DELIVERY_METHODS, OUTBOX_STATUSES
 from core.outbox import MessageView, approve, approve_pending, cancel, list_messages, retry
 
@@ -104,6 +105,10 @@ def outbox_send(ctx: click.Context, limit: int) -> None:
     from channels.senders import build_senders  # here: only sending needs the SMTP client loaded
 
     services = services_for(ctx)
+    # As the scheduler's outbox job does: no reminder goes out for a debt paid since it was queued.
+    paid = cancel_paid_dunning(services.db, CLI_ACTOR)
+    if paid:
+        click.echo(f"canceled {paid} dunning message(s): the debt they asked for is paid")
     summary = dispatch(services.db, services.files, build_senders(services), settings=services.settings,
                        limit=limit)
     line = f"sent {summary.sent}, failed {summary.failed}, deferred {summary.deferred}"
