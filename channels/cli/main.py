@@ -20,11 +20,13 @@ from channels.cli.schedule import schedule, scheduler_command, start_scheduler
 from channels.cli.statement_delivery import statements
 from core import apikeys
 from core.audit import Actor
+from core.bootstrap import Services
 from core.demo import is_empty, load_demo_book
 from core.erp import IMPORT_KINDS, csv_rows, missing_columns, run_import
 from core.ledger import aging_report
 from core.migrate import upgrade
 from core.payment_jobs import charge_scheduled, reconcile
+from core.statements import run_statements
 
 
 @click.group(cls=ARCommandGroup)
@@ -58,7 +60,15 @@ def demo_data(ctx: click.Context, today: str | None, force: bool) -> None:
         raise click.ClickException("the database already has customers; use --force to add the demo book anyway")
     summary = load_demo_book(services.db.uow, parse_date(today), services.settings.short_pay_reasons)
     click.echo(f"demo book loaded: {summary.customers} customers, {summary.invoices} documents, "
-               f"{summary.payments} payments")
+               f"{summary.payments} payments; {_demo_statements(services, parse_date(today))}")
+
+
+def _demo_statements(services: Services, today: dt.date) -> str:
+    """Last month's statement cycle, so the demo's document library and `statements deliver` have a period."""
+    month_end = today.replace(day=1) - dt.timedelta(days=1)
+    made = run_statements(services.db, services.settings, services.files, statement_date=month_end,
+                          finance_charges_on=None, actor=CLI_ACTOR)
+    return f"{made.created} statements dated {month_end}"
 
 
 @main.command("import")
@@ -193,7 +203,8 @@ def serve(ctx: click.Context, host: str, port: int, demo: bool, no_scheduler: bo
     upgrade(services.db.url)
     if demo and is_empty(services.db.uow()):
         summary = load_demo_book(services.db.uow, dt.date.today(), services.settings.short_pay_reasons)
-        click.echo(f"demo book loaded: {summary.customers} customers, {summary.invoices} documents", err=True)
+        click.echo(f"demo book loaded: {summary.customers} customers, {summary.invoices} documents; "
+                   f"{_demo_statements(services, dt.date.today())}", err=True)
     key_note = ""
     if demo:
         name = f"demo-{dt.datetime.now():%Y%m%d%H%M%S}"
