@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from channels.email import SmtpSender
 from channels.fax import FaxGatewaySender
+from channels.telegram import TelegramSender
+from channels.telegram_settings import TelegramSettings
+from channels.twilio_settings import TwilioSettings
+from channels.twilio_sms import SmsSender
 from core.bootstrap import Services
 from core.dispatch import Sender
 
 
-def build_senders(services: Services) -> dict[str, Sender]:
+def build_senders(services: Services, *, telegram: TelegramSettings | None = None,
+                  twilio: TwilioSettings | None = None) -> dict[str, Sender]:
     smtp = SmtpSender(services.settings)
     senders: dict[str, Sender] = {"email": smtp}
     if services.settings.fax_gateway_domain:
         senders["fax"] = FaxGatewaySender(services.settings, smtp)
+    telegram = telegram or TelegramSettings.from_env()
+    if telegram.configured:
+        senders["telegram"] = TelegramSender(telegram)
+    twilio = twilio or TwilioSettings.from_env()
+    if twilio.can_send:
+        senders["sms"] = SmsSender(twilio, services.settings.public_url)
     return senders

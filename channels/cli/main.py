@@ -12,12 +12,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from channels.cli.chat import chat, link_token
 from channels.cli.common import CLI_ACTOR, ARCommandGroup, err, parse_date, services_for
 from channels.cli.dunning import dunning
 from channels.cli.outbox import outbox
 from channels.cli.parse import parse
 from channels.cli.schedule import schedule, scheduler_command, start_scheduler
 from channels.cli.statement_delivery import statements
+from channels.cli.telegram import telegram
 from core import apikeys
 from core.audit import Actor
 from core.bootstrap import Services
@@ -234,6 +236,9 @@ main.add_command(dunning)
 main.add_command(schedule)
 main.add_command(scheduler_command)
 main.add_command(parse)
+main.add_command(chat)
+main.add_command(link_token)
+main.add_command(telegram)
 
 
 if __name__ == "__main__":  # pragma: no cover

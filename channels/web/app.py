@@ -32,6 +32,8 @@ from channels.web.payments import (
 from channels.web.sandbox_pages import SANDBOX_API, SANDBOX_PAGES
 from channels.web.schemas import Problem
 from channels.web.settlement import SandboxDelivery
+from channels.web.telegram import TelegramController, TelegramWebhook
+from channels.web.twilio import TwilioChannel, TwilioSmsController, TwilioVoiceController
 from core.adapters.sandbox import SandboxProcessor
 from core.apikeys import authenticate
 from core.bootstrap import Services, bootstrap
@@ -135,6 +137,12 @@ def create_app(services: Services | None = None, *, self_url: str | None = None)
         delivery = SandboxDelivery(sandbox, f"{self_url}/webhooks/payments/sandbox")
         on_startup.append(delivery.start)
         on_shutdown.append(delivery.stop)
+    # Telegram and Twilio: their settings come from the environment until core.config carries them.
+    telegram, twilio = TelegramWebhook.configured(services), TwilioChannel(services)
+    if telegram is not None:  # PTB runs inside this app: started and stopped with it
+        on_startup.append(telegram.start)  # type: ignore[arg-type]
+        on_shutdown.append(telegram.stop)  # type: ignore[arg-type]
+    on_shutdown.append(twilio.stop)  # type: ignore[arg-type]
     api = Router(
         path="/",
         route_handlers=[
@@ -148,8 +156,9 @@ def create_app(services: Services | None = None, *, self_url: str | None = None)
     )
     return Litestar(
         # Webhooks prove themselves by signature, the sandbox's card page by its one-time signed link.
-        route_handlers=[health, api, WebhookController, SignedDocumentController, *SANDBOX_PAGES],
-        state=State({"services": services, "webhook_intake": intake}),
+        route_handlers=[health, api, WebhookController, SignedDocumentController, *SANDBOX_PAGES,
+                        TelegramController, TwilioSmsController, TwilioVoiceController],
+        state=State({"services": services, "webhook_intake": intake, "telegram": telegram, "twilio": twilio}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         middleware=[request_id_middleware],
         exception_handlers={

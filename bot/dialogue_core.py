@@ -1,0 +1,96 @@
+"""What every dialogue step works with: the turn it answers, and the step's answer (replies and next state).
+
+A step is a plain function `(turn, ctx) -> Step`. `ctx` is the conversation's context, a JSON-able dict the
+step may change: what it keeps there is what the next message is read against —
+
+    list            invoice numbers just shown, so "pay 2" / "the second one" means the second of them
+    request         the payment being put together while the bot asks for what is missing (see flows_pay)
+    choices         what a question offered (methods, scheduled payments), by position
+    quote_id        the quote waiting for YES or NO
+    done_quote_id   the quote executed last, so a second YES says "already done" instead of paying again
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot.turns import Button, Inbound, Reply
+from bot.understanding import Parsed
+from core.audit import Actor
+from core.bootstrap import Services
+from core.conversations import ConversationView
+
+# A question's answers and a pressed button come back as these payloads: "yes:12", "reason:3", "pick:2" …
+# Case does not matter: an SMS channel shows them for typing ("Reply REASON:1 for Damaged goods").
+_PAYLOAD = re.compile(r"^\s*(yes|no|reason|method|pick|sched):([A-Za-z0-9_-]{1,40})\s*$", re.IGNORECASE)
+# What a question (or a waiting quote) keeps in the context; forgotten when the dialogue is back to idle.
+PENDING_KEYS = ("request", "choices", "quote_id")
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    code: str
+    name: str
+    currency: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Turn:
+    services: Services
+    conversation: ConversationView
+    inbound: Inbound
+    parsed: Parsed
+    text: str  # as kept in the transcript
+    now: dt.datetime
+    today: dt.date
+    account: Account
+    actor: Actor
+
+    @property
+    def payload(self) -> tuple[str, str] | None:
+        """A button's payload ("yes", "12"), or None for a typed message."""
+        match = _PAYLOAD.match(self.inbound.text)
+        return (match.group(1).lower(), match.group(2).lower()) if match else None
+
+    def payload_of(self, kind: str) -> str | None:
+        found = self.payload
+        return found[1] if found and found[0] == kind else None
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return self.services.settings.short_pay_reasons
+
+
+@dataclass
+class Step:
+    replies: list[Reply] = field(default_factory=list)
+    state: str = "idle"
+
+
+def is_payload(text: str) -> bool:
+    return bool(_PAYLOAD.match(text))
+
+
+def say(text: str, *buttons: Button, state: str = "idle", **fields: Any) -> Step:
+    return Step([Reply(text, tuple(buttons), **fields)], state)
+
+
+def position(turn: Turn) -> int | None:
+    """A 1-based position the customer picked: a `pick:N` button, "2", "the second one"."""
+    picked = turn.payload_of("pick")
+    if picked is not None and picked.isdigit():
+        return int(picked)
+    selector = turn.parsed.selector
+    return int(selector) if selector is not None and selector.isdigit() else None
+
+
+def prefixed(step: Step, lead: str) -> Step:
+    """The step with `lead` put before its first reply."""
+    if step.replies:
+        step.replies[0] = replace(step.replies[0], text=lead + step.replies[0].text)
+    return step

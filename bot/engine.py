@@ -1,0 +1,131 @@
+"""The bot's one entry point: `handle(services, inbound)` → the replies, whatever the channel.
+
+    inbound ──▶ receive (core.conversations): the turn written; a provider id seen before ──▶ [] (nothing done)
+            ──▶ too many messages this minute ──▶ "slow down" once, then silence; nothing done
+            ──▶ a card-like number ──▶ blanked in the transcript, a warning; nothing done
+            ──▶ SMS STOP / START ──▶ opt-out recorded at once, the carrier-style answer (linked or not)
+            ──▶ identity: link by token / shared contact / phone, or a reply that reveals nothing
+            ──▶ the dialogue's step for the conversation's state (bot.dialogue_states)
+            ──▶ reply (core.conversations): the answer's turns, the new state and context, one transaction
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+import structlog
+
+from bot import dialogue_reads, dialogue_states, identity, texts
+from bot.dialogue_core import PENDING_KEYS, Account, Step, Turn, is_payload
+from bot.turns import Inbound, Reply
+from bot.understanding import Parsed, parse
+from core import conversations
+from core.audit import Actor
+from core.bootstrap import Services
+from core.conversations import Arrival
+from core.errors import ARError
+from core.imports import normalize_phone
+
+log = structlog.get_logger("aragent.bot")
+
+RATE_LIMIT = 20  # messages per sender per minute (core.conversations.RATE_WINDOW)
+# States waiting for an answer keep what they asked about (ctx: request, choices, quote_id); others drop it.
+WAITING_STATES = frozenset(dialogue_states.ANSWERS) - {"list_shown"}
+
+
+def handle(services: Services, inbound: Inbound, *, now: dt.datetime | None = None) -> list[Reply]:
+    moment = conversations.utc(now or dt.datetime.now(dt.UTC))
+    arrival = conversations.receive(services.db.uow(), channel=inbound.channel, external_id=inbound.sender,
+                                    text=inbound.text, provider_id=inbound.provider_id, now=moment)
+    if arrival is None:
+        return []  # the provider delivered this message before: it was answered then
+    convo = arrival.conversation
+    if arrival.recent > RATE_LIMIT:
+        replies = [Reply(texts.SLOW_DOWN)] if arrival.recent == RATE_LIMIT + 1 else []
+        return _save(services, arrival, "rate_limited", replies, convo.state, convo.context, moment)
+    if arrival.redacted:
+        return _save(services, arrival, "redacted", [Reply(texts.CARD_WARNING)], convo.state, convo.context, moment)
+    try:
+        return _answer(services, inbound, arrival, moment)
+    except Exception:
+        log.exception("the bot failed to answer", conversation=convo.id, channel=inbound.channel)
+        return _save(services, arrival, "error", [Reply(texts.OOPS)], convo.state, convo.context, moment)
+
+
+def _answer(services: Services, inbound: Inbound, arrival: Arrival, now: dt.datetime) -> list[Reply]:
+    convo = arrival.conversation
+    parsed = _parsed(services, inbound, now.date())
+    if inbound.channel == "sms" and parsed.intent in ("stop", "start"):
+        idle = {k: v for k, v in convo.context.items() if k not in PENDING_KEYS}
+        reply = _sms_opt(services, inbound, opted_out=parsed.intent == "stop")
+        return _save(services, arrival, parsed.intent, [reply], "idle" if convo.state != "agent" else "agent", idle,
+                     now)
+    if inbound.channel == "sms" and _opted_out(services, inbound.sender):
+        return _save(services, arrival, parsed.intent, [], convo.state, convo.context, now)  # no texts after STOP
+    gate = identity.admit(services, convo, inbound, now)
+    if gate.replies is not None or gate.conversation.customer_id is None:
+        linked = gate.conversation
+        return _save(services, arrival, "link", gate.replies or [], linked.state, linked.context, now)
+    turn = _turn(services, inbound, gate.conversation, parsed, now)
+    ctx = dict(gate.conversation.context)
+    try:
+        step = dialogue_states.step(turn, ctx)
+    except ARError as refused:  # a rule of the engine the dialogue did not foresee: said plainly, nothing done
+        step = Step([Reply(f"Sorry, I can't do that: {refused}")])
+    if step.state not in WAITING_STATES:
+        for key in PENDING_KEYS:
+            ctx.pop(key, None)
+    return _save(services, arrival, parsed.intent, step.replies, step.state, ctx, now)
+
+
+def _parsed(services: Services, inbound: Inbound, today: dt.date) -> Parsed:
+    if is_payload(inbound.text):
+        return Parsed("unknown")  # a button's payload: read by the steps, never guessed at by the parser
+    return parse(inbound.text, today=today, reasons=services.settings.short_pay_reasons)
+
+
+def _turn(services: Services, inbound: Inbound, convo: conversations.ConversationView, parsed: Parsed,
+          now: dt.datetime) -> Turn:
+    assert convo.customer_id is not None
+    account: Account = dialogue_reads.account(services, convo.customer_id)
+    today = now.astimezone(_zone(account.timezone)).date()
+    if today != now.date():
+        parsed = _parsed(services, inbound, today)
+    clean, _ = conversations.redact(inbound.text)
+    return Turn(services, convo, inbound, parsed, clean, now, today, account,
+                Actor(f"conversation:{convo.id}", inbound.channel))
+
+
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def _phone(services: Services, sender: str) -> str:
+    try:
+        return normalize_phone(sender, services.settings.default_country)
+    except ARError:
+        return sender
+
+
+def _opted_out(services: Services, sender: str) -> bool:
+    return conversations.sms_opted_out(services.db.uow(), _phone(services, sender))
+
+
+def _sms_opt(services: Services, inbound: Inbound, opted_out: bool) -> Reply:
+    """STOP or START by text, recorded at once for every contact with the number, linked or not."""
+    phone = _phone(services, inbound.sender)
+    conversations.set_sms_opt_out(services.db.uow(), phone, opted_out, Actor(f"sms:{phone}", "sms"))
+    template = texts.SMS_STOP if opted_out else texts.SMS_START
+    return Reply(template.format(seller=services.settings.seller_name))
+
+
+def _save(services: Services, arrival: Arrival, intent: str | None, replies: list[Reply], state: str,
+          context: dict[str, Any], now: dt.datetime) -> list[Reply]:
+    conversations.reply(services.db.uow(), arrival.conversation.id, arrival.turn_id, intent=intent,
+                        texts=[r.text for r in replies], state=state, context=context, now=now)
+    return replies

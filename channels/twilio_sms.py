@@ -1,0 +1,197 @@
+"""SMS through Twilio: an inbound text becomes an `Inbound` turn, the bot's replies become TwiML `<Message>`s.
+
+Buttons cannot be pressed in a text message, so they become words to reply with ("Reply YES to confirm or NO
+to cancel"); a document goes as a signed link. STOP, START and HELP reach the bot like any other text (it
+records the opt-out); when Twilio has answered them itself (its opt-out handling, `OptOutType`), we add nothing.
+
+Outbound: `SmsSender` is the outbox's sender for the sms channel, through the Twilio REST client, with a
+status callback; `record_delivery_status` moves an outbox message along what Twilio reports, never back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import requests
+import structlog
+from sqlalchemy import select
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response as TwilioResponse
+from twilio.rest import Client
+from twilio.twiml.messaging_response import MessagingResponse
+
+# The bot's turn, called by the SMS route; a module attribute, so a test can stand a fake bot in.
+from bot.engine import handle as handle
+from bot.turns import Inbound, Reply
+from channels.twilio_settings import TwilioSettings
+from core import audit, outbox
+from core.audit import Actor
+from core.bootstrap import Services
+from core.dispatch import DeliveryError, OutgoingMessage, update_delivery_log
+from core.links import document_link
+from core.model import AuditEvent, OutboxMessage
+
+log = structlog.get_logger("aragent.sms")
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)  # a dozen INFO lines per message sent
+SMS_LIMIT = 1600  # Twilio's limit for one message; it splits it into segments on the way
+STATUS_PATH = "/webhooks/twilio/status"
+TWILIO_API = "https://api.twilio.com"
+YES_NO = {"yes", "no"}
+BOT = Actor("bot", "sms")
+
+
+# ── Inbound and replies ───────────────────────────────────────────────────────────────────────────────
+
+
+def inbound_sms(form: Mapping[str, str]) -> Inbound:
+    return Inbound(channel="sms", sender=form.get("From", "").strip(), text=form.get("Body", ""),
+                   provider_id=form.get("MessageSid") or None)
+
+
+def answered_by_twilio(form: Mapping[str, str]) -> bool:
+    """Twilio's own opt-out handling replied to STOP/START/HELP already; a second reply would be refused."""
+    return bool(form.get("OptOutType"))
+
+
+def button_prompt(reply: Reply) -> str:
+    """What to type instead of pressing: YES/NO, a reason by name, a word, or the choice's position."""
+    kinds = [b.payload.strip().lower().partition(":")[0] for b in reply.buttons]
+    if set(kinds) == YES_NO and len(kinds) == 2:
+        return "Reply YES to confirm or NO to cancel."
+    if set(kinds) == {"reason"}:
+        return "Reply with the reason: " + ", ".join(b.label for b in reply.buttons) + "."
+    choices = []
+    for position, button in enumerate(reply.buttons, start=1):
+        kind, colon, value = button.payload.strip().partition(":")
+        word = value.upper() if colon and not value.isdigit() else (kind.upper() if not colon else str(position))
+        choices.append(f"{word} for {button.label}")
+    return "Reply " + "; ".join(choices) + "."
+
+
+def sms_text(reply: Reply, services: Services) -> str:
+    parts = [reply.text.strip()]
+    link = reply.link
+    if link is None and reply.document_file_id is not None:
+        link = document_link(services.settings, reply.document_file_id)
+    if link and link not in reply.text:
+        parts.append(link)
+    if reply.buttons:
+        parts.append(button_prompt(reply))
+    return "\n".join(part for part in parts if part)[:SMS_LIMIT]
+
+
+def twiml(replies: Sequence[Reply], services: Services) -> str:
+    response = MessagingResponse()
+    for reply in replies:
+        if text := sms_text(reply, services):
+            response.message(text)
+    return str(response)
+
+
+def queue_late_replies(services: Services, inbound: Inbound, replies: Sequence[Reply]) -> list[int]:
+    """The bot answered after the webhook had to: its replies go out through the outbox instead."""
+    ids = []
+    with services.db.uow() as uow:
+        for n, reply in enumerate(replies):
+            if not (text := sms_text(reply, services)):
+                continue
+            message = outbox.queue(uow.session, BOT, channel="sms", recipient=inbound.sender, template="chat.reply",
+                                   body_text=text, reason="chat_reply", approved=True,
+                                   dedupe_key=f"sms-reply:{inbound.provider_id}:{n}" if inbound.provider_id else None)
+            ids.append(message.id)
+        uow.commit()
+    return ids
+
+
+# ── Outbound through the REST API ─────────────────────────────────────────────────────────────────────
+
+
+class RebasedHttpClient(TwilioHttpClient):
+    """Twilio's HTTP client, sending what it would send to api.twilio.com to `api_base` instead (tests)."""
+
+    def __init__(self, api_base: str, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self._api_base = api_base
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> TwilioResponse:
+        if self._api_base and url.startswith(TWILIO_API):
+            url = self._api_base + url[len(TWILIO_API):]
+        return super().request(method, url, *args, **kwargs)
+
+
+def rest_client(settings: TwilioSettings) -> Client:
+    return Client(settings.account_sid, settings.auth_token,
+                  http_client=RebasedHttpClient(settings.api_base, settings.timeout))
+
+
+def delivery_error(exc: TwilioRestException) -> DeliveryError:
+    """Refused for the message's sake (a bad or unsubscribed number: 4xx) is final; a rate limit, our own
+    credentials (401/403, fixed by configuration) or Twilio's trouble (5xx) may pass."""
+    reason = f"twilio {exc.status} ({exc.code}): {exc.msg}"
+    if exc.status == 429:
+        return DeliveryError(reason, retry_after=30)
+    return DeliveryError(reason, permanent=400 <= exc.status < 500 and exc.status not in (401, 403))
+
+
+class SmsSender:
+    def __init__(self, settings: TwilioSettings, public_url: str) -> None:
+        self._settings, self._client = settings, rest_client(settings)
+        self._callback = public_url.rstrip("/") + STATUS_PATH
+
+    def send(self, message: OutgoingMessage) -> str:
+        """Send the text (attachments cannot go by SMS; a statement's text carries its link); the provider id
+        is the MessageSid that the status callbacks name."""
+        origin = self._settings.sender
+        sender = {"messaging_service_sid": origin} if origin.startswith("MG") else {"from_": origin}
+        try:
+            created = self._client.messages.create(to=message.recipient, body=message.body_text[:SMS_LIMIT],
+                                                   status_callback=self._callback, **sender)
+        except TwilioRestException as exc:
+            raise delivery_error(exc) from exc
+        except (TwilioException, requests.RequestException) as exc:
+            raise DeliveryError(f"twilio: {type(exc).__name__}: {exc}") from exc
+        return str(created.sid)
+
+
+# ── Status callbacks ──────────────────────────────────────────────────────────────────────────────────
+
+PROGRESS = {"accepted": 0, "scheduled": 0, "queued": 1, "sending": 2, "sent": 3, "delivered": 4, "read": 5}
+FAILURES = {"failed", "undelivered", "canceled"}
+STATUS_EVENT = "outbox.provider_status"
+
+
+def moves_forward(current: str | None, new: str) -> bool:
+    """queued < sending < sent < delivered; failed, undelivered and delivered are final."""
+    if current in FAILURES or current in ("delivered", "read") and new != "read":
+        return False
+    if new in FAILURES:
+        return True
+    return new in PROGRESS and PROGRESS[new] > PROGRESS.get(current or "", -1)
+
+
+def record_delivery_status(services: Services, sid: str, status: str, error_code: str | None) -> str:
+    """Apply what Twilio says about a message we sent; a late or repeated report is recorded and ignored."""
+    actor = Actor("twilio", "sms")
+    with services.db.uow() as uow:
+        message = uow.session.scalar(select(OutboxMessage).where(OutboxMessage.provider_id == sid)
+                                     .with_for_update())
+        if message is None:
+            return "unknown message"  # a chat reply sent as TwiML has no outbox row
+        subject = f"outbox:{message.id}"
+        current = uow.session.scalar(
+            select(AuditEvent.details).where(AuditEvent.customer_id == message.customer_id,
+                                             AuditEvent.subject == subject, AuditEvent.action == STATUS_EVENT)
+            .order_by(AuditEvent.id.desc()).limit(1))
+        previous = (current or {}).get("status")
+        if not moves_forward(previous, status):
+            return f"ignored: {status} after {previous}"
+        audit.record(uow.session, actor, STATUS_EVENT, customer_id=message.customer_id, subject=subject,
+                     status=status, error_code=error_code, previous=previous)
+        if status in FAILURES and message.status == "sent":
+            message.status, message.last_error = "failed", f"twilio reports {status} (error {error_code or '-'})"
+            update_delivery_log(uow.session, [message.id], "failed")
+        uow.commit()
+        return f"{previous or 'none'} → {status}"
