@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.dialogue_core import Account
 from core.bootstrap import Services
@@ -63,10 +64,20 @@ def positions(services: Services, who: Account, today: dt.date) -> list[Aging]:
 def open_debits(services: Services, who: Account, today: dt.date) -> list[OpenDebit]:
     """Open invoices and finance charges, oldest due first."""
     with services.db.uow() as uow:
-        items = [item for item in open_items(uow.session, who.id, today) if item.kind != "credit"]
-        held = set(uow.session.scalars(select(Document.number).join(InvoiceHold, InvoiceHold.invoice_id == Document.id)
-                                       .where(Document.customer_id == who.id)))
+        return _open_debits(uow.session, who, today)
+
+
+def _open_debits(session: Session, who: Account, today: dt.date) -> list[OpenDebit]:
+    items = [item for item in open_items(session, who.id, today) if item.kind != "credit"]
+    held = set(session.scalars(select(Document.number).join(InvoiceHold, InvoiceHold.invoice_id == Document.id)
+                               .where(Document.customer_id == who.id)))
     return [OpenDebit(i.number, i.open, i.due_date, i.days_past_due, i.number in held) for i in items]
+
+
+def balance_and_debits(services: Services, who: Account, today: dt.date) -> tuple[list[Aging], list[OpenDebit]]:
+    """What "balance" answers with, read in one transaction: the positions and the open debits."""
+    with services.db.uow() as uow:
+        return aging_report(uow.session, today, [who.id]), _open_debits(uow.session, who, today)
 
 
 def matching(debits: list[OpenDebit], reference: str) -> list[OpenDebit]:

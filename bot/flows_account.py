@@ -26,10 +26,9 @@ LINKED_CHANNELS = ("sms", "cli")  # no attachments: the document goes as a signe
 
 
 def balance(turn: Turn, ctx: dict[str, Any]) -> Step:
-    positions = reads.positions(turn.services, turn.account, turn.today)
+    positions, debits = reads.balance_and_debits(turn.services, turn.account, turn.today)
     if not positions or all(p.balance_minor == 0 for p in positions):
         return say("You have no balance — nothing is due. Thank you!")
-    debits = reads.open_debits(turn.services, turn.account, turn.today)
     lines = []
     for position in positions:
         if position.balance_minor < 0:

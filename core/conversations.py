@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from core import audit
@@ -91,12 +93,13 @@ def receive(uow: UnitOfWork, *, channel: str, external_id: str, text: str, provi
     clean, redacted = redact(text)
     with uow:
         convo = _conversation(uow, channel, external_id)
-        turn = ConversationTurn(conversation_id=convo.id, channel=channel, direction="in", text=clean,
-                                provider_id=provider_id, created_at=now)
-        try:
-            with uow.session.begin_nested():
-                uow.session.add(turn)
-        except IntegrityError:
+        # ON CONFLICT DO NOTHING, not a savepoint: one round trip, and a repeated delivery is simply not inserted.
+        insert = postgresql_insert if uow.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        turn_id = uow.session.scalar(
+            insert(ConversationTurn).values(conversation_id=convo.id, channel=channel, direction="in", text=clean,
+                                            provider_id=provider_id, created_at=now)
+            .on_conflict_do_nothing(index_elements=["channel", "provider_id"]).returning(ConversationTurn.id))
+        if turn_id is None:
             return None  # UNIQUE(channel, provider_id): delivered before
         convo.last_inbound_at = now
         recent = uow.session.scalar(select(func.count()).select_from(ConversationTurn).where(
@@ -104,7 +107,7 @@ def receive(uow: UnitOfWork, *, channel: str, external_id: str, text: str, provi
             ConversationTurn.created_at > now - RATE_WINDOW))
         view = ConversationView.of(convo)
         uow.commit()
-        return Arrival(view, turn.id, int(recent or 0), redacted)
+        return Arrival(view, turn_id, int(recent or 0), redacted)
 
 
 def reply(uow: UnitOfWork, conversation_id: int, turn_id: int, *, intent: str | None, texts: list[str],
