@@ -37,8 +37,10 @@ WAITING_STATES = frozenset(dialogue_states.ANSWERS) - {"list_shown"}
 
 def handle(services: Services, inbound: Inbound, *, now: dt.datetime | None = None) -> list[Reply]:
     moment = conversations.utc(now or dt.datetime.now(dt.UTC))
+    sms_phone = _phone(services, inbound.sender) if inbound.channel == "sms" else None
     arrival = conversations.receive(services.db.uow(), channel=inbound.channel, external_id=inbound.sender,
-                                    text=inbound.text, provider_id=inbound.provider_id, now=moment)
+                                    text=inbound.text, provider_id=inbound.provider_id, now=moment,
+                                    sms_phone=sms_phone)
     if arrival is None:
         return []  # the provider delivered this message before: it was answered then
     convo = arrival.conversation
@@ -62,13 +64,14 @@ def _answer(services: Services, inbound: Inbound, arrival: Arrival, now: dt.date
         reply = _sms_opt(services, inbound, opted_out=parsed.intent == "stop")
         return _save(services, arrival, parsed.intent, [reply], "idle" if convo.state != "agent" else "agent", idle,
                      now)
-    if inbound.channel == "sms" and _opted_out(services, inbound.sender):
+    if inbound.channel == "sms" and arrival.sms_opted_out:
         return _save(services, arrival, parsed.intent, [], convo.state, convo.context, now)  # no texts after STOP
     gate = identity.admit(services, convo, inbound, now)
     if gate.replies is not None or gate.conversation.customer_id is None:
         linked = gate.conversation
         return _save(services, arrival, "link", gate.replies or [], linked.state, linked.context, now)
-    turn = _turn(services, inbound, gate.conversation, parsed, now)
+    brief = arrival.customer if arrival.customer and arrival.customer.id == gate.conversation.customer_id else None
+    turn = _turn(services, inbound, gate.conversation, parsed, now, brief)
     ctx = dict(gate.conversation.context)
     try:
         step = dialogue_states.step(turn, ctx)
@@ -87,9 +90,11 @@ def _parsed(services: Services, inbound: Inbound, today: dt.date) -> Parsed:
 
 
 def _turn(services: Services, inbound: Inbound, convo: conversations.ConversationView, parsed: Parsed,
-          now: dt.datetime) -> Turn:
+          now: dt.datetime, brief: conversations.CustomerBrief | None) -> Turn:
     assert convo.customer_id is not None
-    account: Account = dialogue_reads.account(services, convo.customer_id)
+    # Read with the inbound turn when the conversation was linked already; just linked: read now.
+    account = Account(brief.id, brief.code, brief.name, brief.currency, brief.timezone) if brief else \
+        dialogue_reads.account(services, convo.customer_id)
     today = now.astimezone(_zone(account.timezone)).date()
     if today != now.date():
         parsed = _parsed(services, inbound, today)
@@ -110,10 +115,6 @@ def _phone(services: Services, sender: str) -> str:
         return normalize_phone(sender, services.settings.default_country)
     except ARError:
         return sender
-
-
-def _opted_out(services: Services, sender: str) -> bool:
-    return conversations.sms_opted_out(services.db.uow(), _phone(services, sender))
 
 
 def _sms_opt(services: Services, inbound: Inbound, opted_out: bool) -> Reply:

@@ -20,12 +20,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from core import audit
 from core.audit import Actor
 from core.db import UnitOfWork
 from core.errors import NotFound
-from core.model import Contact, Conversation, ConversationTurn
+from core.model import Contact, Conversation, ConversationTurn, Customer
 
 RATE_WINDOW = dt.timedelta(minutes=1)
 REDACTED = "[number removed]"
@@ -64,11 +65,24 @@ class ConversationView:
 
 
 @dataclass(frozen=True)
+class CustomerBrief:
+    id: int
+    code: str
+    name: str
+    currency: str
+    timezone: str
+
+
+@dataclass(frozen=True)
 class Arrival:
     conversation: ConversationView
     turn_id: int
     recent: int  # messages from this sender within RATE_WINDOW, this one included
     redacted: bool  # a card-like number was blanked out of the transcript
+    # Read in the same transaction, so a turn needs no more of its own: the number's SMS opt-out (when the
+    # caller gave the number) and the linked customer.
+    sms_opted_out: bool | None = None
+    customer: CustomerBrief | None = None
 
 
 def _conversation(uow: UnitOfWork, channel: str, external_id: str) -> Conversation:
@@ -88,7 +102,7 @@ def _conversation(uow: UnitOfWork, channel: str, external_id: str) -> Conversati
 
 
 def receive(uow: UnitOfWork, *, channel: str, external_id: str, text: str, provider_id: str | None,
-            now: dt.datetime) -> Arrival | None:
+            now: dt.datetime, sms_phone: str | None = None) -> Arrival | None:
     """Write the inbound turn; None when this provider id was received before (a repeated delivery)."""
     clean, redacted = redact(text)
     with uow:
@@ -106,8 +120,12 @@ def receive(uow: UnitOfWork, *, channel: str, external_id: str, text: str, provi
             ConversationTurn.conversation_id == convo.id, ConversationTurn.direction == "in",
             ConversationTurn.created_at > now - RATE_WINDOW))
         view = ConversationView.of(convo)
+        opted_out = _opted_out(uow.session, sms_phone) if sms_phone else None
+        customer = uow.session.get(Customer, convo.customer_id) if convo.customer_id else None
+        brief = CustomerBrief(customer.id, customer.code, customer.name, customer.currency,
+                              customer.timezone) if customer else None
         uow.commit()
-        return Arrival(view, turn_id, int(recent or 0), redacted)
+        return Arrival(view, turn_id, int(recent or 0), redacted, opted_out, brief)
 
 
 def reply(uow: UnitOfWork, conversation_id: int, turn_id: int, *, intent: str | None, texts: list[str],
@@ -177,11 +195,10 @@ def set_sms_opt_out(uow: UnitOfWork, phone: str, opted_out: bool, actor: Actor) 
         return len(changed)
 
 
-def sms_opted_out(uow: UnitOfWork, phone: str) -> bool:
+def _opted_out(session: Session, phone: str) -> bool:
     """True when the number's contacts all said STOP (an unknown number has not)."""
-    with uow:
-        flags = list(uow.session.scalars(select(Contact.sms_opt_out).where(Contact.phone == phone)))
-        return bool(flags) and all(flags)
+    flags = list(session.scalars(select(Contact.sms_opt_out).where(Contact.phone == phone)))
+    return bool(flags) and all(flags)
 
 
 def end_handoff(uow: UnitOfWork, conversation_id: int, actor: Actor) -> bool:
