@@ -5,17 +5,14 @@ once. Redeeming is one conditional update, so two chats racing with the same tok
 unknown, expired or used token gets the same answer, None: the caller says nothing about why.
 
 Method-entry link: the sandbox processor's one-time page (`/sandbox/methods/new?link=…`), signed as the
-sandbox's own page checks it (`channels.web.sandbox_pages.read_link`): customer code, expiry and a nonce,
+sandbox's own page checks it (`core.method_links`): customer code, expiry and a nonce,
 HMAC-SHA256 under a key derived from the sandbox webhook secret. The bot sends it so that a card or bank
 account number is typed only on the processor's page, never in a chat.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -29,12 +26,12 @@ from core.bootstrap import sandbox_secrets
 from core.config import Settings
 from core.db import UnitOfWork
 from core.errors import Invalid, NotFound
+from core.method_links import LINK_PATH, link_for
 from core.model import Contact, LinkToken
 from core.posting import customer_by_code
 
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 DEFAULT_TTL = dt.timedelta(hours=72)
-METHOD_PAGE = "/sandbox/methods/new"
 METHOD_LINK_TTL = dt.timedelta(minutes=30)
 
 
@@ -101,19 +98,9 @@ def redeem(uow: UnitOfWork, token: str, *, used_by: str, now: dt.datetime) -> Re
 # -- the processor's page for a new payment method ------------------------------------------------------------
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _signature(secret: str, payload: bytes) -> bytes:
-    key = hmac.new(secret.encode(), b"aragent sandbox link", hashlib.sha256).digest()
-    return hmac.new(key, payload, hashlib.sha256).digest()
-
-
 def method_entry_url(settings: Settings, customer_code: str, *, now: dt.datetime | None = None,
                      ttl: dt.timedelta = METHOD_LINK_TTL) -> str:
     """A one-time, expiring link to the sandbox processor's card/bank page for this customer."""
-    expires = int((now or dt.datetime.now(dt.UTC)).timestamp() + ttl.total_seconds())
-    payload = f"{customer_code}\n{expires}\n{secrets.token_urlsafe(16)}".encode()
-    secret = sandbox_secrets(settings)[0]
-    return f"{settings.public_url}{METHOD_PAGE}?link={_b64(payload)}.{_b64(_signature(secret, payload))}"
+    link = link_for(customer_code, sandbox_secrets(settings)[0], now or dt.datetime.now(dt.UTC),
+                    int(ttl.total_seconds()))
+    return f"{settings.public_url}{LINK_PATH}?link={link}"

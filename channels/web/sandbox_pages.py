@@ -10,12 +10,7 @@ A customer reaches it through a one-time, expiring link that staff or the bot as
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
-import secrets
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,12 +26,11 @@ from core.adapters.sandbox import SandboxProcessor
 from core.audit import Actor
 from core.bootstrap import Services, sandbox_secrets
 from core.errors import Conflict, Invalid, NotFound
+from core.method_links import LINK_PATH, LinkError, LinkGrant, link_for, read_link
 from core.model import IdempotencyRecord
 from core.posting import customer_by_code
 
-LINK_PATH = "/sandbox/methods/new"
 LINK_SCOPE = "sandbox-link"
-LINK_TTL = 1800
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parents[2] / "templates" / "sandbox"),
     autoescape=select_autoescape(["html"]),
@@ -50,62 +44,6 @@ _LINK_PROBLEMS = {
 ACH_TERMS = ("I authorize Sandbox Bank and the merchant to debit the bank account above for payments I approve, "
              "and to credit it to correct an error. I may revoke this authorization at any time by telling the "
              "merchant.")
-
-# -- links ---------------------------------------------------------------------------------------------------
-
-
-class LinkError(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason  # forged | expired | used
-
-
-@dataclass(frozen=True)
-class LinkGrant:
-    customer_code: str
-    expires: int
-    nonce: str
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _key(secret: str) -> bytes:
-    # A key of its own, derived from the webhook secret, so a link signature can never pass as a webhook's.
-    return hmac.new(secret.encode(), b"aragent sandbox link", hashlib.sha256).digest()
-
-
-def _signature(secret: str, payload: bytes) -> bytes:
-    return hmac.new(_key(secret), payload, hashlib.sha256).digest()
-
-
-def link_for(customer_code: str, secret: str, now: dt.datetime, ttl: int = LINK_TTL) -> str:
-    """A URL-safe, signed token: customer code, expiry and a random nonce (which makes it single-use)."""
-    expires = int(now.timestamp()) + ttl
-    payload = f"{customer_code}\n{expires}\n{secrets.token_urlsafe(16)}".encode()
-    return f"{_b64(payload)}.{_b64(_signature(secret, payload))}"
-
-
-def read_link(link: str, secrets_: list[str], now: dt.datetime) -> LinkGrant:
-    """The grant a link carries; LinkError('forged' | 'expired') otherwise. Any configured secret may have signed it."""
-    try:
-        payload_part, signature_part = link.split(".", 1)
-        payload, signature = _unb64(payload_part), _unb64(signature_part)
-        code, expires, nonce = payload.decode().split("\n")
-        deadline = int(expires)
-    except (ValueError, UnicodeDecodeError):
-        raise LinkError("forged") from None
-    if not any(hmac.compare_digest(signature, _signature(secret, payload)) for secret in secrets_):
-        raise LinkError("forged")
-    if now.timestamp() >= deadline:
-        raise LinkError("expired")
-    return LinkGrant(code, deadline, nonce)
-
 
 def _is_used(services: Services, grant: LinkGrant) -> bool:
     with services.db.uow() as uow:

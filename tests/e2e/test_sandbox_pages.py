@@ -13,13 +13,14 @@ from litestar.testing import TestClient
 from sqlalchemy import String, Text, select
 
 from channels.web.app import create_app, require_api_key
-from channels.web.sandbox_pages import SANDBOX_API, SANDBOX_PAGES, link_for, read_link
+from channels.web.sandbox_pages import SANDBOX_API, SANDBOX_PAGES
 from core import methods
 from core.adapters.sandbox import SandboxProcessor, aba_ok
 from core.apikeys import create_api_key
 from core.audit import Actor
 from core.bootstrap import Services, sandbox_secrets
 from core.errors import Invalid
+from core.method_links import link_for, read_link
 from core.model import Base, PaymentMethod
 
 VISA = "4242424242424242"

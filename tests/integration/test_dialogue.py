@@ -274,7 +274,7 @@ def test_several_methods_and_none_used_yet_ask_which_one(chat: Chat) -> None:
 
 
 def test_no_method_on_file_gets_the_processors_one_time_page(services: Services) -> None:
-    from channels.web.sandbox_pages import read_link
+    from core.method_links import read_link
 
     use_sandbox(services)
     acme_book(services.db)
