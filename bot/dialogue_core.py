@@ -21,7 +21,7 @@ from bot.turns import Button, Inbound, Reply
 from bot.understanding import Parsed
 from core.audit import Actor
 from core.bootstrap import Services
-from core.conversations import ConversationView
+from core.conversations import ConversationView, CustomerBrief
 
 # A question's answers and a pressed button come back as these payloads: "yes:12", "reason:3", "pick:2" …
 # Case does not matter: an SMS channel shows them for typing ("Reply REASON:1 for Damaged goods").
@@ -30,13 +30,8 @@ _PAYLOAD = re.compile(r"^\s*(yes|no|reason|method|pick|sched):([A-Za-z0-9_-]{1,4
 PENDING_KEYS = ("request", "choices", "quote_id")
 
 
-@dataclass(frozen=True)
-class Account:
-    id: int
-    code: str
-    name: str
-    currency: str
-    timezone: str
+# The customer a linked conversation acts for, as the inbound turn read it.
+Account = CustomerBrief
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 import structlog
 
 from bot import dialogue_reads, dialogue_states, identity, texts
-from bot.dialogue_core import PENDING_KEYS, Account, Step, Turn, is_payload
+from bot.dialogue_core import PENDING_KEYS, Step, Turn, is_payload
 from bot.turns import Inbound, Reply
 from bot.understanding import Parsed, parse
 from core import conversations
@@ -93,8 +93,7 @@ def _turn(services: Services, inbound: Inbound, convo: conversations.Conversatio
           now: dt.datetime, brief: conversations.CustomerBrief | None) -> Turn:
     assert convo.customer_id is not None
     # Read with the inbound turn when the conversation was linked already; just linked: read now.
-    account = Account(brief.id, brief.code, brief.name, brief.currency, brief.timezone) if brief else \
-        dialogue_reads.account(services, convo.customer_id)
+    account = brief or dialogue_reads.account(services, convo.customer_id)
     today = now.astimezone(_zone(account.timezone)).date()
     if today != now.date():
         parsed = _parsed(services, inbound, today)

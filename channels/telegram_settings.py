@@ -8,19 +8,11 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-from dotenv import dotenv_values
+from core.config import aragent_env
 
 DEFAULT_API_BASE = "https://api.telegram.org/bot"
-
-
-def aragent_env() -> dict[str, str]:
-    """ARAGENT_* variables, the environment over .env, keys without the prefix and in lower case."""
-    values = {k: v for k, v in dotenv_values(".env").items() if v is not None}
-    values.update(os.environ)
-    return {k[len("ARAGENT_"):].lower(): v for k, v in values.items() if k.startswith("ARAGENT_")}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from channels.telegram_settings import aragent_env
+from core.config import aragent_env
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ DEFAULT_SHORT_PAY_REASONS = (
 )
 
 
-def _env() -> dict[str, str]:
+def aragent_env() -> dict[str, str]:
+    """ARAGENT_* variables, the environment over .env, keys without the prefix and in lower case."""
     values = {k: v for k, v in dotenv_values(".env").items() if v is not None}
     values.update(os.environ)
     return {k[len("ARAGENT_"):].lower(): v for k, v in values.items() if k.startswith("ARAGENT_")}
@@ -96,7 +97,7 @@ class Settings:
 
 
 def load_settings(**overrides: str) -> Settings:
-    env = {**_env(), **overrides}
+    env = {**aragent_env(), **overrides}
     reasons = tuple(r.strip() for r in env.get("short_pay_reasons", "").split(";") if r.strip())
     return Settings(
         data_dir=Path(env.get("data_dir", "data")),

@@ -35,11 +35,10 @@ from core.dunning_reads import Account, accounts
 from core.dunning_result import Candidate, DunningResult, first_checks
 from core.dunning_text import NoticeTexts
 from core.errors import NotFound
-from core.ledger import Aging, aging_report
 
 # A run makes objects by the hundred thousand and keeps them in no cycle; CPython's collector would walk the
 # whole heap again and again meanwhile (a tenth of the run). The ledger's reports pause it for the same reason.
-from core.ledger import _no_gc_pauses as no_gc_pauses
+from core.ledger import Aging, aging_report, no_gc_pauses
 
 __all__ = ["DunningResult", "cancel_paid_dunning", "cancel_promise", "record_promise", "run_dunning"]
 

@@ -23,7 +23,7 @@ from core.errors import Invalid
 from core.model import DunningNotice
 
 # The outbox's own recipient rules, so a bulk-written message meets the same checks as a queued one.
-from core.outbox import _checked_recipient as checked_recipient
+from core.outbox import checked_recipient
 
 
 @dataclass(frozen=True)

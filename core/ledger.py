@@ -196,7 +196,7 @@ def _per_customer(scoped: bool, measures: list[_Measure]) -> Subquery:
 
 
 @contextmanager
-def _no_gc_pauses() -> Iterator[None]:
+def no_gc_pauses() -> Iterator[None]:
     """Hold off CPython's cycle collector while a report's rows become objects.
 
     A report on 100,000 customers allocates several hundred thousand objects, and CPython answers with
@@ -287,7 +287,7 @@ def aging_report(session: Session, as_of: dt.date, customer_ids: Iterable[int] |
     """Every customer with anything open on `as_of`, per currency, bucketed by days past due."""
     ids = None if customer_ids is None else list(customer_ids)
     result = session.execute(_aging_select(ids is not None), as_of_params(as_of, ids))
-    with _no_gc_pauses():
+    with no_gc_pauses():
         return [
             Aging(row[0], row[1], (row[2], row[3], row[4], row[5], row[6]), row[7], _as_date(row[8]), as_of)
             for row in result
@@ -327,7 +327,7 @@ def dunning_candidates(session: Session, as_of: dt.date) -> list[DunningCandidat
     """Customers whose balance is above zero (credits included), with their most overdue open item."""
     result = session.execute(_candidates_select(), as_of_params(as_of))
     out = []
-    with _no_gc_pauses():
+    with no_gc_pauses():
         for code, currency, balance_minor, due in result:
             oldest = _as_date(due)
             assert oldest is not None  # a balance above zero has a debit, and a debit a due date

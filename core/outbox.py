@@ -72,7 +72,7 @@ def queue(
     `respect_quiet_hours`: pushed to the customer unasked (a dunning notice), so it goes out only within the
     quiet-hours window of the customer's timezone.
     """
-    recipient = _checked_recipient(channel, recipient)
+    recipient = checked_recipient(channel, recipient)
     if dedupe_key is not None and (existing := _by_dedupe_key(session, dedupe_key)) is not None:
         return existing
     _check_attachments(session, attachments)
@@ -98,7 +98,7 @@ def queue(
     return message
 
 
-def _checked_recipient(channel: str, recipient: str) -> str:
+def checked_recipient(channel: str, recipient: str) -> str:
     if channel not in DELIVERY_METHODS:
         raise Invalid(f"unknown channel {channel!r}; expected one of {', '.join(DELIVERY_METHODS)}", "channel")
     recipient = recipient.strip()

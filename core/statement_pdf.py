@@ -26,7 +26,7 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import get_currency_symbol
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import Date, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db import Database
@@ -35,6 +35,7 @@ from core.files import FileInfo, FileStore
 from core.model import Statement, StoredFile
 from core.rules import BUCKETS
 from core.snapshots import STATEMENT_TEMPLATE_VERSION, SnapshotItem, StatementSnapshot
+from core.statements import latest_statement_date
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LOCALE = "en_US"
@@ -355,10 +356,10 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 def statements_on(db: Database, statement_date: dt.date | None = None, *, unrendered: bool = True
                   ) -> tuple[dt.date | None, list[int]]:
     """The statements of a date (default: the latest), only those without a PDF unless told otherwise."""
+    when = statement_date or latest_statement_date(db.uow())
+    if when is None:
+        return None, []
     with db.uow() as uow:
-        when = statement_date or uow.session.scalar(select(func.max(Statement.statement_date, type_=Date)))
-        if when is None:
-            return None, []
         query = select(Statement.id).where(Statement.statement_date == when).order_by(Statement.id)
         if unrendered:
             query = query.where(Statement.file_id.is_(None))

@@ -12,22 +12,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from channels.cli.main import main
-from core.bootstrap import Services
-
-
-@pytest.fixture
-def run(services: Services, tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {"ARAGENT_DATABASE_URL": services.db.url, "ARAGENT_DATA_DIR": str(tmp_path), "ARAGENT_LOG_FORMAT": "json"}
-
-    def invoke(*args: str):  # type: ignore[no-untyped-def]
-        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-
-    return invoke
-
 
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")

@@ -7,20 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from channels.cli.main import main
-from core.bootstrap import Services
-
-
-@pytest.fixture
-def run(services: Services, tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {"ARAGENT_DATABASE_URL": services.db.url, "ARAGENT_DATA_DIR": str(tmp_path), "ARAGENT_LOG_FORMAT": "json"}
-
-    def invoke(*args: str, **extra_env: str):  # type: ignore[no-untyped-def]
-        return CliRunner().invoke(main, list(args), env={**env, **extra_env}, catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.fixture

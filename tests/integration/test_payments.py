@@ -37,12 +37,17 @@ def card(db, code: str = "ACME", active: bool = True) -> int:
         return method.id
 
 
-@pytest.fixture
-def book(db):
+def payments_book(db) -> int:  # type: ignore[no-untyped-def]
+    """ACME with INV-1 (2% discount for 10 days) and INV-2 open, and a card; returns the card's id."""
     customer(db)
     invoice(db, "INV-1", "1000.00", "2026-11-15", discount_percent="2", discount_days="10")
     invoice(db, "INV-2", "250.00", "2026-10-01")
     return card(db)
+
+
+@pytest.fixture
+def book(db):
+    return payments_book(db)
 
 
 def pay(db, method_id: int, amount: str, *requests: AllocationRequest, pay_on: dt.date = TODAY):

@@ -15,15 +15,14 @@ from core.model import Allocation, InvoiceHold, Payment, WebhookEvent
 from core.rules import AllocationRequest
 from core.signatures import sign
 from core.webhooks import WebhookRequest, receive_batch
-from tests.integration.test_payments import book as payments_book
-from tests.integration.test_payments import open_of, pay
+from tests.integration.test_payments import open_of, pay, payments_book
 
 SECRET = "whsec_batch_test"
 
 
 @pytest.fixture
 def book(db) -> int:
-    return payments_book.__wrapped__(db)  # type: ignore[attr-defined]
+    return payments_book(db)
 
 
 @pytest.fixture
