@@ -81,6 +81,9 @@ class Settings:
     print_batch_cron: str = "0 17 * * 1-5"
     reconcile_cron: str = "*/15 * * * *"
     outbox_interval_seconds: int = 30
+    # The agent console: a session ends after this long without a request, and at the latest after `hours`.
+    console_idle_minutes: int = 30
+    console_session_hours: int = 12
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -138,6 +141,8 @@ def load_settings(**overrides: str) -> Settings:
         promise_grace_days=int(env.get("promise_grace_days", Settings.promise_grace_days)),
         telegram_rate_per_second=float(env.get("telegram_rate_per_second", Settings.telegram_rate_per_second)),
         sms_rate_per_second=float(env.get("sms_rate_per_second", Settings.sms_rate_per_second)),
+        console_idle_minutes=int(env.get("console_idle_minutes", Settings.console_idle_minutes)),
+        console_session_hours=int(env.get("console_session_hours", Settings.console_session_hours)),
         scheduler_timezone=env.get("scheduler_timezone", "UTC"),
         statements_cron=env.get("statements_cron", Settings.statements_cron),
         dunning_cron=env.get("dunning_cron", Settings.dunning_cron),

@@ -515,6 +515,8 @@ class OutboxMessage(Stamped, Base):
     next_attempt_at: Mapped[dt.datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(500))
     provider_id: Mapped[str | None] = mapped_column(String(200))
+    # What the provider reported after accepting it (Twilio: queued → sent → delivered | undelivered | failed).
+    provider_status: Mapped[str | None] = mapped_column(String(20))
     created_by: Mapped[str] = mapped_column(String(120), default="")
     sent_at: Mapped[dt.datetime | None]
     # Set by producers that must not queue the same message twice (a rerun, a retried job).
@@ -742,3 +744,67 @@ class LinkToken(Base):
     used_by: Mapped[str | None] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
+
+
+class StaffUser(Stamped, Base):
+    """A person who signs in to the agent console. Passwords are argon2 hashes; a user is never deleted,
+    only deactivated, so the audit trail keeps naming them."""
+
+    __tablename__ = "staff_users"
+    __table_args__ = (CheckConstraint("role IN ('agent', 'supervisor', 'admin')", name="staff_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)  # lower case
+    full_name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(20), default="agent")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[dt.datetime | None]
+
+
+class StaffSession(Base):
+    """A signed-in browser: the cookie holds a random token, the table only its SHA-256."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=_utcnow)
+    expires_at: Mapped[dt.datetime]  # the absolute end; idleness ends it sooner
+    ended_at: Mapped[dt.datetime | None]
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+
+class InvoiceComment(Base):
+    """A note staff leave on an invoice ("customer says PO missing", "promised Friday")."""
+
+    __tablename__ = "invoice_comments"
+    __table_args__ = (Index("ix_invoice_comments_document", "document_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    author: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
+
+
+class PhoneCall(Base):
+    """A call that reached the IVR, and what became of it: the console's screen pop shows the ones waiting
+    for an agent (`queued` after the caller asked for one, `ringing`/`in-progress` while the Dial runs)."""
+
+    __tablename__ = "phone_calls"
+    __table_args__ = (Index("ix_phone_calls_status", "status", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    from_number: Mapped[str] = mapped_column(String(32), default="")
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    # in-ivr | queued | ringing | in-progress | completed | busy | no-answer | failed | canceled
+    status: Mapped[str] = mapped_column(String(20), default="in-ivr")
+    wants_agent: Mapped[bool] = mapped_column(default=False)
+    answered_by: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, onupdate=_utcnow)
+    ended_at: Mapped[dt.datetime | None]

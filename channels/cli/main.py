@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 import sys
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from channels.cli.parse import parse
 from channels.cli.schedule import schedule, scheduler_command, start_scheduler
 from channels.cli.statement_delivery import statements
 from channels.cli.telegram import telegram
-from core import apikeys
+from channels.cli.users import users
+from core import apikeys, staff
 from core.audit import Actor
 from core.bootstrap import Services
 from core.demo import is_empty, load_demo_book
@@ -188,6 +190,15 @@ def payments_run_scheduled(ctx: click.Context, on: str | None) -> None:
     click.echo("\n".join(outcomes) or "no scheduled payment is due")
 
 
+def _demo_console_user(services: Services) -> str:
+    """The demo's first console user, an admin with a fresh password shown once; none when users exist."""
+    if staff.list_users(services.db.uow()):
+        return ""
+    password = secrets.token_urlsafe(12)
+    staff.add_user(services.db.uow(), "admin", password, "admin", CLI_ACTOR, full_name="Demo Admin")
+    return f"\n  console user:  admin / {password}"
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -211,10 +222,11 @@ def serve(ctx: click.Context, host: str, port: int, demo: bool, no_scheduler: bo
     if demo:
         name = f"demo-{dt.datetime.now():%Y%m%d%H%M%S}"
         key_note = f"\n  API key ({name}):  {apikeys.create_api_key(services.db.uow(), name, CLI_ACTOR)}"
+        key_note += _demo_console_user(services)
     base = f"http://{host}:{port}"
     click.echo(
         f"aragent on {base}  ({services.db.engine.dialect.name})\n"
-        f"  health:        {base}/health\n  API docs:      {base}/schema\n"
+        f"  health:        {base}/health\n  API docs:      {base}/schema\n  console:       {base}/console\n"
         f"  a customer:    curl -H 'X-API-Key: …' {base}/api/customers/C1001{key_note}",
         err=True,
     )
@@ -239,6 +251,7 @@ main.add_command(parse)
 main.add_command(chat)
 main.add_command(link_token)
 main.add_command(telegram)
+main.add_command(users)
 
 
 if __name__ == "__main__":  # pragma: no cover

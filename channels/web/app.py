@@ -19,6 +19,8 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy import text
 
 from channels.web.api import BulkController, ClassController, CustomerController, InvoiceController
+from channels.web.console import console_router
+from channels.web.console.pages import template_config
 from channels.web.documents import LibraryController, SignedDocumentController
 from channels.web.history import PaymentHistoryController
 from channels.web.intake import WebhookIntake
@@ -157,10 +159,11 @@ def create_app(services: Services | None = None, *, self_url: str | None = None)
     return Litestar(
         # Webhooks prove themselves by signature, the sandbox's card page by its one-time signed link.
         route_handlers=[health, api, WebhookController, SignedDocumentController, *SANDBOX_PAGES,
-                        TelegramController, TwilioSmsController, TwilioVoiceController],
+                        TelegramController, TwilioSmsController, TwilioVoiceController, console_router(services)],
         state=State({"services": services, "webhook_intake": intake, "telegram": telegram, "twilio": twilio}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         middleware=[request_id_middleware],
+        template_config=template_config(),
         exception_handlers={
             NotFound: on_not_found,
             Invalid: on_invalid,
