@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.dialogue_core import Account
 from core.bootstrap import Services
 from core.history import method_label
-from core.ledger import Aging, aging_report, open_items
+from core.ledger import open_items
 from core.methods import MethodView, list_methods
 from core.model import (
     Customer,
@@ -56,11 +56,6 @@ def account(services: Services, customer_id: int) -> Account:
         return Account(row.id, row.code, row.name, row.currency, row.timezone)
 
 
-def positions(services: Services, who: Account, today: dt.date) -> list[Aging]:
-    with services.db.uow() as uow:
-        return aging_report(uow.session, today, [who.id])
-
-
 def open_debits(services: Services, who: Account, today: dt.date) -> list[OpenDebit]:
     """Open invoices and finance charges, oldest due first."""
     with services.db.uow() as uow:
@@ -72,12 +67,6 @@ def _open_debits(session: Session, who: Account, today: dt.date) -> list[OpenDeb
     held = set(session.scalars(select(Document.number).join(InvoiceHold, InvoiceHold.invoice_id == Document.id)
                                .where(Document.customer_id == who.id)))
     return [OpenDebit(i.number, i.open, i.due_date, i.days_past_due, i.number in held) for i in items]
-
-
-def balance_and_debits(services: Services, who: Account, today: dt.date) -> tuple[list[Aging], list[OpenDebit]]:
-    """What "balance" answers with, read in one transaction: the positions and the open debits."""
-    with services.db.uow() as uow:
-        return aging_report(uow.session, today, [who.id]), _open_debits(uow.session, who, today)
 
 
 def matching(debits: list[OpenDebit], reference: str) -> list[OpenDebit]:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from typing import Any
 
@@ -110,8 +111,14 @@ def _zone(name: str) -> dt.tzinfo:
 
 
 def _phone(services: Services, sender: str) -> str:
+    return _e164(sender, services.settings.default_country)
+
+
+@functools.lru_cache(maxsize=4096)
+def _e164(sender: str, country: str) -> str:
+    # phonenumbers takes a good part of a millisecond per number, and a texting customer's number repeats.
     try:
-        return normalize_phone(sender, services.settings.default_country)
+        return normalize_phone(sender, country)
     except ARError:
         return sender
 

@@ -3,6 +3,9 @@ receipt and help. The list of invoices stays in the context, so "pay 2" and "the
 
     idle ──balance │ statement │ history │ receipt │ help──▶ idle
     idle ──invoices──▶ list_shown (a bare "2" or "the second one" then picks that invoice to pay)
+
+The balance is read in one query (core.balances): it is what customers ask for most, and a reply's time is
+mostly its round trips to the database.
 """
 
 from __future__ import annotations
@@ -13,10 +16,10 @@ from bot import dialogue_reads as reads
 from bot import flows_pay, texts
 from bot.dialogue_core import Step, Turn, say
 from bot.turns import Button, Reply
+from core.balances import balance_today
 from core.errors import ARError
 from core.history import payment_history
 from core.links import document_link
-from core.money import Money
 from core.receipts import customer_receipt
 from core.statement_pdf import ensure_statement_pdf
 from core.statements import list_statements
@@ -26,26 +29,23 @@ LINKED_CHANNELS = ("sms", "cli")  # no attachments: the document goes as a signe
 
 
 def balance(turn: Turn, ctx: dict[str, Any]) -> Step:
-    positions, debits = reads.balance_and_debits(turn.services, turn.account, turn.today)
-    if not positions or all(p.balance_minor == 0 for p in positions):
+    balances = balance_today(turn.services.db.uow(), turn.account.id, turn.today)
+    if all(b.balance_minor == 0 for b in balances):
         return say("You have no balance — nothing is due. Thank you!")
     lines = []
-    for position in positions:
+    for position in balances:
         if position.balance_minor < 0:
             lines.append(f"You have a credit of {texts.money(-position.balance)} on your account.")
             continue
-        overdue = [d for d in debits if d.days_past_due > 0 and d.open.currency == position.currency]
         line = f"Your balance is {texts.money(position.balance)}."
-        if overdue:
-            past_due = sum((d.open for d in overdue), Money.zero(position.currency))
-            oldest = max(overdue, key=lambda d: d.days_past_due)
-            line += (f" Past due: {texts.money(past_due)}; the oldest, {oldest.number}, is "
-                     f"{oldest.days_past_due} days overdue.")
+        if position.oldest_overdue is not None:
+            line += (f" Past due: {texts.money(position.past_due)}; the oldest, {position.oldest_overdue}, is "
+                     f"{position.days_overdue} days overdue.")
         else:
             line += " Nothing is past due."
         lines.append(line)
     buttons = (Button("Pay overdue", "pay overdue"), Button("Invoices", "invoices")) if any(
-        d.days_past_due > 0 for d in debits) else (Button("Invoices", "invoices"),)
+        b.past_due_minor > 0 for b in balances) else (Button("Invoices", "invoices"),)
     return say(" ".join(lines) + " Say PAY to pay, or INVOICES to see them.", *buttons)
 
 

@@ -18,10 +18,10 @@ def build_senders(services: Services, *, telegram: TelegramSettings | None = Non
     senders: dict[str, Sender] = {"email": smtp}
     if services.settings.fax_gateway_domain:
         senders["fax"] = FaxGatewaySender(services.settings, smtp)
-    telegram = telegram or TelegramSettings.from_env()
+    telegram = telegram or TelegramSettings.of(services.settings)
     if telegram.configured:
         senders["telegram"] = TelegramSender(telegram)
-    twilio = twilio or TwilioSettings.from_env()
+    twilio = twilio or TwilioSettings.of(services.settings)
     if twilio.can_send:
         senders["sms"] = SmsSender(twilio, services.settings.public_url)
     return senders

@@ -1,4 +1,4 @@
-"""Telegram's settings, read from ARAGENT_ environment variables (and .env) until `core.config` carries them.
+"""What the Telegram channel needs of `core.config.Settings`, with the helpers it computes from them.
 
     ARAGENT_TELEGRAM_TOKEN            the bot's token from @BotFather; empty: no Telegram channel
     ARAGENT_TELEGRAM_WEBHOOK_SECRET   what Telegram must send in X-Telegram-Bot-Api-Secret-Token
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.config import aragent_env
+from core.config import Settings
 
-DEFAULT_API_BASE = "https://api.telegram.org/bot"
+DEFAULT_API_BASE = Settings.telegram_api_base
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,6 @@ class TelegramSettings:
         return f"{base}/file/{tail}"
 
     @classmethod
-    def from_env(cls, **overrides: str) -> TelegramSettings:
-        env = {**aragent_env(), **overrides}
-        return cls(
-            token=env.get("telegram_token", "").strip(),
-            webhook_secret=env.get("telegram_webhook_secret", "").strip(),
-            api_base=env.get("telegram_api_base", "").strip() or DEFAULT_API_BASE,
-            timeout=float(env.get("telegram_timeout") or cls.timeout),
-        )
+    def of(cls, settings: Settings) -> TelegramSettings:
+        return cls(token=settings.telegram_token, webhook_secret=settings.telegram_webhook_secret,
+                   api_base=settings.telegram_api_base or DEFAULT_API_BASE, timeout=settings.telegram_timeout)

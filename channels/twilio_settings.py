@@ -1,4 +1,4 @@
-"""Twilio's settings, read from ARAGENT_ environment variables (and .env) until `core.config` carries them.
+"""What the Twilio channels (SMS, voice) need of `core.config.Settings`, and what they compute from it.
 
     ARAGENT_TWILIO_ACCOUNT_SID     AC…; with the auth token: the SMS and voice channels are on
     ARAGENT_TWILIO_AUTH_TOKEN      signs Twilio's webhooks and authenticates our REST calls
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.config import aragent_env
+from core.config import Settings
 
 
 @dataclass(frozen=True)
@@ -40,15 +40,9 @@ class TwilioSettings:
         return bool(self.account_sid and self.auth_token and self.sender)
 
     @classmethod
-    def from_env(cls, **overrides: str) -> TwilioSettings:
-        env = {**aragent_env(), **overrides}
-        return cls(
-            account_sid=env.get("twilio_account_sid", "").strip(),
-            auth_token=env.get("twilio_auth_token", "").strip(),
-            sender=env.get("twilio_from", "").strip(),
-            api_base=env.get("twilio_api_base", "").strip().rstrip("/"),
-            timeout=float(env.get("twilio_timeout") or cls.timeout),
-            reply_seconds=float(env.get("twilio_reply_seconds") or cls.reply_seconds),
-            pay_connector=env.get("twilio_pay_connector", "").strip() or cls.pay_connector,
-            agent_phone=env.get("agent_phone", "").strip(),
-        )
+    def of(cls, settings: Settings) -> TwilioSettings:
+        return cls(account_sid=settings.twilio_account_sid, auth_token=settings.twilio_auth_token,
+                   sender=settings.twilio_from, api_base=settings.twilio_api_base.rstrip("/"),
+                   timeout=settings.twilio_timeout, reply_seconds=settings.twilio_reply_seconds,
+                   pay_connector=settings.twilio_pay_connector or cls.pay_connector,
+                   agent_phone=settings.agent_phone)

@@ -32,7 +32,7 @@ from core.audit import Actor
 from core.bootstrap import Services
 from core.dispatch import DeliveryError, OutgoingMessage, update_delivery_log
 from core.links import document_link
-from core.model import AuditEvent, OutboxMessage
+from core.model import OutboxMessage
 
 log = structlog.get_logger("aragent.sms")
 logging.getLogger("twilio.http_client").setLevel(logging.WARNING)  # a dozen INFO lines per message sent
@@ -164,7 +164,8 @@ STATUS_EVENT = "outbox.provider_status"
 
 
 def moves_forward(current: str | None, new: str) -> bool:
-    """queued < sending < sent < delivered; failed, undelivered and delivered are final."""
+    """queued < sending < sent < delivered (< read); failed and undelivered end it, and win over anything but
+    delivered; an unknown status moves nothing."""
     if current in FAILURES or current in ("delivered", "read") and new != "read":
         return False
     if new in FAILURES:
@@ -173,23 +174,20 @@ def moves_forward(current: str | None, new: str) -> bool:
 
 
 def record_delivery_status(services: Services, sid: str, status: str, error_code: str | None) -> str:
-    """Apply what Twilio says about a message we sent; a late or repeated report is recorded and ignored."""
-    actor = Actor("twilio", "sms")
+    """Move the outbox message Twilio reports on to `status` (its provider_status); a late, repeated or
+    out-of-order report changes nothing and is only logged. A failure after the message was sent marks it
+    failed in the outbox and the delivery log."""
     with services.db.uow() as uow:
-        message = uow.session.scalar(select(OutboxMessage).where(OutboxMessage.provider_id == sid)
-                                     .with_for_update())
+        message = uow.session.scalar(select(OutboxMessage).where(OutboxMessage.provider_id == sid,
+                                                                 OutboxMessage.channel == "sms").with_for_update())
         if message is None:
             return "unknown message"  # a chat reply sent as TwiML has no outbox row
-        subject = f"outbox:{message.id}"
-        current = uow.session.scalar(
-            select(AuditEvent.details).where(AuditEvent.customer_id == message.customer_id,
-                                             AuditEvent.subject == subject, AuditEvent.action == STATUS_EVENT)
-            .order_by(AuditEvent.id.desc()).limit(1))
-        previous = (current or {}).get("status")
+        previous = message.provider_status
         if not moves_forward(previous, status):
             return f"ignored: {status} after {previous}"
-        audit.record(uow.session, actor, STATUS_EVENT, customer_id=message.customer_id, subject=subject,
-                     status=status, error_code=error_code, previous=previous)
+        message.provider_status = status
+        audit.record(uow.session, Actor("twilio", "sms"), STATUS_EVENT, customer_id=message.customer_id,
+                     subject=f"outbox:{message.id}", status=status, error_code=error_code, previous=previous)
         if status in FAILURES and message.status == "sent":
             message.status, message.last_error = "failed", f"twilio reports {status} (error {error_code or '-'})"
             update_delivery_log(uow.session, [message.id], "failed")

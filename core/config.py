@@ -84,6 +84,20 @@ class Settings:
     # The agent console: a session ends after this long without a request, and at the latest after `hours`.
     console_idle_minutes: int = 30
     console_session_hours: int = 12
+    # Telegram (PTB embedded in the web app): no token, no Telegram channel.
+    telegram_token: str = ""
+    telegram_webhook_secret: str = ""  # what Telegram must send in X-Telegram-Bot-Api-Secret-Token
+    telegram_api_base: str = "https://api.telegram.org/bot"  # tests: a local recorder
+    telegram_timeout: float = 10.0  # seconds for one Bot API call
+    # Twilio SMS and voice: the auth token verifies the webhooks; with the account SID and `twilio_from` we send.
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from: str = ""  # our number (E.164) or a Messaging Service SID (MG…)
+    twilio_api_base: str = ""  # empty: Twilio's own API (tests: a local recorder)
+    twilio_timeout: float = 10.0  # seconds for one REST call
+    twilio_reply_seconds: float = 10.0  # an SMS the bot answers later than this goes by the outbox (Twilio: 15 s)
+    twilio_pay_connector: str = "Default"  # the <Pay> connector that takes a new card on a call
+    agent_phone: str = ""  # where "an agent, please" is transferred to (<Dial>); empty: no transfer
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -143,6 +157,18 @@ def load_settings(**overrides: str) -> Settings:
         sms_rate_per_second=float(env.get("sms_rate_per_second", Settings.sms_rate_per_second)),
         console_idle_minutes=int(env.get("console_idle_minutes", Settings.console_idle_minutes)),
         console_session_hours=int(env.get("console_session_hours", Settings.console_session_hours)),
+        telegram_token=env.get("telegram_token", "").strip(),
+        telegram_webhook_secret=env.get("telegram_webhook_secret", "").strip(),
+        telegram_api_base=env.get("telegram_api_base", "").strip() or Settings.telegram_api_base,
+        telegram_timeout=float(env.get("telegram_timeout") or Settings.telegram_timeout),
+        twilio_account_sid=env.get("twilio_account_sid", "").strip(),
+        twilio_auth_token=env.get("twilio_auth_token", "").strip(),
+        twilio_from=env.get("twilio_from", "").strip(),
+        twilio_api_base=env.get("twilio_api_base", "").strip().rstrip("/"),
+        twilio_timeout=float(env.get("twilio_timeout") or Settings.twilio_timeout),
+        twilio_reply_seconds=float(env.get("twilio_reply_seconds") or Settings.twilio_reply_seconds),
+        twilio_pay_connector=env.get("twilio_pay_connector", "").strip() or Settings.twilio_pay_connector,
+        agent_phone=env.get("agent_phone", "").strip(),
         scheduler_timezone=env.get("scheduler_timezone", "UTC"),
         statements_cron=env.get("statements_cron", Settings.statements_cron),
         dunning_cron=env.get("dunning_cron", Settings.dunning_cron),

@@ -21,12 +21,12 @@ WEBHOOK_PATH = "/webhooks/telegram"
 @click.pass_context
 def telegram(ctx: click.Context, polling: bool, set_webhook: bool) -> None:
     """Run the Telegram bot by long polling, or register the webhook `aragent serve` answers."""
-    settings = TelegramSettings.from_env()
-    if not settings.configured:
-        raise click.ClickException("set ARAGENT_TELEGRAM_TOKEN (the token @BotFather gave the bot)")
     if polling == set_webhook:
         raise click.UsageError("give one of --polling or --set-webhook")
     services = services_for(ctx)
+    settings = TelegramSettings.of(services.settings)
+    if not settings.configured:
+        raise click.ClickException("set ARAGENT_TELEGRAM_TOKEN (the token @BotFather gave the bot)")
     application = build_application(services, settings, polling=polling)
     if set_webhook:
         if not settings.webhook_secret:

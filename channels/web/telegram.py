@@ -59,7 +59,7 @@ class TelegramWebhook:
 
     @classmethod
     def configured(cls, services: Services, settings: TelegramSettings | None = None) -> TelegramWebhook | None:
-        settings = settings or TelegramSettings.from_env()
+        settings = settings or TelegramSettings.of(services.settings)
         return cls(services, settings) if settings.configured else None
 
     async def start(self) -> None:

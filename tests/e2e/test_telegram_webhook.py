@@ -3,6 +3,7 @@ embedded PTB Application to a local recorder standing in for the Bot API."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Iterator
@@ -58,11 +59,9 @@ def api() -> Iterator[Recorder]:
 
 
 @pytest.fixture
-def client(services: Services, api: Recorder, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    monkeypatch.setenv("ARAGENT_TELEGRAM_TOKEN", TOKEN)
-    monkeypatch.setenv("ARAGENT_TELEGRAM_WEBHOOK_SECRET", SECRET)
-    monkeypatch.setenv("ARAGENT_TELEGRAM_API_BASE", f"{api.url}/bot")
-    monkeypatch.setenv("ARAGENT_TELEGRAM_TIMEOUT", "2")
+def client(services: Services, api: Recorder) -> Iterator[TestClient]:
+    services.settings = dataclasses.replace(services.settings, telegram_token=TOKEN, telegram_webhook_secret=SECRET,
+                                            telegram_api_base=f"{api.url}/bot", telegram_timeout=2)
     with TestClient(create_app(services)) as test_client:
         yield test_client
 
@@ -161,7 +160,8 @@ def test_when_the_bot_fails_the_customer_hears_so(client: TestClient, api: Recor
 
 
 def test_without_a_token_there_is_no_telegram_webhook(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("ARAGENT_TELEGRAM_TOKEN", raising=False)
+    monkeypatch.setenv("ARAGENT_TELEGRAM_TOKEN", TOKEN)  # the app reads its settings, not the environment
+    assert services.settings.telegram_token == ""
     with TestClient(create_app(services)) as client:
         response = client.post("/webhooks/telegram", json=update("message_text"), headers=HEADERS)
 

@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.engine import handle
 from bot.turns import Inbound, Reply
@@ -153,6 +153,26 @@ def test_balance_names_what_is_due_past_due_and_the_oldest(chat: Chat) -> None:
     answer = chat.say("what do I owe?")
     assert "$1,650.00" in answer and "Past due: $650.00" in answer
     assert "INV-1043, is 52 days overdue" in answer
+
+
+def test_balance_in_two_currencies_tells_a_credit_apart(chat: Chat) -> None:
+    invoice(chat.services.db, "CAD-1", "100.00", "2026-11-01", currency="CAD")
+    invoice(chat.services.db, "CAD-CM", "300.00", "2026-11-10", type="credit", currency="CAD")
+    invoice(chat.services.db, "CM-7", "50.00", "2026-11-20", type="credit")
+
+    answer = chat.say("balance")
+
+    assert answer.startswith("You have a credit of CA$200.00 on your account. Your balance is $1,600.00. "
+                             "Past due: $650.00; the oldest, INV-1043, is 52 days overdue.")
+    assert [b.label for b in chat.last[0].buttons] == ["Pay overdue", "Invoices"]
+
+
+def test_with_nothing_open_the_balance_says_so(chat: Chat) -> None:
+    with chat.services.db.uow() as uow:
+        uow.session.execute(update(Document).values(voided=True))
+        uow.commit()
+
+    assert chat.say("balance") == "You have no balance — nothing is due. Thank you!"
 
 
 def test_after_the_list_pay_2_and_the_second_one_mean_the_second_invoice(chat: Chat) -> None:
