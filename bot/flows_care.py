@@ -85,6 +85,7 @@ def with_agent(turn: Turn, ctx: dict[str, Any]) -> Step:
     """A person has the conversation: the bot answers only the word that brings it back."""
     if turn.inbound.text.strip().lower() != RETURN_WORD:
         return Step([], state="agent")
+    ctx.pop("agent", None)  # whoever had the chat has it no longer (core.takeover)
     with turn.services.db.uow() as uow:
         audit.record(uow.session, turn.actor, "conversation.handoff_ended", customer_id=turn.account.id,
                      subject=f"conversation:{turn.conversation.id}", channel=turn.inbound.channel, by="customer")

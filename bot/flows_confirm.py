@@ -93,7 +93,7 @@ def _pay(turn: Turn, ctx: dict[str, Any], row: QuoteRow) -> Step:
         started, outcome = initiate_and_charge(
             turn.services.db.uow, turn.services.processor, customer_code=turn.account.code, amount=row.total,
             requests=row.requests(), method_id=row.method_id, pay_on=row.pay_on, today=turn.today,
-            reasons=turn.reasons, actor=turn.actor)
+            reasons=turn.reasons, actor=turn.actor, exact=True)
     except ARError as refused:
         quotes.settle(turn, row.id, "failed", f"refused: {refused}")
         return say(f"Nothing was paid: {refused}")

@@ -7,7 +7,12 @@
          ─ 2 ▶ offer: "to pay exactly $X with Visa ending 4242, press 1" ─ 1 ▶ pay ──────▶ menu
                 └─ no saved method ▶ new-card: Twilio <Pay> takes the card ▶ card-saved ▶ offer
          ─ 3 / 4 ▶ statement by text / email (queued in the outbox) ─────────────────────▶ menu
-         ─ 0 ▶ <Dial> an agent
+         ─ 0 ▶ <Dial> an agent ─ its outcome (DialCallStatus) ▶ agent-done ▶ menu
+                    └─ the agent's leg (<Number> statusCallback) ▶ agent-leg: ringing, answered, ended
+
+Each call is recorded (core.calls) for the console's screen pop: when it arrives, when the caller is
+identified, when it is put through to an agent (ringing), when and by whom it is answered (the agent's leg
+reports that on its own callback, naming the caller's call as ParentCallSid) and how that transfer ended.
 
 Twilio signs each callback's full URL, query string included (checked by `channels.web.twilio`), so the
 state we put there (`c`: the customer, once identified; `amount`, `method`: what was read back) comes back
@@ -20,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import Gather, Say, VoiceResponse
@@ -36,9 +42,12 @@ from channels.twilio_voice_account import (
     spoken_card,
     verify_account,
 )
+from core import calls
 from core.bootstrap import Services
 
 VOICE_PATH = "/webhooks/twilio/voice"
+AGENT_LEG_STEP = "agent-leg"
+AGENT_LEG_EVENTS = "initiated ringing answered completed"
 LANGUAGE = "en-US"
 MAX_TRIES = 3
 MENU = ("For your balance, press 1. To pay your past-due amount, press 2. To have your statement sent by text "
@@ -90,6 +99,7 @@ def say(response: VoiceResponse, text: str) -> VoiceResponse:
 def incoming(call: Call) -> VoiceResponse:
     seller = call.services.settings.seller_name
     code = customer_by_phone(call.services, call.caller)
+    _record(call, code)
     if code is not None:
         return menu(call, code, greeting=f"Welcome to {seller} accounts receivable.")
     return ask_account(call, 0, greeting=f"Welcome to {seller} accounts receivable.")
@@ -117,6 +127,7 @@ def account(call: Call) -> VoiceResponse:
 def zip_code(call: Call) -> VoiceResponse:
     code = verify_account(call.services, call.state.get("account", ""), call.entered)
     if code is not None:
+        _record(call, code)
         return menu(call, code, greeting="Thank you.")
     return again(call, "Sorry, we could not verify that account.")
 
@@ -227,15 +238,63 @@ def statement_by_email(call: Call) -> VoiceResponse:
 
 def agent(call: Call, greeting: str = "Please hold while we transfer you to an agent.") -> VoiceResponse:
     if not call.settings.agent_phone:
+        _record(call, wants_agent=True)
         return menu(call, greeting="No agent can take your call right now. Please try again later.")
+    _record(call, status="ringing", wants_agent=True)
     response = say(VoiceResponse(), greeting)
-    response.dial(call.settings.agent_phone, timeout=30, action=call.url("menu", c=call.code) if call.code else None)
+    dial = response.dial(timeout=30, action=call.url("agent-done", c=call.code))
+    dial.number(call.settings.agent_phone, status_callback=call.url(AGENT_LEG_STEP),
+                status_callback_event=AGENT_LEG_EVENTS, status_callback_method="POST")
     return response
+
+
+DIAL_OUTCOMES = {"completed": "completed", "answered": "completed", "busy": "busy", "no-answer": "no-answer",
+                 "failed": "failed", "canceled": "canceled"}
+
+
+def agent_done(call: Call) -> VoiceResponse:
+    """The <Dial>'s action: how the transfer ended; an identified caller goes back to the menu."""
+    _record(call, status=DIAL_OUTCOMES.get(call.params.get("DialCallStatus", ""), "completed"))
+    if call.code:
+        return menu(call)
+    response = say(VoiceResponse(), "Thank you for calling. Goodbye.")
+    response.hangup()
+    return response
+
+
+# What the agent's leg reports (its CallStatus), as the caller's call's status; "initiated" tells nothing new.
+LEG_STATUSES = {"ringing": "ringing", "in-progress": "in-progress", "answered": "in-progress",
+                "completed": "completed", "busy": "busy", "no-answer": "no-answer", "failed": "failed",
+                "canceled": "canceled"}
+
+
+def agent_leg(services: Services, params: Mapping[str, str]) -> str | None:
+    """The agent's leg's status callback, told on the caller's call (ParentCallSid); its status afterwards."""
+    status, parent = LEG_STATUSES.get(params.get("CallStatus", "")), params.get("ParentCallSid", "")
+    if status is None or not parent:
+        return None
+    return calls.record(services.db.uow(), parent, status=status, answered_by=params.get("To") or params.get("Called"),
+                        answered_at=_timestamp(params.get("Timestamp", "")))
+
+
+def _timestamp(value: str) -> dt.datetime | None:
+    """Twilio's Timestamp (RFC 2822: `Mon, 02 Mar 2026 15:00:07 +0000`), or None when absent or unreadable."""
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _record(call: Call, code: str | None = None, *, status: str | None = None, wants_agent: bool = False) -> None:
+    if sid := call.params.get("CallSid", ""):
+        calls.record(call.services.db.uow(), sid, from_number=call.caller, customer_code=code or call.code or None,
+                     status=status, wants_agent=wants_agent)
 
 
 STEPS: dict[str, Callable[[Call], VoiceResponse]] = {
     "account": account, "zip": zip_code, "again": again, "menu": menu, "choice": choice, "pay": pay,
-    "new-card": new_card, "card-saved": card_saved,
+    "new-card": new_card, "card-saved": card_saved, "agent-done": agent_done,
 }
 IDENTIFIED_ONLY = {"menu", "choice", "pay", "new-card", "card-saved"}
 

@@ -132,7 +132,8 @@ def _charge(services: Services, code: str, quote: Quote, method_id: int, caller:
         started, _ = initiate_and_charge(
             services.db.uow, services.processor, customer_code=code, amount=quote.total,
             requests=[AllocationRequest(line.number) for line in quote.lines], method_id=method_id, pay_on=today,
-            today=today, reasons=services.settings.short_pay_reasons, actor=_caller_actor(caller))
+            today=today, reasons=services.settings.short_pay_reasons, actor=_caller_actor(caller),
+            exact=True)
     except ARError:
         return "We could not take this payment. Nothing was charged. You can try again, or speak with an agent."
     with services.db.uow() as uow:

@@ -115,7 +115,7 @@ def _deliver_one(session: Session, services: Services, statement: Statement, sel
     reprints = _reprints(session, customer, snapshot) if selection.reprint_invoices else []
     lines = []
     for method in methods:
-        recipient, why_not = _recipient(customer, method)
+        recipient, why_not = method_recipient(customer, method)
         if recipient is None:
             lines.append(_log(session, statement, actor, method, "skipped", why_not))
             continue
@@ -127,7 +127,8 @@ def _billing_contacts(customer: Customer) -> list[Contact]:
     return sorted(customer.contacts, key=lambda c: (not c.is_primary, c.id))
 
 
-def _recipient(customer: Customer, method: str) -> tuple[str | None, str]:
+def method_recipient(customer: Customer, method: str) -> tuple[str | None, str]:
+    """Where a message on `method` goes for the customer now, or (None, why it cannot go)."""
     contacts = _billing_contacts(customer)
     if method == "email":
         emails = [c.email for c in contacts if c.email]

@@ -111,9 +111,9 @@ class _Claim:
 
 
 def dispatch(db: Database, files: FileStore, senders: Mapping[str, Sender], *, settings: Settings,
-             now: dt.datetime | None = None, limit: int = 100) -> DispatchSummary:
+             now: dt.datetime | None = None, limit: int = 100, only: Collection[int] | None = None) -> DispatchSummary:
     """One pass: look at up to `limit` approved messages that are due, for the channels that have a sender,
-    and send those the rules do not hold back.
+    and send those the rules do not hold back. `only`: these message ids and no others (a clerk's "send now").
 
     A temporary failure pauses its channel for the rest of the pass: when the provider is down, the other
     messages keep their attempts for the next pass instead of each spending one on the same outage.
@@ -122,7 +122,7 @@ def dispatch(db: Database, files: FileStore, senders: Mapping[str, Sender], *, s
     summary = DispatchSummary(held=_held(db, senders))
     channels, pacer = set(senders), Pacer(rate_limits(settings))
     for _ in range(limit):
-        claim = _claim_next(db, channels, moment, settings, pacer)
+        claim = _claim_next(db, channels, moment, settings, pacer, only)
         if claim is None:
             break
         if isinstance(claim, str):  # held back: "postponed" or "canceled"
@@ -141,7 +141,7 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 
 
 def _claim_next(db: Database, channels: Collection[str], moment: dt.datetime, settings: Settings,
-                pacer: Pacer) -> _Claim | Outcome | None:
+                pacer: Pacer, only: Collection[int] | None = None) -> _Claim | Outcome | None:
     """Take the oldest due message: one attempt, leased from now, so the lease covers just its own send.
 
     A message the rules hold back is put out of the way instead, with no attempt spent: "postponed" or
@@ -154,6 +154,8 @@ def _claim_next(db: Database, channels: Collection[str], moment: dt.datetime, se
         # SQLite ignores FOR UPDATE; its BEGIN IMMEDIATE (core.db) already serializes claimers.
         query = (select(OutboxMessage).where(*_due(channels, moment)).order_by(OutboxMessage.id).limit(1)
                  .with_for_update(skip_locked=True))
+        if only is not None:
+            query = query.where(OutboxMessage.id.in_(list(only)))
         message = uow.session.scalar(query)
         if message is None:
             return None

@@ -497,6 +497,7 @@ class OutboxMessage(Stamped, Base):
         ),
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_customer", "customer_id", "created_at"),
+        Index("ix_outbox_provider_id", "provider_id"),  # a provider's status callback finds its message
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -805,6 +806,7 @@ class PhoneCall(Base):
     status: Mapped[str] = mapped_column(String(20), default="in-ivr")
     wants_agent: Mapped[bool] = mapped_column(default=False)
     answered_by: Mapped[str | None] = mapped_column(String(120))
+    answered_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, onupdate=_utcnow)
     ended_at: Mapped[dt.datetime | None]

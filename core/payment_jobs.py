@@ -29,13 +29,13 @@ log = structlog.get_logger("aragent.payments")
 def initiate_and_charge(
     uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, *, customer_code: str, amount: Money,
     requests: list[AllocationRequest], method_id: int, pay_on: dt.date, today: dt.date,
-    reasons: tuple[str, ...], actor: Actor,
+    reasons: tuple[str, ...], actor: Actor, exact: bool = False,
 ) -> tuple[InitiatedPayment, str]:
     """Initiate, then charge at once unless scheduled. A processor that cannot be reached leaves the
     payment pending with its invoices held: reconcile retries the same idempotency key later."""
     started = initiate_payment(
         uow_factory(), customer_code=customer_code, amount=amount, requests=requests, method_id=method_id,
-        pay_on=pay_on, today=today, processor=adapter.name, reasons=reasons, actor=actor,
+        pay_on=pay_on, today=today, processor=adapter.name, reasons=reasons, actor=actor, exact=exact,
     )
     if started.status != "pending":
         return started, f"scheduled for {pay_on}"

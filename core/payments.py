@@ -73,9 +73,13 @@ def _active_method(uow: UnitOfWork, customer_id: int, method_id: int) -> Payment
 
 def initiate_payment(
     uow: UnitOfWork, *, customer_code: str, amount: Money, requests: list[AllocationRequest], method_id: int,
-    pay_on: dt.date, today: dt.date, processor: str, reasons: tuple[str, ...], actor: Actor,
+    pay_on: dt.date, today: dt.date, processor: str, reasons: tuple[str, ...], actor: Actor, exact: bool = False,
 ) -> InitiatedPayment:
-    """Write a payment of exactly `amount` for `requests` (none: a deposit), scheduled when `pay_on` is later."""
+    """Write a payment of exactly `amount` for `requests` (none: a deposit), scheduled when `pay_on` is later.
+
+    `exact`: the payer confirmed a quote whose invoices take all of `amount`; when they would now take less
+    (a credit or payment landed since), refuse rather than leave the difference on account. Checked under the
+    invoices' row locks, so nothing can change between the check and the payment."""
     if pay_on < today:
         raise Invalid(f"a payment cannot be dated {pay_on}, before today ({today})", "date")
     with uow:
@@ -83,6 +87,9 @@ def initiate_payment(
         docs = lock_documents(uow, customer, [r.number for r in requests])
         _refuse_held(uow, docs)
         plan = plan_allocations(amount, requests, {n: open_invoice(d) for n, d in docs.items()}, pay_on, reasons)
+        if exact and requests and not plan.unapplied.is_zero():
+            raise Conflict(f"these invoices now need {plan.applied.amount} {amount.currency}, not the "
+                           f"{amount.amount} {amount.currency} confirmed: the balance changed; nothing was charged")
         method = _active_method(uow, customer.id, method_id)
         status = "scheduled" if pay_on > today else "pending"
         payment = Payment(

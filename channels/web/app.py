@@ -139,7 +139,7 @@ def create_app(services: Services | None = None, *, self_url: str | None = None)
         delivery = SandboxDelivery(sandbox, f"{self_url}/webhooks/payments/sandbox")
         on_startup.append(delivery.start)
         on_shutdown.append(delivery.stop)
-    # Telegram and Twilio: their settings come from the environment until core.config carries them.
+    # Telegram and Twilio: their parts of services.settings (ARAGENT_TELEGRAM_*, ARAGENT_TWILIO_*).
     telegram, twilio = TelegramWebhook.configured(services), TwilioChannel(services)
     if telegram is not None:  # PTB runs inside this app: started and stopped with it
         on_startup.append(telegram.start)  # type: ignore[arg-type]

@@ -1,4 +1,5 @@
-"""Twilio's webhooks: /webhooks/twilio/sms, /webhooks/twilio/status and /webhooks/twilio/voice[/<step>].
+"""Twilio's webhooks: /webhooks/twilio/sms, /webhooks/twilio/status, /webhooks/twilio/voice[/<step>] and
+/webhooks/twilio/voice/agent-leg (the status of a transfer's call to the agent).
 
 Each request proves itself with X-Twilio-Signature, computed over the public URL Twilio called (our
 ARAGENT_PUBLIC_URL plus the path and query, so a proxy in front does not break it) and the posted form; a
@@ -20,6 +21,7 @@ from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.params import FromPath
 from twilio.request_validator import RequestValidator, get_signature_algorithm
 from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.voice_response import VoiceResponse
 
 from bot.turns import Inbound, Reply
 from channels import twilio_sms, twilio_voice
@@ -37,7 +39,7 @@ class TwilioChannel:
     replies still being worked on after their webhook was answered (finished before the app stops)."""
 
     def __init__(self, services: Services, settings: TwilioSettings | None = None) -> None:
-        self.services, self.settings = services, settings or TwilioSettings.from_env()
+        self.services, self.settings = services, settings or TwilioSettings.of(services.settings)
         self.recent = RecentIds()
         self._late: set[asyncio.Task[None]] = set()
 
@@ -128,6 +130,15 @@ class TwilioVoiceController(Controller):
     @post("/", summary="An incoming call: the IVR's first step", status_code=200)
     async def incoming(self, request: Request, state: State) -> Response[str]:
         return await self._step(request, state, None)
+
+    @post(f"/{twilio_voice.AGENT_LEG_STEP}", status_code=200,
+          summary="The agent's leg of a transfer: ringing, answered, ended; a status never goes backwards")
+    async def agent_leg(self, request: Request, state: State) -> Response[str]:
+        twilio = channel_of(state)
+        form = await twilio.verified_form(request)
+        status = await anyio.to_thread.run_sync(twilio_voice.agent_leg, twilio.services, form)
+        log.info("agent leg", parent_call_sid=form.get("ParentCallSid"), leg=form.get("CallStatus"), status=status)
+        return twiml(str(VoiceResponse()))
 
     @post("/{step:str}", summary="The IVR's next step, after a <Gather>, <Pay> or <Dial>", status_code=200)
     async def next_step(self, step: FromPath[str], request: Request, state: State) -> Response[str]:

@@ -51,8 +51,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Per module, not per run: Playwright's sync API keeps an event loop running in this thread while it is
+    # open, and the tests after the browser tests call asyncio.run (SMTP, Telegram).
     if not Path(CHROMIUM).exists():  # never a silent skip: .ci/setup installs Debian's chromium
         pytest.fail(f"Chromium not found at {CHROMIUM}: run .ci/setup (apt-get install -y chromium)")
     with sync_playwright() as playwright:

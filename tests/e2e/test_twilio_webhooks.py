@@ -66,11 +66,10 @@ def bot(monkeypatch: pytest.MonkeyPatch) -> FakeBot:
 
 
 @pytest.fixture
-def client(services: Services, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    for name, value in (("ACCOUNT_SID", ACCOUNT_SID), ("AUTH_TOKEN", AUTH_TOKEN), ("FROM", OUR_NUMBER),
-                        ("REPLY_SECONDS", "5")):
-        monkeypatch.setenv(f"ARAGENT_TWILIO_{name}", value)
-    monkeypatch.setenv("ARAGENT_AGENT_PHONE", AGENT)
+def client(services: Services) -> Iterator[TestClient]:
+    services.settings = dataclasses.replace(services.settings, twilio_account_sid=ACCOUNT_SID,
+                                            twilio_auth_token=AUTH_TOKEN, twilio_from=OUR_NUMBER,
+                                            twilio_reply_seconds=5, agent_phone=AGENT)
     with TestClient(create_app(services)) as test_client:
         yield test_client
 
@@ -188,6 +187,46 @@ def test_a_status_for_a_message_we_do_not_know_is_accepted(client: TestClient, s
     status(client, services, "status_delivered", "SM" + "9" * 32)
 
 
+def report(client: TestClient, services: Services, sid: str, value: str, **more: str) -> None:
+    data = form("status_sent", MessageSid=sid, SmsSid=sid, MessageStatus=value, SmsStatus=value, **more)
+    assert post(client, services, "/webhooks/twilio/status", data).status_code == 200
+
+
+def outbox_state(services: Services, outbox_id: int) -> tuple[str, str | None]:
+    with services.db.uow() as uow:
+        message = uow.session.get(OutboxMessage, outbox_id)
+        assert message is not None
+        return message.status, message.provider_status
+
+
+def test_the_outbox_message_follows_what_twilio_reports(client: TestClient, services: Services) -> None:
+    sid = "SM" + "3" * 32
+    outbox_id = sent_sms(services, sid)
+
+    seen = []
+    for value in ("queued", "sending", "sent", "delivered"):
+        report(client, services, sid, value)
+        seen.append(outbox_state(services, outbox_id))
+
+    assert seen == [("sent", "queued"), ("sent", "sending"), ("sent", "sent"), ("sent", "delivered")]
+
+
+def test_late_and_out_of_order_status_callbacks_are_ignored(client: TestClient, services: Services) -> None:
+    early, lost = sent_sms(services, "SM" + "4" * 32), sent_sms(services, "SM" + "5" * 32)
+
+    # Delivered overtook sending and sent; an undelivered after a delivery cannot undo it.
+    for value in ("delivered", "sending", "sent", "undelivered", "delivered"):
+        report(client, services, "SM" + "4" * 32, value)
+    # Failed wins over sent, and nothing moves it after that.
+    for value in ("sent", "failed", "delivered", "queued", "undelivered"):
+        report(client, services, "SM" + "5" * 32, value, ErrorCode="30008")
+
+    assert outbox_state(services, early) == ("sent", "delivered")
+    assert outbox_state(services, lost) == ("failed", "failed")
+    assert provider_statuses(services, early) == ["delivered"]
+    assert provider_statuses(services, lost) == ["sent", "failed"]
+
+
 # ── Voice ─────────────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -288,7 +327,11 @@ def test_an_agent_takes_the_call(client: TestClient, services: Services, acme: s
     transfer = press(client, services, call(client, services), "0")
 
     (dial,) = transfer.iter("Dial")
-    assert dial.text == AGENT
+    (number,) = dial.iter("Number")
+    assert number.text == AGENT
+    assert urlsplit(number.attrib["statusCallback"]).path == "/webhooks/twilio/voice/agent-leg"
+    assert (number.attrib["statusCallbackEvent"], number.attrib["statusCallbackMethod"]) == (
+        "initiated ringing answered completed", "POST")
 
 
 def test_an_unknown_caller_proves_the_account_with_its_zip_code(client: TestClient, services: Services,
@@ -358,7 +401,7 @@ def test_three_misses_go_to_an_agent(client: TestClient, services: Services, acm
         zip_prompt = press(client, services, prompt, "1040")
         prompt = press(client, services, zip_prompt, "10001")
 
-    assert [dial.text for dial in prompt.iter("Dial")] == [AGENT]
+    assert [number.text for dial in prompt.iter("Dial") for number in dial.iter("Number")] == [AGENT]
     assert "could not verify" in spoken(prompt)
 
 
@@ -384,3 +427,104 @@ def test_buttons_become_words_to_text_back() -> None:
     picks = Reply("Which?", buttons=(Button("1. INV-1", "pick:1"), Button("2. INV-2", "pick:2"),
                                      Button("All of them", "pick:all")))
     assert button_prompt(picks) == "Reply 1 for 1. INV-1; 2 for 2. INV-2; ALL for All of them."
+
+
+# ── Calls recorded for the console's screen pop ───────────────────────────────────────────────────────
+
+
+def test_a_call_put_through_to_an_agent_is_recorded_until_the_dial_ends(client: TestClient, services: Services,
+                                                                         acme: str) -> None:
+    from core import calls
+
+    transfer = press(client, services, call(client, services), "0")
+
+    (live,) = calls.live_calls(services.db.uow())
+    assert (live.from_number, live.customer_code, live.status, live.wants_agent) == (CALLER, "ACME", "ringing", True)
+    done = twiml(post(client, services, action(transfer, "Dial"), form("voice_gather", DialCallStatus="no-answer")))
+    assert "For your balance, press 1" in spoken(done)  # an identified caller is back in the menu
+    assert calls.live_calls(services.db.uow()) == []
+    (ended,) = calls.recent_calls(services.db.uow(), since=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    assert ended.status == "no-answer"
+
+
+def test_an_unidentified_caller_put_through_is_recorded_without_a_customer(client: TestClient, services: Services,
+                                                                            acme: str) -> None:
+    from core import calls
+
+    prompt = call(client, services, From="+14155550199", Caller="+14155550199")
+    for _ in range(3):
+        prompt = press(client, services, press(client, services, prompt, "1040"), "10001")
+
+    (live,) = calls.live_calls(services.db.uow())
+    assert (live.from_number, live.customer_code) == ("+14155550199", None)
+    done = twiml(post(client, services, action(prompt, "Dial"), form("voice_gather", DialCallStatus="completed")))
+    assert [verb.tag for verb in done] == ["Say", "Hangup"]
+
+
+def agent_leg(client: TestClient, services: Services, transfer: ET.Element, status: str,
+              **more: str):  # type: ignore[no-untyped-def]
+    """What Twilio posts about the agent's leg (a call of its own, whose parent is the caller's)."""
+    (number,) = transfer.iter("Number")
+    return post(client, services, number.attrib["statusCallback"], form("voice_agent_leg", CallStatus=status, **more))
+
+
+def test_the_agent_answering_puts_the_caller_on_the_line_until_the_leg_ends(client: TestClient, services: Services,
+                                                                             acme: str) -> None:
+    from core import calls
+
+    transfer = press(client, services, call(client, services), "0")
+    assert agent_leg(client, services, transfer, "initiated").status_code == 200
+    agent_leg(client, services, transfer, "ringing", SequenceNumber="1")
+    (ringing,) = calls.live_calls(services.db.uow())
+
+    answered = agent_leg(client, services, transfer, "in-progress", SequenceNumber="2",
+                         Timestamp="Mon, 02 Mar 2026 15:00:07 +0000")
+    (on_the_line,) = calls.live_calls(services.db.uow())
+    agent_leg(client, services, transfer, "completed", SequenceNumber="3", CallDuration="95")
+
+    assert (answered.status_code, answered.headers["content-type"][:15]) == (200, "application/xml")
+    assert (ringing.status, ringing.waiting, ringing.answered_at) == ("ringing", True, None)
+    assert (on_the_line.status, on_the_line.waiting, on_the_line.answered_by) == ("in-progress", False, AGENT)
+    assert on_the_line.answered_at == dt.datetime(2026, 3, 2, 15, 0, 7, tzinfo=dt.UTC)
+    assert calls.live_calls(services.db.uow()) == []
+    (ended,) = calls.recent_calls(services.db.uow(), since=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    assert (ended.call_sid, ended.status, ended.customer_code) == (form("voice_incoming")["CallSid"], "completed",
+                                                                   "ACME")
+
+
+def test_a_late_ringing_after_the_answer_is_ignored(client: TestClient, services: Services, acme: str) -> None:
+    from core import calls
+
+    transfer = press(client, services, call(client, services), "0")
+    agent_leg(client, services, transfer, "in-progress", SequenceNumber="2")
+    late = agent_leg(client, services, transfer, "ringing", SequenceNumber="1")
+
+    assert late.status_code == 200
+    (live,) = calls.live_calls(services.db.uow())
+    assert (live.status, live.waiting, live.answered_by) == ("in-progress", False, AGENT)
+
+
+def test_an_agent_who_does_not_answer_ends_the_wait(client: TestClient, services: Services, acme: str) -> None:
+    from core import calls
+
+    transfer = press(client, services, call(client, services), "0")
+    agent_leg(client, services, transfer, "ringing")
+    agent_leg(client, services, transfer, "no-answer")
+
+    assert calls.live_calls(services.db.uow()) == []
+    (ended,) = calls.recent_calls(services.db.uow(), since=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    assert (ended.status, ended.answered_at) == ("no-answer", None)
+
+
+def test_a_forged_agent_leg_is_refused(client: TestClient, services: Services, acme: str) -> None:
+    from core import calls
+
+    transfer = press(client, services, call(client, services), "0")
+    (number,) = transfer.iter("Number")
+    answered = form("voice_agent_leg", CallStatus="in-progress")
+    refused = post(client, services, number.attrib["statusCallback"], answered, token="not-our-token")
+    unsigned = post(client, services, number.attrib["statusCallback"], answered, signed=False)
+
+    assert (refused.status_code, unsigned.status_code) == (403, 403)
+    (live,) = calls.live_calls(services.db.uow())
+    assert (live.status, live.waiting) == ("ringing", True)

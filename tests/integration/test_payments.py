@@ -141,6 +141,22 @@ def test_amounts_must_be_exact_and_the_method_usable(db, book):
         pay(db, book, "980.00", AllocationRequest("INV-1"), pay_on=TODAY - dt.timedelta(days=1))
 
 
+def test_a_confirmed_total_the_invoices_no_longer_need_is_refused_not_left_on_account(db, book):
+    """The payer confirmed 250.00 for INV-2; a credit of 50.00 landed before the charge: nothing is charged."""
+    with db.uow() as uow:
+        doc = uow.session.scalar(select(Document).where(Document.number == "INV-2"))
+        doc.open_minor -= 5000
+        uow.commit()
+    with pytest.raises(Conflict, match="now need 200.00 USD, not the 250.00 USD confirmed"):
+        initiate_payment(db.uow(), customer_code="ACME", amount=usd("250.00"), requests=[AllocationRequest("INV-2")],
+                         method_id=book, pay_on=TODAY, today=TODAY, processor="sandbox", reasons=REASONS,
+                         actor=TEST_ACTOR, exact=True)
+    with db.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Payment)) == 0
+    # Without `exact` (an ERP posting a known overpayment) the difference stays unapplied on account.
+    assert pay(db, book, "250.00", AllocationRequest("INV-2")).unapplied == usd("50.00")
+
+
 def test_a_scheduled_payment_is_quoted_with_the_discount_of_its_date(db, book):
     inside = pay(db, book, "980.00", AllocationRequest("INV-1"), pay_on=dt.date(2026, 11, 25))
     assert (inside.status, inside.unapplied) == ("scheduled", usd("0"))

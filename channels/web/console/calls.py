@@ -1,0 +1,37 @@
+"""Calls: the screen pop. Callers waiting for an agent (not yet answered) or talking to one come first, with the
+customer the IVR matched and one button to their page; then today's calls. calls.js reloads the live part every
+few seconds (`/console/calls/live`, an HTML fragment); without script the page's Refresh link does the same."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar import Controller, Request, get
+from litestar.response import Template
+
+from channels.web.console.pages import page
+from core import calls
+from core.bootstrap import Services
+
+
+def _services(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+def _live(request: Request) -> list[calls.CallView]:
+    return calls.live_calls(_services(request).db.uow())
+
+
+class CallsController(Controller):
+    path = "/calls"
+
+    @get("/", sync_to_thread=True)
+    def index(self, request: Request) -> Template:
+        midnight = dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(), tzinfo=dt.UTC)
+        recent = calls.recent_calls(_services(request).db.uow(), since=midnight)
+        return page("console/calls/index.html", request, section="calls", title="Calls", live=_live(request),
+                    recent=recent)
+
+    @get("/live", sync_to_thread=True)
+    def live(self, request: Request) -> Template:
+        return page("console/calls/_live.html", request, live=_live(request))

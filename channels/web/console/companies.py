@@ -1,0 +1,38 @@
+"""Companies: find a customer by name, code, phone or email; its overview (balance, aging, contacts, dunning)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from litestar import Controller, Request, get
+from litestar.params import FromPath, Parameter
+from litestar.response import Template
+
+from channels.web.console.pages import page
+from core import console_reads
+from core.bootstrap import Services
+from core.rules import BUCKETS
+
+
+def services_of(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+class CompaniesController(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/companies", sync_to_thread=True)
+    def companies(
+        self, request: Request, q: str = "", number: Annotated[int, Parameter(query="page", ge=1)] = 1
+    ) -> Template:
+        found = console_reads.find_companies(services_of(request).db.uow(), q, dt.date.today(), number)
+        return page("console/companies/list.html", request, section="companies", title="Companies", q=q,
+                    found=found)
+
+    @get("/customers/{code:str}", sync_to_thread=True)
+    def overview(self, request: Request, code: FromPath[str]) -> Template:
+        view = console_reads.overview(services_of(request).db.uow(), code, dt.date.today())
+        return page("console/customer/overview.html", request, section="companies", title=view.name,
+                    customer=view, tab="overview", buckets=BUCKETS)

@@ -1,0 +1,82 @@
+"""Documents tab: a customer's statements, receipts and invoice PDFs; preview, download, and send one now."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from channels.web.console.pages import actor, back, page
+from core.bootstrap import Services
+from core.documents import customer_library, stored_file
+from core.errors import Invalid, NotFound
+from core.outbox_review import OutboxFilter, find_messages
+from core.send_now import send_file, send_options, send_statement
+from core.statement_pdf import ensure_statement_pdf
+
+SENT_REASONS = ("document", "statement")
+
+
+def _services(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+def _pdf(data: bytes, filename: str, download: bool) -> Response[bytes]:
+    disposition = "attachment" if download else "inline"
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
+
+
+def _tab(code: str) -> str:
+    return f"/console/customers/{code}/documents"
+
+
+class DocumentsController(Controller):
+    path = "/customers/{code:str}"
+    include_in_schema = False
+
+    @get("/documents", sync_to_thread=True)
+    def library(self, request: Request, code: FromPath[str], show: FromQuery[str] = "") -> Template:
+        services = _services(request)
+        options = send_options(services.db.uow(), code)
+        entries = customer_library(services.db.uow(), code)
+        shown = next((e for e in entries if show in (f"f{e.file_id}", f"s{e.statement_id}")), None) if show else None
+        sent = [m for m in find_messages(services.db.uow(), OutboxFilter(status=None, customer_code=code), limit=50)
+                if m.reason in SENT_REASONS][:8]
+        return page("console/customer/documents.html", request, section="companies", title=options.name,
+                    customer=options, tab="documents", entries=entries, shown=shown, sent=sent,
+                    channels=options.channels)
+
+    @get("/documents/{file_id:int}/pdf", sync_to_thread=True)
+    def file(self, request: Request, code: FromPath[str], file_id: FromPath[int],
+             download: FromQuery[bool] = False) -> Response[bytes]:
+        services = _services(request)
+        if not any(e.file_id == file_id for e in customer_library(services.db.uow(), code)):
+            raise NotFound("document", f"{file_id} of customer {code}")
+        stored, data = stored_file(services.db.uow(), services.files, file_id)
+        return _pdf(data, stored.filename, download)
+
+    @get("/statements/{statement_id:int}/pdf", sync_to_thread=True)
+    def statement(self, request: Request, code: FromPath[str], statement_id: FromPath[int],
+                  download: FromQuery[bool] = False) -> Response[bytes]:
+        services = _services(request)
+        if not any(e.statement_id == statement_id for e in customer_library(services.db.uow(), code)):
+            raise NotFound("statement", f"{statement_id} of customer {code}")
+        info, data = ensure_statement_pdf(services.db, services.files, statement_id)  # rendered on first use
+        return _pdf(data, info.filename, download)
+
+    @post("/documents/send", sync_to_thread=True, status_code=303)
+    def send(self, request: Request, code: FromPath[str],
+             data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Redirect:
+        services, choice, channel = _services(request), data.get("document", ""), data.get("channel", "")
+        if not choice[1:].isdigit() or choice[:1] not in ("f", "s"):
+            raise Invalid("choose a document to send", "document")
+        if choice[0] == "s":
+            queued = send_statement(services, code, int(choice[1:]), channel, actor(request))
+        else:
+            queued = send_file(services, code, int(choice[1:]), channel, actor(request))
+        return back(f"{_tab(code)}?show={choice}", notice=f"Message #{queued.message_id} queued by {channel} to "
+                    f"{queued.recipient}: {queued.status}; the outbox sends it on its next pass.")

@@ -1,0 +1,136 @@
+"""What a supervisor reviews in the outbox: messages by status, channel, reason and customer, one message in
+full, and "send now" (approve, then one dispatch pass for just those messages).
+
+The states and the staff actions themselves are `core.outbox`'s; sending is `core.dispatch`'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import overload
+
+from sqlalchemy import Select, func, select
+
+from core.audit import Actor
+from core.config import Settings
+from core.db import Database, UnitOfWork
+from core.dispatch import DispatchSummary, Sender, dispatch
+from core.dunning import cancel_paid_dunning
+from core.errors import NotFound
+from core.files import FileStore
+from core.model import Customer, OutboxMessage, StoredFile
+from core.outbox import approve
+
+
+@dataclass(frozen=True)
+class OutboxFilter:
+    status: str | None = "pending"  # None: every status
+    channel: str | None = None
+    reason: str | None = None
+    customer_code: str | None = None
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    id: int
+    status: str
+    channel: str
+    recipient: str
+    customer_code: str | None
+    customer_name: str | None
+    reason: str
+    subject: str
+    attempts: int
+    last_error: str | None
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class MessageDetail:
+    row: MessageRow
+    template: str
+    body_text: str
+    body_html: str | None
+    attachments: tuple[tuple[int, str], ...]  # (file id, filename)
+    created_by: str
+    next_attempt_at: dt.datetime | None
+    provider_id: str | None
+    provider_status: str | None
+
+
+def _rows() -> Select:
+    return (select(OutboxMessage, Customer.code, Customer.name)
+            .outerjoin(Customer, Customer.id == OutboxMessage.customer_id))
+
+
+def _row(m: OutboxMessage, code: str | None, name: str | None) -> MessageRow:
+    return MessageRow(m.id, m.status, m.channel, m.recipient, code, name, m.reason, m.subject, m.attempts,
+                      m.last_error, _utc(m.created_at), _utc(m.sent_at))
+
+
+def find_messages(uow: UnitOfWork, wanted: OutboxFilter, *, limit: int = 200) -> list[MessageRow]:
+    """Newest first, as filtered."""
+    query = _rows().order_by(OutboxMessage.id.desc()).limit(limit)
+    for column, value in ((OutboxMessage.status, wanted.status), (OutboxMessage.channel, wanted.channel),
+                          (OutboxMessage.reason, wanted.reason), (Customer.code, wanted.customer_code)):
+        if value:
+            query = query.where(column == value)
+    with uow:
+        return [_row(*found) for found in uow.session.execute(query)]
+
+
+def status_counts(uow: UnitOfWork) -> dict[str, int]:
+    with uow:
+        query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        return {status: count for status, count in uow.session.execute(query)}
+
+
+def known_reasons(uow: UnitOfWork) -> list[str]:
+    with uow:
+        query = select(OutboxMessage.reason).where(OutboxMessage.reason != "").distinct()
+        return sorted(uow.session.scalars(query))
+
+
+def message_detail(uow: UnitOfWork, message_id: int) -> MessageDetail:
+    with uow:
+        found = uow.session.execute(_rows().where(OutboxMessage.id == message_id)).first()
+        if found is None:
+            raise NotFound("outbox message", message_id)
+        m = found[0]
+        files = dict(uow.session.execute(select(StoredFile.id, StoredFile.filename)
+                                         .where(StoredFile.id.in_(m.attachments or []))).all())
+        return MessageDetail(_row(*found), m.template, m.body_text, m.body_html,
+                             tuple((i, files.get(i, f"file {i} (missing)")) for i in m.attachments or []),
+                             m.created_by, _utc(m.next_attempt_at), m.provider_id, m.provider_status)
+
+
+def send_now(db: Database, files: FileStore, senders: Mapping[str, Sender], settings: Settings, actor: Actor,
+             ids: Collection[int]) -> DispatchSummary:
+    """Approve the pending ones among `ids`, then one dispatch pass for exactly these messages. As every pass
+    does, a dunning notice whose debt was paid meanwhile is canceled first."""
+    pending = [m.id for m in find_by_ids(db.uow(), ids) if m.status == "pending"]
+    if pending:
+        approve(db.uow(), actor, pending)
+    cancel_paid_dunning(db, actor)
+    return dispatch(db, files, senders, settings=settings, only=set(ids), limit=len(ids))
+
+
+def find_by_ids(uow: UnitOfWork, ids: Collection[int]) -> list[MessageRow]:
+    with uow:
+        return [_row(*found) for found in uow.session.execute(_rows().where(OutboxMessage.id.in_(list(ids))))]
+
+
+@overload
+def _utc(moment: dt.datetime) -> dt.datetime: ...
+
+
+@overload
+def _utc(moment: None) -> None: ...
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    # SQLite hands DateTime(timezone=True) back naive; everything we store is UTC.
+    return moment.replace(tzinfo=dt.UTC) if moment is not None and moment.tzinfo is None else moment
