@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -85,67 +85,88 @@ class Arrival:
     customer: CustomerBrief | None = None
 
 
-def _conversation(uow: UnitOfWork, channel: str, external_id: str) -> Conversation:
-    """The sender's conversation, opened on first contact; two first messages at once open it once."""
-    query = select(Conversation).where(Conversation.channel == channel, Conversation.external_id == external_id)
-    found = uow.session.scalar(query.with_for_update())
+def _conversation(uow: UnitOfWork, channel: str, external_id: str) -> tuple[Conversation, Customer | None]:
+    """The sender's conversation (locked) with the customer it acts for, in one query; opened on first contact
+    (two first messages at once open it once)."""
+    query = (select(Conversation, Customer).outerjoin(Customer, Customer.id == Conversation.customer_id)
+             .where(Conversation.channel == channel, Conversation.external_id == external_id)
+             .with_for_update(of=Conversation))
+    found = uow.session.execute(query).first()
     if found is not None:
-        return found
+        return found[0], found[1]
     try:
         with uow.session.begin_nested():
-            found = Conversation(channel=channel, external_id=external_id, state="idle", context={})
-            uow.session.add(found)
+            opened = Conversation(channel=channel, external_id=external_id, state="idle", context={})
+            uow.session.add(opened)
+        return opened, None
     except IntegrityError:
-        found = uow.session.scalar(query.with_for_update())
+        found = uow.session.execute(query).first()
         assert found is not None  # the other insert won, and it is committed
-    return found
+        return found[0], found[1]
+
+
+def _pace_and_opt_out(session: Session, conversation_id: int, now: dt.datetime,
+                      sms_phone: str | None) -> tuple[int, bool | None]:
+    """One query: the sender's messages within RATE_WINDOW, and whether the number's contacts all said STOP."""
+    recent = (select(func.count()).select_from(ConversationTurn)
+              .where(ConversationTurn.conversation_id == conversation_id, ConversationTurn.direction == "in",
+                     ConversationTurn.created_at > now - RATE_WINDOW).scalar_subquery())
+    if sms_phone is None:
+        return int(session.scalar(select(recent)) or 0), None
+    contacts = (select(func.count()).select_from(Contact).where(Contact.phone == sms_phone).scalar_subquery())
+    still_in = (select(func.count()).select_from(Contact)
+                .where(Contact.phone == sms_phone, Contact.sms_opt_out.is_(False)).scalar_subquery())
+    row = session.execute(select(recent, contacts, still_in)).one()
+    return int(row[0] or 0), bool(row[1]) and not row[2]  # an unknown number has not opted out
 
 
 def receive(uow: UnitOfWork, *, channel: str, external_id: str, text: str, provider_id: str | None,
             now: dt.datetime, sms_phone: str | None = None) -> Arrival | None:
-    """Write the inbound turn; None when this provider id was received before (a repeated delivery)."""
+    """Write the inbound turn; None when this provider id was received before (a repeated delivery).
+
+    Four statements: the conversation with its customer, the turn, the pace with the SMS opt-out, the
+    conversation's last-inbound time."""
     clean, redacted = redact(text)
     with uow:
-        convo = _conversation(uow, channel, external_id)
+        convo, customer = _conversation(uow, channel, external_id)
         # ON CONFLICT DO NOTHING, not a savepoint: one round trip, and a repeated delivery is simply not inserted.
-        insert = postgresql_insert if uow.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        insert_new = postgresql_insert if uow.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         turn_id = uow.session.scalar(
-            insert(ConversationTurn).values(conversation_id=convo.id, channel=channel, direction="in", text=clean,
+            insert_new(ConversationTurn).values(conversation_id=convo.id, channel=channel, direction="in", text=clean,
                                             provider_id=provider_id, created_at=now)
             .on_conflict_do_nothing(index_elements=["channel", "provider_id"]).returning(ConversationTurn.id))
         if turn_id is None:
             return None  # UNIQUE(channel, provider_id): delivered before
+        recent, opted_out = _pace_and_opt_out(uow.session, convo.id, now, sms_phone)
         convo.last_inbound_at = now
-        recent = uow.session.scalar(select(func.count()).select_from(ConversationTurn).where(
-            ConversationTurn.conversation_id == convo.id, ConversationTurn.direction == "in",
-            ConversationTurn.created_at > now - RATE_WINDOW))
         view = ConversationView.of(convo)
-        opted_out = _opted_out(uow.session, sms_phone) if sms_phone else None
-        customer = uow.session.get(Customer, convo.customer_id) if convo.customer_id else None
         brief = CustomerBrief(customer.id, customer.code, customer.name, customer.currency,
                               customer.timezone) if customer else None
         uow.commit()
-        return Arrival(view, turn_id, int(recent or 0), redacted, opted_out, brief)
+        return Arrival(view, turn_id, recent, redacted, opted_out, brief)
 
 
 def reply(uow: UnitOfWork, conversation_id: int, turn_id: int, *, intent: str | None, texts: list[str],
           state: str, context: dict[str, Any], now: dt.datetime) -> None:
     """Write the answer's turns with the dialogue's new state and context: all of it, or none."""
     with uow:
-        convo = uow.session.get(Conversation, conversation_id, with_for_update=True)
-        if convo is None:
+        # The UPDATE takes the row lock a SELECT … FOR UPDATE would, and says which channel in the same trip.
+        channel = uow.session.scalar(update(Conversation).where(Conversation.id == conversation_id)
+                                     .values(state=state, context=dict(context), updated_at=now)
+                                     .returning(Conversation.channel))
+        if channel is None:
             raise NotFound("conversation", conversation_id)
         uow.session.execute(update(ConversationTurn).where(ConversationTurn.id == turn_id).values(intent=intent))
-        for text in texts:
-            uow.session.add(ConversationTurn(conversation_id=convo.id, channel=convo.channel, direction="out",
-                                             text=redact(text)[0], created_at=now))
-        convo.state, convo.context = state, dict(context)  # a new dict, so the JSON column sees the change
+        if texts:
+            uow.session.execute(insert(ConversationTurn), [
+                {"conversation_id": conversation_id, "channel": channel, "direction": "out",
+                 "text": redact(text)[0], "created_at": now} for text in texts])
         uow.commit()
 
 
 def open_conversation(uow: UnitOfWork, channel: str, external_id: str) -> ConversationView:
     with uow:
-        view = ConversationView.of(_conversation(uow, channel, external_id))
+        view = ConversationView.of(_conversation(uow, channel, external_id)[0])
         uow.commit()
         return view
 
