@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
-from core.db import UnitOfWork
+from core.db import UnitOfWork, as_utc
 from core.model import AuditEvent, Customer
 
 PAGE_SIZE = 100
@@ -70,7 +70,7 @@ def search_audit(uow: UnitOfWork, wanted: AuditFilter, page: int = 1) -> AuditPa
              .order_by(AuditEvent.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
     with uow:
         found = uow.session.execute(_filtered(query, wanted)).all()
-        rows = [AuditRow(e.id, _utc(e.occurred_at), e.actor, e.channel, e.action, code, e.subject, e.details or {})
+        rows = [AuditRow(e.id, as_utc(e.occurred_at), e.actor, e.channel, e.action, code, e.subject, e.details or {})
                 for e, code in found[:PAGE_SIZE]]
     return AuditPage(rows, page, len(found) > PAGE_SIZE)
 
@@ -78,7 +78,3 @@ def search_audit(uow: UnitOfWork, wanted: AuditFilter, page: int = 1) -> AuditPa
 def audit_channels(uow: UnitOfWork) -> list[str]:
     with uow:
         return sorted(uow.session.scalars(select(AuditEvent.channel).distinct()))
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment

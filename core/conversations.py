@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.audit import Actor
-from core.db import UnitOfWork
+from core.db import UnitOfWork, as_utc
 from core.errors import NotFound
 from core.model import Contact, Conversation, ConversationTurn, Customer
 
@@ -40,8 +40,8 @@ def redact(text: str) -> tuple[str, bool]:
 
 
 def utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands DateTime(timezone=True) back naive; everything we store is UTC.
-    return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    """A moment in UTC: a naive one (SQLite's, or a caller's) is taken as UTC already."""
+    return as_utc(moment).astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)

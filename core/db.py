@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import overload
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -144,3 +146,16 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@overload
+def as_utc(moment: dt.datetime) -> dt.datetime: ...
+
+
+@overload
+def as_utc(moment: None) -> None: ...
+
+
+def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands DateTime(timezone=True) back naive; everything we store is UTC."""
+    return moment.replace(tzinfo=dt.UTC) if moment is not None and moment.tzinfo is None else moment

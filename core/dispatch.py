@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.config import Settings
-from core.db import Database
+from core.db import Database, as_utc
 from core.files import FileStore
 from core.model import OutboxMessage, StatementDelivery, StoredFile
 from core.send_policies import Cancel, Pacer, Postpone, hold_back, rate_limits, statement_to_attach
@@ -118,7 +118,7 @@ def dispatch(db: Database, files: FileStore, senders: Mapping[str, Sender], *, s
     A temporary failure pauses its channel for the rest of the pass: when the provider is down, the other
     messages keep their attempts for the next pass instead of each spending one on the same outage.
     """
-    moment = _aware(now) if now is not None else dt.datetime.now(dt.UTC)
+    moment = as_utc(now) if now is not None else dt.datetime.now(dt.UTC)
     summary = DispatchSummary(held=_held(db, senders))
     channels, pacer = set(senders), Pacer(rate_limits(settings))
     for _ in range(limit):
@@ -134,10 +134,6 @@ def dispatch(db: Database, files: FileStore, senders: Mapping[str, Sender], *, s
         summary = _record(db, claim, outcome, moment, settings, summary)
     return summary
 
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # A naive time is taken as UTC, as everything stored is.
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
 def _claim_next(db: Database, channels: Collection[str], moment: dt.datetime, settings: Settings,

@@ -19,7 +19,6 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import overload
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.audit import Actor
-from core.db import UnitOfWork
+from core.db import UnitOfWork, as_utc
 
 # Sending is the dispatcher's; its names are importable from here too, where they lived until it moved out.
 from core.dispatch import DeliveryError as DeliveryError
@@ -256,19 +255,6 @@ def _view(m: OutboxMessage, customer_code: str | None) -> MessageView:
     return MessageView(
         id=m.id, channel=m.channel, recipient=m.recipient, customer=customer_code, template=m.template,
         reason=m.reason, subject=m.subject, status=m.status, attempts=m.attempts,
-        next_attempt_at=_utc(m.next_attempt_at), last_error=m.last_error, provider_id=m.provider_id,
-        created_at=_utc(m.created_at), sent_at=_utc(m.sent_at),
+        next_attempt_at=as_utc(m.next_attempt_at), last_error=m.last_error, provider_id=m.provider_id,
+        created_at=as_utc(m.created_at), sent_at=as_utc(m.sent_at),
     )
-
-
-@overload
-def _utc(moment: dt.datetime) -> dt.datetime: ...
-
-
-@overload
-def _utc(moment: None) -> None: ...
-
-
-def _utc(moment: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands DateTime(timezone=True) back naive; everything we store is UTC.
-    return moment.replace(tzinfo=dt.UTC) if moment is not None and moment.tzinfo is None else moment

@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import overload
 
 from sqlalchemy import Select, func, select
 
 from core.audit import Actor
 from core.config import Settings
-from core.db import Database, UnitOfWork
+from core.db import Database, UnitOfWork, as_utc
 from core.dispatch import DispatchSummary, Sender, dispatch
 from core.dunning import cancel_paid_dunning
 from core.errors import NotFound
@@ -68,7 +67,7 @@ def _rows() -> Select:
 
 def _row(m: OutboxMessage, code: str | None, name: str | None) -> MessageRow:
     return MessageRow(m.id, m.status, m.channel, m.recipient, code, name, m.reason, m.subject, m.attempts,
-                      m.last_error, _utc(m.created_at), _utc(m.sent_at))
+                      m.last_error, as_utc(m.created_at), as_utc(m.sent_at))
 
 
 def find_messages(uow: UnitOfWork, wanted: OutboxFilter, *, limit: int = 200) -> list[MessageRow]:
@@ -104,7 +103,7 @@ def message_detail(uow: UnitOfWork, message_id: int) -> MessageDetail:
                                          .where(StoredFile.id.in_(m.attachments or []))).all())
         return MessageDetail(_row(*found), m.template, m.body_text, m.body_html,
                              tuple((i, files.get(i, f"file {i} (missing)")) for i in m.attachments or []),
-                             m.created_by, _utc(m.next_attempt_at), m.provider_id, m.provider_status)
+                             m.created_by, as_utc(m.next_attempt_at), m.provider_id, m.provider_status)
 
 
 def send_now(db: Database, files: FileStore, senders: Mapping[str, Sender], settings: Settings, actor: Actor,
@@ -121,16 +120,3 @@ def send_now(db: Database, files: FileStore, senders: Mapping[str, Sender], sett
 def find_by_ids(uow: UnitOfWork, ids: Collection[int]) -> list[MessageRow]:
     with uow:
         return [_row(*found) for found in uow.session.execute(_rows().where(OutboxMessage.id.in_(list(ids))))]
-
-
-@overload
-def _utc(moment: dt.datetime) -> dt.datetime: ...
-
-
-@overload
-def _utc(moment: None) -> None: ...
-
-
-def _utc(moment: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands DateTime(timezone=True) back naive; everything we store is UTC.
-    return moment.replace(tzinfo=dt.UTC) if moment is not None and moment.tzinfo is None else moment

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 
 from core import audit
 from core.audit import Actor
-from core.db import UnitOfWork
+from core.db import UnitOfWork, as_utc
 from core.errors import Conflict, Invalid, NotFound
 from core.model import StaffSession, StaffUser
 
@@ -66,10 +66,6 @@ def _view(user: StaffUser) -> StaffView:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def check_password(password: str) -> str:
@@ -174,10 +170,10 @@ def session_user(uow: UnitOfWork, token: str, *, now: dt.datetime, idle_minutes:
         if row is None:
             return None
         session, user = row
-        idle_until = _utc(session.last_seen_at) + dt.timedelta(minutes=idle_minutes)
-        if session.ended_at is not None or not user.active or now >= _utc(session.expires_at) or now >= idle_until:
+        idle_until = as_utc(session.last_seen_at) + dt.timedelta(minutes=idle_minutes)
+        if session.ended_at is not None or not user.active or now >= as_utc(session.expires_at) or now >= idle_until:
             return None
-        if now - _utc(session.last_seen_at) >= TOUCH_EVERY:
+        if now - as_utc(session.last_seen_at) >= TOUCH_EVERY:
             uow.session.execute(update(StaffSession).where(StaffSession.id == session.id).values(last_seen_at=now))
             uow.commit()
         return _view(user)
