@@ -160,12 +160,13 @@ class InvoiceDetail:
     name: str
     row: InvoiceRow
     status: str  # the document's: open | paid | void, or the payment holding it
-    has_pdf: bool
+    has_pdf: bool  # the ERP attached one (without, `core.invoice_pdf` renders one from the ledger)
     applied: tuple[AppliedRow, ...]
     comments: tuple[CommentRow, ...]
 
 
-def _applied(uow: UnitOfWork, doc: Document) -> tuple[AppliedRow, ...]:
+def applied_to(uow: UnitOfWork, doc: Document) -> tuple[AppliedRow, ...]:
+    """The payments and credit memos applied to the debit `doc`, oldest first (returned ones too)."""
     credit = Document.__table__.alias("credit")
     found = uow.session.execute(
         select(Allocation.applied_on, Allocation.amount_minor, Allocation.discount_minor, Allocation.payment_id,
@@ -194,10 +195,11 @@ def invoice_detail(uow: UnitOfWork, code: str, number: str, as_of: dt.date) -> I
         held = uow.session.scalar(select(Payment.status).join(InvoiceHold, InvoiceHold.payment_id == Payment.id)
                                   .where(InvoiceHold.invoice_id == doc.id))
         has_pdf = uow.session.scalar(select(StoredFile.id).where(
-            StoredFile.document_id == doc.id, StoredFile.kind == "invoice_pdf").limit(1)) is not None
+            StoredFile.document_id == doc.id, StoredFile.kind == "invoice_pdf", StoredFile.source == "erp"
+        ).limit(1)) is not None
         comments = comments_of(uow, doc.id)
         row = _row((doc.number, doc.kind, doc.doc_date, doc.due_date, doc.po, doc.currency, doc.amount_minor,
                     doc.open_minor, doc.discount_percent, doc.discount_days, doc.discount_forfeited, held,
                     len(comments)), as_of)
-        return InvoiceDetail(code, doc.customer.name, row, held or doc.status, has_pdf, _applied(uow, doc),
+        return InvoiceDetail(code, doc.customer.name, row, held or doc.status, has_pdf, applied_to(uow, doc),
                              comments)

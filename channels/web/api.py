@@ -29,7 +29,8 @@ from core.audit import Actor
 from core.bootstrap import Services
 from core.erp import run_import
 from core.errors import Invalid
-from core.files import attach_invoice_pdf, latest_invoice_pdf
+from core.files import attach_invoice_pdf
+from core.invoice_pdf import invoice_pdf
 from core.rules import BUCKETS
 
 Svc = NamedDependency[Services]
@@ -138,9 +139,10 @@ class InvoiceController(Controller):
         )
         return Response(StoredPdf(info.id, info.filename, info.size, info.sha256), status_code=HTTP_201_CREATED)
 
-    @get("/{number:str}/pdf", sync_to_thread=True, summary="The latest PDF attached to the document")
+    @get("/{number:str}/pdf", sync_to_thread=True,
+         summary="The document's PDF: the latest the ERP attached, else one rendered from the ledger")
     def pdf(self, number: FromPath[str], services: Svc) -> Response[bytes]:
-        info, data = latest_invoice_pdf(services.db.uow(), services.files, number)
+        info, data = invoice_pdf(services.db.uow(), services.files, number, services.settings)
         return Response(data, media_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{info.filename}"'})
 

@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from channels.web.console.pages import money
 from core.accounts import AccountView, account, invoices
@@ -132,7 +133,7 @@ def test_an_invoice_page_shows_its_facts_and_takes_a_comment(signed_in, console:
     page.locator("#open-invoices").get_by_role("link", name=number, exact=True).click()
     page.wait_for_url(f"**/invoices/{number}")
     expect(page.get_by_role("heading", level=1)).to_contain_text(number)
-    expect(page.locator("main")).to_contain_text("No PDF on file")
+    expect(page.locator("main")).to_contain_text("Rendered from the ledger")  # the ERP sent no PDF
     note = f"Customer says the PO is missing ({uuid.uuid4().hex[:6]})"
     page.get_by_label("Add a comment").fill(note)
     page.get_by_role("button", name="Add comment").click()
@@ -140,6 +141,26 @@ def test_an_invoice_page_shows_its_facts_and_takes_a_comment(signed_in, console:
     expect(page.locator("#comments")).to_contain_text(note)
     expect(page.locator("#comments")).to_contain_text("agent")
     shot(page, "invoice-detail")
+
+
+def test_an_invoice_without_an_erp_pdf_is_previewed_rendered_from_the_ledger(signed_in, console: LiveConsole,
+                                                                              shot) -> None:
+    code = "C1007"
+    number = _first_open(console, code)
+    page = signed_in("agent")
+    page.goto(f"/console/customers/{code}/invoices/{number}")
+    preview = page.locator(f"iframe.preview[title='Invoice {number} PDF']")
+    expect(preview).to_have_attribute("src", f"/console/customers/{code}/invoices/{number}/pdf#navpanes=0&view=FitH")
+    inline = page.request.get(f"/console/customers/{code}/invoices/{number}/pdf")
+    assert inline.ok and inline.headers["content-type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(inline.body())).pages[0].extract_text()
+    assert number in text and "Balance due" in text
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    assert download.value.suggested_filename == f"invoice-{number}.pdf"
+    assert page.request.get(f"/console/customers/C1008/invoices/{number}/pdf").status == 404  # not C1008's
+    page.wait_for_timeout(1500)  # the browser's PDF viewer paints the preview
+    shot(page, "invoice-rendered-pdf")
 
 
 def _first_open(console: LiveConsole, code: str) -> str:

@@ -117,7 +117,9 @@ def test_invoice_pdf_from_the_erp_is_kept_and_served(api: TestClient) -> None:
     assert served.content == pdf and served.headers["content-type"] == "application/pdf"
     assert api.put("/api/invoices/1001/pdf", content=b"hello").status_code == 422
     assert api.put("/api/invoices/9999/pdf", content=pdf).status_code == 404
-    assert api.get("/api/invoices/1002/pdf").status_code == 404
+    rendered = api.get("/api/invoices/1002/pdf")  # none attached: rendered from the ledger
+    assert rendered.status_code == 200 and rendered.content.startswith(b"%PDF-")
+    assert api.get("/api/invoices/9999/pdf").status_code == 404
 
 
 def test_request_id_is_echoed(api: TestClient) -> None:

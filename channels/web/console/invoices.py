@@ -21,6 +21,7 @@ from channels.web.console.pages import actor, back, page
 from core import invoice_reads
 from core.errors import Invalid
 from core.invoice_comments import add_comment
+from core.invoice_pdf import invoice_pdf
 from core.invoice_reads import InvoiceFilters
 from core.rules import BUCKETS
 
@@ -63,12 +64,12 @@ class InvoicesController(Controller):
         return page("console/companies/invoice.html", request, section="companies", title=f"Invoice {number}",
                     customer=invoice, invoice=invoice, row=invoice.row, kinds=KIND_LABELS)
 
-    @get("/{number:str}/pdf", sync_to_thread=True)
+    @get("/{number:str}/pdf", sync_to_thread=True)  # a worker thread: rendering blocks for a moment
     def pdf(
         self, request: Request, code: FromPath[str], number: FromPath[str], download: bool = False
     ) -> Response[bytes]:
         services = services_of(request)
-        info, data = invoice_reads.invoice_pdf(services.db.uow(), services.files, code, number)
+        info, data = invoice_pdf(services.db.uow(), services.files, number, services.settings, customer_code=code)
         disposition = "attachment" if download else "inline"
         return Response(data, media_type="application/pdf",
                         headers={"Content-Disposition": f'{disposition}; filename="{info.filename}"'})
