@@ -22,7 +22,6 @@ from typing import Any
 
 import anyio.to_thread
 import structlog
-from sqlalchemy import select
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -50,8 +49,7 @@ from bot.turns import Inbound, Reply
 from channels.telegram_settings import TelegramSettings
 from core.bootstrap import Services
 from core.dispatch import DeliveryError, OutgoingMessage
-from core.errors import NotFound
-from core.model import StoredFile
+from core.documents import stored_file
 
 log = structlog.get_logger("aragent.telegram")
 # httpx logs each request's URL at INFO, and a Bot API URL carries the bot's token: never let it reach a log.
@@ -103,12 +101,8 @@ def reply_text(reply: Reply) -> str:
 
 def library_file(services: Services, file_id: int) -> tuple[str, bytes]:
     """A document library file's name and bytes."""
-    with services.db.uow() as uow:
-        stored = uow.session.scalar(select(StoredFile).where(StoredFile.id == file_id))
-        if stored is None:
-            raise NotFound("file", file_id)
-        name, key = stored.filename, stored.storage_key
-    return name, services.files.get(key)
+    stored, data = stored_file(services.db.uow(), services.files, file_id)
+    return stored.filename, data
 
 
 async def send_replies(bot: Bot, chat_id: int | str, replies: Sequence[Reply], services: Services) -> list[Message]:

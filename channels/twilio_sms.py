@@ -16,7 +16,6 @@ from typing import Any
 
 import requests
 import structlog
-from sqlalchemy import select
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response as TwilioResponse
@@ -27,12 +26,12 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.engine import handle as handle
 from bot.turns import Inbound, Reply
 from channels.twilio_settings import TwilioSettings
-from core import audit, outbox
 from core.audit import Actor
 from core.bootstrap import Services
-from core.dispatch import DeliveryError, OutgoingMessage, update_delivery_log
+from core.delivery_status import record_provider_status
+from core.dispatch import DeliveryError, OutgoingMessage
 from core.links import document_link
-from core.model import OutboxMessage
+from core.outbox import Draft, queue_drafts
 
 log = structlog.get_logger("aragent.sms")
 logging.getLogger("twilio.http_client").setLevel(logging.WARNING)  # a dozen INFO lines per message sent
@@ -41,6 +40,7 @@ STATUS_PATH = "/webhooks/twilio/status"
 TWILIO_API = "https://api.twilio.com"
 YES_NO = {"yes", "no"}
 BOT = Actor("bot", "sms")
+TWILIO = Actor("twilio", "sms")  # reports delivery; its name goes into a failed message's last error
 
 
 # ── Inbound and replies ───────────────────────────────────────────────────────────────────────────────
@@ -93,17 +93,11 @@ def twiml(replies: Sequence[Reply], services: Services) -> str:
 
 def queue_late_replies(services: Services, inbound: Inbound, replies: Sequence[Reply]) -> list[int]:
     """The bot answered after the webhook had to: its replies go out through the outbox instead."""
-    ids = []
-    with services.db.uow() as uow:
-        for n, reply in enumerate(replies):
-            if not (text := sms_text(reply, services)):
-                continue
-            message = outbox.queue(uow.session, BOT, channel="sms", recipient=inbound.sender, template="chat.reply",
-                                   body_text=text, reason="chat_reply", approved=True,
-                                   dedupe_key=f"sms-reply:{inbound.provider_id}:{n}" if inbound.provider_id else None)
-            ids.append(message.id)
-        uow.commit()
-    return ids
+    drafts = [Draft(channel="sms", recipient=inbound.sender, template="chat.reply", body_text=text,
+                    reason="chat_reply", approved=True,
+                    dedupe_key=f"sms-reply:{inbound.provider_id}:{n}" if inbound.provider_id else None)
+              for n, reply in enumerate(replies) if (text := sms_text(reply, services))]
+    return queue_drafts(services.db.uow(), BOT, drafts)
 
 
 # ── Outbound through the REST API ─────────────────────────────────────────────────────────────────────
@@ -158,38 +152,7 @@ class SmsSender:
 
 # ── Status callbacks ──────────────────────────────────────────────────────────────────────────────────
 
-PROGRESS = {"accepted": 0, "scheduled": 0, "queued": 1, "sending": 2, "sent": 3, "delivered": 4, "read": 5}
-FAILURES = {"failed", "undelivered", "canceled"}
-STATUS_EVENT = "outbox.provider_status"
-
-
-def moves_forward(current: str | None, new: str) -> bool:
-    """queued < sending < sent < delivered (< read); failed and undelivered end it, and win over anything but
-    delivered; an unknown status moves nothing."""
-    if current in FAILURES or current in ("delivered", "read") and new != "read":
-        return False
-    if new in FAILURES:
-        return True
-    return new in PROGRESS and PROGRESS[new] > PROGRESS.get(current or "", -1)
-
-
 def record_delivery_status(services: Services, sid: str, status: str, error_code: str | None) -> str:
-    """Move the outbox message Twilio reports on to `status` (its provider_status); a late, repeated or
-    out-of-order report changes nothing and is only logged. A failure after the message was sent marks it
-    failed in the outbox and the delivery log."""
-    with services.db.uow() as uow:
-        message = uow.session.scalar(select(OutboxMessage).where(OutboxMessage.provider_id == sid,
-                                                                 OutboxMessage.channel == "sms").with_for_update())
-        if message is None:
-            return "unknown message"  # a chat reply sent as TwiML has no outbox row
-        previous = message.provider_status
-        if not moves_forward(previous, status):
-            return f"ignored: {status} after {previous}"
-        message.provider_status = status
-        audit.record(uow.session, Actor("twilio", "sms"), STATUS_EVENT, customer_id=message.customer_id,
-                     subject=f"outbox:{message.id}", status=status, error_code=error_code, previous=previous)
-        if status in FAILURES and message.status == "sent":
-            message.status, message.last_error = "failed", f"twilio reports {status} (error {error_code or '-'})"
-            update_delivery_log(uow.session, [message.id], "failed")
-        uow.commit()
-        return f"{previous or 'none'} → {status}"
+    """Move the outbox message Twilio reports on to `status`; a late, repeated or out-of-order report changes
+    nothing and is only logged. A chat reply sent as TwiML has no outbox row: "unknown message"."""
+    return record_provider_status(services.db.uow(), TWILIO, sid, status, error_code)

@@ -9,21 +9,17 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-from sqlalchemy import func, or_, select
-
-from core import idempotency, outbox
+from core import idempotency, outbox, phone_accounts
 from core.audit import Actor
 from core.bootstrap import Services
 from core.errors import ARError, Conflict
-from core.ledger import aging_report, open_items
+from core.history import payment_status
 from core.links import document_link
 from core.messages import render
 from core.methods import MethodView, add_method, list_methods
-from core.model import Contact, Customer, Document, InvoiceHold, Payment, Statement
 from core.money import Money
 from core.payment_jobs import initiate_and_charge
 from core.payments import Quote, quote_payment
-from core.posting import customer_by_code
 from core.processor import SavedMethod
 from core.rules import AllocationRequest
 from core.snapshots import StatementSnapshot
@@ -40,39 +36,17 @@ def spoken_card(method: MethodView) -> str:
 
 def customer_by_phone(services: Services, phone: str) -> str | None:
     """The customer whose contact has this number; None when none or several do."""
-    if not phone:
-        return None
-    with services.db.uow() as uow:
-        codes = set(uow.session.scalars(select(Customer.code).join(Contact, Contact.customer_id == Customer.id)
-                                        .where(Contact.phone == phone)))
-    return codes.pop() if len(codes) == 1 else None
-
-
-def _alnum(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]", "", text).upper()
+    return phone_accounts.customer_by_phone(services.db.uow(), phone)
 
 
 def verify_account(services: Services, entered: str, zip_entered: str) -> str | None:
-    """The customer whose account number and billing ZIP code both match; None tells nothing about which
-    of the two did not. A number may be keyed without its letters: 1040 for C1040."""
-    key, digits, postal = _alnum(entered), re.sub(r"\D", "", entered), _alnum(zip_entered)
-    if not key or not postal:
-        return None
-    query = select(Customer.code, Customer.postal_code).where(
-        or_(func.upper(Customer.code) == key, *([Customer.code.like(f"%{digits}")] if digits else [])))
-    with services.db.uow() as uow:
-        rows = uow.session.execute(query.limit(50)).all()
-    found = {code for code, on_file in rows
-             if (_alnum(code) == key or re.sub(r"\D", "", code) == digits)
-             and on_file and (_alnum(on_file) == postal or (len(postal) == 5 and _alnum(on_file)[:5] == postal))}
-    return found.pop() if len(found) == 1 else None
+    """The customer whose account number and billing ZIP code both match (1040 keyed for C1040 will do)."""
+    return phone_accounts.customer_by_account_and_zip(services.db.uow(), entered, zip_entered)
 
 
 def balance_sentence(services: Services, code: str, today: dt.date) -> str:
-    with services.db.uow() as uow:
-        rows = aging_report(uow.session, today, [customer_by_code(uow, code).id])
     sentences = []
-    for row in rows:
+    for row in phone_accounts.aging(services.db.uow(), code, today):
         past_due = Money.from_minor(sum(row.buckets_minor[1:]), row.currency)
         if row.balance_minor < 0:
             sentences.append(f"You have a credit of {(-row.balance).format()}.")
@@ -85,12 +59,7 @@ def balance_sentence(services: Services, code: str, today: dt.date) -> str:
 
 def past_due_quote(services: Services, code: str, today: dt.date) -> Quote | None:
     """Every past-due invoice not already in a payment, each in full, to the cent; None when there is none."""
-    with services.db.uow() as uow:
-        customer = customer_by_code(uow, code)
-        held = set(uow.session.scalars(select(Document.number).join(InvoiceHold, InvoiceHold.invoice_id == Document.id)
-                                       .where(Document.customer_id == customer.id)))
-        items = open_items(uow.session, customer.id, today)
-    numbers = [i.number for i in items if i.kind != "credit" and i.days_past_due > 0 and i.number not in held]
+    numbers = phone_accounts.past_due_unheld(services.db.uow(), code, today)
     if not numbers:
         return None
     return quote_payment(services.db.uow(), customer_code=code, requests=[AllocationRequest(n) for n in numbers],
@@ -136,10 +105,7 @@ def _charge(services: Services, code: str, quote: Quote, method_id: int, caller:
             exact=True)
     except ARError:
         return "We could not take this payment. Nothing was charged. You can try again, or speak with an agent."
-    with services.db.uow() as uow:
-        payment = uow.session.get(Payment, started.payment_id)
-        status = payment.status if payment else "pending"
-    if status == "failed":
+    if payment_status(services.db.uow(), started.payment_id) == "failed":
         return "Your card was declined, and nothing was charged."
     reference = " ".join(str(started.payment_id))
     return (f"Thank you. Your payment of {started.amount.format()} is being processed. "
@@ -163,37 +129,23 @@ def save_card(services: Services, code: str, params: Mapping[str, str], *, calle
 
 def send_statement(services: Services, code: str, channel: str, *, caller: str, call_sid: str) -> str:
     """Queue the latest statement to the caller's own number (else the number on file) or the email on file."""
-    with services.db.uow() as uow:
-        customer = customer_by_code(uow, code)
-        statement = uow.session.scalar(select(Statement).where(Statement.customer_id == customer.id)
-                                       .order_by(Statement.statement_date.desc()).limit(1))
-        recipient = _statement_recipient(customer, channel, caller)
-        if statement is None:
-            return "There is no statement for your account yet."
-        if recipient is None:
-            return f"We have no {'mobile number' if channel == 'sms' else 'email address'} on file to send it to."
-        statement_id, customer_id = statement.id, customer.id
-        snapshot = StatementSnapshot.from_json(statement.snapshot)
-    link = document_link(services.settings, ensure_statement_pdf(services.db, services.files, statement_id)[0].id) \
-        if channel == "sms" else ""
-    subject, body = _statement_texts(services, snapshot, channel, link)
-    with services.db.uow() as uow:
-        outbox.queue(uow.session, _caller_actor(caller), channel=channel, recipient=recipient,
-                     template=f"statement.{channel}", subject=subject, body_text=body, reason="statement_request",
-                     customer_id=customer_id, statement_id=statement_id, approved=True,
-                     dedupe_key=f"voice:{call_sid}:statement:{channel}")
-        uow.commit()
+    found = phone_accounts.latest_statement(services.db.uow(), code, channel, caller)
+    if found is None:
+        return "There is no statement for your account yet."
+    if (recipient := found.recipient) is None:
+        return f"We have no {'mobile number' if channel == 'sms' else 'email address'} on file to send it to."
+    link = ""
+    if channel == "sms":
+        link = document_link(services.settings, ensure_statement_pdf(services.db, services.files,
+                                                                     found.statement_id)[0].id)
+    subject, body = _statement_texts(services, found.snapshot, channel, link)
+    outbox.queue_drafts(services.db.uow(), _caller_actor(caller), [outbox.Draft(
+        channel=channel, recipient=recipient, template=f"statement.{channel}", subject=subject, body_text=body,
+        reason="statement_request", customer_id=found.customer_id, statement_id=found.statement_id, approved=True,
+        dedupe_key=f"voice:{call_sid}:statement:{channel}")])
     if channel == "sms":
         return f"Your statement is on its way by text message to the number ending in {' '.join(recipient[-4:])}."
     return "Your statement is on its way to the email address on file."
-
-
-def _statement_recipient(customer: Customer, channel: str, caller: str) -> str | None:
-    contacts = sorted(customer.contacts, key=lambda c: (not c.is_primary, c.id))
-    if channel == "email":
-        return next((c.email for c in contacts if c.email and not c.email_opt_out), None)
-    phones = [c.phone for c in contacts if c.phone and not c.sms_opt_out]
-    return caller if caller in phones else next(iter(phones), None)
 
 
 def _statement_texts(services: Services, snapshot: StatementSnapshot, channel: str, link: str) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, exists, func, or_, select
 
 from core.db import UnitOfWork
-from core.errors import Invalid
+from core.errors import Invalid, NotFound
 from core.model import PAYMENT_STATUSES, Allocation, Document, Payment, PaymentLine, PaymentMethod, StoredFile
 from core.money import Money
 from core.posting import customer_by_code
@@ -30,6 +30,15 @@ def method_label(method_kind: str, method: PaymentMethod | None) -> str:
         name = method.brand.title() if method.kind == "card" and method.brand else "Bank account"
         return f"{name} {BULLET}{method.last4}"
     return method_kind.replace("_", " ").capitalize() if method_kind else "Other"
+
+
+def payment_status(uow: UnitOfWork, payment_id: int) -> str:
+    """Where the payment stands now (a declined card has already failed by the time the charge returns)."""
+    with uow:
+        status = uow.session.scalar(select(Payment.status).where(Payment.id == payment_id))
+    if status is None:
+        raise NotFound("payment", payment_id)
+    return status
 
 
 @dataclass(frozen=True)

@@ -63,3 +63,21 @@ def abandon(uow: UnitOfWork, scope: str, key: str) -> None:
         if record is not None and record.status_code is None:
             uow.session.delete(record)
             uow.commit()
+
+
+def is_used(uow: UnitOfWork, scope: str, key: str) -> bool:
+    """Whether a one-time key (a link's nonce) was taken already."""
+    with uow:
+        return uow.session.get(IdempotencyRecord, (scope, key)) is not None
+
+
+def use_once(uow: UnitOfWork, scope: str, key: str) -> bool:
+    """Take a one-time key; False when it was taken before. The primary key refuses a second use, even by two
+    requests at once."""
+    with uow:
+        uow.session.add(IdempotencyRecord(scope=scope, key=key, request_hash="", status_code=201))
+        try:
+            uow.commit()
+        except IntegrityError:
+            return False
+    return True

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -95,6 +95,31 @@ def queue(
             raise
         return existing
     return message
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A message no other change causes (a chat reply pushed later, a statement asked for on the phone)."""
+
+    channel: str
+    recipient: str
+    template: str
+    subject: str = ""
+    body_text: str = ""
+    reason: str = ""
+    customer_id: int | None = None
+    statement_id: int | None = None
+    dedupe_key: str | None = None
+    approved: bool = False
+
+
+def queue_drafts(uow: UnitOfWork, actor: Actor, drafts: Sequence[Draft]) -> list[int]:
+    """Queue the drafts together in a transaction of their own; the ids of their messages (for a dedupe key
+    already queued, that message's)."""
+    with uow:
+        ids = [queue(uow.session, actor, **asdict(draft)).id for draft in drafts]
+        uow.commit()
+        return ids
 
 
 def checked_recipient(channel: str, recipient: str) -> str:

@@ -17,7 +17,7 @@ from core import idempotency
 from core.audit import Actor
 from core.bootstrap import Services
 from core.errors import ARError, Conflict, NotFound
-from core.model import Payment
+from core.history import payment_status
 from core.money import Money
 from core.payment_jobs import cancel_scheduled, initiate_and_charge
 from core.payments import quote_payment
@@ -62,8 +62,7 @@ def _create(services: Services, request_body: PaymentCreate, actor: Actor) -> Pa
         amount=Money.exact(str(request_body.amount), currency), requests=lines, method_id=request_body.method_id,
         pay_on=request_body.date or today, today=today, reasons=services.settings.short_pay_reasons, actor=actor,
     )
-    with services.db.uow() as uow:  # the status now: a declined card has already failed
-        status = uow.session.get(Payment, started.payment_id).status  # type: ignore[union-attr]
+    status = payment_status(services.db.uow(), started.payment_id)  # a declined card has already failed
     return PaymentCreated(started.payment_id, status, str(started.amount.amount), started.amount.currency,
                           str(started.unapplied.amount), outcome)
 

@@ -18,16 +18,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
-from sqlalchemy.exc import IntegrityError
 
 from channels.web.api import Svc
-from core import methods
+from core import idempotency, methods
 from core.adapters.sandbox import SandboxProcessor
 from core.audit import Actor
 from core.bootstrap import Services, sandbox_secrets
 from core.errors import Conflict, Invalid, NotFound
 from core.method_links import LINK_PATH, LinkError, LinkGrant, link_for, read_link
-from core.model import IdempotencyRecord
 from core.posting import customer_by_code
 
 LINK_SCOPE = "sandbox-link"
@@ -45,24 +43,15 @@ ACH_TERMS = ("I authorize Sandbox Bank and the merchant to debit the bank accoun
              "and to credit it to correct an error. I may revoke this authorization at any time by telling the "
              "merchant.")
 
-def _is_used(services: Services, grant: LinkGrant) -> bool:
-    with services.db.uow() as uow:
-        return uow.session.get(IdempotencyRecord, (LINK_SCOPE, grant.nonce)) is not None
-
 
 def _consume(services: Services, grant: LinkGrant) -> None:
-    """Record the nonce; the primary key refuses a second use, even by two requests at once."""
-    with services.db.uow() as uow:
-        uow.session.add(IdempotencyRecord(scope=LINK_SCOPE, key=grant.nonce, request_hash="", status_code=201))
-        try:
-            uow.commit()
-        except IntegrityError:
-            raise LinkError("used") from None
+    if not idempotency.use_once(services.db.uow(), LINK_SCOPE, grant.nonce):
+        raise LinkError("used")
 
 
 def _grant(services: Services, link: str) -> LinkGrant:
     grant = read_link(link, sandbox_secrets(services.settings), dt.datetime.now(dt.UTC))
-    if _is_used(services, grant):
+    if idempotency.is_used(services.db.uow(), LINK_SCOPE, grant.nonce):
         raise LinkError("used")
     return grant
 
