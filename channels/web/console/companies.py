@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated
 
 from litestar import Controller, Request, get
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 
 from channels.web.console.pages import page
@@ -25,7 +25,7 @@ class CompaniesController(Controller):
 
     @get("/companies", sync_to_thread=True)
     def companies(
-        self, request: Request, q: str = "", number: Annotated[int, Parameter(query="page", ge=1)] = 1
+        self, request: Request, q: FromQuery[str] = "", number: Annotated[int, QueryParameter(name="page", ge=1)] = 1
     ) -> Template:
         found = console_reads.find_companies(services_of(request).db.uow(), q, dt.date.today(), number)
         return page("console/companies/list.html", request, section="companies", title="Companies", q=q,

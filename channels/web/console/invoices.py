@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, Parameter
+from litestar.params import Body, FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from channels.web.console.companies import services_of
@@ -39,10 +39,11 @@ class InvoicesController(Controller):
 
     @get("/", sync_to_thread=True)
     def table(  # noqa: PLR0913 - one parameter per filter of the page
-        self, request: Request, code: FromPath[str], bucket: str | None = None, date_from: str | None = None,
-        date_to: str | None = None, q: str | None = None, sort: str = "due_date", direction: Annotated[
-            str, Parameter(query="dir")] = "asc", cols: str | None = None, col: list[str] | None = None,
-        output: Annotated[str | None, Parameter(query="format")] = None,
+        self, request: Request, code: FromPath[str], bucket: FromQuery[str | None] = None,
+        date_from: FromQuery[str | None] = None, date_to: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
+        sort: FromQuery[str] = "due_date", direction: Annotated[str, QueryParameter(name="dir")] = "asc",
+        cols: FromQuery[str | None] = None, col: FromQuery[list[str] | None] = None,
+        output: Annotated[str | None, QueryParameter(name="format")] = None,
     ) -> Template | Response[str] | Redirect:
         if col is not None:  # the Columns form: one `col` per box, kept as `cols=a,b` beside the filters
             return Redirect(request.url.path + page_query(request, cols=",".join(col)), status_code=303)
@@ -66,7 +67,7 @@ class InvoicesController(Controller):
 
     @get("/{number:str}/pdf", sync_to_thread=True)  # a worker thread: rendering blocks for a moment
     def pdf(
-        self, request: Request, code: FromPath[str], number: FromPath[str], download: bool = False
+        self, request: Request, code: FromPath[str], number: FromPath[str], download: FromQuery[bool] = False
     ) -> Response[bytes]:
         services = services_of(request)
         info, data = invoice_pdf(services.db.uow(), services.files, number, services.settings, customer_code=code)
