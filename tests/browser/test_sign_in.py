@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import httpx
 from playwright.sync_api import Browser, expect
+from sqlalchemy import select, update
 
+from core import staff
+from core.model import StaffSession, StaffUser
 from tests.browser.conftest import LiveConsole, sign_in
 
 
@@ -61,3 +66,39 @@ def test_an_admin_opens_the_users_page(signed_in) -> None:
     page = signed_in("admin")
     response = page.goto("/console/users")
     assert response is not None and response.status == 200
+
+
+def test_an_agent_cannot_post_to_supervisor_or_admin_forms_even_with_a_valid_token(console: LiveConsole) -> None:
+    """The role is checked on every request, not only by hiding links: a crafted form is refused too."""
+    with httpx.Client(base_url=console.url, follow_redirects=False) as client:
+        client.get("/console/login")
+        token = client.cookies.get("aragent_csrf")
+        client.post("/console/login", data={"username": "agent", "password": "correct horse battery",
+                                            "_csrf_token": token})
+        made_admin = client.post("/console/users/agent/role", data={"role": "admin", "_csrf_token": token})
+        assert made_admin.status_code == 403
+        added = client.post("/console/users", data={"username": "mallory", "full_name": "M", "role": "admin",
+                                                    "password": "a long enough secret", "_csrf_token": token})
+        assert added.status_code == 403
+        approved = client.post("/console/outbox/bulk", data={"action": "approve", "message": "1",
+                                                             "_csrf_token": token})
+        assert approved.status_code == 403
+    assert [u.username for u in staff.list_users(console.services.db.uow()) if u.username == "mallory"] == []
+    agent = next(u for u in staff.list_users(console.services.db.uow()) if u.username == "agent")
+    assert agent.role == "agent"
+
+
+def test_an_expired_session_goes_back_to_sign_in(console: LiveConsole) -> None:
+    """Idle past the limit: the next page asks to sign in again (the session row says so, not the cookie)."""
+    with httpx.Client(base_url=console.url, follow_redirects=False) as client:
+        client.get("/console/login")
+        token = client.cookies.get("aragent_csrf")
+        client.post("/console/login", data={"username": "supervisor", "password": "correct horse battery",
+                                            "_csrf_token": token})
+        assert client.get("/console/companies").status_code == 200
+        with console.services.db.engine.begin() as conn:  # an hour without a request
+            supervisor = select(StaffUser.id).where(StaffUser.username == "supervisor").scalar_subquery()
+            conn.execute(update(StaffSession).where(StaffSession.user_id == supervisor)
+                         .values(last_seen_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)))
+        expired = client.get("/console/companies")
+        assert expired.status_code == 303 and "/console/login?next=" in expired.headers["location"]
