@@ -41,7 +41,7 @@ def plain(text: str) -> str:
 
 
 def classify(text: str, *, has_details: bool, has_reason: bool) -> str:
-    words = plain(text)
+    words = re.sub(r"\b(\w+)(?: \1\b)+", r"\1", plain(text))  # "stop stop", "no no no": said once
     if not words:
         return "unknown"
     for intent, pattern in _WHOLE:
@@ -50,15 +50,15 @@ def classify(text: str, *, has_details: bool, has_reason: bool) -> str:
     if _STOP.search(words):
         return "stop"  # before a leading "no": "no more texts"
     lead, rest = (re.split(r"\s+", words, maxsplit=1) + [""])[:2]
-    if lead in _YES_LEAD or lead in ("no", "negative"):
+    if lead in _YES_LEAD or (lead in ("no", "negative") and not re.match(r"one\b", rest)):  # "no one called"
         return _after_yes_or_no(lead, rest, has_details=has_details, has_reason=has_reason)
     return _by_rules(words, has_reason=has_reason)
 
 
 def _after_yes_or_no(lead: str, rest: str, *, has_details: bool, has_reason: bool) -> str:
     answer = "confirm" if lead in _YES_LEAD else "deny"
-    if answer == "confirm" and lead in _ACKNOWLEDGEMENTS and _CLOSERS.fullmatch(rest):
-        return "unknown"  # "ok thanks bye": an acknowledgement, not a yes to a quote
+    if answer == "confirm" and lead in _ACKNOWLEDGEMENTS and _CLOSERS.fullmatch(re.sub(r"\bplease\b", " ", rest)):
+        return "unknown"  # "ok thanks bye", "ok thank you 🙏": an acknowledgement, not a yes to a quote
     if answer == "deny" and _OBJECTION.fullmatch(rest):
         return "deny"  # "no, wrong invoice"
     intent = _by_rules(rest, has_reason=has_reason)

@@ -12,8 +12,10 @@ MODAL = (r"(?:will|shall|should|can|could|going to|plan to|planning to|hope to|h
          r"|promise to|be able to|able to)")
 ADVERBS = (r"(?:(?:only|probably|definitely|hopefully|likely|also|still|then|just|be|be able to|try to|get to"
            r"|finally|have to|need to)\s+)*")
+GREETING = (r"(?:(?:hi|hello|hey|dear \w+|good (?:morning|afternoon|evening)|thanks for the (?:reminder|message|text)"
+            r"|got (?:your|the) (?:reminder|message|text|notice))(?: there| team| all)? )?")
 PAY_VERB = (r"(?:pay|paying|settle|clear|pay off|(?:charge|run|use) (?:my|the|our) (?:card|visa|amex|mastercard)"
-            r"|charge (?:my|our) account|make (?:a )?payment|take (?:the )?payment|process (?:a |the |my )?payment"
+            r"|charge (?:my|our) account|make (?:a |the )?payment|take (?:the )?payment|process (?:a |the |my )?payment"
             r"|submit (?:a )?payment|payment for|put (?:the |a |my )?payment through|put it through"
             r"|(?:take|charge|debit) (?:_amount_|me)\b)")
 _WRONG = r"(?:wrong|incorrect|not correct|not right|error|errors|does not match|do not match|discrepancy|off by)"
@@ -32,12 +34,13 @@ WHOLE: list[tuple[str, str]] = [
 ]
 
 # After a leading "no": an objection to what the bot just proposed, not a dispute of an invoice.
-QUOTE_OBJECTION = (r"(?:that is |it is |this is |the )?(?:wrong|not right|incorrect|not correct)"
+QUOTE_OBJECTION = (r"(?:(?:that|it|this) is )?(?:the )?(?:wrong|not right|incorrect|not correct)"
                    r"(?: (?:invoice|amount|one|card|date|account|total))?")
 
 RULES: list[tuple[str, list[str], list[str]]] = [
     ("stop", [
-        r"\bdo not want (?:these|your|any|the|this|more) (?:texts|messages|text|notifications|reminders)\b",
+        r"\bdo not want (?:(?:these|your|any|the|this|more|anymore|any more)\s+)+(?:texts|messages|text"
+        r"|notifications|reminders)\b",
         r"\b(?:stop|quit) (?:texting|messaging|sending|contacting|calling|emailing|bothering|spamming)\b",
         r"\bstop (?:these|this|the|all|your) (?:texts|messages|text|message|notifications|reminders)\b",
         r"\bremove (?:me|my number|my phone|this number)\b", r"\btake (?:me|my number|this number) off\b",
@@ -48,23 +51,29 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:cancel|stop|void|undo|call off|delete|remove|reverse|hold off on)\b(?:\s+\S+){0,4}?"
         r"\s+(?:payments?|scheduled|autopay|auto pay|draft)\b(?!\s+methods?)",
         r"\bdo not (?:charge|run|process|draft|debit) (?:my|the|our|it|that)\b", r"\bunschedule\b",
+        r"\bdo not (?:charge|debit|bill|run|process|draft|take|submit|pay|send)\b.*_date_",
         r"\b(?:do not|no longer) (?:want|need) (?:\w+ ){0,2}(?:payment|autopay)\b",
     ], []),
     ("start", [
         r"\bopt (?:me )?(?:back )?in\b", r"\bresume (?:texts|messages|texting|notifications)\b",
         r"\b(?:start|resume) (?:sending|texting)\b", r"\btext me again\b", r"\bresubscribe\b", r"\bsubscribe me\b",
         r"\bunstop\b", r"\b(?:texts|messages|text messages|notifications) again\b",
+        r"\b(?:you can|you may|ok to|feel free to) (?:text|message|contact|sms) (?:me|us)\b",
+        r"\b(?:text|message|contact) (?:me|us) again\b",
     ], []),
     ("receipt", [r"\b(?:receipt|receipts|proof|payment confirmation|confirmation of payment|confirmation number"
-                 r"|confirmation email)\b"], []),
+                 r"|confirmation email)\b"],
+     [rf"^(?:(?:please|ok|yes|so|just|then|now) )*{PAY_VERB}\b.*\b(?:and|then|also)\b.*\breceipt"]),
     ("history", [
         r"\b(?:payment history|history|past payments|previous payments|recent payments|last payment)\b",
         r"\bpayments (?:from|in|for|made|since|this year)\b",
-        r"\bdid (?:my|the|our) (?:payment|check) (?:go through|clear|post)\b",
+        r"\bdid (?:my|the|our) (?:payment|check|wire|ach|transfer)\b(?: \S+){0,4}? (?:go through|clear|post"
+        r"|arrive|land|come through)\b",
         r"\b(?:list|show|see|view)(?: me)?(?: my| our| all| the)*(?: past| recent| previous)? payments\b",
         r"\b(?:go through|gone through)\b", r"\bhas (?:my|the|our) (?:payment|check)\b",
         r"\b(?:show|list|see|tell)(?: me)? what (?:i|we) (?:have )?(?:paid|pay)\b",
-        r"\b(?:get|receive|got|received) (?:my|our|the) (?:payment|check|money|_amount_)\b",
+        r"\b(?:get|receive|got|received) (?:my|our|the)(?: last| latest| recent)? (?:payment|check|money|wire"
+        r"|ach|transfer|funds|_amount_)\b",
         r"\bstatus of (?:my|our|the) payment\b", r"\b(?:what|how much) (?:have|did) (?:i|we) (?:paid|pay)\b",
         r"\bwhat payments\b", r"\bpayments (?:have |did )?(?:i|we) (?:made|make|sent)\b",
         r"\bwhen (?:did|was) (?:i|we|my|our) (?:last )?(?:pay|paid|payment)\b", r"\blast (?:pay|paid)\b",
@@ -73,6 +82,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:deposit|deposits|prepay|prepayment|pay ahead|pay in advance|advance payment|down payment)\b",
         r"\b(?:_amount_|payment|pay|put|money|funds|cash)\b[^.?!]{0,20}\bon account\b",
         r"\bcredit (?:to|on) (?:my|our|the) account\b", r"\b(?:add|put) _amount_",
+        r"\b(?:pay|paying|send|sending)\b(?: \S+){0,3}? (?:in advance|ahead of time)\b",
     ], []),
     ("methods", [
         r"\bcan (?:i|we) pay (?:by|with|using|via) (?:check|card|credit card|ach|bank|wire|cash|debit|visa|amex"
@@ -81,17 +91,22 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bdo you(?: guys| all)? (?:accept|take)\b",
         r"\bcan (?:i|we) use (?:amex|visa|mastercard|discover|a credit card|credit card|ach|a check|check|paypal)\b",
     ], []),
+    ("deny", [r"^(?:no )?(?:please )?do not (?:pay|charge|process|run|submit|send|do|proceed)(?: (?:it|that|this"
+              r"|them|anything|me|us|with it|with that|with the payment|_invoice_(?: and _invoice_)*))?"
+              r"(?: (?:yet|now|please|today))*$"], []),
     ("pay", [  # requests that start with paying
-        r"^(?:(?:please|ok|yes|so|just|then|now|and|also) )*(?:(?:i|we) (?:want|would like|need|wish|am ready"
-        r"|are ready) to |let us |let me |can (?:i|we|you) |could (?:i|we|you) |may i |ready to |go ahead and "
+        rf"^{GREETING}(?:(?:please|ok|yes|so|just|then|now|and|also|kindly) )*"
+        r"(?:(?:i|we) (?:want|would like|need|wish|am ready|are ready) to |let us |let me |can (?:i|we|you) "
+        r"|could (?:i|we|you) |may i |ready to |go ahead and "
         rf"|want to |need to |would like to )?{PAY_VERB}\b",
     ], [r"\bfrom now on\b", r"\bset (?:that|it|this) up\b"]),
     ("add_method", [
         r"\b(?:add|adding|new|update|updating|change|changing|replace|different|another|set up|setup|link|connect"
         r"|save|enter|use|switch|switching)\b(?:\s+\S+){0,3}?\s+(?:card|cards|credit card|debit card|bank"
         r"|bank account|checking|savings|ach|payment method|payment methods)\b",
-        r"\b(?:card|credit card|visa|amex|mastercard)(?: on file)? (?:is |has |was |got )?(?:expired|expiring"
-        r"|declined|lost|stolen|canceled|cancelled)\b",
+        r"\b(?:card|credit card|visa|amex|mastercard)(?: on file)? (?:is |has |was |got |has been |was just )?"
+        r"(?:expired|expiring|declined|lost|stolen|canceled|cancelled|replaced|renewed|reissued|compromised"
+        r"|hacked|frozen|blocked)\b",
         r"\b(?:bank|card|account)(?: info| details| information)? (?:changed|is changing|has changed)\b",
         r"\b(?:bank|card|ach|payment method|bank transfer)\b.{0,40}\bset (?:that|it|this) up\b",
     ], []),
@@ -113,13 +128,16 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bwhat is (?:my|our|the)(?: current| total| account| outstanding| remaining)? (?:balance|total)\b",
         r"\bwhat (?:is|are) (?:owed|outstanding|due)\b", r"\b(?:total|amount|balance) (?:due|owed|owing|outstanding)\b",
         r"\btotal amount due\b", r"\bdo (?:i|we) owe\b", r"\bhow far behind\b", r"\bwhat is the damage\b",
-        r"\bwhere (?:do|does) (?:i|we|my account|our account) stand\b",
-    ], []),
+        r"\bwhere (?:do|does) (?:i|we|my account|our account) stand\b", r"\b(?:what|where) are (?:we|you) at\b",
+        r"\b(?:left|remaining|still) to (?:pay|be paid)\b", r"\bwhat is (?:left|remaining|still owed)\b",
+    ], [r"^(?!.*\bhow much\b).*\boldest\b"]),  # "what is the oldest thing we owe" asks for an invoice
     ("invoices", [  # questions about, and requests for, invoices
         r"\b(?:which|what) (?:invoices?|bills?|ones|items)\b", r"\bwhich ones\b", r"\bwhat is (?:still )?open\b",
         r"\bwhat (?:is|are) (?:the |my |our )?(?:(?:still|open|unpaid|overdue|past due|oldest|outstanding)\s+)*"
         r"(?:invoices?|bills?|items)\b",
         r"\bwhat is _invoice_", r"\b(?:anything|any) (?:overdue|past due|open|unpaid)\b",
+        r"\b(?:what|which) is (?:the |my |our )?oldest\b",
+        r"\bwhat (?:do|does) (?:i|we|my account|our account) have (?:open|outstanding|unpaid|overdue|past due)\b",
         r"\b(?:need|want|get|have)(?: a| the| my)?(?: copy of| copies of)? (?:_invoice_|invoices?)\b",
         r"\binvoice (?:copy|copies|list)\b",
         r"\b(?:list|show|see|view|pull up|send|resend|email|text|fax|copy|copies|details)(?: me)?(?: on| for| of)?"
@@ -137,9 +155,13 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bcheck (?:is |was )?(?:in the mail|coming|on (?:its|the) way|mailed|sent|cut|going out)\b",
         r"\b(?:mail|mailing|mailed|send|sending|sent|cut|cutting) (?:out )?(?:you )?(?:a|the|that|our|my) check\b",
         r"\b(?:run|runs|running|cut|cuts) checks\b",
+        r"\b(?:check|payment|wire|ach|transfer|funds|money|it)\b(?: \S+)? (?:will|should|shall|is going to)"
+        r" (?:be )?(?:mailed|sent|wired|paid|made|issued|released|processed|transferred|arrive|out)\b",
         r"\bpayment (?:will |is going to |should |is |will be )?(?:go out|going out|coming|be sent|arrive"
         r"|on (?:its|the) way|be made|be there)\b",
         r"\bsent (?:it|the payment|payment|you|the money)\b", r"\b(?:get|gets|got) paid\b",
+        r"\b(?:sent|wired|initiated|transferred|scheduled) (?:you |over |out )?(?:a|the|our|my|an)"
+        r" (?:wire|ach|transfer|bank transfer|payment|e ?check)\b", r"\bwired (?:it|the money|the funds|you)\b",
         r"\b(?:check|payment|it|wire|ach) (?:\w+ )?(?:went|gone|goes|going|go) out\b",
     ], [
         r"\b(?:will|can|going to|shall) (?!not\b)(?:\w+ )?pay\b[^.?!,]{0,25}\b(?:right now|now|immediately)\b",
@@ -151,7 +173,10 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bpaid (?:in full|on time|by check|by ach|by card)\b", r"\b(?:was|were|been) paid\b",
         r"\b(?:i|we) (?:already )?paid (?:this|that|it|them|on|by|last|in|_date_|_month_|for)\b", r"^paid\b",
         r"\bdo not owe\b", r"\bnot (?:ours|mine|our|my)\b", r"\b(?:dispute|disputing|disputed|duplicate)\b",
-        r"\bdouble (?:billed|charged|billing)\b", r"\b(?:billed|charged) twice\b", r"\bovercharged\b",
+        r"\bdouble (?:billed|charged|billing)\b", r"\b(?:billed|charged|invoiced)(?: us| me)? twice\b",
+        r"\b(?:overcharged|overbilled|over charged|over billed|overinvoiced)\b",
+        r"\b(?:please )?(?:correct|fix|adjust|amend) (?:this|it|the invoice|_invoice_|the bill|the amount)\b",
+        r"^(?:please )?(?:correct|fix|adjust|amend)$",
         r"\bnot (?:going to )?pay(?:ing)? for\b", r"\bnot paying\b", r"\brefuse to pay\b",
         r"\b(?:will not|not going to|do not want to) pay\b(?! (?:until|till|before))",
         r"\bcredit(?: memo)? (?:was |has |is )?(?:not|never) (?:been )?applied\b", r"\bshould (?:be|have been)\b",
@@ -178,11 +203,12 @@ RULES: list[tuple[str, list[str], list[str]]] = [
     ("help", [
         r"\b(?:help|what can you do|what do you do|how does (?:this|it) work|menu|options|commands|confused"
         r"|instructions|how to use)\b",
-        r"\bhow (?:do|can) (?:i|we) use (?:this|it|you)\b", r"\bwhat can i (?:do|text|say|ask|send)\b",
+        r"\bhow (?:do|can) (?:i|we) use (?:this|it|you)\b", r"\bwhat (?:can|do|should) i (?:do|text|say|ask|send)\b",
+        r"\bwhat (?:can|does|do|will) (?:you|this|it|the)(?: \w+)? (?:do|help (?:me )?with)\b",
     ], []),
-    ("confirm", [r"^(?:go ahead|sounds good|do it|go for it|please do|that is (?:right|correct)|proceed"
+    ("confirm", [r"^(?:go ahead|sounds good|do it|go for it|please do(?! not)|that is (?:right|correct)|proceed"
                  r"|perfect)\b"], []),
     ("link", [r"\bthis is \w+(?: \w+)? (?:from|at|with)\b"], []),  # an introduction, when nothing else is asked
-    ("deny", [r"^(?:do not|never mind|not now|not right now|not yet|cancel (?:that|it|this)|hold on|wait|stop that"
-              r"|forget it)\b"], []),
+    ("deny", [r"^(?:please )?(?:do not|never mind|not now|not right now|not yet|cancel (?:that|it|this)|hold on"
+              r"|wait|stop that|forget it)\b"], []),
 ]

@@ -4,13 +4,16 @@ Each finder returns what it found and the text with those spans replaced by a pl
 finder cannot read an amount as an invoice number and the intent rules can see "pay _invoice_".
 Rules (the contract of `aragent parse`):
 - an invoice reference is a number written after "invoice"/"inv"/"bill" or "#" (3+ digits), or any bare
-  number of 3+ digits that is not money, a date, a quantity ("100 cases") or another kind of number
-  (PO, check, RMA, account, card ending, phone); the generic prefix is dropped ("INV-1042" → "1042"),
-  an ERP prefix is kept upper-cased ("cm-104002" → "CM-104002");
+  number of 4+ digits that is not money, a date, a quantity ("100 cases") or another kind of number
+  (PO, check, RMA, account, card ending, phone); "104233/104234" is two; the generic prefix is dropped
+  ("INV-1042" → "1042"), an ERP prefix is kept upper-cased ("cm-104002" → "CM-104002"); a bare number of
+  three digits ("pay 500") could be money or an invoice: it is neither, and the bot asks;
 - an amount has a currency sign or word ("$500", "500 bucks", "usd 500"), cents ("500.00"), thousands
-  commas ("1,200"), a k ("1.2k"), a cue ("deposit 500", "payment of 500") or sits before the invoice it
-  is for ("pay 500 on 1042"); a negative, zero, malformed or over-precise amount, a shortfall ("less $40",
-  "short by $40") or two different amounts give no amount: the bot asks rather than guesses about money;
+  commas ("1,200"), a k or a grand ("1.2k", "2 grand"), is spelled out with a magnitude or a currency
+  ("twelve hundred", "five hundred dollars"), has a cue ("deposit 500", "payment of 500", "but only 600")
+  or sits before the invoice it is for ("pay 500 on 1042"); a negative, zero, malformed or over-precise
+  amount, a shortfall ("less $40", "short by $40"), two different amounts or a spelled-out number in a
+  message that counts goods give no amount: the bot asks rather than guesses about money;
 - a selector is `overdue`, `oldest`, `all`, or a 1-based position ("the second one", "number 2",
   "option 2", "#2", "pay 2", or a bare "2" as the whole message).
 """
@@ -27,7 +30,8 @@ _PREFIXED_INVOICE = re.compile(
     r"(?:\binvoices?|\binv|\bbills?)(?![a-z])\s*(?:(?:number|no|num|nbr)\b\.?)?\s*[#:]?\s*-?\s*(?P<id>[a-z]{0,3}-?\d[\w-]*)"
     r"|#\s*(?P<hash>\d{3,20}[\w-]*)"
 )
-_BARE_INVOICE = re.compile(r"(?<![\w#$.,/-])(?P<id>\d{3,20}|[a-z]{1,3}-\d{3,20})(?![\w/]|[.,]\d)")
+_BARE_INVOICE = re.compile(r"(?<![\w#$.,/-])(?P<id>\d{4,20}|[a-z]{1,3}-\d{3,20})(?![\w/]|[.,]\d)")
+_SLASH_LIST = re.compile(r"(?<![\w/])\d{4,20}(?:\s*/\s*\d{4,20})+(?![\w/])")  # 104233/104234: two invoices
 _NOT_AN_INVOICE_BEFORE = re.compile(
     r"\b(?:po|p\.o\.|purchase order|order|account|customer|check|cheque|ck|rma|ref|reference|confirmation|conf"
     r"|ending|ending in|last four|last 4|zip|phone|ticket|case|tracking|card|visa|mastercard|amex)"
@@ -45,10 +49,26 @@ _AMOUNT = re.compile("|".join((
     r"(?<![\w.,/#-])(?P<n4>\d+(?:\.\d+)?)(?P<k4>k)\b",
     r"(?<![\w.,/#-])(?P<n5>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{1,3})(?![\w.,]*\d)",
     r"(?<![\w-])(?P<neg6>-)\s*(?P<n6>\d[\d,.]*)\b",
-    r"(?P<cue>\b(?:amount(?: of)?|total of|sum of|payment of|deposit(?: of)?|prepay(?:ment)?(?: of)?|put|add"
-    r"|check for)\s+)(?P<n7>\d+(?:\.\d+)?)\b(?!\s*(?:%|percent))",
+    r"(?P<cue>\b(?:amount(?: of)?|total of|sum of|payment of|deposit(?: of)?|prepay(?:ment)?(?: of)?|put|add)\s+)"
+    rf"(?P<n7>{_NUMBER})\b(?![.,]\d)(?!\s*(?:%|percent))",
+    # "but only 600": three digits or more, so "pay only 2 invoices" stays a count
+    r"(?P<cue9>\b(?:(?:pay|paying|but|for) (?:only|just)|only (?:pay|paying|send|sending))\s+)"
+    r"(?P<n9>\d{1,3}(?:,\d{3})+(?:\.\d\d)?|\d{3,}(?:\.\d\d)?|\d+\.\d\d)\b(?![.,]\d)"
+    r"(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|invoices?|bills?|ones?|of)\b)",
     r"(?<![\w.,/#$-])(?P<n8>\d+(?:\.\d+)?)(?=\s+(?:on|to|toward|towards|against|for)\s+(?:_invoice_|#?\d{3,}))",
 )))
+_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_MAGNITUDES = {"hundred": 100, "thousand": 1000, "grand": 1000}
+_NUMBER_WORD = "|".join(_UNITS + _TENS + list(_MAGNITUDES))
+# Numbers spelled out ("twelve hundred", "two thousand five hundred") or with a magnitude word ("2 grand"):
+# money only with a magnitude or a currency after it, never a bare "two" (a position, a count).
+_SPELLED = re.compile(
+    rf"(?<![\w.,])(?P<sign>[$€£]\s*)?(?:(?P<digits>\d+(?:\.\d+)?)\s*(?P<mag>hundred|thousand|grand)"
+    rf"|(?P<words>(?:a\s+)?(?:{_NUMBER_WORD})(?:(?:\s+|-)(?:and\s+)?(?:{_NUMBER_WORD}))*))\b"
+    rf"(?P<currency>\s*{_CURRENCY_WORD}(?!\w))?")
+_COUNTED = re.compile(rf"(?:\d|\b(?:{_NUMBER_WORD}))\s+(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b")
 _SHORTFALL_BEFORE = re.compile(r"\b(?:less|minus|short by|short|deduct|deducting|knock off|knocking off|take off"
                                r"|taking off|discount of|without the|off by)\s*$")
 _CENT = Decimal("0.01")
@@ -58,14 +78,17 @@ _ORDINAL = "|".join(_ORDINALS) + r"|1st|2nd|3rd|[4-9]th|10th"
 _POSITION = re.compile(
     rf"\b(?:the\s+)?(?P<ord>{_ORDINAL})\s+(?:one|invoice|item|bill|entry|line|option|choice)\b"
     r"|(?:\b(?:number|no\.?|option|item|line|choice)|#)\s*(?P<num>\d{1,2})\b(?!\s*(?:days?|weeks?))"
-    rf"|\b(?:pay|schedule)\s+(?:the\s+)?(?P<after_pay>\d{{1,2}}|{_ORDINAL})\s*(?:please|now|[.!?]|$)"
+    rf"|\b(?:number|option|item|line|choice)\s+(?P<numword>{'|'.join(_UNITS[1:11])})\b"
+    rf"|\b(?:pay|schedule)\s+(?:the\s+)?(?P<after_pay>\d{{1,2}}|{_ORDINAL})\s*(?:please|now|[.!?](?![\w,])|$)"
     rf"|^\s*(?:the\s+)?(?P<alone>\d{{1,2}}|{_ORDINAL})(?:\s+(?:one|please))?\s*[.!]*\s*$"
 )
 _OVERDUE = re.compile(r"\b(?:overdue|past due|late (?:ones?|invoices?|bills?|items?)|delinquent)\b"
+                      r"(?!\s+(?:notice|reminder|letter|message|text|email|notification|warning)s?\b)"
                       r"|\b(?:be|get|bring (?:it|us|me|the account))\s+current\b")
-_OLDEST = re.compile(r"\b(?:oldest|earliest)\b")
+_OLDEST = re.compile(r"\b(?:oldest|earliest)\b(?!\s+(?:convenience|possible|opportunity|chance))")
 _ALL = re.compile(
-    r"\b(?:pay|clear|settle|paying)\b(?:\s+(?:it|them|off|for))?\s+(?:all|everything)\b|\beverything\b"
+    r"\b(?:pay|clear|settle|paying)\b(?:\s+(?:it|them|off|for))?\s+(?:all|everything)\b"
+    r"|\b(?:pay|clear|settle|paying|schedule|charge|send|show|list|email)\b(?:\s+\S+){0,3}?\s+everything\b"
     r"|\ball\s+(?:of\s+)?(?:them|it|my|our|the|open|invoices|bills|outstanding)\b|\b(?:it|them) all\b"
     r"|\b(?:pay|clear|settle|paying)\b[^.?!]{0,15}\b(?:full|whole|entire|total) (?:balance|amount)\b"
     r"|\b(?:pay|clear|settle)(?: off)?(?: my| our| the)?(?: current| full| whole| entire| total| remaining)? balance\b"
@@ -74,6 +97,7 @@ _ALL = re.compile(
 
 def find_prefixed_invoices(text: str) -> tuple[list[str], str]:
     found: list[str] = []
+    text = _SLASH_LIST.sub(lambda match: re.sub(r"\s*/\s*", " and ", match.group()), text)
 
     def take(match: re.Match[str]) -> str:
         if match.group("hash") and _NOT_AN_INVOICE_BEFORE.search(text[:match.start()]):
@@ -106,21 +130,45 @@ def _invoice_number(text: str) -> str:
 def find_amount(text: str) -> tuple[Decimal | None, str]:
     """The one amount the message names, or None when it names none, several or an unusable one."""
     values: list[Decimal | None] = []
+    text = _SPELLED.sub(_spelled_out, text)
 
     def take(match: re.Match[str]) -> str:
         groups = match.groupdict()
-        number = next(groups[f"n{i}"] for i in range(1, 9) if groups[f"n{i}"] is not None)
+        number = next(groups[f"n{i}"] for i in range(1, 10) if groups[f"n{i}"] is not None)
         negative = any(groups.get(name) for name in ("neg1", "neg2", "neg3", "neg6"))
         thousands = any(groups.get(f"k{i}") for i in range(1, 5))
         shortfall = bool(_SHORTFALL_BEFORE.search(text[:match.start()]))
         values.append(None if negative or shortfall else _money(number, thousands))
-        return f"{groups['cue'] or ''} _amount_ "
+        return f"{groups['cue'] or groups['cue9'] or ''} _amount_ "
 
     masked = _AMOUNT.sub(take, text)
     distinct = set(values)
     if len(distinct) != 1 or None in distinct:
         return None, masked
     return distinct.pop(), masked
+
+
+def _spelled_out(match: re.Match[str]) -> str:
+    """ "twelve hundred" → "1200 dollars"; anything that is not clearly money is left as written."""
+    if not match.group("currency") and _COUNTED.search(match.string):
+        return match.group()  # "two hundred cases", and "billed for three hundred" next to it: a count
+    if match.group("digits"):
+        value = Decimal(match.group("digits")) * _MAGNITUDES[match.group("mag")]
+        return f"{value.normalize():f} dollars"
+    words = re.split(r"[\s-]+", match.group("words"))
+    if not (match.group("currency") or set(words) & set(_MAGNITUDES)) or words[-1] in ("a", "and"):
+        return match.group()
+    total = current = 0
+    for word in words:
+        if word in ("a", "and"):
+            continue
+        if word in _UNITS or word in _TENS:
+            current += _UNITS.index(word) if word in _UNITS else 10 * (_TENS.index(word) + 2)
+        elif word == "hundred":
+            current = (current or 1) * 100
+        else:
+            total, current = total + (current or 1) * 1000, 0
+    return f"{total + current} dollars"
 
 
 def _money(number: str, thousands: bool) -> Decimal | None:
@@ -145,7 +193,8 @@ def find_selector(text: str) -> tuple[str | None, str]:
         return None, text
     name = next(name for name, group in match.groupdict().items() if group is not None)
     word = match.group(name)
-    position = _ORDINALS.index(word) + 1 if word in _ORDINALS else int(re.sub(r"\D", "", word))
+    position = (_ORDINALS.index(word) + 1 if word in _ORDINALS else _UNITS.index(word) if word in _UNITS
+                else int(re.sub(r"\D", "", word)))
     if position < 1:
         return None, text
     if name == "alone":
@@ -154,4 +203,4 @@ def find_selector(text: str) -> tuple[str | None, str]:
 
 
 PATTERNS = tuple(p.pattern for p in (_PREFIXED_INVOICE, _NOT_AN_INVOICE_BEFORE, _QUANTITY_AFTER, _AMOUNT,
-                                     _SHORTFALL_BEFORE, _POSITION, _OVERDUE, _OLDEST, _ALL))
+                                     _SHORTFALL_BEFORE, _POSITION, _OVERDUE, _OLDEST, _ALL)) + (_NUMBER_WORD,)

@@ -25,11 +25,13 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"'
 _SHORTHAND = {
     # politeness and pronouns
     "pls": "please", "plz": "please", "plse": "please", "pleez": "please", "u": "you", "ur": "your",
+    "hlp": "help", "halp": "help",
     "thx": "thanks", "thnx": "thanks", "thanx": "thanks", "tnx": "thanks", "ty": "thanks", "thks": "thanks",
     # yes / no
     "ok": "ok", "k": "ok", "kk": "ok", "okk": "ok", "okie": "ok", "okey": "ok", "okay": "ok",
     "yea": "yes", "yeah": "yes", "yah": "yes", "ya": "yes", "yep": "yes", "yup": "yes", "yeh": "yes",
-    "ye": "yes", "yes": "yes", "yess": "yes", "yesss": "yes", "yas": "yes",
+    "ye": "yes", "yes": "yes", "yess": "yes", "yesss": "yes", "yas": "yes", "yass": "yes", "yessir": "yes",
+    "yessss": "yes", "yeahh": "yes", "r": "are",
     "nah": "no", "nope": "no", "naw": "no", "nop": "no", "noo": "no", "nooo": "no", "nvm": "never mind",
     "nevermind": "never mind",
     # accounts receivable words

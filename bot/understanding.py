@@ -72,6 +72,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     month = nlu_dates.resolve_month(months[0], today, not month_forward) if months else None
     if intent == "pay" and date is not None and date > today:
         intent = "schedule"
+    if intent in ("confirm", "deny"):
+        reason = None  # "no, that's the wrong amount" objects to the quote; it gives no short-pay reason
     return Parsed(intent, invoices, selector, amount, date, month, reason)
 
 
