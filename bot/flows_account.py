@@ -60,8 +60,8 @@ def invoices(turn: Turn, ctx: dict[str, Any]) -> Step:
         rows.append(f"{i}. {d.number} — {texts.money(d.open)}, {when}" + (" (payment on its way)" if d.held else ""))
     buttons = [Button(f"Pay {i}", f"pick:{i}") for i, d in enumerate(debits[:flows_pay.MAX_LISTED], start=1)
                if not d.held]
-    return say("Your open invoices:\n" + "\n".join(rows) + "\nSay PAY 2 to pay the second one, or PAY ALL.", *buttons,
-               state="list_shown")
+    hint = "Say PAY 1 to pay it." if len(debits) == 1 else "Say PAY 2 to pay the second one, or PAY ALL."
+    return say("Your open invoices:\n" + "\n".join(rows) + "\n" + hint, *buttons, state="list_shown")
 
 
 def statement(turn: Turn, ctx: dict[str, Any]) -> Step:

@@ -175,6 +175,14 @@ def test_with_nothing_open_the_balance_says_so(chat: Chat) -> None:
     assert chat.say("balance") == "You have no balance — nothing is due. Thank you!"
 
 
+def test_a_list_of_one_invoice_offers_pay_1(chat: Chat) -> None:
+    with chat.services.db.uow() as uow:
+        uow.session.execute(update(Document).where(Document.number != "INV-1043").values(voided=True))
+        uow.commit()
+    listed = chat.say("invoices")
+    assert "1. INV-1043" in listed and "Say PAY 1 to pay it." in listed and "second" not in listed
+
+
 def test_after_the_list_pay_2_and_the_second_one_mean_the_second_invoice(chat: Chat) -> None:
     listed = chat.say("show my invoices")
     assert listed.index("1. INV-1043") < listed.index("2. INV-1044") < listed.index("3. INV-1042")
