@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from litestar import Controller, Request, get
@@ -10,17 +9,9 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from channels.web.console.auth import requires
-from channels.web.console.pages import page
+from channels.web.console.pages import form_date, page
 from core.audit_log import PAGE_SIZE, AuditFilter, audit_channels, search_audit
 from core.bootstrap import Services
-from core.errors import Invalid
-
-
-def _day(value: str, name: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        raise Invalid(f"{name}: not a date (use YYYY-MM-DD): {value!r}", name) from None
 
 
 class AuditController(Controller):
@@ -36,7 +27,7 @@ class AuditController(Controller):
         number: Annotated[int, QueryParameter(name="page", ge=1)] = 1,
     ) -> Template:
         services: Services = request.app.state.services
-        wanted = AuditFilter(actor, action, customer, _day(since, "from"), _day(until, "to"), channel)
+        wanted = AuditFilter(actor, action, customer, form_date(since, "from"), form_date(until, "to"), channel)
         found = search_audit(services.db.uow(), wanted, number)
         return page("console/audit/list.html", request, section="audit", title="Audit log", wanted=wanted,
                     found=found, channels=audit_channels(services.db.uow()), page_size=PAGE_SIZE,

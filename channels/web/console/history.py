@@ -18,10 +18,9 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
-from channels.web.console.pages import actor, back, page
+from channels.web.console.pages import actor, back, form_date, page
 from core.bootstrap import Services
 from core.console_payments import customer_heading, payment_detail
-from core.errors import Invalid
 from core.model import PAYMENT_STATUSES
 from core.payment_book import METHOD_KINDS, BookFilters, BookRow, payment_book
 from core.payment_jobs import cancel_scheduled
@@ -38,11 +37,7 @@ def _services(request: Request) -> Services:
 
 
 def _day(request: Request, name: str) -> dt.date | None:
-    text = request.query_params.get(name, "").strip()
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        raise Invalid(f"{text!r} is not a date (YYYY-MM-DD)", name) from None
+    return form_date(request.query_params.get(name), name)
 
 
 def _filters(request: Request) -> BookFilters:

@@ -17,20 +17,12 @@ from litestar.response import Redirect, Template
 
 from channels.web.console.companies import services_of
 from channels.web.console.invoice_table import COLUMNS, KIND_LABELS, chosen_columns, row_cells, to_csv
-from channels.web.console.pages import actor, back, page
+from channels.web.console.pages import actor, back, form_date, page
 from core import invoice_reads
-from core.errors import Invalid
 from core.invoice_comments import add_comment
 from core.invoice_pdf import invoice_pdf
 from core.invoice_reads import InvoiceFilters
 from core.rules import BUCKETS
-
-
-def _date(value: str | None, what: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        raise Invalid(f"{what} {value!r} is not a date (YYYY-MM-DD)", what) from None
 
 
 class InvoicesController(Controller):
@@ -47,7 +39,7 @@ class InvoicesController(Controller):
     ) -> Template | Response[str] | Redirect:
         if col is not None:  # the Columns form: one `col` per box, kept as `cols=a,b` beside the filters
             return Redirect(request.url.path + page_query(request, cols=",".join(col)), status_code=303)
-        filters = InvoiceFilters(bucket or None, _date(date_from, "date_from"), _date(date_to, "date_to"), q,
+        filters = InvoiceFilters(bucket or None, form_date(date_from, "date_from"), form_date(date_to, "date_to"), q,
                                  sort, direction == "desc")
         table = invoice_reads.open_invoices(services_of(request).db.uow(), code, dt.date.today(), filters)
         columns = chosen_columns(cols)

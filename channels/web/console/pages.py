@@ -22,6 +22,7 @@ from litestar.response import Redirect, Template
 from litestar.template.config import TemplateConfig
 
 from core.audit import Actor
+from core.errors import Invalid
 from core.money import Money
 from core.staff import StaffView
 
@@ -66,6 +67,15 @@ def query(request: Request, **changes: Any) -> str:
         else:
             params[key] = str(value)
     return "?" + urlencode(params) if params else "?"
+
+
+def form_date(text: str | None, field: str) -> dt.date | None:
+    """A date typed in a filter or form (YYYY-MM-DD); empty is None, anything else is refused with its name."""
+    text = (text or "").strip()
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        raise Invalid(f"{field}: {text!r} is not a date (YYYY-MM-DD)", field) from None
 
 
 def _environment() -> Environment:

@@ -22,7 +22,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 
-from channels.web.console.pages import actor, back, page
+from channels.web.console.pages import actor, back, form_date, page
 from core import methods
 from core.bootstrap import Services
 from core.console_payments import (
@@ -51,10 +51,7 @@ def _money(text: str, currency: str, what: str) -> Money:
 
 
 def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip()) if text.strip() else dt.date.today()
-    except ValueError:
-        raise Invalid(f"{text!r} is not a date (YYYY-MM-DD)", "date") from None
+    return form_date(text, "date") or dt.date.today()
 
 
 def _numbers(data: dict[str, str]) -> list[str]:
