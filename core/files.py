@@ -57,7 +57,8 @@ class FileInfo:
     sha256: str
 
 
-def _document(uow: UnitOfWork, number: str) -> Document:
+def document_by_number(uow: UnitOfWork, number: str) -> Document:
+    """The ledger document `number`, of whichever customer (NotFound when none)."""
     doc = uow.session.scalar(select(Document).where(Document.number == number))
     if doc is None:
         raise NotFound("invoice", number)
@@ -71,7 +72,7 @@ def attach_invoice_pdf(uow: UnitOfWork, store: FileStore, number: str, data: byt
     if len(data) > MAX_PDF_BYTES:
         raise Invalid(f"the PDF is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB", "body")
     with uow:
-        doc = _document(uow, number)
+        doc = document_by_number(uow, number)
         key = store.put(data)
         stored = StoredFile(
             customer_id=doc.customer_id, document_id=doc.id, kind="invoice_pdf", source="erp",
@@ -86,7 +87,7 @@ def attach_invoice_pdf(uow: UnitOfWork, store: FileStore, number: str, data: byt
 
 def latest_invoice_pdf(uow: UnitOfWork, store: FileStore, number: str) -> tuple[FileInfo, bytes]:
     with uow:
-        doc = _document(uow, number)
+        doc = document_by_number(uow, number)
         stored = uow.session.scalar(
             select(StoredFile)
             .where(StoredFile.document_id == doc.id, StoredFile.kind == "invoice_pdf")

@@ -16,7 +16,7 @@ from core.config import Settings
 from core.console_reads import customer_document
 from core.db import UnitOfWork
 from core.errors import NotFound
-from core.files import FileInfo, FileStore
+from core.files import FileInfo, FileStore, document_by_number
 from core.invoice_reads import applied_to
 from core.invoice_render import InvoiceView, cached_invoice_pdf, invoice_html
 from core.model import Document, StoredFile
@@ -42,20 +42,13 @@ def invoice_pdf(uow: UnitOfWork, files: FileStore, number: str, settings: Settin
 def _read(uow: UnitOfWork, files: FileStore, number: str, customer_code: str | None, home_country: str
           ) -> InvoiceView | tuple[FileInfo, bytes]:
     with uow:
-        doc = customer_document(uow, customer_code, number) if customer_code else _document(uow, number)
+        doc = customer_document(uow, customer_code, number) if customer_code else document_by_number(uow, number)
         erp = _newest(uow, doc.id, "erp")
         if erp is not None:
             return _info(erp), files.get(erp.storage_key)
         if doc.kind == "credit":
             raise NotFound("PDF of credit memo", number)  # nothing to render: a credit memo is the ERP's own
         return _view(uow, doc, home_country)
-
-
-def _document(uow: UnitOfWork, number: str) -> Document:
-    doc = uow.session.scalar(select(Document).where(Document.number == number))
-    if doc is None:
-        raise NotFound("invoice", number)
-    return doc
 
 
 def _newest(uow: UnitOfWork, document_id: int, source: str) -> StoredFile | None:

@@ -17,7 +17,6 @@ from sqlalchemy import ColumnElement, func, or_, select
 from core.console_reads import customer_document, like_pattern
 from core.db import UnitOfWork
 from core.errors import Invalid
-from core.files import FileInfo, FileStore, latest_invoice_pdf
 from core.invoice_comments import CommentRow, comments_of
 from core.model import Allocation, Document, InvoiceComment, InvoiceHold, Payment, StoredFile
 from core.money import Money
@@ -180,13 +179,6 @@ def applied_to(uow: UnitOfWork, doc: Document) -> tuple[AppliedRow, ...]:
                    f"Credit memo {memo}" if memo else f"Payment {pid}" + (f" ({ref})" if ref else ""), reason, back)
         for on, amount, discount, pid, ref, memo, reason, back in found
     )
-
-
-def invoice_pdf(uow: UnitOfWork, store: FileStore, code: str, number: str) -> tuple[FileInfo, bytes]:
-    """The latest PDF the ERP attached to the customer's document `number` (NotFound when none)."""
-    with uow:
-        customer_document(uow, code, number)
-    return latest_invoice_pdf(uow, store, number)
 
 
 def invoice_detail(uow: UnitOfWork, code: str, number: str, as_of: dt.date) -> InvoiceDetail:

@@ -13,7 +13,8 @@ from core.console_reads import find_companies, overview
 from core.errors import Invalid, NotFound
 from core.files import attach_invoice_pdf
 from core.invoice_comments import add_comment, list_comments
-from core.invoice_reads import InvoiceFilters, invoice_detail, invoice_pdf, open_invoices
+from core.invoice_pdf import invoice_pdf
+from core.invoice_reads import InvoiceFilters, invoice_detail, open_invoices
 from core.model import AuditEvent, Customer, PaymentMethod
 from core.money import Money
 from core.payments import initiate_payment
@@ -127,13 +128,13 @@ def test_comments_are_added_listed_and_audited(book) -> None:
 
 
 def test_invoice_pdf_is_the_customers_own(services, book) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(NotFound):
-        invoice_pdf(book.uow(), services.files, "ACME", "INV-1")
+    assert not invoice_detail(book.uow(), "ACME", "INV-1", TODAY).has_pdf  # none from the ERP yet
     attach_invoice_pdf(book.uow(), services.files, "INV-1", b"%PDF-1.4 test", TEST_ACTOR)
-    assert invoice_pdf(book.uow(), services.files, "ACME", "INV-1")[1] == b"%PDF-1.4 test"
+    pdf = invoice_pdf(book.uow(), services.files, "INV-1", services.settings, customer_code="ACME")
+    assert pdf[1] == b"%PDF-1.4 test"
     assert invoice_detail(book.uow(), "ACME", "INV-1", TODAY).has_pdf
     with pytest.raises(NotFound):
-        invoice_pdf(book.uow(), services.files, "BOLT", "INV-1")
+        invoice_pdf(book.uow(), services.files, "INV-1", services.settings, customer_code="BOLT")
 
 
 def test_the_tables_fast_cell_format_writes_what_the_console_filters_write() -> None:
