@@ -45,6 +45,7 @@ from rich.table import Table
 
 from bench.aging import cpu_check, sqlite_database
 from core.db import Database
+from core.document_templates import TEMPLATES
 from core.files import LocalFileStore
 from core.migrate import upgrade
 from core.model import Customer, CustomerClass, Statement, StatementRun
@@ -57,7 +58,7 @@ from core.snapshots import (
     SnapshotItem,
     StatementSnapshot,
 )
-from core.statement_pdf import TEMPLATES, _render_job, _warm_worker, render_statements, statement_html
+from core.statement_pdf import _render_job, _warm_worker, render_statements, statement_html
 
 STATEMENT_DATE = dt.date(2026, 11, 30)
 SEED = 20261130

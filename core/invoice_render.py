@@ -10,18 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from core.document_templates import TEMPLATES, environment, logo_data_uri
 from core.invoice_reads import AppliedRow
 from core.money import Money
 from core.rules import DiscountTerms, early_payment_discount
 from core.snapshots import SellerInfo
-from core.statement_pdf import TEMPLATES
-from core.statement_pdf import _data_uri as logo_data_uri
 
 LOCALE = "en_US"
 TITLES = {"invoice": "Invoice", "finance_charge": "Finance charge"}
@@ -59,13 +57,9 @@ class InvoiceView:
         return f"{self.kind}-{self.number}.pdf"
 
 
-@cache
-def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-
 
 def invoice_html(view: InvoiceView, seller: SellerInfo, logo: bytes | None = None) -> str:
-    return _environment().get_template("invoice.html").render(**_context(view, seller, logo))
+    return environment().get_template("invoice.html").render(**_context(view, seller, logo))
 
 
 def _terms(view: InvoiceView) -> str:

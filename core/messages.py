@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, meta, select_autoescape
 
-from core.receipts import TEMPLATES
+from core.document_templates import TEMPLATES
 
 MESSAGE_TEMPLATES = TEMPLATES / "messages"
 

@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 
 from core.db import UnitOfWork
+from core.document_templates import TEMPLATES, environment
 from core.errors import Invalid, NotFound
 from core.files import FileInfo, FileStore
 from core.history import RECEIPT_KIND, method_label, receipt_filename
 from core.model import Allocation, Customer, Document, Payment, PaymentMethod, StoredFile
 from core.money import Money
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LOCALE = "en_US"
 
 
@@ -163,13 +160,9 @@ def _store(uow: UnitOfWork, files: FileStore, receipt: Receipt, pdf: bytes) -> F
         return _info(stored)
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-
 
 def receipt_html(receipt: Receipt, seller_name: str) -> str:
-    return _environment().get_template("receipt.html").render(**_context(receipt, seller_name))
+    return environment().get_template("receipt.html").render(**_context(receipt, seller_name))
 
 
 def receipt_pdf_bytes(receipt: Receipt, seller_name: str) -> bytes:

@@ -9,7 +9,6 @@ stylesheet. `render_statements` renders in worker processes, so rendering never 
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -20,16 +19,15 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
-from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import get_currency_symbol
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db import Database
+from core.document_templates import TEMPLATES, environment, logo_data_uri
 from core.errors import Invalid, NotFound
 from core.files import FileInfo, FileStore
 from core.model import Statement, StoredFile
@@ -37,7 +35,6 @@ from core.rules import BUCKETS
 from core.snapshots import STATEMENT_TEMPLATE_VERSION, SnapshotItem, StatementSnapshot
 from core.statements import latest_statement_date
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LOCALE = "en_US"
 STATEMENT_KIND = "statement"
 # Every template version this code can render: (page, stylesheet). An old version keeps its files when a new
@@ -67,10 +64,6 @@ def check_template_version(version: str) -> tuple[str, str]:
 # -- the page ------------------------------------------------------------------------------------------------
 
 
-@cache
-def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-
 
 def statement_html(snapshot: StatementSnapshot, logo: bytes | None = None, *,
                    template_version: str = STATEMENT_TEMPLATE_VERSION, inline_css: bool = False) -> str:
@@ -78,7 +71,7 @@ def statement_html(snapshot: StatementSnapshot, logo: bytes | None = None, *,
     page, stylesheet = check_template_version(template_version)
     css = (TEMPLATES / stylesheet).read_text() if inline_css else ""
     context = _context(snapshot, logo)
-    return _environment().get_template(page).render(**context, template_version=template_version, inline_css=css)
+    return environment().get_template(page).render(**context, template_version=template_version, inline_css=css)
 
 
 def _context(s: StatementSnapshot, logo: bytes | None) -> dict[str, Any]:
@@ -94,7 +87,7 @@ def _context(s: StatementSnapshot, logo: bytes | None) -> dict[str, Any]:
                 "open": fmt(item.open_minor), "days": _days(item.days_past_due)}
 
     return {
-        "seller": s.seller, "customer": s.customer, "currency": s.currency, "logo_uri": _data_uri(logo),
+        "seller": s.seller, "customer": s.customer, "currency": s.currency, "logo_uri": logo_data_uri(logo),
         "currency_symbol": get_currency_symbol(s.currency, LOCALE),
         "statement_date": format_date(s.statement_date, format="long", locale=LOCALE),
         "statement_date_iso": s.statement_date.isoformat(),
@@ -119,17 +112,6 @@ def _days(days_past_due: int) -> str:
     if days_past_due <= 0:
         return NBSP
     return "1 day" if days_past_due == 1 else f"{days_past_due} days"
-
-
-def _data_uri(logo: bytes | None) -> str | None:
-    if not logo:
-        return None
-    head = logo[:256].lstrip()
-    kind = ("image/png" if logo.startswith(b"\x89PNG") else "image/jpeg" if logo.startswith(b"\xff\xd8")
-            else "image/svg+xml" if head.startswith(b"<") else None)
-    if kind is None:
-        raise Invalid("the seller logo must be a PNG, JPEG or SVG file", "seller_logo")
-    return f"data:{kind};base64,{base64.b64encode(logo).decode()}"
 
 
 # -- the PDF ---------------------------------------------------------------------------------------------------
