@@ -42,20 +42,41 @@ class _CurrentStderr:
         sys.stderr.flush()
 
 
+# Libraries that speak through the standard logging module, and the least level of theirs worth a line:
+# APScheduler says "Running job …" twice a run, WeasyPrint a line per layout step, uvicorn a line per request
+# (our own request log has the request id).
+LIBRARY_LEVELS = {"alembic": logging.WARNING, "apscheduler": logging.WARNING, "weasyprint": logging.ERROR,
+                  "fontTools": logging.ERROR, "uvicorn.access": logging.WARNING, "uvicorn.error": logging.WARNING,
+                  "httpx": logging.WARNING, "twilio.http_client": logging.WARNING}
+
+_HANDLER_NAME = "aragent"
+
+
 def configure_logging(level: str = "info", fmt: str = "auto") -> None:
+    """One format for every line: ours (structlog) and the libraries' (standard logging) alike."""
     as_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
     renderer: Any = structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer()
     numeric = logging.getLevelName(level.upper()) if isinstance(logging.getLevelName(level.upper()), int) else 20
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        redact,
+    ]
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            redact,
-            structlog.processors.format_exc_info,
-            renderer,
-        ],
+        processors=[*shared, structlog.processors.format_exc_info, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
         logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=False,
     )
+    handler = logging.StreamHandler(_CurrentStderr())  # type: ignore[arg-type]
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[structlog.stdlib.add_logger_name, *shared, structlog.processors.format_exc_info],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+    ))
+    handler.set_name(_HANDLER_NAME)
+    root = logging.getLogger()  # ours replaces an earlier one of ours; a test runner's capture handlers stay
+    root.handlers = [h for h in root.handlers if h.get_name() != _HANDLER_NAME] + [handler]
+    root.setLevel(numeric)
+    for name, least in LIBRARY_LEVELS.items():
+        logging.getLogger(name).setLevel(max(least, numeric))

@@ -14,10 +14,12 @@ from core.dispatch import Sender
 
 def build_senders(services: Services, *, telegram: TelegramSettings | None = None,
                   twilio: TwilioSettings | None = None) -> dict[str, Sender]:
-    smtp = SmtpSender(services.settings)
-    senders: dict[str, Sender] = {"email": smtp}
-    if services.settings.fax_gateway_domain:
-        senders["fax"] = FaxGatewaySender(services.settings, smtp)
+    senders: dict[str, Sender] = {}
+    if services.settings.smtp_host:  # no SMTP server configured: email and fax wait in the outbox, untried
+        smtp = SmtpSender(services.settings)
+        senders["email"] = smtp
+        if services.settings.fax_gateway_domain:
+            senders["fax"] = FaxGatewaySender(services.settings, smtp)
     telegram = telegram or TelegramSettings.of(services.settings)
     if telegram.configured:
         senders["telegram"] = TelegramSender(telegram)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import logging
 import warnings
 from collections import Counter
 from collections.abc import Awaitable, Sequence
@@ -53,7 +52,6 @@ from core.documents import stored_file
 
 log = structlog.get_logger("aragent.telegram")
 # httpx logs each request's URL at INFO, and a Bot API URL carries the bot's token: never let it reach a log.
-logging.getLogger("httpx").setLevel(logging.WARNING)
 TEXT_LIMIT, CAPTION_LIMIT, CALLBACK_DATA_LIMIT = 4096, 1024, 64
 SORRY = "Sorry, something went wrong on our side. Please try again in a few minutes."
 

@@ -10,7 +10,6 @@ status callback; `record_delivery_status` moves an outbox message along what Twi
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -34,7 +33,6 @@ from core.links import document_link
 from core.outbox import Draft, queue_drafts
 
 log = structlog.get_logger("aragent.sms")
-logging.getLogger("twilio.http_client").setLevel(logging.WARNING)  # a dozen INFO lines per message sent
 SMS_LIMIT = 1600  # Twilio's limit for one message; it splits it into segments on the way
 STATUS_PATH = "/webhooks/twilio/status"
 TWILIO_API = "https://api.twilio.com"

@@ -56,7 +56,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"  # where signed document links point
     link_secret: str = ""  # empty: a secret kept in the data folder
     # Email (SMTP) and the fax gateway.
-    smtp_host: str = "127.0.0.1"
+    smtp_host: str = ""  # empty: no email sender; email (and fax) messages wait in the outbox
     smtp_port: int = 25
     smtp_username: str = ""
     smtp_password: str = ""

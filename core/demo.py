@@ -13,11 +13,13 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from core.adapters.sandbox import SandboxProcessor
 from core.audit import Actor
 from core.db import UnitOfWork
 from core.erp import run_import
 from core.errors import ARError
 from core.ledger import open_items
+from core.methods import AchAuthorization, add_method
 from core.model import Customer, Document
 from core.money import Money
 from core.posting import CreditSource, apply_credit, record_payment
@@ -166,6 +168,39 @@ def load_demo_book(
             raise ARError(f"demo {kind} rejected: {report.rejected[:3]}")
     payments = _post_payments(uow_factory, rng, today, reasons)
     return DemoSummary(len(customer_rows), len(document_rows), payments)
+
+
+# Saved sandbox methods, by the customer's place in the book (0 = C1001): most have a Visa that succeeds, every
+# third an authorized ACH account too, every seventh a Mastercard instead of the Visa; every fifth has none, so
+# adding one on the processor's page can be tried as well. Numbers are the sandbox's test numbers (README).
+DEMO_CARDS = {"visa": "4242424242424242", "mastercard": "5555555555554444"}
+DEMO_BANK = ("110000000", "000123456789")  # routing, account: debits succeed
+DEMO_ACH_AUTHORIZATION = AchAuthorization("written", "Signed ACH debit authorization on file (demo)")
+
+
+def _demo_methods(place: int) -> list[str]:
+    if place % 5 == 4:
+        return []
+    card = "mastercard" if place % 7 == 6 else "visa"
+    return [card, "ach"] if place % 3 == 0 else [card]
+
+
+def save_demo_methods(uow_factory, sandbox: SandboxProcessor, today: dt.date) -> int:  # type: ignore[no-untyped-def]
+    """Sandbox test methods on the demo customers, so the first PAY in a demo works; how many were saved."""
+    with uow_factory() as uow:
+        customers = list(uow.session.execute(select(Customer.code, Customer.name).order_by(Customer.code)))
+    saved = 0
+    for place, (code, name) in enumerate(customers):
+        for kind in _demo_methods(place):
+            if kind == "ach":
+                token = sandbox.tokenize_bank_account(*DEMO_BANK, holder=name, account_type="checking")
+            else:
+                token = sandbox.tokenize_card(DEMO_CARDS[kind], 12, today.year + 3, "123", name)
+            method = sandbox.save_method(token, code)
+            add_method(uow_factory(), customer_code=code, saved=method, processor="sandbox", actor=ACTOR,
+                       authorization=DEMO_ACH_AUTHORIZATION if method.kind == "ach" else None)
+            saved += 1
+    return saved
 
 
 def is_empty(uow: UnitOfWork) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -11,20 +12,34 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from channels.logs import configure_logging
 from core.audit import Actor
 from core.bootstrap import Services, bootstrap
-from core.config import load_settings
+from core.config import Settings, load_settings
 from core.errors import ARError
+from core.migrate import missing_schema
 
 err = Console(stderr=True)
 CLI_ACTOR = Actor("cli", "cli")
 
 
-def services_for(ctx: click.Context) -> Services:
+def services_for(ctx: click.Context, *, creates_database: bool = False) -> Services:
+    """The services for a command. Only `serve`, `db upgrade` and `demo-data` may create a database; any other
+    command that finds none says where it looked and stops, leaving no empty folder or file behind."""
     if ctx.obj is None:
         settings = load_settings()
         configure_logging(settings.log_level, settings.log_format)
+        if not creates_database and (why := missing_schema(settings.resolved_database_url)):
+            err.print(f"[red]error:[/red] {why}.\n{_where_to_look(settings)}", highlight=False, soft_wrap=True)
+            ctx.exit(1)
         ctx.obj = bootstrap(settings)
         ctx.call_on_close(ctx.obj.close)
     return ctx.obj  # type: ignore[no-any-return]
+
+
+def _where_to_look(settings: Settings) -> str:
+    source = ("ARAGENT_DATABASE_URL names it" if settings.database_url else
+              f"the data folder is {settings.data_dir} (ARAGENT_DATA_DIR), seen from {Path.cwd()}")
+    return (f"({source}.) Run aragent in the folder you set it up in, or point it at your database with "
+            "ARAGENT_DATA_DIR=/path/to/data or ARAGENT_DATABASE_URL=…; `aragent db upgrade` creates a new, "
+            "empty one where they point.")
 
 
 def parse_date(value: str | None) -> dt.date:

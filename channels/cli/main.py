@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from channels.cli.banner import banner, cli_name, demo_api_key, demo_console_user
 from channels.cli.chat import chat, link_token
 from channels.cli.common import CLI_ACTOR, ARCommandGroup, err, parse_date, services_for
 from channels.cli.dunning import dunning
@@ -22,10 +22,10 @@ from channels.cli.schedule import schedule, scheduler_command, start_scheduler
 from channels.cli.statement_delivery import statements
 from channels.cli.telegram import telegram
 from channels.cli.users import users
-from core import apikeys, staff
+from core import apikeys
 from core.audit import Actor
 from core.bootstrap import Services
-from core.demo import is_empty, load_demo_book
+from core.demo import is_empty, load_demo_book, save_demo_methods
 from core.erp import IMPORT_KINDS, csv_rows, missing_columns, run_import
 from core.ledger import aging_report
 from core.migrate import upgrade
@@ -47,7 +47,7 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
     """Migrate the database to the latest schema."""
-    services = services_for(ctx)
+    services = services_for(ctx, creates_database=True)
     upgrade(services.db.url)
     click.echo(f"database at head ({services.db.engine.dialect.name})")
 
@@ -58,21 +58,24 @@ def db_upgrade(ctx: click.Context) -> None:
 @click.pass_context
 def demo_data(ctx: click.Context, today: str | None, force: bool) -> None:
     """Load a realistic demo book (60 customers, ~500 documents, payments, credits)."""
-    services = services_for(ctx)
+    services = services_for(ctx, creates_database=True)
     upgrade(services.db.url)
     if not force and not is_empty(services.db.uow()):
         raise click.ClickException("the database already has customers; use --force to add the demo book anyway")
-    summary = load_demo_book(services.db.uow, parse_date(today), services.settings.short_pay_reasons)
-    click.echo(f"demo book loaded: {summary.customers} customers, {summary.invoices} documents, "
-               f"{summary.payments} payments; {_demo_statements(services, parse_date(today))}")
+    click.echo(_load_demo(services, parse_date(today)))
 
 
-def _demo_statements(services: Services, today: dt.date) -> str:
-    """Last month's statement cycle, so the demo's document library and `statements deliver` have a period."""
+def _load_demo(services: Services, today: dt.date) -> str:
+    """The demo book, sandbox methods on most customers, and last month's statement cycle (so the document
+    library and `statements deliver` have a period)."""
+    summary = load_demo_book(services.db.uow, today, services.settings.short_pay_reasons)
+    methods = save_demo_methods(services.db.uow, services.processors["sandbox"], today)  # type: ignore[arg-type]
     month_end = today.replace(day=1) - dt.timedelta(days=1)
     made = run_statements(services.db, services.settings, services.files, statement_date=month_end,
                           finance_charges_on=None, actor=CLI_ACTOR)
-    return f"{made.created} statements dated {month_end}"
+    return (f"demo book loaded: {summary.customers} customers, {summary.invoices} documents, "
+            f"{summary.payments} payments, {methods} saved payment methods; "
+            f"{made.created} statements dated {month_end}")
 
 
 @main.command("import")
@@ -190,15 +193,6 @@ def payments_run_scheduled(ctx: click.Context, on: str | None) -> None:
     click.echo("\n".join(outcomes) or "no scheduled payment is due")
 
 
-def _demo_console_user(services: Services) -> str:
-    """The demo's first console user, an admin with a fresh password shown once; none when users exist."""
-    if staff.list_users(services.db.uow()):
-        return ""
-    password = secrets.token_urlsafe(12)
-    staff.add_user(services.db.uow(), "admin", password, "admin", CLI_ACTOR, full_name="Demo Admin")
-    return f"\n  console user:  admin / {password}"
-
-
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -207,36 +201,26 @@ def _demo_console_user(services: Services) -> str:
               help="Run no scheduler in this process (run `aragent scheduler` on its own instead).")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, demo: bool, no_scheduler: bool) -> None:
-    """Serve the API (and, as their issues land, webhooks, console, Telegram and the scheduler)."""
+    """Serve the app: API, webhooks, the console, Telegram, and the scheduler unless --no-scheduler."""
     import uvicorn
 
     from channels.web.app import create_app
 
-    services = services_for(ctx)
+    services = services_for(ctx, creates_database=True)
     upgrade(services.db.url)
     if demo and is_empty(services.db.uow()):
-        summary = load_demo_book(services.db.uow, dt.date.today(), services.settings.short_pay_reasons)
-        click.echo(f"demo book loaded: {summary.customers} customers, {summary.invoices} documents; "
-                   f"{_demo_statements(services, dt.date.today())}", err=True)
-    key_note = ""
-    if demo:
-        name = f"demo-{dt.datetime.now():%Y%m%d%H%M%S}"
-        key_note = f"\n  API key ({name}):  {apikeys.create_api_key(services.db.uow(), name, CLI_ACTOR)}"
-        key_note += _demo_console_user(services)
+        click.echo(_load_demo(services, dt.date.today()), err=True)
+    cli = cli_name()
     base = f"http://{host}:{port}"
-    click.echo(
-        f"aragent on {base}  ({services.db.engine.dialect.name})\n"
-        f"  health:        {base}/health\n  API docs:      {base}/schema\n  console:       {base}/console\n"
-        f"  a customer:    curl -H 'X-API-Key: …' {base}/api/customers/C1001{key_note}",
-        err=True,
-    )
+    click.echo(banner(services, base, cli=cli, api_key=demo_api_key(services) if demo else "",
+                      console_user=demo_console_user(services, cli) if demo else ""), err=True)
     reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     # Started before uvicorn.run, which blocks until shutdown; several `serve` processes share the jobs
     # through the leader lease, so only one of them runs each.
     runner = None if no_scheduler else start_scheduler(services)
     try:
         uvicorn.run(create_app(services, self_url=f"http://{reachable}:{port}"), host=host, port=port,
-                    log_level="warning")
+                    log_config=None)  # uvicorn's lines go through channels.logs like all others
     finally:
         if runner is not None:
             runner.stop()

@@ -163,6 +163,7 @@ def create_app(services: Services | None = None, *, self_url: str | None = None)
         state=State({"services": services, "webhook_intake": intake, "telegram": telegram, "twilio": twilio}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         middleware=[request_id_middleware],
+        logging_config=None,  # channels.logs configures logging once, for us and every library
         template_config=template_config(),
         exception_handlers={
             NotFound: on_not_found,

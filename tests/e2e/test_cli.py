@@ -73,20 +73,31 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _serve_demo(data: Path, port: int) -> tuple[subprocess.Popen[str], str]:
+    """`aragent serve --demo` in a process of its own, and its banner (up to the list of channels)."""
+    env = {**os.environ, "ARAGENT_DATA_DIR": str(data), "ARAGENT_LOG_FORMAT": "json"}
+    for name in ("ARAGENT_DATABASE_URL", "ARAGENT_SMTP_HOST", "ARAGENT_TELEGRAM_TOKEN", "ARAGENT_TWILIO_AUTH_TOKEN"):
+        env.pop(name, None)
+    proc = subprocess.Popen([sys.executable, "-m", "channels.cli.main", "serve", "--demo", "--port", str(port)],
+                            env=env, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2])
+    banner = ""
+    deadline = time.monotonic() + 60
+    while "email " not in banner and time.monotonic() < deadline and proc.poll() is None:
+        banner += proc.stderr.readline()  # type: ignore[union-attr]
+    return proc, banner
+
+
 def test_serve_demo_starts_a_working_app(tmp_path: Path) -> None:
     """The README's main command: an empty data folder becomes a served demo book."""
     port = _free_port()
-    env = {**os.environ, "ARAGENT_DATA_DIR": str(tmp_path / "data"), "ARAGENT_LOG_FORMAT": "json"}
-    env.pop("ARAGENT_DATABASE_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "channels.cli.main", "serve", "--demo", "--port", str(port)],
-                            env=env, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2])
+    proc, banner = _serve_demo(tmp_path / "data", port)
     try:
-        banner = ""
-        deadline = time.monotonic() + 60
-        while "API key" not in banner and time.monotonic() < deadline:
-            banner += proc.stderr.readline()  # type: ignore[union-attr]
-        key = re.search(r"(ark_\S+)", banner)
+        key = re.search(r"API key: +(ark_\S+)", banner)
         assert key, banner
+        assert f"curl -H 'X-API-Key: {key.group(1)}'" in banner  # the example works when copied
+        assert "chat --customer C1001" in banner and "(shown once)" in banner
+        assert "Telegram   off: set ARAGENT_TELEGRAM_TOKEN" in banner
+        assert "email      off: set ARAGENT_SMTP_HOST" in banner
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
@@ -118,4 +129,12 @@ def test_serve_demo_starts_a_working_app(tmp_path: Path) -> None:
         assert invoice["number"] not in numbers, "the sandbox's webhook never settled the payment"
     finally:
         proc.terminate()
+        proc.wait(10)
+    again, banner = _serve_demo(tmp_path / "data", port)  # a restart: the same key, no second admin password
+    try:
+        assert f"API key:       {key.group(1)}" in banner, banner
+        assert "(shown once)" not in banner and "users password admin" in banner
+    finally:
+        again.terminate()
+        again.wait(10)
         proc.wait(timeout=10)

@@ -28,3 +28,20 @@ def test_logs_are_json_off_a_terminal(monkeypatch):
     structlog.get_logger("t").info("payment recorded", token="tok_live_secret", customer="ACME")
     line = json.loads(buffer.getvalue().strip())
     assert line["event"] == "payment recorded" and line["token"] == "[redacted]" and line["customer"] == "ACME"
+
+
+def test_libraries_log_in_the_same_format_and_only_what_matters(monkeypatch):
+    import logging
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", buffer)
+    configure_logging("info", "json")
+    logging.getLogger("apscheduler.executors.default").info('Running job "outbox" (scheduled at …)')
+    logging.getLogger("weasyprint.progress").info("Step 4 - Creating formatting structure")
+    logging.getLogger("uvicorn.access").info('127.0.0.1 - "GET /health HTTP/1.1" 200')
+    logging.getLogger("apscheduler.scheduler").warning("Run time of job was missed by 0:00:03")
+    logging.getLogger("some.library").info("card 4242 4242 4242 4242 declined")
+    lines = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    assert [(line["logger"], line["level"]) for line in lines] == [
+        ("apscheduler.scheduler", "warning"), ("some.library", "info")]
+    assert lines[1]["event"] == "card [redacted-4242] declined" and "timestamp" in lines[1]
