@@ -18,8 +18,8 @@ from core.links import document_link
 from core.messages import render
 from core.methods import MethodView, add_method, list_methods
 from core.money import Money
-from core.payment_jobs import initiate_and_charge
-from core.payments import Quote, quote_payment
+from core.payment_jobs import initiate_and_charge, resume
+from core.payments import InitiatedPayment, Quote, quote_payment
 from core.processor import SavedMethod
 from core.rules import AllocationRequest
 from core.snapshots import StatementSnapshot
@@ -78,33 +78,42 @@ def pay_exactly(services: Services, code: str, amount: str, method_id: int, *, c
     None when they do not any more. Once per call: a repeated callback hears the first outcome again."""
     scope, key = f"voice:{code}", f"pay:{call_sid}:{method_id}:{amount}"
     try:
-        stored = idempotency.begin(services.db.uow(), scope, key, idempotency.body_hash(key.encode()))
+        claim = idempotency.begin(services.db.uow(), scope, key, idempotency.body_hash(key.encode()))
     except Conflict:  # the same key pressed twice at once: the first press is paying
         return "Your payment is already being processed."
-    if stored is not None:
-        return stored.body
+    if isinstance(claim, idempotency.StoredAnswer):
+        return claim.body
     try:
-        quote = past_due_quote(services, code, today)
-        if quote is None or str(quote.total.amount) != amount:
-            idempotency.abandon(services.db.uow(), scope, key)
-            return None if quote is not None else "You have nothing past due any more."
-        sentence = _charge(services, code, quote, method_id, caller, today)
+        if claim.payment_id is not None:  # an earlier try of this press wrote the payment, then died
+            sentence = _spoken(services, resume(services.db.uow, services.processor, claim.payment_id,
+                                                _caller_actor(caller))[0])
+        else:
+            quote = past_due_quote(services, code, today)
+            if quote is None or str(quote.total.amount) != amount:
+                idempotency.abandon(services.db.uow(), claim)
+                return None if quote is not None else "You have nothing past due any more."
+            sentence = _charge(services, code, quote, method_id, caller, today, claim)
     except BaseException:
-        idempotency.abandon(services.db.uow(), scope, key)
+        idempotency.abandon(services.db.uow(), claim)
         raise
-    idempotency.finish(services.db.uow(), scope, key, 200, sentence)
+    idempotency.finish(services.db.uow(), claim, 200, sentence)
     return sentence
 
 
-def _charge(services: Services, code: str, quote: Quote, method_id: int, caller: str, today: dt.date) -> str:
+def _charge(services: Services, code: str, quote: Quote, method_id: int, caller: str, today: dt.date,
+            claim: idempotency.Claim) -> str:
     try:
         started, _ = initiate_and_charge(
             services.db.uow, services.processor, customer_code=code, amount=quote.total,
             requests=[AllocationRequest(line.number) for line in quote.lines], method_id=method_id, pay_on=today,
             today=today, reasons=services.settings.short_pay_reasons, actor=_caller_actor(caller),
-            exact=True)
+            exact=True, claim=claim)
     except ARError:
         return "We could not take this payment. Nothing was charged. You can try again, or speak with an agent."
+    return _spoken(services, started)
+
+
+def _spoken(services: Services, started: InitiatedPayment) -> str:
     if payment_status(services.db.uow(), started.payment_id) == "failed":
         return "Your card was declined, and nothing was charged."
     reference = " ".join(str(started.payment_id))

@@ -79,8 +79,10 @@ class Settings:
     dunning_cron: str = "0 7 * * *"
     scheduled_payments_cron: str = "0 6 * * *"
     print_batch_cron: str = "0 17 * * 1-5"
-    reconcile_cron: str = "*/15 * * * *"
+    reconcile_cron: str = "* * * * *"  # charges never sent go out within a minute or so; lost events after 15 min
     outbox_interval_seconds: int = 30
+    # A money request's Idempotency-Key is held this long; a retry after it finds what a dead request left.
+    idempotency_lease_seconds: int = 30
     # The agent console: a session ends after this long without a request, and at the latest after `hours`.
     console_idle_minutes: int = 30
     console_session_hours: int = 12
@@ -176,6 +178,7 @@ def load_settings(**overrides: str) -> Settings:
         print_batch_cron=env.get("print_batch_cron", Settings.print_batch_cron),
         reconcile_cron=env.get("reconcile_cron", Settings.reconcile_cron),
         outbox_interval_seconds=int(env.get("outbox_interval_seconds", Settings.outbox_interval_seconds)),
+        idempotency_lease_seconds=int(env.get("idempotency_lease_seconds", Settings.idempotency_lease_seconds)),
         extra={k: env[k] for k in ("print_dir",) if env.get(k)},
     )
 

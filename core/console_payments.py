@@ -23,7 +23,7 @@ from core.history import method_label
 from core.methods import MethodView
 from core.model import Allocation, Customer, Document, Payment, PaymentLine, PaymentMethod
 from core.money import Money
-from core.payment_jobs import initiate_and_charge
+from core.payment_jobs import initiate_and_charge, resume
 from core.payments import quote_payment
 from core.posting import customer_by_code
 from core.processor import PaymentProcessor
@@ -72,9 +72,12 @@ def method_rows(uow: UnitOfWork, code: str) -> list[MethodRow]:
 def confirm_payment(
     uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, *, customer_code: str, total: Money,
     requests: list[AllocationRequest], deposit: Money | None, method_id: int, pay_on: dt.date, today: dt.date,
-    reasons: tuple[str, ...], actor: Actor,
+    reasons: tuple[str, ...], actor: Actor, claim: idempotency.Claim | None = None,
 ) -> int:
-    """Pay exactly the total the agent confirmed, or nothing: a balance changed since the review is refused."""
+    """Pay exactly the total the agent confirmed, or nothing: a balance changed since the review is refused.
+    A claim whose earlier attempt wrote the payment answers with that payment (its invoices are held by it)."""
+    if claim is not None and claim.payment_id is not None:
+        return resume(uow_factory, adapter, claim.payment_id, actor)[0].payment_id
     quote = quote_payment(uow_factory(), customer_code=customer_code, requests=requests, pay_on=pay_on,
                           reasons=reasons, deposit=deposit)
     if quote.total != total:
@@ -83,33 +86,33 @@ def confirm_payment(
                        "review the payment again")
     started, _outcome = initiate_and_charge(
         uow_factory, adapter, customer_code=customer_code, amount=total, requests=requests, method_id=method_id,
-        pay_on=pay_on, today=today, reasons=reasons, actor=actor, exact=True)
+        pay_on=pay_on, today=today, reasons=reasons, actor=actor, exact=True, claim=claim)
     return started.payment_id
 
 
 def submit_once(uow_factory: Callable[[], UnitOfWork], scope: str, nonce: str, fingerprint: str,
-                submit: Callable[[], int]) -> int:
+                submit: Callable[[idempotency.Claim], int]) -> int:
     """Run `submit` once per review nonce; a repeat gets the first payment's id (or its refusal) again."""
     key, digest = f"console-pay:{nonce}", idempotency.body_hash(fingerprint.encode())
-    stored = _begin(uow_factory, scope, key, digest)
-    if stored is not None:
-        if stored.status_code == 201:
-            return int(stored.body)
-        raise Conflict(stored.body)
+    claim = _begin(uow_factory, scope, key, digest)
+    if isinstance(claim, idempotency.StoredAnswer):
+        if claim.status_code == 201:
+            return int(claim.body)
+        raise Conflict(claim.body)
     try:
-        payment_id = submit()
+        payment_id = submit(claim)
     except ARError as refused:
-        idempotency.finish(uow_factory(), scope, key, 422, str(refused))
+        idempotency.finish(uow_factory(), claim, 422, str(refused))
         raise
     except BaseException:
-        idempotency.abandon(uow_factory(), scope, key)
+        idempotency.abandon(uow_factory(), claim)
         raise
-    idempotency.finish(uow_factory(), scope, key, 201, str(payment_id))
+    idempotency.finish(uow_factory(), claim, 201, str(payment_id))
     return payment_id
 
 
 def _begin(uow_factory: Callable[[], UnitOfWork], scope: str, key: str,
-           digest: str) -> idempotency.StoredAnswer | None:
+           digest: str) -> idempotency.Claim | idempotency.StoredAnswer:
     # A double-click sends the form twice at once: the second waits for the first's answer instead of failing.
     deadline = time.monotonic() + IN_PROGRESS_WAIT
     while True:

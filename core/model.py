@@ -386,6 +386,11 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int | None]
     response: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, server_default=func.now())
+    # While the request runs: which attempt holds the key, since when (a lease: a request that died lets go of
+    # it), and the payment it wrote, bound in the payment's own transaction so a retry finds it, never a second.
+    attempt: Mapped[str | None] = mapped_column(String(32))
+    locked_at: Mapped[dt.datetime | None]
+    payment_id: Mapped[int | None]
 
 
 class SandboxCharge(Base):

@@ -5,41 +5,62 @@ and reconcile what a crash or a lost webhook left pending. The network call neve
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
-from typing import cast
+from typing import TypeVar, cast
 
 import structlog
 from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy.exc import DBAPIError
 
 from core import audit
 from core.audit import Actor
 from core.db import UnitOfWork
 from core.errors import ARError, Conflict, NotFound
+from core.idempotency import Claim
 from core.model import InvoiceHold, Payment
 from core.money import Money
-from core.payments import InitiatedPayment, charge_request, initiate_payment, record_charge
+from core.payments import InitiatedPayment, awaits_charge, charge_request, initiate_payment, initiated, record_charge
 from core.posting import customer_by_code
 from core.processor import PaymentProcessor, ProcessorEvent
 from core.rules import AllocationRequest
 from core.settlement import apply_event
 
 log = structlog.get_logger("aragent.payments")
+T = TypeVar("T")
+RECONNECT_WAITS = (0.1, 0.5, 1.0)  # seconds before each new try of a step whose connection was lost
+UNSENT_CHARGE_AFTER = dt.timedelta(seconds=30)  # a pending payment this old with no processor answer: send it
 
 
 def initiate_and_charge(
     uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, *, customer_code: str, amount: Money,
     requests: list[AllocationRequest], method_id: int, pay_on: dt.date, today: dt.date,
-    reasons: tuple[str, ...], actor: Actor, exact: bool = False,
+    reasons: tuple[str, ...], actor: Actor, exact: bool = False, claim: Claim | None = None,
 ) -> tuple[InitiatedPayment, str]:
     """Initiate, then charge at once unless scheduled. A processor that cannot be reached leaves the
-    payment pending with its invoices held: reconcile retries the same idempotency key later."""
+    payment pending with its invoices held: reconcile retries the same idempotency key later.
+
+    `claim`: the request's idempotency key. When it comes back from a request that died after writing its
+    payment, that payment is the answer: nothing new is written, and a charge that was never sent is sent."""
+    if claim is not None and claim.payment_id is not None:
+        return resume(uow_factory, adapter, claim.payment_id, actor)
     started = initiate_payment(
         uow_factory(), customer_code=customer_code, amount=amount, requests=requests, method_id=method_id,
-        pay_on=pay_on, today=today, processor=adapter.name, reasons=reasons, actor=actor, exact=exact,
+        pay_on=pay_on, today=today, processor=adapter.name, reasons=reasons, actor=actor, exact=exact, claim=claim,
     )
     if started.status != "pending":
         return started, f"scheduled for {pay_on}"
     return started, _charge(uow_factory, adapter, started.payment_id, actor)
+
+
+def resume(uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, payment_id: int,
+           actor: Actor) -> tuple[InitiatedPayment, str]:
+    """A payment a dead request wrote: its charge is sent (with its own key: the processor makes it once) if
+    no answer was recorded, and the payment is answered as it stands."""
+    outcome = "this Idempotency-Key's payment, written by an earlier attempt of the request"
+    if awaits_charge(uow_factory(), payment_id):
+        outcome = _charge(uow_factory, adapter, payment_id, actor)
+    return initiated(uow_factory(), payment_id), outcome
 
 
 def cancel_scheduled(uow: UnitOfWork, customer_code: str, payment_id: int, actor: Actor) -> str:
@@ -76,14 +97,30 @@ def _claim(uow_factory: Callable[[], UnitOfWork], payment_id: int, actor: Actor)
 
 
 def _charge(uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, payment_id: int, actor: Actor) -> str:
+    request = _reconnecting(lambda: charge_request(uow_factory(), payment_id))
     try:
-        result = adapter.charge(charge_request(uow_factory(), payment_id))
+        result = adapter.charge(request)
     except ARError:
         raise
     except Exception as exc:  # unreachable processor: stays pending, reconcile retries the same key
         log.warning("charge not confirmed; reconcile will retry", payment_id=payment_id, error=str(exc))
         return f"payment {payment_id}: pending, the processor did not answer"
-    return record_charge(uow_factory(), payment_id, result, actor)
+    # Recording twice is harmless (the processor's id is kept, an outcome applied once by its event id).
+    return _reconnecting(lambda: record_charge(uow_factory(), payment_id, result, actor))
+
+
+def _reconnecting(step: Callable[[], T]) -> T:
+    """Run a database step again on a fresh connection when the one it had was lost (a restarted or
+    failed-over server, a terminated backend), so a payment's charge is sent by the process that wrote it."""
+    for wait in RECONNECT_WAITS:
+        try:
+            return step()
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            log.warning("database connection lost; trying again", error=str(exc.orig), wait=wait)
+            time.sleep(wait)
+    return step()
 
 
 def charge_scheduled(
@@ -99,21 +136,22 @@ def charge_scheduled(
 
 def reconcile(
     uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, older_than: dt.timedelta, actor: Actor,
-    now: dt.datetime | None = None,
+    now: dt.datetime | None = None, unsent_after: dt.timedelta = UNSENT_CHARGE_AFTER,
 ) -> list[str]:
-    """Payments pending longer than `older_than`: a charge that never got its answer is re-sent with the same
-    key (the processor returns the charge it already made); a lost event is read back from the processor."""
-    cutoff = (now or dt.datetime.now(dt.UTC)) - older_than
+    """Pending payments: one with no answer from the processor after `unsent_after` (its charge may never have
+    been sent: the process died, the connection dropped) is charged with its own key (the processor returns
+    the charge it already made, if it did); one whose event has not come after `older_than` is read back."""
+    moment = now or dt.datetime.now(dt.UTC)
     with uow_factory() as uow:
+        unsent = uow.session.scalars(select(Payment.id).where(
+            Payment.status == "pending", Payment.processor == adapter.name, Payment.processor_payment_id.is_(None),
+            Payment.updated_at <= moment - min(unsent_after, older_than)).order_by(Payment.id)).all()
         stale = uow.session.execute(select(Payment.id, Payment.processor_payment_id).where(
-            Payment.status == "pending", Payment.processor == adapter.name, Payment.updated_at <= cutoff
-        ).order_by(Payment.id)).all()
-    outcomes = []
+            Payment.status == "pending", Payment.processor == adapter.name, Payment.processor_payment_id.is_not(None),
+            Payment.updated_at <= moment - older_than).order_by(Payment.id)).all()
+    outcomes = [_charge(uow_factory, adapter, payment_id, actor) for payment_id in unsent]
     for payment_id, processor_id in stale:
-        if processor_id is None:
-            outcomes.append(_charge(uow_factory, adapter, payment_id, actor))
-            continue
-        result = adapter.retrieve(processor_id)
+        result = adapter.retrieve(str(processor_id))
         if result.status == "processing":
             outcomes.append(f"payment {payment_id}: still processing")
             continue

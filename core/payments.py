@@ -21,6 +21,7 @@ from core import audit
 from core.audit import Actor
 from core.db import UnitOfWork
 from core.errors import Conflict, Invalid, NotFound
+from core.idempotency import Claim, bind_payment
 from core.model import Document, InvoiceHold, Payment, PaymentLine, PaymentMethod
 from core.money import Money
 from core.posting import customer_by_code, lock_documents, open_invoice
@@ -74,12 +75,16 @@ def _active_method(uow: UnitOfWork, customer_id: int, method_id: int) -> Payment
 def initiate_payment(
     uow: UnitOfWork, *, customer_code: str, amount: Money, requests: list[AllocationRequest], method_id: int,
     pay_on: dt.date, today: dt.date, processor: str, reasons: tuple[str, ...], actor: Actor, exact: bool = False,
+    claim: Claim | None = None,
 ) -> InitiatedPayment:
     """Write a payment of exactly `amount` for `requests` (none: a deposit), scheduled when `pay_on` is later.
 
     `exact`: the payer confirmed a quote whose invoices take all of `amount`; when they would now take less
     (a credit or payment landed since), refuse rather than leave the difference on account. Checked under the
-    invoices' row locks, so nothing can change between the check and the payment."""
+    invoices' row locks, so nothing can change between the check and the payment.
+
+    `claim`: the request's idempotency key, bound to the payment in the same transaction (a retry of a request
+    that dies after this commit answers with this payment and never writes a second one)."""
     if pay_on < today:
         raise Invalid(f"a payment cannot be dated {pay_on}, before today ({today})", "date")
     with uow:
@@ -100,6 +105,8 @@ def initiate_payment(
         )
         uow.session.add(payment)
         uow.session.flush()
+        if claim is not None:
+            bind_payment(uow.session, claim, payment.id)
         for line in plan.lines:
             doc = docs[line.number]
             uow.session.add(PaymentLine(payment_id=payment.id, invoice_id=doc.id, amount_minor=line.amount.minor,
@@ -115,6 +122,25 @@ def initiate_payment(
                      invoices=[ln.number for ln in plan.lines], pay_on=str(pay_on), status_to=status)
         uow.commit()
         return InitiatedPayment(payment.id, status, amount, plan.unapplied, charge_key(payment.id))
+
+
+def initiated(uow: UnitOfWork, payment_id: int) -> InitiatedPayment:
+    """A payment as `initiate_payment` answered for it, read back (for a retried request that wrote it)."""
+    with uow:
+        payment = uow.session.get(Payment, payment_id)
+        if payment is None:
+            raise NotFound("payment", payment_id)
+        applied = sum((line.amount_minor for line in uow.session.scalars(
+            select(PaymentLine).where(PaymentLine.payment_id == payment_id))), 0)
+        unapplied = Money.from_minor(payment.amount_minor - applied, payment.currency)
+        return InitiatedPayment(payment.id, payment.status, payment.amount, unapplied, charge_key(payment.id))
+
+
+def awaits_charge(uow: UnitOfWork, payment_id: int) -> bool:
+    """Pending with no answer from the processor yet: its charge may never have been sent."""
+    with uow:
+        payment = uow.session.get(Payment, payment_id)
+        return payment is not None and payment.status == "pending" and payment.processor_payment_id is None
 
 
 def charge_request(uow: UnitOfWork, payment_id: int) -> ChargeRequest:

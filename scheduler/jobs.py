@@ -134,6 +134,6 @@ STANDARD_JOBS: tuple[JobSpec, ...] = (
     JobSpec("outbox", "cancel paid dunning, send approved messages",
             lambda s: f"every {s.outbox_interval_seconds} s", _outbox, misfire_grace=dt.timedelta(hours=1)),
     JobSpec("print_batch", "daily print/mail batch", lambda s: s.print_batch_cron, _print_batch, period=_by_date),
-    JobSpec("reconcile", "reconcile payments pending too long", lambda s: s.reconcile_cron, _reconcile,
-            period=_by_minute, misfire_grace=dt.timedelta(hours=1)),
+    JobSpec("reconcile", "send charges never sent, read back payments pending too long",
+            lambda s: s.reconcile_cron, _reconcile, period=_by_minute, misfire_grace=dt.timedelta(hours=1)),
 )

@@ -60,6 +60,11 @@ class ARCommandGroup(click.Group):
         except ARError as exc:
             err.print(f"[red]error:[/red] {exc}")
             ctx.exit(1)
+        except OSError as exc:  # a folder that cannot be written: say which, in one line
+            where = f" at {exc.filename}" if exc.filename else ""
+            err.print(f"[red]error:[/red] {exc.strerror or exc}{where}: check the data folder (ARAGENT_DATA_DIR) "
+                      "and its permissions; nothing was left half-written.", highlight=False, soft_wrap=True)
+            ctx.exit(1)
         except (OperationalError, ProgrammingError) as exc:
             err.print(f"[red]database error:[/red] {exc.orig}\n"
                       "Is the database reachable, and migrated (`aragent db upgrade`)?")

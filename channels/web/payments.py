@@ -52,7 +52,8 @@ class PaymentCreated(msgspec.Struct):
     outcome: str
 
 
-def _create(services: Services, request_body: PaymentCreate, actor: Actor) -> PaymentCreated:
+def _create(services: Services, request_body: PaymentCreate, actor: Actor,
+            claim: idempotency.Claim) -> PaymentCreated:
     with services.db.uow() as uow:
         currency = customer_by_code(uow, request_body.customer).currency
     lines = _lines(request_body, currency)
@@ -61,6 +62,7 @@ def _create(services: Services, request_body: PaymentCreate, actor: Actor) -> Pa
         services.db.uow, services.processor, customer_code=request_body.customer,
         amount=Money.exact(str(request_body.amount), currency), requests=lines, method_id=request_body.method_id,
         pay_on=request_body.date or today, today=today, reasons=services.settings.short_pay_reasons, actor=actor,
+        claim=claim,
     )
     status = payment_status(services.db.uow(), started.payment_id)  # a declined card has already failed
     return PaymentCreated(started.payment_id, status, str(started.amount.amount), started.amount.currency,
@@ -127,22 +129,25 @@ class PaymentController(Controller):
         scope = api_actor(request).name
         uow = services.db.uow
         digest = idempotency.body_hash(body)
-        stored = await anyio.to_thread.run_sync(lambda: idempotency.begin(uow(), scope, key, digest))
-        if stored is not None:
-            return Response(content=stored.body.encode(), status_code=stored.status_code, media_type="application/json",
+        lease = dt.timedelta(seconds=services.settings.idempotency_lease_seconds)
+        claim = await anyio.to_thread.run_sync(lambda: idempotency.begin(uow(), scope, key, digest, lease=lease))
+        if isinstance(claim, idempotency.StoredAnswer):
+            return Response(content=claim.body.encode(), status_code=claim.status_code, media_type="application/json",
                             headers={"Idempotent-Replayed": "true"})
         try:
             data = msgspec.json.decode(body, type=PaymentCreate)
-            answer = await anyio.to_thread.run_sync(lambda: _create(services, data, api_actor(request)))
+            answer = await anyio.to_thread.run_sync(lambda: _create(services, data, api_actor(request), claim))
             status, payload = 201, msgspec.json.encode(answer)
         except (ARError, msgspec.ValidationError, msgspec.DecodeError) as refused:
             status = next((code for kind, code in STATUS_OF.items() if isinstance(refused, kind)), 422)
             payload = msgspec.json.encode(Problem(str(refused), getattr(refused, "field", None)))
         except BaseException:
-            await anyio.to_thread.run_sync(lambda: idempotency.abandon(uow(), scope, key))
+            # A payment this request wrote stays bound to the key: a retry answers with it, never pays again.
+            await anyio.to_thread.run_sync(lambda: idempotency.abandon(uow(), claim))
             raise
-        await anyio.to_thread.run_sync(lambda: idempotency.finish(uow(), scope, key, status, payload.decode()))
-        return Response(content=payload, status_code=status, media_type="application/json")
+        await anyio.to_thread.run_sync(lambda: idempotency.finish(uow(), claim, status, payload.decode()))
+        headers = {"Idempotent-Replayed": "true"} if claim.payment_id is not None else {}
+        return Response(content=payload, status_code=status, media_type="application/json", headers=headers)
 
 
 class PaymentPreviewController(Controller):

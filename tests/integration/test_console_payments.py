@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from core.adapters.sandbox import SandboxProcessor
 from core.console_payments import confirm_payment, submit_once
 from core.errors import Conflict
+from core.idempotency import Claim
 from core.model import Payment
 from core.payment_book import BookFilters, payment_book
 from core.rules import AllocationRequest
@@ -44,7 +45,7 @@ def test_the_confirmed_total_is_paid_and_a_changed_one_is_refused_uncharged(db, 
 
 
 def test_a_resubmitted_review_form_gets_the_first_payment(db, card) -> None:
-    def submit() -> int:
+    def submit(claim: Claim) -> int:
         return confirm(db, card, "250.00", "INV-2")
 
     first = submit_once(db.uow, "user:agent", "nonce-1", "invoices=INV-2&total=250.00", submit)
@@ -55,7 +56,7 @@ def test_a_resubmitted_review_form_gets_the_first_payment(db, card) -> None:
 def test_a_refused_submit_is_refused_again_without_retrying(db, card) -> None:
     calls = []
 
-    def submit() -> int:
+    def submit(claim: Claim) -> int:
         calls.append(1)
         return confirm(db, card, "999.00", "INV-2")
 

@@ -306,3 +306,16 @@ def test_cli_renders_a_date_and_writes_one_pdf(services, tmp_path):
     assert result.exit_code == 1 and "statement 999999 not found" in result.output
     with services.db.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(StoredFile)) == 2
+
+
+def test_cli_says_in_one_line_which_document_folder_cannot_be_written(services, tmp_path):
+    statement = add_statement(services.db, "ACME")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "files").write_text("a file where the document folder should be")
+    env = {"ARAGENT_DATABASE_URL": services.settings.resolved_database_url, "ARAGENT_DATA_DIR": str(data)}
+    result = CliRunner().invoke(main, ["statements", "pdf", str(statement), "--out", str(tmp_path / "s.pdf")], env=env)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [line] = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert f"Not a directory at {data / 'files'}" in line and "ARAGENT_DATA_DIR" in line
+    assert stored_files(services.db) == [] and not (tmp_path / "s.pdf").exists()

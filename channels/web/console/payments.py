@@ -33,6 +33,7 @@ from core.console_payments import (
     submit_once,
 )
 from core.errors import ARError, Invalid
+from core.idempotency import Claim
 from core.money import Money
 from core.payments import Quote, quote_payment
 from core.rules import AllocationRequest
@@ -146,13 +147,13 @@ def _confirm(request: Request, code: str, data: dict[str, str]) -> int:
         raise Invalid("this form has no confirmation number; review the payment again", "nonce")
     fingerprint = urlencode(sorted((k, v) for k, v in data.items() if k != "_csrf_token"))
 
-    def submit() -> int:
+    def submit(claim: Claim) -> int:
         return confirm_payment(
             services.db.uow, services.processor, customer_code=code,
             total=_money(data.get("total", ""), customer.currency, "the total"),
             requests=_requests(data, customer.currency), deposit=_deposit(data, customer.currency),
             method_id=_method(services, code, data).id, pay_on=_date(data.get("date", "")), today=dt.date.today(),
-            reasons=services.settings.short_pay_reasons, actor=actor(request))
+            reasons=services.settings.short_pay_reasons, actor=actor(request), claim=claim)
 
     return submit_once(services.db.uow, actor(request).name, data["nonce"], fingerprint, submit)
 
