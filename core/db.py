@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import overload
+from typing import TypeVar, overload
 
+import structlog
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -159,3 +161,23 @@ def as_utc(moment: None) -> None: ...
 def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
     """SQLite hands DateTime(timezone=True) back naive; everything we store is UTC."""
     return moment.replace(tzinfo=dt.UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+T = TypeVar("T")
+RECONNECT_WAITS = (0.05, 0.2, 0.5)  # seconds before each new try of a step whose connection was lost
+log = structlog.get_logger("aragent.db")
+
+
+def reconnecting(step: Callable[[], T]) -> T:
+    """Run a database step again on a fresh connection when the one it had was lost (a restarted or failed-over
+    server, a terminated backend). Only for steps that are safe to repeat: a read, or a write whose second run
+    finds the first one's result."""
+    for wait in RECONNECT_WAITS:
+        try:
+            return step()
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            log.warning("database connection lost; trying again", error=str(exc.orig), wait=wait)
+            time.sleep(wait)
+    return step()

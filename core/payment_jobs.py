@@ -5,17 +5,15 @@ and reconcile what a crash or a lost webhook left pending. The network call neve
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
-from typing import TypeVar, cast
+from typing import cast
 
 import structlog
 from sqlalchemy import CursorResult, delete, select, update
-from sqlalchemy.exc import DBAPIError
 
 from core import audit
 from core.audit import Actor
-from core.db import UnitOfWork
+from core.db import UnitOfWork, reconnecting
 from core.errors import ARError, Conflict, NotFound
 from core.idempotency import Claim
 from core.model import InvoiceHold, Payment
@@ -27,8 +25,6 @@ from core.rules import AllocationRequest
 from core.settlement import apply_event
 
 log = structlog.get_logger("aragent.payments")
-T = TypeVar("T")
-RECONNECT_WAITS = (0.1, 0.5, 1.0)  # seconds before each new try of a step whose connection was lost
 UNSENT_CHARGE_AFTER = dt.timedelta(seconds=30)  # a pending payment this old with no processor answer: send it
 
 
@@ -97,7 +93,7 @@ def _claim(uow_factory: Callable[[], UnitOfWork], payment_id: int, actor: Actor)
 
 
 def _charge(uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, payment_id: int, actor: Actor) -> str:
-    request = _reconnecting(lambda: charge_request(uow_factory(), payment_id))
+    request = reconnecting(lambda: charge_request(uow_factory(), payment_id))
     try:
         result = adapter.charge(request)
     except ARError:
@@ -106,21 +102,7 @@ def _charge(uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, pa
         log.warning("charge not confirmed; reconcile will retry", payment_id=payment_id, error=str(exc))
         return f"payment {payment_id}: pending, the processor did not answer"
     # Recording twice is harmless (the processor's id is kept, an outcome applied once by its event id).
-    return _reconnecting(lambda: record_charge(uow_factory(), payment_id, result, actor))
-
-
-def _reconnecting(step: Callable[[], T]) -> T:
-    """Run a database step again on a fresh connection when the one it had was lost (a restarted or
-    failed-over server, a terminated backend), so a payment's charge is sent by the process that wrote it."""
-    for wait in RECONNECT_WAITS:
-        try:
-            return step()
-        except DBAPIError as exc:
-            if not exc.connection_invalidated:
-                raise
-            log.warning("database connection lost; trying again", error=str(exc.orig), wait=wait)
-            time.sleep(wait)
-    return step()
+    return reconnecting(lambda: record_charge(uow_factory(), payment_id, result, actor))
 
 
 def charge_scheduled(
@@ -134,6 +116,21 @@ def charge_scheduled(
     return [_charge(uow_factory, adapter, pid, actor) for pid in due if _claim(uow_factory, pid, actor)]
 
 
+def _pending(uow: UnitOfWork, processor: str, unsent_before: dt.datetime,
+             stale_before: dt.datetime) -> tuple[list[int], list[tuple[int, str]]]:
+    """Pending payments with no processor answer since `unsent_before`, and those waiting for their event since
+    `stale_before` (with the processor's id)."""
+    pending = (Payment.status == "pending", Payment.processor == processor)
+    with uow:
+        unsent = uow.session.scalars(select(Payment.id).where(
+            *pending, Payment.processor_payment_id.is_(None), Payment.updated_at <= unsent_before)
+            .order_by(Payment.id)).all()
+        stale = uow.session.execute(select(Payment.id, Payment.processor_payment_id).where(
+            *pending, Payment.processor_payment_id.is_not(None), Payment.updated_at <= stale_before)
+            .order_by(Payment.id)).all()
+    return list(unsent), [(payment_id, str(processor_id)) for payment_id, processor_id in stale]
+
+
 def reconcile(
     uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, older_than: dt.timedelta, actor: Actor,
     now: dt.datetime | None = None, unsent_after: dt.timedelta = UNSENT_CHARGE_AFTER,
@@ -142,16 +139,11 @@ def reconcile(
     been sent: the process died, the connection dropped) is charged with its own key (the processor returns
     the charge it already made, if it did); one whose event has not come after `older_than` is read back."""
     moment = now or dt.datetime.now(dt.UTC)
-    with uow_factory() as uow:
-        unsent = uow.session.scalars(select(Payment.id).where(
-            Payment.status == "pending", Payment.processor == adapter.name, Payment.processor_payment_id.is_(None),
-            Payment.updated_at <= moment - min(unsent_after, older_than)).order_by(Payment.id)).all()
-        stale = uow.session.execute(select(Payment.id, Payment.processor_payment_id).where(
-            Payment.status == "pending", Payment.processor == adapter.name, Payment.processor_payment_id.is_not(None),
-            Payment.updated_at <= moment - older_than).order_by(Payment.id)).all()
+    unsent, stale = reconnecting(lambda: _pending(uow_factory(), adapter.name, moment - min(unsent_after, older_than),
+                                                  moment - older_than))
     outcomes = [_charge(uow_factory, adapter, payment_id, actor) for payment_id in unsent]
     for payment_id, processor_id in stale:
-        result = adapter.retrieve(str(processor_id))
+        result = adapter.retrieve(processor_id)
         if result.status == "processing":
             outcomes.append(f"payment {payment_id}: still processing")
             continue

@@ -13,6 +13,8 @@ from typing import Any
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from sqlalchemy import Engine
 
+from core.db import reconnecting
+
 JOB_TABLE = "apscheduler_jobs"
 JOB_FUNCTION = "scheduler.store:unbound_job"  # what the store's rows name; see JobTable
 
@@ -33,6 +35,20 @@ class JobTable(SQLAlchemyJobStore):
         job = super()._reconstitute_job(job_state)
         job.func = self._bind(job.id)
         return job
+
+    # APScheduler's loop lets an error from these end its thread (the scheduler would stop for good): a lost
+    # connection is tried again on a fresh one. All are safe to repeat.
+    def update_job(self, job: Any) -> None:
+        reconnecting(lambda: super(JobTable, self).update_job(job))
+
+    def remove_job(self, job_id: str) -> None:
+        reconnecting(lambda: super(JobTable, self).remove_job(job_id))
+
+    def get_next_run_time(self) -> Any:
+        return reconnecting(lambda: super(JobTable, self).get_next_run_time())
+
+    def get_due_jobs(self, now: Any) -> Any:
+        return reconnecting(lambda: super(JobTable, self).get_due_jobs(now))
 
     def shutdown(self) -> None:
         """The engine is the app's and outlives the store (APScheduler's own store would dispose of it)."""

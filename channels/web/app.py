@@ -39,6 +39,7 @@ from channels.web.twilio import TwilioChannel, TwilioSmsController, TwilioVoiceC
 from core.adapters.sandbox import SandboxProcessor
 from core.apikeys import authenticate
 from core.bootstrap import Services, bootstrap
+from core.db import reconnecting
 from core.errors import Conflict, Invalid, NotFound
 
 log = structlog.get_logger("aragent.web")
@@ -52,7 +53,7 @@ def require_api_key(connection: ASGIConnection, _handler: BaseRouteHandler) -> N
     if not key and bearer.lower().startswith("bearer "):
         key = bearer[7:].strip()
     services: Services = connection.app.state.services
-    name = authenticate(services.db.uow(), key) if key else None
+    name = reconnecting(lambda: authenticate(services.db.uow(), key)) if key else None
     if name is None:
         raise NotAuthorizedException(f"missing or invalid API key: send it in the {API_KEY_HEADER} header")
     connection.scope["api_key_name"] = name  # type: ignore[typeddict-unknown-key]
@@ -90,6 +91,12 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
 
 def _problem(status: int, message: str, field: str | None = None) -> Response[Problem]:
     return Response(Problem(message, field), status_code=status, media_type=MediaType.JSON)
+
+
+async def log_unexpected(exc: Exception, scope: Scope) -> None:
+    """An error no handler answers (a 500) is logged with its traceback: the app configures no logging of its own."""
+    if not isinstance(exc, HTTPException | NotFound | Invalid | Conflict):
+        log.error("request failed", method=scope.get("method"), path=scope.get("path"), exc_info=exc)
 
 
 def on_not_found(_: Request, exc: NotFound) -> Response[Problem]:
@@ -164,6 +171,7 @@ def create_app(services: Services | None = None, *, self_url: str | None = None)
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         middleware=[request_id_middleware],
         logging_config=None,  # channels.logs configures logging once, for us and every library
+        after_exception=[log_unexpected],
         template_config=template_config(),
         exception_handlers={
             NotFound: on_not_found,

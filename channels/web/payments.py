@@ -16,6 +16,7 @@ from channels.web.schemas import Amount, Problem
 from core import idempotency
 from core.audit import Actor
 from core.bootstrap import Services
+from core.db import reconnecting
 from core.errors import ARError, Conflict, NotFound
 from core.history import payment_status
 from core.money import Money
@@ -130,7 +131,9 @@ class PaymentController(Controller):
         uow = services.db.uow
         digest = idempotency.body_hash(body)
         lease = dt.timedelta(seconds=services.settings.idempotency_lease_seconds)
-        claim = await anyio.to_thread.run_sync(lambda: idempotency.begin(uow(), scope, key, digest, lease=lease))
+        # Safe to repeat on a lost connection: a second try finds the first one's record (409, retry shortly).
+        claim = await anyio.to_thread.run_sync(
+            lambda: reconnecting(lambda: idempotency.begin(uow(), scope, key, digest, lease=lease)))
         if isinstance(claim, idempotency.StoredAnswer):
             return Response(content=claim.body.encode(), status_code=claim.status_code, media_type="application/json",
                             headers={"Idempotent-Replayed": "true"})
