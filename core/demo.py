@@ -195,7 +195,8 @@ def save_demo_methods(uow_factory, sandbox: SandboxProcessor, today: dt.date) ->
             if kind == "ach":
                 token = sandbox.tokenize_bank_account(*DEMO_BANK, holder=name, account_type="checking")
             else:
-                token = sandbox.tokenize_card(DEMO_CARDS[kind], 12, today.year + 3, "123", name)
+                # The sandbox checks an expiry against its own clock, not the demo's `today`.
+                token = sandbox.tokenize_card(DEMO_CARDS[kind], 12, dt.date.today().year + 3, "123", name)
             method = sandbox.save_method(token, code)
             add_method(uow_factory(), customer_code=code, saved=method, processor="sandbox", actor=ACTOR,
                        authorization=DEMO_ACH_AUTHORIZATION if method.kind == "ach" else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 
@@ -17,6 +18,8 @@ from core.signatures import SignatureError, sign
 
 SECRET = "whsec_sandbox_test"
 START = 1_900_000_000.0
+
+CARD_YEAR = dt.date.today().year + 3  # an expiry in the future of whatever day the tests run
 
 
 class Clock:
@@ -232,16 +235,16 @@ def all_stored_text(db) -> str:
 
 def test_tokenize_card_keeps_no_number(db, sandbox, clock):
     with pytest.raises(Invalid) as bad:
-        sandbox.tokenize_card("4242424242424241", 12, 2031, "123", "Ada")
+        sandbox.tokenize_card("4242424242424241", 12, CARD_YEAR, "123", "Ada")
     assert "424242" not in str(bad.value)
     with pytest.raises(Invalid):
-        sandbox.tokenize_card("4111111111111111", 12, 2031, "123", "Ada")  # Luhn-valid, but not a test card
-    token = sandbox.tokenize_card("4242 4242 4242 4242", 12, 2031, "987", "Ada Lovelace")
-    declined = sandbox.tokenize_card("4000000000000002", 1, 2032, "123", "Ada Lovelace")
+        sandbox.tokenize_card("4111111111111111", 12, CARD_YEAR, "123", "Ada")  # Luhn-valid, but not a test card
+    token = sandbox.tokenize_card("4242 4242 4242 4242", 12, CARD_YEAR, "987", "Ada Lovelace")
+    declined = sandbox.tokenize_card("4000000000000002", 1, CARD_YEAR + 1, "123", "Ada Lovelace")
     assert token.startswith("tok_")
     shown = sandbox.save_method(token, "C-1")
     assert (shown.brand, shown.last4, shown.exp_month, shown.exp_year, shown.holder) == (
-        "visa", "4242", 12, 2031, "Ada Lovelace")
+        "visa", "4242", 12, CARD_YEAR, "Ada Lovelace")
     assert sandbox.charge(request(token=declined)).failure_reason == "card_declined"
     assert sandbox.charge(request(token=token, key="charge:2")).status == "processing"
     stored = all_stored_text(db)
@@ -297,7 +300,7 @@ def test_minted_tokens_never_look_like_card_numbers(db):
     from core.methods import _longest_digit_run
 
     sandbox = SandboxProcessor(db, ["whsec_t"])
-    tokens = [sandbox.tokenize_card("4242424242424242", 12, 2030, "123", "A") for _ in range(200)]
+    tokens = [sandbox.tokenize_card("4242424242424242", 12, CARD_YEAR, "123", "A") for _ in range(200)]
     tokens += [sandbox.tokenize_bank_account("110000000", "000123456789", "A", "checking") for _ in range(100)]
     assert max(_longest_digit_run(token) for token in tokens) < 12
     assert len(set(tokens)) == 300
