@@ -185,7 +185,7 @@ def _demo_methods(place: int) -> list[str]:
     return [card, "ach"] if place % 3 == 0 else [card]
 
 
-def save_demo_methods(uow_factory, sandbox: SandboxProcessor, today: dt.date) -> int:  # type: ignore[no-untyped-def]
+def save_demo_methods(uow_factory, sandbox: SandboxProcessor) -> int:  # type: ignore[no-untyped-def]
     """Sandbox test methods on the demo customers, so the first PAY in a demo works; how many were saved."""
     with uow_factory() as uow:
         customers = list(uow.session.execute(select(Customer.code, Customer.name).order_by(Customer.code)))

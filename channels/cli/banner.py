@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 import shutil
 import sys
 from pathlib import Path
@@ -54,8 +55,6 @@ def demo_api_key(services: Services) -> str:
 
 def demo_console_user(services: Services, cli: str) -> str:
     """The demo's admin, made with a fresh password shown once; on a later start, how to set a new one."""
-    import secrets
-
     if not staff.list_users(services.db.uow()):
         password = secrets.token_urlsafe(12)
         staff.add_user(services.db.uow(), "admin", password, "admin", CLI_ACTOR, full_name="Demo Admin")

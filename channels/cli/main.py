@@ -69,7 +69,7 @@ def _load_demo(services: Services, today: dt.date) -> str:
     """The demo book, sandbox methods on most customers, and last month's statement cycle (so the document
     library and `statements deliver` have a period)."""
     summary = load_demo_book(services.db.uow, today, services.settings.short_pay_reasons)
-    methods = save_demo_methods(services.db.uow, services.processors["sandbox"], today)  # type: ignore[arg-type]
+    methods = save_demo_methods(services.db.uow, services.processors["sandbox"])  # type: ignore[arg-type]
     month_end = today.replace(day=1) - dt.timedelta(days=1)
     made = run_statements(services.db, services.settings, services.files, statement_date=month_end,
                           finance_charges_on=None, actor=CLI_ACTOR)
