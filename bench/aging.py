@@ -5,7 +5,7 @@
 
 The schema comes from our migrations; the book is bulk-loaded (COPY on PostgreSQL, one executemany
 transaction on SQLite) and analyzed. Each query then runs once to warm up and `--repeat` times for the
-figures: ours through Database.uow() and core.ledger down to Aging objects, the bare SQL on a raw
+figures: ours through Database.uow() and core.ledger.book down to Aging objects, the bare SQL on a raw
 DBAPI cursor down to fetchall().
 """
 
@@ -34,9 +34,9 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import make_url
 
-from core.db import Database
-from core.ledger import Aging, DunningCandidate, aging_report, dunning_candidates
-from core.migrate import upgrade
+from core.kernel.db import Database
+from core.kernel.migrate import upgrade
+from core.ledger.book import Aging, DunningCandidate, aging_report, dunning_candidates
 
 AS_OF = dt.date(2026, 11, 22)
 SEED = 20261122
@@ -502,7 +502,7 @@ def verdict(t: Timing) -> str | None:
 
 def report(timings: list[Timing]) -> bool:
     table = Table(
-        title=f"as of {AS_OF}, seconds over warm runs; ours = Database.uow() + core.ledger, to objects",
+        title=f"as of {AS_OF}, seconds over warm runs; ours = Database.uow() + core.ledger.book, to objects",
         caption=f"PostgreSQL targets: aging < {PG_TARGETS['aging']} s, "
         f"candidates < {PG_TARGETS['candidates']} s, median ours/bare ≤ {MAX_RATIO}",
     )

@@ -35,10 +35,10 @@ from bench.aging import postgres_database
 from channels.logs import configure_logging
 from channels.web.app import create_app
 from core.bootstrap import bootstrap
-from core.config import load_settings
 from core.demo import load_demo_book
-from core.migrate import upgrade
-from core.model import Contact
+from core.kernel.config import load_settings
+from core.kernel.migrate import upgrade
+from core.ledger.models import Contact
 
 TWILIO_TOKEN, OUR_NUMBER, PUBLIC_URL = "bench-twilio-auth-token", "+15005550006", "https://ar.bench.invalid"
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -36,13 +36,13 @@ from structlog.testing import capture_logs
 
 from bench.aging import postgres_database
 from channels.web.app import create_app
-from core import staff
-from core.audit import Actor
 from core.bootstrap import bootstrap
-from core.config import Settings
-from core.db import Database
-from core.migrate import upgrade
-from core.model import Contact, Customer, CustomerClass, Document, InvoiceComment, InvoiceHold, Payment
+from core.kernel.audit import Actor
+from core.kernel.config import Settings
+from core.kernel.db import Database
+from core.kernel.migrate import upgrade
+from core.ledger.models import Contact, Customer, CustomerClass, Document, InvoiceComment, InvoiceHold, Payment
+from core.staff import users as staff
 
 P95_TARGET_MS = 150.0
 PASSWORD = "bench console password"

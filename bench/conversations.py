@@ -50,9 +50,9 @@ from twilio.request_validator import RequestValidator
 
 from bench.aging import postgres_database
 from bench.webhooks import _free_port, server
-from core.db import Database
-from core.migrate import upgrade
-from core.model import Contact, Customer, CustomerClass, Document
+from core.kernel.db import Database
+from core.kernel.migrate import upgrade
+from core.ledger.models import Contact, Customer, CustomerClass, Document
 
 P95_TARGET_MS = 100.0
 PUBLIC_URL = "https://ar.bench.invalid"  # what Twilio would call; the signatures are computed over it

@@ -49,11 +49,11 @@ from bench.aging import (
     prepare,
     stopwatch,
 )
-from core.audit import Actor
 from core.bootstrap import Services, bootstrap
-from core.config import Settings
-from core.dunning import cancel_paid_dunning, run_dunning
-from core.ledger import dunning_candidates
+from core.dunning.run import cancel_paid_dunning, run_dunning
+from core.kernel.audit import Actor
+from core.kernel.config import Settings
+from core.ledger.book import dunning_candidates
 
 ACTOR = Actor("bench", "scheduler")
 TARGET_SECONDS = 15.0

@@ -31,13 +31,14 @@ from rich.table import Table
 from sqlalchemy import func, select
 
 from bench.aging import Book, load_postgres, load_sqlite, postgres_database, sqlite_database
-from core.audit import Actor
-from core.config import Settings
-from core.db import Database
-from core.files import LocalFileStore
-from core.migrate import upgrade
-from core.model import Document, Statement
-from core.statements import run_statements
+from core.documents.files import LocalFileStore
+from core.kernel.audit import Actor
+from core.kernel.config import Settings
+from core.kernel.db import Database
+from core.kernel.migrate import upgrade
+from core.ledger.models import Document
+from core.statements.cycle import run_statements
+from core.statements.models import Statement
 
 STATEMENT_DATE = dt.date(2026, 11, 30)
 TARGET_SECONDS = 60.0

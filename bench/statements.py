@@ -10,7 +10,7 @@ three ways, in the same run:
 
 - **bare**: the statement's own HTML, stylesheet inline, through `HTML(string=...).write_pdf()` fresh for every
   document, in a warm process pool: the naive ceiling (the HTML is made beforehand and costs it nothing);
-- **ours, pool**: `core.statement_pdf`'s worker job in the same kind of warm pool: snapshot JSON in, PDF bytes
+- **ours, pool**: `core.statements.pdf`'s worker job in the same kind of warm pool: snapshot JSON in, PDF bytes
   out; the page (Jinja2, Babel) is made in the worker, the parsed stylesheet and the fonts are reused;
 - **render_statements**: the real thing, end to end, cold: a scratch SQLite database holding the sample as
   statements, `render_statements(workers=N)` from the call to its return: worker start-up, reading the
@@ -44,13 +44,15 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.aging import cpu_check, sqlite_database
-from core.db import Database
-from core.document_templates import TEMPLATES
-from core.files import LocalFileStore
-from core.migrate import upgrade
-from core.model import Customer, CustomerClass, Statement, StatementRun
-from core.rules import BUCKETS, aging_bucket
-from core.snapshots import (
+from core.documents.files import LocalFileStore
+from core.documents.templates import TEMPLATES
+from core.kernel.db import Database
+from core.kernel.migrate import upgrade
+from core.ledger.models import Customer, CustomerClass
+from core.ledger.rules import BUCKETS, aging_bucket
+from core.statements.models import Statement, StatementRun
+from core.statements.pdf import _render_job, _warm_worker, render_statements, statement_html
+from core.statements.snapshots import (
     STATEMENT_TEMPLATE_VERSION,
     ActivityLine,
     CustomerInfo,
@@ -58,7 +60,6 @@ from core.snapshots import (
     SnapshotItem,
     StatementSnapshot,
 )
-from core.statement_pdf import _render_job, _warm_worker, render_statements, statement_html
 
 STATEMENT_DATE = dt.date(2026, 11, 30)
 SEED = 20261130
@@ -243,7 +244,7 @@ def ablation(snapshots: list[StatementSnapshot], repeat: int = 3) -> list[tuple[
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from core.statement_pdf import _fonts, _page_class, _stylesheet
+    from core.statements.pdf import _fonts, _page_class, _stylesheet
 
     inline = [statement_html(s, inline_css=True) for s in snapshots]
     bare_page = [statement_html(s) for s in snapshots]

@@ -39,21 +39,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from core.payments.adapters.sandbox import SIGNATURE_HEADER
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bench.aging import postgres_database
-from core.adapters.sandbox import SIGNATURE_HEADER
-from core.audit import Actor
-from core.db import Database
-from core.migrate import upgrade
-from core.model import Customer, CustomerClass, Document, Payment, PaymentMethod, WebhookEvent
-from core.money import Money
-from core.payments import initiate_payment
-from core.rules import AllocationRequest
-from core.signatures import sign
+from core.kernel.audit import Actor
+from core.kernel.db import Database
+from core.kernel.migrate import upgrade
+from core.kernel.money import Money
+from core.ledger.models import Customer, CustomerClass, Document, Payment
+from core.ledger.rules import AllocationRequest
+from core.payments.initiation import initiate_payment
+from core.payments.models import PaymentMethod, WebhookEvent
+from core.payments.signatures import sign
 
 # Made by the driver and handed to the server subprocess, which imports this module too.
 SECRET = os.environ.get("BENCH_WH_SECRET") or "whsec_bench_" + uuid.uuid4().hex
@@ -141,7 +142,7 @@ def serve(url: str, port: int, data_dir: str) -> None:
     from channels.web.app import create_app
     from channels.web.bench import BENCH_HANDLERS
     from core.bootstrap import bootstrap
-    from core.config import load_settings
+    from core.kernel.config import load_settings
 
     settings = load_settings(database_url=url, sandbox_webhook_secrets=SECRET, data_dir=data_dir,
                              log_level="warning")

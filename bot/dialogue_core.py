@@ -19,9 +19,9 @@ from typing import Any
 
 from bot.turns import Button, Inbound, Reply
 from bot.understanding import Parsed
-from core.audit import Actor
 from core.bootstrap import Services
 from core.conversations import ConversationView, CustomerBrief
+from core.kernel import Actor
 
 # A question's answers and a pressed button come back as these payloads: "yes:12", "reason:3", "pick:2" …
 # Case does not matter: an SMS channel shows them for typing ("Reply REASON:1 for Damaged goods").

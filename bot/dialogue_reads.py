@@ -14,19 +14,10 @@ from sqlalchemy.orm import Session
 
 from bot.dialogue_core import Account
 from core.bootstrap import Services
-from core.history import method_label
-from core.ledger import open_items
-from core.methods import MethodView, list_methods
-from core.model import (
-    Customer,
-    Document,
-    DunningNotice,
-    InvoiceHold,
-    Payment,
-    PaymentLine,
-    PaymentMethod,
-)
-from core.money import Money
+from core.dunning import DunningNotice
+from core.kernel import Money
+from core.ledger import Customer, Document, InvoiceHold, Payment, open_items
+from core.payments import MethodView, PaymentLine, PaymentMethod, list_methods, method_label
 
 DUNNING_CONTEXT = dt.timedelta(days=30)  # how long "PAY" still means what a dunning message asked for
 

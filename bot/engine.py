@@ -1,12 +1,12 @@
 """The bot's one entry point: `handle(services, inbound)` → the replies, whatever the channel.
 
-    inbound ──▶ receive (core.conversations): the turn written; a provider id seen before ──▶ [] (nothing done)
+    inbound ──▶ receive (conversations.transcript): the turn written; a provider id seen before ──▶ [] (nothing done)
             ──▶ too many messages this minute ──▶ "slow down" once, then silence; nothing done
             ──▶ a card-like number ──▶ blanked in the transcript, a warning; nothing done
             ──▶ SMS STOP / START ──▶ opt-out recorded at once, the carrier-style answer (linked or not)
             ──▶ identity: link by token / shared contact / phone, or a reply that reveals nothing
             ──▶ the dialogue's step for the conversation's state (bot.dialogue_states)
-            ──▶ reply (core.conversations): the answer's turns, the new state and context, one transaction
+            ──▶ reply (core.conversations.chats): the answer's turns, the new state and context, one transaction
 """
 
 from __future__ import annotations
@@ -23,11 +23,10 @@ from bot.dialogue_core import PENDING_KEYS, Step, Turn, is_payload
 from bot.turns import Inbound, Reply
 from bot.understanding import Parsed, parse
 from core import conversations
-from core.audit import Actor
 from core.bootstrap import Services
 from core.conversations import Arrival
-from core.errors import ARError
-from core.imports import normalize_phone
+from core.kernel import Actor, ARError
+from core.ledger import normalize_phone
 
 log = structlog.get_logger("aragent.bot")
 

@@ -4,7 +4,7 @@ receipt and help. The list of invoices stays in the context, so "pay 2" and "the
     idle ──balance │ statement │ history │ receipt │ help──▶ idle
     idle ──invoices──▶ list_shown (a bare "2" or "the second one" then picks that invoice to pay)
 
-The balance is read in one query (core.balances): it is what customers ask for most, and a reply's time is
+The balance is read in one query (core.ledger.balances): it is what customers ask for most, and a reply's time is
 mostly its round trips to the database.
 """
 
@@ -16,13 +16,11 @@ from bot import dialogue_reads as reads
 from bot import flows_pay, texts
 from bot.dialogue_core import Step, Turn, say
 from bot.turns import Button, Reply
-from core.balances import balance_today
-from core.errors import ARError
-from core.history import payment_history
-from core.links import document_link
-from core.receipts import customer_receipt
-from core.statement_pdf import ensure_statement_pdf
-from core.statements import list_statements
+from core.documents import document_link
+from core.kernel import ARError
+from core.ledger import balance_today
+from core.payments import customer_receipt, payment_history
+from core.statements import ensure_statement_pdf, list_statements
 
 HISTORY_LENGTH = 5
 LINKED_CHANNELS = ("sms", "cli")  # no attachments: the document goes as a signed link

@@ -13,7 +13,7 @@ from typing import Any
 from bot import dialogue_reads as reads
 from bot import flows_pay
 from bot.dialogue_core import Step, Turn, say
-from core.rules import OTHER_REASON
+from core.ledger import OTHER_REASON
 
 # Intents that start something else rather than answer a question.
 NEW_REQUESTS = frozenset({"balance", "statement", "invoices", "pay", "schedule", "cancel_scheduled", "deposit",

@@ -14,10 +14,9 @@ from typing import Any
 from bot import dialogue_reads as reads
 from bot import texts
 from bot.dialogue_core import Step, Turn, say
-from core import audit, outbox
+from core import kernel, outbox
 from core.dunning import record_promise
-from core.errors import ARError
-from core.money import Money
+from core.kernel import ARError, Money
 
 RETURN_WORD = "bot"
 
@@ -58,7 +57,7 @@ def dispute(turn: Turn, ctx: dict[str, Any]) -> Step:
     numbers = [found[0].number if len(found := reads.matching(debits, ref)) == 1 else ref for ref in p.invoices]
     about = f" about {', '.join(numbers)}" if numbers else ""
     with turn.services.db.uow() as uow:
-        audit.record(uow.session, turn.actor, "dispute.reported", customer_id=turn.account.id,
+        kernel.record_audit(uow.session, turn.actor, "dispute.reported", customer_id=turn.account.id,
                      subject=f"conversation:{turn.conversation.id}", invoices=numbers, reason=p.reason,
                      message=turn.text[:500], channel=turn.inbound.channel)
         body = (f"Customer {turn.account.code} ({turn.account.name}) reports a problem{about} through "
@@ -74,7 +73,7 @@ def dispute(turn: Turn, ctx: dict[str, Any]) -> Step:
 
 def handoff(turn: Turn, ctx: dict[str, Any]) -> Step:
     with turn.services.db.uow() as uow:
-        audit.record(uow.session, turn.actor, "conversation.handoff", customer_id=turn.account.id,
+        kernel.record_audit(uow.session, turn.actor, "conversation.handoff", customer_id=turn.account.id,
                      subject=f"conversation:{turn.conversation.id}", channel=turn.inbound.channel,
                      message=turn.text[:500])
         uow.commit()
@@ -85,9 +84,9 @@ def with_agent(turn: Turn, ctx: dict[str, Any]) -> Step:
     """A person has the conversation: the bot answers only the word that brings it back."""
     if turn.inbound.text.strip().lower() != RETURN_WORD:
         return Step([], state="agent")
-    ctx.pop("agent", None)  # whoever had the chat has it no longer (core.takeover)
+    ctx.pop("agent", None)  # whoever had the chat has it no longer (core.conversations.takeover)
     with turn.services.db.uow() as uow:
-        audit.record(uow.session, turn.actor, "conversation.handoff_ended", customer_id=turn.account.id,
+        kernel.record_audit(uow.session, turn.actor, "conversation.handoff_ended", customer_id=turn.account.id,
                      subject=f"conversation:{turn.conversation.id}", channel=turn.inbound.channel, by="customer")
         uow.commit()
     return say(texts.BACK_FROM_AGENT)

@@ -18,10 +18,9 @@ from bot import flows_pay, quotes, texts
 from bot.dialogue_core import Step, Turn, prefixed, say
 from bot.quotes import QuoteRow
 from bot.turns import Button
-from core.errors import ARError
-from core.history import method_label
-from core.model import Payment, PaymentMethod
-from core.payment_jobs import cancel_scheduled, initiate_and_charge
+from core.kernel import ARError
+from core.ledger import Payment
+from core.payments import PaymentMethod, cancel_scheduled, initiate_and_charge, method_label
 
 
 def _quote_id(turn: Turn, ctx: dict[str, Any]) -> int | None:

@@ -5,7 +5,7 @@
                                  none on file ──▶ the processor's one-time page ──▶ idle
     idle ──methods──▶ idle        idle ──add_method──▶ the one-time page ──▶ idle
 
-A card or bank account number is typed only on the processor's page (core.link_tokens.method_entry_url),
+A card or bank account number is typed only on the processor's page (core.conversations.link_tokens.method_entry_url),
 never in a chat: the bot only ever shows brand and last 4.
 """
 
@@ -17,9 +17,9 @@ from bot import dialogue_reads as reads
 from bot import texts
 from bot.dialogue_core import Step, Turn, say
 from bot.turns import Button
-from core import audit
-from core.link_tokens import method_entry_url
-from core.methods import MethodView
+from core import kernel
+from core.conversations import method_entry_url
+from core.payments import MethodView
 
 
 def pick(turn: Turn, ctx: dict[str, Any], req: dict[str, Any]) -> MethodView | Step:
@@ -37,17 +37,18 @@ def pick(turn: Turn, ctx: dict[str, Any], req: dict[str, Any]) -> MethodView | S
 
 
 def no_method(turn: Turn) -> Step:
-    settings = turn.services.settings
-    if settings.processor != "sandbox":  # other processors' hosted pages are not wired to the bot yet
-        return say(texts.ADD_METHOD_ELSEWHERE.format(phone=settings.seller_phone))
-    return say(texts.NEED_METHOD.format(url=(url := method_link(turn))), link=url)
+    if (url := method_link(turn)) is None:  # the processor's hosted page is not wired here
+        return say(texts.ADD_METHOD_ELSEWHERE.format(phone=turn.services.settings.seller_phone))
+    return say(texts.NEED_METHOD.format(url=url), link=url)
 
 
-def method_link(turn: Turn) -> str:
+def method_link(turn: Turn) -> str | None:
     """A one-time link to the processor's page for a new card or bank account; the sending is audited."""
-    url = method_entry_url(turn.services.settings, turn.account.code, now=turn.now)
+    url = method_entry_url(turn.services.settings, turn.services.processor, turn.account.code, now=turn.now)
+    if url is None:
+        return None
     with turn.services.db.uow() as uow:
-        audit.record(uow.session, turn.actor, "payment_method.link_sent", customer_id=turn.account.id,
+        kernel.record_audit(uow.session, turn.actor, "payment_method.link_sent", customer_id=turn.account.id,
                      subject=f"conversation:{turn.conversation.id}", channel=turn.inbound.channel)
         uow.commit()
     return url
@@ -63,8 +64,6 @@ def methods(turn: Turn, ctx: dict[str, Any]) -> Step:
 
 
 def add_method(turn: Turn, ctx: dict[str, Any]) -> Step:
-    settings = turn.services.settings
-    if settings.processor != "sandbox":
-        return say(texts.ADD_METHOD_ELSEWHERE.format(phone=settings.seller_phone))
-    url = method_link(turn)
+    if (url := method_link(turn)) is None:
+        return say(texts.ADD_METHOD_ELSEWHERE.format(phone=turn.services.settings.seller_phone))
     return say(texts.ADD_METHOD.format(url=url), link=url)

@@ -26,9 +26,8 @@ from bot import flows_methods, quotes, texts
 from bot.dialogue_core import Step, Turn, position, say
 from bot.dialogue_reads import OpenDebit
 from bot.turns import Button
-from core.errors import Conflict, Invalid, NotFound
-from core.money import Money
-from core.rules import AllocationRequest
+from core.kernel import Conflict, Invalid, Money, NotFound
+from core.ledger import AllocationRequest
 
 Request = dict[str, Any]
 MAX_LISTED = 8

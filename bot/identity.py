@@ -1,6 +1,6 @@
 """Who a conversation acts for. It acts for a customer only once linked, and links only on proof:
 
-    telegram  `/start <token>`: a one-time, expiring LinkToken (core.link_tokens) issued by staff or by email
+    telegram  `/start <token>`: a one-time, expiring LinkToken (conversations.link_tokens) issued by staff or by email
               a shared contact: the contact's user id is the sender's own, and its phone is a contact's phone
     sms, cli  the sender's number is the phone of contacts of exactly one customer
 
@@ -16,13 +16,11 @@ from dataclasses import dataclass
 
 from bot import texts
 from bot.turns import Inbound, Reply
-from core import conversations, link_tokens
-from core.audit import Actor
+from core import conversations
 from core.bootstrap import Services
 from core.conversations import ConversationView
-from core.errors import Invalid
-from core.imports import normalize_phone
-from core.model import Customer
+from core.kernel import Actor, Invalid
+from core.ledger import Customer, normalize_phone
 
 _START = re.compile(r"^\s*/start\s+([A-Za-z0-9_-]{1,64})\s*$")
 PHONE_CHANNELS = ("sms", "cli")
@@ -73,8 +71,8 @@ def _link(services: Services, convo: ConversationView, inbound: Inbound, found: 
           now: dt.datetime, how: str) -> ConversationView:
     customer_id, contact_id = found
     user = _telegram_user(inbound) if inbound.channel == "telegram" else None
-    return conversations.link(services.db.uow(), convo.id, customer_id=customer_id, contact_id=contact_id, now=now,
-                              actor=_actor(convo), how=how, telegram_user_id=user)
+    return conversations.link_customer(services.db.uow(), convo.id, customer_id=customer_id, contact_id=contact_id,
+                                       now=now, actor=_actor(convo), how=how, telegram_user_id=user)
 
 
 def _welcome(services: Services, linked: ConversationView) -> list[Reply]:
@@ -85,7 +83,8 @@ def _welcome(services: Services, linked: ConversationView) -> list[Reply]:
 
 
 def _by_token(services: Services, convo: ConversationView, inbound: Inbound, token: str, now: dt.datetime) -> Gate:
-    redeemed = link_tokens.redeem(services.db.uow(), token, used_by=f"{inbound.channel}:{inbound.sender}", now=now)
+    redeemed = conversations.redeem_link_token(services.db.uow(), token, used_by=f"{inbound.channel}:{inbound.sender}",
+                                               now=now)
     if redeemed is None:
         return Gate(convo, [Reply(texts.LINK_REFUSED.format(phone=services.settings.seller_phone))])
     linked = _link(services, convo, inbound, (redeemed.customer_id, redeemed.contact_id), now, "link_token")

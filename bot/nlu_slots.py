@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from core.money import MoneyError, parse_amount
+from core.kernel import MoneyError, parse_amount
 
 PHONE = re.compile(r"(?<![\w$])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?![\w.,]?\d)")
 _PREFIXED_INVOICE = re.compile(

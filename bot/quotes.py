@@ -22,12 +22,10 @@ from sqlalchemy import CursorResult, update
 from bot import texts
 from bot.dialogue_core import Step, Turn, say
 from bot.turns import Button
-from core import audit
-from core.methods import MethodView
-from core.model import PaymentQuote
-from core.money import Money
-from core.payments import Quote, quote_payment
-from core.rules import AllocationRequest
+from core import kernel
+from core.kernel import Money
+from core.ledger import AllocationRequest
+from core.payments import MethodView, PaymentQuote, Quote, quote_payment
 
 QUOTE_TTL = dt.timedelta(minutes=10)
 
@@ -118,7 +116,8 @@ def _keep(turn: Turn, ctx: dict[str, Any], row: PaymentQuote) -> Step:
     with turn.services.db.uow() as uow:
         uow.session.add(row)
         uow.session.flush()
-        audit.record(uow.session, turn.actor, "quote.offered", customer_id=turn.account.id, subject=f"quote:{row.id}",
+        kernel.record_audit(uow.session, turn.actor, "quote.offered", customer_id=turn.account.id,
+                            subject=f"quote:{row.id}",
                      conversation_id=turn.conversation.id, channel=turn.inbound.channel, kind=row.kind,
                      total=str(Money.from_minor(row.total_minor, row.currency).amount), currency=row.currency)
         uow.commit()
@@ -152,7 +151,8 @@ def settle(turn: Turn, quote_id: int, status: str, outcome: str, payment_id: int
         assert row is not None
         row.status, row.outcome = status, outcome[:300]
         row.payment_id = payment_id or row.payment_id
-        audit.record(uow.session, turn.actor, f"quote.{status}", customer_id=row.customer_id, subject=f"quote:{row.id}",
+        kernel.record_audit(uow.session, turn.actor, f"quote.{status}", customer_id=row.customer_id,
+                            subject=f"quote:{row.id}",
                      conversation_id=turn.conversation.id, channel=turn.inbound.channel, payment_id=row.payment_id,
                      kind=row.kind, total=str(Money.from_minor(row.total_minor, row.currency).amount), outcome=outcome)
         uow.commit()

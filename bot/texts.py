@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.money import Money
+from core.kernel import Money
 
 
 def money(value: Money) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 
 from bot import nlu_dates, nlu_intents, nlu_reasons, nlu_slots
 from bot.nlu_text import normalize, vocabulary_of
-from core.config import DEFAULT_SHORT_PAY_REASONS
+from core.kernel import DEFAULT_SHORT_PAY_REASONS
 
 INTENTS = ("balance", "statement", "invoices", "pay", "schedule", "cancel_scheduled", "deposit", "methods",
            "add_method", "history", "receipt", "promise", "dispute", "agent", "help", "stop", "start", "confirm",

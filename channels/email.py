@@ -12,9 +12,8 @@ from email.utils import formatdate, parseaddr
 
 import aiosmtplib
 
-from core.config import Settings
-from core.dispatch import DeliveryError, OutgoingMessage
-from core.errors import Invalid
+from core.kernel import Invalid, Settings
+from core.outbox import DeliveryError, OutgoingMessage
 
 SECURITY_MODES = ("none", "starttls", "tls")
 

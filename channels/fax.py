@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from channels.email import SmtpSender
-from core.config import Settings
-from core.dispatch import DeliveryError, OutgoingMessage
-from core.errors import Invalid
-from core.outbox import fax_address
+from core.kernel import Invalid, Settings
+from core.outbox import DeliveryError, OutgoingMessage, fax_address
 
 
 class FaxGatewaySender:

@@ -9,7 +9,7 @@ from channels.telegram_settings import TelegramSettings
 from channels.twilio_settings import TwilioSettings
 from channels.twilio_sms import SmsSender
 from core.bootstrap import Services
-from core.dispatch import Sender
+from core.outbox import Sender
 
 
 def build_senders(services: Services, *, telegram: TelegramSettings | None = None,

@@ -47,8 +47,8 @@ from bot.engine import handle  # a module attribute: a test stands a fake bot in
 from bot.turns import Inbound, Reply
 from channels.telegram_settings import TelegramSettings
 from core.bootstrap import Services
-from core.dispatch import DeliveryError, OutgoingMessage
-from core.documents import stored_file
+from core.outbox import DeliveryError, OutgoingMessage
+from core.statements import stored_file
 
 log = structlog.get_logger("aragent.telegram")
 # httpx logs each request's URL at INFO, and a Bot API URL carries the bot's token: never let it reach a log.

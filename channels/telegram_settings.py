@@ -1,4 +1,4 @@
-"""What the Telegram channel needs of `core.config.Settings`, with the helpers it computes from them.
+"""What the Telegram channel needs of `core.kernel.config.Settings`, with the helpers it computes from them.
 
     ARAGENT_TELEGRAM_TOKEN            the bot's token from @BotFather; empty: no Telegram channel
     ARAGENT_TELEGRAM_WEBHOOK_SECRET   what Telegram must send in X-Telegram-Bot-Api-Secret-Token
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.config import Settings
+from core.kernel import Settings
 
 DEFAULT_API_BASE = Settings.telegram_api_base
 

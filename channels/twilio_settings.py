@@ -1,4 +1,4 @@
-"""What the Twilio channels (SMS, voice) need of `core.config.Settings`, and what they compute from it.
+"""What the Twilio channels (SMS, voice) need of `core.kernel.config.Settings`, and what they compute from it.
 
     ARAGENT_TWILIO_ACCOUNT_SID     AC…; with the auth token: the SMS and voice channels are on
     ARAGENT_TWILIO_AUTH_TOKEN      signs Twilio's webhooks and authenticates our REST calls
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.config import Settings
+from core.kernel import Settings
 
 
 @dataclass(frozen=True)

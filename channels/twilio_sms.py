@@ -25,12 +25,10 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.engine import handle as handle
 from bot.turns import Inbound, Reply
 from channels.twilio_settings import TwilioSettings
-from core.audit import Actor
 from core.bootstrap import Services
-from core.delivery_status import record_provider_status
-from core.dispatch import DeliveryError, OutgoingMessage
-from core.links import document_link
-from core.outbox import Draft, queue_drafts
+from core.documents import document_link
+from core.kernel import Actor
+from core.outbox import DeliveryError, Draft, OutgoingMessage, queue_drafts, record_provider_status
 
 log = structlog.get_logger("aragent.sms")
 SMS_LIMIT = 1600  # Twilio's limit for one message; it splits it into segments on the way

@@ -10,7 +10,7 @@
          ─ 0 ▶ <Dial> an agent ─ its outcome (DialCallStatus) ▶ agent-done ▶ menu
                     └─ the agent's leg (<Number> statusCallback) ▶ agent-leg: ringing, answered, ended
 
-Each call is recorded (core.calls) for the console's screen pop: when it arrives, when the caller is
+Each call is recorded (core.conversations.calls) for the console's screen pop: when it arrives, when the caller is
 identified, when it is put through to an agent (ringing), when and by whom it is answered (the agent's leg
 reports that on its own callback, naming the caller's call as ParentCallSid) and how that transfer ended.
 
@@ -42,7 +42,7 @@ from channels.twilio_voice_account import (
     spoken_card,
     verify_account,
 )
-from core import calls
+from core import conversations
 from core.bootstrap import Services
 
 VOICE_PATH = "/webhooks/twilio/voice"
@@ -273,7 +273,8 @@ def agent_leg(services: Services, params: Mapping[str, str]) -> str | None:
     status, parent = LEG_STATUSES.get(params.get("CallStatus", "")), params.get("ParentCallSid", "")
     if status is None or not parent:
         return None
-    return calls.record(services.db.uow(), parent, status=status, answered_by=params.get("To") or params.get("Called"),
+    return conversations.record_call(services.db.uow(), parent, status=status,
+                                     answered_by=params.get("To") or params.get("Called"),
                         answered_at=_timestamp(params.get("Timestamp", "")))
 
 
@@ -288,7 +289,8 @@ def _timestamp(value: str) -> dt.datetime | None:
 
 def _record(call: Call, code: str | None = None, *, status: str | None = None, wants_agent: bool = False) -> None:
     if sid := call.params.get("CallSid", ""):
-        calls.record(call.services.db.uow(), sid, from_number=call.caller, customer_code=code or call.code or None,
+        conversations.record_call(call.services.db.uow(), sid, from_number=call.caller,
+                                  customer_code=code or call.code or None,
                      status=status, wants_agent=wants_agent)
 
 

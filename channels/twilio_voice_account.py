@@ -9,21 +9,25 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-from core import idempotency, outbox, phone_accounts
-from core.audit import Actor
+from core import conversations, outbox, payments
 from core.bootstrap import Services
-from core.errors import ARError, Conflict
-from core.history import payment_status
-from core.links import document_link
-from core.messages import render
-from core.methods import MethodView, add_method, list_methods
-from core.money import Money
-from core.payment_jobs import initiate_and_charge, resume
-from core.payments import InitiatedPayment, Quote, quote_payment
-from core.processor import SavedMethod
-from core.rules import AllocationRequest
-from core.snapshots import StatementSnapshot
-from core.statement_pdf import ensure_statement_pdf
+from core.documents import document_link
+from core.kernel import Actor, ARError, Conflict, Money
+from core.ledger import AllocationRequest
+from core.outbox import render_message as render
+from core.payments import (
+    InitiatedPayment,
+    MethodView,
+    Quote,
+    SavedMethod,
+    add_method,
+    initiate_and_charge,
+    list_methods,
+    payment_status,
+    quote_payment,
+)
+from core.payments import resume_payment as resume
+from core.statements import StatementSnapshot, ensure_statement_pdf
 
 
 def _caller_actor(caller: str) -> Actor:
@@ -36,17 +40,17 @@ def spoken_card(method: MethodView) -> str:
 
 def customer_by_phone(services: Services, phone: str) -> str | None:
     """The customer whose contact has this number; None when none or several do."""
-    return phone_accounts.customer_by_phone(services.db.uow(), phone)
+    return conversations.customer_by_phone(services.db.uow(), phone)
 
 
 def verify_account(services: Services, entered: str, zip_entered: str) -> str | None:
     """The customer whose account number and billing ZIP code both match (1040 keyed for C1040 will do)."""
-    return phone_accounts.customer_by_account_and_zip(services.db.uow(), entered, zip_entered)
+    return conversations.customer_by_account_and_zip(services.db.uow(), entered, zip_entered)
 
 
 def balance_sentence(services: Services, code: str, today: dt.date) -> str:
     sentences = []
-    for row in phone_accounts.aging(services.db.uow(), code, today):
+    for row in conversations.phone_aging(services.db.uow(), code, today):
         past_due = Money.from_minor(sum(row.buckets_minor[1:]), row.currency)
         if row.balance_minor < 0:
             sentences.append(f"You have a credit of {(-row.balance).format()}.")
@@ -59,7 +63,7 @@ def balance_sentence(services: Services, code: str, today: dt.date) -> str:
 
 def past_due_quote(services: Services, code: str, today: dt.date) -> Quote | None:
     """Every past-due invoice not already in a payment, each in full, to the cent; None when there is none."""
-    numbers = phone_accounts.past_due_unheld(services.db.uow(), code, today)
+    numbers = conversations.past_due_unheld(services.db.uow(), code, today)
     if not numbers:
         return None
     return quote_payment(services.db.uow(), customer_code=code, requests=[AllocationRequest(n) for n in numbers],
@@ -78,10 +82,10 @@ def pay_exactly(services: Services, code: str, amount: str, method_id: int, *, c
     None when they do not any more. Once per call: a repeated callback hears the first outcome again."""
     scope, key = f"voice:{code}", f"pay:{call_sid}:{method_id}:{amount}"
     try:
-        claim = idempotency.begin(services.db.uow(), scope, key, idempotency.body_hash(key.encode()))
+        claim = payments.idempotency_begin(services.db.uow(), scope, key, payments.idempotency_body_hash(key.encode()))
     except Conflict:  # the same key pressed twice at once: the first press is paying
         return "Your payment is already being processed."
-    if isinstance(claim, idempotency.StoredAnswer):
+    if isinstance(claim, payments.StoredAnswer):
         return claim.body
     try:
         if claim.payment_id is not None:  # an earlier try of this press wrote the payment, then died
@@ -90,18 +94,18 @@ def pay_exactly(services: Services, code: str, amount: str, method_id: int, *, c
         else:
             quote = past_due_quote(services, code, today)
             if quote is None or str(quote.total.amount) != amount:
-                idempotency.abandon(services.db.uow(), claim)
+                payments.idempotency_abandon(services.db.uow(), claim)
                 return None if quote is not None else "You have nothing past due any more."
             sentence = _charge(services, code, quote, method_id, caller, today, claim)
     except BaseException:
-        idempotency.abandon(services.db.uow(), claim)
+        payments.idempotency_abandon(services.db.uow(), claim)
         raise
-    idempotency.finish(services.db.uow(), claim, 200, sentence)
+    payments.idempotency_finish(services.db.uow(), claim, 200, sentence)
     return sentence
 
 
 def _charge(services: Services, code: str, quote: Quote, method_id: int, caller: str, today: dt.date,
-            claim: idempotency.Claim) -> str:
+            claim: payments.Claim) -> str:
     try:
         started, _ = initiate_and_charge(
             services.db.uow, services.processor, customer_code=code, amount=quote.total,
@@ -138,7 +142,7 @@ def save_card(services: Services, code: str, params: Mapping[str, str], *, calle
 
 def send_statement(services: Services, code: str, channel: str, *, caller: str, call_sid: str) -> str:
     """Queue the latest statement to the caller's own number (else the number on file) or the email on file."""
-    found = phone_accounts.latest_statement(services.db.uow(), code, channel, caller)
+    found = conversations.latest_statement(services.db.uow(), code, channel, caller)
     if found is None:
         return "There is no statement for your account yet."
     if (recipient := found.recipient) is None:

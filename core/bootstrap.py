@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from core import notices
-from core.config import Settings, load_settings
-from core.db import Database
-from core.errors import Invalid
-from core.files import FileStore, LocalFileStore
-from core.processor import PaymentProcessor
+from core.documents.files import FileStore, LocalFileStore
+from core.kernel.config import Settings, load_settings
+from core.kernel.db import Database
+from core.kernel.errors import Invalid
+from core.payments import notices
+from core.payments.processor import PaymentProcessor
 
 
 @dataclass
@@ -32,20 +30,8 @@ class Services:
         self.db.dispose()
 
 
-def sandbox_secrets(settings: Settings) -> list[str]:
-    """The sandbox's webhook secret(s): configured, or one made once and kept in the data folder."""
-    if settings.sandbox_webhook_secrets:
-        return list(settings.sandbox_webhook_secrets)
-    path = Path(settings.data_dir) / "sandbox_webhook_secret"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("whsec_" + secrets.token_hex(24))
-        path.chmod(0o600)
-    return [path.read_text().strip()]
-
-
 def bootstrap(settings: Settings | None = None, *, files: FileStore | None = None) -> Services:
-    from core.adapters.sandbox import SandboxProcessor
+    from core.payments.adapters.sandbox import SandboxProcessor, sandbox_secrets
 
     settings = settings or load_settings()
     notices.use_settings(settings)
@@ -53,7 +39,7 @@ def bootstrap(settings: Settings | None = None, *, files: FileStore | None = Non
     services = Services(settings=settings, db=db, files=files or LocalFileStore(settings.files_dir))
     services.processors["sandbox"] = SandboxProcessor(db, sandbox_secrets(settings))
     if settings.stripe_api_key:
-        from core.adapters.stripe import StripeProcessor
+        from core.payments.adapters.stripe import StripeProcessor
 
         services.processors["stripe"] = StripeProcessor(
             settings.stripe_api_key, list(settings.stripe_webhook_secrets), api_base=settings.stripe_api_base or None

@@ -13,17 +13,17 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from core.adapters.sandbox import SandboxProcessor
-from core.audit import Actor
-from core.db import UnitOfWork
-from core.erp import run_import
-from core.errors import ARError
-from core.ledger import open_items
-from core.methods import AchAuthorization, add_method
-from core.model import Customer, Document
-from core.money import Money
-from core.posting import CreditSource, apply_credit, record_payment
-from core.rules import AllocationRequest
+from core.kernel.audit import Actor
+from core.kernel.db import UnitOfWork
+from core.kernel.errors import ARError
+from core.kernel.money import Money
+from core.ledger.book import open_items
+from core.ledger.erp import run_import
+from core.ledger.models import Customer, Document
+from core.ledger.posting import CreditSource, apply_credit, record_payment
+from core.ledger.rules import AllocationRequest
+from core.payments.adapters.sandbox import SandboxProcessor
+from core.payments.methods import AchAuthorization, add_method
 
 ACTOR = Actor("demo-data", "cli")
 CLASSES = [

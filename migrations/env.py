@@ -2,10 +2,11 @@
 
 from alembic import context
 
-from core.config import load_settings
-from core.db import driver_url, make_engine
-from core.migrate import include_name
-from core.model import Base
+from core.kernel.config import load_settings
+from core.kernel.db import driver_url, make_engine
+from core.kernel.migrate import include_name
+from core.schema import Base
+from scheduler import models as scheduler_models  # noqa: F401  (the scheduler registers its tables)
 
 config = context.config
 

@@ -13,14 +13,17 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from core.audit import Actor
 from core.bootstrap import Services
-from core.config import Settings
-from core.delivery import deliver_after_cycle
-from core.dispatch import Sender, dispatch
-from core.payment_jobs import charge_scheduled, reconcile
-from core.print_batch import make_print_batch
-from core.statements import run_statements, statement_date_for
+from core.kernel import Actor, Settings
+from core.outbox import Sender, dispatch
+from core.payments import charge_scheduled, reconcile
+from core.statements import (
+    deliver_after_cycle,
+    ensure_statement_pdf,
+    make_print_batch,
+    run_statements,
+    statement_date_for,
+)
 from scheduler.leader import Clock
 
 SCHEDULER_ACTOR = Actor("scheduler", "scheduler")
@@ -63,7 +66,7 @@ def _statement_date(due: dt.datetime, settings: Settings) -> dt.date:
 
 
 def _dunning(ctx: JobContext, due: dt.datetime) -> str:
-    from core.dunning import run_dunning  # imported late: the dunning engine lands beside the scheduler
+    from core.dunning import run_dunning
 
     evaluated = run_dunning(ctx.services, due.date(), SCHEDULER_ACTOR)
     queued = sum(result.status == "queued" for result in evaluated)
@@ -92,7 +95,7 @@ def _print_batch(ctx: JobContext, due: dt.datetime) -> str:
 
 
 def _outbox(ctx: JobContext, due: dt.datetime) -> str:
-    from core.dunning import cancel_paid_dunning  # imported late, as in _dunning
+    from core.dunning import cancel_paid_dunning
 
     services = ctx.services
     # Before sending: no reminder goes out for an invoice paid since it was queued.
@@ -102,7 +105,8 @@ def _outbox(ctx: JobContext, due: dt.datetime) -> str:
     # Pass after pass while there is work, within the interval: a dunning run's thousands of messages go out
     # in minutes, not one pass of a hundred every interval.
     while True:
-        summary = dispatch(services.db, services.files, senders, settings=services.settings, now=ctx.clock())
+        summary = dispatch(services.db, services.files, senders, settings=services.settings,
+                           statement_pdf=ensure_statement_pdf, now=ctx.clock())
         for name in totals:
             totals[name] += getattr(summary, name)
         if not (summary.sent or summary.failed) or time.monotonic() - started > OUTBOX_PASSES_SECONDS:

@@ -22,8 +22,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from core.db import Database
-from core.model import SchedulerLease
+from core.kernel import Database
+from scheduler.models import SchedulerLease
 
 LEASE_NAME = "scheduler"
 Clock = Callable[[], dt.datetime]

@@ -16,10 +16,10 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from core.db import Database
-from core.model import JobRun
+from core.kernel import Database
 from scheduler.jobs import DAY, JobContext, JobSpec
 from scheduler.leader import as_utc
+from scheduler.models import JobRun
 from scheduler.triggers import scheduled_time
 
 log = structlog.get_logger("aragent.scheduler")

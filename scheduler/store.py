@@ -13,7 +13,7 @@ from typing import Any
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from sqlalchemy import Engine
 
-from core.db import reconnecting
+from core.kernel import reconnecting
 
 JOB_TABLE = "apscheduler_jobs"
 JOB_FUNCTION = "scheduler.store:unbound_job"  # what the store's rows name; see JobTable

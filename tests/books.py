@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
-from core.audit import Actor
-from core.db import Database
-from core.erp import ImportReport, csv_rows, run_import
+from core.kernel.audit import Actor
+from core.kernel.db import Database
+from core.ledger.erp import ImportReport, csv_rows, run_import
 
 TEST_ACTOR = Actor("test", "cli")
 

@@ -16,10 +16,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from core.bootstrap import Services, bootstrap
-from core.config import Settings
-from core.db import Database
-from core.migrate import upgrade
-from core.model import Base
+from core.kernel.config import Settings
+from core.kernel.db import Database
+from core.kernel.migrate import upgrade
+from core.schema import Base
+from scheduler import models as scheduler_models  # noqa: F401  (the scheduler registers its tables)
 
 pytest_plugins = ["tests.smtp"]  # the `smtp` fixture: a real SMTP server on loopback
 

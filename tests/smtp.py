@@ -14,7 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from core.config import Settings
+from core.kernel.config import Settings
 
 REFUSED_DOMAIN = "refused.example"
 FAX_DOMAIN = "fax.example.net"

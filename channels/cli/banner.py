@@ -13,10 +13,9 @@ from pathlib import Path
 from channels.cli.common import CLI_ACTOR
 from channels.telegram_settings import TelegramSettings
 from channels.twilio_settings import TwilioSettings
-from core import apikeys, staff
+from core import kernel, staff
 from core.bootstrap import Services
-from core.config import Settings
-from core.errors import Conflict
+from core.kernel import Conflict, Settings
 
 DEMO_KEY_FILE = "demo_api_key"  # in the data folder: a restart shows the same key instead of minting another
 
@@ -40,12 +39,12 @@ def demo_api_key(services: Services) -> str:
     path = Path(services.settings.data_dir) / DEMO_KEY_FILE
     if path.exists():
         key = path.read_text().strip()
-        if apikeys.authenticate(services.db.uow(), key):
+        if kernel.authenticate(services.db.uow(), key):
             return key
     try:
-        key = apikeys.create_api_key(services.db.uow(), "demo", CLI_ACTOR)
+        key = kernel.create_api_key(services.db.uow(), "demo", CLI_ACTOR)
     except Conflict:  # the old demo key was revoked, or its file removed
-        key = apikeys.create_api_key(services.db.uow(), f"demo-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S}", CLI_ACTOR)
+        key = kernel.create_api_key(services.db.uow(), f"demo-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S}", CLI_ACTOR)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)
     path.write_text(key + "\n")

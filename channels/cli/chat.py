@@ -14,12 +14,11 @@ from sqlalchemy import select
 from bot.engine import handle
 from bot.turns import Inbound, Reply
 from channels.cli.common import CLI_ACTOR, parse_date, services_for
-from core import conversations, link_tokens
+from core import conversations
 from core.bootstrap import Services
-from core.errors import Invalid, NotFound
-from core.imports import normalize_phone
-from core.model import Contact, StoredFile
-from core.posting import customer_by_code
+from core.documents import StoredFile
+from core.kernel import Invalid, NotFound
+from core.ledger import Contact, customer_by_code, normalize_phone
 
 QUIT = ("quit", "exit", "/quit", "/exit")
 
@@ -76,7 +75,7 @@ def _linked_sender(services: Services, code: str) -> str:
     sender = f"customer:{code}"
     convo = conversations.open_conversation(services.db.uow(), "cli", sender)
     if convo.customer_id != customer_id or convo.contact_id != contact_id:
-        conversations.link(services.db.uow(), convo.id, customer_id=customer_id, contact_id=contact_id,
+        conversations.link_customer(services.db.uow(), convo.id, customer_id=customer_id, contact_id=contact_id,
                            now=dt.datetime.now(dt.UTC), actor=CLI_ACTOR, how="cli --customer")
     return sender
 
@@ -108,7 +107,7 @@ def link_token(ctx: click.Context, code: str, ttl_hours: int) -> None:
     """A one-time token that links a Telegram chat to customer CODE (and its deep link, when configured)."""
     services = services_for(ctx)
     try:
-        issued = link_tokens.issue(services.db.uow(), code, CLI_ACTOR, ttl=dt.timedelta(hours=ttl_hours))
+        issued = conversations.issue_link_token(services.db.uow(), code, CLI_ACTOR, ttl=dt.timedelta(hours=ttl_hours))
     except NotFound as missing:
         raise click.ClickException(str(missing)) from None
     click.echo(f"token: {issued.token}")

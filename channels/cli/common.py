@@ -10,11 +10,8 @@ from rich.console import Console
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from channels.logs import configure_logging
-from core.audit import Actor
 from core.bootstrap import Services, bootstrap
-from core.config import Settings, load_settings
-from core.errors import ARError
-from core.migrate import missing_schema
+from core.kernel import Actor, ARError, Settings, load_settings, missing_schema
 
 err = Console(stderr=True)
 CLI_ACTOR = Actor("cli", "cli")

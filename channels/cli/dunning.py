@@ -11,9 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from channels.cli.common import CLI_ACTOR, ARCommandGroup, err, parse_date, services_for
-from core.dunning import DunningResult, run_dunning
-from core.dunning_policy import policy_in_force
-from core.message_templates import get_template_text, list_templates, reset_template, set_template
+from core.dunning import DunningResult, policy_in_force, run_dunning, set_dunning_template
+from core.outbox import get_template_text, list_templates, reset_template
 
 
 def _print(table: Table) -> None:
@@ -98,7 +97,7 @@ def templates_show(ctx: click.Context, name: str) -> None:
 @click.pass_context
 def templates_set(ctx: click.Context, name: str, file: Path) -> None:
     """Override NAME with the text in FILE; a template that does not compile or render is refused."""
-    set_template(services_for(ctx).db.uow(), name, file.read_text(encoding="utf-8"), CLI_ACTOR)
+    set_dunning_template(services_for(ctx).db.uow(), name, file.read_text(encoding="utf-8"), CLI_ACTOR)
     click.echo(f"{name}: override saved")
 
 

@@ -22,14 +22,12 @@ from channels.cli.schedule import schedule, scheduler_command, start_scheduler
 from channels.cli.statement_delivery import statements
 from channels.cli.telegram import telegram
 from channels.cli.users import users
-from core import apikeys
-from core.audit import Actor
+from core import kernel
 from core.bootstrap import Services
 from core.demo import is_empty, load_demo_book, save_demo_methods
-from core.erp import IMPORT_KINDS, csv_rows, missing_columns, run_import
-from core.ledger import aging_report
-from core.migrate import upgrade
-from core.payment_jobs import charge_scheduled, reconcile
+from core.kernel import Actor, upgrade
+from core.ledger import IMPORT_KINDS, aging_report, csv_rows, missing_columns, run_import
+from core.payments import charge_scheduled, reconcile
 from core.statements import run_statements
 
 
@@ -147,14 +145,14 @@ def api_keys() -> None:
 @click.pass_context
 def api_keys_create(ctx: click.Context, name: str) -> None:
     """Create a key; it is printed once and only its hash is kept."""
-    key = apikeys.create_api_key(services_for(ctx).db.uow(), name, CLI_ACTOR)
+    key = kernel.create_api_key(services_for(ctx).db.uow(), name, CLI_ACTOR)
     click.echo(key)
 
 
 @api_keys.command("list")
 @click.pass_context
 def api_keys_list(ctx: click.Context) -> None:
-    for name, prefix, created, revoked in apikeys.list_api_keys(services_for(ctx).db.uow()):
+    for name, prefix, created, revoked in kernel.list_api_keys(services_for(ctx).db.uow()):
         state = f"revoked {revoked:%Y-%m-%d}" if revoked else "active"
         click.echo(f"{name}\t{prefix}…\tcreated {created:%Y-%m-%d}\t{state}")
 
@@ -163,7 +161,7 @@ def api_keys_list(ctx: click.Context) -> None:
 @click.argument("name")
 @click.pass_context
 def api_keys_revoke(ctx: click.Context, name: str) -> None:
-    apikeys.revoke_api_key(services_for(ctx).db.uow(), name, CLI_ACTOR)
+    kernel.revoke_api_key(services_for(ctx).db.uow(), name, CLI_ACTOR)
     click.echo(f"revoked {name}")
 
 

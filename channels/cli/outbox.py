@@ -10,10 +10,10 @@ from rich.console import Console
 from rich.table import Table
 
 from channels.cli.common import CLI_ACTOR, ARCommandGroup, services_for
-from core.dispatch import dispatch
 from core.dunning import cancel_paid_dunning
-from core.model import DELIVERY_METHODS, OUTBOX_STATUSES
-from core.outbox import MessageView, approve, approve_pending, cancel, list_messages, retry
+from core.ledger import DELIVERY_METHODS
+from core.outbox import OUTBOX_STATUSES, MessageView, approve, approve_pending, cancel, dispatch, list_messages, retry
+from core.statements import ensure_statement_pdf
 
 
 @click.group(cls=ARCommandGroup)
@@ -110,7 +110,7 @@ def outbox_send(ctx: click.Context, limit: int) -> None:
     if paid:
         click.echo(f"canceled {paid} dunning message(s): the debt they asked for is paid")
     summary = dispatch(services.db, services.files, build_senders(services), settings=services.settings,
-                       limit=limit)
+                       statement_pdf=ensure_statement_pdf, limit=limit)
     line = f"sent {summary.sent}, failed {summary.failed}, deferred {summary.deferred}"
     if summary.postponed:
         line += f", postponed {summary.postponed} (quiet hours or rate limits)"

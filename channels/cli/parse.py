@@ -9,7 +9,7 @@ import click
 
 from bot import understanding
 from channels.cli.common import parse_date
-from core.config import load_settings
+from core.kernel import load_settings
 
 
 @click.command("parse")

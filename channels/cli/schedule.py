@@ -16,7 +16,7 @@ from rich.table import Table
 from channels.cli.common import ARCommandGroup, err, services_for
 from channels.senders import build_senders
 from core.bootstrap import Services
-from core.migrate import upgrade
+from core.kernel import upgrade
 from scheduler import RunView, Scheduler, ScheduleStatus, schedule_status
 
 

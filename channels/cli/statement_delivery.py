@@ -12,9 +12,8 @@ from rich.table import Table
 
 from channels.cli.common import CLI_ACTOR, err, parse_date, services_for
 from channels.cli.statement_files import statements
-from core.delivery import DeliverySelection, deliver_statements
-from core.model import DELIVERY_METHODS
-from core.print_batch import make_print_batch
+from core.ledger import DELIVERY_METHODS
+from core.statements import DeliverySelection, deliver_statements, make_print_batch
 
 __all__ = ["statements"]
 

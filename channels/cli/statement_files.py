@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from channels.cli.common import err, parse_date, services_for
 from channels.cli.statements import statements
-from core.statement_pdf import ensure_statement_pdf, render_statements, statements_on
+from core.statements import ensure_statement_pdf, render_statements, statements_on
 
 __all__ = ["statements"]
 

@@ -12,10 +12,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from channels.cli.common import CLI_ACTOR, ARCommandGroup, err, parse_date, services_for
-from core.delivery import deliver_after_cycle
 from core.statements import (
     RunSummary,
     StatementView,
+    deliver_after_cycle,
     latest_statement_date,
     list_statements,
     run_statements,

@@ -24,14 +24,11 @@ from channels.web.schemas import (
     StoredPdf,
     as_row,
 )
-from core import accounts
-from core.audit import Actor
+from core import ledger
 from core.bootstrap import Services
-from core.erp import run_import
-from core.errors import Invalid
-from core.files import attach_invoice_pdf
-from core.invoice_pdf import invoice_pdf
-from core.rules import BUCKETS
+from core.documents import attach_invoice_pdf, invoice_pdf
+from core.kernel import Actor, Invalid
+from core.ledger import BUCKETS, run_import
 
 Svc = NamedDependency[Services]
 
@@ -74,7 +71,7 @@ class CustomerController(Controller):
     def show(
         self, code: FromPath[str], services: Svc, as_of: FromQuery[dt.date | None] = None
     ) -> Customer:
-        return Customer.of(accounts.account(services.db.uow(), code, as_of or dt.date.today()))
+        return Customer.of(ledger.account(services.db.uow(), code, as_of or dt.date.today()))
 
     @put("/{code:str}", sync_to_thread=True, summary="Create or update a customer (ERP sync)")
     def upsert(
@@ -83,7 +80,7 @@ class CustomerController(Controller):
         if data.code and data.code != code:
             raise Invalid(f"code: the body says {data.code!r} but the path says {code!r}", "code")
         created = _upsert_one(services, request, "customers", as_row(data, code=code))
-        view = accounts.account(services.db.uow(), code, dt.date.today())
+        view = ledger.account(services.db.uow(), code, dt.date.today())
         return Response(Customer.of(view), status_code=_status(created))
 
     @get("/{code:str}/invoices", sync_to_thread=True, summary="The customer's invoices; CSV with format=csv")
@@ -97,7 +94,7 @@ class CustomerController(Controller):
         format: Annotated[str, QueryParameter(description="json | csv")] = "json",  # noqa: A002 - the query name
         limit: Annotated[int, QueryParameter(ge=1, le=10000)] = 1000,
     ) -> Response:
-        lines = accounts.invoices(services.db.uow(), code, dt.date.today(), status=status, bucket=bucket,
+        lines = ledger.invoices(services.db.uow(), code, dt.date.today(), status=status, bucket=bucket,
                                   search=q, limit=limit)
         rows = [Invoice.of(line) for line in lines]
         if format == "csv":

@@ -36,11 +36,9 @@ from channels.web.schemas import Problem
 from channels.web.settlement import SandboxDelivery
 from channels.web.telegram import TelegramController, TelegramWebhook
 from channels.web.twilio import TwilioChannel, TwilioSmsController, TwilioVoiceController
-from core.adapters.sandbox import SandboxProcessor
-from core.apikeys import authenticate
 from core.bootstrap import Services, bootstrap
-from core.db import reconnecting
-from core.errors import Conflict, Invalid, NotFound
+from core.kernel import Conflict, Invalid, NotFound, authenticate, reconnecting
+from core.payments import SandboxProcessor
 
 log = structlog.get_logger("aragent.web")
 API_KEY_HEADER = "X-API-Key"

@@ -11,11 +11,10 @@ from litestar import Request, Response, post
 from litestar.datastructures import State
 from sqlalchemy import insert
 
-from core.adapters.sandbox import SIGNATURE_HEADER
-from core.bootstrap import Services, sandbox_secrets
-from core.errors import ARError
-from core.model import WebhookEvent
-from core.signatures import verify
+from core.bootstrap import Services
+from core.kernel import ARError
+from core.payments import SIGNATURE_HEADER, WebhookEvent, sandbox_secrets
+from core.payments import verify_signature as verify
 
 _INSERT = insert(WebhookEvent)
 

@@ -13,10 +13,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from core.bootstrap import Services
-from core.documents import LibraryEntry, customer_library, statement_file_id, stored_file
-from core.errors import Invalid
-from core.links import DEFAULT_TTL, document_link, link_secret, verify_document_token
-from core.statement_pdf import ensure_statement_pdf
+from core.documents import DEFAULT_TTL, document_link, link_secret, verify_document_token
+from core.kernel import Invalid
+from core.statements import LibraryEntry, customer_library, ensure_statement_pdf, statement_file_id, stored_file
 
 Svc = NamedDependency[Services]
 

@@ -13,9 +13,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
 from core.bootstrap import Services
-from core.errors import Invalid
-from core.history import PaymentView, payment_history
-from core.receipts import customer_receipt
+from core.kernel import Invalid
+from core.payments import PaymentView, customer_receipt, payment_history
 
 Svc = NamedDependency[Services]
 

@@ -1,5 +1,5 @@
 """Webhook intake in batches: requests wait in a queue; a worker thread takes everything queued (up to
-`max_batch`) to `core.webhooks.receive_batch` — one transaction and a handful of round trips for the lot —
+`max_batch`) to `core.payments.webhooks.receive_batch` — one transaction and a handful of round trips for the lot —
 then answers each request. Under load batches grow and each event costs less; at a low rate a batch is
 one event and nothing waits on a timer. The answer goes back only after the commit, so a 200 means stored.
 """
@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import structlog
 
-from core.db import UnitOfWork
-from core.webhooks import Intake, WebhookRequest, receive_batch
+from core.kernel import UnitOfWork
+from core.payments import Intake, WebhookRequest, receive_batch
 
 log = structlog.get_logger("aragent.webhooks")
 

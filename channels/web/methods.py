@@ -1,4 +1,4 @@
-"""/api/customers/{code}/methods: a customer's saved payment methods. Handlers translate; `core.methods` decides.
+"""/api/customers/{code}/methods: a customer's saved payment methods. Handlers translate; core decides.
 
 In this slice the channel trusts the display fields it is sent with the processor token; a later piece resolves
 the token through the processor (`PaymentProcessor.save_method`) instead.
@@ -14,8 +14,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from channels.web.api import Svc, api_actor
-from core import methods
-from core.processor import SavedMethod
+from core import payments
+from core.payments import SavedMethod
 
 
 class PaymentMethod(msgspec.Struct):
@@ -30,7 +30,7 @@ class PaymentMethod(msgspec.Struct):
     ach_authorization_kind: str | None
 
     @classmethod
-    def of(cls, view: methods.MethodView) -> PaymentMethod:
+    def of(cls, view: payments.MethodView) -> PaymentMethod:
         return cls(view.id, view.kind, view.brand, view.last4, view.exp, view.holder, view.active, view.label,
                    view.ach_authorization_kind)
 
@@ -60,11 +60,11 @@ class PaymentMethodCreate(msgspec.Struct, forbid_unknown_fields=True):
         return SavedMethod(token=self.token, kind=self.kind, brand=self.brand, last4=self.last4,
                            exp_month=self.exp_month, exp_year=self.exp_year, holder=self.holder)
 
-    def ach_authorization(self) -> methods.AchAuthorization | None:
+    def ach_authorization(self) -> payments.AchAuthorization | None:
         given = self.authorization
         if given is None:
             return None
-        return methods.AchAuthorization(given.kind, given.reference, given.authorized_at, given.source)
+        return payments.AchAuthorization(given.kind, given.reference, given.authorized_at, given.source)
 
 
 class MethodController(Controller):
@@ -75,14 +75,14 @@ class MethodController(Controller):
     def index(
         self, code: FromPath[str], services: Svc, include_inactive: FromQuery[bool] = False
     ) -> list[PaymentMethod]:
-        views = methods.list_methods(services.db.uow(), code, include_inactive=include_inactive)
+        views = payments.list_methods(services.db.uow(), code, include_inactive=include_inactive)
         return [PaymentMethod.of(view) for view in views]
 
     @post("/", sync_to_thread=True, summary="Save a processor token (ACH needs the customer's authorization)")
     def add(
         self, code: FromPath[str], data: JSONBody[PaymentMethodCreate], request: Request, services: Svc
     ) -> PaymentMethod:
-        view = methods.add_method(services.db.uow(), customer_code=code, saved=data.saved(),
+        view = payments.add_method(services.db.uow(), customer_code=code, saved=data.saved(),
                                   processor=data.processor, actor=api_actor(request),
                                   authorization=data.ach_authorization())
         return PaymentMethod.of(view)
@@ -92,10 +92,10 @@ class MethodController(Controller):
     def deactivate(
         self, code: FromPath[str], method_id: FromPath[int], request: Request, services: Svc
     ) -> PaymentMethod:
-        return PaymentMethod.of(methods.deactivate_method(services.db.uow(), code, method_id, api_actor(request)))
+        return PaymentMethod.of(payments.deactivate_method(services.db.uow(), code, method_id, api_actor(request)))
 
     @post("/{method_id:int}/reactivate", sync_to_thread=True, status_code=200, summary="Offer a method again")
     def reactivate(
         self, code: FromPath[str], method_id: FromPath[int], request: Request, services: Svc
     ) -> PaymentMethod:
-        return PaymentMethod.of(methods.reactivate_method(services.db.uow(), code, method_id, api_actor(request)))
+        return PaymentMethod.of(payments.reactivate_method(services.db.uow(), code, method_id, api_actor(request)))

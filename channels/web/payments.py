@@ -13,18 +13,11 @@ from litestar.params import FromPath, JSONBody
 from channels.web.api import api_actor
 from channels.web.intake import WebhookIntake
 from channels.web.schemas import Amount, Problem
-from core import idempotency
-from core.audit import Actor
+from core import payments
 from core.bootstrap import Services
-from core.db import reconnecting
-from core.errors import ARError, Conflict, NotFound
-from core.history import payment_status
-from core.money import Money
-from core.payment_jobs import cancel_scheduled, initiate_and_charge
-from core.payments import quote_payment
-from core.posting import customer_by_code
-from core.rules import AllocationRequest
-from core.webhooks import WebhookRequest
+from core.kernel import Actor, ARError, Conflict, Money, NotFound, reconnecting
+from core.ledger import AllocationRequest, customer_by_code
+from core.payments import WebhookRequest, cancel_scheduled, initiate_and_charge, payment_status, quote_payment
 
 Svc = NamedDependency[Services]
 
@@ -54,7 +47,7 @@ class PaymentCreated(msgspec.Struct):
 
 
 def _create(services: Services, request_body: PaymentCreate, actor: Actor,
-            claim: idempotency.Claim) -> PaymentCreated:
+            claim: payments.Claim) -> PaymentCreated:
     with services.db.uow() as uow:
         currency = customer_by_code(uow, request_body.customer).currency
     lines = _lines(request_body, currency)
@@ -129,12 +122,12 @@ class PaymentController(Controller):
         key = request.headers.get("Idempotency-Key", "")
         scope = api_actor(request).name
         uow = services.db.uow
-        digest = idempotency.body_hash(body)
+        digest = payments.idempotency_body_hash(body)
         lease = dt.timedelta(seconds=services.settings.idempotency_lease_seconds)
         # Safe to repeat on a lost connection: a second try finds the first one's record (409, retry shortly).
         claim = await anyio.to_thread.run_sync(
-            lambda: reconnecting(lambda: idempotency.begin(uow(), scope, key, digest, lease=lease)))
-        if isinstance(claim, idempotency.StoredAnswer):
+            lambda: reconnecting(lambda: payments.idempotency_begin(uow(), scope, key, digest, lease=lease)))
+        if isinstance(claim, payments.StoredAnswer):
             return Response(content=claim.body.encode(), status_code=claim.status_code, media_type="application/json",
                             headers={"Idempotent-Replayed": "true"})
         try:
@@ -146,9 +139,9 @@ class PaymentController(Controller):
             payload = msgspec.json.encode(Problem(str(refused), getattr(refused, "field", None)))
         except BaseException:
             # A payment this request wrote stays bound to the key: a retry answers with it, never pays again.
-            await anyio.to_thread.run_sync(lambda: idempotency.abandon(uow(), claim))
+            await anyio.to_thread.run_sync(lambda: payments.idempotency_abandon(uow(), claim))
             raise
-        await anyio.to_thread.run_sync(lambda: idempotency.finish(uow(), claim, status, payload.decode()))
+        await anyio.to_thread.run_sync(lambda: payments.idempotency_finish(uow(), claim, status, payload.decode()))
         headers = {"Idempotent-Replayed": "true"} if claim.payment_id is not None else {}
         return Response(content=payload, status_code=status, media_type="application/json", headers=headers)
 

@@ -20,13 +20,11 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 
 from channels.web.api import Svc
-from core import idempotency, methods
-from core.adapters.sandbox import SandboxProcessor
-from core.audit import Actor
-from core.bootstrap import Services, sandbox_secrets
-from core.errors import Conflict, Invalid, NotFound
-from core.method_links import LINK_PATH, LinkError, LinkGrant, link_for, read_link
-from core.posting import customer_by_code
+from core import payments
+from core.bootstrap import Services
+from core.kernel import Actor, Conflict, Invalid, NotFound
+from core.ledger import customer_by_code
+from core.payments import LINK_PATH, LinkError, LinkGrant, SandboxProcessor, link_for, read_link, sandbox_secrets
 
 LINK_SCOPE = "sandbox-link"
 _TEMPLATES = Environment(
@@ -45,13 +43,13 @@ ACH_TERMS = ("I authorize Sandbox Bank and the merchant to debit the bank accoun
 
 
 def _consume(services: Services, grant: LinkGrant) -> None:
-    if not idempotency.use_once(services.db.uow(), LINK_SCOPE, grant.nonce):
+    if not payments.use_nonce_once(services.db.uow(), LINK_SCOPE, grant.nonce):
         raise LinkError("used")
 
 
 def _grant(services: Services, link: str) -> LinkGrant:
     grant = read_link(link, sandbox_secrets(services.settings), dt.datetime.now(dt.UTC))
-    if idempotency.is_used(services.db.uow(), LINK_SCOPE, grant.nonce):
+    if payments.nonce_is_used(services.db.uow(), LINK_SCOPE, grant.nonce):
         raise LinkError("used")
     return grant
 
@@ -115,7 +113,7 @@ def _client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _tokenize_and_save(services: Services, grant: LinkGrant, data: dict[str, str], ip: str) -> methods.MethodView:
+def _tokenize_and_save(services: Services, grant: LinkGrant, data: dict[str, str], ip: str) -> payments.MethodView:
     processor = _sandbox(services)
     now = dt.datetime.now(dt.UTC)
     authorization = None
@@ -129,7 +127,7 @@ def _tokenize_and_save(services: Services, grant: LinkGrant, data: dict[str, str
     saved = processor.save_method(token, grant.customer_code)
     _consume(services, grant)  # only now: a typo must not burn the link
     actor = Actor(f"sandbox-link:{grant.customer_code}", "sandbox_page")
-    return methods.add_method(services.db.uow(), customer_code=grant.customer_code, saved=saved,
+    return payments.add_method(services.db.uow(), customer_code=grant.customer_code, saved=saved,
                               processor="sandbox", actor=actor, authorization=authorization)
 
 
@@ -147,12 +145,12 @@ def _int(data: dict[str, str], name: str) -> int:
         raise Invalid(f"{name.replace('_', ' ')} must be a number", field=name) from None
 
 
-def _e_signature(data: dict[str, str], now: dt.datetime, ip: str) -> methods.AchAuthorization:
+def _e_signature(data: dict[str, str], now: dt.datetime, ip: str) -> payments.AchAuthorization:
     typed = data.get("signature_name", "").strip()
     if data.get("authorize") != "yes" or not typed:
         raise Invalid("to save a bank account, type your name and tick the box to authorize debits",
                       field="authorization")
-    return methods.AchAuthorization("e_signature", typed, now, f"sandbox page, IP {ip}")
+    return payments.AchAuthorization("e_signature", typed, now, f"sandbox page, IP {ip}")
 
 
 # -- the API side: staff or the bot ask for a link to send --------------------------------------------------

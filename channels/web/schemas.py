@@ -6,10 +6,8 @@ import datetime as dt
 
 import msgspec
 
-from core.accounts import AccountView, InvoiceLine
-from core.erp import ImportReport
-from core.ledger import Aging
-from core.money import Money
+from core.kernel import Money
+from core.ledger import AccountView, Aging, ImportReport, InvoiceLine
 
 Amount = str | int  # "1200.50" as a string; a fractional JSON number is refused, so no float ever enters
 

@@ -8,7 +8,7 @@ import threading
 import httpx
 import structlog
 
-from core.adapters.sandbox import SandboxProcessor
+from core.payments import SandboxProcessor
 
 log = structlog.get_logger("aragent.sandbox")
 

@@ -24,12 +24,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from channels.web.app import create_app
-from core import staff
-from core.audit import Actor
 from core.bootstrap import Services, bootstrap
-from core.config import Settings
 from core.demo import load_demo_book
-from core.migrate import upgrade
+from core.kernel.audit import Actor
+from core.kernel.config import Settings
+from core.kernel.migrate import upgrade
+from core.staff import users as staff
 from tests.conftest import PG_SERVER
 
 CHROMIUM = os.environ.get("ARAGENT_CHROMIUM", "/usr/bin/chromium")

@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from channels.web.console.pages import money
-from core.accounts import AccountView, account, invoices
-from core.money import Money
+from core.kernel.money import Money
+from core.ledger.accounts import AccountView, account, invoices
 from tests.browser.conftest import LiveConsole
 
 

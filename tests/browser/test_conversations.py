@@ -11,7 +11,9 @@ from sqlalchemy import select
 from bot.engine import handle
 from bot.turns import Inbound
 from core.bootstrap import Services
-from core.model import Contact, Customer, LinkToken, OutboxMessage
+from core.conversations.models import LinkToken
+from core.ledger.models import Contact, Customer
+from core.outbox.models import OutboxMessage
 from tests.browser.conftest import LiveConsole
 
 

@@ -9,11 +9,13 @@ import datetime as dt
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from core.files import attach_invoice_pdf
-from core.model import Customer, Document, Statement, StatementRun
-from core.snapshots import STATEMENT_TEMPLATE_VERSION
-from core.statement_queries import customer_accounts
-from core.statement_snapshots import seller_info, snapshots_for
+from core.documents.files import attach_invoice_pdf
+from core.documents.letterhead import seller_info
+from core.ledger.models import Customer, Document
+from core.statements.compose import snapshots_for
+from core.statements.models import Statement, StatementRun
+from core.statements.queries import customer_accounts
+from core.statements.snapshots import STATEMENT_TEMPLATE_VERSION
 from tests.books import TEST_ACTOR
 from tests.browser.conftest import LiveConsole
 

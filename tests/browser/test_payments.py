@@ -16,13 +16,12 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from channels.web.console.pages import money
-from core import methods
-from core.adapters.sandbox import SandboxProcessor
-from core.audit import Actor
-from core.bootstrap import sandbox_secrets
-from core.model import Customer, Document, InvoiceHold, Payment
-from core.payments import quote_payment
-from core.rules import AllocationRequest
+from core.kernel.audit import Actor
+from core.ledger.models import Customer, Document, InvoiceHold, Payment
+from core.ledger.rules import AllocationRequest
+from core.payments import methods
+from core.payments.adapters.sandbox import SandboxProcessor, sandbox_secrets
+from core.payments.initiation import quote_payment
 from tests.browser.conftest import LiveConsole
 
 SETUP = Actor("test-setup", "test")

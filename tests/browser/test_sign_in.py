@@ -8,8 +8,8 @@ import httpx
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select, update
 
-from core import staff
-from core.model import StaffSession, StaffUser
+from core.staff import users as staff
+from core.staff.models import StaffSession, StaffUser
 from tests.browser.conftest import LiveConsole, sign_in
 
 

@@ -8,8 +8,8 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from core import outbox
-from core.model import Customer
+from core.ledger.models import Customer
+from core.outbox import lifecycle as outbox
 from tests.books import TEST_ACTOR
 from tests.browser.conftest import LiveConsole, sign_in
 

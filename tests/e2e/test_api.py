@@ -10,9 +10,9 @@ import pytest
 from litestar.testing import TestClient
 
 from channels.web.app import create_app
-from core.apikeys import create_api_key, revoke_api_key
-from core.audit import Actor
 from core.bootstrap import Services
+from core.kernel.apikeys import create_api_key, revoke_api_key
+from core.kernel.audit import Actor
 
 ADMIN = Actor("test", "cli")
 

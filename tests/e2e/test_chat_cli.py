@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from channels.cli.main import main
 from core.bootstrap import Services
-from core.model import Conversation, LinkToken, Payment, PaymentQuote
+from core.conversations.models import Conversation, LinkToken
+from core.ledger.models import Payment
+from core.payments.models import PaymentQuote
 from tests.integration.test_dialogue import acme_book, add_card
 
 

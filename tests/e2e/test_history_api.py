@@ -13,13 +13,13 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from channels.web.app import create_app
-from core.apikeys import create_api_key
-from core.audit import Actor
 from core.bootstrap import Services
-from core.model import Payment
-from core.money import Money
-from core.posting import record_payment
-from core.rules import AllocationRequest
+from core.kernel.apikeys import create_api_key
+from core.kernel.audit import Actor
+from core.kernel.money import Money
+from core.ledger.models import Payment
+from core.ledger.posting import record_payment
+from core.ledger.rules import AllocationRequest
 from tests.books import TEST_ACTOR
 
 HISTORY_ROUTE = "/api/customers/{code:str}/payments"

@@ -13,10 +13,10 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 
 from channels.web.app import create_app
-from core.apikeys import create_api_key
-from core.audit import Actor
 from core.bootstrap import Services
-from core.model import AuditEvent
+from core.kernel.apikeys import create_api_key
+from core.kernel.audit import Actor
+from core.kernel.models import AuditEvent
 
 METHODS_ROUTE = "/api/customers/{code:str}/methods"
 VISA = {"processor": "sandbox", "token": "pm_visa_abc", "kind": "card", "brand": "visa", "last4": "4242",

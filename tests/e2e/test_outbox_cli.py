@@ -11,9 +11,9 @@ from click.testing import CliRunner, Result
 from sqlalchemy import select
 
 from channels.cli.main import main
-from core import outbox
 from core.bootstrap import Services
-from core.model import Customer
+from core.ledger.models import Customer
+from core.outbox import lifecycle as outbox
 from tests.books import TEST_ACTOR, customer
 from tests.smtp import REFUSED_DOMAIN, SmtpServer, free_port
 

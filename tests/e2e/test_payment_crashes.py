@@ -23,21 +23,23 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from core.payments.adapters.sandbox import SandboxProcessor
 from litestar.testing import TestClient
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from channels.web.app import create_app
-from core import idempotency
-from core.adapters.sandbox import SandboxProcessor
-from core.apikeys import create_api_key
-from core.audit import Actor
 from core.bootstrap import Services
-from core.db import driver_url
-from core.model import Customer, IdempotencyRecord, Payment, PaymentMethod, SandboxCharge
-from core.money import Money
-from core.payment_jobs import reconcile
-from core.payments import initiate_payment
+from core.kernel.apikeys import create_api_key
+from core.kernel.audit import Actor
+from core.kernel.db import driver_url
+from core.kernel.money import Money
+from core.ledger.models import Customer, Payment
+from core.payments import idempotency
+from core.payments.adapters.sandbox_models import SandboxCharge
+from core.payments.initiation import initiate_payment
+from core.payments.jobs import reconcile
+from core.payments.models import IdempotencyRecord, PaymentMethod
 
 SECRET = "whsec_crash_test"
 ACTOR = Actor("test", "api")

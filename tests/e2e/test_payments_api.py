@@ -9,17 +9,19 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from core.payments.adapters.sandbox import SandboxProcessor
 from litestar.testing import TestClient
 from sqlalchemy import func, select
 
 from channels.web.app import create_app
-from core.adapters.sandbox import SandboxProcessor
-from core.apikeys import create_api_key
-from core.audit import Actor
 from core.bootstrap import Services
-from core.model import Allocation, Base, Customer, PaymentMethod, WebhookEvent
-from core.signatures import sign
-from core.webhooks import receive
+from core.kernel.apikeys import create_api_key
+from core.kernel.audit import Actor
+from core.ledger.models import Allocation, Customer
+from core.payments.models import PaymentMethod, WebhookEvent
+from core.payments.signatures import sign
+from core.payments.webhooks import receive
+from core.schema import Base
 
 SECRET = "whsec_test_secret"
 
@@ -101,7 +103,7 @@ def test_idempotency_key_replays_the_first_answer_and_refuses_a_new_body(api, sa
 
 
 def sandbox_charges(services: Services) -> list:
-    from core.model import SandboxCharge
+    from core.payments.adapters.sandbox_models import SandboxCharge
 
     with services.db.uow() as uow:
         return list(uow.session.scalars(select(SandboxCharge)))
@@ -186,7 +188,7 @@ CARD_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{13,19}(?![0-9A-Za-z])")
 
 
 def leaked_cards(text: str) -> list[str]:
-    from core.adapters.sandbox import luhn_ok
+    from core.payments.adapters.sandbox import luhn_ok
 
     return [run for run in CARD_LIKE.findall(re.sub(r"(?<=\d)[ -](?=\d)", "", text)) if luhn_ok(run)]
 

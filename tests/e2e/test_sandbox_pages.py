@@ -14,14 +14,15 @@ from sqlalchemy import String, Text, select
 
 from channels.web.app import create_app, require_api_key
 from channels.web.sandbox_pages import SANDBOX_API, SANDBOX_PAGES
-from core import methods
-from core.adapters.sandbox import SandboxProcessor, aba_ok
-from core.apikeys import create_api_key
-from core.audit import Actor
-from core.bootstrap import Services, sandbox_secrets
-from core.errors import Invalid
-from core.method_links import link_for, read_link
-from core.model import Base, PaymentMethod
+from core.bootstrap import Services
+from core.kernel.apikeys import create_api_key
+from core.kernel.audit import Actor
+from core.kernel.errors import Invalid
+from core.payments import methods
+from core.payments.adapters.sandbox import SandboxProcessor, aba_ok, sandbox_secrets
+from core.payments.method_links import link_for, read_link
+from core.payments.models import PaymentMethod
+from core.schema import Base
 
 VISA = "4242424242424242"
 ACCOUNT = "000123456789"

@@ -18,7 +18,7 @@ from bot.turns import Button, Inbound, Reply
 from channels.cli.main import main
 from channels.web.app import create_app
 from core.bootstrap import Services
-from core.files import attach_invoice_pdf
+from core.documents.files import attach_invoice_pdf
 from tests.books import TEST_ACTOR, customer, invoice
 from tests.integration.test_channel_senders import TOKEN, Recorder, telegram_api
 

@@ -19,11 +19,14 @@ from twilio.request_validator import RequestValidator
 import channels.twilio_sms
 from bot.turns import Button, Inbound, Reply
 from channels.web.app import create_app
-from core import outbox
-from core.audit import Actor
 from core.bootstrap import Services
-from core.model import AuditEvent, Contact, Customer, OutboxMessage, Payment, PaymentMethod
-from core.statements import run_statements
+from core.kernel.audit import Actor
+from core.kernel.models import AuditEvent
+from core.ledger.models import Contact, Customer, Payment
+from core.outbox import lifecycle as outbox
+from core.outbox.models import OutboxMessage
+from core.payments.models import PaymentMethod
+from core.statements.cycle import run_statements
 from tests.books import TEST_ACTOR, customer, invoice
 from tests.integration.test_channel_senders import ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER
 
@@ -434,7 +437,7 @@ def test_buttons_become_words_to_text_back() -> None:
 
 def test_a_call_put_through_to_an_agent_is_recorded_until_the_dial_ends(client: TestClient, services: Services,
                                                                          acme: str) -> None:
-    from core import calls
+    from core.conversations import calls
 
     transfer = press(client, services, call(client, services), "0")
 
@@ -449,7 +452,7 @@ def test_a_call_put_through_to_an_agent_is_recorded_until_the_dial_ends(client: 
 
 def test_an_unidentified_caller_put_through_is_recorded_without_a_customer(client: TestClient, services: Services,
                                                                             acme: str) -> None:
-    from core import calls
+    from core.conversations import calls
 
     prompt = call(client, services, From="+14155550199", Caller="+14155550199")
     for _ in range(3):
@@ -470,7 +473,7 @@ def agent_leg(client: TestClient, services: Services, transfer: ET.Element, stat
 
 def test_the_agent_answering_puts_the_caller_on_the_line_until_the_leg_ends(client: TestClient, services: Services,
                                                                              acme: str) -> None:
-    from core import calls
+    from core.conversations import calls
 
     transfer = press(client, services, call(client, services), "0")
     assert agent_leg(client, services, transfer, "initiated").status_code == 200
@@ -493,7 +496,7 @@ def test_the_agent_answering_puts_the_caller_on_the_line_until_the_leg_ends(clie
 
 
 def test_a_late_ringing_after_the_answer_is_ignored(client: TestClient, services: Services, acme: str) -> None:
-    from core import calls
+    from core.conversations import calls
 
     transfer = press(client, services, call(client, services), "0")
     agent_leg(client, services, transfer, "in-progress", SequenceNumber="2")
@@ -505,7 +508,7 @@ def test_a_late_ringing_after_the_answer_is_ignored(client: TestClient, services
 
 
 def test_an_agent_who_does_not_answer_ends_the_wait(client: TestClient, services: Services, acme: str) -> None:
-    from core import calls
+    from core.conversations import calls
 
     transfer = press(client, services, call(client, services), "0")
     agent_leg(client, services, transfer, "ringing")
@@ -517,7 +520,7 @@ def test_an_agent_who_does_not_answer_ends_the_wait(client: TestClient, services
 
 
 def test_a_forged_agent_leg_is_refused(client: TestClient, services: Services, acme: str) -> None:
-    from core import calls
+    from core.conversations import calls
 
     transfer = press(client, services, call(client, services), "0")
     (number,) = transfer.iter("Number")

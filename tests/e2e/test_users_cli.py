@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core import staff
 from core.bootstrap import Services
+from core.staff import users as staff
 
 
 def test_users_add_list_role_and_deactivate(run, services: Services) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""The chat's balance read (core.balances) against the ledger's figures, on SQLite and PostgreSQL."""
+"""The chat's balance read (core.ledger.balances) against the ledger's figures, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
-from core.balances import CurrencyBalance, balance_today
-from core.db import Database
-from core.ledger import aging_report, open_items
-from core.model import Customer, Document
-from core.money import Money
-from core.posting import CreditSource, apply_credit, record_payment
-from core.rules import AllocationRequest
+from core.kernel.db import Database
+from core.kernel.money import Money
+from core.ledger.balances import CurrencyBalance, balance_today
+from core.ledger.book import aging_report, open_items
+from core.ledger.models import Customer, Document
+from core.ledger.posting import CreditSource, apply_credit, record_payment
+from core.ledger.rules import AllocationRequest
 from tests.books import TEST_ACTOR, customer, invoice
 
 TODAY = dt.date(2026, 6, 30)

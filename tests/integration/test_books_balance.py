@@ -17,13 +17,14 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, or_, select
 
-from core.db import Database
-from core.errors import Invalid
-from core.ledger import aging_report, open_items
-from core.model import DEBIT_KINDS, Allocation, AuditEvent, Customer, Document, Payment
-from core.money import Money
-from core.posting import CreditSource, apply_credit, record_payment
-from core.rules import AllocationRequest
+from core.kernel.db import Database
+from core.kernel.errors import Invalid
+from core.kernel.models import AuditEvent
+from core.kernel.money import Money
+from core.ledger.book import aging_report, open_items
+from core.ledger.models import DEBIT_KINDS, Allocation, Customer, Document, Payment
+from core.ledger.posting import CreditSource, apply_credit, record_payment
+from core.ledger.rules import AllocationRequest
 from tests.books import TEST_ACTOR, customer, load
 
 D0 = dt.date(2026, 1, 1)

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from core import calls
 from core.bootstrap import Services
-from core.errors import Invalid
-from core.money import Money
+from core.conversations import calls
+from core.kernel.errors import Invalid
+from core.kernel.money import Money
 from tests.books import customer, invoice
 
 NOW = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)

@@ -25,10 +25,11 @@ from channels.telegram import TelegramSender
 from channels.telegram_settings import TelegramSettings
 from channels.twilio_settings import TwilioSettings
 from channels.twilio_sms import SmsSender
-from core import outbox
 from core.bootstrap import Services
-from core.dispatch import Attachment, DeliveryError, OutgoingMessage, dispatch
-from core.model import OutboxMessage
+from core.outbox import lifecycle as outbox
+from core.outbox.models import OutboxMessage
+from core.outbox.sending import Attachment, DeliveryError, OutgoingMessage, dispatch
+from core.statements.pdf import ensure_statement_pdf
 from tests.books import TEST_ACTOR
 
 TOKEN = "123456:TEST-token"
@@ -302,7 +303,8 @@ def test_the_dispatcher_sends_telegram_and_sms_messages(services: Services, tele
     senders = build_senders(services, telegram=telegram_settings(telegram_server),
                             twilio=twilio_settings(twilio_server))
 
-    summary = dispatch(services.db, services.files, senders, settings=services.settings)
+    summary = dispatch(services.db, services.files, senders,
+            statement_pdf=ensure_statement_pdf, settings=services.settings)
 
     assert summary.sent == 2
     with services.db.uow() as uow:

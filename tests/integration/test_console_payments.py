@@ -4,15 +4,15 @@ form, and the payment book's filters."""
 from __future__ import annotations
 
 import pytest
+from core.payments.adapters.sandbox import SandboxProcessor
 from sqlalchemy import func, select
 
-from core.adapters.sandbox import SandboxProcessor
-from core.console_payments import confirm_payment, submit_once
-from core.errors import Conflict
-from core.idempotency import Claim
-from core.model import Payment
-from core.payment_book import BookFilters, payment_book
-from core.rules import AllocationRequest
+from core.kernel.errors import Conflict
+from core.ledger.models import Payment
+from core.ledger.rules import AllocationRequest
+from core.payments.book import BookFilters, payment_book
+from core.payments.console import confirm_payment, submit_once
+from core.payments.idempotency import Claim
 from tests.books import TEST_ACTOR
 from tests.integration.test_payments import REASONS, TODAY, payments_book, usd
 

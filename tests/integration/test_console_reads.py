@@ -7,18 +7,20 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from core.accounts import account
-from core.audit import Actor
-from core.console_reads import find_companies, overview
-from core.errors import Invalid, NotFound
-from core.files import attach_invoice_pdf
-from core.invoice_comments import add_comment, list_comments
-from core.invoice_pdf import invoice_pdf
-from core.invoice_reads import InvoiceFilters, invoice_detail, open_invoices
-from core.model import AuditEvent, Customer, PaymentMethod
-from core.money import Money
-from core.payments import initiate_payment
-from core.rules import AllocationRequest
+from core.documents.files import attach_invoice_pdf
+from core.documents.invoice_pdfs import invoice_pdf
+from core.documents.invoice_reads import InvoiceFilters, invoice_detail, open_invoices
+from core.kernel.audit import Actor
+from core.kernel.errors import Invalid, NotFound
+from core.kernel.models import AuditEvent
+from core.kernel.money import Money
+from core.ledger.accounts import account
+from core.ledger.invoice_comments import add_comment, list_comments
+from core.ledger.models import Customer
+from core.ledger.rules import AllocationRequest
+from core.payments.initiation import initiate_payment
+from core.payments.models import PaymentMethod
+from core.staff.console_reads import find_companies, overview
 from tests.books import TEST_ACTOR, customer, invoice
 
 TODAY = dt.date(2026, 11, 22)

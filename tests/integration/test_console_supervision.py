@@ -7,19 +7,21 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from core import outbox
-from core.audit import Actor
-from core.audit_log import PAGE_SIZE, AuditFilter, search_audit
 from core.bootstrap import Services
-from core.dispatch import OutgoingMessage
-from core.errors import Invalid, NotFound
-from core.files import attach_invoice_pdf
-from core.model import AuditEvent, OutboxMessage
-from core.outbox_review import OutboxFilter, find_messages, send_now
-from core.send_now import send_file, send_options
-from core.staff import add_user
-from core.staff_admin import change_active, change_role
-from core.template_preview import dunning_templates, parse_name, preview
+from core.documents.files import attach_invoice_pdf
+from core.dunning.template_preview import dunning_templates, parse_name, preview
+from core.kernel.audit import Actor
+from core.kernel.errors import Invalid, NotFound
+from core.kernel.models import AuditEvent
+from core.outbox import lifecycle as outbox
+from core.outbox.models import OutboxMessage
+from core.outbox.review import OutboxFilter, find_messages, send_now
+from core.outbox.sending import OutgoingMessage
+from core.staff.admin import change_active, change_role
+from core.staff.audit_log import PAGE_SIZE, AuditFilter, search_audit
+from core.staff.users import add_user
+from core.statements.pdf import ensure_statement_pdf
+from core.statements.send_now import send_file, send_options
 from tests.books import TEST_ACTOR, customer, invoice
 
 PDF = b"%PDF-1.4\n% a tiny test file\n%%EOF\n"
@@ -82,7 +84,8 @@ def test_send_now_approves_and_sends_just_the_chosen_messages(services: Services
     waiting_before = queue(services, "ACME", approved=True)
     chosen, other = queue(services, "ACME"), queue(services, "B")
     sender = Recorder()
-    summary = send_now(services.db, services.files, {"email": sender}, services.settings, CLERK, [chosen])
+    summary = send_now(services.db, services.files, {"email": sender}, services.settings, CLERK, [chosen],
+                       ensure_statement_pdf)
     assert (summary.sent, sender.sent) == (1, [chosen])
     statuses = {m.id: m.status for m in find_messages(services.db.uow(), OutboxFilter(status=None))}
     assert statuses == {waiting_before: "approved", chosen: "sent", other: "pending"}

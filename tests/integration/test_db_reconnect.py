@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from core import db as db_module
-from core.db import Database
+from core.kernel import db as db_module
+from core.kernel.db import Database
 
 
 def test_a_connection_killed_while_idle_is_replaced_at_checkout(pg_url, monkeypatch):

@@ -16,15 +16,18 @@ from sqlalchemy import func, select, update
 
 from channels.email import SmtpSender
 from channels.web.app import create_app
-from core.apikeys import create_api_key
 from core.bootstrap import Services
-from core.delivery import DeliverySelection, deliver_after_cycle, deliver_statements
-from core.files import attach_invoice_pdf
-from core.links import LINK_PATH, document_token, link_secret
-from core.model import Contact, Customer, OutboxMessage, Statement, StatementDelivery
-from core.outbox import dispatch
-from core.print_batch import make_print_batch
-from core.statements import run_statements
+from core.documents.files import attach_invoice_pdf
+from core.documents.links import LINK_PATH, document_token, link_secret
+from core.kernel.apikeys import create_api_key
+from core.ledger.models import Contact, Customer
+from core.outbox.lifecycle import dispatch
+from core.outbox.models import OutboxMessage
+from core.statements.cycle import run_statements
+from core.statements.delivery import DeliverySelection, deliver_after_cycle, deliver_statements
+from core.statements.models import Statement, StatementDelivery
+from core.statements.pdf import ensure_statement_pdf
+from core.statements.print_batch import make_print_batch
 from tests.books import TEST_ACTOR, customer, invoice
 from tests.smtp import smtp_settings
 
@@ -102,7 +105,8 @@ def test_email_reaches_the_smtp_server_with_the_statement_pdf(services, smtp):
     cycle(services)
     deliver(services, methods=("email",), approve=True)
     settings = smtp_settings(services.settings, smtp.port)
-    summary = dispatch(services.db, services.files, {"email": SmtpSender(settings)}, settings=settings)
+    summary = dispatch(services.db, services.files, {"email": SmtpSender(settings)},
+            statement_pdf=ensure_statement_pdf, settings=settings)
     assert summary.sent == 1
     [(recipients, message)] = smtp.inbox.received
     assert recipients == ["ap@c1.example"] and "$100.00 due" in message["Subject"]

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from core import idempotency
-from core.audit import Actor
 from core.bootstrap import Services
-from core.delivery_status import moves_forward, record_provider_status
-from core.model import AuditEvent, OutboxMessage
-from core.outbox import Draft, queue_drafts
+from core.kernel.audit import Actor
+from core.kernel.models import AuditEvent
+from core.outbox.lifecycle import Draft, queue_drafts
+from core.outbox.models import OutboxMessage
+from core.outbox.provider_status import moves_forward, record_provider_status
+from core.payments import idempotency
 from tests.books import TEST_ACTOR
 
 TWILIO = Actor("twilio", "sms")

@@ -12,26 +12,17 @@ from sqlalchemy import func, select, update
 
 from bot.engine import handle
 from bot.turns import Inbound, Reply
-from core.adapters.sandbox import SandboxProcessor
-from core.audit import Actor
-from core.bootstrap import Services, sandbox_secrets
-from core.db import Database
-from core.model import (
-    AuditEvent,
-    Contact,
-    Conversation,
-    ConversationTurn,
-    Customer,
-    Document,
-    DunningNotice,
-    OutboxMessage,
-    Payment,
-    PaymentLine,
-    PaymentMethod,
-    PaymentPromise,
-    PaymentQuote,
-)
-from core.webhooks import receive
+from core.bootstrap import Services
+from core.conversations.models import Conversation, ConversationTurn
+from core.dunning.models import DunningNotice, PaymentPromise
+from core.kernel.audit import Actor
+from core.kernel.db import Database
+from core.kernel.models import AuditEvent
+from core.ledger.models import Contact, Customer, Document, Payment
+from core.outbox.models import OutboxMessage
+from core.payments.adapters.sandbox import SandboxProcessor, sandbox_secrets
+from core.payments.models import PaymentLine, PaymentMethod, PaymentQuote
+from core.payments.webhooks import receive
 from tests.books import TEST_ACTOR, customer, invoice, load
 
 NOW = dt.datetime(2026, 11, 22, 15, 0, tzinfo=dt.UTC)  # a Sunday
@@ -302,7 +293,7 @@ def test_several_methods_and_none_used_yet_ask_which_one(chat: Chat) -> None:
 
 
 def test_no_method_on_file_gets_the_processors_one_time_page(services: Services) -> None:
-    from core.method_links import read_link
+    from core.payments.method_links import read_link
 
     use_sandbox(services)
     acme_book(services.db)
@@ -398,7 +389,7 @@ def test_no_cancels_the_quote(chat: Chat) -> None:
 
 
 def test_statement_for_a_month_comes_as_its_pdf(chat: Chat) -> None:
-    from core.statements import run_statements
+    from core.statements.cycle import run_statements
 
     services = chat.services
     run_statements(services.db, services.settings, services.files, statement_date=dt.date(2026, 10, 31),
@@ -410,7 +401,7 @@ def test_statement_for_a_month_comes_as_its_pdf(chat: Chat) -> None:
 
 
 def test_a_promise_to_pay_is_recorded_and_dunning_holds_off(chat: Chat) -> None:
-    from core.dunning import run_dunning
+    from core.dunning.run import run_dunning
 
     answer = chat.say("I'll pay on Friday")
     assert "Fri, Nov 27, 2026" in answer

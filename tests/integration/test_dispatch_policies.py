@@ -13,12 +13,17 @@ import pytest
 import time_machine
 from sqlalchemy import func, select, update
 
-from core import outbox
 from core.bootstrap import Services
-from core.config import Settings
-from core.dispatch import DeliveryError, DispatchSummary, OutgoingMessage, Sender, dispatch
-from core.model import AuditEvent, Contact, Customer, OutboxMessage, Statement, StoredFile
-from core.statements import run_statements
+from core.documents.models import StoredFile
+from core.kernel.config import Settings
+from core.kernel.models import AuditEvent
+from core.ledger.models import Contact, Customer
+from core.outbox import lifecycle as outbox
+from core.outbox.models import OutboxMessage
+from core.outbox.sending import DeliveryError, DispatchSummary, OutgoingMessage, Sender, dispatch
+from core.statements.cycle import run_statements
+from core.statements.models import Statement
+from core.statements.pdf import ensure_statement_pdf
 from tests.books import TEST_ACTOR, customer, invoice
 
 NEW_YORK = "America/New_York"
@@ -85,7 +90,8 @@ def utc(moment: dt.datetime | None) -> dt.datetime | None:
 
 def send(services: Services, senders: dict[str, Sender], now: dt.datetime | None = None,
          settings: Settings | None = None) -> DispatchSummary:
-    return dispatch(services.db, services.files, senders, settings=settings or services.settings, now=now)
+    return dispatch(services.db, services.files, senders,
+            statement_pdf=ensure_statement_pdf, settings=settings or services.settings, now=now)
 
 
 # ── Quiet hours ───────────────────────────────────────────────────────────────────────────────────────

@@ -9,28 +9,21 @@ import pytest
 from sqlalchemy import func, select, update
 
 from core.bootstrap import Services
-from core.db import Database
-from core.dunning import DunningResult, cancel_paid_dunning, cancel_promise, record_promise, run_dunning
-from core.dunning_policy import policy_in_force
-from core.errors import Invalid, NotFound
-from core.message_templates import get_template_text, list_templates, reset_template, set_template
-from core.model import (
-    AuditEvent,
-    Contact,
-    Customer,
-    CustomerClass,
-    Document,
-    DunningNotice,
-    DunningStage,
-    InvoiceHold,
-    OutboxMessage,
-    Payment,
-    Statement,
-)
-from core.money import Money
-from core.posting import record_payment
-from core.rules import AllocationRequest
-from core.statements import run_statements
+from core.dunning.models import DunningNotice, DunningStage
+from core.dunning.policy import policy_in_force
+from core.dunning.run import DunningResult, cancel_paid_dunning, cancel_promise, record_promise, run_dunning
+from core.dunning.template_preview import set_dunning_template
+from core.kernel.db import Database
+from core.kernel.errors import Invalid, NotFound
+from core.kernel.models import AuditEvent
+from core.kernel.money import Money
+from core.ledger.models import Contact, Customer, CustomerClass, Document, InvoiceHold, Payment
+from core.ledger.posting import record_payment
+from core.ledger.rules import AllocationRequest
+from core.outbox.models import OutboxMessage
+from core.outbox.templates import get_template_text, list_templates, reset_template
+from core.statements.cycle import run_statements
+from core.statements.models import Statement
 from tests.books import TEST_ACTOR, customer, invoice, load
 
 D = dt.date(2026, 11, 22)
@@ -195,7 +188,7 @@ def test_cadence_holds_the_same_stage_back_and_escalation_goes_at_once(services:
 
 
 def hold(db: Database, number: str) -> None:
-    """Put an invoice in a scheduled payment, as core.payments does."""
+    """Put an invoice in a scheduled payment, as core.payments.initiation does."""
     with db.uow() as uow:
         doc = uow.session.scalar(select(Document).where(Document.number == number))
         assert doc is not None
@@ -279,14 +272,14 @@ def test_a_template_override_is_used_and_a_broken_one_refused(services: Services
     name = "dunning.stage2.email.subject.txt"
     owing(db, "OK", ("1200.50", STAGE_2))
     with pytest.raises(Invalid, match=r"does not compile: line 1: .*"):
-        set_template(db.uow(), name, "{% if amount_due %}Overdue", TEST_ACTOR)
+        set_dunning_template(db.uow(), name, "{% if amount_due %}Overdue", TEST_ACTOR)
     with pytest.raises(Invalid, match="unknown variable.*amount_owed"):
-        set_template(db.uow(), name, "{{ amount_owed }}", TEST_ACTOR)
+        set_dunning_template(db.uow(), name, "{{ amount_owed }}", TEST_ACTOR)
     with pytest.raises(Invalid, match="cannot be edited"):
-        set_template(db.uow(), "statement.email.txt", "Hello", TEST_ACTOR)
+        set_dunning_template(db.uow(), "statement.email.txt", "Hello", TEST_ACTOR)
     with pytest.raises(NotFound):
-        set_template(db.uow(), "dunning.stage9.email.txt", "Hello", TEST_ACTOR)
-    set_template(db.uow(), name, "Overdue: {{ amount_due }} for {{ customer_code }}", TEST_ACTOR)
+        set_dunning_template(db.uow(), "dunning.stage9.email.txt", "Hello", TEST_ACTOR)
+    set_dunning_template(db.uow(), name, "Overdue: {{ amount_due }} for {{ customer_code }}", TEST_ACTOR)
     assert [t.name for t in list_templates(db.uow()) if t.overridden] == [name]
     assert dun(services)["OK"].status == "queued"
     assert [m.subject for m in messages(db, "OK")] == ["Overdue: $1,200.50 for OK"]

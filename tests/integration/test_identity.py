@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.turns import Reply
-from core import link_tokens
 from core.bootstrap import Services
-from core.conversations import end_handoff, transcript
-from core.model import AuditEvent, Contact, Conversation
+from core.conversations import link_tokens
+from core.conversations.chats import end_handoff, transcript
+from core.conversations.models import Conversation
+from core.kernel.models import AuditEvent
+from core.ledger.models import Contact
 from tests.books import TEST_ACTOR, customer
 from tests.integration.test_dialogue import NOW, PHONE, Chat, acme_book, add_card, use_sandbox
 

@@ -8,14 +8,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from core.db import Database
-from core.erp import ImportReport, csv_rows, missing_columns, run_import
-from core.errors import Invalid
-from core.finance_charges import FinanceChargePolicy
-from core.model import Contact, Customer, CustomerClass, Document
-from core.money import Money
-from core.posting import CreditSource, apply_credit, record_payment
-from core.rules import AllocationRequest
+from core.kernel.db import Database
+from core.kernel.errors import Invalid
+from core.kernel.money import Money
+from core.ledger.erp import ImportReport, csv_rows, missing_columns, run_import
+from core.ledger.finance_charges import FinanceChargePolicy
+from core.ledger.models import Contact, Customer, CustomerClass, Document
+from core.ledger.posting import CreditSource, apply_credit, record_payment
+from core.ledger.rules import AllocationRequest
 from tests.books import TEST_ACTOR, customer, invoice
 
 REASONS = ("Damaged goods", "Other")

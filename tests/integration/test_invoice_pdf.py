@@ -12,14 +12,14 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from core.errors import NotFound
-from core.files import attach_invoice_pdf
-from core.invoice_pdf import invoice_pdf
-from core.invoice_render import cached_invoice_pdf
-from core.model import StoredFile
-from core.money import Money
-from core.posting import CreditSource, apply_credit, record_payment
-from core.rules import AllocationRequest
+from core.documents.files import attach_invoice_pdf
+from core.documents.invoice_pdfs import invoice_pdf
+from core.documents.invoice_render import cached_invoice_pdf
+from core.documents.models import StoredFile
+from core.kernel.errors import NotFound
+from core.kernel.money import Money
+from core.ledger.posting import CreditSource, apply_credit, record_payment
+from core.ledger.rules import AllocationRequest
 from tests.books import TEST_ACTOR, customer, invoice
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"

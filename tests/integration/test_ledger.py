@@ -4,11 +4,11 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
-from core.ledger import aging_report, dunning_candidates, open_items
-from core.model import Customer, Document
-from core.money import Money
-from core.posting import CreditSource, apply_credit, record_payment
-from core.rules import AllocationRequest
+from core.kernel.money import Money
+from core.ledger.book import aging_report, dunning_candidates, open_items
+from core.ledger.models import Customer, Document
+from core.ledger.posting import CreditSource, apply_credit, record_payment
+from core.ledger.rules import AllocationRequest
 from tests.books import TEST_ACTOR, customer, invoice
 
 D = dt.date

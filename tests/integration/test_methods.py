@@ -8,10 +8,11 @@ import re
 import pytest
 from sqlalchemy import String, Text, inspect, select, text
 
-from core.audit import Actor
-from core.db import Database
-from core.errors import Conflict, Invalid, NotFound
-from core.methods import (
+from core.kernel.audit import Actor
+from core.kernel.db import Database
+from core.kernel.errors import Conflict, Invalid, NotFound
+from core.kernel.models import AuditEvent
+from core.payments.methods import (
     AchAuthorization,
     MethodView,
     add_method,
@@ -19,8 +20,8 @@ from core.methods import (
     list_methods,
     reactivate_method,
 )
-from core.model import AuditEvent, PaymentMethod
-from core.processor import SavedMethod
+from core.payments.models import PaymentMethod
+from core.payments.processor import SavedMethod
 from tests.books import customer
 
 AGENT = Actor("user:alice", "web")

@@ -3,8 +3,9 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from core.migrate import include_name
-from core.model import Base
+from core.kernel.migrate import include_name
+from core.schema import Base
+from scheduler import models as scheduler_models  # noqa: F401  (the scheduler registers its tables)
 
 
 def test_migrated_schema_matches_the_models(db):

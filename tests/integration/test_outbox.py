@@ -13,13 +13,18 @@ from sqlalchemy import select
 
 from channels.email import SmtpSender
 from channels.fax import FaxGatewaySender
-from core import outbox
 from core.bootstrap import Services
-from core.config import Settings
-from core.dispatch import DispatchSummary, OutgoingMessage, Sender, backoff, dispatch
-from core.errors import Conflict, Invalid, NotFound
-from core.model import AuditEvent, Customer, OutboxMessage, Statement, StatementDelivery, StatementRun, StoredFile
-from core.outbox import fax_address
+from core.documents.models import StoredFile
+from core.kernel.config import Settings
+from core.kernel.errors import Conflict, Invalid, NotFound
+from core.kernel.models import AuditEvent
+from core.ledger.models import Customer
+from core.outbox import lifecycle as outbox
+from core.outbox.lifecycle import fax_address
+from core.outbox.models import OutboxMessage
+from core.outbox.sending import DispatchSummary, OutgoingMessage, Sender, backoff, dispatch
+from core.statements.models import Statement, StatementDelivery, StatementRun
+from core.statements.pdf import ensure_statement_pdf
 from tests.books import TEST_ACTOR, customer
 from tests.smtp import FAX_DOMAIN, REFUSED_DOMAIN, SmtpServer, free_port, only, smtp_settings
 
@@ -62,7 +67,8 @@ def message(services: Services, message_id: int) -> OutboxMessage:
 def send_pass(services: Services, settings: Settings, now: dt.datetime | None = None) -> DispatchSummary:
     smtp = SmtpSender(settings)
     senders: dict[str, Sender] = {"email": smtp, "fax": FaxGatewaySender(settings, smtp)}
-    return dispatch(services.db, services.files, senders, settings=settings, now=now)
+    return dispatch(services.db, services.files, senders,
+            statement_pdf=ensure_statement_pdf, settings=settings, now=now)
 
 
 def utc(moment: dt.datetime | None) -> dt.datetime:
@@ -252,7 +258,8 @@ def test_a_sender_that_breaks_loses_nothing(services: Services) -> None:
             raise RuntimeError("bug in a sender")
 
     kept = queue_one(services)
-    summary = dispatch(services.db, services.files, {"email": Broken()}, settings=services.settings)
+    summary = dispatch(services.db, services.files, {"email": Broken()},
+            statement_pdf=ensure_statement_pdf, settings=services.settings)
     assert summary == DispatchSummary(deferred=1)
     row = message(services, kept)
     assert (row.status, row.attempts, row.last_error) == ("approved", 1, "RuntimeError: bug in a sender")
@@ -333,7 +340,8 @@ def test_two_dispatchers_at_once_send_each_message_exactly_once(services: Servic
 
     def dispatcher(slot: int) -> None:
         barrier.wait()
-        while (summary := dispatch(services.db, services.files, senders, settings=settings, limit=4)).sent:
+        while (summary := dispatch(services.db, services.files, senders,
+                statement_pdf=ensure_statement_pdf, settings=settings, limit=4)).sent:
             sent[slot] += summary.sent
 
     threads = [threading.Thread(target=dispatcher, args=(slot,)) for slot in (0, 1)]

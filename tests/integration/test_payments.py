@@ -8,14 +8,17 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from core.errors import Conflict, Invalid
-from core.ledger import aging_report
-from core.model import Allocation, AuditEvent, Customer, Document, InvoiceHold, OutboxMessage, Payment, PaymentMethod
-from core.money import Money
-from core.payments import initiate_payment, record_charge
-from core.processor import ChargeResult, ProcessorEvent
-from core.rules import AllocationRequest
-from core.settlement import apply_event
+from core.kernel.errors import Conflict, Invalid
+from core.kernel.models import AuditEvent
+from core.kernel.money import Money
+from core.ledger.book import aging_report
+from core.ledger.models import Allocation, Customer, Document, InvoiceHold, Payment
+from core.ledger.rules import AllocationRequest
+from core.outbox.models import OutboxMessage
+from core.payments.initiation import initiate_payment, record_charge
+from core.payments.models import PaymentMethod
+from core.payments.processor import ChargeResult, ProcessorEvent
+from core.payments.settlement import apply_event
 from tests.books import TEST_ACTOR, customer, invoice
 
 TODAY = dt.date(2026, 11, 22)
@@ -220,8 +223,9 @@ def test_a_returned_deposit_leaves_the_account_as_of_its_return(db, book):
 
 
 def test_scheduled_payments_are_charged_on_their_date_once_and_can_be_canceled_before(db, book):
-    from core.adapters.sandbox import SandboxProcessor
-    from core.payment_jobs import cancel_scheduled, charge_scheduled
+    from core.payments.adapters.sandbox import SandboxProcessor
+
+    from core.payments.jobs import cancel_scheduled, charge_scheduled
 
     sandbox = SandboxProcessor(db, ["whsec_t"], card_delay=0, ach_delay=0, return_delay=0)
     later = pay(db, book, "250.00", AllocationRequest("INV-2"), pay_on=dt.date(2026, 11, 30))
@@ -239,9 +243,10 @@ def test_scheduled_payments_are_charged_on_their_date_once_and_can_be_canceled_b
 
 
 def test_reconcile_finishes_a_charge_cut_off_by_a_crash_and_a_lost_webhook_exactly_once(db, book):
-    from core.adapters.sandbox import SandboxProcessor
-    from core.model import SandboxCharge
-    from core.payment_jobs import reconcile
+    from core.payments.adapters.sandbox import SandboxProcessor
+
+    from core.payments.adapters.sandbox_models import SandboxCharge
+    from core.payments.jobs import reconcile
 
     sandbox = SandboxProcessor(db, ["whsec_t"], card_delay=0, ach_delay=0, return_delay=0)
     crashed = pay(db, book, "250.00", AllocationRequest("INV-2"))  # written, never charged: the process died

@@ -8,14 +8,15 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from core import phone_accounts
 from core.bootstrap import Services
-from core.errors import NotFound
-from core.model import Contact, Customer, PaymentMethod
-from core.money import Money
-from core.payments import initiate_payment
-from core.rules import AllocationRequest
-from core.statements import run_statements
+from core.conversations import phone_accounts
+from core.kernel.errors import NotFound
+from core.kernel.money import Money
+from core.ledger.models import Contact, Customer
+from core.ledger.rules import AllocationRequest
+from core.payments.initiation import initiate_payment
+from core.payments.models import PaymentMethod
+from core.statements.cycle import run_statements
 from tests.books import TEST_ACTOR, customer, invoice
 
 TODAY = dt.date(2026, 11, 22)

@@ -5,11 +5,11 @@ import threading
 
 from sqlalchemy import func, select
 
-from core.errors import Invalid
-from core.model import Allocation, Document
-from core.money import Money
-from core.posting import record_payment
-from core.rules import AllocationRequest
+from core.kernel.errors import Invalid
+from core.kernel.money import Money
+from core.ledger.models import Allocation, Document
+from core.ledger.posting import record_payment
+from core.ledger.rules import AllocationRequest
 from tests.books import TEST_ACTOR, customer, invoice
 
 

@@ -13,13 +13,15 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from channels.web.history import PaymentRow, payments_csv
-from core.errors import Invalid, NotFound
-from core.history import payment_history
-from core.model import Customer, Document, Payment, PaymentLine, PaymentMethod, StoredFile
-from core.money import Money
-from core.posting import record_payment
-from core.receipts import customer_receipt, render_receipt
-from core.rules import AllocationRequest
+from core.documents.models import StoredFile
+from core.kernel.errors import Invalid, NotFound
+from core.kernel.money import Money
+from core.ledger.models import Customer, Document, Payment
+from core.ledger.posting import record_payment
+from core.ledger.rules import AllocationRequest
+from core.payments.history import payment_history
+from core.payments.models import PaymentLine, PaymentMethod
+from core.payments.receipts import customer_receipt, render_receipt
 from tests.books import TEST_ACTOR, customer, invoice
 
 SELLER = "Northwind Supply Co."

@@ -7,14 +7,15 @@ import json
 import threading
 
 import pytest
+from core.payments.adapters.sandbox import SandboxProcessor
 from sqlalchemy import func, select
 
-from core.adapters.sandbox import SandboxProcessor
-from core.errors import Conflict, Invalid
-from core.model import Base, SandboxCharge
-from core.money import Money
-from core.processor import ChargeRequest
-from core.signatures import SignatureError, sign
+from core.kernel.errors import Conflict, Invalid
+from core.kernel.money import Money
+from core.payments.adapters.sandbox_models import SandboxCharge
+from core.payments.processor import ChargeRequest
+from core.payments.signatures import SignatureError, sign
+from core.schema import Base
 
 SECRET = "whsec_sandbox_test"
 START = 1_900_000_000.0
@@ -294,10 +295,11 @@ def test_two_claimers_hand_out_each_event_once(db, clock):
 
 
 def test_minted_tokens_never_look_like_card_numbers(db):
-    """A token holding 12+ digits in a row is refused when saved (core.methods); random hex did that ~5% of
+    """A token holding 12+ digits in a row is refused when saved (core.payments.methods); random hex did that ~5% of
     the time, so saving a perfectly good card failed now and then."""
-    from core.adapters.sandbox import SandboxProcessor
-    from core.methods import _longest_digit_run
+    from core.payments.adapters.sandbox import SandboxProcessor
+
+    from core.payments.methods import _longest_digit_run
 
     sandbox = SandboxProcessor(db, ["whsec_t"])
     tokens = [sandbox.tokenize_card("4242424242424242", 12, CARD_YEAR, "123", "A") for _ in range(200)]

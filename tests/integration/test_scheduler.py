@@ -13,12 +13,13 @@ import pytest
 import time_machine
 from sqlalchemy import column, select, table, text, update
 
-from core import outbox
 from core.bootstrap import Services, bootstrap
-from core.config import Settings
-from core.dispatch import OutgoingMessage
-from core.model import JobRun, Statement, StatementRun
+from core.kernel.config import Settings
+from core.outbox import lifecycle as outbox
+from core.outbox.sending import OutgoingMessage
+from core.statements.models import Statement, StatementRun
 from scheduler import STANDARD_JOBS, JobContext, JobSpec, Lease, Scheduler, current_lease, upcoming
+from scheduler.models import JobRun
 from scheduler.runs import run_for, run_job
 from scheduler.store import JOB_TABLE
 from scheduler.triggers import crontab_weekdays, scheduled_time, trigger_for

@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from core import staff
-from core.audit import Actor
 from core.bootstrap import Services
-from core.errors import Conflict, Invalid
-from core.model import AuditEvent, StaffUser
+from core.kernel.audit import Actor
+from core.kernel.errors import Conflict, Invalid
+from core.kernel.models import AuditEvent
+from core.staff import users as staff
+from core.staff.models import StaffUser
 
 ADMIN = Actor("cli", "cli")
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)

@@ -17,12 +17,15 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from channels.cli.main import main
-from core import statement_pdf
-from core.errors import Invalid
-from core.model import Customer, Statement, StatementRun, StoredFile
-from core.money import Money
-from core.rules import BUCKETS, aging_bucket
-from core.snapshots import (
+from core.documents.models import StoredFile
+from core.kernel.errors import Invalid
+from core.kernel.money import Money
+from core.ledger.models import Customer
+from core.ledger.rules import BUCKETS, aging_bucket
+from core.statements import pdf as statement_pdf
+from core.statements.models import Statement, StatementRun
+from core.statements.pdf import ensure_statement_pdf, render_statement_pdf, render_statements, statements_on
+from core.statements.snapshots import (
     STATEMENT_TEMPLATE_VERSION,
     ActivityLine,
     CustomerInfo,
@@ -30,7 +33,6 @@ from core.snapshots import (
     SnapshotItem,
     StatementSnapshot,
 )
-from core.statement_pdf import ensure_statement_pdf, render_statement_pdf, render_statements, statements_on
 from tests.books import customer
 
 DAY = dt.date(2026, 11, 30)

@@ -11,21 +11,23 @@ import pytest
 from sqlalchemy import func, select, update
 
 from core.bootstrap import Services
-from core.db import Database
-from core.errors import Invalid
-from core.ledger import aging_report, open_items
-from core.model import AuditEvent, Customer, CustomerClass, Document, Statement, StatementRun
-from core.money import Money
-from core.posting import CreditSource, apply_credit, record_payment
-from core.rules import AllocationRequest
-from core.snapshots import STATEMENT_TEMPLATE_VERSION, StatementSnapshot
-from core.statements import (
+from core.kernel.db import Database
+from core.kernel.errors import Invalid
+from core.kernel.models import AuditEvent
+from core.kernel.money import Money
+from core.ledger.book import aging_report, open_items
+from core.ledger.models import Customer, CustomerClass, Document
+from core.ledger.posting import CreditSource, apply_credit, record_payment
+from core.ledger.rules import AllocationRequest
+from core.statements.cycle import (
     RunSummary,
     latest_statement_date,
     list_statements,
     run_statements,
     statement_date_for,
 )
+from core.statements.models import Statement, StatementRun
+from core.statements.snapshots import STATEMENT_TEMPLATE_VERSION, StatementSnapshot
 from tests.books import TEST_ACTOR, customer, invoice, load
 
 D = dt.date

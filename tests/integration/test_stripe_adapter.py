@@ -18,12 +18,12 @@ from urllib.parse import parse_qs
 
 import pytest
 import stripe
+from core.payments.adapters.stripe import StripeProcessor
 
-from core.adapters.stripe import StripeProcessor
-from core.errors import Invalid
-from core.money import Money
-from core.processor import ChargeRequest
-from core.signatures import SignatureError, sign
+from core.kernel.errors import Invalid
+from core.kernel.money import Money
+from core.payments.processor import ChargeRequest
+from core.payments.signatures import SignatureError, sign
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "stripe"
 API_KEY = "sk_test_local123"

@@ -7,11 +7,14 @@ from sqlalchemy import select
 
 from bot.engine import handle
 from bot.turns import Inbound
-from core import conversation_reads, conversations, takeover
-from core.audit import Actor
 from core.bootstrap import Services
-from core.errors import Conflict, Invalid
-from core.model import AuditEvent, OutboxMessage
+from core.conversations import chats as conversations
+from core.conversations import reads as conversation_reads
+from core.conversations import takeover
+from core.kernel.audit import Actor
+from core.kernel.errors import Conflict, Invalid
+from core.kernel.models import AuditEvent
+from core.outbox.models import OutboxMessage
 from tests.books import customer
 
 PHONE = "+15105550123"

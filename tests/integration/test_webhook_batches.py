@@ -7,14 +7,15 @@ import threading
 import time
 
 import pytest
+from core.payments.adapters.sandbox import SIGNATURE_HEADER, SandboxProcessor
 from sqlalchemy import func, select
 
-from core import settlement
-from core.adapters.sandbox import SIGNATURE_HEADER, SandboxProcessor
-from core.model import Allocation, InvoiceHold, Payment, WebhookEvent
-from core.rules import AllocationRequest
-from core.signatures import sign
-from core.webhooks import WebhookRequest, receive_batch
+from core.ledger.models import Allocation, InvoiceHold, Payment
+from core.ledger.rules import AllocationRequest
+from core.payments import settlement
+from core.payments.models import WebhookEvent
+from core.payments.signatures import sign
+from core.payments.webhooks import WebhookRequest, receive_batch
 from tests.integration.test_payments import open_of, pay, payments_book
 
 SECRET = "whsec_batch_test"

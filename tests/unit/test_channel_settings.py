@@ -1,4 +1,4 @@
-"""Telegram's and Twilio's settings are part of core.config.Settings, read from the same ARAGENT_ variables."""
+"""Telegram's and Twilio's settings are part of core.kernel.config.Settings, read from the same ARAGENT_ variables."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from channels.telegram_settings import TelegramSettings
 from channels.twilio_settings import TwilioSettings
-from core.config import load_settings
+from core.kernel.config import load_settings
 
 
 def test_the_channels_are_off_without_their_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

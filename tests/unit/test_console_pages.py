@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from channels.web.console.pages import date, form_date, money
-from core.errors import Invalid
-from core.money import Money
+from core.kernel.errors import Invalid
+from core.kernel.money import Money
 
 
 def test_a_typed_date_is_read_or_refused_with_its_field() -> None:

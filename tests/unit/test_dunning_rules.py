@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from core.dunning_reach import ContactPoint, pick_channel
-from core.dunning_result import amount_text
-from core.dunning_rules import (
+from core.dunning.reach import ContactPoint, pick_channel
+from core.dunning.result import amount_text
+from core.dunning.rules import (
     SEED_STAGES,
     LastNotice,
     OpenDebit,
@@ -21,10 +21,10 @@ from core.dunning_rules import (
     promise_holds_off,
     stage_for,
 )
-from core.dunning_text import money_text
-from core.messages import compile_template
-from core.money import Money
-from core.rules import due_date_for
+from core.dunning.texts import money_text
+from core.kernel.money import Money
+from core.ledger.rules import due_date_for
+from core.outbox.messages import compile_template
 
 AS_OF = dt.date(2026, 11, 22)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from core.finance_charges import FinanceChargePolicy, OpenDebit, finance_charge, past_due_basis
-from core.model import CustomerClass
-from core.money import Money
+from core.kernel.money import Money
+from core.ledger.finance_charges import FinanceChargePolicy, OpenDebit, finance_charge, past_due_basis
+from core.ledger.models import CustomerClass
 
 ON = dt.date(2026, 11, 30)
 STANDARD = FinanceChargePolicy(monthly_rate=Decimal("1.5"))

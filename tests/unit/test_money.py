@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.money import CurrencyMismatch, Money, MoneyError, parse_amount, sum_money
+from core.kernel.money import CurrencyMismatch, Money, MoneyError, parse_amount, sum_money
 
 
 @pytest.mark.parametrize("amount", [1.5, 0.1, True, False])

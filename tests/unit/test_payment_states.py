@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.payment_states import FORWARD, can_move
+from core.payments.states import FORWARD, can_move
 
 
 @pytest.mark.parametrize("current, target", [
@@ -22,6 +22,6 @@ def test_backward_sideways_and_repeated_moves_are_refused(current, target):
 
 
 def test_every_status_has_a_row():
-    from core.model import PAYMENT_STATUSES
+    from core.ledger.models import PAYMENT_STATUSES
 
     assert set(FORWARD) == set(PAYMENT_STATUSES)

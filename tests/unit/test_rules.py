@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from core.errors import Invalid
-from core.money import Money
-from core.rules import (
+from core.kernel.errors import Invalid
+from core.kernel.money import Money
+from core.ledger.rules import (
     BUCKETS,
     AllocationRequest,
     DiscountTerms,

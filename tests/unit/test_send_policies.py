@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from core.config import Settings
-from core.send_policies import Pacer, RateLimit, customer_zone, next_send_time, rate_limits
+from core.kernel.config import Settings
+from core.outbox.policies import Pacer, RateLimit, customer_zone, next_send_time, rate_limits
 
 DAY_HOURS = (8, 21)
 NEW_YORK, LONDON = "America/New_York", "Europe/London"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.signatures import SignatureError, compute, sign, verify
+from core.payments.signatures import SignatureError, compute, sign, verify
 
 BODY = b'{"id":"evt_1","type":"payment.succeeded"}'
 NOW = 1_800_000_000

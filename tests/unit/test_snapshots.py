@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from core.snapshots import ActivityLine, CustomerInfo, SellerInfo, SnapshotItem, StatementSnapshot
+from core.statements.snapshots import ActivityLine, CustomerInfo, SellerInfo, SnapshotItem, StatementSnapshot
 
 D = dt.date
 

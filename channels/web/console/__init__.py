@@ -21,8 +21,8 @@ from channels.web.console import auth
 from channels.web.console.areas import CONTROLLERS
 from channels.web.console.pages import STATIC, back, page
 from core.bootstrap import Services
-from core.errors import Conflict, Invalid, NotFound
-from core.links import link_secret
+from core.documents import link_secret
+from core.kernel import Conflict, Invalid, NotFound
 
 CSRF_COOKIE = "aragent_csrf"
 

@@ -10,8 +10,8 @@ from litestar.response import Template
 
 from channels.web.console.auth import requires
 from channels.web.console.pages import form_date, page
-from core.audit_log import PAGE_SIZE, AuditFilter, audit_channels, search_audit
 from core.bootstrap import Services
+from core.staff import PAGE_SIZE, AuditFilter, audit_channels, search_audit
 
 
 class AuditController(Controller):

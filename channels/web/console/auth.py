@@ -1,7 +1,7 @@
 """Sign-in for staff: a session cookie checked on every console request, roles, security headers.
 
 The cookie holds a random token (HttpOnly, SameSite=Lax, Secure when the console is served over https);
-`core.staff` keeps its digest and ends it after idleness or at the latest after a working day.
+`core.staff.users` keeps its digest and ends it after idleness or at the latest after a working day.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from litestar.params import Body, QueryParameter
 from litestar.response import Redirect, Template
 
 from channels.web.console.pages import page
-from core import staff as staff_service
+from core import staff
 from core.bootstrap import Services
 from core.staff import StaffView
 
@@ -51,7 +51,7 @@ def _services(connection: ASGIConnection) -> Services:
 def signed_in(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
     """Every console page but the sign-in form: a live session, or off to sign in."""
     services = _services(connection)
-    user = staff_service.session_user(services.db.uow(), connection.cookies.get(SESSION_COOKIE, ""), now=_now(),
+    user = staff.session_user(services.db.uow(), connection.cookies.get(SESSION_COOKIE, ""), now=_now(),
                                       idle_minutes=services.settings.console_idle_minutes)
     if user is None:
         raise NotAuthorizedException("sign in first")
@@ -118,7 +118,7 @@ class SignInController(Controller):
         data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Response:
         services = _services(request)
-        signed = staff_service.sign_in(services.db.uow(), data.get("username", ""), data.get("password", ""),
+        signed = staff.sign_in(services.db.uow(), data.get("username", ""), data.get("password", ""),
                                        now=_now(), hours=services.settings.console_session_hours,
                                        user_agent=request.headers.get("user-agent", ""))
         target = _safe_next(data.get("next"))
@@ -135,7 +135,7 @@ class SignInController(Controller):
     def sign_out(self, request: Request) -> Response:
         token = request.cookies.get(SESSION_COOKIE, "")
         if token:
-            staff_service.sign_out(_services(request).db.uow(), token, now=_now())
+            staff.sign_out(_services(request).db.uow(), token, now=_now())
         response = Redirect(f"{LOGIN_PATH}?notice=Signed+out.", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/console")
         return response

@@ -10,7 +10,7 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 
 from channels.web.console.pages import page
-from core import calls
+from core import conversations
 from core.bootstrap import Services
 
 
@@ -18,8 +18,8 @@ def _services(request: Request) -> Services:
     return request.app.state.services  # type: ignore[no-any-return]
 
 
-def _live(request: Request) -> list[calls.CallView]:
-    return calls.live_calls(_services(request).db.uow())
+def _live(request: Request) -> list[conversations.CallView]:
+    return conversations.live_calls(_services(request).db.uow())
 
 
 class CallsController(Controller):
@@ -28,7 +28,7 @@ class CallsController(Controller):
     @get("/", sync_to_thread=True)
     def index(self, request: Request) -> Template:
         midnight = dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(), tzinfo=dt.UTC)
-        recent = calls.recent_calls(_services(request).db.uow(), since=midnight)
+        recent = conversations.recent_calls(_services(request).db.uow(), since=midnight)
         return page("console/calls/index.html", request, section="calls", title="Calls", live=_live(request),
                     recent=recent)
 

@@ -10,9 +10,9 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 
 from channels.web.console.pages import page
-from core import console_reads
+from core import staff
 from core.bootstrap import Services
-from core.rules import BUCKETS
+from core.ledger import BUCKETS
 
 
 def services_of(request: Request) -> Services:
@@ -27,12 +27,12 @@ class CompaniesController(Controller):
     def companies(
         self, request: Request, q: FromQuery[str] = "", number: Annotated[int, QueryParameter(name="page", ge=1)] = 1
     ) -> Template:
-        found = console_reads.find_companies(services_of(request).db.uow(), q, dt.date.today(), number)
+        found = staff.find_companies(services_of(request).db.uow(), q, dt.date.today(), number)
         return page("console/companies/list.html", request, section="companies", title="Companies", q=q,
                     found=found)
 
     @get("/customers/{code:str}", sync_to_thread=True)
     def overview(self, request: Request, code: FromPath[str]) -> Template:
-        view = console_reads.overview(services_of(request).db.uow(), code, dt.date.today())
+        view = staff.overview(services_of(request).db.uow(), code, dt.date.today())
         return page("console/customer/overview.html", request, section="companies", title=view.name,
                     customer=view, tab="overview", buckets=BUCKETS)

@@ -20,11 +20,11 @@ from litestar.response import Redirect, Template
 from bot.engine import handle
 from bot.turns import Inbound, Reply
 from channels.web.console.pages import actor, back, page, staff
-from core import conversation_reads, conversations
+from core import conversations
 from core.bootstrap import Services
-from core.conversation_reads import DEMO_CHANNEL
-from core.errors import Invalid
-from core.links import document_link
+from core.conversations import DEMO_CHANNEL
+from core.documents import document_link
+from core.kernel import Invalid
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -40,13 +40,13 @@ def _prefix(request: Request, code: str) -> str:
 def _sender(request: Request, code: str, fresh: bool = False) -> str:
     """This user's demo conversation with the customer (a new one when `fresh`), linked to act for them."""
     services, prefix = _services(request), _prefix(request, code)
-    current = None if fresh else conversation_reads.latest_demo_chat(services.db.uow(), prefix)
+    current = None if fresh else conversations.latest_demo_chat(services.db.uow(), prefix)
     if current is not None:
         return current.external_id
-    customer_id, contact_id = conversation_reads.acting_as(services.db.uow(), code)
+    customer_id, contact_id = conversations.acting_as(services.db.uow(), code)
     sender = f"{prefix}{int(dt.datetime.now(dt.UTC).timestamp() * 1000)}"
     convo = conversations.open_conversation(services.db.uow(), DEMO_CHANNEL, sender)
-    conversations.link(services.db.uow(), convo.id, customer_id=customer_id, contact_id=contact_id,
+    conversations.link_customer(services.db.uow(), convo.id, customer_id=customer_id, contact_id=contact_id,
                        now=dt.datetime.now(dt.UTC), actor=actor(request), how="console demo chat")
     return sender
 
@@ -83,12 +83,12 @@ class DemoChatController(Controller):
 
     def _page(self, request: Request, code: str, replies: list[Reply]) -> Template:
         services = _services(request)
-        choices = conversation_reads.customer_choices(services.db.uow())
-        lines: list[conversation_reads.Line] = []
+        choices = conversations.customer_choices(services.db.uow())
+        lines: list[conversations.Line] = []
         if code:
-            conversation_reads.customer_name(services.db.uow(), code)  # an unknown code: not found
-            current = conversation_reads.latest_demo_chat(services.db.uow(), _prefix(request, code))
-            lines = conversation_reads.transcript(services.db.uow(), current.id) if current else []
+            conversations.customer_name(services.db.uow(), code)  # an unknown code: not found
+            current = conversations.latest_demo_chat(services.db.uow(), _prefix(request, code))
+            lines = conversations.transcript(services.db.uow(), current.id) if current else []
         buttons = [button for reply in replies for button in reply.buttons]
         documents = [_document(services, reply) for reply in replies if reply.link or reply.document_file_id]
         return page("console/demo_chat.html", request, section="demo-chat", title="Demo chat", choices=choices,

@@ -11,11 +11,9 @@ from litestar.response import Redirect, Template
 
 from channels.web.console.pages import actor, back, page
 from core.bootstrap import Services
-from core.documents import customer_library, stored_file
-from core.errors import Invalid, NotFound
-from core.outbox_review import OutboxFilter, find_messages
-from core.send_now import send_file, send_options, send_statement
-from core.statement_pdf import ensure_statement_pdf
+from core.kernel import Invalid, NotFound
+from core.outbox import OutboxFilter, find_messages
+from core.statements import customer_library, ensure_statement_pdf, send_file, send_options, send_statement, stored_file
 
 SENT_REASONS = ("document", "statement")
 

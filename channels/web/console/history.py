@@ -20,11 +20,17 @@ from litestar.params import FromPath
 
 from channels.web.console.pages import actor, back, form_date, page
 from core.bootstrap import Services
-from core.console_payments import customer_heading, payment_detail
-from core.model import PAYMENT_STATUSES
-from core.payment_book import METHOD_KINDS, BookFilters, BookRow, payment_book
-from core.payment_jobs import cancel_scheduled
-from core.receipts import customer_receipt
+from core.ledger import PAYMENT_STATUSES
+from core.payments import (
+    METHOD_KINDS,
+    BookFilters,
+    BookRow,
+    cancel_scheduled,
+    customer_heading,
+    customer_receipt,
+    payment_book,
+    payment_detail,
+)
 
 LIMIT = 200
 CSV_LIMIT = 10_000

@@ -18,7 +18,7 @@ from babel.numbers import format_currency, get_currency_precision
 from markupsafe import Markup, escape
 
 from channels.web.console.pages import LOCALE
-from core.invoice_reads import InvoiceRow, InvoiceTable
+from core.documents import InvoiceRow, InvoiceTable
 
 
 @dataclass(frozen=True)

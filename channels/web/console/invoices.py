@@ -18,11 +18,9 @@ from litestar.response import Redirect, Template
 from channels.web.console.companies import services_of
 from channels.web.console.invoice_table import COLUMNS, KIND_LABELS, chosen_columns, row_cells, to_csv
 from channels.web.console.pages import actor, back, form_date, page
-from core import invoice_reads
-from core.invoice_comments import add_comment
-from core.invoice_pdf import invoice_pdf
-from core.invoice_reads import InvoiceFilters
-from core.rules import BUCKETS
+from core import documents
+from core.documents import InvoiceFilters, invoice_pdf
+from core.ledger import BUCKETS, add_comment
 
 
 class InvoicesController(Controller):
@@ -41,7 +39,7 @@ class InvoicesController(Controller):
             return Redirect(request.url.path + page_query(request, cols=",".join(col)), status_code=303)
         filters = InvoiceFilters(bucket or None, form_date(date_from, "date_from"), form_date(date_to, "date_to"), q,
                                  sort, direction == "desc")
-        table = invoice_reads.open_invoices(services_of(request).db.uow(), code, dt.date.today(), filters)
+        table = documents.open_invoices(services_of(request).db.uow(), code, dt.date.today(), filters)
         columns = chosen_columns(cols)
         if output == "csv":
             name = f"{code}-open-invoices-{table.as_of}.csv"
@@ -53,7 +51,7 @@ class InvoicesController(Controller):
 
     @get("/{number:str}", sync_to_thread=True)
     def detail(self, request: Request, code: FromPath[str], number: FromPath[str]) -> Template:
-        invoice = invoice_reads.invoice_detail(services_of(request).db.uow(), code, number, dt.date.today())
+        invoice = documents.invoice_detail(services_of(request).db.uow(), code, number, dt.date.today())
         return page("console/companies/invoice.html", request, section="companies", title=f"Invoice {number}",
                     customer=invoice, invoice=invoice, row=invoice.row, kinds=KIND_LABELS)
 

@@ -2,7 +2,7 @@
 
 A card is added on the processor's own page (a one-time link opened in a new tab), so no card number ever
 reaches our server. An ACH account is saved from the processor's token with the authorization on file:
-`core.methods.add_method` refuses it without the authorization kind and a reference.
+`core.payments.methods.add_method` refuses it without the authorization kind and a reference.
 
     GET  /console/customers/{code}/methods
     POST /console/customers/{code}/methods/ach
@@ -18,11 +18,11 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 
 from channels.web.console.pages import actor, back, page
-from core import methods
+from core import payments
 from core.bootstrap import Services
-from core.console_payments import customer_heading, method_rows
-from core.errors import ARError, Invalid
-from core.link_tokens import METHOD_LINK_TTL, method_entry_url
+from core.conversations import METHOD_LINK_TTL, method_entry_url
+from core.kernel import ARError, Invalid
+from core.payments import customer_heading, method_rows
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 ACCOUNT_TYPES = ("checking", "savings")
@@ -40,12 +40,13 @@ def _methods_page(request: Request, code: str, form: dict[str, str], error: str 
     customer = customer_heading(services.db.uow(), code)
     return page("console/customer/methods.html", request, status_code=status, section="companies", tab="methods",
                 title=f"Payment methods · {customer.name}", customer=customer,
-                rows=method_rows(services.db.uow(), code), card_url=method_entry_url(services.settings, code),
+                rows=method_rows(services.db.uow(), code),
+                card_url=method_entry_url(services.settings, services.processor, code),
                 link_minutes=int(METHOD_LINK_TTL.total_seconds() // 60), form=form, account_types=ACCOUNT_TYPES,
                 authorization_kinds=AUTHORIZATION_KINDS, error=error or request.query_params.get("error"))
 
 
-def _add_ach(request: Request, code: str, data: dict[str, str]) -> methods.MethodView:
+def _add_ach(request: Request, code: str, data: dict[str, str]) -> payments.MethodView:
     """The processor tells us what the token is; the agent supplies only the authorization on file."""
     services = _services(request)
     if data.get("account_type") not in ACCOUNT_TYPES:
@@ -54,9 +55,9 @@ def _add_ach(request: Request, code: str, data: dict[str, str]) -> methods.Metho
     if saved.kind != "ach":
         raise Invalid("that token is a card, not a bank account; add cards with Add a card", "token")
     kind = data.get("authorization_kind", "")
-    authorization = None if not kind else methods.AchAuthorization(
+    authorization = None if not kind else payments.AchAuthorization(
         kind, data.get("authorization_reference", ""), source=f"console, {data['account_type']} account")
-    return methods.add_method(services.db.uow(), customer_code=code, saved=saved,
+    return payments.add_method(services.db.uow(), customer_code=code, saved=saved,
                               processor=services.processor.name, actor=actor(request), authorization=authorization)
 
 
@@ -77,11 +78,11 @@ class MethodsController(Controller):
 
     @post("/{method_id:int}/deactivate", sync_to_thread=True, status_code=303)
     def deactivate(self, request: Request, code: FromPath[str], method_id: FromPath[int]) -> Response:
-        view = methods.deactivate_method(_services(request).db.uow(), code, method_id, actor(request))
+        view = payments.deactivate_method(_services(request).db.uow(), code, method_id, actor(request))
         return back(f"/console/customers/{code}/methods",
                     notice=f"{view.label} deactivated: it is no longer offered for payments.")
 
     @post("/{method_id:int}/reactivate", sync_to_thread=True, status_code=303)
     def reactivate(self, request: Request, code: FromPath[str], method_id: FromPath[int]) -> Response:
-        view = methods.reactivate_method(_services(request).db.uow(), code, method_id, actor(request))
+        view = payments.reactivate_method(_services(request).db.uow(), code, method_id, actor(request))
         return back(f"/console/customers/{code}/methods", notice=f"{view.label} reactivated.")

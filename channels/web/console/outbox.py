@@ -13,11 +13,12 @@ from channels.senders import build_senders
 from channels.web.console.auth import requires
 from channels.web.console.pages import actor, back, page
 from core import outbox
-from core.audit import Actor
 from core.bootstrap import Services
-from core.errors import Invalid
-from core.model import DELIVERY_METHODS, OUTBOX_STATUSES
-from core.outbox_review import (
+from core.dunning import cancel_paid_dunning
+from core.kernel import Actor, Invalid
+from core.ledger import DELIVERY_METHODS
+from core.outbox import (
+    OUTBOX_STATUSES,
     OutboxFilter,
     find_by_ids,
     find_messages,
@@ -26,6 +27,7 @@ from core.outbox_review import (
     send_now,
     status_counts,
 )
+from core.statements import ensure_statement_pdf
 
 # The message's own HTML, shown in a sandboxed frame: its inline styles, nothing that runs or loads.
 MESSAGE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -37,7 +39,8 @@ def _services(request: Request) -> Services:
 
 def _send(services: Services, who: Actor, ids: list[int]) -> str:
     senders = build_senders(services)
-    summary = send_now(services.db, services.files, senders, services.settings, who, ids)
+    cancel_paid_dunning(services.db, who)  # as before every pass: no reminder for a debt paid since it was queued
+    summary = send_now(services.db, services.files, senders, services.settings, who, ids, ensure_statement_pdf)
     parts = [f"{summary.sent} sent"] + [f"{n} {what}" for n, what in (
         (summary.deferred, "to be retried (the provider did not take it)"), (summary.failed, "failed"),
         (summary.postponed, "postponed (quiet hours or rate limit)"), (summary.canceled, "canceled (opted out)")) if n]

@@ -21,9 +21,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template.config import TemplateConfig
 
-from core.audit import Actor
-from core.errors import Invalid
-from core.money import Money
+from core.kernel import Actor, Invalid, Money
 from core.staff import StaffView
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"

@@ -23,20 +23,20 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 
 from channels.web.console.pages import actor, back, form_date, page
-from core import methods
+from core import payments
 from core.bootstrap import Services
-from core.console_payments import (
+from core.kernel import ARError, Invalid, Money
+from core.ledger import AllocationRequest
+from core.payments import (
+    Claim,
     CustomerHeading,
+    Quote,
     confirm_payment,
     customer_heading,
     due_dates,
+    quote_payment,
     submit_once,
 )
-from core.errors import ARError, Invalid
-from core.idempotency import Claim
-from core.money import Money
-from core.payments import Quote, quote_payment
-from core.rules import AllocationRequest
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -74,9 +74,9 @@ def _deposit(data: dict[str, str], currency: str) -> Money | None:
     return _money(data.get("deposit", ""), currency, "the deposit") if "deposit" in data else None
 
 
-def _method(services: Services, code: str, data: dict[str, str]) -> methods.MethodView:
+def _method(services: Services, code: str, data: dict[str, str]) -> payments.MethodView:
     chosen = data.get("method", "")
-    for view in methods.list_methods(services.db.uow(), code):
+    for view in payments.list_methods(services.db.uow(), code):
         if str(view.id) == chosen:
             return view
     raise Invalid("choose one of the customer's saved, active payment methods", "method")
@@ -97,7 +97,7 @@ def _entry_url(code: str, data: dict[str, str]) -> str:
 
 def _entry_context(services: Services, customer: CustomerHeading) -> dict[str, Any]:
     return {"customer": customer, "tab": "invoices", "section": "companies", "today": dt.date.today(),
-            "methods": methods.list_methods(services.db.uow(), customer.code),
+            "methods": payments.list_methods(services.db.uow(), customer.code),
             "reasons": services.settings.short_pay_reasons}
 
 

@@ -17,9 +17,9 @@ from markupsafe import escape
 from channels.web.console.auth import requires
 from channels.web.console.pages import actor, back, page
 from core.bootstrap import Services
-from core.errors import Invalid
-from core.message_templates import reset_template, set_template
-from core.template_preview import SAMPLES, DunningTemplate, dunning_template, dunning_templates, preview
+from core.dunning import SAMPLES, DunningTemplate, dunning_template, dunning_templates, preview, set_dunning_template
+from core.kernel import Invalid
+from core.outbox import reset_template
 
 PREVIEW_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 TEXT_PAGE = ('<!doctype html><html><body style="margin:0;padding:14px 16px;font:14px/1.5 ui-monospace,Menlo,monospace;'
@@ -84,7 +84,7 @@ class TemplatesController(Controller):
     def save(self, request: Request, name: FromPath[str], data: Form) -> Redirect | Template:
         services, body = _services(request), data.get("body", "").replace("\r\n", "\n")
         try:
-            set_template(services.db.uow(), name, body, actor(request))
+            set_dunning_template(services.db.uow(), name, body, actor(request), services.settings)
         except Invalid as refused:  # the page again, with the text as typed: nothing is lost
             info, _ = dunning_template(services.db.uow(), name)
             return self._form(request, name, info, body, status_code=422, error=f"Not saved: {refused}")

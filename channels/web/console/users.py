@@ -13,7 +13,7 @@ from channels.web.console.auth import requires
 from channels.web.console.pages import actor, back, page
 from core import staff
 from core.bootstrap import Services
-from core.staff_admin import change_active, change_role
+from core.staff import change_active, change_role
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 USERS = "/console/users"

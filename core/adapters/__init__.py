@@ -1,5 +1,0 @@
-"""Payment-processor adapters: implementations of `core.processor.PaymentProcessor`."""
-
-from core.adapters.sandbox import SandboxProcessor
-
-__all__ = ["SandboxProcessor"]

@@ -1,0 +1,87 @@
+"""Conversations: chats and their transcript, link tokens, takeover, phone calls and phone accounts.
+
+The public surface: what the channels, the bot and the scheduler may use. Other modules here are
+private to the context."""
+
+from __future__ import annotations
+
+from core.conversations.calls import CallView, live_calls, recent_calls
+from core.conversations.calls import record as record_call
+from core.conversations.chats import (
+    Arrival,
+    ConversationView,
+    CustomerBrief,
+    contacts_with_phone,
+    end_handoff,
+    open_conversation,
+    receive,
+    redact,
+    reply,
+    set_sms_opt_out,
+    utc,
+)
+from core.conversations.chats import link as link_customer
+from core.conversations.link_tokens import METHOD_LINK_TTL, method_entry_url
+from core.conversations.link_tokens import issue as issue_link_token
+from core.conversations.link_tokens import redeem as redeem_link_token
+from core.conversations.phone_accounts import aging as phone_aging
+from core.conversations.phone_accounts import (
+    customer_by_account_and_zip,
+    customer_by_phone,
+    latest_statement,
+    past_due_unheld,
+)
+from core.conversations.reads import (
+    DEMO_CHANNEL,
+    Line,
+    acting_as,
+    contacts,
+    conversation,
+    conversations,
+    customer_choices,
+    customer_name,
+    latest_demo_chat,
+    transcript,
+)
+from core.conversations.takeover import REPLY_CHANNELS, agent_reply, take_over
+
+__all__ = [
+    "Arrival",
+    "CallView",
+    "ConversationView",
+    "CustomerBrief",
+    "DEMO_CHANNEL",
+    "Line",
+    "METHOD_LINK_TTL",
+    "REPLY_CHANNELS",
+    "acting_as",
+    "agent_reply",
+    "contacts",
+    "contacts_with_phone",
+    "conversation",
+    "conversations",
+    "customer_by_account_and_zip",
+    "customer_by_phone",
+    "customer_choices",
+    "customer_name",
+    "end_handoff",
+    "issue_link_token",
+    "latest_demo_chat",
+    "latest_statement",
+    "link_customer",
+    "live_calls",
+    "method_entry_url",
+    "open_conversation",
+    "past_due_unheld",
+    "phone_aging",
+    "receive",
+    "recent_calls",
+    "record_call",
+    "redact",
+    "redeem_link_token",
+    "reply",
+    "set_sms_opt_out",
+    "take_over",
+    "transcript",
+    "utc",
+]

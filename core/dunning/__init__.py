@@ -1,0 +1,33 @@
+"""Dunning: the daily run, its rules and reach, policies, texts, promises to pay and cancellation.
+
+The public surface: what the channels, the bot and the scheduler may use. Other modules here are
+private to the context."""
+
+from __future__ import annotations
+
+from core.dunning.models import DunningNotice
+from core.dunning.policy import policy_in_force
+from core.dunning.run import DunningResult, cancel_paid_dunning, record_promise, run_dunning
+from core.dunning.template_preview import (
+    SAMPLES,
+    DunningTemplate,
+    dunning_template,
+    dunning_templates,
+    preview,
+    set_dunning_template,
+)
+
+__all__ = [
+    "DunningNotice",
+    "DunningResult",
+    "DunningTemplate",
+    "SAMPLES",
+    "cancel_paid_dunning",
+    "dunning_template",
+    "dunning_templates",
+    "policy_in_force",
+    "preview",
+    "record_promise",
+    "run_dunning",
+    "set_dunning_template",
+]

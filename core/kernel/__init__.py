@@ -1,0 +1,42 @@
+"""The engine's kernel: money, errors, the database, the audit trail, configuration, migrations, API keys.
+
+The public surface: what the channels, the bot and the scheduler may use. Other modules here are
+private to the context."""
+
+from __future__ import annotations
+
+from core.kernel.apikeys import authenticate, create_api_key, list_api_keys, revoke_api_key
+from core.kernel.audit import Actor
+from core.kernel.audit import record as record_audit
+from core.kernel.config import DEFAULT_SHORT_PAY_REASONS, Settings, load_settings
+from core.kernel.db import Database, UnitOfWork, reconnecting
+from core.kernel.errors import ARError, Conflict, Invalid, NotFound
+from core.kernel.migrate import missing_schema, upgrade
+from core.kernel.models import Base, utcnow
+from core.kernel.money import Money, MoneyError, parse_amount
+
+__all__ = [
+    "ARError",
+    "Actor",
+    "Base",
+    "Conflict",
+    "DEFAULT_SHORT_PAY_REASONS",
+    "Database",
+    "Invalid",
+    "Money",
+    "MoneyError",
+    "NotFound",
+    "Settings",
+    "UnitOfWork",
+    "authenticate",
+    "create_api_key",
+    "list_api_keys",
+    "load_settings",
+    "missing_schema",
+    "parse_amount",
+    "reconnecting",
+    "record_audit",
+    "revoke_api_key",
+    "upgrade",
+    "utcnow",
+]

@@ -1,0 +1,272 @@
+"""The book as stored: customers, their documents, payments and where the money went, holds and comments.
+
+Amounts are integer minor units (`*_minor`) beside a currency; `Money` views them at the edge.
+Pure rules (aging, discounts, allocation) live in `core.ledger.rules` and take plain values, not rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.kernel.models import Base, Stamped, utcnow
+from core.kernel.money import Money
+
+DOCUMENT_KINDS = ("invoice", "credit", "finance_charge")
+
+
+DEBIT_KINDS = ("invoice", "finance_charge")
+
+
+DELIVERY_METHODS = ("email", "print", "fax", "telegram", "sms")
+
+
+PAYMENT_STATUSES = (
+    "scheduled", "pending", "succeeded", "failed", "canceled", "returned", "refunded", "disputed",
+)
+
+
+class CustomerClass(Stamped, Base):
+    __tablename__ = "customer_classes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    allow_auto_statement: Mapped[bool] = mapped_column(default=False)
+    finance_charge_monthly_rate: Mapped[Decimal | None]
+    finance_charge_grace_days: Mapped[int | None]
+    finance_charge_minimum: Mapped[Decimal | None]
+    # No charge below this past-due balance; earlier finance charges are charged on only when compounding.
+    finance_charge_min_past_due: Mapped[Decimal | None]
+    finance_charge_compound: Mapped[bool] = mapped_column(default=False)
+
+
+class Customer(Stamped, Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    class_id: Mapped[int] = mapped_column(ForeignKey("customer_classes.id"))
+    terms_days: Mapped[int] = mapped_column(default=30)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    fax: Mapped[str | None] = mapped_column(String(32))
+    address_line1: Mapped[str | None] = mapped_column(String(200))
+    address_line2: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(2))
+    delivery: Mapped[str] = mapped_column(String(100), default="")  # ';'-joined DELIVERY_METHODS
+    on_hold: Mapped[bool] = mapped_column(default=False)
+    finance_charge_exempt: Mapped[bool] = mapped_column(default=False)
+
+    customer_class: Mapped[CustomerClass] = relationship(lazy="joined")
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="customer", order_by="Contact.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def delivery_methods(self) -> list[str]:
+        return [m for m in self.delivery.split(";") if m]
+
+
+class Contact(Stamped, Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    is_primary: Mapped[bool] = mapped_column(default=False)
+    email_opt_out: Mapped[bool] = mapped_column(default=False)
+    sms_opt_out: Mapped[bool] = mapped_column(default=False)
+    email_verified: Mapped[bool] = mapped_column(default=False)
+    phone_verified: Mapped[bool] = mapped_column(default=False)
+
+    customer: Mapped[Customer] = relationship(back_populates="contacts")
+
+
+OPEN_DOCUMENT_COLUMNS = ("customer_id", "currency", "doc_date", "due_date", "open_minor", "voided", "kind")
+
+
+OPEN_DEBITS = "open_minor > 0 AND kind <> 'credit'"
+
+
+OPEN_CREDITS = "open_minor > 0 AND kind = 'credit'"
+
+
+class Document(Stamped, Base):
+    """An ERP item on the ledger: an invoice, a credit memo or a finance charge."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        CheckConstraint("kind IN ('invoice', 'credit', 'finance_charge')", name="document_kind"),
+        CheckConstraint("amount_minor >= 0", name="document_amount_not_negative"),
+        CheckConstraint("open_minor >= 0 AND open_minor <= amount_minor", name="document_open_within_amount"),
+        # Aging and dunning total open items per customer and currency. These partial indexes hold just
+        # those, in that order, with every column the reports read, so the reports never touch the table
+        # (kind too: SQLite has no INCLUDE and looks the row up for any column missing). doc_date comes
+        # third so that SQLite, probing one customer, prefers them to ix_documents_customer_date.
+        Index(
+            "ix_documents_open_debits", *OPEN_DOCUMENT_COLUMNS,
+            postgresql_where=text(OPEN_DEBITS), sqlite_where=text(OPEN_DEBITS),
+        ),
+        Index(
+            "ix_documents_open_credits", *OPEN_DOCUMENT_COLUMNS,
+            postgresql_where=text(OPEN_CREDITS), sqlite_where=text(OPEN_CREDITS),
+        ),
+        Index("ix_documents_customer_date", "customer_id", "doc_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="invoice")
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    doc_date: Mapped[dt.date] = mapped_column(Date)
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    open_minor: Mapped[int] = mapped_column(BigInteger)
+    po: Mapped[str | None] = mapped_column(String(60))
+    discount_percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 3))
+    discount_days: Mapped[int | None]
+    # A short payment forfeits the early-payment discount for good, even if the rest is paid in time.
+    discount_forfeited: Mapped[bool] = mapped_column(default=False)
+    voided: Mapped[bool] = mapped_column(default=False)
+
+    customer: Mapped[Customer] = relationship()
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+    @property
+    def open(self) -> Money:
+        return Money.from_minor(self.open_minor, self.currency)
+
+    @property
+    def status(self) -> str:
+        if self.voided:
+            return "void"
+        return "open" if self.open_minor > 0 else ("applied" if self.kind == "credit" else "paid")
+
+
+class Payment(Stamped, Base):
+    """Money received (or to be received) from a customer, and what of it is not yet applied."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="payment_amount_positive"),
+        CheckConstraint(
+            "unapplied_minor >= 0 AND unapplied_minor <= amount_minor", name="payment_unapplied_within_amount"
+        ),
+        Index("ix_payments_customer", "customer_id", "received_on"),
+        # A processor's payment id is applied at most once, whichever event types report it.
+        UniqueConstraint("processor", "processor_payment_id", name="uq_payment_processor_id"),
+        Index("ix_payments_open_status", "status", "scheduled_for"),
+        # Money on account, for balances and aging: a few rows among all payments, read off the index alone.
+        Index(
+            "ix_payments_unapplied", "customer_id", "currency", "received_on", "status", "unapplied_minor",
+            postgresql_where=text("unapplied_minor > 0"), sqlite_where=text("unapplied_minor > 0"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    unapplied_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="succeeded")
+    method_id: Mapped[int | None] = mapped_column(ForeignKey("payment_methods.id"))
+    method_kind: Mapped[str] = mapped_column(String(20), default="other")
+    channel: Mapped[str] = mapped_column(String(20), default="api")
+    initiated_by: Mapped[str] = mapped_column(String(120), default="")
+    reference: Mapped[str | None] = mapped_column(String(120))
+    note: Mapped[str | None] = mapped_column(Text)
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    processor: Mapped[str | None] = mapped_column(String(20))
+    processor_payment_id: Mapped[str | None] = mapped_column(String(120))
+    scheduled_for: Mapped[dt.date | None] = mapped_column(Date)
+    failure_reason: Mapped[str | None] = mapped_column(String(300))
+    returned_on: Mapped[dt.date | None] = mapped_column(Date)  # the day the money went back: return, refund, dispute
+
+    allocations: Mapped[list[Allocation]] = relationship(
+        back_populates="payment", foreign_keys="Allocation.payment_id", order_by="Allocation.id"
+    )
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+    @property
+    def unapplied(self) -> Money:
+        return Money.from_minor(self.unapplied_minor, self.currency)
+
+
+class Allocation(Base):
+    """Part of a payment or of a credit memo applied to one invoice (or finance charge)."""
+
+    __tablename__ = "allocations"
+    __table_args__ = (
+        CheckConstraint("(payment_id IS NULL) <> (credit_id IS NULL)", name="allocation_one_source"),
+        CheckConstraint("amount_minor >= 0 AND discount_minor >= 0", name="allocation_not_negative"),
+        CheckConstraint("amount_minor + discount_minor > 0", name="allocation_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
+    credit_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    discount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    short_reason: Mapped[str | None] = mapped_column(String(60))
+    short_comment: Mapped[str | None] = mapped_column(Text)
+    applied_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    # Set when the money behind it came back (an ACH return): the invoice is open again from that day.
+    reversed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+    payment: Mapped[Payment | None] = relationship(back_populates="allocations", foreign_keys=[payment_id])
+    invoice: Mapped[Document] = relationship(foreign_keys=[invoice_id])
+    credit: Mapped[Document | None] = relationship(foreign_keys=[credit_id])
+
+
+class InvoiceHold(Base):
+    """An invoice inside a scheduled or pending payment. The primary key is the no-duplicate rule:
+    a second payment for the same invoice cannot insert its hold until the first payment ends."""
+
+    __tablename__ = "invoice_holds"
+
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+
+
+class InvoiceComment(Base):
+    """A note staff leave on an invoice ("customer says PO missing", "promised Friday")."""
+
+    __tablename__ = "invoice_comments"
+    __table_args__ = (Index("ix_invoice_comments_document", "document_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    author: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())

@@ -1,0 +1,349 @@
+"""Statement PDFs: rendered from the immutable snapshot, once, and kept in the customer's document library.
+
+The PDF depends on nothing but the snapshot, the seller's logo (content-addressed) and the template version, and
+its metadata dates are the statement date, so rendering it again gives the same bytes. WeasyPrint is slow to
+start a document: each process parses the stylesheet and sets up its fonts once and reuses them for every
+statement, and the stylesheet brings the few HTML defaults it needs instead of WeasyPrint's whole HTML
+stylesheet. `render_statements` renders in worker processes, so rendering never holds the statement cycle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import multiprocessing
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from itertools import islice
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import get_currency_symbol
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.documents.files import FileInfo, FileStore
+from core.documents.models import StoredFile
+from core.documents.templates import TEMPLATES, environment, logo_data_uri
+from core.kernel.db import Database
+from core.kernel.errors import Invalid, NotFound
+from core.ledger.rules import BUCKETS
+from core.statements.cycle import latest_statement_date
+from core.statements.models import Statement
+from core.statements.snapshots import STATEMENT_TEMPLATE_VERSION, SnapshotItem, StatementSnapshot
+
+LOCALE = "en_US"
+STATEMENT_KIND = "statement"
+# Every template version this code can render: (page, stylesheet). An old version keeps its files when a new
+# one is added, so a statement made under it renders as it always did.
+TEMPLATE_FILES = {STATEMENT_TEMPLATE_VERSION: ("statement.html", "statement.css")}
+BUCKET_LABELS = {"current": "Current", "1-30": "1–30 days", "31-60": "31–60 days", "61-90": "61–90 days",
+                 "90+": "Over 90 days"}
+KIND_LABELS = {"invoice": "Invoice", "finance_charge": "Finance charge", "credit": "Credit memo",
+               "payment": "Unapplied payment"}
+ACTIVITY_LABELS = {"payment": "Payment received, thank you", "credit_applied": "Credit applied"}
+NBSP = "\u00a0"  # an empty cell WeasyPrint still paints (a striped row keeps its stripe)
+STORE_BATCH = 25  # PDFs stored per transaction by render_statements: a few seconds of rendering
+
+
+def statement_filename(customer_code: str, statement_date: dt.date) -> str:
+    return f"statement-{customer_code}-{statement_date.isoformat()}.pdf"
+
+
+def check_template_version(version: str) -> tuple[str, str]:
+    if version not in TEMPLATE_FILES:
+        known = ", ".join(sorted(TEMPLATE_FILES))
+        raise Invalid(f"statement template {version!r} cannot be rendered by this version of aragent "
+                      f"(it renders {known}); upgrade aragent to render this statement", "template_version")
+    return TEMPLATE_FILES[version]
+
+
+# -- the page ------------------------------------------------------------------------------------------------
+
+
+
+def statement_html(snapshot: StatementSnapshot, logo: bytes | None = None, *,
+                   template_version: str = STATEMENT_TEMPLATE_VERSION, inline_css: bool = False) -> str:
+    """The statement as one HTML page; with `inline_css` it carries its stylesheet and stands alone."""
+    page, stylesheet = check_template_version(template_version)
+    css = (TEMPLATES / stylesheet).read_text() if inline_css else ""
+    context = _context(snapshot, logo)
+    return environment().get_template(page).render(**context, template_version=template_version, inline_css=css)
+
+
+def _context(s: StatementSnapshot, logo: bytes | None) -> dict[str, Any]:
+    def fmt(minor: int) -> str:
+        return s.money(minor).format(LOCALE)
+
+    def date(value: dt.date | None) -> str:
+        return format_date(value, format="medium", locale=LOCALE) if value else ""
+
+    def line(item: SnapshotItem) -> dict[str, Any]:
+        return {"number": item.number, "kind": KIND_LABELS.get(item.kind, item.kind), "date": date(item.doc_date),
+                "due_date": date(item.due_date), "po": item.po or "", "original": fmt(item.amount_minor),
+                "open": fmt(item.open_minor), "days": _days(item.days_past_due)}
+
+    return {
+        "seller": s.seller, "customer": s.customer, "currency": s.currency, "logo_uri": logo_data_uri(logo),
+        "currency_symbol": get_currency_symbol(s.currency, LOCALE),
+        "statement_date": format_date(s.statement_date, format="long", locale=LOCALE),
+        "statement_date_iso": s.statement_date.isoformat(),
+        "previous_statement_date": date(s.previous_statement_date),
+        "terms": f"Net {s.customer.terms_days} days" if s.customer.terms_days else "Due on receipt",
+        "aging": [{"label": BUCKET_LABELS[b], "amount": fmt(s.aging_minor.get(b, 0))} for b in BUCKETS],
+        "aging_total": fmt(sum(s.aging_minor.get(b, 0) for b in BUCKETS)),
+        "items": [line(i) for i in s.items], "credits": [line(c) for c in s.credits],
+        "finance_charges": [line(f) for f in s.finance_charges],
+        "activity": [{"date": date(a.date), "reference": a.reference, "kind": ACTIVITY_LABELS.get(a.kind, a.kind),
+                      "amount": fmt(a.amount_minor)} for a in s.activity],
+        "activity_title": (f"Activity since your statement of {date(s.previous_statement_date)}"
+                           if s.previous_statement_date else "Payments and credits in the last 31 days"),
+        "debits": fmt(s.debits_minor), "credits_total": fmt(s.credits_minor),
+        "credits_negative": fmt(-s.credits_minor), "amount_due": fmt(s.amount_due_minor),
+        "credit_balance": fmt(-s.balance_minor) if s.balance_minor < 0 else "",
+        "past_due": fmt(s.past_due_minor), "has_past_due": s.past_due_minor > 0, "notes": s.notes,
+    }
+
+
+def _days(days_past_due: int) -> str:
+    if days_past_due <= 0:
+        return NBSP
+    return "1 day" if days_past_due == 1 else f"{days_past_due} days"
+
+
+# -- the PDF ---------------------------------------------------------------------------------------------------
+
+
+@cache
+def _fonts() -> Any:
+    from weasyprint.text.fonts import FontConfiguration  # imported here: it loads Pango, which only rendering needs
+
+    return FontConfiguration()
+
+
+@cache
+def _stylesheet(template_version: str) -> Any:
+    from weasyprint import CSS
+
+    _, stylesheet = check_template_version(template_version)
+    return CSS(filename=str(TEMPLATES / stylesheet), font_config=_fonts())
+
+
+@cache
+def _page_class() -> Any:
+    from weasyprint import HTML
+
+    class StatementPage(HTML):  # type: ignore[misc]
+        """A page whose stylesheet carries its own few HTML defaults.
+
+        WeasyPrint otherwise matches its whole HTML stylesheet (some 250 rules, and ::marker and footnote
+        styles for every element) against each statement: a fifth of the time a statement takes. Should a
+        WeasyPrint release rename this hook, its stylesheet simply comes back: slower, not wrong.
+        """
+
+        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+            return []
+
+    return StatementPage
+
+
+_images: dict[str, Any] = {}  # WeasyPrint's decoded images by URL: the logo is decoded once per process
+# The shared fonts and caches are Pango's and WeasyPrint's, neither made for two threads at once (a web server's
+# worker threads). Rendering holds the GIL nearly throughout, so taking turns costs next to nothing.
+_rendering = threading.Lock()
+
+
+def render_statement_pdf(snapshot: StatementSnapshot, logo: bytes | None = None, *,
+                         template_version: str = STATEMENT_TEMPLATE_VERSION) -> bytes:
+    """The statement's PDF. The same snapshot, logo and template version always give the same bytes."""
+    html = statement_html(snapshot, logo, template_version=template_version)
+    with _rendering:
+        page = _page_class()(string=html, base_url=str(TEMPLATES))
+        pdf = page.write_pdf(stylesheets=[_stylesheet(template_version)], font_config=_fonts(), cache=_images)
+    assert pdf is not None  # write_pdf returns bytes when given no target
+    return bytes(pdf)
+
+
+def _render_job(job: tuple[int, dict[str, Any], str, bytes | None]) -> tuple[int, bytes]:
+    """In a worker process: one stored snapshot to its PDF."""
+    statement_id, snapshot, template_version, logo = job
+    return statement_id, render_statement_pdf(StatementSnapshot.from_json(snapshot), logo,
+                                              template_version=template_version)
+
+
+def _warm_worker() -> None:
+    _page_class()
+    _stylesheet(STATEMENT_TEMPLATE_VERSION)
+
+
+# -- the library -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A statement to render, as stored: its snapshot is still the JSON a worker process is sent."""
+
+    statement_id: int
+    customer_id: int
+    snapshot: dict[str, Any]
+    template_version: str
+
+    @property
+    def filename(self) -> str:
+        snapshot = self.snapshot
+        return statement_filename(snapshot["customer"]["code"], dt.date.fromisoformat(snapshot["statement_date"]))
+
+    def job(self, files: FileStore, logos: dict[str, bytes]) -> tuple[int, dict[str, Any], str, bytes | None]:
+        sha = self.snapshot["seller"].get("logo_sha256")
+        if sha and sha not in logos:
+            logos[sha] = _logo(files, sha)
+        return self.statement_id, self.snapshot, self.template_version, logos[sha] if sha else None
+
+
+def _logo(files: FileStore, sha256: str) -> bytes:
+    try:
+        return files.get(sha256)  # the cycle stored it under its SHA-256
+    except (OSError, KeyError):
+        raise NotFound("seller logo", f"{sha256} in the file store") from None
+
+
+def _info(stored: StoredFile) -> FileInfo:
+    return FileInfo(stored.id, stored.filename, stored.kind, stored.size, stored.sha256)
+
+
+def ensure_statement_pdf(db: Database, files: FileStore, statement_id: int) -> tuple[FileInfo, bytes]:
+    """The statement's PDF from the library, rendered and stored on first use."""
+    with db.uow() as uow:
+        statement = uow.session.get(Statement, statement_id)
+        if statement is None:
+            raise NotFound("statement", statement_id)
+        if statement.file_id is not None:
+            stored = uow.session.get(StoredFile, statement.file_id)
+            assert stored is not None  # a foreign key, and files are never deleted
+            return _info(stored), files.get(stored.storage_key)
+        pending = _Pending(statement.id, statement.customer_id, statement.snapshot, statement.template_version)
+    check_template_version(pending.template_version)
+    _, pdf = _render_job(pending.job(files, {}))
+    ((info, _),) = _store(db, files, [(pending, pdf)])
+    if info.sha256 != hashlib.sha256(pdf).hexdigest():  # another process stored it first, and it differs
+        return ensure_statement_pdf(db, files, statement_id)
+    return info, pdf
+
+
+def _store(db: Database, files: FileStore, rendered: list[tuple[_Pending, bytes]]) -> list[tuple[FileInfo, bool]]:
+    """Keep each PDF and point its statement at it, unless another process did so first: then theirs stays.
+
+    Each statement's file, and whether it is the one just kept.
+    """
+    with db.uow() as uow:
+        # A concurrent first use waits on these row locks, then finds file_id set (SQLite: on the write lock).
+        locked = uow.session.scalars(
+            select(Statement).where(Statement.id.in_([p.statement_id for p, _ in rendered]))
+            .order_by(Statement.id).with_for_update()
+        )
+        statements = {statement.id: statement for statement in locked}
+        kept = []
+        for pending, pdf in rendered:
+            statement = statements[pending.statement_id]
+            theirs = statement.file_id is not None
+            stored = (uow.session.get(StoredFile, statement.file_id) if theirs
+                      else _keep(uow.session, files, pending, pdf))
+            assert stored is not None
+            statement.file_id = stored.id
+            kept.append((_info(stored), not theirs))
+        uow.commit()
+        return kept
+
+
+def _keep(session: Session, files: FileStore, pending: _Pending, pdf: bytes) -> StoredFile:
+    stored = StoredFile(customer_id=pending.customer_id, document_id=None, kind=STATEMENT_KIND, source="generated",
+                        filename=pending.filename, size=len(pdf), sha256=hashlib.sha256(pdf).hexdigest(),
+                        storage_key=files.put(pdf))
+    session.add(stored)
+    session.flush()
+    return stored
+
+
+def render_statements(db: Database, files: FileStore, statement_ids: Iterable[int], *, workers: int = 2,
+                      progress: Callable[[int], None] | None = None) -> int:
+    """Render and store the PDFs of those statements that have none; returns how many were stored.
+
+    Worker processes render (snapshot JSON in, PDF bytes out) while this process reads snapshots ahead of them
+    and stores the finished files, a batch per transaction.
+    """
+    pending = _unrendered(db, statement_ids)
+    if not pending:
+        return 0
+    # forkserver: workers start from a clean process, so they inherit no database connections or threads.
+    context = multiprocessing.get_context("forkserver")
+    pool = ProcessPoolExecutor(max(1, workers), mp_context=context, initializer=_warm_worker)
+    stored = 0
+    try:
+        for batch in _batches(_rendered(db, files, pool, pending, window=max(1, workers) * 8), STORE_BATCH):
+            stored += sum(ours for _, ours in _store(db, files, batch))
+            if progress:
+                progress(len(batch))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return stored
+
+
+def _rendered(db: Database, files: FileStore, pool: ProcessPoolExecutor, ids: list[int],
+              window: int) -> Iterator[tuple[_Pending, bytes]]:
+    """The PDFs in statement order, with at most `window` renders in flight."""
+    logos: dict[str, bytes] = {}
+    in_flight: deque[tuple[_Pending, Future[tuple[int, bytes]]]] = deque()
+    for pending in _snapshots(db, ids):
+        in_flight.append((pending, pool.submit(_render_job, pending.job(files, logos))))
+        if len(in_flight) >= window:
+            done, future = in_flight.popleft()
+            yield done, future.result()[1]
+    for done, future in in_flight:
+        yield done, future.result()[1]
+
+
+def _unrendered(db: Database, statement_ids: Iterable[int]) -> list[int]:
+    """Those of the statements without a PDF; refused whole if one needs a template this code lacks."""
+    rows: list[tuple[int, str]] = []
+    with db.uow() as uow:
+        for chunk in _batches(sorted(set(statement_ids)), 1000):
+            rows += uow.session.execute(
+                select(Statement.id, Statement.template_version)
+                .where(Statement.id.in_(chunk), Statement.file_id.is_(None))
+            ).all()
+    for version in {version for _, version in rows}:
+        check_template_version(version)
+    return sorted(statement_id for statement_id, _ in rows)
+
+
+def _snapshots(db: Database, ids: list[int]) -> Iterator[_Pending]:
+    for chunk in _batches(ids, 200):
+        with db.uow() as uow:
+            rows = uow.session.execute(
+                select(Statement.id, Statement.customer_id, Statement.snapshot, Statement.template_version)
+                .where(Statement.id.in_(chunk)).order_by(Statement.id)
+            ).all()
+        yield from (_Pending(*row) for row in rows)
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def statements_on(db: Database, statement_date: dt.date | None = None, *, unrendered: bool = True
+                  ) -> tuple[dt.date | None, list[int]]:
+    """The statements of a date (default: the latest), only those without a PDF unless told otherwise."""
+    when = statement_date or latest_statement_date(db.uow())
+    if when is None:
+        return None, []
+    with db.uow() as uow:
+        query = select(Statement.id).where(Statement.statement_date == when).order_by(Statement.id)
+        if unrendered:
+            query = query.where(Statement.file_id.is_(None))
+        return when, list(uow.session.scalars(query))
