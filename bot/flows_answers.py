@@ -102,7 +102,7 @@ def ask_comment(turn: Turn, ctx: dict[str, Any]) -> Step | None:
 
 def ask_method(turn: Turn, ctx: dict[str, Any]) -> Step | None:
     req, choices = dict(ctx["request"]), [int(c) for c in ctx.get("choices", [])]
-    views = [m for m in reads.methods(turn.services, turn.account) if m.id in choices]
+    views = [m for m in reads.methods(turn.services, turn.account).active if m.id in choices]
     pressed, typed = turn.payload_of("method"), turn.inbound.text.lower()
     found = [m for m in views if str(m.id) == pressed] or [m for m in views if m.last4 and m.last4 in typed] or \
         [m for m in views if m.brand and m.brand.lower() in typed]

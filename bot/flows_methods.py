@@ -1,7 +1,7 @@
 """Payment methods in the chat: which one pays, what is on file, and the link to add one.
 
-    advance (flows_pay) ──▶ pick: chosen │ used last │ the only one ──▶ quote
-                                 several, none used yet ──▶ ask_method (flows_answers) ──▶ advance
+    advance (flows_pay) ──▶ chosen │ the default (core.payments' one rule) ──▶ quote
+                                 several, the default a guess by date ──▶ ask_method (flows_answers) ──▶ advance
                                  none on file ──▶ the processor's one-time page ──▶ idle
     idle ──methods──▶ idle        idle ──add_method──▶ the one-time page ──▶ idle
 
@@ -17,22 +17,28 @@ from bot import dialogue_reads as reads
 from bot import texts
 from bot.dialogue_core import Step, Turn, say
 from bot.turns import Button
-from core import kernel
-from core.conversations import method_entry_url
-from core.payments import MethodView
+from core.conversations import send_method_link
+from core.payments import MethodsOnFile, MethodView
+
+# The default's reasons a chat goes by without asking (core.payments.method_choice): paid with last, or the
+# one not declined. A default by save date alone, among several, is a guess: the chat asks instead.
+SURE = ("paid", "others_declined")
 
 
-def pick(turn: Turn, ctx: dict[str, Any], req: dict[str, Any]) -> MethodView | Step:
-    """The method chosen, else the one used last, else the only one; several and none used → a question."""
-    active = reads.methods(turn.services, turn.account)
-    if not active:
+def chosen(on_file: MethodsOnFile, req: dict[str, Any]) -> MethodView | None:
+    """The method the customer picked, else the default; None: ask (several, the default a guess) or none on file."""
+    found = next((m for m in on_file.active if m.id == req["method_id"]), None)
+    if found is not None or on_file.because in SURE or len(on_file.active) == 1:
+        return found or on_file.default
+    return None
+
+
+def ask(turn: Turn, ctx: dict[str, Any], on_file: MethodsOnFile) -> Step:
+    """Which method: the buttons of those on file, or the processor's page when there is none."""
+    if on_file.default is None:
         return no_method(turn)
-    chosen = req["method_id"] or reads.default_method(turn.services, turn.account)
-    found = next((m for m in active if m.id == chosen), None)
-    if found is not None or len(active) == 1:
-        return found or active[0]
-    ctx["choices"] = [m.id for m in active]
-    buttons = [Button(m.label, f"method:{m.id}") for m in active]
+    ctx["choices"] = [m.id for m in on_file.active]
+    buttons = [Button(m.label, f"method:{m.id}") for m in on_file.active]
     return say("Which card or bank account should I use?", *buttons, state="ask_method")
 
 
@@ -44,22 +50,16 @@ def no_method(turn: Turn) -> Step:
 
 def method_link(turn: Turn) -> str | None:
     """A one-time link to the processor's page for a new card or bank account; the sending is audited."""
-    url = method_entry_url(turn.services.settings, turn.services.processor, turn.account.code, now=turn.now)
-    if url is None:
-        return None
-    with turn.services.db.uow() as uow:
-        kernel.record_audit(uow.session, turn.actor, "payment_method.link_sent", customer_id=turn.account.id,
-                     subject=f"conversation:{turn.conversation.id}", channel=turn.inbound.channel)
-        uow.commit()
-    return url
+    return send_method_link(turn.services.db.uow(), turn.services.settings, turn.services.processor,
+                            turn.account.code, conversation_id=turn.conversation.id, actor=turn.actor, now=turn.now)
 
 
 def methods(turn: Turn, ctx: dict[str, Any]) -> Step:
-    active = reads.methods(turn.services, turn.account)
-    if not active:
+    on_file = reads.methods(turn.services, turn.account)
+    if on_file.default is None:
         return say("You have no card or bank account on file. Say ADD CARD and I'll send you a secure link.")
-    default = reads.default_method(turn.services, turn.account)
-    rows = [m.label + (" (used last)" if m.id == default else "") for m in active]
+    marks = {"paid": " (used last)", "others_declined": " (default)"}
+    rows = [m.label + (marks.get(on_file.because or "", "") if m == on_file.default else "") for m in on_file.active]
     return say("On file:\n" + texts.bullets(rows) + "\nSay ADD CARD to add another.")
 
 

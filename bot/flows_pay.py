@@ -24,10 +24,10 @@ from typing import Any
 from bot import dialogue_reads as reads
 from bot import flows_methods, quotes, texts
 from bot.dialogue_core import Step, Turn, position, say
-from bot.dialogue_reads import OpenDebit
 from bot.turns import Button
 from core.kernel import Conflict, Invalid, Money, NotFound
-from core.ledger import AllocationRequest
+from core.ledger import AllocationRequest, OpenDebit
+from core.payments import Quote
 
 Request = dict[str, Any]
 MAX_LISTED = 8
@@ -129,7 +129,7 @@ def advance(turn: Turn, ctx: dict[str, Any], req: Request) -> Step:
                 debits = [d for d in reads.open_debits(turn.services, turn.account, turn.today) if d.number in numbers]
                 return ask_invoice(turn, ctx, req, debits, f"Which invoice should the {texts.money(amount)} go to?")
             amount = None  # exactly what those invoices need: each in full
-        quote = _price(turn, numbers, amount, pay_on, req)
+        return _quote(turn, ctx, req, numbers, amount, pay_on)
     except Invalid as refused:
         if refused.field == "reason":
             return ask_reason(turn, numbers[0])
@@ -138,23 +138,34 @@ def advance(turn: Turn, ctx: dict[str, Any], req: Request) -> Step:
         return say(f"I can't quote that: {refused}")
     except (Conflict, NotFound) as refused:
         return say(f"I can't quote that: {refused}")
-    method = flows_methods.pick(turn, ctx, req)
-    if isinstance(method, Step):
-        return method
-    lead = ""
-    if amount is not None and req["kind"] != "deposit" and quote.total < amount:
-        lead = f"{numbers[0]} needs only {texts.money(quote.total)}, so that is what I'll take.\n"
-    comments = {numbers[0]: req["comment"]} if req["comment"] else {}
-    return quotes.offer(turn, ctx, req["kind"], quote, method, comments, lead=lead)
 
 
-def _price(turn: Turn, numbers: list[str], amount: Money | None, pay_on: dt.date, req: Request) -> quotes.Quote:
+def _quote(turn: Turn, ctx: dict[str, Any], req: Request, numbers: list[str], amount: Money | None,
+           pay_on: dt.date) -> Step:
+    """The quote, priced and kept; or first the question about the method (once the payment itself prices)."""
+    requests, deposit = _requests(numbers, amount, req)
+    on_file = reads.methods(turn.services, turn.account)
+    method = flows_methods.chosen(on_file, req)
+    if method is None:
+        quotes.price(turn, requests, pay_on, deposit)  # what is wrong with the payment is asked first
+        return flows_methods.ask(turn, ctx, on_file)
+
+    def lead(quote: Quote) -> str:
+        if amount is not None and req["kind"] != "deposit" and quote.total < amount:
+            return f"{numbers[0]} needs only {texts.money(quote.total)}, so that is what I'll take.\n"
+        return ""
+
+    return quotes.offer(turn, ctx, req["kind"], requests, pay_on, method, deposit, lead)
+
+
+def _requests(numbers: list[str], amount: Money | None, req: Request) -> tuple[list[AllocationRequest], Money | None]:
+    """What to pay per invoice (a short amount with its reason, or in full), and what goes on account."""
     if req["kind"] == "deposit":
         assert amount is not None
-        return quotes.price(turn, [], pay_on, deposit=amount)
+        return [], amount
     if amount is not None:
-        return quotes.price(turn, [AllocationRequest(numbers[0], amount, req["reason"], req["comment"])], pay_on)
-    return quotes.price(turn, [AllocationRequest(n) for n in numbers], pay_on)
+        return [AllocationRequest(numbers[0], amount, req["reason"], req["comment"])], None
+    return [AllocationRequest(n) for n in numbers], None
 
 
 def ask_reason(turn: Turn, number: str) -> Step:

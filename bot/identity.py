@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from bot import texts
 from bot.turns import Inbound, Reply
-from core import conversations
+from core import conversations, ledger
 from core.bootstrap import Services
 from core.conversations import ConversationView
 from core.kernel import Actor, Invalid
-from core.ledger import Customer, normalize_phone
+from core.ledger import normalize_phone
 
 _START = re.compile(r"^\s*/start\s+([A-Za-z0-9_-]{1,64})\s*$")
 PHONE_CHANNELS = ("sms", "cli")
@@ -76,9 +76,7 @@ def _link(services: Services, convo: ConversationView, inbound: Inbound, found: 
 
 
 def _welcome(services: Services, linked: ConversationView) -> list[Reply]:
-    with services.db.uow() as uow:
-        customer = uow.session.get(Customer, linked.customer_id)
-        name = customer.name if customer else "your account"
+    name = ledger.customer_name_by_id(services.db.uow(), linked.customer_id) or "your account"
     return [Reply(texts.LINKED.format(name=name))]
 
 

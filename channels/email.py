@@ -12,22 +12,18 @@ from email.utils import formatdate, parseaddr
 
 import aiosmtplib
 
-from core.kernel import Invalid, Settings
+from channels.smtp_settings import SmtpSettings
+from core.kernel import Settings
 from core.outbox import DeliveryError, OutgoingMessage
-
-SECURITY_MODES = ("none", "starttls", "tls")
 
 
 class SmtpSender:
-    def __init__(self, settings: Settings) -> None:
-        if settings.smtp_security not in SECURITY_MODES:
-            raise Invalid(f"ARAGENT_SMTP_SECURITY must be one of {', '.join(SECURITY_MODES)}, "
-                          f"not {settings.smtp_security!r}", "smtp_security")
-        self._settings = settings
+    def __init__(self, settings: Settings | SmtpSettings) -> None:
+        self._settings = settings if isinstance(settings, SmtpSettings) else SmtpSettings.of(settings)
 
     def send(self, message: OutgoingMessage) -> str:
         """Send one message; the provider id is its Message-ID, the same on every retry."""
-        email = build_email(message, self._settings.smtp_from)
+        email = build_email(message, self._settings.sender)
         try:
             asyncio.run(self._submit(email, message.recipient))
         except (aiosmtplib.SMTPException, OSError) as exc:  # TimeoutError is an OSError
@@ -37,9 +33,9 @@ class SmtpSender:
     async def _submit(self, email: EmailMessage, recipient: str) -> None:
         s = self._settings
         await aiosmtplib.send(
-            email, sender=parseaddr(s.smtp_from)[1], recipients=[recipient], hostname=s.smtp_host, port=s.smtp_port,
-            username=s.smtp_username or None, password=s.smtp_password or None, timeout=s.smtp_timeout,
-            use_tls=s.smtp_security == "tls", start_tls=s.smtp_security == "starttls",
+            email, sender=parseaddr(s.sender)[1], recipients=[recipient], hostname=s.host, port=s.port,
+            username=s.username or None, password=s.password or None, timeout=s.timeout,
+            use_tls=s.security == "tls", start_tls=s.security == "starttls",
         )
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from channels.email import SmtpSender
+from channels.smtp_settings import SmtpSettings
 from core.kernel import Invalid, Settings
 from core.outbox import DeliveryError, OutgoingMessage, fax_address
 
 
 class FaxGatewaySender:
-    def __init__(self, settings: Settings, smtp: SmtpSender) -> None:
-        self._domain = settings.fax_gateway_domain
+    def __init__(self, settings: Settings | SmtpSettings, smtp: SmtpSender) -> None:
+        email = settings if isinstance(settings, SmtpSettings) else SmtpSettings.of(settings)
+        self._domain = email.fax_gateway_domain
         self._smtp = smtp
 
     def send(self, message: OutgoingMessage) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from channels.email import SmtpSender
 from channels.fax import FaxGatewaySender
+from channels.smtp_settings import SmtpSettings
 from channels.telegram import TelegramSender
 from channels.telegram_settings import TelegramSettings
 from channels.twilio_settings import TwilioSettings
@@ -15,11 +16,12 @@ from core.outbox import Sender
 def build_senders(services: Services, *, telegram: TelegramSettings | None = None,
                   twilio: TwilioSettings | None = None) -> dict[str, Sender]:
     senders: dict[str, Sender] = {}
-    if services.settings.smtp_host:  # no SMTP server configured: email and fax wait in the outbox, untried
-        smtp = SmtpSender(services.settings)
+    email = SmtpSettings.of(services.settings)
+    if email.configured:  # no SMTP server configured: email and fax wait in the outbox, untried
+        smtp = SmtpSender(email)
         senders["email"] = smtp
-        if services.settings.fax_gateway_domain:
-            senders["fax"] = FaxGatewaySender(services.settings, smtp)
+        if email.fax_gateway_domain:
+            senders["fax"] = FaxGatewaySender(email, smtp)
     telegram = telegram or TelegramSettings.of(services.settings)
     if telegram.configured:
         senders["telegram"] = TelegramSender(telegram)

@@ -1,4 +1,4 @@
-"""What the Telegram channel needs of `core.kernel.config.Settings`, with the helpers it computes from them.
+"""The Telegram channel's settings, parsed here from the ARAGENT_TELEGRAM_* variables, and what they compute.
 
     ARAGENT_TELEGRAM_TOKEN            the bot's token from @BotFather; empty: no Telegram channel
     ARAGENT_TELEGRAM_WEBHOOK_SECRET   what Telegram must send in X-Telegram-Bot-Api-Secret-Token
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from core.kernel import Settings
 
-DEFAULT_API_BASE = Settings.telegram_api_base
+DEFAULT_API_BASE = "https://api.telegram.org/bot"
 
 
 @dataclass(frozen=True)
@@ -34,5 +34,8 @@ class TelegramSettings:
 
     @classmethod
     def of(cls, settings: Settings) -> TelegramSettings:
-        return cls(token=settings.telegram_token, webhook_secret=settings.telegram_webhook_secret,
-                   api_base=settings.telegram_api_base or DEFAULT_API_BASE, timeout=settings.telegram_timeout)
+        env = settings.channels
+        return cls(token=env.get("telegram_token", "").strip(),
+                   webhook_secret=env.get("telegram_webhook_secret", "").strip(),
+                   api_base=env.get("telegram_api_base", "").strip() or DEFAULT_API_BASE,
+                   timeout=float(env.get("telegram_timeout") or cls.timeout))

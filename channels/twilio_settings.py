@@ -1,4 +1,4 @@
-"""What the Twilio channels (SMS, voice) need of `core.kernel.config.Settings`, and what they compute from it.
+"""The Twilio channels' (SMS, voice) settings, parsed here from their ARAGENT_ variables, and what they compute.
 
     ARAGENT_TWILIO_ACCOUNT_SID     AC…; with the auth token: the SMS and voice channels are on
     ARAGENT_TWILIO_AUTH_TOKEN      signs Twilio's webhooks and authenticates our REST calls
@@ -41,8 +41,11 @@ class TwilioSettings:
 
     @classmethod
     def of(cls, settings: Settings) -> TwilioSettings:
-        return cls(account_sid=settings.twilio_account_sid, auth_token=settings.twilio_auth_token,
-                   sender=settings.twilio_from, api_base=settings.twilio_api_base.rstrip("/"),
-                   timeout=settings.twilio_timeout, reply_seconds=settings.twilio_reply_seconds,
-                   pay_connector=settings.twilio_pay_connector or cls.pay_connector,
-                   agent_phone=settings.agent_phone)
+        env = settings.channels
+        return cls(account_sid=env.get("twilio_account_sid", "").strip(),
+                   auth_token=env.get("twilio_auth_token", "").strip(), sender=env.get("twilio_from", "").strip(),
+                   api_base=env.get("twilio_api_base", "").strip().rstrip("/"),
+                   timeout=float(env.get("twilio_timeout") or cls.timeout),
+                   reply_seconds=float(env.get("twilio_reply_seconds") or cls.reply_seconds),
+                   pay_connector=env.get("twilio_pay_connector", "").strip() or cls.pay_connector,
+                   agent_phone=env.get("agent_phone", "").strip())

@@ -15,8 +15,8 @@ identified, when it is put through to an agent (ringing), when and by whom it is
 reports that on its own callback, naming the caller's call as ParentCallSid) and how that transfer ended.
 
 Twilio signs each callback's full URL, query string included (checked by `channels.web.twilio`), so the
-state we put there (`c`: the customer, once identified; `amount`, `method`: what was read back) comes back
-as we wrote it. Card numbers are never gathered as digits here: only Twilio's <Pay> takes them.
+state we put there (`c`: the customer, once identified; `amount`, `currency`, `method`: what was read back)
+comes back as we wrote it. Card numbers are never gathered as digits here: only Twilio's <Pay> takes them.
 Each step runs in a worker thread: it reads and writes the database through `core`.
 """
 
@@ -44,6 +44,7 @@ from channels.twilio_voice_account import (
 )
 from core import conversations
 from core.bootstrap import Services
+from core.kernel import Money
 
 VOICE_PATH = "/webhooks/twilio/voice"
 AGENT_LEG_STEP = "agent-leg"
@@ -185,7 +186,7 @@ def offer(call: Call) -> VoiceResponse:
         card = spoken_card(method)
         call.gather(response, "pay", f"Your past-due amount is {amount}. To pay exactly {amount} now with your "
                     f"{card}, press 1. To go back to the menu, press 9.", speech=False,
-                    c=call.code, amount=str(quote.total.amount), method=method.id)
+                    c=call.code, amount=str(quote.total.amount), currency=quote.total.currency, method=method.id)
     response.redirect(call.url("menu", c=call.code), method="POST")
     return response
 
@@ -193,7 +194,8 @@ def offer(call: Call) -> VoiceResponse:
 def pay(call: Call) -> VoiceResponse:
     if call.entered != "1":
         return menu(call)
-    outcome = pay_exactly(call.services, call.code, call.state.get("amount", ""), int(call.state.get("method", "0")),
+    heard = Money.of(call.state.get("amount", "0"), call.state.get("currency", ""))
+    outcome = pay_exactly(call.services, call.code, heard, int(call.state.get("method", "0")),
                           caller=call.caller, call_sid=call.params.get("CallSid", ""), today=dt.date.today())
     if outcome is None:
         return _prefixed(offer(call), "The amount due has just changed.")

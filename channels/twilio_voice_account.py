@@ -16,17 +16,15 @@ from core.kernel import Actor, ARError, Conflict, Money
 from core.ledger import AllocationRequest
 from core.outbox import render_message as render
 from core.payments import (
-    InitiatedPayment,
+    Confirmed,
     MethodView,
+    PaymentMade,
+    PriceChanged,
     Quote,
     SavedMethod,
     add_method,
-    initiate_and_charge,
-    list_methods,
-    payment_status,
     quote_payment,
 )
-from core.payments import resume_payment as resume
 from core.statements import StatementSnapshot, ensure_statement_pdf
 
 
@@ -71,16 +69,15 @@ def past_due_quote(services: Services, code: str, today: dt.date) -> Quote | Non
 
 
 def default_method(services: Services, code: str) -> MethodView | None:
-    """The method saved last among the active ones."""
-    methods = list_methods(services.db.uow(), code)
-    return methods[-1] if methods else None
+    """The method the offer names: core.payments' one rule, as in the chat and the console."""
+    return payments.default_method(services.db.uow(), code)
 
 
-def pay_exactly(services: Services, code: str, amount: str, method_id: int, *, caller: str, call_sid: str,
+def pay_exactly(services: Services, code: str, amount: Money, method_id: int, *, caller: str, call_sid: str,
                 today: dt.date) -> str | None:
     """Pay the past-due invoices if they still come to exactly `amount` (what the caller heard and confirmed);
     None when they do not any more. Once per call: a repeated callback hears the first outcome again."""
-    scope, key = f"voice:{code}", f"pay:{call_sid}:{method_id}:{amount}"
+    scope, key = f"voice:{code}", f"pay:{call_sid}:{method_id}:{amount.amount}"
     try:
         claim = payments.idempotency_begin(services.db.uow(), scope, key, payments.idempotency_body_hash(key.encode()))
     except Conflict:  # the same key pressed twice at once: the first press is paying
@@ -88,15 +85,16 @@ def pay_exactly(services: Services, code: str, amount: str, method_id: int, *, c
     if isinstance(claim, payments.StoredAnswer):
         return claim.body
     try:
-        if claim.payment_id is not None:  # an earlier try of this press wrote the payment, then died
-            sentence = _spoken(services, resume(services.db.uow, services.processor, claim.payment_id,
-                                                _caller_actor(caller))[0])
-        else:
-            quote = past_due_quote(services, code, today)
-            if quote is None or str(quote.total.amount) != amount:
-                payments.idempotency_abandon(services.db.uow(), claim)
-                return None if quote is not None else "You have nothing past due any more."
-            sentence = _charge(services, code, quote, method_id, caller, today, claim)
+        # An earlier try of this press that wrote the payment, then died, is answered with that payment.
+        numbers = conversations.past_due_unheld(services.db.uow(), code, today) if claim.payment_id is None else []
+        if claim.payment_id is None and not numbers:
+            payments.idempotency_abandon(services.db.uow(), claim)
+            return "You have nothing past due any more."
+        sentence = _pay(services, code, Confirmed(tuple(AllocationRequest(n) for n in numbers), amount, method_id,
+                                                  today), caller, today, claim)
+    except PriceChanged:
+        payments.idempotency_abandon(services.db.uow(), claim)
+        return None
     except BaseException:
         payments.idempotency_abandon(services.db.uow(), claim)
         raise
@@ -104,24 +102,25 @@ def pay_exactly(services: Services, code: str, amount: str, method_id: int, *, c
     return sentence
 
 
-def _charge(services: Services, code: str, quote: Quote, method_id: int, caller: str, today: dt.date,
-            claim: payments.Claim) -> str:
+def _pay(services: Services, code: str, confirmed: Confirmed, caller: str, today: dt.date,
+         claim: payments.Claim) -> str:
     try:
-        started, _ = initiate_and_charge(
-            services.db.uow, services.processor, customer_code=code, amount=quote.total,
-            requests=[AllocationRequest(line.number) for line in quote.lines], method_id=method_id, pay_on=today,
-            today=today, reasons=services.settings.short_pay_reasons, actor=_caller_actor(caller),
-            exact=True, claim=claim)
+        made = payments.pay_confirmed(
+            services.db.uow, services.processor, confirmed, customer_code=code, today=today,
+            reasons=services.settings.short_pay_reasons, actor=_caller_actor(caller), branding=services.branding,
+            claim=claim)
+    except PriceChanged:
+        raise
     except ARError:
         return "We could not take this payment. Nothing was charged. You can try again, or speak with an agent."
-    return _spoken(services, started)
+    return _spoken(made)
 
 
-def _spoken(services: Services, started: InitiatedPayment) -> str:
-    if payment_status(services.db.uow(), started.payment_id) == "failed":
+def _spoken(made: PaymentMade) -> str:
+    if made.status == "failed":
         return "Your card was declined, and nothing was charged."
-    reference = " ".join(str(started.payment_id))
-    return (f"Thank you. Your payment of {started.amount.format()} is being processed. "
+    reference = " ".join(str(made.payment_id))
+    return (f"Thank you. Your payment of {made.amount.format()} is being processed. "
             f"Your reference number is {reference}.")
 
 

@@ -8,7 +8,7 @@ from core.documents.files import FileStore, LocalFileStore
 from core.kernel.config import Settings, load_settings
 from core.kernel.db import Database
 from core.kernel.errors import Invalid
-from core.payments import notices
+from core.payments.notices import Branding
 from core.payments.processor import PaymentProcessor
 
 
@@ -26,6 +26,11 @@ class Services:
             raise Invalid(f"payment processor {self.settings.processor!r} is not configured")
         return self.processors[self.settings.processor]
 
+    @property
+    def branding(self) -> Branding:
+        """The seller as payment notices sign off: its name, phone and Telegram bot."""
+        return Branding.of(self.settings)
+
     def close(self) -> None:
         self.db.dispose()
 
@@ -34,7 +39,6 @@ def bootstrap(settings: Settings | None = None, *, files: FileStore | None = Non
     from core.payments.adapters.sandbox import SandboxProcessor, sandbox_secrets
 
     settings = settings or load_settings()
-    notices.use_settings(settings)
     db = Database(settings.resolved_database_url)
     services = Services(settings=settings, db=db, files=files or LocalFileStore(settings.files_dir))
     services.processors["sandbox"] = SandboxProcessor(db, sandbox_secrets(settings))

@@ -76,14 +76,15 @@ def _dunning(ctx: JobContext, due: dt.datetime) -> str:
 def _scheduled_payments(ctx: JobContext, due: dt.datetime) -> str:
     # Every configured processor: a payment scheduled through one stays with it if the default changes.
     outcomes = [line for adapter in ctx.services.processors.values()
-                for line in charge_scheduled(ctx.services.db.uow, adapter, due.date(), SCHEDULER_ACTOR)]
+                for line in charge_scheduled(ctx.services.db.uow, adapter, due.date(), SCHEDULER_ACTOR,
+                                             ctx.services.branding)]
     return f"scheduled payments due by {due.date()}: {len(outcomes)} charged" + _details(outcomes)
 
 
 def _reconcile(ctx: JobContext, due: dt.datetime) -> str:
     outcomes = [line for adapter in ctx.services.processors.values()
                 for line in reconcile(ctx.services.db.uow, adapter, RECONCILE_PENDING_AFTER, SCHEDULER_ACTOR,
-                                      now=ctx.clock())]
+                                      ctx.services.branding, now=ctx.clock())]
     return f"reconciled {len(outcomes)} pending payments" + _details(outcomes)
 
 

@@ -6,10 +6,13 @@ import csv
 import io
 
 from core.kernel.audit import Actor
+from core.kernel.config import Settings
 from core.kernel.db import Database
 from core.ledger.erp import ImportReport, csv_rows, run_import
+from core.payments import Branding
 
 TEST_ACTOR = Actor("test", "cli")
+TEST_BRANDING = Branding.of(Settings())  # how payment notices sign off in tests: the default seller
 
 
 def to_csv(rows: list[dict[str, str]]) -> bytes:

@@ -14,7 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from core.kernel.config import Settings
+from core.kernel.config import Settings, with_channels
 
 REFUSED_DOMAIN = "refused.example"
 FAX_DOMAIN = "fax.example.net"
@@ -69,8 +69,13 @@ class SmtpServer:
 
 
 def smtp_settings(base: Settings, port: int, **changes: object) -> Settings:
-    return replace(base, smtp_host="127.0.0.1", smtp_port=port, smtp_timeout=2.0, fax_gateway_domain=FAX_DOMAIN,
-                   **changes)  # type: ignore[arg-type]
+    """`base` sending through the loopback server on `port`; `changes` are channel variables (smtp_username=…)
+    or engine settings (outbox_max_attempts=…)."""
+    channel = {k: v for k, v in changes.items() if k.startswith(("smtp_", "fax_"))}
+    engine = {k: v for k, v in changes.items() if k not in channel}
+    settings = with_channels(base, smtp_host="127.0.0.1", smtp_port=port, smtp_timeout=2.0,
+                             fax_gateway_domain=FAX_DOMAIN, **channel)
+    return replace(settings, **engine)  # type: ignore[arg-type]
 
 
 @pytest.fixture(name="smtp")

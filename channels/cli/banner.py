@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from channels.cli.common import CLI_ACTOR
+from channels.smtp_settings import SmtpSettings
 from channels.telegram_settings import TelegramSettings
 from channels.twilio_settings import TwilioSettings
 from core import kernel, staff
@@ -73,9 +74,10 @@ def channel_lines(settings: Settings, base: str) -> list[str]:
         lines.append(f"SMS, voice on: {base}/webhooks/twilio/sms and /voice; {sending}")
     else:
         lines.append("SMS, voice off: set ARAGENT_TWILIO_AUTH_TOKEN, _ACCOUNT_SID and _FROM")
-    if settings.smtp_host:
-        lines.append(f"email      on: SMTP {settings.smtp_host}:{settings.smtp_port}"
-                     + (f", fax via @{settings.fax_gateway_domain}" if settings.fax_gateway_domain else ""))
+    email = SmtpSettings.of(settings)
+    if email.configured:
+        lines.append(f"email      on: SMTP {email.host}:{email.port}"
+                     + (f", fax via @{email.fax_gateway_domain}" if email.fax_gateway_domain else ""))
     else:
         lines.append("email      off: set ARAGENT_SMTP_HOST (and _PORT, _FROM); email and fax wait in the outbox")
     return lines

@@ -9,16 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 import click
-from sqlalchemy import select
 
 from bot.engine import handle
 from bot.turns import Inbound, Reply
 from channels.cli.common import CLI_ACTOR, parse_date, services_for
-from core import conversations
+from core import conversations, documents
 from core.bootstrap import Services
-from core.documents import StoredFile
 from core.kernel import Invalid, NotFound
-from core.ledger import Contact, customer_by_code, normalize_phone
+from core.ledger import normalize_phone
 
 QUIT = ("quit", "exit", "/quit", "/exit")
 
@@ -67,11 +65,7 @@ def _phone_sender(services: Services, phone: str) -> str:
 
 def _linked_sender(services: Services, code: str) -> str:
     """The terminal's conversation for the customer, linked to their primary contact."""
-    with services.db.uow() as uow:
-        customer = customer_by_code(uow, code)
-        contact_id = uow.session.scalar(select(Contact.id).where(Contact.customer_id == customer.id)
-                                        .order_by(Contact.is_primary.desc(), Contact.id).limit(1))
-        customer_id = customer.id
+    customer_id, contact_id = conversations.primary_contact(services.db.uow(), code)
     sender = f"customer:{code}"
     convo = conversations.open_conversation(services.db.uow(), "cli", sender)
     if convo.customer_id != customer_id or convo.contact_id != contact_id:
@@ -93,9 +87,7 @@ def _show(services: Services, reply: Reply) -> None:
     for number, button in enumerate(reply.buttons, start=1):
         click.echo(f"     [/{number}] {button.label}")
     if reply.document_file_id is not None:
-        with services.db.uow() as uow:
-            stored = uow.session.get(StoredFile, reply.document_file_id)
-            name = stored.filename if stored else f"file {reply.document_file_id}"
+        name = documents.stored_filename(services.db.uow(), reply.document_file_id) or f"file {reply.document_file_id}"
         click.echo(f"     (document: {name}, file #{reply.document_file_id})")
 
 

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from channels.logs import configure_logging
 from core.bootstrap import Services, bootstrap
-from core.kernel import Actor, ARError, Settings, load_settings, missing_schema
+from core.kernel import DATABASE_ERRORS, Actor, ARError, Settings, load_settings, missing_schema
 
 err = Console(stderr=True)
 CLI_ACTOR = Actor("cli", "cli")
@@ -62,7 +61,7 @@ class ARCommandGroup(click.Group):
             err.print(f"[red]error:[/red] {exc.strerror or exc}{where}: check the data folder (ARAGENT_DATA_DIR) "
                       "and its permissions; nothing was left half-written.", highlight=False, soft_wrap=True)
             ctx.exit(1)
-        except (OperationalError, ProgrammingError) as exc:
+        except DATABASE_ERRORS as exc:
             err.print(f"[red]database error:[/red] {exc.orig}\n"
                       "Is the database reachable, and migrated (`aragent db upgrade`)?")
             ctx.exit(1)

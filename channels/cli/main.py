@@ -177,7 +177,8 @@ def payments() -> None:
 def payments_reconcile(ctx: click.Context, older_than: int, as_json: bool) -> None:
     """Ask the processor about payments pending too long and apply what it says, exactly once."""
     services = services_for(ctx)
-    outcomes = reconcile(services.db.uow, services.processor, dt.timedelta(minutes=older_than), CLI_ACTOR)
+    outcomes = reconcile(services.db.uow, services.processor, dt.timedelta(minutes=older_than), CLI_ACTOR,
+                         services.branding)
     click.echo(json.dumps(outcomes) if as_json else ("\n".join(outcomes) or "nothing to reconcile"))
 
 
@@ -187,7 +188,8 @@ def payments_reconcile(ctx: click.Context, older_than: int, as_json: bool) -> No
 def payments_run_scheduled(ctx: click.Context, on: str | None) -> None:
     """Charge the scheduled payments due today (the scheduler runs this daily)."""
     services = services_for(ctx)
-    outcomes = charge_scheduled(services.db.uow, services.processor, parse_date(on), Actor("scheduler", "scheduler"))
+    outcomes = charge_scheduled(services.db.uow, services.processor, parse_date(on), Actor("scheduler", "scheduler"),
+                                services.branding)
     click.echo("\n".join(outcomes) or "no scheduled payment is due")
 
 

@@ -16,7 +16,6 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from sqlalchemy import text
 
 from channels.web.api import BulkController, ClassController, CustomerController, InvoiceController
 from channels.web.console import console_router
@@ -126,16 +125,14 @@ def provide_services(state: State) -> Services:
 
 @get("/health", sync_to_thread=True, tags=["Operations"])
 def health(state: State) -> dict[str, str]:
-    with state.services.db.engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
-    return {"status": "ok", "database": state.services.db.engine.dialect.name}
+    return {"status": "ok", "database": state.services.db.ping()}
 
 
 def create_app(services: Services | None = None, *, self_url: str | None = None) -> Litestar:
     """`self_url`: where this server is reachable; given, the sandbox posts its webhooks there."""
     services = services or bootstrap()
     # PostgreSQL takes writers side by side: a second worker builds a batch while the first waits on the database.
-    intake = WebhookIntake(services.db.uow, workers=2 if services.db.is_postgres else 1)
+    intake = WebhookIntake(services.db.uow, services.branding, workers=2 if services.db.is_postgres else 1)
     # gc.freeze: what was loaded at startup (modules, mappers, compiled SQL) is never scanned again, so a full
     # collection under load takes a fraction of the time: the long tail of request latency was such pauses.
     on_startup, on_shutdown = [gc.freeze, intake.start], [intake.stop]

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from litestar import Request, Response, post
 from litestar.datastructures import State
-from sqlalchemy import insert
 
 from core.bootstrap import Services
 from core.kernel import ARError
-from core.payments import SIGNATURE_HEADER, WebhookEvent, sandbox_secrets
+from core.payments import SIGNATURE_HEADER, record_bare, sandbox_secrets
 from core.payments import verify_signature as verify
-
-_INSERT = insert(WebhookEvent)
 
 
 def _secrets(state: State) -> list[str]:
@@ -35,9 +32,7 @@ async def bare_webhook(request: Request, state: State) -> Response:
     except ARError as refused:
         return Response({"accepted": False, "outcome": str(refused)}, status_code=400)
     services: Services = state.services
-    with services.db.engine.begin() as conn:
-        conn.execute(_INSERT.values(processor="bench", headers={}, body=body.decode("utf-8", errors="replace"),
-                                    valid=True))
+    record_bare(services.db, "bench", body)
     return Response({"accepted": True}, status_code=200)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import structlog
 
 from core.kernel import UnitOfWork
-from core.payments import Intake, WebhookRequest, receive_batch
+from core.payments import Branding, Intake, WebhookRequest, receive_batch
 
 log = structlog.get_logger("aragent.webhooks")
 
@@ -31,8 +31,9 @@ def _answer(future: asyncio.Future[Intake], intake: Intake | None, error: BaseEx
 
 
 class WebhookIntake:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], *, workers: int = 1, max_batch: int = 64) -> None:
-        self._uow, self._max = uow_factory, max_batch
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], branding: Branding, *, workers: int = 1,
+                 max_batch: int = 64) -> None:
+        self._uow, self._branding, self._max = uow_factory, branding, max_batch
         self._queue: queue.SimpleQueue[_Waiting | None] = queue.SimpleQueue()
         self._threads = [threading.Thread(target=self._run, name=f"webhook-intake-{n}", daemon=True)
                          for n in range(workers)]
@@ -72,7 +73,8 @@ class WebhookIntake:
     def _run(self) -> None:
         while (batch := self._take()) is not None:
             try:
-                intakes: list[Intake | None] = list(receive_batch(self._uow(), [request for request, _, _ in batch]))
+                requests = [request for request, _, _ in batch]
+                intakes: list[Intake | None] = list(receive_batch(self._uow(), requests, self._branding))
                 error = None
             except BaseException as exc:  # e.g. the database is down: every request in the batch gets a 500
                 log.error("webhook batch failed", error=str(exc), size=len(batch))

@@ -56,7 +56,7 @@ def _create(services: Services, request_body: PaymentCreate, actor: Actor,
         services.db.uow, services.processor, customer_code=request_body.customer,
         amount=Money.exact(str(request_body.amount), currency), requests=lines, method_id=request_body.method_id,
         pay_on=request_body.date or today, today=today, reasons=services.settings.short_pay_reasons, actor=actor,
-        claim=claim,
+        claim=claim, branding=services.branding,
     )
     status = payment_status(services.db.uow(), started.payment_id)  # a declined card has already failed
     return PaymentCreated(started.payment_id, status, str(started.amount.amount), started.amount.currency,

@@ -24,7 +24,7 @@ from core import payments
 from core.bootstrap import Services
 from core.kernel import Actor, Conflict, Invalid, NotFound
 from core.ledger import customer_by_code
-from core.payments import LINK_PATH, LinkError, LinkGrant, SandboxProcessor, link_for, read_link, sandbox_secrets
+from core.payments import LINK_PATH, LINK_TTL, LinkError, LinkGrant, SandboxProcessor
 
 LINK_SCOPE = "sandbox-link"
 _TEMPLATES = Environment(
@@ -48,7 +48,7 @@ def _consume(services: Services, grant: LinkGrant) -> None:
 
 
 def _grant(services: Services, link: str) -> LinkGrant:
-    grant = read_link(link, sandbox_secrets(services.settings), dt.datetime.now(dt.UTC))
+    grant = _sandbox(services).read_method_link(link, dt.datetime.now(dt.UTC))
     if payments.nonce_is_used(services.db.uow(), LINK_SCOPE, grant.nonce):
         raise LinkError("used")
     return grant
@@ -165,8 +165,8 @@ class MethodLinkController(Controller):
     def create(self, code: FromPath[str], services: Svc, request: Request) -> dict[str, str]:
         with services.db.uow() as uow:
             customer_by_code(uow, code)  # 404 for an unknown customer, before anything is signed
-        token = link_for(code, sandbox_secrets(services.settings)[0], dt.datetime.now(dt.UTC))
-        return {"url": f"{str(request.base_url).rstrip('/')}{LINK_PATH}?link={token}"}
+        path = _sandbox(services).method_entry_path(code, dt.datetime.now(dt.UTC), LINK_TTL)
+        return {"url": f"{str(request.base_url).rstrip('/')}{path}"}
 
 
 SANDBOX_PAGES = [SandboxMethodPage]

@@ -12,8 +12,10 @@ from core.conversations.chats import (
     ConversationView,
     CustomerBrief,
     contacts_with_phone,
+    customer_brief,
     end_handoff,
     open_conversation,
+    primary_contact,
     receive,
     redact,
     reply,
@@ -21,7 +23,7 @@ from core.conversations.chats import (
     utc,
 )
 from core.conversations.chats import link as link_customer
-from core.conversations.link_tokens import METHOD_LINK_TTL, method_entry_url
+from core.conversations.link_tokens import METHOD_LINK_TTL, method_entry_url, send_method_link
 from core.conversations.link_tokens import issue as issue_link_token
 from core.conversations.link_tokens import redeem as redeem_link_token
 from core.conversations.phone_accounts import aging as phone_aging
@@ -60,6 +62,7 @@ __all__ = [
     "contacts_with_phone",
     "conversation",
     "conversations",
+    "customer_brief",
     "customer_by_account_and_zip",
     "customer_by_phone",
     "customer_choices",
@@ -74,12 +77,14 @@ __all__ = [
     "open_conversation",
     "past_due_unheld",
     "phone_aging",
+    "primary_contact",
     "receive",
     "recent_calls",
     "record_call",
     "redact",
     "redeem_link_token",
     "reply",
+    "send_method_link",
     "set_sms_opt_out",
     "take_over",
     "transcript",

@@ -28,6 +28,7 @@ from core.kernel.audit import Actor
 from core.kernel.db import UnitOfWork, as_utc
 from core.kernel.errors import NotFound
 from core.ledger.models import Contact, Customer
+from core.ledger.posting import customer_by_code
 
 RATE_WINDOW = dt.timedelta(minutes=1)
 REDACTED = "[number removed]"
@@ -72,6 +73,15 @@ class CustomerBrief:
     name: str
     currency: str
     timezone: str
+
+
+def customer_brief(uow: UnitOfWork, customer_id: int) -> CustomerBrief:
+    """The customer a conversation acts for, as a turn reads it (when it was linked by this very message)."""
+    with uow:
+        customer = uow.session.get(Customer, customer_id)
+        if customer is None:
+            raise NotFound("customer", customer_id)
+        return CustomerBrief(customer.id, customer.code, customer.name, customer.currency, customer.timezone)
 
 
 @dataclass(frozen=True)
@@ -193,6 +203,15 @@ def link(uow: UnitOfWork, conversation_id: int, *, customer_id: int, contact_id:
         view = ConversationView.of(convo)
         uow.commit()
         return view
+
+
+def primary_contact(uow: UnitOfWork, customer_code: str) -> tuple[int, int | None]:
+    """(customer id, contact id) of the customer's primary contact (else its first); no contact: None."""
+    with uow:
+        customer = customer_by_code(uow, customer_code)
+        contact_id = uow.session.scalar(select(Contact.id).where(Contact.customer_id == customer.id)
+                                        .order_by(Contact.is_primary.desc(), Contact.id).limit(1))
+        return customer.id, contact_id
 
 
 def contacts_with_phone(uow: UnitOfWork, phone: str) -> list[tuple[int, int]]:

@@ -104,3 +104,17 @@ def method_entry_url(settings: Settings, processor: PaymentProcessor, customer_c
     processor checks it; None when the processor's page is not wired here."""
     path = processor.method_entry_path(customer_code, now or dt.datetime.now(dt.UTC), int(ttl.total_seconds()))
     return None if path is None else f"{settings.public_url}{path}"
+
+
+def send_method_link(uow: UnitOfWork, settings: Settings, processor: PaymentProcessor, customer_code: str, *,
+                     conversation_id: int, actor: Actor, now: dt.datetime) -> str | None:
+    """`method_entry_url` for a chat to send, its sending audited (who, which conversation, which channel)."""
+    url = method_entry_url(settings, processor, customer_code, now=now)
+    if url is None:
+        return None
+    with uow:
+        customer = customer_by_code(uow, customer_code)
+        audit.record(uow.session, actor, "payment_method.link_sent", customer_id=customer.id,
+                     subject=f"conversation:{conversation_id}", channel=actor.channel)
+        uow.commit()
+    return url

@@ -15,6 +15,7 @@ from core.kernel.db import UnitOfWork
 from core.ledger.book import Aging, aging_report, open_items
 from core.ledger.models import Contact, Customer, Document, InvoiceHold
 from core.ledger.posting import customer_by_code
+from core.outbox import address_for, reach_of
 from core.statements.models import Statement
 from core.statements.snapshots import StatementSnapshot
 
@@ -83,15 +84,6 @@ def latest_statement(uow: UnitOfWork, customer_code: str, channel: str, caller: 
                                        .order_by(Statement.statement_date.desc()).limit(1))
         if statement is None:
             return None
-        return StatementToSend(customer.id, statement.id, StatementSnapshot.from_json(statement.snapshot),
-                               _recipient(customer, channel, caller))
-
-
-def _recipient(customer: Customer, channel: str, caller: str) -> str | None:
-    """The first email not opted out, primary contact first; by SMS the caller's own number when it is on file
-    (and not opted out), else the first such number."""
-    contacts = sorted(customer.contacts, key=lambda c: (not c.is_primary, c.id))
-    if channel == "email":
-        return next((c.email for c in contacts if c.email and not c.email_opt_out), None)
-    phones = [c.phone for c in contacts if c.phone and not c.sms_opt_out]
-    return caller if caller in phones else next(iter(phones), None)
+        # By SMS the caller's own number, when it is one the statement may go to.
+        recipient, _ = address_for(channel, reach_of(customer), preferred_phone=caller)
+        return StatementToSend(customer.id, statement.id, StatementSnapshot.from_json(statement.snapshot), recipient)

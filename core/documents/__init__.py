@@ -5,23 +5,22 @@ private to the context."""
 
 from __future__ import annotations
 
-from core.documents.files import attach_invoice_pdf
+from core.documents.files import attach_invoice_pdf, stored_filename
 from core.documents.invoice_pdfs import invoice_pdf
 from core.documents.invoice_reads import InvoiceFilters, InvoiceRow, InvoiceTable, invoice_detail, open_invoices
 from core.documents.links import DEFAULT_TTL, document_link, link_secret, verify_document_token
-from core.documents.models import StoredFile
 
 __all__ = [
     "DEFAULT_TTL",
     "InvoiceFilters",
     "InvoiceRow",
     "InvoiceTable",
-    "StoredFile",
     "attach_invoice_pdf",
     "document_link",
     "invoice_detail",
     "invoice_pdf",
     "link_secret",
     "open_invoices",
+    "stored_filename",
     "verify_document_token",
 ]

@@ -53,6 +53,12 @@ class FileInfo:
     sha256: str
 
 
+def stored_filename(uow: UnitOfWork, file_id: int) -> str | None:
+    with uow:
+        stored = uow.session.get(StoredFile, file_id)
+        return stored.filename if stored else None
+
+
 def document_by_number(uow: UnitOfWork, number: str) -> Document:
     """The ledger document `number`, of whichever customer (NotFound when none)."""
     doc = uow.session.scalar(select(Document).where(Document.number == number))

@@ -5,7 +5,7 @@ private to the context."""
 
 from __future__ import annotations
 
-from core.dunning.models import DunningNotice
+from core.dunning.asked import dunned_invoices
 from core.dunning.policy import policy_in_force
 from core.dunning.run import DunningResult, cancel_paid_dunning, record_promise, run_dunning
 from core.dunning.template_preview import (
@@ -18,11 +18,11 @@ from core.dunning.template_preview import (
 )
 
 __all__ = [
-    "DunningNotice",
     "DunningResult",
     "DunningTemplate",
     "SAMPLES",
     "cancel_paid_dunning",
+    "dunned_invoices",
     "dunning_template",
     "dunning_templates",
     "policy_in_force",

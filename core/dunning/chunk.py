@@ -12,7 +12,7 @@ from jinja2 import TemplateError
 from sqlalchemy.orm import Session
 
 from core.dunning.models import DunningNotice
-from core.dunning.reach import ContactPoint, pick_channel
+from core.dunning.reach import pick_channel
 from core.dunning.reads import contact_points, last_notices, latest_statements, notices_on, open_debits, open_promises
 from core.dunning.result import Candidate, DunningResult, skipped
 from core.dunning.rules import LastNotice, OpenDebit, ask_for, held_back_by_cadence, most_severe, promise_holds_off
@@ -21,6 +21,7 @@ from core.dunning.writes import QueuedNotice, write_notices
 from core.kernel.audit import Actor
 from core.kernel.config import Settings
 from core.kernel.errors import Invalid
+from core.outbox import Reach
 
 # The outbox's own recipient rules, so a bulk-written message meets the same checks as a queued one.
 from core.outbox.lifecycle import checked_recipient
@@ -43,12 +44,12 @@ class _Reads:
     statements: dict[int, tuple[int, dt.date]]
 
 
-def _held_off(run: RunContext, c: Candidate, contacts: list[ContactPoint], promise: tuple[dt.date, int] | None,
+def _held_off(run: RunContext, c: Candidate, reach: Reach, promise: tuple[dt.date, int] | None,
               queued: DunningNotice | None) -> DunningResult | None:
     """Why the customer gets nothing today without looking at its invoices; None when it may."""
-    reach = pick_channel(c.policy.channels, c.account.delivery, contacts, c.account.fax)
-    if isinstance(reach, str):
-        return skipped(c.ledger_view, reach)
+    picked = pick_channel(c.policy.channels, c.account.delivery, reach)
+    if isinstance(picked, str):
+        return skipped(c.ledger_view, picked)
     if queued is not None:
         return replace(c.ledger_view, stage=queued.stage, balance_minor=queued.balance_minor,
                        currency=queued.currency, days_over_terms=queued.days_over_terms, channel=queued.channel,
@@ -58,7 +59,7 @@ def _held_off(run: RunContext, c: Candidate, contacts: list[ContactPoint], promi
     return None
 
 
-def _notice(run: RunContext, c: Candidate, contacts: list[ContactPoint], reads: _Reads) -> DunningResult | QueuedNotice:
+def _notice(run: RunContext, c: Candidate, reach: Reach, reads: _Reads) -> DunningResult | QueuedNotice:
     """The customer's notice, or why there is none once held and disputed invoices are left out."""
     cid, as_of = c.account.id, run.as_of
     asks = [ask_for(p.currency, p.balance_minor, reads.debits.get(cid, ())) for p in c.positions]
@@ -72,10 +73,10 @@ def _notice(run: RunContext, c: Candidate, contacts: list[ContactPoint], reads: 
     assert days is not None  # a stage is chosen only for a position with an open debit
     view = replace(c.ledger_view, stage=stage.stage, balance_minor=ask.balance_minor, currency=ask.currency,
                    days_over_terms=days)
-    reach = pick_channel(stage.channels, c.account.delivery, contacts, c.account.fax)
-    if isinstance(reach, str):
-        return skipped(view, reach)
-    channel, address = reach
+    picked = pick_channel(stage.channels, c.account.delivery, reach)
+    if isinstance(picked, str):
+        return skipped(view, picked)
+    channel, address = picked
     try:
         recipient = checked_recipient(channel, address)
     except Invalid as exc:
@@ -112,12 +113,12 @@ def dun_chunk(session: Session, run: RunContext, candidates: list[Candidate]) ->
     """The chunk's reads in two rounds (the second only for customers nothing held off), then its writes."""
     ids = [c.account.id for c in candidates]
     contacts, promises = contact_points(session, ids), open_promises(session, ids)
+    reach = {c.account.id: Reach(tuple(contacts.get(c.account.id, ())), c.account.fax) for c in candidates}
     queued_today = notices_on(session, ids, run.as_of)
     results: list[DunningResult] = []
     ready: list[Candidate] = []
     for c in candidates:
-        held_off = _held_off(run, c, contacts.get(c.account.id, []), promises.get(c.account.id),
-                             queued_today.get(c.account.id))
+        held_off = _held_off(run, c, reach[c.account.id], promises.get(c.account.id), queued_today.get(c.account.id))
         if held_off is None:
             ready.append(c)
         else:
@@ -127,7 +128,7 @@ def dun_chunk(session: Session, run: RunContext, candidates: list[Candidate]) ->
                    last_notices(session, ids, run.as_of), latest_statements(session, ids, run.as_of))
     notices: list[tuple[Candidate, QueuedNotice]] = []
     for c in ready:
-        outcome = _notice(run, c, contacts.get(c.account.id, []), reads)
+        outcome = _notice(run, c, reach[c.account.id], reads)
         if isinstance(outcome, QueuedNotice):
             notices.append((c, outcome))
         else:

@@ -18,10 +18,10 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from core.dunning.models import DunningNotice, PaymentPromise
-from core.dunning.reach import ContactPoint
 from core.dunning.rules import LastNotice, OpenDebit
 from core.ledger.book import AS_OF, as_of_params, open_rows
 from core.ledger.models import Allocation, Contact, Customer, CustomerClass, Document, InvoiceHold
+from core.outbox import ContactPoint
 from core.statements.models import Statement
 
 
@@ -63,12 +63,11 @@ def accounts(session: Session, codes: Sequence[str] | None) -> dict[str, Account
 
 def contact_points(session: Session, customer_ids: list[int]) -> dict[int, list[ContactPoint]]:
     query = (select(Contact.customer_id, Contact.email, Contact.phone, Contact.telegram_user_id,
-                    Contact.email_opt_out, Contact.sms_opt_out)
-             .where(among(session, Contact.customer_id, customer_ids))
-             .order_by(Contact.customer_id, Contact.is_primary.desc(), Contact.id))
+                    Contact.email_opt_out, Contact.sms_opt_out, Contact.is_primary, Contact.id)
+             .where(among(session, Contact.customer_id, customer_ids)))
     found: dict[int, list[ContactPoint]] = defaultdict(list)
-    for customer_id, email, phone, telegram, email_opt_out, sms_opt_out in session.execute(query):
-        found[customer_id].append(ContactPoint(email, phone, telegram, email_opt_out, sms_opt_out))
+    for customer_id, email, phone, telegram, email_opt_out, sms_opt_out, primary, contact_id in session.execute(query):
+        found[customer_id].append(ContactPoint(email, phone, telegram, email_opt_out, sms_opt_out, primary, contact_id))
     return found
 
 

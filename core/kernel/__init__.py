@@ -9,7 +9,7 @@ from core.kernel.apikeys import authenticate, create_api_key, list_api_keys, rev
 from core.kernel.audit import Actor
 from core.kernel.audit import record as record_audit
 from core.kernel.config import DEFAULT_SHORT_PAY_REASONS, Settings, load_settings
-from core.kernel.db import Database, UnitOfWork, reconnecting
+from core.kernel.db import DATABASE_ERRORS, Database, UnitOfWork, reconnecting
 from core.kernel.errors import ARError, Conflict, Invalid, NotFound
 from core.kernel.migrate import missing_schema, upgrade
 from core.kernel.models import Base, utcnow
@@ -20,6 +20,7 @@ __all__ = [
     "Actor",
     "Base",
     "Conflict",
+    "DATABASE_ERRORS",
     "DEFAULT_SHORT_PAY_REASONS",
     "Database",
     "Invalid",

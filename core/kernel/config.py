@@ -6,7 +6,7 @@ The embedded default needs no external service: SQLite in the data folder, a loc
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -19,6 +19,9 @@ DEFAULT_SHORT_PAY_REASONS = (
     "Disputed charge",
     "Other",
 )
+
+CHANNEL_PREFIXES = ("smtp_", "fax_", "telegram_", "twilio_", "agent_")
+ENGINE_TELEGRAM = ("telegram_bot", "telegram_rate_per_second")  # printed on statements; the outbox's pace
 
 
 def aragent_env() -> dict[str, str]:
@@ -56,14 +59,6 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"  # where signed document links point
     link_secret: str = ""  # empty: a secret kept in the data folder
     # Email (SMTP) and the fax gateway.
-    smtp_host: str = ""  # empty: no email sender; email (and fax) messages wait in the outbox
-    smtp_port: int = 25
-    smtp_username: str = ""
-    smtp_password: str = ""
-    smtp_security: str = "none"  # none | starttls | tls
-    smtp_from: str = "Northwind Supply Co. <ar@northwind.example>"
-    smtp_timeout: float = 10.0
-    fax_gateway_domain: str = ""  # e.g. fax.example.net: +15105550100 -> 15105550100@fax.example.net
     # The outbox dispatcher.
     outbox_max_attempts: int = 8
     outbox_backoff_seconds: int = 60  # doubled per attempt, capped at 6 hours
@@ -87,20 +82,10 @@ class Settings:
     console_idle_minutes: int = 30
     console_session_hours: int = 12
     # Telegram (PTB embedded in the web app): no token, no Telegram channel.
-    telegram_token: str = ""
-    telegram_webhook_secret: str = ""  # what Telegram must send in X-Telegram-Bot-Api-Secret-Token
-    telegram_api_base: str = "https://api.telegram.org/bot"  # tests: a local recorder
-    telegram_timeout: float = 10.0  # seconds for one Bot API call
-    # Twilio SMS and voice: the auth token verifies the webhooks; with the account SID and `twilio_from` we send.
-    twilio_account_sid: str = ""
-    twilio_auth_token: str = ""
-    twilio_from: str = ""  # our number (E.164) or a Messaging Service SID (MG…)
-    twilio_api_base: str = ""  # empty: Twilio's own API (tests: a local recorder)
-    twilio_timeout: float = 10.0  # seconds for one REST call
-    twilio_reply_seconds: float = 10.0  # an SMS the bot answers later than this goes by the outbox (Twilio: 15 s)
-    twilio_pay_connector: str = "Default"  # the <Pay> connector that takes a new card on a call
-    agent_phone: str = ""  # where "an agent, please" is transferred to (<Dial>); empty: no transfer
     extra: dict[str, str] = field(default_factory=dict)
+    # The channels' own variables (ARAGENT_SMTP_*, _FAX_*, _TELEGRAM_*, _TWILIO_*, _AGENT_*), unparsed: each
+    # channel reads and checks its own in channels/*_settings.py; the engine knows no transport.
+    channels: dict[str, str] = field(default_factory=dict)
 
     @property
     def resolved_database_url(self) -> str:
@@ -142,14 +127,6 @@ def load_settings(**overrides: str) -> Settings:
         statements_auto_deliver=_flag(env.get("statements_auto_deliver", "")),
         public_url=env.get("public_url", Settings.public_url).rstrip("/"),
         link_secret=env.get("link_secret", ""),
-        smtp_host=env.get("smtp_host", Settings.smtp_host),
-        smtp_port=int(env.get("smtp_port", Settings.smtp_port)),
-        smtp_username=env.get("smtp_username", ""),
-        smtp_password=env.get("smtp_password", ""),
-        smtp_security=env.get("smtp_security", "none").lower(),
-        smtp_from=env.get("smtp_from", Settings.smtp_from),
-        smtp_timeout=float(env.get("smtp_timeout", Settings.smtp_timeout)),
-        fax_gateway_domain=env.get("fax_gateway_domain", ""),
         outbox_max_attempts=int(env.get("outbox_max_attempts", Settings.outbox_max_attempts)),
         outbox_backoff_seconds=int(env.get("outbox_backoff_seconds", Settings.outbox_backoff_seconds)),
         quiet_hours=_hours(env.get("quiet_hours", "8-21")),
@@ -159,18 +136,6 @@ def load_settings(**overrides: str) -> Settings:
         sms_rate_per_second=float(env.get("sms_rate_per_second", Settings.sms_rate_per_second)),
         console_idle_minutes=int(env.get("console_idle_minutes", Settings.console_idle_minutes)),
         console_session_hours=int(env.get("console_session_hours", Settings.console_session_hours)),
-        telegram_token=env.get("telegram_token", "").strip(),
-        telegram_webhook_secret=env.get("telegram_webhook_secret", "").strip(),
-        telegram_api_base=env.get("telegram_api_base", "").strip() or Settings.telegram_api_base,
-        telegram_timeout=float(env.get("telegram_timeout") or Settings.telegram_timeout),
-        twilio_account_sid=env.get("twilio_account_sid", "").strip(),
-        twilio_auth_token=env.get("twilio_auth_token", "").strip(),
-        twilio_from=env.get("twilio_from", "").strip(),
-        twilio_api_base=env.get("twilio_api_base", "").strip().rstrip("/"),
-        twilio_timeout=float(env.get("twilio_timeout") or Settings.twilio_timeout),
-        twilio_reply_seconds=float(env.get("twilio_reply_seconds") or Settings.twilio_reply_seconds),
-        twilio_pay_connector=env.get("twilio_pay_connector", "").strip() or Settings.twilio_pay_connector,
-        agent_phone=env.get("agent_phone", "").strip(),
         scheduler_timezone=env.get("scheduler_timezone", "UTC"),
         statements_cron=env.get("statements_cron", Settings.statements_cron),
         dunning_cron=env.get("dunning_cron", Settings.dunning_cron),
@@ -180,6 +145,7 @@ def load_settings(**overrides: str) -> Settings:
         outbox_interval_seconds=int(env.get("outbox_interval_seconds", Settings.outbox_interval_seconds)),
         idempotency_lease_seconds=int(env.get("idempotency_lease_seconds", Settings.idempotency_lease_seconds)),
         extra={k: env[k] for k in ("print_dir",) if env.get(k)},
+        channels={k: v for k, v in env.items() if k.startswith(CHANNEL_PREFIXES) and k not in ENGINE_TELEGRAM},
     )
 
 
@@ -202,3 +168,8 @@ def _hours(text: str) -> tuple[int, int]:
     if not 0 <= hours[0] < hours[1] <= 24:
         raise ValueError(f"ARAGENT_QUIET_HOURS must be like 8-21, not {text!r}")
     return hours
+
+
+def with_channels(settings: Settings, **values: object) -> Settings:
+    """The settings with channel variables set, as ARAGENT_<NAME> would set them (tests, benches)."""
+    return replace(settings, channels={**settings.channels, **{k: str(v) for k, v in values.items()}})

@@ -13,7 +13,7 @@ from typing import TypeVar, overload
 import structlog
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -131,6 +131,11 @@ class UnitOfWork:
         self.session.rollback()
 
 
+# What the database driver raises when the server is unreachable or the schema is missing: the channels name
+# these to tell the user what to check, without importing the ORM themselves.
+DATABASE_ERRORS = (OperationalError, ProgrammingError)
+
+
 class Database:
     """The composition of an engine and a UnitOfWork factory; one per process."""
 
@@ -148,6 +153,12 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def ping(self) -> str:
+        """One round trip to the database; its dialect's name when it answers."""
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        return self.engine.dialect.name
 
 
 @overload

@@ -6,14 +6,14 @@ private to the context."""
 
 from __future__ import annotations
 
-from core.ledger.accounts import AccountView, InvoiceLine, account, invoices
+from core.ledger.accounts import AccountView, InvoiceLine, OpenDebit, account, invoices, open_debits
 from core.ledger.balances import balance_today
-from core.ledger.book import Aging, aging_report, open_items
+from core.ledger.book import Aging, aging_report
 from core.ledger.erp import IMPORT_KINDS, ImportReport, csv_rows, missing_columns, run_import
 from core.ledger.imports import normalize_phone
 from core.ledger.invoice_comments import add_comment
-from core.ledger.models import DELIVERY_METHODS, PAYMENT_STATUSES, Contact, Customer, Document, InvoiceHold, Payment
-from core.ledger.posting import customer_by_code
+from core.ledger.models import DELIVERY_METHODS, PAYMENT_STATUSES
+from core.ledger.posting import customer_by_code, customer_name_by_id
 from core.ledger.rules import BUCKETS, OTHER_REASON, AllocationRequest
 
 __all__ = [
@@ -21,26 +21,23 @@ __all__ = [
     "Aging",
     "AllocationRequest",
     "BUCKETS",
-    "Contact",
-    "Customer",
     "DELIVERY_METHODS",
-    "Document",
     "IMPORT_KINDS",
     "ImportReport",
-    "InvoiceHold",
     "InvoiceLine",
     "OTHER_REASON",
+    "OpenDebit",
     "PAYMENT_STATUSES",
-    "Payment",
     "account",
     "add_comment",
     "aging_report",
     "balance_today",
     "csv_rows",
     "customer_by_code",
+    "customer_name_by_id",
     "invoices",
     "missing_columns",
     "normalize_phone",
-    "open_items",
+    "open_debits",
     "run_import",
 ]

@@ -10,8 +10,8 @@ from sqlalchemy import func, or_, select
 from core.kernel.db import UnitOfWork
 from core.kernel.errors import Invalid
 from core.kernel.money import Money
-from core.ledger.book import Aging, aging_report
-from core.ledger.models import Customer, Document
+from core.ledger.book import Aging, aging_report, open_items
+from core.ledger.models import Customer, Document, InvoiceHold
 from core.ledger.posting import customer_by_code
 from core.ledger.rules import aging_bucket, bucket_due_range, days_past_due
 
@@ -122,3 +122,23 @@ def invoices(
             query = query.where(or_(func.lower(Document.number).like(pattern), func.lower(Document.po).like(pattern)))
         query = query.order_by(Document.due_date, Document.number).limit(limit)
         return [_line(doc, today) for doc in uow.session.scalars(query)]
+
+
+@dataclass(frozen=True)
+class OpenDebit:
+    """An open invoice or finance charge, as a payer picks what to pay."""
+
+    number: str
+    open: Money
+    due_date: dt.date
+    days_past_due: int
+    held: bool  # already in a scheduled or pending payment
+
+
+def open_debits(uow: UnitOfWork, customer_id: int, today: dt.date) -> list[OpenDebit]:
+    """The customer's open invoices and finance charges, oldest due first, each saying whether a payment holds it."""
+    with uow:
+        items = [item for item in open_items(uow.session, customer_id, today) if item.kind != "credit"]
+        held = set(uow.session.scalars(select(Document.number).join(InvoiceHold, InvoiceHold.invoice_id == Document.id)
+                                       .where(Document.customer_id == customer_id)))
+        return [OpenDebit(i.number, i.open, i.due_date, i.days_past_due, i.number in held) for i in items]

@@ -45,6 +45,12 @@ def customer_by_code(uow: UnitOfWork, code: str) -> Customer:
     return customer
 
 
+def customer_name_by_id(uow: UnitOfWork, customer_id: int | None) -> str | None:
+    with uow:
+        customer = uow.session.get(Customer, customer_id) if customer_id is not None else None
+        return customer.name if customer else None
+
+
 def customer_document(uow: UnitOfWork, code: str, number: str) -> Document:
     """The customer's document `number`; another customer's number is not found."""
     customer = customer_by_code(uow, code)

@@ -20,6 +20,7 @@ from core.outbox.lifecycle import (
 from core.outbox.messages import render as render_message
 from core.outbox.models import OUTBOX_STATUSES
 from core.outbox.provider_status import record_provider_status
+from core.outbox.recipients import ContactPoint, Reach, address_for, reach_of
 from core.outbox.review import (
     OutboxFilter,
     find_by_ids,
@@ -33,13 +34,16 @@ from core.outbox.sending import DeliveryError, OutgoingMessage, Sender, dispatch
 from core.outbox.templates import get_template_text, list_templates, reset_template
 
 __all__ = [
+    "ContactPoint",
     "DeliveryError",
     "Draft",
     "MessageView",
     "OUTBOX_STATUSES",
     "OutboxFilter",
     "OutgoingMessage",
+    "Reach",
     "Sender",
+    "address_for",
     "approve",
     "approve_pending",
     "cancel",
@@ -54,6 +58,7 @@ __all__ = [
     "message_detail",
     "queue",
     "queue_drafts",
+    "reach_of",
     "record_provider_status",
     "render_message",
     "reset_template",

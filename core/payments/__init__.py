@@ -16,7 +16,14 @@ from core.payments.console import (
     payment_detail,
     submit_once,
 )
-from core.payments.history import PaymentView, method_label, payment_history, payment_status
+from core.payments.history import (
+    PaymentView,
+    ScheduledPayment,
+    latest_succeeded_payment,
+    payment_history,
+    payment_status,
+    scheduled_payments,
+)
 from core.payments.idempotency import Claim, StoredAnswer
 from core.payments.idempotency import abandon as idempotency_abandon
 from core.payments.idempotency import begin as idempotency_begin
@@ -24,10 +31,10 @@ from core.payments.idempotency import body_hash as idempotency_body_hash
 from core.payments.idempotency import finish as idempotency_finish
 from core.payments.idempotency import is_used as nonce_is_used
 from core.payments.idempotency import use_once as use_nonce_once
-from core.payments.initiation import InitiatedPayment, Quote, quote_payment
+from core.payments.initiation import Quote, quote_payment
 from core.payments.jobs import cancel_scheduled, charge_scheduled, initiate_and_charge, reconcile
-from core.payments.jobs import resume as resume_payment
-from core.payments.method_links import LINK_PATH, LinkError, LinkGrant, link_for, read_link
+from core.payments.method_choice import MethodsOnFile, default_method, methods_on_file
+from core.payments.method_links import LINK_PATH, LINK_TTL, LinkError, LinkGrant
 from core.payments.methods import (
     AchAuthorization,
     MethodView,
@@ -36,65 +43,87 @@ from core.payments.methods import (
     list_methods,
     reactivate_method,
 )
-from core.payments.models import PaymentLine, PaymentMethod, PaymentQuote, WebhookEvent
+from core.payments.notices import Branding
 from core.payments.processor import SavedMethod
+from core.payments.quotes import (
+    Confirmed,
+    PaymentMade,
+    PriceChanged,
+    QuoteOutcome,
+    QuoteView,
+    confirm_quote,
+    decline_quote,
+    offer_cancel,
+    offer_payment,
+    pay_confirmed,
+)
 from core.payments.receipts import customer_receipt
 from core.payments.signatures import verify as verify_signature
-from core.payments.webhooks import Intake, WebhookRequest, receive_batch
+from core.payments.webhooks import Intake, WebhookRequest, receive_batch, record_bare
 
 __all__ = [
     "AchAuthorization",
     "BookFilters",
     "BookRow",
+    "Branding",
     "Claim",
+    "Confirmed",
     "CustomerHeading",
-    "InitiatedPayment",
     "Intake",
     "LINK_PATH",
+    "LINK_TTL",
     "LinkError",
     "LinkGrant",
     "METHOD_KINDS",
     "MethodView",
-    "PaymentLine",
-    "PaymentMethod",
-    "PaymentQuote",
+    "MethodsOnFile",
+    "PaymentMade",
     "PaymentView",
+    "PriceChanged",
     "Quote",
+    "QuoteOutcome",
+    "QuoteView",
     "SIGNATURE_HEADER",
     "SandboxProcessor",
     "SavedMethod",
+    "ScheduledPayment",
     "StoredAnswer",
-    "WebhookEvent",
     "WebhookRequest",
     "add_method",
     "cancel_scheduled",
     "charge_scheduled",
     "confirm_payment",
+    "confirm_quote",
     "customer_heading",
     "customer_receipt",
     "deactivate_method",
+    "decline_quote",
+    "default_method",
     "due_dates",
     "idempotency_abandon",
     "idempotency_begin",
     "idempotency_body_hash",
     "idempotency_finish",
     "initiate_and_charge",
-    "link_for",
+    "latest_succeeded_payment",
     "list_methods",
-    "method_label",
     "method_rows",
+    "methods_on_file",
     "nonce_is_used",
+    "offer_cancel",
+    "offer_payment",
+    "pay_confirmed",
     "payment_book",
     "payment_detail",
     "payment_history",
     "payment_status",
     "quote_payment",
     "reactivate_method",
-    "read_link",
     "receive_batch",
     "reconcile",
-    "resume_payment",
+    "record_bare",
     "sandbox_secrets",
+    "scheduled_payments",
     "submit_once",
     "use_nonce_once",
     "verify_signature",

@@ -1,8 +1,9 @@
 """Payments staff make on a caller's behalf: what the pages show, and the one confirmed submit that moves money.
 
 The console shows a review (`quote_payment`), then the agent confirms that exact total. `confirm_payment`
-quotes again and refuses a total that changed since the review, and `submit_once` makes a resubmitted or
-double-clicked confirm form (same one-time nonce) answer with the first payment instead of charging twice.
+pays it through the one confirm-and-charge service (`core.payments.quotes.pay_confirmed`: quoted again and
+refused if the total changed since the review), and `submit_once` makes a resubmitted or double-clicked confirm
+form (same one-time nonce) answer with the first payment instead of charging twice.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from core.ledger.posting import customer_by_code
 from core.ledger.rules import AllocationRequest
 from core.payments import idempotency
 from core.payments.history import method_label
-from core.payments.initiation import quote_payment
-from core.payments.jobs import initiate_and_charge, resume
 from core.payments.methods import MethodView
 from core.payments.models import PaymentLine, PaymentMethod
+from core.payments.notices import Branding
 from core.payments.processor import PaymentProcessor
+from core.payments.quotes import Confirmed, pay_confirmed
 
 IN_PROGRESS_WAIT = 10.0  # seconds a resubmitted form waits for the first submit to finish
 
@@ -73,22 +74,13 @@ def method_rows(uow: UnitOfWork, code: str) -> list[MethodRow]:
 def confirm_payment(
     uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, *, customer_code: str, total: Money,
     requests: list[AllocationRequest], deposit: Money | None, method_id: int, pay_on: dt.date, today: dt.date,
-    reasons: tuple[str, ...], actor: Actor, claim: idempotency.Claim | None = None,
+    reasons: tuple[str, ...], actor: Actor, branding: Branding, claim: idempotency.Claim | None = None,
 ) -> int:
     """Pay exactly the total the agent confirmed, or nothing: a balance changed since the review is refused.
     A claim whose earlier attempt wrote the payment answers with that payment (its invoices are held by it)."""
-    if claim is not None and claim.payment_id is not None:
-        return resume(uow_factory, adapter, claim.payment_id, actor)[0].payment_id
-    quote = quote_payment(uow_factory(), customer_code=customer_code, requests=requests, pay_on=pay_on,
-                          reasons=reasons, deposit=deposit)
-    if quote.total != total:
-        raise Conflict(f"the total is now {quote.total.amount} {total.currency}, not the {total.amount} "
-                       f"{total.currency} you confirmed: the balance changed since the review; nothing was charged, "
-                       "review the payment again")
-    started, _outcome = initiate_and_charge(
-        uow_factory, adapter, customer_code=customer_code, amount=total, requests=requests, method_id=method_id,
-        pay_on=pay_on, today=today, reasons=reasons, actor=actor, exact=True, claim=claim)
-    return started.payment_id
+    confirmed = Confirmed(tuple(requests), total, method_id, pay_on, deposit)
+    return pay_confirmed(uow_factory, adapter, confirmed, customer_code=customer_code, today=today, reasons=reasons,
+                         actor=actor, branding=branding, claim=claim).payment_id
 
 
 def submit_once(uow_factory: Callable[[], UnitOfWork], scope: str, nonce: str, fingerprint: str,

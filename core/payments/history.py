@@ -92,6 +92,43 @@ def payment_history(
         ]
 
 
+
+@dataclass(frozen=True)
+class ScheduledPayment:
+    id: int
+    amount: Money
+    on: dt.date
+    method: str  # "Visa •4242"
+    invoices: tuple[str, ...]  # by number; none: money on account
+
+
+def scheduled_payments(uow: UnitOfWork, customer_code: str) -> list[ScheduledPayment]:
+    """The customer's payments waiting for their date, soonest first: what can still be canceled."""
+    with uow:
+        customer = customer_by_code(uow, customer_code)
+        payments = list(uow.session.scalars(select(Payment).where(
+            Payment.customer_id == customer.id, Payment.status == "scheduled")
+            .order_by(Payment.scheduled_for, Payment.id)))
+        methods = _methods(uow, {p.method_id for p in payments if p.method_id is not None})
+        numbers: dict[int, list[str]] = defaultdict(list)
+        for payment_id, number in uow.session.execute(
+                select(PaymentLine.payment_id, Document.number).join(Document, Document.id == PaymentLine.invoice_id)
+                .where(PaymentLine.payment_id.in_([p.id for p in payments])).order_by(Document.number)):
+            numbers[payment_id].append(number)
+        return [ScheduledPayment(p.id, p.amount, p.scheduled_for or p.received_on,
+                                 method_label(p.method_kind, methods.get(p.method_id) if p.method_id else None),
+                                 tuple(numbers[p.id])) for p in payments]
+
+
+def latest_succeeded_payment(uow: UnitOfWork, customer_code: str) -> int | None:
+    """The customer's latest payment that went through (the one a receipt is asked for)."""
+    with uow:
+        customer = customer_by_code(uow, customer_code)
+        return uow.session.scalar(select(Payment.id).where(Payment.customer_id == customer.id,
+                                                           Payment.status == "succeeded")
+                                  .order_by(Payment.received_on.desc(), Payment.id.desc()).limit(1))
+
+
 def _filtered(
     query: Select[Payment], status: str | None, since: dt.date | None, until: dt.date | None,
     search: str | None,

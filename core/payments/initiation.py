@@ -22,7 +22,7 @@ from core.kernel.audit import Actor
 from core.kernel.db import UnitOfWork
 from core.kernel.errors import Conflict, Invalid, NotFound
 from core.kernel.money import Money
-from core.ledger.models import Document, InvoiceHold, Payment
+from core.ledger.models import Customer, Document, InvoiceHold, Payment
 from core.ledger.posting import customer_by_code, lock_documents, open_invoice
 from core.ledger.rules import (
     AllocationRequest,
@@ -34,6 +34,7 @@ from core.ledger.rules import (
 )
 from core.payments.idempotency import Claim, bind_payment
 from core.payments.models import PaymentLine, PaymentMethod
+from core.payments.notices import Branding
 from core.payments.processor import ChargeRequest, ChargeResult, ProcessorEvent
 from core.payments.settlement import apply_event, lock_payment
 
@@ -86,43 +87,56 @@ def initiate_payment(
 
     `claim`: the request's idempotency key, bound to the payment in the same transaction (a retry of a request
     that dies after this commit answers with this payment and never writes a second one)."""
+    with uow:
+        started, _ = write_payment(
+            uow, customer_by_code(uow, customer_code), amount=amount, requests=requests, method_id=method_id,
+            pay_on=pay_on, today=today, processor=processor, reasons=reasons, actor=actor, exact=exact, claim=claim)
+        uow.commit()
+        return started
+
+
+def write_payment(
+    uow: UnitOfWork, customer: Customer, *, amount: Money, requests: list[AllocationRequest], method_id: int,
+    pay_on: dt.date, today: dt.date, processor: str, reasons: tuple[str, ...], actor: Actor, exact: bool = False,
+    claim: Claim | None = None,
+) -> tuple[InitiatedPayment, ChargeRequest | None]:
+    """`initiate_payment` inside the caller's transaction, which commits it; with the charge to send once it
+    has (None for a scheduled payment), so the charge needs no read of its own."""
     if pay_on < today:
         raise Invalid(f"a payment cannot be dated {pay_on}, before today ({today})", "date")
-    with uow:
-        customer = customer_by_code(uow, customer_code)
-        docs = lock_documents(uow, customer, [r.number for r in requests])
-        _refuse_held(uow, docs)
-        plan = plan_allocations(amount, requests, {n: open_invoice(d) for n, d in docs.items()}, pay_on, reasons)
-        if exact and requests and not plan.unapplied.is_zero():
-            raise Conflict(f"these invoices now need {plan.applied.amount} {amount.currency}, not the "
-                           f"{amount.amount} {amount.currency} confirmed: the balance changed; nothing was charged")
-        method = _active_method(uow, customer.id, method_id)
-        status = "scheduled" if pay_on > today else "pending"
-        payment = Payment(
-            customer_id=customer.id, currency=amount.currency, amount_minor=amount.minor, unapplied_minor=0,
-            status=status, method_id=method.id, method_kind=method.kind, channel=actor.channel,
-            initiated_by=actor.name, received_on=pay_on, scheduled_for=pay_on if status == "scheduled" else None,
-            processor=processor,
-        )
-        uow.session.add(payment)
+    docs = lock_documents(uow, customer, [r.number for r in requests])
+    _refuse_held(uow, docs)
+    plan = plan_allocations(amount, requests, {n: open_invoice(d) for n, d in docs.items()}, pay_on, reasons)
+    if exact and requests and not plan.unapplied.is_zero():
+        raise Conflict(f"these invoices now need {plan.applied.amount} {amount.currency}, not the "
+                       f"{amount.amount} {amount.currency} confirmed: the balance changed; nothing was charged")
+    method = _active_method(uow, customer.id, method_id)
+    status = "scheduled" if pay_on > today else "pending"
+    payment = Payment(
+        customer_id=customer.id, currency=amount.currency, amount_minor=amount.minor, unapplied_minor=0,
+        status=status, method_id=method.id, method_kind=method.kind, channel=actor.channel,
+        initiated_by=actor.name, received_on=pay_on, scheduled_for=pay_on if status == "scheduled" else None,
+        processor=processor,
+    )
+    uow.session.add(payment)
+    uow.session.flush()
+    if claim is not None:
+        bind_payment(uow.session, claim, payment.id)
+    for line in plan.lines:
+        doc = docs[line.number]
+        uow.session.add(PaymentLine(payment_id=payment.id, invoice_id=doc.id, amount_minor=line.amount.minor,
+                                    discount_minor=line.discount.minor, short_reason=line.short_reason,
+                                    short_comment=line.short_comment))
+        uow.session.add(InvoiceHold(invoice_id=doc.id, payment_id=payment.id))
+    try:
         uow.session.flush()
-        if claim is not None:
-            bind_payment(uow.session, claim, payment.id)
-        for line in plan.lines:
-            doc = docs[line.number]
-            uow.session.add(PaymentLine(payment_id=payment.id, invoice_id=doc.id, amount_minor=line.amount.minor,
-                                        discount_minor=line.discount.minor, short_reason=line.short_reason,
-                                        short_comment=line.short_comment))
-            uow.session.add(InvoiceHold(invoice_id=doc.id, payment_id=payment.id))
-        try:
-            uow.session.flush()
-        except IntegrityError:
-            raise Conflict("one of these invoices was just put into another payment; nothing was charged") from None
-        audit.record(uow.session, actor, f"payment.{status}", customer_id=customer.id, subject=f"payment:{payment.id}",
-                     amount=str(amount.amount), currency=amount.currency, method=f"{method.brand} •{method.last4}",
-                     invoices=[ln.number for ln in plan.lines], pay_on=str(pay_on), status_to=status)
-        uow.commit()
-        return InitiatedPayment(payment.id, status, amount, plan.unapplied, charge_key(payment.id))
+    except IntegrityError:
+        raise Conflict("one of these invoices was just put into another payment; nothing was charged") from None
+    audit.record(uow.session, actor, f"payment.{status}", customer_id=customer.id, subject=f"payment:{payment.id}",
+                 amount=str(amount.amount), currency=amount.currency, method=f"{method.brand} •{method.last4}",
+                 invoices=[ln.number for ln in plan.lines], pay_on=str(pay_on), status_to=status)
+    started = InitiatedPayment(payment.id, status, amount, plan.unapplied, charge_key(payment.id))
+    return started, _charge_request(payment, method) if status == "pending" else None
 
 
 def initiated(uow: UnitOfWork, payment_id: int) -> InitiatedPayment:
@@ -152,12 +166,15 @@ def charge_request(uow: UnitOfWork, payment_id: int) -> ChargeRequest:
             raise Invalid(f"payment {payment_id} is not waiting to be charged")
         method = uow.session.get(PaymentMethod, payment.method_id)
         assert method is not None
-        customer = payment.customer_id
-        return ChargeRequest(payment.amount, method.token, charge_key(payment.id), f"customer:{customer}",
-                             metadata={"payment_id": str(payment.id)})
+        return _charge_request(payment, method)
 
 
-def record_charge(uow: UnitOfWork, payment_id: int, result: ChargeResult, actor: Actor) -> str:
+def _charge_request(payment: Payment, method: PaymentMethod) -> ChargeRequest:
+    return ChargeRequest(payment.amount, method.token, charge_key(payment.id), f"customer:{payment.customer_id}",
+                         metadata={"payment_id": str(payment.id)})
+
+
+def record_charge(uow: UnitOfWork, payment_id: int, result: ChargeResult, actor: Actor, branding: Branding) -> str:
     """Keep the processor's id for the payment; an immediate final answer settles it like an event."""
     event = ProcessorEvent(f"charge:{payment_id}:{result.status}", f"payment.{result.status}",  # type: ignore[arg-type]
                            result.processor_payment_id, dt.datetime.now(dt.UTC), result.failure_reason,
@@ -170,7 +187,7 @@ def record_charge(uow: UnitOfWork, payment_id: int, result: ChargeResult, actor:
             payment.processor_payment_id = result.processor_payment_id
             uow.commit()
         return "processing: waiting for the processor's event"
-    return apply_event(uow, event, actor)
+    return apply_event(uow, event, actor, branding)
 
 
 @dataclass(frozen=True)
@@ -211,13 +228,18 @@ def quote_payment(
 ) -> Quote:
     """What a payment would be, to the cent, before anyone confirms it. Moves no money."""
     with uow:
-        customer = customer_by_code(uow, customer_code)
-        docs = lock_documents(uow, customer, [r.number for r in requests])
-        _refuse_held(uow, docs)
-        invoices = {n: open_invoice(d) for n, d in docs.items()}
-        extra = deposit or Money.zero(customer.currency)
-        planned = [plan_line(invoices[r.number], r, pay_on, reasons) for r in requests]
-        total = sum((p.amount for p in planned), extra)
-        plan_allocations(total, requests, invoices, pay_on, reasons)  # the same checks the payment will meet
-        lines = tuple(_quote_line(invoices[p.number], p, pay_on) for p in planned)
-        return Quote(customer.code, pay_on, lines, extra, total)
+        return price(uow, customer_by_code(uow, customer_code), requests, pay_on, reasons, deposit)
+
+
+def price(uow: UnitOfWork, customer: Customer, requests: list[AllocationRequest], pay_on: dt.date,
+          reasons: tuple[str, ...], deposit: Money | None = None) -> Quote:
+    """`quote_payment` inside the caller's transaction (its invoices stay locked until that ends)."""
+    docs = lock_documents(uow, customer, [r.number for r in requests])
+    _refuse_held(uow, docs)
+    invoices = {n: open_invoice(d) for n, d in docs.items()}
+    extra = deposit or Money.zero(customer.currency)
+    planned = [plan_line(invoices[r.number], r, pay_on, reasons) for r in requests]
+    total = sum((p.amount for p in planned), extra)
+    plan_allocations(total, requests, invoices, pay_on, reasons)  # the same checks the payment will meet
+    lines = tuple(_quote_line(invoices[p.number], p, pay_on) for p in planned)
+    return Quote(customer.code, pay_on, lines, extra, total)

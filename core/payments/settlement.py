@@ -21,7 +21,7 @@ from core.kernel.db import UnitOfWork
 from core.ledger.models import Allocation, Document, InvoiceHold, Payment
 from core.ledger.posting import post_allocation
 from core.payments.models import PaymentLine
-from core.payments.notices import queue_payment_notice
+from core.payments.notices import Branding, queue_payment_notice
 from core.payments.processor import ProcessorEvent
 from core.payments.states import can_move
 
@@ -112,7 +112,7 @@ def _reopen_invoices(batch: _Batch, payment: Payment, returned_on: dt.date) -> N
         allocation.reversed_on = returned_on
 
 
-def _apply(batch: _Batch, event: ProcessorEvent, actor: Actor) -> str:
+def _apply(batch: _Batch, event: ProcessorEvent, actor: Actor, branding: Branding) -> str:
     target = EVENT_STATUS.get(event.kind)
     if target is None:
         return f"ignored: {event.raw_type or event.kind} does not change a payment here"
@@ -144,7 +144,7 @@ def _apply(batch: _Batch, event: ProcessorEvent, actor: Actor) -> str:
         payment.failure_reason = event.failure_reason
     batch.moved.append(payment.id)
     if target in ("failed", "canceled", *MONEY_WENT_BACK):
-        queue_payment_notice(batch.session, payment, target, event.failure_reason, actor)
+        queue_payment_notice(batch.session, payment, target, event.failure_reason, actor, branding)
     audit.record(batch.session, actor, f"payment.{target}", customer_id=payment.customer_id,
                  subject=f"payment:{payment.id}", status_from=before, status_to=target,
                  amount=str(payment.amount.amount), currency=payment.currency, event=event.event_id,
@@ -152,23 +152,25 @@ def _apply(batch: _Batch, event: ProcessorEvent, actor: Actor) -> str:
     return f"payment {payment.id}: {before} → {target}"
 
 
-def apply_events_in(uow: UnitOfWork, events: Sequence[ProcessorEvent], actor: Actor) -> list[str]:
-    """Settle `events` in order inside a unit of work the caller commits; one outcome per event."""
+def apply_events_in(uow: UnitOfWork, events: Sequence[ProcessorEvent], actor: Actor,
+                    branding: Branding) -> list[str]:
+    """Settle `events` in order inside a unit of work the caller commits; one outcome per event. `branding`
+    signs the notices a failure, a return, a refund or a dispute owes the customer."""
     with uow.session.no_autoflush:
         batch = _Batch(uow, events)
-        outcomes = [_apply(batch, event, actor) for event in events]
+        outcomes = [_apply(batch, event, actor, branding) for event in events]
         batch.release_holds()
     return outcomes
 
 
-def apply_event_in(uow: UnitOfWork, event: ProcessorEvent, actor: Actor) -> str:
-    return apply_events_in(uow, [event], actor)[0]
+def apply_event_in(uow: UnitOfWork, event: ProcessorEvent, actor: Actor, branding: Branding) -> str:
+    return apply_events_in(uow, [event], actor, branding)[0]
 
 
-def apply_event(uow: UnitOfWork, event: ProcessorEvent, actor: Actor) -> str:
+def apply_event(uow: UnitOfWork, event: ProcessorEvent, actor: Actor, branding: Branding) -> str:
     """Move the payment forward as the event says; returns what was done, or why nothing was."""
     with uow:
-        outcome = apply_event_in(uow, event, actor)
+        outcome = apply_event_in(uow, event, actor, branding)
         uow.commit()
         return outcome
 

@@ -13,15 +13,16 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from core.kernel.audit import Actor
-from core.kernel.db import UnitOfWork
+from core.kernel.db import Database, UnitOfWork
 from core.kernel.errors import ARError
 from core.payments.models import WebhookEvent
+from core.payments.notices import Branding
 from core.payments.processor import PaymentProcessor, ProcessorEvent
 from core.payments.settlement import apply_event_in, apply_events_in
 
@@ -46,8 +47,16 @@ def _store(
         uow.commit()
 
 
+def record_bare(db: Database, processor: str, body: bytes) -> None:
+    """One raw, verified request kept and nothing else: the floor `bench/webhooks.py` measures `receive` against."""
+    with db.engine.begin() as conn:
+        conn.execute(insert(WebhookEvent).values(processor=processor, headers={}, valid=True,
+                                                 body=body.decode("utf-8", errors="replace")))
+
+
 def receive(
-    uow: UnitOfWork, adapter: PaymentProcessor, headers: Mapping[str, str], body: bytes, actor: Actor
+    uow: UnitOfWork, adapter: PaymentProcessor, headers: Mapping[str, str], body: bytes, actor: Actor,
+    branding: Branding,
 ) -> Intake:
     kept = {k.lower(): v for k, v in headers.items() if k.lower() in KEPT_HEADERS}
     text = body.decode("utf-8", errors="replace")
@@ -59,7 +68,7 @@ def receive(
     event_type = event.raw_type or event.kind
     try:
         with uow, uow.session.no_autoflush:
-            outcome = apply_event_in(uow, event, actor)
+            outcome = apply_event_in(uow, event, actor, branding)
             # The claim: written with the effects it claims, so a second copy of the event (a redelivery, or
             # another worker at the same moment) fails on UNIQUE(processor, event_id) and all of it rolls back.
             uow.session.add(WebhookEvent(processor=adapter.name, headers=kept, body=text, event_id=event.event_id,
@@ -118,10 +127,10 @@ def _claim(uow: UnitOfWork, arrivals: list[_Arrival]) -> dict[tuple[str, str], i
     return {(processor, str(event_id)): row_id for row_id, processor, event_id in uow.session.execute(statement)}
 
 
-def receive_batch(uow: UnitOfWork, requests: Sequence[WebhookRequest]) -> list[Intake]:
+def receive_batch(uow: UnitOfWork, requests: Sequence[WebhookRequest], branding: Branding) -> list[Intake]:
     """Intake for several requests in ONE transaction: each verified event claimed and applied at most
     once, every other request stored raw. Should the batch fail, each request is taken alone instead, so
-    one bad event costs the others nothing."""
+    one bad event costs the others nothing. `branding` signs the notices the events owe customers."""
     arrivals = [_arrive(i, r) for i, r in enumerate(requests)]
     first: dict[tuple[str, str], _Arrival] = {}
     for arrival in arrivals:
@@ -130,17 +139,17 @@ def receive_batch(uow: UnitOfWork, requests: Sequence[WebhookRequest]) -> list[I
     try:
         with uow, uow.session.no_autoflush:
             claimed = _claim(uow, list(first.values())) if first else {}
-            _apply_claimed(uow, [first[key] for key in claimed], claimed)
+            _apply_claimed(uow, [first[key] for key in claimed], claimed, branding)
             _store_the_rest(uow, arrivals)
             uow.commit()
     except Exception:
-        return [_receive_alone(uow, r) for r in requests]
+        return [_receive_alone(uow, r, branding) for r in requests]
     return [a.intake for a in arrivals if a.intake is not None]
 
 
-def _receive_alone(uow: UnitOfWork, request: WebhookRequest) -> Intake:
+def _receive_alone(uow: UnitOfWork, request: WebhookRequest, branding: Branding) -> Intake:
     try:
-        return receive(uow, request.adapter, request.headers, request.body, _actor(request.adapter.name))
+        return receive(uow, request.adapter, request.headers, request.body, _actor(request.adapter.name), branding)
     except Exception as exc:  # kept raw by `receive`; the processor will redeliver it
         return Intake(True, False, f"error while applying: {exc}", failed=True)
 
@@ -149,14 +158,15 @@ def _actor(processor: str) -> Actor:
     return Actor(f"processor:{processor}", "webhook")
 
 
-def _apply_claimed(uow: UnitOfWork, claimed: list[_Arrival], row_ids: dict[tuple[str, str], int]) -> None:
+def _apply_claimed(uow: UnitOfWork, claimed: list[_Arrival], row_ids: dict[tuple[str, str], int],
+                   branding: Branding) -> None:
     by_processor: dict[str, list[_Arrival]] = {}
     for arrival in claimed:
         by_processor.setdefault(arrival.processor, []).append(arrival)
     updates = []
     for processor, group in by_processor.items():
         events = [a.event for a in group if a.event is not None]
-        for arrival, outcome in zip(group, apply_events_in(uow, events, _actor(processor)), strict=True):
+        for arrival, outcome in zip(group, apply_events_in(uow, events, _actor(processor), branding), strict=True):
             arrival.intake = Intake(True, False, outcome)
             assert arrival.event is not None
             updates.append({"id": row_ids[(processor, arrival.event.event_id)], "outcome": outcome[:300]})

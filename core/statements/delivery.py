@@ -3,7 +3,8 @@
 User-initiated by default (the seed rule). A batch covers the most recent statement date only, narrowed by
 method, customer code range and class; any past statement can be delivered on its own. The customer's
 delivery methods and addresses are read at delivery time (they may change after the statement was made;
-the document itself never does). A method without an address is logged as skipped, with the reason.
+the document itself never does), by the outbox's rule (`core.outbox.recipients`). A method without an address is
+logged as skipped, with the reason.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from core.kernel.audit import Actor
 from core.kernel.errors import Invalid, NotFound
 from core.kernel.money import Money
 from core.kernel.runtime import Runtime
-from core.ledger.models import DELIVERY_METHODS, Contact, Customer, CustomerClass, Document
+from core.ledger.models import DELIVERY_METHODS, Customer, CustomerClass, Document
+from core.outbox import address_for, reach_of
 from core.outbox import lifecycle as outbox
 from core.outbox.messages import render
 from core.statements.cycle import latest_statement_date
@@ -106,39 +108,15 @@ def _deliver_one(session: Session, services: Runtime, statement: Statement, sele
         return [_log(session, statement, actor, "none", "skipped", "the customer has no statement delivery method")]
     snapshot = StatementSnapshot.from_json(statement.snapshot)
     reprints = _reprints(session, customer, snapshot) if selection.reprint_invoices else []
+    reach = reach_of(customer)
     lines = []
     for method in methods:
-        recipient, why_not = method_recipient(customer, method)
+        recipient, why_not = address_for(method, reach)
         if recipient is None:
             lines.append(_log(session, statement, actor, method, "skipped", why_not))
             continue
         lines.append(_queue(session, services, statement, snapshot, method, recipient, reprints, selection, actor))
     return lines
-
-
-def _billing_contacts(customer: Customer) -> list[Contact]:
-    return sorted(customer.contacts, key=lambda c: (not c.is_primary, c.id))
-
-
-def method_recipient(customer: Customer, method: str) -> tuple[str | None, str]:
-    """Where a message on `method` goes for the customer now, or (None, why it cannot go)."""
-    contacts = _billing_contacts(customer)
-    if method == "email":
-        emails = [c.email for c in contacts if c.email]
-        usable = [c.email for c in contacts if c.email and not c.email_opt_out]
-        return (usable[0], "") if usable else (None, "opted out of email" if emails else "no email address")
-    if method == "fax":
-        return (customer.fax, "") if customer.fax else (None, "no fax number")
-    if method == "print":
-        if customer.address_line1 and (customer.city or customer.postal_code):
-            return customer.name, ""
-        return None, "no mailing address"
-    if method == "telegram":
-        chats = [str(c.telegram_user_id) for c in contacts if c.telegram_user_id]
-        return (chats[0], "") if chats else (None, "no linked Telegram chat")
-    phones = [c.phone for c in contacts if c.phone]
-    usable = [c.phone for c in contacts if c.phone and not c.sms_opt_out]
-    return (usable[0], "") if usable else (None, "opted out of SMS" if phones else "no mobile number")
 
 
 def _reprints(session: Session, customer: Customer, snapshot: StatementSnapshot) -> list[tuple[str, int]]:

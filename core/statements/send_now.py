@@ -1,9 +1,9 @@
 """Send one document of a customer's library now: through the outbox, approved, on one of the customer's channels.
 
-The channels offered are the customer's delivery methods that have an address (as statement delivery reads
-them); print goes by the mail batch, not from here. A statement goes the way statement delivery sends it
-(`core.statements.delivery`); an invoice PDF or a receipt is attached (or linked, by SMS) to a short covering note.
-The dispatcher's next pass sends it.
+The channels offered are the customer's delivery methods that have an address (`core.outbox.recipients`, as
+statement delivery reads them); print goes by the mail batch, not from here. A statement goes the way statement
+delivery sends it (`core.statements.delivery`); an invoice PDF or a receipt is attached (or linked, by SMS) to a
+short covering note. The dispatcher's next pass sends it.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from core.kernel.errors import Invalid, NotFound
 from core.kernel.runtime import Runtime
 from core.ledger.models import Customer, Document
 from core.ledger.posting import customer_by_code
+from core.outbox import address_for, reach_of
 from core.outbox import lifecycle as outbox
 from core.outbox.models import OutboxMessage
-from core.statements.delivery import DeliverySelection, deliver_statements, method_recipient
+from core.statements.delivery import DeliverySelection, deliver_statements
 from core.statements.models import Statement
 
 SEND_CHANNELS = ("email", "sms", "telegram", "fax")
@@ -57,8 +58,8 @@ def send_options(uow: UnitOfWork, customer_code: str) -> SendOptions:
     """The customer's channels a document can go on now, each with its address or why not."""
     with uow:
         customer = customer_by_code(uow, customer_code)
-        choices = [ChannelChoice(m, *method_recipient(customer, m)) for m in customer.delivery_methods
-                   if m in SEND_CHANNELS]
+        reach = reach_of(customer)
+        choices = [ChannelChoice(m, *address_for(m, reach)) for m in customer.delivery_methods if m in SEND_CHANNELS]
         return SendOptions(customer.code, customer.name, choices)
 
 
@@ -115,7 +116,7 @@ def _usable_recipient(customer: Customer, channel: str) -> str:
     if channel not in SEND_CHANNELS or channel not in customer.delivery_methods:
         raise Invalid(f"{channel} is not one of {customer.code}'s delivery methods "
                       f"({', '.join(customer.delivery_methods) or 'none'})", "channel")
-    recipient, why_not = method_recipient(customer, channel)
+    recipient, why_not = address_for(channel, reach_of(customer))
     if recipient is None:
         raise Invalid(f"cannot send by {channel}: {why_not}", "channel")
     return recipient

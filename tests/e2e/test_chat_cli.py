@@ -13,7 +13,7 @@ from core.bootstrap import Services
 from core.conversations.models import Conversation, LinkToken
 from core.ledger.models import Payment
 from core.payments.models import PaymentQuote
-from tests.integration.test_dialogue import acme_book, add_card
+from tests.integration.bot.test_dialogue import acme_book, add_card
 
 
 @pytest.fixture

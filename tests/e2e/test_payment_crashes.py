@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from core.payments.adapters.sandbox import SandboxProcessor
 from litestar.testing import TestClient
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from channels.web.app import create_app
+from core import payments as payments_context
 from core.bootstrap import Services
 from core.kernel.apikeys import create_api_key
 from core.kernel.audit import Actor
@@ -36,6 +36,7 @@ from core.kernel.db import driver_url
 from core.kernel.money import Money
 from core.ledger.models import Customer, Payment
 from core.payments import idempotency
+from core.payments.adapters.sandbox import SandboxProcessor
 from core.payments.adapters.sandbox_models import SandboxCharge
 from core.payments.initiation import initiate_payment
 from core.payments.jobs import reconcile
@@ -112,16 +113,16 @@ def lost_connection(statement: str = "") -> OperationalError:
 
 def test_a_deposit_whose_answer_was_lost_is_answered_by_its_retry_not_charged_again(
         api: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_finish = idempotency.finish
+    real_finish = payments_context.idempotency_finish  # what the API calls, by its public name
 
     def finish_on_a_lost_connection(*args, **kwargs):  # type: ignore[no-untyped-def]
-        monkeypatch.setattr(idempotency, "finish", real_finish)
+        monkeypatch.setattr(payments_context, "idempotency_finish", real_finish)
         if services.db.is_postgres:  # the real thing: the server ends every connection of ours
             terminate_backends(services)
             return real_finish(*args, **kwargs)
         raise lost_connection("UPDATE idempotency_records …")
 
-    monkeypatch.setattr(idempotency, "finish", finish_on_a_lost_connection)
+    monkeypatch.setattr(payments_context, "idempotency_finish", finish_on_a_lost_connection)
     status, _ = pay(api, "dep-1")
     assert status == 500
     assert pay(api, "dep-1")[0] == 409  # within the lease: "in progress; retry shortly"
@@ -170,11 +171,11 @@ def test_a_payment_whose_charge_was_never_sent_is_sent_by_the_next_reconcile_wit
     written = initiate_payment(services.db.uow(), customer_code="ACME", amount=Money.of("215.85", "USD"), requests=[],
                                method_id=DEPOSIT["method_id"], pay_on=today, today=today,  # type: ignore[arg-type]
                                processor="sandbox", reasons=(), actor=ACTOR)
-    fifteen = dt.timedelta(minutes=15)
-    assert reconcile(services.db.uow, sandbox, fifteen, ACTOR, now=now + dt.timedelta(seconds=5)) == []
-    sent = reconcile(services.db.uow, sandbox, fifteen, ACTOR, now=now + dt.timedelta(seconds=31))
+    fifteen, branding = dt.timedelta(minutes=15), services.branding
+    assert reconcile(services.db.uow, sandbox, fifteen, ACTOR, branding, now=now + dt.timedelta(seconds=5)) == []
+    sent = reconcile(services.db.uow, sandbox, fifteen, ACTOR, branding, now=now + dt.timedelta(seconds=31))
     assert len(sent) == 1 and payments_and_charges(services) == (1, {f"charge:{written.payment_id}": 1})
-    assert reconcile(services.db.uow, sandbox, fifteen, ACTOR, now=now + dt.timedelta(seconds=91)) == []
+    assert reconcile(services.db.uow, sandbox, fifteen, ACTOR, branding, now=now + dt.timedelta(seconds=91)) == []
     assert services.settings.reconcile_cron == "* * * * *"  # the scheduler runs it every minute
 
 
@@ -215,7 +216,7 @@ def test_a_connection_lost_at_any_statement_of_a_deposit_charges_at_most_once(
                 status, answer = pay(api, key)
         assert status == 201, (failing, seen[failing - 1], first, status, answer)
         with after_the_lease(5 * (LEASE + 1)):  # the scheduler's reconcile sends a charge the request could not
-            reconcile(services.db.uow, sandbox, dt.timedelta(minutes=15), ACTOR)
+            reconcile(services.db.uow, sandbox, dt.timedelta(minutes=15), ACTOR, services.branding)
         with services.db.uow() as uow:
             bound = uow.session.scalars(select(IdempotencyRecord.payment_id).where(IdempotencyRecord.key == key)).one()
         assert bound == answer["payment_id"], failing
@@ -270,7 +271,7 @@ def test_deposits_retried_through_terminated_backends_are_charged_once_each(
                 status, answers[key] = pay(api, key)
             assert status == 201, (key, answers[key])
     with after_the_lease(8 * (LEASE + 1)):
-        reconcile(services.db.uow, sandbox, dt.timedelta(minutes=15), ACTOR)
+        reconcile(services.db.uow, sandbox, dt.timedelta(minutes=15), ACTOR, services.branding)
     payments, charges = payments_and_charges(services)
     assert payments == len(keys) == len({a["payment_id"] for a in answers.values()})
     assert len(charges) == payments and set(charges.values()) == {1}
@@ -349,6 +350,7 @@ def test_a_server_killed_mid_burst_and_restarted_charges_each_key_once(
         server.terminate()
         server.wait(10)
     with after_the_lease(120):  # the scheduler's reconcile: a charge a killed request never sent
-        reconcile(services.db.uow, services.processors["sandbox"], dt.timedelta(minutes=15), ACTOR)
+        reconcile(services.db.uow, services.processors["sandbox"], dt.timedelta(minutes=15), ACTOR,
+                  services.branding)
     payments, charges = payments_and_charges(services)
     assert payments == len(sent) and len(charges) == payments and set(charges.values()) == {1}

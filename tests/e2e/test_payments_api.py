@@ -9,7 +9,6 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from core.payments.adapters.sandbox import SandboxProcessor
 from litestar.testing import TestClient
 from sqlalchemy import func, select
 
@@ -18,6 +17,7 @@ from core.bootstrap import Services
 from core.kernel.apikeys import create_api_key
 from core.kernel.audit import Actor
 from core.ledger.models import Allocation, Customer
+from core.payments.adapters.sandbox import SandboxProcessor
 from core.payments.models import PaymentMethod, WebhookEvent
 from core.payments.signatures import sign
 from core.payments.webhooks import receive
@@ -152,7 +152,8 @@ def test_two_workers_with_the_same_event_apply_it_once(api, sandbox, services):
 
     def worker() -> None:
         barrier.wait()
-        results.append(receive(services.db.uow(), sandbox, headers, body, Actor("processor:sandbox", "webhook")))
+        results.append(receive(services.db.uow(), sandbox, headers, body, Actor("processor:sandbox", "webhook"),
+                               services.branding))
 
     threads = [threading.Thread(target=worker) for _ in range(2)]
     for thread in threads:
@@ -188,7 +189,7 @@ CARD_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{13,19}(?![0-9A-Za-z])")
 
 
 def leaked_cards(text: str) -> list[str]:
-    from core.payments.adapters.sandbox import luhn_ok
+    from core.payments.adapters.sandbox_cards import luhn_ok
 
     return [run for run in CARD_LIKE.findall(re.sub(r"(?<=\d)[ -](?=\d)", "", text)) if luhn_ok(run)]
 

@@ -19,7 +19,8 @@ from core.kernel.apikeys import create_api_key
 from core.kernel.audit import Actor
 from core.kernel.errors import Invalid
 from core.payments import methods
-from core.payments.adapters.sandbox import SandboxProcessor, aba_ok, sandbox_secrets
+from core.payments.adapters.sandbox import SandboxProcessor, sandbox_secrets
+from core.payments.adapters.sandbox_cards import aba_ok
 from core.payments.method_links import link_for, read_link
 from core.payments.models import PaymentMethod
 from core.schema import Base

@@ -3,7 +3,6 @@ embedded PTB Application to a local recorder standing in for the Bot API."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from collections.abc import Iterator
@@ -19,8 +18,9 @@ from channels.cli.main import main
 from channels.web.app import create_app
 from core.bootstrap import Services
 from core.documents.files import attach_invoice_pdf
+from core.kernel.config import with_channels
 from tests.books import TEST_ACTOR, customer, invoice
-from tests.integration.test_channel_senders import TOKEN, Recorder, telegram_api
+from tests.integration.channels.test_channel_senders import TOKEN, Recorder, telegram_api
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "telegram"
 SECRET = "s3cret-token"
@@ -60,8 +60,8 @@ def api() -> Iterator[Recorder]:
 
 @pytest.fixture
 def client(services: Services, api: Recorder) -> Iterator[TestClient]:
-    services.settings = dataclasses.replace(services.settings, telegram_token=TOKEN, telegram_webhook_secret=SECRET,
-                                            telegram_api_base=f"{api.url}/bot", telegram_timeout=2)
+    services.settings = with_channels(services.settings, telegram_token=TOKEN, telegram_webhook_secret=SECRET,
+                                      telegram_api_base=f"{api.url}/bot", telegram_timeout=2)
     with TestClient(create_app(services)) as test_client:
         yield test_client
 
@@ -161,7 +161,7 @@ def test_when_the_bot_fails_the_customer_hears_so(client: TestClient, api: Recor
 
 def test_without_a_token_there_is_no_telegram_webhook(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARAGENT_TELEGRAM_TOKEN", TOKEN)  # the app reads its settings, not the environment
-    assert services.settings.telegram_token == ""
+    assert "telegram_token" not in services.settings.channels
     with TestClient(create_app(services)) as client:
         response = client.post("/webhooks/telegram", json=update("message_text"), headers=HEADERS)
 

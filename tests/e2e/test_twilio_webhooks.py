@@ -21,6 +21,7 @@ from bot.turns import Button, Inbound, Reply
 from channels.web.app import create_app
 from core.bootstrap import Services
 from core.kernel.audit import Actor
+from core.kernel.config import with_channels
 from core.kernel.models import AuditEvent
 from core.ledger.models import Contact, Customer, Payment
 from core.outbox import lifecycle as outbox
@@ -28,7 +29,7 @@ from core.outbox.models import OutboxMessage
 from core.payments.models import PaymentMethod
 from core.statements.cycle import run_statements
 from tests.books import TEST_ACTOR, customer, invoice
-from tests.integration.test_channel_senders import ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER
+from tests.integration.channels.test_channel_senders import ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "twilio"
 CALLER = "+15105550123"
@@ -70,9 +71,9 @@ def bot(monkeypatch: pytest.MonkeyPatch) -> FakeBot:
 
 @pytest.fixture
 def client(services: Services) -> Iterator[TestClient]:
-    services.settings = dataclasses.replace(services.settings, twilio_account_sid=ACCOUNT_SID,
-                                            twilio_auth_token=AUTH_TOKEN, twilio_from=OUR_NUMBER,
-                                            twilio_reply_seconds=5, agent_phone=AGENT)
+    services.settings = with_channels(services.settings, twilio_account_sid=ACCOUNT_SID,
+                                      twilio_auth_token=AUTH_TOKEN, twilio_from=OUR_NUMBER,
+                                      twilio_reply_seconds=5, agent_phone=AGENT)
     with TestClient(create_app(services)) as test_client:
         yield test_client
 

@@ -96,8 +96,9 @@ def _entry_url(code: str, data: dict[str, str]) -> str:
 
 
 def _entry_context(services: Services, customer: CustomerHeading) -> dict[str, Any]:
+    on_file = payments.methods_on_file(services.db.uow(), customer.code)  # preselected: the one default rule
     return {"customer": customer, "tab": "invoices", "section": "companies", "today": dt.date.today(),
-            "methods": payments.list_methods(services.db.uow(), customer.code),
+            "methods": on_file.active, "default_method": on_file.default,
             "reasons": services.settings.short_pay_reasons}
 
 
@@ -153,7 +154,8 @@ def _confirm(request: Request, code: str, data: dict[str, str]) -> int:
             total=_money(data.get("total", ""), customer.currency, "the total"),
             requests=_requests(data, customer.currency), deposit=_deposit(data, customer.currency),
             method_id=_method(services, code, data).id, pay_on=_date(data.get("date", "")), today=dt.date.today(),
-            reasons=services.settings.short_pay_reasons, actor=actor(request), claim=claim)
+            reasons=services.settings.short_pay_reasons, actor=actor(request), claim=claim,
+            branding=services.branding)
 
     return submit_once(services.db.uow, actor(request).name, data["nonce"], fingerprint, submit)
 

@@ -39,13 +39,12 @@ import json
 import logging
 import re
 import secrets
-import string
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import Any, cast, get_args
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -55,8 +54,22 @@ from core.kernel.config import Settings
 from core.kernel.db import Database
 from core.kernel.errors import Conflict, Invalid, NotFound
 from core.kernel.money import Money
+from core.payments.adapters.sandbox_cards import (
+    ACCOUNT_TYPES,
+    BANK_NAME,
+    BANK_TOKEN_PREFIX,
+    TEST_BANK_ACCOUNTS,
+    TEST_CARD_NUMBERS,
+    TEST_TOKENS,
+    Outcome,
+    TestMethod,
+    aba_ok,
+    looks_like_card_number,
+    luhn_ok,
+    random_token_body,
+)
 from core.payments.adapters.sandbox_models import SandboxCard, SandboxCharge
-from core.payments.method_links import LINK_PATH, link_for
+from core.payments.method_links import LINK_PATH, LinkGrant, link_for, read_link
 from core.payments.processor import (
     ChargeRequest,
     ChargeResult,
@@ -71,88 +84,12 @@ from core.payments.signatures import sign, verify
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "Sandbox-Signature"
-Outcome = Literal["succeeds", "declined", "insufficient_funds", "returned"]
-
-
-@dataclass(frozen=True)
-class TestMethod:
-    method: SavedMethod
-    outcome: Outcome
-
-
-def _card(token: str, brand: str, last4: str, outcome: Outcome) -> TestMethod:
-    return TestMethod(SavedMethod(token, "card", brand, last4, 12, 2034, "Sandbox Tester"), outcome)
-
-
-def _bank(token: str, last4: str, outcome: Outcome) -> TestMethod:
-    return TestMethod(SavedMethod(token, "ach", "Sandbox Bank", last4, holder="Sandbox Tester"), outcome)
-
-
-TEST_TOKENS: dict[str, TestMethod] = {
-    "tok_visa": _card("tok_visa", "visa", "4242", "succeeds"),
-    "tok_mastercard": _card("tok_mastercard", "mastercard", "4444", "succeeds"),
-    "tok_card_declined": _card("tok_card_declined", "visa", "0002", "declined"),
-    "tok_ach_success": _bank("tok_ach_success", "6789", "succeeds"),
-    "tok_ach_insufficient": _bank("tok_ach_insufficient", "1116", "insufficient_funds"),
-    "tok_ach_return": _bank("tok_ach_return", "2227", "returned"),
-}
-
-# The only numbers the entry page takes: brand and what a charge on the card will do.
-TEST_CARD_NUMBERS: dict[str, tuple[str, Outcome]] = {
-    "4242424242424242": ("visa", "succeeds"),
-    "5555555555554444": ("mastercard", "succeeds"),
-    "4000000000000002": ("visa", "declined"),
-}
-
-# The only bank accounts the entry page takes, and what a debit from each will do.
-TEST_BANK_ACCOUNTS: dict[str, Outcome] = {
-    "000123456789": "succeeds",
-    "000111111116": "insufficient_funds",
-    "000222222227": "returned",
-}
-ACCOUNT_TYPES = ("checking", "savings")
-BANK_NAME = "Sandbox Bank"
-# Bank tokens share `sandbox_cards` with cards (no migration for the sandbox's own records); the prefix,
-# like Stripe's `btok_`, tells them apart, and their expiry columns hold 0 since an account has none.
-BANK_TOKEN_PREFIX = "btok_"
-
 # Event types in the order a charge's timeline can produce them; the status each one leaves behind.
 EVENT_STATUS = {"payment.succeeded": "succeeded", "payment.failed": "failed", "payment.returned": "returned"}
 FAILURE_REASONS: dict[str, str] = {
     "declined": "card_declined", "insufficient_funds": "insufficient_funds", "returned": "ach_returned",
 }
 KNOWN_KINDS = frozenset(get_args(EventKind))
-
-_CARD_LIKE = re.compile(r"^[\d \-]{12,}$")
-
-
-def _token_body() -> str:
-    """24 random letters: random hex holds a run of 12+ digits about one time in twenty, and such a token
-    is rightly refused as possibly a card number (core.payments.methods)."""
-    return "".join(secrets.choice(string.ascii_lowercase) for _ in range(24))
-
-
-def looks_like_card_number(text: str) -> bool:
-    """Digits (with the spaces or dashes people type) long enough to be a PAN: never a token."""
-    return bool(_CARD_LIKE.match(text.strip())) and 12 <= len(re.sub(r"\D", "", text)) <= 19
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 1:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
-
-
-def aba_ok(routing: str) -> bool:
-    """The ABA routing-number checksum: weights 3, 7, 1 over the nine digits sum to a multiple of 10."""
-    if not re.fullmatch(r"\d{9}", routing):
-        return False
-    return sum(int(digit) * (3, 7, 1)[i % 3] for i, digit in enumerate(routing)) % 10 == 0
-
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     # SQLite hands DateTime(timezone=True) back naive; everything we store is UTC.
@@ -206,6 +143,10 @@ class SandboxProcessor:
         """The sandbox's own card/bank page, with a link signed under a key derived from its webhook secret."""
         return f"{LINK_PATH}?link={link_for(customer_ref, self._secrets[0], now, ttl_seconds)}"
 
+    def read_method_link(self, link: str, now: dt.datetime) -> LinkGrant:
+        """What the entry page was opened for; LinkError when the link is forged or expired."""
+        return read_link(link, self._secrets, now)
+
     def tokenize_card(self, number: str, exp_month: int, exp_year: int, cvc: str, holder: str) -> str:
         """What the sandbox's entry page calls: check a test card and keep only what may be shown."""
         digits = re.sub(r"[ \-]", "", number or "")
@@ -218,7 +159,7 @@ class SandboxProcessor:
         if not re.fullmatch(r"\d{3,4}", cvc or ""):
             raise Invalid("the security code is 3 or 4 digits", field="cvc")
         brand, outcome = TEST_CARD_NUMBERS[digits]
-        token = f"tok_{_token_body()}"
+        token = f"tok_{random_token_body()}"
         card = SandboxCard(token=token, brand=brand, last4=digits[-4:], exp_month=exp_month, exp_year=exp_year,
                            holder=(holder or "").strip()[:100], outcome=outcome)
         with self._db.uow() as uow:
@@ -242,7 +183,7 @@ class SandboxProcessor:
         name = (holder or "").strip()[:100]
         if not name:
             raise Invalid("the account holder's name is required", field="holder")
-        token = f"{BANK_TOKEN_PREFIX}{_token_body()}"
+        token = f"{BANK_TOKEN_PREFIX}{random_token_body()}"
         bank = SandboxCard(token=token, brand=BANK_NAME, last4=account[-4:], exp_month=0, exp_year=0, holder=name,
                            outcome=TEST_BANK_ACCOUNTS[account])
         with self._db.uow() as uow:
