@@ -39,7 +39,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from core.payments.adapters.sandbox import SIGNATURE_HEADER
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
@@ -52,6 +51,7 @@ from core.kernel.migrate import upgrade
 from core.kernel.money import Money
 from core.ledger.models import Customer, CustomerClass, Document, Payment
 from core.ledger.rules import AllocationRequest
+from core.payments.adapters.sandbox import SIGNATURE_HEADER
 from core.payments.initiation import initiate_payment
 from core.payments.models import PaymentMethod, WebhookEvent
 from core.payments.signatures import sign

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from core.payments.adapters.sandbox import SandboxProcessor
 from playwright.sync_api import Page, expect
 
+from core.payments.adapters.sandbox import SandboxProcessor
 from tests.browser.conftest import LiveConsole
 from tests.browser.test_payments import open_invoices, pay_url, save_card
 
