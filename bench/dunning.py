@@ -14,7 +14,7 @@ Each round starts from an empty outbox and no notices (TRUNCATE, then ANALYZE) a
 
 - **run_dunning**: `core.dunning.run_dunning` end to end, from the call to its return: the ledger pass, the
   chunks' reads, every text rendered, every outbox message and notice row written and committed;
-- **candidates, ours / bare**: `core.ledger.dunning_candidates` through Database.uow(), and its hand-written
+- **candidates, ours / bare**: `core.ledger.book.dunning_candidates` through Database.uow(), and its hand-written
   SQL (bench.aging's) on a raw psycopg cursor, in the same round;
 - **cancel_paid_dunning**: the outbox job's sweep over the messages just queued (none of them paid).
 """

@@ -5,7 +5,7 @@
 
 For each backend it makes a fresh database (a temporary SQLite file; `aragent_bench_wh_<pid>` on the
 PostgreSQL server, dropped afterwards), migrates it, loads a book of pending card payments through
-core.payments.initiate_payment, and starts uvicorn in a subprocess on 127.0.0.1 with one worker serving
+core.payments.initiation.initiate_payment, and starts uvicorn in a subprocess on 127.0.0.1 with one worker serving
 create_app() — the product's app — plus channels.web.bench.bare_webhook. An httpx.AsyncClient then drives:
 
 - **bare, max**: signed events to /bench/bare-webhook (verify + one INSERT), `--concurrency` in flight;

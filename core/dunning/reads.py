@@ -1,7 +1,7 @@
 """What a dunning run reads: the accounts, and for each chunk of customers everything the rules look at.
 
 Set-based: one query per kind of row for a whole chunk, never a query per customer. What was open on the
-run date comes from the ledger's as-of rows (`core.ledger.open_rows`), so a notice asks for exactly what
+run date comes from the ledger's as-of rows (`core.ledger.book.open_rows`), so a notice asks for exactly what
 the aging report and the statement show.
 """
 

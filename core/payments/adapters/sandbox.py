@@ -44,9 +44,9 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast, get_args
+from typing import cast
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -69,12 +69,22 @@ from core.payments.adapters.sandbox_cards import (
     random_token_body,
 )
 from core.payments.adapters.sandbox_models import SandboxCard, SandboxCharge
+from core.payments.adapters.sandbox_timeline import (
+    EVENT_STATUS,
+    FAILURE_REASONS,
+    advance,
+    as_utc,
+    charge_by_key,
+    due_filter,
+    replay,
+    result_of,
+    timeline,
+    to_event,
+)
 from core.payments.method_links import LINK_PATH, LinkGrant, link_for, read_link
 from core.payments.processor import (
     ChargeRequest,
     ChargeResult,
-    ChargeStatus,
-    EventKind,
     ProcessorEvent,
     RefundResult,
     SavedMethod,
@@ -84,18 +94,6 @@ from core.payments.signatures import sign, verify
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "Sandbox-Signature"
-# Event types in the order a charge's timeline can produce them; the status each one leaves behind.
-EVENT_STATUS = {"payment.succeeded": "succeeded", "payment.failed": "failed", "payment.returned": "returned"}
-FAILURE_REASONS: dict[str, str] = {
-    "declined": "card_declined", "insufficient_funds": "insufficient_funds", "returned": "ach_returned",
-}
-KNOWN_KINDS = frozenset(get_args(EventKind))
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands DateTime(timezone=True) back naive; everything we store is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 @dataclass(frozen=True)
 class DueEvent:
     """One webhook handed out: which charge and which step of its timeline, and the request to post."""
@@ -226,20 +224,20 @@ class SandboxProcessor:
         method = self._method(request.method_token)
         try:
             with self._db.uow() as uow:
-                existing = _by_key(uow.session, request.idempotency_key)
+                existing = charge_by_key(uow.session, request.idempotency_key)
                 if existing is not None:
-                    return _replay(existing, request)
+                    return replay(existing, request)
                 charge = self._new_charge(request, method)
                 uow.session.add(charge)
                 uow.commit()
-                return _result(charge)
+                return result_of(charge)
         except IntegrityError:
             # Another call with the same key got there between our look and our insert: answer with its charge.
             with self._db.uow() as uow:
-                existing = _by_key(uow.session, request.idempotency_key)
+                existing = charge_by_key(uow.session, request.idempotency_key)
                 if existing is None:
                     raise
-                return _replay(existing, request)
+                return replay(existing, request)
 
     def _new_charge(self, request: ChargeRequest, method: TestMethod) -> SandboxCharge:
         now = self._now()
@@ -260,14 +258,14 @@ class SandboxProcessor:
         """The current view, advanced to now: a settlement shows here even if its webhook was lost."""
         with self._db.uow() as uow:
             charge = self._locked(uow.session, processor_payment_id)
-            _advance(charge, self._now())
+            advance(charge, self._now())
             uow.commit()
-            return _result(charge)
+            return result_of(charge)
 
     def refund(self, processor_payment_id: str, amount: Money, idempotency_key: str) -> RefundResult:
         with self._db.uow() as uow:
             charge = self._locked(uow.session, processor_payment_id)
-            _advance(charge, self._now())
+            advance(charge, self._now())
             done = (charge.refunds or {}).get(idempotency_key)
             if done is not None:
                 if done["amount"] != amount.minor:
@@ -332,17 +330,17 @@ class SandboxProcessor:
         return 200 <= status < 300
 
     def _claim_due(self, now: dt.datetime | None) -> list[DueEvent]:
-        moment = _utc(now) if now is not None else self._now()
+        moment = as_utc(now) if now is not None else self._now()
         stamp = int(self._clock())
         events: list[DueEvent] = []
         with self._db.uow() as uow:
             # SKIP LOCKED: a second process claims other charges instead of waiting to re-claim these.
             # SQLite ignores FOR UPDATE; its BEGIN IMMEDIATE (core.kernel.db) already serializes claimers.
-            query = (select(SandboxCharge).where(_due_filter(moment)).order_by(SandboxCharge.settle_at)
+            query = (select(SandboxCharge).where(due_filter(moment)).order_by(SandboxCharge.settle_at)
                      .with_for_update(skip_locked=True))
             for charge in uow.session.scalars(query):
-                _advance(charge, moment)
-                steps = _timeline(charge)
+                advance(charge, moment)
+                steps = timeline(charge)
                 due = [i for i, (at, _) in enumerate(steps) if i >= charge.events_sent and at <= moment]
                 events += [self._event(charge, i, steps[i][1], steps[i][0], stamp) for i in due]
                 charge.events_sent = max(due, default=charge.events_sent - 1) + 1
@@ -361,7 +359,7 @@ class SandboxProcessor:
         event_id = "evt_" + hashlib.sha256(f"{charge.id}:{index}".encode()).hexdigest()[:24]
         failure = FAILURE_REASONS.get(charge.outcome) if kind != "payment.succeeded" else None
         payload = {
-            "id": event_id, "type": kind, "created": int(_utc(at).timestamp()),
+            "id": event_id, "type": kind, "created": int(as_utc(at).timestamp()),
             "data": {"object": {
                 "id": charge.id, "amount": charge.amount_minor, "currency": charge.currency.lower(),
                 "status": EVENT_STATUS[kind], "metadata": {"payment_id": charge.reference} if charge.reference else {},
@@ -378,72 +376,6 @@ class SandboxProcessor:
         verify(body, header, self._secrets, now=self._clock())
         try:
             payload = json.loads(body)
-            return _to_event(payload)
+            return to_event(payload)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise Invalid(f"signed sandbox webhook is not a readable event: {exc}") from exc
-
-
-def _timeline(charge: SandboxCharge) -> list[tuple[dt.datetime, str]]:
-    """When each of the charge's webhooks falls due, in order, as its test token scripted."""
-    settle = _utc(charge.settle_at)
-    if charge.outcome in ("declined", "insufficient_funds"):
-        return [(settle, "payment.failed")]
-    steps = [(settle, "payment.succeeded")]
-    if charge.outcome == "returned" and charge.return_at is not None:
-        steps.append((_utc(charge.return_at), "payment.returned"))
-    return steps
-
-
-def _advance(charge: SandboxCharge, now: dt.datetime) -> None:
-    """Move the status along the timeline; a refund is a later act by the merchant and is not undone."""
-    if charge.status == "refunded":
-        return
-    for at, kind in _timeline(charge):
-        if at <= now:
-            charge.status = EVENT_STATUS[kind]
-            charge.failure_reason = FAILURE_REASONS.get(charge.outcome) if kind != "payment.succeeded" else None
-
-
-def _due_filter(now: dt.datetime) -> Any:
-    first_due = and_(SandboxCharge.events_sent == 0, SandboxCharge.settle_at <= now)
-    return_due = and_(SandboxCharge.events_sent == 1, SandboxCharge.return_at.is_not(None),
-                      SandboxCharge.return_at <= now)
-    return or_(first_due, return_due)
-
-
-def _by_key(session: Session, key: str) -> SandboxCharge | None:
-    return session.scalars(select(SandboxCharge).where(SandboxCharge.idempotency_key == key)).first()
-
-
-def _replay(charge: SandboxCharge, request: ChargeRequest) -> ChargeResult:
-    same = (charge.token, charge.amount_minor, charge.currency) == (
-        request.method_token, request.amount.minor, request.amount.currency)
-    if not same:
-        raise Invalid(f"idempotency key {request.idempotency_key!r} was used for a different charge",
-                      field="idempotency_key")
-    return _result(charge)
-
-
-def _result(charge: SandboxCharge) -> ChargeResult:
-    # The port has no `returned`/`refunded`: a return undoes the money (failed); a refund is a later act
-    # on a charge that did succeed.
-    status = {"returned": "failed", "refunded": "succeeded"}.get(charge.status, charge.status)
-    return ChargeResult(charge.id, cast(ChargeStatus, status), charge.failure_reason)
-
-
-def _to_event(payload: dict[str, Any]) -> ProcessorEvent:
-    obj = payload["data"]["object"]
-    raw_type = str(payload["type"])
-    created = payload["created"]
-    if not isinstance(created, int) or not isinstance(obj, dict):
-        raise ValueError("created must be unix seconds and data.object an object")
-    metadata = obj.get("metadata") or {}
-    return ProcessorEvent(
-        event_id=str(payload["id"]),
-        kind=cast(EventKind, raw_type if raw_type in KNOWN_KINDS else "other"),
-        processor_payment_id=obj.get("id"),
-        occurred_at=dt.datetime.fromtimestamp(created, dt.UTC),
-        failure_reason=obj.get("failure_reason"),
-        reference=metadata.get("payment_id"),
-        raw_type=raw_type,
-    )
