@@ -461,6 +461,19 @@ def postgres_database(server_url: str, keep: bool = False, prefix: str = "aragen
 
 
 @contextmanager
+def scratch_database(backend: str, prefix: str) -> Iterator[str]:
+    """A throw-away database for one run: a fresh PostgreSQL database (ARAGENT_BENCH_PG, else the local
+    server) or a SQLite file in a temporary folder."""
+    if backend == "postgresql":
+        server = os.environ.get("ARAGENT_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+        with postgres_database(server, prefix=f"aragent_bench_{prefix}") as url:
+            yield url
+        return
+    with tempfile.TemporaryDirectory(prefix=f"aragent_{prefix}_") as folder:
+        yield f"sqlite:///{Path(folder) / f'{prefix}.db'}"
+
+
+@contextmanager
 def sqlite_database(path: Path | None, keep: bool) -> Iterator[Path]:
     workdir = None
     if path is None:

@@ -17,21 +17,17 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
-import os
 import pstats
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 from litestar.testing import TestClient
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 import channels.twilio_sms
-from bench.aging import postgres_database
+from bench.aging import scratch_database
 from channels.logs import configure_logging
 from channels.web.app import create_app
 from core.bootstrap import bootstrap
@@ -41,22 +37,13 @@ from core.kernel.migrate import upgrade
 from core.ledger.models import Contact
 
 TWILIO_TOKEN, OUR_NUMBER, PUBLIC_URL = "bench-twilio-auth-token", "+15005550006", "https://ar.bench.invalid"
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
-@contextmanager
-def database(backend: str) -> Iterator[str]:
-    if backend == "postgresql":
-        with postgres_database(os.environ.get("ARAGENT_BENCH_PG", PG_SERVER), prefix="aragent_bench_turn") as url:
-            yield url
-        return
-    with tempfile.TemporaryDirectory(prefix="aragent_turn_") as folder:
-        yield f"sqlite:///{Path(folder) / 'turn.db'}"
 
 
 def run(backend: str, turns: int, top: int) -> None:
     configure_logging("warning")
-    with database(backend) as url, tempfile.TemporaryDirectory(prefix="aragent_turn_data_") as data:
+    with scratch_database(backend, "turn") as url, tempfile.TemporaryDirectory(prefix="aragent_turn_data_") as data:
         upgrade(url)
         services = bootstrap(load_settings(
             database_url=url, data_dir=data, public_url=PUBLIC_URL, twilio_auth_token=TWILIO_TOKEN,

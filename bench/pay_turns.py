@@ -16,17 +16,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 
 from sqlalchemy import event
 
-from bench.aging import postgres_database
+from bench.aging import scratch_database
 from bot.engine import handle
 from bot.turns import Inbound
 from channels.logs import configure_logging
@@ -37,18 +34,9 @@ from core.kernel.migrate import upgrade
 from core.ledger.erp import run_import
 from core.payments import SandboxProcessor, add_method
 
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 PHONE = "+15105550123"
 
 
-@contextmanager
-def database(backend: str) -> Iterator[str]:
-    if backend == "postgresql":
-        with postgres_database(os.environ.get("ARAGENT_BENCH_PG", PG_SERVER), prefix="aragent_bench_pay") as url:
-            yield url
-        return
-    with tempfile.TemporaryDirectory(prefix="aragent_pay_") as folder:
-        yield f"sqlite:///{Path(folder) / 'pay.db'}"
 
 
 def acme(services: Services, today: dt.date) -> None:
@@ -110,7 +98,7 @@ class Transactions:
 def run(backend: str) -> None:
     configure_logging("warning")
     today = dt.date.today()
-    with database(backend) as url, tempfile.TemporaryDirectory(prefix="aragent_pay_data_") as data:
+    with scratch_database(backend, "pay") as url, tempfile.TemporaryDirectory(prefix="aragent_pay_data_") as data:
         upgrade(url)
         services = bootstrap(load_settings(database_url=url, data_dir=data, log_level="warning"))
         load_demo_book(services.db.uow, today, services.settings.short_pay_reasons)
