@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from core.bootstrap import Services
+from core.conversations import send_receipts
 from core.kernel import Actor, Settings
 from core.outbox import Sender, dispatch
 from core.payments import charge_scheduled, reconcile
@@ -101,6 +102,8 @@ def _outbox(ctx: JobContext, due: dt.datetime) -> str:
     services = ctx.services
     # Before sending: no reminder goes out for an invoice paid since it was queued.
     canceled = cancel_paid_dunning(services.db, SCHEDULER_ACTOR, today=due.date())
+    # A payment that succeeded since the last pass owes its customer a receipt.
+    receipts = send_receipts(services, services.branding, due.date(), SCHEDULER_ACTOR)
     senders, started = ctx.senders_factory(), time.monotonic()
     totals = {"sent": 0, "failed": 0, "deferred": 0, "held": 0}
     # Pass after pass while there is work, within the interval: a dunning run's thousands of messages go out
@@ -113,7 +116,7 @@ def _outbox(ctx: JobContext, due: dt.datetime) -> str:
         if not (summary.sent or summary.failed) or time.monotonic() - started > OUTBOX_PASSES_SECONDS:
             break
     return (f"outbox: {totals['sent']} sent, {totals['failed']} failed, {totals['deferred']} deferred, "
-            f"{totals['held']} held; {canceled} dunning messages canceled as paid")
+            f"{totals['held']} held; {canceled} dunning messages canceled as paid; {receipts} receipts queued")
 
 
 def _details(outcomes: list[str]) -> str:

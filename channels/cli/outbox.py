@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 
@@ -10,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from channels.cli.common import CLI_ACTOR, ARCommandGroup, services_for
+from core.conversations import send_receipts
 from core.dunning import cancel_paid_dunning
 from core.ledger import DELIVERY_METHODS
 from core.outbox import OUTBOX_STATUSES, MessageView, approve, approve_pending, cancel, dispatch, list_messages, retry
@@ -109,6 +111,9 @@ def outbox_send(ctx: click.Context, limit: int) -> None:
     paid = cancel_paid_dunning(services.db, CLI_ACTOR)
     if paid:
         click.echo(f"canceled {paid} dunning message(s): the debt they asked for is paid")
+    receipts = send_receipts(services, services.branding, dt.date.today(), CLI_ACTOR)
+    if receipts:
+        click.echo(f"queued {receipts} receipt(s) for payments that succeeded")
     summary = dispatch(services.db, services.files, build_senders(services), settings=services.settings,
                        statement_pdf=ensure_statement_pdf, limit=limit)
     line = f"sent {summary.sent}, failed {summary.failed}, deferred {summary.deferred}"

@@ -45,9 +45,11 @@ from core.conversations.reads import (
     latest_demo_chat,
     transcript,
 )
+from core.conversations.receipts import send_receipts
 from core.conversations.takeover import REPLY_CHANNELS, agent_reply, take_over
 
 __all__ = [
+    "send_receipts",
     "Arrival",
     "CallView",
     "ConversationView",
