@@ -11,7 +11,16 @@ from rich.console import Console
 from rich.table import Table
 
 from channels.cli.common import CLI_ACTOR, ARCommandGroup, err, parse_date, services_for
-from core.dunning import DunningResult, policy_in_force, run_dunning, set_dunning_template
+from core.dunning import (
+    DunningResult,
+    PolicyInForce,
+    StagePolicy,
+    policy_in_force,
+    reset_stages,
+    run_dunning,
+    set_dunning_template,
+    set_stages,
+)
 from core.outbox import get_template_text, list_templates, reset_template
 
 
@@ -29,7 +38,7 @@ def dunning() -> None:
     3 = more than 30). Only classes that allow automatic statements are dunned, and only customers opted in
     to a channel they can be reached on. Messages wait in the outbox as pending until approved
     (`aragent outbox approve`) unless the stage auto-approves. `templates` edits the texts, `stages` shows
-    the policy.
+    the policy and `stages set` changes it.
     """
 
 
@@ -110,12 +119,16 @@ def templates_reset(ctx: click.Context, name: str) -> None:
     click.echo(f"{name}: {'override dropped' if dropped else 'no override'}; the file is in force")
 
 
-@dunning.command("stages")
+@dunning.group("stages", cls=ARCommandGroup, invoke_without_command=True)
 @click.option("--class", "class_code", help="Customer class code (default: the default policy).")
 @click.pass_context
 def dunning_stages(ctx: click.Context, class_code: str | None) -> None:
-    """Show the dunning stages in force for a class."""
-    policy = policy_in_force(services_for(ctx).db.uow(), class_code)
+    """Show the dunning stages in force for a class; `set` and `reset` change them."""
+    if ctx.invoked_subcommand is None:
+        _show(policy_in_force(services_for(ctx).db.uow(), class_code))
+
+
+def _show(policy: PolicyInForce) -> None:
     table = Table("stage", "name", "days over terms", "template", "channels", "approve", "cadence",
                   title=f"dunning stages: {policy.source}")
     for s in policy.stages:
@@ -125,3 +138,51 @@ def dunning_stages(ctx: click.Context, class_code: str | None) -> None:
     _print(table)
     if not policy.stages:
         err.print("no stages")
+
+
+STAGE_SPEC = "N:DAYS:CHANNELS[:auto][:every=DAYS][:name=TEXT]"
+
+
+def parse_stage(spec: str) -> StagePolicy:
+    """`2:15:email,sms:auto:every=14:name=Second notice` → stage 2, more than 15 days over terms, by email then
+    SMS, approved without review, at most every 14 days. DAYS `any` is any balance (stage 1 only)."""
+    parts = spec.split(":")
+    if len(parts) < 3 or not parts[0].isdigit() or not parts[2]:
+        raise click.BadParameter(f"{spec!r}: expected {STAGE_SPEC}", param_hint="--stage")
+    number, days, channels, *rest = parts
+    options = dict(auto_approve=False, cadence_days=7, name="")
+    for part in rest:
+        key, _, value = part.partition("=")
+        if part == "auto":
+            options["auto_approve"] = True
+        elif key == "every" and value.isdigit():
+            options["cadence_days"] = int(value)
+        elif key == "name":
+            options["name"] = value
+        else:
+            raise click.BadParameter(f"{spec!r}: unknown part {part!r}; expected {STAGE_SPEC}", param_hint="--stage")
+    if days != "any" and not days.isdigit():
+        raise click.BadParameter(f"{spec!r}: DAYS is a number of days over terms, or `any`", param_hint="--stage")
+    return StagePolicy(int(number), None if days == "any" else int(days), f"dunning.stage{number}",
+                       tuple(c.strip() for c in channels.split(",") if c.strip()), **options)  # type: ignore[arg-type]
+
+
+@dunning_stages.command("set")
+@click.option("--class", "class_code", help="Customer class code (default: the default policy).")
+@click.option("--stage", "specs", multiple=True, required=True, metavar=STAGE_SPEC,
+              help="One stage; repeat for each, e.g. --stage 1:any:email --stage 2:15:email,sms:auto.")
+@click.pass_context
+def dunning_stages_set(ctx: click.Context, class_code: str | None, specs: tuple[str, ...]) -> None:
+    """Replace a class's stages (all of them at once); the next run follows them."""
+    stages = [parse_stage(spec) for spec in specs]
+    _show(set_stages(services_for(ctx).db.uow(), class_code, stages, CLI_ACTOR))
+
+
+@dunning_stages.command("reset")
+@click.option("--class", "class_code", help="Customer class code (default: the default policy).")
+@click.pass_context
+def dunning_stages_reset(ctx: click.Context, class_code: str | None) -> None:
+    """Drop a class's own stages: it follows the default policy (and that, the built-in seed default)."""
+    dropped = reset_stages(services_for(ctx).db.uow(), class_code, CLI_ACTOR)
+    click.echo(f"{class_code or 'default policy'}: {'own stages dropped' if dropped else 'had no stages of its own'}")
+    _show(policy_in_force(services_for(ctx).db.uow(), class_code))

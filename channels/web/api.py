@@ -8,6 +8,7 @@ import io
 from typing import Annotated
 
 import anyio
+import msgspec
 from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
@@ -24,7 +25,7 @@ from channels.web.schemas import (
     StoredPdf,
     as_row,
 )
-from core import ledger
+from core import dunning, ledger
 from core.bootstrap import Services
 from core.documents import attach_invoice_pdf, invoice_pdf
 from core.kernel import Actor, Invalid
@@ -167,3 +168,50 @@ class BulkController(Controller):
           summary="Upsert many documents; each item is checked alone, `item` is its 1-based position")
     def invoices(self, data: JSONBody[list[InvoiceUpsert]], request: Request, services: Svc) -> ImportResult:
         return self._run("invoices", [as_row(item) for item in data], request, services)
+
+
+class DunningStageIn(msgspec.Struct, forbid_unknown_fields=True):
+    stage: int
+    channels: list[str]
+    days_over_terms_above: int | None = None  # None: any balance (stage 1 only)
+    auto_approve: bool = False
+    cadence_days: int = 7
+    name: str = ""
+
+
+class DunningStageOut(msgspec.Struct):
+    stage: int
+    name: str
+    days_over_terms_above: int | None
+    template: str
+    channels: list[str]
+    auto_approve: bool
+    cadence_days: int
+
+
+class DunningPolicy(msgspec.Struct):
+    source: str  # "class ABC" | "default policy" | "built-in seed default"
+    stages: list[DunningStageOut]
+
+    @classmethod
+    def of(cls, policy: dunning.PolicyInForce) -> DunningPolicy:
+        return cls(policy.source, [DunningStageOut(s.stage, s.name, s.days_over_terms_above, s.template,
+                                                   list(s.channels), s.auto_approve, s.cadence_days)
+                                   for s in policy.stages])
+
+
+class DunningController(Controller):
+    path = "/api/dunning/stages"
+    tags = ["Dunning"]
+
+    @get("/", sync_to_thread=True, summary="The dunning stages in force for a class (no class: the default policy)")
+    def show(self, services: Svc, class_code: Annotated[str | None, QueryParameter(name="class")] = None
+             ) -> DunningPolicy:
+        return DunningPolicy.of(dunning.policy_in_force(services.db.uow(), class_code))
+
+    @put("/", sync_to_thread=True, summary="Replace a class's stages (all at once), checked before anything is saved")
+    def replace(self, data: JSONBody[list[DunningStageIn]], request: Request, services: Svc,
+                class_code: Annotated[str | None, QueryParameter(name="class")] = None) -> DunningPolicy:
+        stages = [dunning.StagePolicy(s.stage, s.days_over_terms_above, f"dunning.stage{s.stage}", tuple(s.channels),
+                                      s.auto_approve, s.cadence_days, s.name) for s in data]
+        return DunningPolicy.of(dunning.set_stages(services.db.uow(), class_code, stages, api_actor(request)))

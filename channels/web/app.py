@@ -17,7 +17,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from channels.web.api import BulkController, ClassController, CustomerController, InvoiceController
+from channels.web.api import BulkController, ClassController, CustomerController, DunningController, InvoiceController
 from channels.web.console import console_router
 from channels.web.console.pages import template_config
 from channels.web.documents import LibraryController, SignedDocumentController
@@ -150,9 +150,9 @@ def create_app(services: Services | None = None, *, self_url: str | None = None)
     api = Router(
         path="/",
         route_handlers=[
-            CustomerController, InvoiceController, ClassController, BulkController, PaymentController,
-            MethodController, PaymentCancelController, PaymentHistoryController, PaymentPreviewController,
-            LibraryController,
+            CustomerController, InvoiceController, ClassController, BulkController, DunningController,
+            PaymentController, MethodController, PaymentCancelController, PaymentHistoryController,
+            PaymentPreviewController, LibraryController,
             *SANDBOX_API,
         ],
         guards=[require_api_key],

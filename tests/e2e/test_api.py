@@ -126,3 +126,22 @@ def test_request_id_is_echoed(api: TestClient) -> None:
     response = api.get("/health", headers={"X-Request-ID": "abc-123"})
     assert response.headers["x-request-id"] == "abc-123"
     assert len(api.get("/health").headers["x-request-id"]) == 32
+
+
+def test_dunning_stages_are_read_and_replaced_over_the_api(api: TestClient) -> None:
+    assert api.get("/api/dunning/stages").json()["source"] == "built-in seed default"
+    stages = [{"stage": 1, "channels": ["email", "sms"]},
+              {"stage": 2, "channels": ["sms"], "days_over_terms_above": 20, "auto_approve": True, "cadence_days": 3}]
+
+    replaced = api.put("/api/dunning/stages", json=stages)
+
+    assert replaced.status_code == 200, replaced.text
+    assert replaced.json() == {"source": "default policy", "stages": [
+        {"stage": 1, "name": "Reminder", "days_over_terms_above": None, "template": "dunning.stage1",
+         "channels": ["email", "sms"], "auto_approve": False, "cadence_days": 7},
+        {"stage": 2, "name": "Second notice", "days_over_terms_above": 20, "template": "dunning.stage2",
+         "channels": ["sms"], "auto_approve": True, "cadence_days": 3}]}
+    refused = api.put("/api/dunning/stages", json=[{"stage": 1, "channels": ["carrier pigeon"]}])
+    assert refused.status_code == 422 and "dunning does not go by 'carrier pigeon'" in refused.text
+    assert api.put("/api/dunning/stages?class=NOPE", json=stages).status_code == 404
+    assert api.get("/api/dunning/stages").json()["stages"][1]["channels"] == ["sms"]

@@ -68,3 +68,20 @@ def test_templates_are_listed_shown_set_and_reset(run, tmp_path: Path) -> None: 
     assert "override" in next(line for line in run("dunning", "templates", "list").output.splitlines() if name in line)
     assert "the file is in force" in run("dunning", "templates", "reset", name).output
     assert run("dunning", "templates", "show", name).output.startswith("{{ seller }}: reminder")
+
+
+def test_staff_set_a_class_stages_from_the_command_line(run, book) -> None:  # type: ignore[no-untyped-def]
+    changed = run("dunning", "stages", "set", "--class", "AUTO", "--stage", "1:any:email,sms",
+                  "--stage", "2:15:sms,email:every=10", "--stage", "3:30:email,fax:auto:name=Last call")
+    assert changed.exit_code == 0, changed.output
+    assert "class AUTO" in changed.output and "email, fax" in changed.output and "Last call" in changed.output
+    assert "10 days" in run("dunning", "stages", "--class", "AUTO").output
+
+    refused = run("dunning", "stages", "set", "--class", "AUTO", "--stage", "1:any:print")
+    assert refused.exit_code == 1 and "dunning does not go by 'print'" in refused.output
+    malformed = run("dunning", "stages", "set", "--stage", "one:any:email")
+    assert malformed.exit_code == 2 and "expected N:DAYS:CHANNELS" in malformed.output
+    assert "sms" in run("dunning", "stages", "--class", "AUTO").output  # nothing changed by the refusals
+
+    reset = run("dunning", "stages", "reset", "--class", "AUTO")
+    assert reset.exit_code == 0 and "own stages dropped" in reset.output and "built-in seed default" in reset.output
