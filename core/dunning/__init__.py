@@ -6,7 +6,15 @@ private to the context."""
 from __future__ import annotations
 
 from core.dunning.asked import dunned_invoices
-from core.dunning.policy import DUNNING_CHANNELS, PolicyInForce, check_stages, policy_in_force, reset_stages, set_stages
+from core.dunning.policy import (
+    DUNNING_CHANNELS,
+    PolicyInForce,
+    check_stages,
+    dunned_classes,
+    policy_in_force,
+    reset_stages,
+    set_stages,
+)
 from core.dunning.rules import StagePolicy
 from core.dunning.run import DunningResult, cancel_paid_dunning, record_promise, run_dunning
 from core.dunning.template_preview import (
@@ -19,6 +27,7 @@ from core.dunning.template_preview import (
 )
 
 __all__ = [
+    "dunned_classes",
     "DUNNING_CHANNELS",
     "PolicyInForce",
     "StagePolicy",

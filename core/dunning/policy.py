@@ -176,3 +176,11 @@ def _class_id(uow: UnitOfWork, class_code: str | None) -> int | None:
 
 def _of_class(class_id: int | None) -> ColumnElement[bool]:
     return DunningStage.class_id.is_(None) if class_id is None else DunningStage.class_id == class_id
+
+
+def dunned_classes(uow: UnitOfWork) -> list[tuple[str, str, bool]]:
+    """Every customer class: code, name, and whether it has stages of its own."""
+    with uow:
+        own = set(uow.session.scalars(select(DunningStage.class_id).where(DunningStage.class_id.is_not(None))))
+        return [(code, name, class_id in own) for class_id, code, name in uow.session.execute(
+            select(CustomerClass.id, CustomerClass.code, CustomerClass.name).order_by(CustomerClass.code))]

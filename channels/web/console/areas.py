@@ -16,6 +16,7 @@ from channels.web.console import (
     methods,
     outbox,
     payments,
+    stages_page,
     templates_page,
     users,
 )
@@ -26,6 +27,7 @@ CONTROLLERS: list[ControllerRouterHandler] = [
     documents.DocumentsController,
     conversations.ConversationsController, conversations.CustomerConversationsController,
     calls.CallsController, demo_chat.DemoChatController,
-    outbox.OutboxController, templates_page.TemplatesController, audit.AuditController,  # supervisor and up
+    outbox.OutboxController, templates_page.TemplatesController, stages_page.StagesController,  # supervisor and up
+    audit.AuditController,
     users.UsersController,  # admin
 ]
