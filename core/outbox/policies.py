@@ -7,6 +7,9 @@
   provider's limits (Telegram: about 30 a second overall and one a second per chat), instead of a burst.
 - Opt-outs: a recipient who opted out of the channel after the message was queued (texted STOP) gets nothing.
 - A message about a statement (a dunning notice) carries the statement's PDF, rendered on first use.
+- One pushed message a customer a day: a statement and a dunning notice never both land the same day. A statement
+  whose approved dunning notice (which carries that statement) is going out anyway is folded into it (canceled,
+  saying so); otherwise the second of the day waits for the next day's window.
 
 The rules themselves are plain functions of plain values; `hold_back` reads what they need for one message
 and says what to do with it. The dispatcher (`core.outbox.sending`) applies that.
@@ -133,9 +136,40 @@ def hold_back(session: Session, message: OutboxMessage, moment: dt.datetime, qui
         if (opens := next_send_time(moment, zone, quiet_hours)) is not None:
             local = opens.astimezone(customer_zone(zone))
             return Postpone(opens, f"quiet hours: waits until {local:%Y-%m-%d %H:%M} {local.tzinfo}")
+    if (rule := one_a_day(session, message, moment, quiet_hours)) is not None:
+        return rule
     if wait := pacer.delay(message.channel, message.recipient):
         return Postpone(moment + wait)
     return None
+
+
+PUSHED = ("statement", "dunning")  # what reaches a customer unasked: at most one a day
+
+
+def one_a_day(session: Session, message: OutboxMessage, moment: dt.datetime,
+              quiet_hours: Window) -> Postpone | Cancel | None:
+    """Fold a statement into today's dunning notice that carries it, or hold the day's second pushed message."""
+    if message.reason not in PUSHED or message.customer_id is None:
+        return None
+    zone = customer_zone(session.scalar(select(Customer.timezone).where(Customer.id == message.customer_id)))
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(zone)
+    day_start = dt.datetime.combine(local.date(), dt.time(), zone).astimezone(dt.UTC)
+    others = select(OutboxMessage.reason, OutboxMessage.status, OutboxMessage.statement_id).where(
+        OutboxMessage.customer_id == message.customer_id, OutboxMessage.id != message.id,
+        OutboxMessage.reason.in_(PUSHED))
+    if message.reason == "statement" and message.statement_id is not None:
+        carried = session.scalar(others.with_only_columns(OutboxMessage.id).where(
+            OutboxMessage.reason == "dunning", OutboxMessage.statement_id == message.statement_id,
+            OutboxMessage.status.in_(("approved", "sent")), OutboxMessage.created_at >= day_start).limit(1))
+        if carried is not None:
+            return Cancel(f"folded into today's dunning notice (outbox {carried}), which carries this statement")
+    sent_today = session.scalar(others.with_only_columns(OutboxMessage.id).where(
+        OutboxMessage.status == "sent", OutboxMessage.sent_at >= day_start).limit(1))
+    if sent_today is None:
+        return None
+    tomorrow = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(quiet_hours[0]), zone)
+    return Postpone(tomorrow.astimezone(dt.UTC), f"one message a day: outbox {sent_today} reached this customer "
+                                                 f"today; waits until {tomorrow:%Y-%m-%d %H:%M} {zone}")
 
 
 def opt_out_reason(session: Session, message: OutboxMessage) -> str | None:

@@ -70,8 +70,8 @@ def customer_id(services: Services, code: str = "ACME") -> int:
 def queue(services: Services, channel: str, recipient: str, **fields: object) -> int:
     with services.db.uow() as uow:
         message = outbox.queue(uow.session, TEST_ACTOR, channel=channel, recipient=recipient, template="dunning",
-                               subject="Your account", body_text="Please pay", reason="dunning", approved=True,
-                               **fields)  # type: ignore[arg-type]
+                               subject="Your account", body_text="Please pay", approved=True,
+                               **{"reason": "dunning", **fields})  # type: ignore[arg-type]
         uow.commit()
         return message.id
 
@@ -259,7 +259,8 @@ def test_a_message_about_a_statement_carries_its_pdf_rendered_once(services: Ser
     with services.db.uow() as uow:
         statement_id, file_id = uow.session.execute(select(Statement.id, Statement.file_id)).one()
     assert file_id is None  # not rendered yet
-    about = {"customer_id": customer_id(services), "statement_id": statement_id}
+    # Sent by staff (not pushed), so the one-message-a-day rule leaves all four to go at once.
+    about = {"customer_id": customer_id(services), "statement_id": statement_id, "reason": "document"}
     ids = {channel: queue(services, channel, recipient, **about) for channel, recipient in (
         ("email", "ap@acme.example"), ("fax", "+15105550199"), ("telegram", "42"), ("sms", "+15105550100"))}
 
@@ -282,3 +283,49 @@ def test_a_message_about_a_statement_carries_its_pdf_rendered_once(services: Ser
     assert send(services, dict(senders), now=T0) == DispatchSummary(sent=1)
     [(_, message)] = senders["email"].sent[1:]
     assert message.id == again and [a.data for a in message.attachments] == list(sent_bytes)
+
+
+# ── One pushed message a customer a day ───────────────────────────────────────────────────────────────
+
+
+def test_a_statement_is_folded_into_the_days_dunning_notice_that_carries_it(services: Services) -> None:
+    customer(services.db, "ACME", timezone=NEW_YORK)
+    invoice(services.db, "A-1", "1200.50", "2026-05-01")
+    run_statements(services.db, services.settings, services.files, statement_date=dt.date(2026, 5, 31),
+                   finance_charges_on=None, actor=TEST_ACTOR)
+    with services.db.uow() as uow:
+        statement_id = uow.session.scalar(select(Statement.id))
+    about = {"customer_id": customer_id(services), "statement_id": statement_id}
+    email = Recorder()
+    with time_machine.travel(T0):
+        statement = queue(services, "email", "ap@acme.example", reason="statement", **about)
+        notice = queue(services, "email", "ap@acme.example", respect_quiet_hours=True, **about)
+        assert send(services, {"email": email}, now=T0) == DispatchSummary(sent=1, canceled=1)
+
+    assert [m.id for _, m in email.sent] == [notice]  # the notice, with the statement attached
+    assert [a.filename for a in email.sent[0][1].attachments] == ["statement-ACME-2026-05-31.pdf"]
+    folded = row(services, statement)
+    assert folded.status == "canceled"
+    assert folded.last_error == f"folded into today's dunning notice (outbox {notice}), which carries this statement"
+
+
+def test_the_days_second_pushed_message_waits_for_the_next_morning(services: Services) -> None:
+    customer(services.db, "ACME", timezone=NEW_YORK)
+    email = Recorder()
+    with time_machine.travel(T0):  # 11:00 in New York
+        statement = queue(services, "email", "ap@acme.example", reason="statement", customer_id=customer_id(services))
+        assert send(services, {"email": email}, now=T0) == DispatchSummary(sent=1)
+        notice = queue(services, "email", "ap@acme.example", customer_id=customer_id(services),
+                       respect_quiet_hours=True)
+        receipt = queue(services, "email", "ap@acme.example", reason="payment_receipt",
+                        customer_id=customer_id(services))
+        assert send(services, {"email": email}, now=T0) == DispatchSummary(sent=1, postponed=1)
+
+    assert [m.id for _, m in email.sent] == [statement, receipt]  # a receipt is asked for: it goes at once
+    waiting = row(services, notice)
+    tomorrow = dt.datetime(2026, 6, 16, 12, 0, tzinfo=dt.UTC)  # 08:00 in New York
+    assert (waiting.status, utc(waiting.next_attempt_at)) == ("approved", tomorrow)
+    assert waiting.last_error == (f"one message a day: outbox {statement} reached this customer today; "
+                                  f"waits until 2026-06-16 08:00 {NEW_YORK}")
+    with time_machine.travel(tomorrow):
+        assert send(services, {"email": email}, now=tomorrow) == DispatchSummary(sent=1)
