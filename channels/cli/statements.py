@@ -85,6 +85,10 @@ def _run_json(summary: RunSummary) -> dict:
 def _run_text(summary: RunSummary) -> str:
     charges = ("no finance charges assessed" if summary.finance_charges_on is None
                else f"{summary.finance_charges} finance charges assessed on {summary.finance_charges_on}")
+    if summary.already_charged:
+        who = "customer" if summary.already_charged == 1 else "customers"
+        charges += (f", none again for {summary.already_charged} {who} already charged for "
+                    f"{summary.finance_charge_period:%Y-%m} (once a period)")
     return (f"statements for {summary.statement_date}: created {summary.created}, skipped {summary.skipped} "
             f"(already made); {charges}")
 

@@ -3,6 +3,9 @@
 A class sets a monthly rate (percent), grace days past due, a minimum charge and a minimum past-due
 balance; a customer may be exempt. The statement cycle (`core.statements.cycle`) reads the open debits as of
 the assessment date, asks `finance_charge` what to charge, and posts it as a `finance_charge` document.
+
+A customer is charged once per period (`charge_period`), however many cycles run in it and on whatever dates:
+the document carries its period, and UNIQUE(customer_id, charge_period) on documents holds the rule.
 """
 
 from __future__ import annotations
@@ -54,6 +57,12 @@ class FinanceChargePolicy:
     @property
     def charges(self) -> bool:
         return not self.exempt and self.monthly_rate is not None and self.monthly_rate > 0
+
+
+def charge_period(assessed_on: dt.date) -> dt.date:
+    """The period a charge assessed on `assessed_on` is for, named by its first day: the calendar month, as the
+    rate is monthly. Every assessment date in the month names the same period."""
+    return assessed_on.replace(day=1)
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,9 @@ OPEN_DEBITS = "open_minor > 0 AND kind <> 'credit'"
 OPEN_CREDITS = "open_minor > 0 AND kind = 'credit'"
 
 
+CHARGED_PERIODS = "charge_period IS NOT NULL"
+
+
 class Document(Stamped, Base):
     """An ERP item on the ledger: an invoice, a credit memo or a finance charge."""
 
@@ -134,6 +137,12 @@ class Document(Stamped, Base):
             postgresql_where=text(OPEN_CREDITS), sqlite_where=text(OPEN_CREDITS),
         ),
         Index("ix_documents_customer_date", "customer_id", "doc_date"),
+        # A customer's finance charge for a period is assessed once, whatever the run dates and however many
+        # cycles race for it. Partial: it holds the finance charges only, not every invoice.
+        Index(
+            "uq_documents_finance_charge_period", "customer_id", "charge_period", unique=True,
+            postgresql_where=text(CHARGED_PERIODS), sqlite_where=text(CHARGED_PERIODS),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -151,6 +160,10 @@ class Document(Stamped, Base):
     # A short payment forfeits the early-payment discount for good, even if the rest is paid in time.
     discount_forfeited: Mapped[bool] = mapped_column(default=False)
     voided: Mapped[bool] = mapped_column(default=False)
+    # On a finance charge the cycle assessed: the period it charges for (`core.ledger.finance_charges
+    # .charge_period`). NULL on everything else, finance charges imported from the ERP included. A voided
+    # charge keeps its period: a waived charge is not assessed again.
+    charge_period: Mapped[dt.date | None] = mapped_column(Date)
 
     customer: Mapped[Customer] = relationship()
 

@@ -5,10 +5,12 @@ statement is an immutable `StatementSnapshot` of the ledger as of the statement 
 settings in force when it was made; its PDF is rendered later from the snapshot alone.
 
 One `StatementRun` per statement date. Running a date again resumes it: customers with a statement for the
-date are skipped (UNIQUE(customer_id, statement_date) backs it) and finance charges carry deterministic
-numbers, so nothing is made twice. Customers are taken in chunks of one transaction each, so a run killed
-half-way keeps what it committed. A chunk is a handful of set-based queries (`core.statements.queries`),
-snapshots made from their rows (`core.statements.compose`) and bulk inserts, never a query per customer.
+date are skipped (UNIQUE(customer_id, statement_date) backs it). A customer's finance charge is assessed once
+per period (`core.ledger.finance_charges.charge_period`), by whichever run comes first in it: a later run in
+the period, on any date, finds the charge and assesses none (UNIQUE(customer_id, charge_period) backs it).
+Customers are taken in chunks of one transaction each, so a run killed half-way keeps what it committed. A
+chunk is a handful of set-based queries (`core.statements.queries`), snapshots made from their rows
+(`core.statements.compose`) and bulk inserts, never a query per customer.
 
 On PostgreSQL several processes may run the cycle at once: a chunk locks its customers FOR NO KEY UPDATE
 SKIP LOCKED, so the workers share the book out; what a worker found locked it comes back to at the end and
@@ -33,13 +35,13 @@ from core.kernel.config import Settings
 from core.kernel.db import Database, UnitOfWork
 from core.kernel.errors import Invalid
 from core.kernel.money import Money
-from core.ledger.finance_charges import FINANCE_CHARGE, OpenDebit, finance_charge
-from core.ledger.models import Customer, Document
+from core.ledger.finance_charges import charge_period
+from core.ledger.models import Customer
 from core.ledger.posting import customer_by_code
-from core.ledger.rules import due_date_for
+from core.statements.assessment import assess_finance_charges
 from core.statements.compose import snapshots_for
 from core.statements.models import Statement, StatementRun
-from core.statements.queries import Account, OpenLine, already_stated, as_date, customer_accounts, open_lines
+from core.statements.queries import Account, already_stated, as_date, customer_accounts
 from core.statements.snapshots import STATEMENT_TEMPLATE_VERSION, SellerInfo, StatementSnapshot
 
 Progress = Callable[[int, int], None]  # (customers done so far, customers in the book)
@@ -57,11 +59,6 @@ def statement_date_for(now: dt.datetime, cutoff_hour: int) -> dt.date:
 
 def statement_number(customer_code: str, statement_date: dt.date) -> str:
     return f"ST-{customer_code}-{statement_date:%Y%m%d}"
-
-
-def finance_charge_number(customer_code: str, assessed_on: dt.date) -> str:
-    """One number per customer per assessment date: a rerun finds the charge instead of charging again."""
-    return f"FC-{customer_code}-{assessed_on:%Y%m%d}"
 
 
 # -- what a run reports -----------------------------------------------------------------------------
@@ -84,10 +81,15 @@ class RunSummary:
     skipped: int  # of those, the ones whose statement for the date already existed
     finance_charges: int  # charges this call assessed
     statements: tuple[StatementMade, ...]  # the statements this call made
+    already_charged: int = 0  # customers this call charged nothing as their charge for the period was made
 
     @property
     def created(self) -> int:
         return len(self.statements)
+
+    @property
+    def finance_charge_period(self) -> dt.date | None:
+        return None if self.finance_charges_on is None else charge_period(self.finance_charges_on)
 
 
 @dataclass
@@ -95,6 +97,7 @@ class _Tally:
     customers: int = 0
     skipped: int = 0
     finance_charges: int = 0
+    already_charged: int = 0
     made: list[StatementMade] = field(default_factory=list)
     deferred: list[int] = field(default_factory=list)  # customers another worker held when we came to them
 
@@ -102,6 +105,7 @@ class _Tally:
         self.customers += other.customers
         self.skipped += other.skipped
         self.finance_charges += other.finance_charges
+        self.already_charged += other.already_charged
         self.made += other.made
         self.deferred += other.deferred
 
@@ -152,7 +156,8 @@ def run_statements(
     for start in range(0, len(waiting), chunk):
         chunk_done(_state_chunk(db, cycle, waiting[start:start + chunk], wait=True))
     summary = RunSummary(run_id, statement_date, finance_charges_on, tally.customers, tally.skipped,
-                         tally.finance_charges, tuple(sorted(tally.made, key=lambda s: s.customer_code)))
+                         tally.finance_charges, tuple(sorted(tally.made, key=lambda s: s.customer_code)),
+                         tally.already_charged)
     _finish_run(db, summary, actor)
     return summary
 
@@ -170,7 +175,7 @@ def _open_run(db: Database, statement_date: dt.date, finance_charges_on: dt.date
                 except IntegrityError:  # another process opened it a moment ago: resume that one
                     continue
             if run.finance_charges_on != finance_charges_on:
-                # Charges are numbered by their date: another date would charge the same customers again.
+                # One run, one assessment date: its statements name the charges assessed on that date.
                 assessed = run.finance_charges_on or "no date (it assessed none)"
                 raise Invalid(f"the {statement_date} cycle assessed finance charges on {assessed}; resume it "
                               "with the same finance-charge date", "finance_charges_on")
@@ -223,7 +228,7 @@ def _finish_run(db: Database, summary: RunSummary, actor: Actor) -> None:
         audit.record(
             uow.session, actor, "statements.run", customer_id=None, subject=f"statement_run:{summary.run_id}",
             statement_date=summary.statement_date.isoformat(), created=summary.created, skipped=summary.skipped,
-            finance_charges=summary.finance_charges,
+            finance_charges=summary.finance_charges, already_charged=summary.already_charged,
         )
         uow.commit()
 
@@ -233,12 +238,13 @@ def _state_customers(session: Session, cycle: _Cycle, window: list[int], wait: b
     # Read after the lock: on PostgreSQL this sees whatever the lock's last holder committed.
     stated = already_stated(session, claimed, cycle.statement_date)
     accounts = customer_accounts(session, [cid for cid in claimed if cid not in stated], cycle.home_country)
-    charges = _assess_finance_charges(session, cycle, accounts)
+    charges = assess_finance_charges(session, accounts, cycle.finance_charges_on,
+                                     statement_date=cycle.statement_date, actor=cycle.actor)
     snapshots = snapshots_for(session, cycle.seller, cycle.statement_date, accounts, charges.numbers)
     made = _insert_statements(session, cycle, accounts, snapshots)
     _count_on_run(session, cycle.run_id, len(claimed), len(made), len(stated), charges.assessed)
     deferred = sorted(set(window) - set(claimed))
-    return _Tally(len(claimed), len(stated), charges.assessed, made, deferred)
+    return _Tally(len(claimed), len(stated), charges.assessed, charges.already_charged, made, deferred)
 
 
 def _claim(session: Session, window: list[int], wait: bool) -> list[int]:
@@ -266,59 +272,6 @@ def _count_on_run(
         )
         .execution_options(synchronize_session=False)
     )
-
-
-# -- finance charges --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Charges:
-    numbers: dict[int, str]  # customer id -> this cycle's finance charge, made now or by an earlier run
-    assessed: int  # made now
-
-
-def _assess_finance_charges(session: Session, cycle: _Cycle, accounts: list[Account]) -> _Charges:
-    on = cycle.finance_charges_on
-    liable = [a for a in accounts if a.policy.charges]
-    if on is None or not liable:
-        return _Charges({}, 0)
-    numbers = {a.id: finance_charge_number(a.code, on) for a in liable}
-    found = set(session.scalars(select(Document.number).where(Document.number.in_(numbers.values()))))
-    debits = open_lines(session, [a.id for a in liable if numbers[a.id] not in found], on)
-    documents = []
-    for account in liable:
-        number = numbers[account.id]
-        charge = None if number in found else _charge_for(account, debits.get(account.id, []), on)
-        if charge is not None:
-            documents.append(_finance_charge_document(account, number, charge, on))
-            audit.record(
-                session, cycle.actor, "finance_charge.assessed", customer_id=account.id,
-                subject=f"document:{number}", amount=str(charge.amount), currency=charge.currency,
-                assessed_on=on.isoformat(), statement_date=cycle.statement_date.isoformat(),
-                monthly_rate=str(account.policy.monthly_rate),
-            )
-    if documents:
-        session.execute(insert(Document), documents)
-    made = {d["number"] for d in documents}
-    return _Charges({cid: n for cid, n in numbers.items() if n in found or n in made}, len(documents))
-
-
-def _charge_for(account: Account, lines: list[OpenLine], on: dt.date) -> Money | None:
-    debits = [
-        OpenDebit(line.kind, line.due_date, Money.from_minor(line.open_minor, line.currency))
-        for line in lines
-        if line.is_debit and line.currency == account.currency and line.due_date is not None
-    ]
-    return finance_charge(account.policy, debits, on)
-
-
-def _finance_charge_document(account: Account, number: str, charge: Money, on: dt.date) -> dict:
-    # Due on the customer's terms like any invoice of theirs, so the charge is not itself past due at once.
-    return {
-        "customer_id": account.id, "kind": FINANCE_CHARGE, "number": number, "doc_date": on,
-        "due_date": due_date_for(on, account.terms_days), "currency": charge.currency,
-        "amount_minor": charge.minor, "open_minor": charge.minor,
-    }
 
 
 # -- storing them ----------------------------------------------------------------------------------

@@ -76,3 +76,13 @@ def test_list_shows_the_latest_date_or_one_customer_history(run, book) -> None: 
     assert "ST-ACME-20261031" in table and "Acme Corp" in table and "BETA" not in table
     unknown = run("statements", "list", "--customer", "NOPE")
     assert unknown.exit_code == 1 and "customer NOPE not found" in unknown.output
+
+
+def test_a_second_run_in_the_month_charges_nobody_again_and_says_so(run, book) -> None:  # type: ignore[no-untyped-def]
+    first = run("statements", "run", "--as-of", "2026-11-25").output.strip()
+    second = run("statements", "run", "--as-of", "2026-11-30").output.strip()
+    assert first.endswith("; 1 finance charges assessed on 2026-11-25")
+    assert second == ("statements for 2026-11-30: created 2, skipped 0 (already made); 0 finance charges assessed "
+                      "on 2026-11-30, none again for 1 customer already charged for 2026-11 (once a period)")
+    [acme] = [s for s in json.loads(run("statements", "list", "--json").output) if s["customer"] == "ACME"]
+    assert acme["balance"] == "1215.50"  # the one charge of 15.00, as on the first run's statement

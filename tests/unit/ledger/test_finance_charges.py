@@ -6,7 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 from core.kernel.money import Money
-from core.ledger.finance_charges import FinanceChargePolicy, OpenDebit, finance_charge, past_due_basis
+from core.ledger.finance_charges import (
+    FinanceChargePolicy,
+    OpenDebit,
+    charge_period,
+    finance_charge,
+    past_due_basis,
+)
 from core.ledger.models import CustomerClass
 
 ON = dt.date(2026, 11, 30)
@@ -83,3 +89,10 @@ def test_policy_comes_from_the_customer_class_and_the_customer_exempt_flag() -> 
     assert policy.charges and not FinanceChargePolicy.for_customer(terms, exempt=True).charges
     bare = FinanceChargePolicy.for_customer(CustomerClass(code="NONE", finance_charge_compound=False), exempt=False)
     assert bare == FinanceChargePolicy(None) and not bare.charges
+
+
+def test_every_assessment_date_in_a_month_charges_for_the_same_period() -> None:
+    december = {charge_period(dt.date(2026, 12, day)) for day in range(1, 32)}
+    assert december == {dt.date(2026, 12, 1)}  # a month, named by its first day
+    assert charge_period(dt.date(2026, 11, 30)) == dt.date(2026, 11, 1)  # the day before: another period
+    assert charge_period(dt.date(2027, 1, 1)) == dt.date(2027, 1, 1)
