@@ -101,7 +101,7 @@ def receipt(turn: Turn, ctx: dict[str, Any]) -> Step:
         return say("I have no completed payment to send a receipt for yet.")
     try:
         info, _ = customer_receipt(turn.services.db.uow(), turn.services.files, turn.account.code, payment_id,
-                                   turn.services.settings.seller_name)
+                                   turn.services.seller)
     except ARError as refused:
         return say(f"I couldn't make that receipt: {refused}")
     link = document_link(turn.services.settings, info.id, now=turn.now) \

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.documents.files import FileStore, LocalFileStore
+from core.documents.letterhead import SellerInfo, seller_info
 from core.kernel.config import Settings, load_settings
 from core.kernel.db import Database
 from core.kernel.errors import Invalid
@@ -30,6 +31,11 @@ class Services:
     def branding(self) -> Branding:
         """The seller as payment notices sign off: its name, phone and Telegram bot."""
         return Branding.of(self.settings)
+
+    @property
+    def seller(self) -> SellerInfo:
+        """The seller's letterhead on receipts: name, address, contact (its logo kept in the file store)."""
+        return seller_info(self.settings, self.files)
 
     def close(self) -> None:
         self.db.dispose()

@@ -93,6 +93,6 @@ class PaymentHistoryController(Controller):
          summary="The payment's PDF receipt, generated on first request; 422 unless the payment succeeded")
     def receipt(self, code: FromPath[str], payment_id: FromPath[int], services: Svc) -> Response[bytes]:
         info, data = customer_receipt(services.db.uow(), services.files, code, payment_id,
-                                      services.settings.seller_name)
+                                      services.seller)
         return Response(data, media_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{info.filename}"'})

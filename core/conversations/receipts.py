@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from core.conversations.models import Conversation
+from core.documents.letterhead import seller_info
 from core.documents.links import document_link
 from core.kernel import audit
 from core.kernel.audit import Actor
@@ -53,9 +54,12 @@ def dedupe_key(payment_id: int) -> str:
 
 def send_receipts(runtime: Runtime, branding: Branding, today: dt.date, actor: Actor, *, limit: int = 200) -> int:
     """Render and queue the receipt of every payment that succeeded lately and has none queued; how many went."""
-    queued = 0
-    for payment_id, customer_id in _due(runtime.db.uow(), today, limit):
-        stored = render_receipt(runtime.db.uow(), runtime.files, payment_id, branding.seller_name)
+    due = _due(runtime.db.uow(), today, limit)
+    if not due:
+        return 0
+    queued, seller = 0, seller_info(runtime.settings, runtime.files)
+    for payment_id, customer_id in due:
+        stored = render_receipt(runtime.db.uow(), runtime.files, payment_id, seller)
         balances = balance_today(runtime.db.uow(), customer_id, today)
         with runtime.db.uow() as uow:
             if _queue_receipt(uow, runtime, branding, payment_id, stored.id, balances, actor):

@@ -32,6 +32,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.orm import Session
 
 from core.kernel.db import UnitOfWork
 from core.kernel.money import Money
@@ -107,6 +108,12 @@ def balance_today(uow: UnitOfWork, customer_id: int, today: dt.date) -> list[Cur
         result = uow.session.execute(_statement(), {"customer_id": customer_id, "today": today})
         return [CurrencyBalance(currency, balance, past_due, number, _date(due), today)
                 for currency, balance, past_due, due, number in result]
+
+
+def balance_on(session: Session, customer_id: int, currency: str, day: dt.date) -> int:
+    """The balance in one currency on `day`, as `balance_today` reads it, inside the caller's transaction."""
+    rows = session.execute(_statement(), {"customer_id": customer_id, "today": day})
+    return next((int(balance) for found, balance, *_ in rows if found == currency), 0)
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:

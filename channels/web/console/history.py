@@ -99,7 +99,7 @@ class PaymentHistoryController(Controller):
     def receipt(self, request: Request, code: FromPath[str], payment_id: FromPath[int]) -> Response:
         services = _services(request)
         info, pdf = customer_receipt(services.db.uow(), services.files, code, payment_id,
-                                     services.settings.seller_name)
+                                     services.seller)
         disposition = "attachment" if request.query_params.get("download") else "inline"
         return Response(pdf, media_type="application/pdf",
                         headers={"Content-Disposition": f'{disposition}; filename="{info.filename}"'})

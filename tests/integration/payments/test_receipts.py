@@ -13,7 +13,9 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from channels.web.history import PaymentRow, payments_csv
+from core.documents.letterhead import seller_info
 from core.documents.models import StoredFile
+from core.kernel.config import Settings
 from core.kernel.errors import Invalid, NotFound
 from core.kernel.money import Money
 from core.ledger.models import Customer, Document, Payment
@@ -24,7 +26,7 @@ from core.payments.models import PaymentLine, PaymentMethod
 from core.payments.receipts import customer_receipt, render_receipt
 from tests.books import TEST_ACTOR, customer, invoice
 
-SELLER = "Northwind Supply Co."
+SELLER = seller_info(Settings(), None)  # type: ignore[arg-type]  # no logo configured: no file store needed
 PAID_ON = dt.date(2026, 11, 20)
 REASONS = ("Damaged goods", "Other")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -67,11 +69,31 @@ def test_receipt_shows_what_was_paid(services, payment_id):
     assert pdf.startswith(b"%PDF-") and info.size == len(pdf)
     text = text_of(pdf)
     assert "payment receipt" in text.lower()  # the title is set in small capitals
-    for expected in (SELLER, f"R-{payment_id}", "November 20, 2026", "Acme Corporation",
+    for expected in (SELLER.name, f"R-{payment_id}", "November 20, 2026", "Acme Corporation",
                      "ACME", "100 Market Street", "Springfield, IL 62701", "Check", "CHK-5521",
                      "INV-1", "$980.00", "$20.00", "INV-2", "$170.00", "Damaged goods",
                      "$250.00", "$1,400.00", "$1,150.00"):
         assert expected in text, f"{expected!r} missing from the receipt:\n{text}"
+
+
+def test_a_short_paid_receipt_says_what_is_still_open_whom_to_call_and_the_balance_after(services, payment_id):
+    text = text_of(stored_bytes(services, render_receipt(services.db.uow(), services.files, payment_id, SELLER).id))
+    # The payment as the chat named it; the seller's address and contact; INV-2 short by $80.00, less the $250.00
+    # left on account: a credit of $170.00 (headings are set in capitals).
+    for expected in (f"P-{payment_id}", "1200 Harbor Way", SELLER.phone, SELLER.email, "STILL OPEN", "$80.00",
+                     "Your balance after this payment", "$170.00 credit", "Page 1 of 1"):
+        assert expected in text, f"{expected!r} missing from the receipt:\n{text}"
+
+
+def test_a_plain_payment_in_full_has_no_discount_boilerplate_and_no_empty_cells(services, db):
+    customer(db)
+    invoice(db, "INV-9", "500.00", "2026-11-01")
+    paid = record_payment(db.uow(), customer_code="ACME", amount=usd("500.00"), received_on=PAID_ON,
+                          requests=[AllocationRequest("INV-9")], reasons=REASONS, actor=TEST_ACTOR,
+                          method_kind="check", reference="CHK-1")
+    text = text_of(stored_bytes(services, render_receipt(db.uow(), services.files, paid.payment_id, SELLER).id))
+    assert "discount" not in text.lower() and "—" not in text and "still open" not in text.lower()
+    assert "Your balance after this payment" in text and "$0.00" in text
 
 
 def test_second_render_returns_the_same_file(services, payment_id):
