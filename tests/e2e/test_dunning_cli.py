@@ -67,7 +67,7 @@ def test_templates_are_listed_shown_set_and_reset(run, tmp_path: Path) -> None: 
     assert run("dunning", "templates", "show", name).output.strip() == good.read_text(encoding="utf-8")
     assert "override" in next(line for line in run("dunning", "templates", "list").output.splitlines() if name in line)
     assert "the file is in force" in run("dunning", "templates", "reset", name).output
-    assert run("dunning", "templates", "show", name).output.startswith("{{ seller }}: reminder")
+    assert "{{ seller }}: reminder" in run("dunning", "templates", "show", name).output  # the file again
 
 
 def test_staff_set_a_class_stages_from_the_command_line(run, book) -> None:  # type: ignore[no-untyped-def]
