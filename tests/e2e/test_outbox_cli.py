@@ -45,9 +45,10 @@ def acme(services: Services) -> int:
 
 
 def queue_for(services: Services, customer_id: int | None, recipient: str = "ap@acme.example") -> int:
+    """A message a clerk sends (not pushed: the one-message-a-day rule does not hold it back)."""
     with services.db.uow() as uow:
         message = outbox.queue(uow.session, TEST_ACTOR, channel="email", recipient=recipient, template="dunning_1",
-                               subject="Past due", body_text="Please pay.", reason="dunning", customer_id=customer_id)
+                               subject="Past due", body_text="Please pay.", reason="document", customer_id=customer_id)
         uow.commit()
         return message.id
 
@@ -60,7 +61,7 @@ def test_review_approve_cancel_and_send(services: Services, tmp_path: Path, smtp
     assert [m["id"] for m in listed] == [third, second, first]  # newest first
     assert listed[0] | {"created_at": None} == {
         "id": third, "channel": "email", "recipient": "ap@acme.example", "customer": "ACME", "template": "dunning_1",
-        "reason": "dunning", "status": "pending", "attempts": 0, "next_attempt_at": None, "last_error": None,
+        "reason": "document", "status": "pending", "attempts": 0, "next_attempt_at": None, "last_error": None,
         "provider_id": None, "created_at": None,
     }
     assert run("approve", str(first)).stdout.strip() == f"approved 1 message(s): {first}"
