@@ -51,7 +51,8 @@ from core.kernel.migrate import upgrade
 from core.ledger.models import Customer, CustomerClass
 from core.ledger.rules import BUCKETS, aging_bucket
 from core.statements.models import Statement, StatementRun
-from core.statements.pdf import _render_job, _warm_worker, render_statements, statement_html
+from core.statements.page import TEMPLATE_FILES, statement_html
+from core.statements.pdf import _render_job, _warm_worker, render_statements
 from core.statements.snapshots import (
     STATEMENT_TEMPLATE_VERSION,
     ActivityLine,
@@ -110,9 +111,13 @@ def sample_snapshot(index: int, items: int, rnd: random.Random) -> StatementSnap
     for item in open_items:
         aging[item.bucket] += item.open_minor
     activity = tuple(ActivityLine(STATEMENT_DATE - dt.timedelta(days=d), f"CHK-{index}-{d}", "payment",
-                                  rnd.randint(10_000, 900_000)) for d in (24, 9))
+                                  -rnd.randint(10_000, 900_000)) for d in (24, 9))
+    balance = sum(i.open_minor for i in open_items) - sum(c.open_minor for c in credits)
+    previous = dt.date(2026, 10, 31)
     return StatementSnapshot(STATEMENT_DATE, "USD", SELLER, account, tuple(open_items), credits, charges, aging,
-                             activity, previous_statement_date=dt.date(2026, 10, 31))
+                             activity, previous_statement_date=previous,
+                             balance_forward_minor=balance - sum(a.amount_minor for a in activity),
+                             balance_forward_on=previous)
 
 
 def _item(number: str, rnd: random.Random) -> SnapshotItem:
@@ -248,7 +253,7 @@ def ablation(snapshots: list[StatementSnapshot], repeat: int = 3) -> list[tuple[
 
     inline = [statement_html(s, inline_css=True) for s in snapshots]
     bare_page = [statement_html(s) for s in snapshots]
-    css = CSS(filename=str(TEMPLATES / "statement.css"), font_config=FontConfiguration())
+    css = CSS(filename=str(TEMPLATES / TEMPLATE_FILES[STATEMENT_TEMPLATE_VERSION][1]), font_config=FontConfiguration())
     steps: list[tuple[str, Callable[[int], Any]]] = [
         ("bare: stylesheet inline, fresh fonts", lambda n: HTML(string=inline[n]).write_pdf()),
         ("+ parsed stylesheet reused", lambda n: HTML(string=bare_page[n]).write_pdf(

@@ -1,9 +1,12 @@
 """From the rows a chunk reads to the `StatementSnapshot` of each of its customers.
 
-A statement is in the customer's currency and shows what was open on the statement date: debits oldest
-due first, aged by days past due; credit memos and money on account apart; the money received since the
-previous statement (or over the last 31 days, for a first one). A customer with none of these gets no
-statement. The seller's branding is taken from configuration once per run.
+A statement is in the customer's currency and is balance-forward: the balance brought forward (the previous
+statement's, or for a first one the ledger's balance 31 days back), every entry dated since that moved it,
+and the balance on the statement date, which is what was open then: debits oldest due first, aged by days
+past due; credit memos and money on account apart. Should the lines not add up to that balance, an entry
+dated on or before the balance forward changed after it was stated (the ERP lowered an old invoice, a late
+posting was backdated): a correction line says so, so the statement still ticks. A customer with nothing
+open and no activity gets no statement. The seller's branding is taken from configuration once per run.
 """
 
 from __future__ import annotations
@@ -14,12 +17,24 @@ from sqlalchemy.orm import Session
 
 from core.ledger.finance_charges import FINANCE_CHARGE
 from core.ledger.rules import BUCKETS, aging_bucket, days_past_due
-from core.statements.queries import Account, OpenLine, activity_between, open_lines, previous_statement_dates
+from core.statements.queries import (
+    Account,
+    OpenLine,
+    PreviousStatement,
+    activity_between,
+    balances_on,
+    open_lines,
+    previous_statements,
+)
 from core.statements.snapshots import ActivityLine, CustomerInfo, SellerInfo, SnapshotItem, StatementSnapshot
 
 CREDIT_BUCKET = "credit"
 ON_HOLD_NOTE = "Account on hold"
 FIRST_STATEMENT_LOOKBACK = dt.timedelta(days=31)  # activity shown on a customer's first statement
+CORRECTION = "correction"
+# Same-day lines in the order a bookkeeper reads them: what was charged, then what was paid and allowed.
+LINE_ORDER = ("invoice", "finance_charge", "settled_in_erp", "credit", "payment", "discount", "payment_returned",
+              "discount_reversed", CORRECTION)
 
 
 def snapshots_for(
@@ -37,20 +52,41 @@ def snapshots_for(
         return {}
     ids = [a.id for a in accounts]
     lines = open_lines(session, ids, statement_date)
-    previous = previous_statement_dates(session, ids, statement_date)
-    since = {cid: previous.get(cid, statement_date - FIRST_STATEMENT_LOOKBACK) for cid in ids}
-    received_by = activity_between(session, ids, min(since.values()), statement_date)
+    previous = previous_statements(session, ids, statement_date)
+    forward = _balances_forward(session, accounts, previous, statement_date)
+    activity_by = activity_between(session, ids, min(day for day, _ in forward.values()), statement_date)
     made = {}
     for account in accounts:
-        received = [line for currency, line in received_by.get(account.id, []) if currency == account.currency
-                    and line.date > since[account.id]]
+        start, balance_forward = forward[account.id]
+        activity = [line for currency, line in activity_by.get(account.id, []) if currency == account.currency
+                    and line.date > start]
         snapshot = build_snapshot(
-            seller, account.info, account.currency, statement_date, lines.get(account.id, []), received,
-            previous.get(account.id), finance_charge_numbers.get(account.id), account.on_hold,
+            seller, account.info, account.currency, statement_date, lines.get(account.id, []), activity,
+            previous[account.id].statement_date if account.id in previous else None,
+            finance_charge_numbers.get(account.id), account.on_hold, (start, balance_forward),
         )
         if snapshot is not None:
             made[account.id] = snapshot
     return made
+
+
+def _balances_forward(session: Session, accounts: list[Account], previous: dict[int, PreviousStatement],
+                      statement_date: dt.date) -> dict[int, tuple[dt.date, int]]:
+    """Each account's balance forward and its date: what its previous statement stated, when in its currency;
+    otherwise the ledger's balance on the date (31 days back for a first statement)."""
+    forward: dict[int, tuple[dt.date, int]] = {}
+    by_date: dict[dt.date, list[Account]] = {}
+    for account in accounts:
+        stated = previous.get(account.id)
+        if stated is not None and stated.currency == account.currency:
+            forward[account.id] = (stated.statement_date, stated.balance_minor)
+        else:
+            day = stated.statement_date if stated else statement_date - FIRST_STATEMENT_LOOKBACK
+            by_date.setdefault(day, []).append(account)
+    for day, unstated in by_date.items():
+        balances = balances_on(session, [a.id for a in unstated], day)
+        forward |= {a.id: (day, balances.get((a.id, a.currency), 0)) for a in unstated}
+    return forward
 
 
 def build_snapshot(
@@ -63,13 +99,20 @@ def build_snapshot(
     previous_statement_date: dt.date | None,
     finance_charge_number: str | None,
     on_hold: bool,
+    balance_forward: tuple[dt.date, int],
 ) -> StatementSnapshot | None:
-    """One customer's statement from their open lines; None when it would show nothing at all."""
+    """One customer's statement from their open lines and the activity since `balance_forward` (its date
+    and amount); None when it would show nothing at all."""
     mine = [line for line in lines if line.currency == currency]
     items = sorted((_item(line, statement_date) for line in mine if line.is_debit),
                    key=lambda i: (i.due_date, i.number))
     credits = sorted((_item(line, statement_date) for line in mine if not line.is_debit),
                      key=lambda i: (i.doc_date, i.number))
+    forward_on, forward_minor = balance_forward
+    balance = sum(i.open_minor for i in items) - sum(c.open_minor for c in credits)
+    correction = balance - forward_minor - sum(a.amount_minor for a in activity)
+    if correction:
+        activity = [*activity, ActivityLine(statement_date, "", CORRECTION, correction)]
     if not items and not credits and not activity:
         return None
     aging = dict.fromkeys(BUCKETS, 0)
@@ -79,9 +122,14 @@ def build_snapshot(
         statement_date=statement_date, currency=currency, seller=seller, customer=customer,
         items=tuple(items), credits=tuple(credits),
         finance_charges=tuple(i for i in items if i.kind == FINANCE_CHARGE and i.number == finance_charge_number),
-        aging_minor=aging, activity=tuple(sorted(activity, key=lambda a: (a.date, a.reference))),
+        aging_minor=aging, activity=tuple(sorted(activity, key=_line_order)),
         previous_statement_date=previous_statement_date, notes=_notes(lines, currency, on_hold),
+        balance_forward_minor=forward_minor, balance_forward_on=forward_on,
     )
+
+
+def _line_order(line: ActivityLine) -> tuple[dt.date, int, str]:
+    return line.date, LINE_ORDER.index(line.kind), line.reference
 
 
 def _item(line: OpenLine, statement_date: dt.date) -> SnapshotItem:

@@ -21,98 +21,25 @@ from functools import cache
 from itertools import islice
 from typing import Any
 
-from babel.dates import format_date
-from babel.numbers import get_currency_symbol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.documents.files import FileInfo, FileStore
 from core.documents.models import StoredFile
-from core.documents.templates import TEMPLATES, environment, logo_data_uri
+from core.documents.templates import TEMPLATES
 from core.kernel.db import Database
-from core.kernel.errors import Invalid, NotFound
-from core.ledger.rules import BUCKETS
+from core.kernel.errors import NotFound
 from core.statements.cycle import latest_statement_date
 from core.statements.models import Statement
-from core.statements.snapshots import STATEMENT_TEMPLATE_VERSION, SnapshotItem, StatementSnapshot
+from core.statements.page import check_template_version, statement_html
+from core.statements.snapshots import STATEMENT_TEMPLATE_VERSION, StatementSnapshot
 
-LOCALE = "en_US"
 STATEMENT_KIND = "statement"
-# Every template version this code can render: (page, stylesheet). An old version keeps its files when a new
-# one is added, so a statement made under it renders as it always did.
-TEMPLATE_FILES = {STATEMENT_TEMPLATE_VERSION: ("statement.html", "statement.css")}
-BUCKET_LABELS = {"current": "Current", "1-30": "1–30 days", "31-60": "31–60 days", "61-90": "61–90 days",
-                 "90+": "Over 90 days"}
-KIND_LABELS = {"invoice": "Invoice", "finance_charge": "Finance charge", "credit": "Credit memo",
-               "payment": "Unapplied payment"}
-ACTIVITY_LABELS = {"payment": "Payment received, thank you", "credit_applied": "Credit applied"}
-NBSP = "\u00a0"  # an empty cell WeasyPrint still paints (a striped row keeps its stripe)
 STORE_BATCH = 25  # PDFs stored per transaction by render_statements: a few seconds of rendering
 
 
 def statement_filename(customer_code: str, statement_date: dt.date) -> str:
     return f"statement-{customer_code}-{statement_date.isoformat()}.pdf"
-
-
-def check_template_version(version: str) -> tuple[str, str]:
-    if version not in TEMPLATE_FILES:
-        known = ", ".join(sorted(TEMPLATE_FILES))
-        raise Invalid(f"statement template {version!r} cannot be rendered by this version of aragent "
-                      f"(it renders {known}); upgrade aragent to render this statement", "template_version")
-    return TEMPLATE_FILES[version]
-
-
-# -- the page ------------------------------------------------------------------------------------------------
-
-
-
-def statement_html(snapshot: StatementSnapshot, logo: bytes | None = None, *,
-                   template_version: str = STATEMENT_TEMPLATE_VERSION, inline_css: bool = False) -> str:
-    """The statement as one HTML page; with `inline_css` it carries its stylesheet and stands alone."""
-    page, stylesheet = check_template_version(template_version)
-    css = (TEMPLATES / stylesheet).read_text() if inline_css else ""
-    context = _context(snapshot, logo)
-    return environment().get_template(page).render(**context, template_version=template_version, inline_css=css)
-
-
-def _context(s: StatementSnapshot, logo: bytes | None) -> dict[str, Any]:
-    def fmt(minor: int) -> str:
-        return s.money(minor).format(LOCALE)
-
-    def date(value: dt.date | None) -> str:
-        return format_date(value, format="medium", locale=LOCALE) if value else ""
-
-    def line(item: SnapshotItem) -> dict[str, Any]:
-        return {"number": item.number, "kind": KIND_LABELS.get(item.kind, item.kind), "date": date(item.doc_date),
-                "due_date": date(item.due_date), "po": item.po or "", "original": fmt(item.amount_minor),
-                "open": fmt(item.open_minor), "days": _days(item.days_past_due)}
-
-    return {
-        "seller": s.seller, "customer": s.customer, "currency": s.currency, "logo_uri": logo_data_uri(logo),
-        "currency_symbol": get_currency_symbol(s.currency, LOCALE),
-        "statement_date": format_date(s.statement_date, format="long", locale=LOCALE),
-        "statement_date_iso": s.statement_date.isoformat(),
-        "previous_statement_date": date(s.previous_statement_date),
-        "terms": f"Net {s.customer.terms_days} days" if s.customer.terms_days else "Due on receipt",
-        "aging": [{"label": BUCKET_LABELS[b], "amount": fmt(s.aging_minor.get(b, 0))} for b in BUCKETS],
-        "aging_total": fmt(sum(s.aging_minor.get(b, 0) for b in BUCKETS)),
-        "items": [line(i) for i in s.items], "credits": [line(c) for c in s.credits],
-        "finance_charges": [line(f) for f in s.finance_charges],
-        "activity": [{"date": date(a.date), "reference": a.reference, "kind": ACTIVITY_LABELS.get(a.kind, a.kind),
-                      "amount": fmt(a.amount_minor)} for a in s.activity],
-        "activity_title": (f"Activity since your statement of {date(s.previous_statement_date)}"
-                           if s.previous_statement_date else "Payments and credits in the last 31 days"),
-        "debits": fmt(s.debits_minor), "credits_total": fmt(s.credits_minor),
-        "credits_negative": fmt(-s.credits_minor), "amount_due": fmt(s.amount_due_minor),
-        "credit_balance": fmt(-s.balance_minor) if s.balance_minor < 0 else "",
-        "past_due": fmt(s.past_due_minor), "has_past_due": s.past_due_minor > 0, "notes": s.notes,
-    }
-
-
-def _days(days_past_due: int) -> str:
-    if days_past_due <= 0:
-        return NBSP
-    return "1 day" if days_past_due == 1 else f"{days_past_due} days"
 
 
 # -- the PDF ---------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """What a chunk of the statement cycle reads: each kind of row for all of the chunk's customers at once.
 
 The accounts as they stand now, whether a statement for the date exists already, what each customer had
-open on the date, the date of their previous statement and the money received since. A handful of
+open on the date, their previous statement (its date and the balance it stated) and every entry since. A handful of
 set-based queries per chunk, never a query per customer.
 """
 
@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import BigInteger, Date, Select, and_, cast, func, or_, select
+from sqlalchemy import BigInteger, Date, Select, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 # The ledger's as-of rows (what was open on a date, allocations applied since added back), shared rather
 # than written a second time: the statement must show what the aging report shows.
 from core.documents.letterhead import mailing_address
-from core.ledger.book import as_of_params, open_rows
+from core.ledger.book import CREDIT_KINDS, as_of_params, open_rows
 from core.ledger.finance_charges import FinanceChargePolicy
 from core.ledger.models import Allocation, Contact, Customer, Document, Payment
 from core.statements.models import Statement
 from core.statements.snapshots import ActivityLine, CustomerInfo
 
 RETURNED_STATUSES = ("returned", "refunded", "disputed")
+ActivityRow = tuple[int, str, ActivityLine]  # customer id, currency, line
 
 
 # -- the customers, as their accounts stand now ---------------------------------------------------
@@ -152,13 +154,27 @@ def open_lines(session: Session, customer_ids: list[int], as_of: dt.date) -> dic
 # -- since the previous statement -----------------------------------------------------------------
 
 
-def previous_statement_dates(session: Session, customer_ids: list[int], before: dt.date) -> dict[int, dt.date]:
-    query = (
-        select(Statement.customer_id, func.max(Statement.statement_date, type_=Date))
+@dataclass(frozen=True, slots=True)
+class PreviousStatement:
+    statement_date: dt.date
+    currency: str
+    balance_minor: int  # the balance it stated
+
+
+def previous_statements(session: Session, customer_ids: list[int], before: dt.date) -> dict[int, PreviousStatement]:
+    """Each customer's latest statement dated before `before`."""
+    latest = (
+        select(Statement.customer_id, func.max(Statement.statement_date, type_=Date).label("statement_date"))
         .where(Statement.customer_id.in_(customer_ids), Statement.statement_date < before)
         .group_by(Statement.customer_id)
+        .subquery()
     )
-    return {cid: as_date(day) for cid, day in session.execute(query)}
+    s = Statement.__table__
+    query = select(s.c.customer_id, s.c.statement_date, s.c.currency, s.c.balance_minor).join(
+        latest, and_(latest.c.customer_id == s.c.customer_id, latest.c.statement_date == s.c.statement_date)
+    )
+    rows = session.execute(query)
+    return {cid: PreviousStatement(as_date(day), currency, balance) for cid, day, currency, balance in rows}
 
 
 def as_date(value: dt.date | str) -> dt.date:
@@ -166,24 +182,91 @@ def as_date(value: dt.date | str) -> dt.date:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
+@cache
+def _balances_select() -> Select:
+    rows = open_rows(scoped=True)
+    signed = case((rows.c.kind.in_(CREDIT_KINDS), -rows.c.open_minor), else_=rows.c.open_minor)
+    return (select(rows.c.customer_id, rows.c.currency, cast(func.sum(signed), BigInteger))
+            .group_by(rows.c.customer_id, rows.c.currency))
+
+
+def balances_on(session: Session, customer_ids: list[int], as_of: dt.date) -> dict[tuple[int, str], int]:
+    """Each customer's balance on `as_of` per currency, as the statement of that date would have stated it."""
+    if not customer_ids:
+        return {}
+    result = session.execute(_balances_select(), as_of_params(as_of, customer_ids))
+    return {(cid, currency): balance for cid, currency, balance in result}
+
+
 def activity_between(
     session: Session, customer_ids: list[int], since: dt.date, until: dt.date
 ) -> dict[int, list[tuple[str, ActivityLine]]]:
-    """Payments received and credit memos applied in (since, until], with their currency, per customer."""
-    p, a, c = Payment.__table__, Allocation.__table__, Document.__table__
-    # Money received then counts as received until, if ever, it went back: as the ledger has it.
-    received = or_(p.c.status == "succeeded", and_(p.c.status.in_(RETURNED_STATUSES), p.c.returned_on > until))
-    payments = select(p.c.customer_id, p.c.currency, p.c.id, p.c.reference, p.c.received_on, p.c.amount_minor).where(
-        p.c.customer_id.in_(customer_ids), p.c.received_on > since, p.c.received_on <= until, received
-    )
-    credits = (
-        select(c.c.customer_id, c.c.currency, c.c.number, a.c.applied_on, a.c.amount_minor)
-        .select_from(a.join(c, c.c.id == a.c.credit_id))
-        .where(c.c.customer_id.in_(customer_ids), a.c.applied_on > since, a.c.applied_on <= until)
-    )
+    """Every entry dated in (since, until] that moved a balance, with its currency, per customer.
+
+    The entries the ledger's as-of balance (`core.ledger.book`) changes by: documents issued (and what of
+    them the ERP reports settled outside our ledger), money received, discounts taken, and money that went
+    back. Applying a credit memo or money on account to an invoice moves nothing, and is not an entry here.
+    """
     lines: dict[int, list[tuple[str, ActivityLine]]] = defaultdict(list)
-    for cid, currency, pid, ref, day, amount in session.execute(payments):
-        lines[cid].append((currency, ActivityLine(day, payment_reference(pid, ref), "payment", amount)))
-    for cid, currency, number, day, amount in session.execute(credits):
-        lines[cid].append((currency, ActivityLine(day, number, "credit_applied", amount)))
+    if not customer_ids:
+        return lines
+    for cid, currency, line in [*_documents_issued(session, customer_ids, since, until),
+                                *_money_received_and_returned(session, customer_ids, since, until),
+                                *_discounts(session, customer_ids, since, until)]:
+        lines[cid].append((currency, line))
     return lines
+
+
+def _documents_issued(session: Session, ids: list[int], since: dt.date, until: dt.date) -> Iterator[ActivityRow]:
+    d, a = Document.__table__, Allocation.__table__
+    # What our ledger applied to (or, from a credit memo, out of) the document; the rest of what is no longer
+    # open the ERP settled: it imported the document part paid, or lowered its open amount since.
+    applied_to = select(func.coalesce(func.sum(a.c.amount_minor + a.c.discount_minor), 0)).where(
+        a.c.invoice_id == d.c.id, a.c.reversed_on.is_(None)).scalar_subquery()
+    applied_from = select(func.coalesce(func.sum(a.c.amount_minor), 0)).where(a.c.credit_id == d.c.id).scalar_subquery()
+    settled_here = case((d.c.kind == "credit", applied_from), else_=applied_to)
+    query = select(
+        d.c.customer_id, d.c.currency, d.c.kind, d.c.number, d.c.doc_date, d.c.po, d.c.amount_minor,
+        d.c.amount_minor - d.c.open_minor - settled_here,
+    ).where(d.c.customer_id.in_(ids), d.c.doc_date > since, d.c.doc_date <= until, d.c.voided.is_(False))
+    for cid, currency, kind, number, day, po, amount, settled_in_erp in session.execute(query):
+        sign = -1 if kind == "credit" else 1
+        yield cid, currency, ActivityLine(day, number, kind, sign * amount, po)
+        if settled_in_erp:
+            yield cid, currency, ActivityLine(day, number, "settled_in_erp", -sign * int(settled_in_erp))
+
+
+def _money_received_and_returned(session: Session, ids: list[int], since: dt.date,
+                                 until: dt.date) -> Iterator[ActivityRow]:
+    p = Payment.__table__
+    went_back = p.c.status.in_(RETURNED_STATUSES)
+    # Money received counts from its receipt until, if ever, it went back: as the ledger has it.
+    received = and_(p.c.received_on > since, p.c.received_on <= until, or_(p.c.status == "succeeded", went_back))
+    returned = and_(went_back, p.c.returned_on > since, p.c.returned_on <= until)
+    query = select(p.c.customer_id, p.c.currency, p.c.id, p.c.reference, p.c.received_on, p.c.returned_on,
+                   p.c.amount_minor).where(p.c.customer_id.in_(ids), or_(received, returned))
+    for cid, currency, pid, ref, received_on, returned_on, amount in session.execute(query):
+        reference = payment_reference(pid, ref)
+        if since < received_on <= until:
+            yield cid, currency, ActivityLine(received_on, reference, "payment", -amount)
+        if returned_on is not None and since < returned_on <= until:
+            yield cid, currency, ActivityLine(returned_on, reference, "payment_returned", amount)
+
+
+def _discounts(session: Session, ids: list[int], since: dt.date, until: dt.date) -> Iterator[ActivityRow]:
+    """Early-payment discounts taken, and given back when the payment that took one was returned."""
+    a, d, p = Allocation.__table__, Document.__table__, Payment.__table__
+    in_period = [and_(column > since, column <= until) for column in (a.c.applied_on, a.c.reversed_on)]
+    query = (
+        select(d.c.customer_id, d.c.currency, d.c.number, p.c.id, p.c.reference, a.c.applied_on, a.c.reversed_on,
+               a.c.discount_minor)
+        .select_from(a.join(d, d.c.id == a.c.invoice_id).outerjoin(p, p.c.id == a.c.payment_id))
+        .where(d.c.customer_id.in_(ids), a.c.discount_minor > 0, d.c.doc_date <= until, d.c.voided.is_(False),
+               or_(*in_period))
+    )
+    for cid, currency, number, pid, ref, applied_on, reversed_on, discount in session.execute(query):
+        paid_with = payment_reference(pid, ref) if pid is not None else None
+        if since < applied_on <= until:
+            yield cid, currency, ActivityLine(applied_on, number, "discount", -discount, paid_with)
+        if reversed_on is not None and since < reversed_on <= until:
+            yield cid, currency, ActivityLine(reversed_on, number, "discount_reversed", discount, paid_with)

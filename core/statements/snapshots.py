@@ -8,6 +8,12 @@ the customer's account settings as they were, so a later change to either never 
 Each value converts itself field by field, not through `dataclasses.asdict`: the cycle converts every
 statement it makes, and asdict's deep copy of each nested value made that some twenty times slower, for
 the same JSON. A field added to a class goes into its `to_json` and `from_json` alike.
+
+Version 2 is a balance-forward statement: the balance brought forward (the previous statement's, or the
+ledger's 31 days back on a first statement), then every line dated since that moved the balance, signed, so
+that the balance forward plus the lines is the balance to the cent. Version 1 listed only the money received
+(payments, and credit memos applied, which move nothing) as positive amounts; stored version-1 snapshots
+still read, and render with their own template.
 """
 
 from __future__ import annotations
@@ -19,10 +25,16 @@ from typing import Any
 from core.documents.letterhead import SellerInfo
 from core.kernel.money import Money
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 # The statement template in force; stored on each Statement so its PDF is always rendered the same way.
-# Bump it (and keep the old template under its version) when templates/statement.html changes.
-STATEMENT_TEMPLATE_VERSION = "statement-1"
+# Bump it (and keep the old template under its version) when the current template changes.
+STATEMENT_TEMPLATE_VERSION = "statement-2"
+
+# What each kind of activity line is, for the account summary: the kinds a bookkeeper ticks one by one.
+# Anything else that moved the balance (a returned payment, a reversed discount, an amount settled in the ERP,
+# a correction to an earlier entry) is an adjustment.
+SUMMARY_KINDS = ("invoice", "finance_charge", "payment", "discount", "credit")
+ADJUSTMENT = "adjustment"
 
 
 @dataclass(frozen=True)
@@ -86,21 +98,34 @@ class SnapshotItem:
 
 @dataclass(frozen=True)
 class ActivityLine:
-    """Money received since the previous statement (or in the last 31 days for a first statement)."""
+    """A dated entry since the balance forward that moved the balance.
+
+    Version 2: `amount_minor` is signed, what the line adds to the balance (a payment is negative). Kinds:
+    invoice, finance_charge, credit (a credit memo issued), payment, discount (taken on `reference`, an
+    invoice, with the payment `detail`), payment_returned, discount_reversed, settled_in_erp (part of a
+    document of the period the ERP reports settled), correction (entries dated on or before the balance
+    forward that changed after it was stated). `detail`: an invoice's PO, a discount's payment.
+    Version 1: payments received and credit memos applied (`credit_applied`), as positive amounts.
+    """
 
     date: dt.date
     reference: str
-    kind: str  # payment | credit_applied
+    kind: str
     amount_minor: int
+    detail: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"date": self.date.isoformat(), "reference": self.reference, "kind": self.kind,
-                "amount_minor": self.amount_minor}
+                "amount_minor": self.amount_minor, "detail": self.detail}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ActivityLine:
         return cls(date=dt.date.fromisoformat(data["date"]), reference=data["reference"], kind=data["kind"],
-                   amount_minor=data["amount_minor"])
+                   amount_minor=data["amount_minor"], detail=data.get("detail"))
+
+    @property
+    def summary_kind(self) -> str:
+        return self.kind if self.kind in SUMMARY_KINDS else ADJUSTMENT
 
 
 @dataclass(frozen=True)
@@ -113,10 +138,14 @@ class StatementSnapshot:
     credits: tuple[SnapshotItem, ...]  # open credit memos and unapplied payments
     finance_charges: tuple[SnapshotItem, ...]  # the charges this cycle assessed (also among `items`)
     aging_minor: dict[str, int]  # bucket -> open debits, every bucket of core.ledger.rules.BUCKETS present
-    activity: tuple[ActivityLine, ...] = ()
+    activity: tuple[ActivityLine, ...] = ()  # oldest first
     previous_statement_date: dt.date | None = None
     version: int = SNAPSHOT_VERSION
     notes: tuple[str, ...] = field(default_factory=tuple)  # e.g. "Account on hold"
+    # Version 2: the balance the activity starts from, and its date: the previous statement's, or on a first
+    # statement the ledger's balance 31 days before the statement date. None on version 1.
+    balance_forward_minor: int | None = None
+    balance_forward_on: dt.date | None = None
 
     # -- totals, derived so they can never disagree with the lines ---------------------------------------
 
@@ -140,6 +169,18 @@ class StatementSnapshot:
     def past_due_minor(self) -> int:
         return sum(i.open_minor for i in self.items if i.days_past_due > 0)
 
+    @property
+    def activity_minor(self) -> int:
+        """What the activity adds to the balance forward (version 2)."""
+        return sum(a.amount_minor for a in self.activity)
+
+    def summary_minor(self) -> dict[str, int]:
+        """The activity by summary kind (`SUMMARY_KINDS`, then `ADJUSTMENT`), every kind present (version 2)."""
+        totals = dict.fromkeys((*SUMMARY_KINDS, ADJUSTMENT), 0)
+        for line in self.activity:
+            totals[line.summary_kind] += line.amount_minor
+        return totals
+
     def money(self, minor: int) -> Money:
         return Money.from_minor(minor, self.currency)
 
@@ -159,6 +200,8 @@ class StatementSnapshot:
             "previous_statement_date": _iso(self.previous_statement_date),
             "version": self.version,
             "notes": list(self.notes),
+            "balance_forward_minor": self.balance_forward_minor,
+            "balance_forward_on": _iso(self.balance_forward_on),
         }
 
     @classmethod
@@ -175,8 +218,11 @@ class StatementSnapshot:
             aging_minor=dict(data["aging_minor"]),
             activity=tuple(ActivityLine.from_json(a) for a in data.get("activity", ())),
             previous_statement_date=_date(data.get("previous_statement_date")),
-            version=int(data.get("version", SNAPSHOT_VERSION)),
+            # A snapshot stored without a version predates versions: it is version 1.
+            version=int(data.get("version", 1)),
             notes=tuple(data.get("notes", ())),
+            balance_forward_minor=data.get("balance_forward_minor"),
+            balance_forward_on=_date(data.get("balance_forward_on")),
         )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from sqlalchemy import func, select
 
 from channels.cli.main import main
@@ -55,15 +55,28 @@ def invoice(number: str, days_past_due: int, open_minor: int, amount_minor: int 
                         max(days_past_due, 0), aging_bucket(days_past_due))
 
 
+PREVIOUS = dt.date(2026, 10, 31)
+
+
 def snapshot(items: list[SnapshotItem], code: str = "ACME", credits: tuple[SnapshotItem, ...] = (),
+             activity: tuple[ActivityLine, ...] = (), previous: dt.date | None = PREVIOUS,
              **fields: object) -> StatementSnapshot:
+    """A balance-forward statement whose balance forward is what the activity makes it tick to."""
     aging = dict.fromkeys(BUCKETS, 0)
     for item in items:
         aging[item.bucket] += item.open_minor
     account = CustomerInfo(code, f"{code} Industrial Corporation", ("Attn: Accounts Payable", "100 Market Street",
                            "Springfield, IL 62701"), "STD", 30, ("email",), "ap@acme.example", None, None, "UTC")
     charges = tuple(i for i in items if i.kind == "finance_charge")
-    return StatementSnapshot(DAY, "USD", SELLER, account, tuple(items), credits, charges, aging, **fields)
+    balance = sum(i.open_minor for i in items) - sum(c.open_minor for c in credits)
+    forward = balance - sum(a.amount_minor for a in activity)
+    return StatementSnapshot(DAY, "USD", SELLER, account, tuple(items), credits, charges, aging, activity=activity,
+                             previous_statement_date=previous, balance_forward_minor=forward,
+                             balance_forward_on=previous or DAY - dt.timedelta(days=31), **fields)
+
+
+def ago(days: int) -> dt.date:
+    return DAY - dt.timedelta(days=days)
 
 
 def one_of_each() -> StatementSnapshot:
@@ -71,10 +84,15 @@ def one_of_each() -> StatementSnapshot:
     items = [invoice("INV-90", 120, 1_250_000), invoice("INV-61", 75, 98_765, 150_000, po="PO-4471"),
              invoice("INV-31", 45, 42_000), invoice("INV-1", 12, 310_055), invoice("INV-0", -10, 7_500),
              invoice("FC-ACME-2026-11", -30, 2_113, kind="finance_charge")]
-    credits = (SnapshotItem("credit", "CM-77", DAY - dt.timedelta(days=9), None, None, 25_000, 25_000, 0, "credit"),
-               SnapshotItem("payment", "CHK-1042", DAY - dt.timedelta(days=3), None, None, 100_000, 3_550, 0, "credit"))
-    activity = (ActivityLine(DAY - dt.timedelta(days=20), "CHK-1001", "payment", 500_000),)
-    return snapshot(items, credits=credits, activity=activity, previous_statement_date=dt.date(2026, 10, 31))
+    credits = (SnapshotItem("credit", "CM-77", ago(9), None, None, 25_000, 25_000, 0, "credit"),
+               SnapshotItem("payment", "CHK-1042", ago(3), None, None, 100_000, 3_550, 0, "credit"))
+    activity = (ActivityLine(ago(20), "CHK-1001", "payment", -500_000),
+                ActivityLine(ago(20), "INV-5", "discount", -1_020, "CHK-1001"),
+                ActivityLine(ago(20), "INV-0", "invoice", 7_500, "PO-5150"),
+                ActivityLine(ago(9), "CM-77", "credit", -25_000),
+                ActivityLine(ago(3), "CHK-1042", "payment", -100_000),
+                ActivityLine(DAY, "FC-ACME-2026-11", "finance_charge", 2_113))
+    return snapshot(items, credits=credits, activity=activity)
 
 
 def text_of(pdf: bytes) -> list[str]:
@@ -98,8 +116,9 @@ def test_pdf_shows_every_open_item_the_aging_and_the_amount_due():
         assert any(line.startswith(item.number) and usd(item.open_minor) in line for line in lines), item.number
     for credit in statement.credits:
         assert any(line.startswith(credit.number) and usd(credit.open_minor) in line for line in lines), credit.number
-    aging_figures = " ".join(usd(statement.aging_minor[b]) for b in BUCKETS) + f" {usd(statement.debits_minor)}"
-    assert aging_figures in text  # current, 1-30, 31-60, 61-90, 90+, total: one row, in order
+    aging_figures = " ".join(usd(statement.aging_minor[b]) for b in BUCKETS)
+    # current, 1-30, 31-60, 61-90, 90+, credits, balance: one row, in order, adding up to the balance
+    assert f"{aging_figures} {usd(-statement.credits_minor)} {usd(statement.balance_minor)}" in text
     assert statement.amount_due_minor == 1_710_433 - 28_550
     due = re.escape(usd(statement.amount_due_minor))
     assert re.search(rf"AMOUNT DUE\s+{due}", text)  # the summary beside the address
@@ -108,7 +127,7 @@ def test_pdf_shows_every_open_item_the_aging_and_the_amount_due():
     assert re.search(rf"Credits and unapplied payments\s+-{re.escape(usd(statement.credits_minor))}", text)
     assert re.search(rf"Of which past due\s+{re.escape(usd(statement.past_due_minor))}", text)
     assert re.search(r"Finance charge assessed this statement:\s+FC-ACME-2026-11 \$21\.13", text)
-    assert "CHK-1001" in text and "Activity since your statement of Oct 31, 2026" in text
+    assert "CHK-1001" in text and "Account activity since your statement of Oct 31, 2026" in text
     assert any(line.startswith("INV-90") and line.endswith("120 days") for line in lines)
 
 
@@ -131,6 +150,61 @@ def test_long_statement_runs_onto_numbered_pages_with_the_header_repeated():
     for item in items:
         assert sum(line.startswith(item.number) and usd(item.open_minor) in line for line in lines) == 1, item.number
     assert "ACME · November 30, 2026" in pages[1]  # the running head of the pages after the first
+    assert [SLIP in page for page in pages] == [False] * (len(pages) - 1) + [True]
+
+
+SLIP = "Please detach and return this portion with your payment"
+
+
+def text_tops(page: PageObject) -> list[tuple[float, str]]:
+    """Each run of text on the page, with how far down the page it starts (points from the top edge)."""
+    runs: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            runs.append((tm[5] * abs(cm[3]), text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def test_a_two_page_statement_ends_with_its_totals_then_the_slip_on_the_last_page():
+    """Issue 14: the slip used to end page 1 while the activity and the amount due carried onto page 2."""
+    items = [invoice(f"INV-{n:05d}", 70 - 3 * n, 10_000 + n * 137) for n in range(22)]
+    activity = tuple(ActivityLine(ago(28 - n), f"CHK-{n:04d}", "payment", -5_000 - n) for n in range(10))
+    statement = snapshot(items, activity=activity)
+    pages = PdfReader(io.BytesIO(render_statement_pdf(statement))).pages
+    texts = [page.extract_text() for page in pages]
+    assert len(texts) == 2
+    assert "Page 1 of 2" in texts[0] and "Page 2 of 2" in texts[1]
+    assert SLIP not in texts[0] and "Amount enclosed" not in texts[0]
+    assert f"Amount due (USD) {usd(statement.amount_due_minor)}" in texts[1]
+    assert re.search(rf"\nAmount due\s+{re.escape(usd(statement.amount_due_minor))}", texts[1])  # on the slip
+
+    runs = text_tops(pages[1])
+
+    def top(text: str) -> float:
+        return next(y for y, run in runs if run.startswith(text))
+
+    assert top("Amount due (USD)") < top(SLIP) < top("Amount enclosed")  # the totals, then the slip below them
+    assert top(SLIP) > float(pages[1].mediabox.height) * 0.6  # in the foot of the page, to tear off
+
+
+def test_a_version_1_statement_renders_as_it_always_did():
+    """Stored before balance-forward statements: its snapshot reads as version 1 and its own template renders it."""
+    stored = one_of_each().to_json()
+    for key in ("balance_forward_minor", "balance_forward_on"):
+        del stored[key]
+    stored["activity"] = [{"date": "2026-11-10", "reference": "CHK-1001", "kind": "payment", "amount_minor": 500_000},
+                          {"date": "2026-11-12", "reference": "CM-70", "kind": "credit_applied", "amount_minor": 8_800}]
+    stored["version"] = 1
+    old = StatementSnapshot.from_json(stored)
+    assert (old.version, old.balance_forward_minor, old.activity[0].detail) == (1, None, None)
+    text = "\n".join(text_of(render_statement_pdf(old, template_version="statement-1")))
+    assert "Activity since your statement of Oct 31, 2026" in text and "Credit applied $88.00" in text
+    assert "TOTAL OPEN" in text and "Account activity" not in text
+    with pytest.raises(Invalid, match="no balance forward"):
+        render_statement_pdf(old)
 
 
 def test_same_snapshot_same_bytes():
@@ -173,10 +247,11 @@ def test_statement_looks_right_as_an_image():
                      po=f"PO-{4000 + n}" if n % 3 else None) for n in range(39)]
     items.append(invoice("FC-ACME-2026-11", -30, 4_312, kind="finance_charge"))
     base = one_of_each()
-    statement = replace(base, items=tuple(items), finance_charges=(items[-1],),
-                        aging_minor=snapshot(items).aging_minor,
-                        activity=base.activity + (ActivityLine(DAY - dt.timedelta(days=12), "CM-70", "credit_applied",
-                                                               8_800),))
+    statement = snapshot(items, credits=base.credits, activity=base.activity + (
+        ActivityLine(ago(12), "CHK-0977", "payment_returned", 8_800),
+        ActivityLine(ago(12), "INV-100233", "discount_reversed", 176, "CHK-0977"),
+        ActivityLine(ago(11), "INV-100230", "settled_in_erp", -5_000),
+        ActivityLine(DAY, "", "correction", 1_234)))
     ARTIFACTS.mkdir(exist_ok=True)
     for old in ARTIFACTS.glob("statement-*.png"):
         old.unlink()

@@ -131,8 +131,11 @@ def test_each_statement_matches_the_ledger_line_by_line(services: Services) -> N
         ("credit", "CM-1", 10000), ("payment", "CHK-ACME-75", 7500),
     ]
     assert acme.money(acme.balance_minor) == usd("1375.00")  # 1000 + 300 + 250 - 100 - 75
+    # A first statement: the balance 31 days back, then every entry since that moved it.
+    assert (acme.balance_forward_on, acme.balance_forward_minor) == (D(2026, 10, 30), 150000)
     assert [(a.kind, a.reference, a.amount_minor) for a in acme.activity] == [
-        ("payment", "CHK-ACME-200", 20000), ("payment", "CHK-ACME-75", 7500),
+        ("credit", "CM-1", -10000), ("payment", "CHK-ACME-200", -20000), ("invoice", "A-3", 25000),
+        ("payment", "CHK-ACME-75", -7500),
     ]
     assert acme.previous_statement_date is None
     assert acme.customer.address == ("1 Main St", "Springfield, IL 62701")  # the seller's own country left off
@@ -144,8 +147,10 @@ def test_each_statement_matches_the_ledger_line_by_line(services: Services) -> N
     assert stated["BETA"].notes == ("Open items in EUR are not on this statement.",)
     paid = stated["PAID"]
     assert (paid.items, paid.credits, paid.balance_minor) == ((), (), 0)
+    # Applying P-CM to P-1 moved nothing: issuing it did.
+    assert paid.balance_forward_minor == 40000
     assert [(a.kind, a.reference, a.amount_minor) for a in paid.activity] == [
-        ("credit_applied", "P-CM", 10000), ("payment", "CHK-PAID-300", 30000),
+        ("credit", "P-CM", -10000), ("payment", "CHK-PAID-300", -30000),
     ]
 
 
@@ -170,8 +175,10 @@ def test_a_statement_never_changes_after_it_is_made(services: Services) -> None:
     december = snapshots(db, D(2026, 12, 31))["ACME"]
     assert (december.customer.name, december.customer.terms_days, december.notes) == ("Acme Renamed", 60,
                                                                                       ("Account on hold",))
-    assert december.previous_statement_date == DAY
-    assert [(a.reference, a.date) for a in december.activity] == [("CHK-ACME-250", D(2026, 12, 1))]
+    assert december.previous_statement_date == december.balance_forward_on == DAY
+    assert december.balance_forward_minor == before.balance_minor
+    assert [(a.reference, a.date) for a in december.activity] == [("CHK-ACME-250", D(2026, 12, 1)),
+                                                                  ("A-4", D(2026, 12, 5))]
 
 
 def finance_charge_book(db: Database) -> None:
