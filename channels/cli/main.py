@@ -84,8 +84,9 @@ def _load_demo(services: Services, today: dt.date) -> str:
 def import_file(ctx: click.Context, kind: str, file: Path, as_json: bool) -> None:
     """Import classes, customers or invoices from a CSV file (header row, UTF-8).
 
-    Prints `loaded N, updated M, rejected K` and `line L: reason` per rejected row; exits 1 when
-    any row was rejected (the good rows are loaded all the same).
+    Prints `loaded N, updated M, rejected K` and `line L: reason` per rejected row, `line L: warning: …` per row
+    loaded with a warning; exits 1 when any row was rejected (the good rows are loaded all the same), 0 when
+    there are only warnings.
     """
     services = services_for(ctx)
     data = file.read_bytes()
@@ -100,10 +101,11 @@ def import_file(ctx: click.Context, kind: str, file: Path, as_json: bool) -> Non
                             progress=lambda n: progress.advance(task, n))
     if as_json:
         click.echo(json.dumps({"loaded": report.loaded, "updated": report.updated,
-                               "rejected": [{"line": line, "reason": why} for line, why in report.rejected]}))
+                               "rejected": [{"line": line, "reason": why} for line, why in report.rejected],
+                               "warnings": [{"line": line, "warning": why} for line, why in report.warnings]}))
     else:
         click.echo(report.summary())
-        for line, why in report.rejected:
+        for line, why in sorted(report.rejected + [(n, f"warning: {w}") for n, w in report.warnings]):
             click.echo(f"line {line}: {why}")
     if report.rejected:
         ctx.exit(1)

@@ -164,14 +164,16 @@ class Rejected(msgspec.Struct):
     reason: str
 
 
-class ImportResult(msgspec.Struct):
+class ImportResult(msgspec.Struct, omit_defaults=True):
     loaded: int
     updated: int
     rejected: list[Rejected]
+    warnings: list[Rejected] = msgspec.field(default_factory=list)  # loaded all the same; absent when none
 
     @classmethod
     def of(cls, report: ImportReport) -> ImportResult:
-        return cls(report.loaded, report.updated, [Rejected(n, why) for n, why in report.rejected])
+        return cls(report.loaded, report.updated, [Rejected(n, why) for n, why in report.rejected],
+                   [Rejected(n, why) for n, why in report.warnings])
 
 
 class StoredPdf(msgspec.Struct):

@@ -45,9 +45,11 @@ class ImportReport:
     loaded: int = 0
     updated: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # rows loaded all the same
 
     def summary(self) -> str:
-        return f"loaded {self.loaded}, updated {self.updated}, rejected {len(self.rejected)}"
+        said = f"loaded {self.loaded}, updated {self.updated}, rejected {len(self.rejected)}"
+        return said + (f", {len(self.warnings)} warning(s)" if self.warnings else "")
 
 
 def csv_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
@@ -204,9 +206,10 @@ def _customer_writer(default_country: str) -> RowWriter:
         codes = [(raw.get("code") or "").strip() for _, raw in chunk]
         known = {c.code: c for c in session.scalars(select(Customer).where(Customer.code.in_(codes)))}
         for line, raw in chunk:
-            def one(raw: dict[str, str] = raw) -> bool:
+            def one(raw: dict[str, str] = raw, line: int = line) -> bool:
                 row = parse_customer(raw, default_country)
                 known[row.code], created = upsert_customer(session, row, known.get(row.code))
+                report.warnings.extend((line, warning) for warning in row.warnings)
                 session.flush()
                 return created
 

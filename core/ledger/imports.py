@@ -150,6 +150,7 @@ class CustomerRow:
     address: dict[str, str | None]
     delivery: tuple[str, ...]
     finance_charge_exempt: bool
+    warnings: tuple[str, ...] = ()  # loaded all the same; said beside the line it came from
 
 
 def _email(row: dict[str, str]) -> str | None:
@@ -190,9 +191,16 @@ def _delivery(row: dict[str, str], email: str | None) -> tuple[str, ...]:
     unknown = [m for m in methods if m not in DELIVERY_METHODS]
     if unknown:
         raise Invalid(f"delivery: unknown method {unknown[0]!r}; use {', '.join(DELIVERY_METHODS)}", "delivery")
-    if "email" in methods and not email:
-        raise Invalid("delivery: email delivery needs an email address", "delivery")
     return methods
+
+
+def _delivery_warnings(methods: tuple[str, ...], email: str | None) -> tuple[str, ...]:
+    """A delivery the row asks for but gives no address for: the customer and its debt are loaded all the same;
+    statement delivery and dunning skip that channel, saying "no email address"."""
+    if "email" in methods and not email:
+        return ("delivery: email delivery needs an email address; loaded, but statements and reminders by email "
+                "will be skipped until the ERP sends one",)
+    return ()
 
 
 def parse_customer(row: dict[str, str], default_country: str = "US") -> CustomerRow:
@@ -222,8 +230,9 @@ def parse_customer(row: dict[str, str], default_country: str = "US") -> Customer
             "postal_code": _text(row, "postal_code", limit=20),
             "country": country,
         },
-        delivery=_delivery(row, email),
+        delivery=(delivery := _delivery(row, email)),
         finance_charge_exempt=_bool(row, "finance_charge_exempt", False),
+        warnings=_delivery_warnings(delivery, email),
     )
 
 

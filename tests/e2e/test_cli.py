@@ -138,3 +138,13 @@ def test_serve_demo_starts_a_working_app(tmp_path: Path) -> None:
         again.terminate()
         again.wait(10)
         proc.wait(timeout=10)
+
+
+def test_a_row_loaded_with_a_warning_is_said_and_the_import_succeeds(run, tmp_path: Path) -> None:
+    customers = write(tmp_path / "customers.csv", "code,name,delivery\nNOMAIL,No Mail Ltd,email\n")
+    result = run("import", "customers", str(customers))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "loaded 1, updated 0, rejected 0, 1 warning(s)"
+    assert result.output.splitlines()[1].startswith("line 2: warning: delivery: email delivery needs an email address")
+    invoices = write(tmp_path / "invoices.csv", "number,customer,date,amount\nNM-1,NOMAIL,2026-10-01,300.00\n")
+    assert run("import", "invoices", str(invoices)).exit_code == 0  # its debt is in the book

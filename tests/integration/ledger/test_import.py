@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from core.dunning import run_dunning
 from core.kernel.db import Database
 from core.kernel.errors import Invalid
 from core.kernel.money import Money
@@ -175,7 +176,7 @@ def test_bad_customer_rows_are_rejected_with_their_line_and_reason(db):
         "GOOD2,Good Two,,,print,Asia/Tokyo,JPY\n"  # 10
     )
     report = run(db, "customers", text)
-    assert report.summary() == "loaded 2, updated 0, rejected 7"
+    assert report.summary() == "loaded 3, updated 0, rejected 6, 1 warning(s)"
     reasons = dict(report.rejected)
     assert reasons == {
         3: "email: not an email address: 'not-an-email'",
@@ -184,10 +185,24 @@ def test_bad_customer_rows_are_rejected_with_their_line_and_reason(db):
         6: "delivery: unknown method 'pigeon'; use email, print, fax, telegram, sms",
         7: "timezone: unknown IANA time zone 'Mars/Olympus_Mons'",
         8: "currency: unknown currency 'ZZZ'",
-        9: "delivery: email delivery needs an email address",
     }
+    assert [(line, why.split(";")[0]) for line, why in report.warnings] == [
+        (9, "delivery: email delivery needs an email address")]
     with db.uow() as uow:
-        assert sorted(uow.session.scalars(select(Customer.code))) == ["GOOD1", "GOOD2"]
+        assert sorted(uow.session.scalars(select(Customer.code))) == ["GOOD1", "GOOD2", "M"]
+
+
+def test_a_customer_without_the_address_its_delivery_needs_is_loaded_with_its_debt_and_skipped_with_the_reason(
+        services):
+    """Rejecting the row lost its invoices too ("unknown customer") and their debt from the book."""
+    db = services.db
+    run(db, "classes", "code,allow_auto_statement\nAUTO,true\n")
+    report = run(db, "customers", "code,name,class,delivery\nNOMAIL,No Mail Ltd,AUTO,email\n")
+    assert report.loaded == 1 and report.rejected == [] and len(report.warnings) == 1
+    assert run(db, "invoices", "number,customer,date,amount\nNM-1,NOMAIL,2026-09-01,300.00\n").loaded == 1
+
+    skipped = run_dunning(services, dt.date(2026, 11, 22), TEST_ACTOR, customer_codes=["NOMAIL"])
+    assert [(r.status, r.reason) for r in skipped] == [("skipped", "no email address")]
 
 
 def test_a_customer_in_an_unknown_class_gets_a_new_class_without_automatic_statements(db):
