@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.kernel.card_numbers import FREE_TEXT
 from core.kernel.models import Base, Stamped, utcnow
 
 
@@ -34,7 +35,7 @@ class Conversation(Stamped, Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
     state: Mapped[str] = mapped_column(String(40), default="idle")
-    context: Mapped[dict] = mapped_column(JSON, default=dict)
+    context: Mapped[dict] = mapped_column(JSON, default=dict, info=FREE_TEXT)
     linked_at: Mapped[dt.datetime | None]
     last_inbound_at: Mapped[dt.datetime | None]
 
@@ -53,7 +54,7 @@ class ConversationTurn(Base):
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
     channel: Mapped[str] = mapped_column(String(20))
     direction: Mapped[str] = mapped_column(String(3))  # in | out
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
     provider_id: Mapped[str | None] = mapped_column(String(80))  # inbound: the provider's id of the message
     intent: Mapped[str | None] = mapped_column(String(30))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())

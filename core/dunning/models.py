@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.kernel.card_numbers import FREE_TEXT
 from core.kernel.models import Base, Stamped, utcnow
 
 
@@ -79,4 +80,4 @@ class PaymentPromise(Stamped, Base):
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | kept | broken | canceled
     channel: Mapped[str] = mapped_column(String(20), default="")
     created_by: Mapped[str] = mapped_column(String(120), default="")
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text, info=FREE_TEXT)

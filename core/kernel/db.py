@@ -16,6 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.kernel.card_numbers import scrub_free_text
+
 
 def driver_url(url: str) -> str:
     """Accept `postgresql://` and `sqlite:///` as written and pick the driver we ship."""
@@ -143,6 +145,7 @@ class Database:
         self.url = driver_url(url)
         self.engine = make_engine(url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self.sessions, "before_flush", scrub_free_text)  # no card number is ever written
 
     @property
     def is_postgres(self) -> bool:

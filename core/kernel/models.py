@@ -17,6 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from core.kernel.card_numbers import FREE_TEXT
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -46,7 +48,7 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(60))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     subject: Mapped[str] = mapped_column(String(120), default="")
-    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    details: Mapped[dict] = mapped_column(JSON, default=dict, info=FREE_TEXT)
 
 
 class ApiKey(Base):

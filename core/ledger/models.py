@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.kernel.card_numbers import FREE_TEXT
 from core.kernel.models import Base, Stamped, utcnow
 from core.kernel.money import Money
 
@@ -60,7 +61,7 @@ class Customer(Stamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), info=FREE_TEXT)
     class_id: Mapped[int] = mapped_column(ForeignKey("customer_classes.id"))
     terms_days: Mapped[int] = mapped_column(default=30)
     currency: Mapped[str] = mapped_column(String(3), default="USD")
@@ -91,7 +92,7 @@ class Contact(Stamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[str] = mapped_column(String(200), default="", info=FREE_TEXT)
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
@@ -213,7 +214,7 @@ class Payment(Stamped, Base):
     channel: Mapped[str] = mapped_column(String(20), default="api")
     initiated_by: Mapped[str] = mapped_column(String(120), default="")
     reference: Mapped[str | None] = mapped_column(String(120))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text, info=FREE_TEXT)
     received_on: Mapped[dt.date] = mapped_column(Date)
     processor: Mapped[str | None] = mapped_column(String(20))
     processor_payment_id: Mapped[str | None] = mapped_column(String(120))
@@ -251,7 +252,7 @@ class Allocation(Base):
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     discount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     short_reason: Mapped[str | None] = mapped_column(String(60))
-    short_comment: Mapped[str | None] = mapped_column(Text)
+    short_comment: Mapped[str | None] = mapped_column(Text, info=FREE_TEXT)
     applied_on: Mapped[dt.date] = mapped_column(Date, index=True)
     # Set when the money behind it came back (an ACH return): the invoice is open again from that day.
     reversed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
@@ -281,5 +282,5 @@ class InvoiceComment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
     author: Mapped[str] = mapped_column(String(120))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, info=FREE_TEXT)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())

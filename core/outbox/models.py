@@ -14,6 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.kernel.card_numbers import FREE_TEXT
 from core.kernel.models import Base, Stamped
 
 OUTBOX_STATUSES = ("pending", "approved", "sent", "failed", "canceled")
@@ -68,5 +69,5 @@ class MessageTemplate(Stamped, Base):
     __tablename__ = "message_templates"
 
     name: Mapped[str] = mapped_column(String(120), primary_key=True)  # e.g. dunning.stage2.email.txt
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, info=FREE_TEXT)
     updated_by: Mapped[str] = mapped_column(String(120), default="")

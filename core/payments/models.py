@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.kernel.card_numbers import FREE_TEXT
 from core.kernel.models import Base, Stamped, utcnow
 
 
@@ -58,7 +59,7 @@ class PaymentLine(Base):
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     discount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     short_reason: Mapped[str | None] = mapped_column(String(60))
-    short_comment: Mapped[str | None] = mapped_column(Text)
+    short_comment: Mapped[str | None] = mapped_column(Text, info=FREE_TEXT)
 
 
 class WebhookEvent(Base):
@@ -107,12 +108,13 @@ class PaymentQuote(Base):
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     kind: Mapped[str] = mapped_column(String(20))  # pay | schedule | deposit | cancel_scheduled
-    lines: Mapped[list] = mapped_column(JSON, default=list)  # [{number, amount_minor, discount_minor, reason, comment}]
+    # [{number, amount_minor, discount_minor, reason, comment}]
+    lines: Mapped[list] = mapped_column(JSON, default=list, info=FREE_TEXT)
     currency: Mapped[str] = mapped_column(String(3))
     total_minor: Mapped[int] = mapped_column(BigInteger)
     method_id: Mapped[int | None] = mapped_column(ForeignKey("payment_methods.id"))
     pay_on: Mapped[dt.date] = mapped_column(Date)
-    text: Mapped[str] = mapped_column(Text)  # the confirmation as the customer read it
+    text: Mapped[str] = mapped_column(Text, info=FREE_TEXT)  # the confirmation as the customer read it
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | executed | canceled | expired
     expires_at: Mapped[dt.datetime]
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))

@@ -11,6 +11,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.kernel.card_numbers import FREE_TEXT
 from core.kernel.models import Base, Stamped, utcnow
 
 
@@ -23,7 +24,7 @@ class StaffUser(Stamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(60), unique=True)  # lower case
-    full_name: Mapped[str] = mapped_column(String(120), default="")
+    full_name: Mapped[str] = mapped_column(String(120), default="", info=FREE_TEXT)
     role: Mapped[str] = mapped_column(String(20), default="agent")
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)

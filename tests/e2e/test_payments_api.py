@@ -189,7 +189,7 @@ CARD_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{13,19}(?![0-9A-Za-z])")
 
 
 def leaked_cards(text: str) -> list[str]:
-    from core.payments.adapters.sandbox_cards import luhn_ok
+    from core.kernel.card_numbers import luhn_ok
 
     return [run for run in CARD_LIKE.findall(re.sub(r"(?<=\d)[ -](?=\d)", "", text)) if luhn_ok(run)]
 
@@ -214,3 +214,35 @@ def test_no_card_number_reaches_the_database_or_the_logs(api, sandbox, services,
     assert "payments" in logs  # the request log lines are really in what we scan
     assert "4242424242424242" not in "".join(dumped) + logs.replace(" ", "")
     assert [leak for text in (*dumped, logs) for leak in leaked_cards(text)] == []
+
+
+CARD = "4111 1111 1111 1111"
+
+
+def test_a_card_number_typed_into_any_free_text_is_never_stored(api, sandbox, services, capsys, caplog):
+    """Short-pay comments, invoice comments, promise notes, names, a payment's note: each is written through its
+    own path; the number is blanked before any of them reaches a table, on both backends, and never logged."""
+    from core.dunning import record_promise
+    from core.kernel.card_numbers import REMOVED
+    from core.ledger import add_comment
+
+    method = add_method(services, "tok_visa")
+    short = api.post("/api/payments", json={
+        "customer": "ACME", "amount": "300.00", "method_id": method,
+        "invoices": [{"number": "1001", "amount": "300.00", "reason": "Other",
+                      "comment": f"customer read out card {CARD}"}]}, headers={"Idempotency-Key": "card-1"})
+    assert short.status_code == 201, short.text
+    add_comment(services.db.uow(), "ACME", "1002", f"they paid with {CARD.replace(' ', '-')}", Actor("test", "cli"))
+    record_promise(services.db.uow(), "ACME", dt.date.today() + dt.timedelta(days=7), None, Actor("test", "cli"),
+                   note=f"will pay by card {CARD}")
+    renamed = api.put("/api/customers/ACME", json={"name": f"Acme Corp {CARD}", "email": "ap@acme.example"})
+    assert renamed.status_code in (200, 201), renamed.text
+
+    dumped = []
+    with services.db.engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            for row in conn.execute(table.select()):
+                dumped.extend(str(value) for value in row)
+    logs = "".join(capsys.readouterr()) + caplog.text
+    assert [leak for text in (*dumped, logs) for leak in leaked_cards(text)] == []
+    assert sum(REMOVED in text for text in dumped) >= 4  # the words around it are kept

@@ -50,6 +50,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.kernel.card_numbers import luhn_ok
 from core.kernel.config import Settings
 from core.kernel.db import Database
 from core.kernel.errors import Conflict, Invalid, NotFound
@@ -65,7 +66,6 @@ from core.payments.adapters.sandbox_cards import (
     TestMethod,
     aba_ok,
     looks_like_card_number,
-    luhn_ok,
     random_token_body,
 )
 from core.payments.adapters.sandbox_models import SandboxCard, SandboxCharge

@@ -70,16 +70,6 @@ def looks_like_card_number(text: str) -> bool:
     return bool(_CARD_LIKE.match(text.strip())) and 12 <= len(re.sub(r"\D", "", text)) <= 19
 
 
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 1:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
-
-
 def aba_ok(routing: str) -> bool:
     """The ABA routing-number checksum: weights 3, 7, 1 over the nine digits sum to a multiple of 10."""
     if not re.fullmatch(r"\d{9}", routing):
