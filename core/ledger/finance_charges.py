@@ -59,6 +59,20 @@ class FinanceChargePolicy:
         return not self.exempt and self.monthly_rate is not None and self.monthly_rate > 0
 
 
+def finance_charge_terms(policy: FinanceChargePolicy, currency: str) -> str | None:
+    """The one line a statement gives to explain its finance charges; None when the customer is not charged."""
+    if not policy.charges:
+        return None
+    assert policy.monthly_rate is not None  # `charges` says so
+    rate = f"{policy.monthly_rate.normalize():f}%"
+    grace = f"more than {policy.grace_days} days past due" if policy.grace_days else "past due"
+    terms = f"Finance charge: {rate} a month on amounts {grace}, assessed once a month"
+    limits = [f"at least {Money.of(str(policy.minimum_charge), currency).format()}"] if policy.minimum_charge else []
+    if policy.minimum_past_due:
+        limits.append(f"none below {Money.of(str(policy.minimum_past_due), currency).format()} past due")
+    return terms + (f" ({'; '.join(limits)})" if limits else "") + "."
+
+
 def charge_period(assessed_on: dt.date) -> dt.date:
     """The period a charge assessed on `assessed_on` is for, named by its first day: the calendar month, as the
     rate is monthly. Every assessment date in the month names the same period."""

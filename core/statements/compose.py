@@ -15,7 +15,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from core.ledger.finance_charges import FINANCE_CHARGE
+from core.ledger.finance_charges import FINANCE_CHARGE, finance_charge_terms
 from core.ledger.rules import BUCKETS, aging_bucket, days_past_due
 from core.statements.queries import (
     Account,
@@ -64,6 +64,7 @@ def snapshots_for(
             seller, account.info, account.currency, statement_date, lines.get(account.id, []), activity,
             previous[account.id].statement_date if account.id in previous else None,
             finance_charge_numbers.get(account.id), account.on_hold, (start, balance_forward),
+            finance_charge_terms(account.policy, account.currency),
         )
         if snapshot is not None:
             made[account.id] = snapshot
@@ -100,6 +101,7 @@ def build_snapshot(
     finance_charge_number: str | None,
     on_hold: bool,
     balance_forward: tuple[dt.date, int],
+    finance_terms: str | None = None,
 ) -> StatementSnapshot | None:
     """One customer's statement from their open lines and the activity since `balance_forward` (its date
     and amount); None when it would show nothing at all."""
@@ -124,6 +126,7 @@ def build_snapshot(
         finance_charges=tuple(i for i in items if i.kind == FINANCE_CHARGE and i.number == finance_charge_number),
         aging_minor=aging, activity=tuple(sorted(activity, key=_line_order)),
         previous_statement_date=previous_statement_date, notes=_notes(lines, currency, on_hold),
+        finance_terms=finance_terms or "",
         balance_forward_minor=forward_minor, balance_forward_on=forward_on,
     )
 

@@ -103,6 +103,7 @@ def _context(s: StatementSnapshot, logo: bytes | None) -> dict[str, Any]:
         "credits_negative": fmt(-s.credits_minor), "amount_due": fmt(s.amount_due_minor),
         "credit_balance": fmt(-s.balance_minor) if s.balance_minor < 0 else "",
         "past_due": fmt(s.past_due_minor), "has_past_due": s.past_due_minor > 0, "notes": s.notes,
+        "finance_terms": s.finance_terms,
     }
 
 

@@ -146,6 +146,7 @@ class StatementSnapshot:
     # statement the ledger's balance 31 days before the statement date. None on version 1.
     balance_forward_minor: int | None = None
     balance_forward_on: dt.date | None = None
+    finance_terms: str = ""  # the one line explaining the account's finance charges; "" when it is not charged
 
     # -- totals, derived so they can never disagree with the lines ---------------------------------------
 
@@ -202,6 +203,7 @@ class StatementSnapshot:
             "notes": list(self.notes),
             "balance_forward_minor": self.balance_forward_minor,
             "balance_forward_on": _iso(self.balance_forward_on),
+            "finance_terms": self.finance_terms,
         }
 
     @classmethod
@@ -223,6 +225,7 @@ class StatementSnapshot:
             notes=tuple(data.get("notes", ())),
             balance_forward_minor=data.get("balance_forward_minor"),
             balance_forward_on=_date(data.get("balance_forward_on")),
+            finance_terms=data.get("finance_terms", ""),
         )
 
 

@@ -201,3 +201,17 @@ def test_any_sequence_of_run_dates_charges_at_most_once_a_month(services: Servic
     assert {(y, m) for code, y, m in per_month(db) if code == "LATE"} == assessed_months
     # What the runs reported is what the ledger holds.
     assert sum(s.finance_charges for s in summaries) == len(charges(db))
+
+
+def test_a_charged_customers_statement_explains_the_finance_charge_in_one_line(services: Services) -> None:
+    from core.statements.models import Statement
+
+    book(services.db)
+    customer(services.db, "PLAIN")  # the DEFAULT class charges nothing: no line
+    invoice(services.db, "PLAIN-1", "50.00", "2026-08-01", customer="PLAIN")
+    run(services, D(2026, 12, 6))
+    with services.db.uow() as uow:
+        terms = {code: snapshot["finance_terms"] for code, snapshot in uow.session.execute(
+            select(Customer.code, Statement.snapshot).join(Customer, Customer.id == Statement.customer_id))}
+    line = "Finance charge: 1.5% a month on amounts more than 20 days past due, assessed once a month."
+    assert terms == {"LATE": line, "SOON": line, "PLAIN": ""}
