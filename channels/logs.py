@@ -10,6 +10,8 @@ from typing import Any
 
 import structlog
 
+from core.kernel import blank_card_numbers
+
 SECRET_KEYS = re.compile(r"(pass(word)?|secret|token|api[_-]?key|authorization|cookie|card|pan|cvv|cvc|account_number)",
                          re.IGNORECASE)
 # 12-19 digit runs (with optional spaces/dashes) look like card or bank account numbers.
@@ -19,15 +21,27 @@ API_KEY_TEXT = re.compile(r"ark_[A-Za-z0-9_-]{8,}")
 
 def _scrub_text(value: str) -> str:
     value = API_KEY_TEXT.sub("ark_[redacted]", value)
-    return LONG_DIGITS.sub(lambda m: "[redacted-" + re.sub(r"\D", "", m.group())[-4:] + "]", value)
+    value = LONG_DIGITS.sub(lambda m: "[redacted-" + re.sub(r"\D", "", m.group())[-4:] + "]", value)
+    return blank_card_numbers(value)  # the engine's rule too: a number glued to a word escapes the \b above
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, str):
+        return _scrub_text(value)
+    if isinstance(value, dict):
+        return {key: "[redacted]" if isinstance(key, str) and SECRET_KEYS.search(key) else _scrub(item)
+                for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_scrub(item) for item in value]
+    return value
 
 
 def redact(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """Every value of every event, nested ones and a rendered traceback included (it runs after format_exc_info)."""
     for key, value in list(event.items()):
-        if SECRET_KEYS.search(key):
-            event[key] = "[redacted]"
-        elif isinstance(value, str):
-            event[key] = _scrub_text(value)
+        if key.startswith("_"):  # structlog's own: the stdlib LogRecord a foreign line came from
+            continue
+        event[key] = "[redacted]" if SECRET_KEYS.search(key) else _scrub(value)
     return event
 
 
@@ -61,17 +75,18 @@ def configure_logging(level: str = "info", fmt: str = "auto") -> None:
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,  # before `redact`: a traceback may quote what was typed
         redact,
     ]
     structlog.configure(
-        processors=[*shared, structlog.processors.format_exc_info, renderer],
+        processors=[*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
         logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=False,
     )
     handler = logging.StreamHandler(_CurrentStderr())  # type: ignore[arg-type]
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[structlog.stdlib.add_logger_name, *shared, structlog.processors.format_exc_info],
+        foreign_pre_chain=[structlog.stdlib.add_logger_name, *shared],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
     ))
     handler.set_name(_HANDLER_NAME)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from core.conversations.models import Conversation, ConversationTurn
 from core.kernel import audit
 from core.kernel.audit import Actor
+from core.kernel.card_numbers import scrub_card_numbers
 from core.kernel.db import UnitOfWork, as_utc
 from core.kernel.errors import NotFound
 from core.ledger.models import Contact, Customer
@@ -161,9 +162,10 @@ def reply(uow: UnitOfWork, conversation_id: int, turn_id: int, *, intent: str | 
           state: str, context: dict[str, Any], now: dt.datetime) -> None:
     """Write the answer's turns with the dialogue's new state and context: all of it, or none."""
     with uow:
-        # The UPDATE takes the row lock a SELECT … FOR UPDATE would, and says which channel in the same trip.
+        # The UPDATE takes the row lock a SELECT … FOR UPDATE would, and says which channel in the same trip; a Core
+        # UPDATE passes the unit of work's card-number scrub by, so the context is scrubbed here.
         channel = uow.session.scalar(update(Conversation).where(Conversation.id == conversation_id)
-                                     .values(state=state, context=dict(context), updated_at=now)
+                                     .values(state=state, context=scrub_card_numbers(dict(context)), updated_at=now)
                                      .returning(Conversation.channel))
         if channel is None:
             raise NotFound("conversation", conversation_id)

@@ -35,7 +35,7 @@ class DunningStage(Stamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     class_id: Mapped[int | None] = mapped_column(ForeignKey("customer_classes.id"))
     stage: Mapped[int]
-    name: Mapped[str] = mapped_column(String(80), default="")
+    name: Mapped[str] = mapped_column(String(80), default="", info=FREE_TEXT)
     days_over_terms_above: Mapped[int | None]
     template: Mapped[str] = mapped_column(String(80))  # e.g. dunning.stage1: dunning.stage1.email.txt …
     channels: Mapped[str] = mapped_column(String(100), default="email")  # ';'-joined, in order of preference

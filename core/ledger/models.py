@@ -46,7 +46,7 @@ class CustomerClass(Stamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[str] = mapped_column(String(200), default="", info=FREE_TEXT)
     allow_auto_statement: Mapped[bool] = mapped_column(default=False)
     finance_charge_monthly_rate: Mapped[Decimal | None]
     finance_charge_grace_days: Mapped[int | None]
@@ -67,10 +67,10 @@ class Customer(Stamped, Base):
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     fax: Mapped[str | None] = mapped_column(String(32))
-    address_line1: Mapped[str | None] = mapped_column(String(200))
-    address_line2: Mapped[str | None] = mapped_column(String(200))
-    city: Mapped[str | None] = mapped_column(String(100))
-    region: Mapped[str | None] = mapped_column(String(100))
+    address_line1: Mapped[str | None] = mapped_column(String(200), info=FREE_TEXT)
+    address_line2: Mapped[str | None] = mapped_column(String(200), info=FREE_TEXT)
+    city: Mapped[str | None] = mapped_column(String(100), info=FREE_TEXT)
+    region: Mapped[str | None] = mapped_column(String(100), info=FREE_TEXT)
     postal_code: Mapped[str | None] = mapped_column(String(20))
     country: Mapped[str | None] = mapped_column(String(2))
     delivery: Mapped[str] = mapped_column(String(100), default="")  # ';'-joined DELIVERY_METHODS

@@ -39,7 +39,7 @@ class PaymentMethod(Stamped, Base):
     last4: Mapped[str] = mapped_column(String(4), default="")
     exp_month: Mapped[int | None]
     exp_year: Mapped[int | None]
-    holder: Mapped[str] = mapped_column(String(200), default="")
+    holder: Mapped[str] = mapped_column(String(200), default="", info=FREE_TEXT)
     active: Mapped[bool] = mapped_column(default=True)
     ach_authorization_kind: Mapped[str | None] = mapped_column(String(20))  # e_signature | on_file
     ach_authorization_reference: Mapped[str | None] = mapped_column(String(200))

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 
 from core.kernel import audit
 from core.kernel.audit import Actor
+from core.kernel.card_numbers import blank_card_numbers, refuse_card_number
 from core.kernel.db import UnitOfWork, as_utc
 from core.kernel.errors import Conflict, Invalid, NotFound
 from core.staff.models import StaffSession, StaffUser
@@ -78,7 +79,7 @@ def add_user(
     uow: UnitOfWork, username: str, password: str, role: str, actor: Actor, *, full_name: str = ""
 ) -> StaffView:
     name = username.strip().lower()
-    if not USERNAME.match(name):
+    if not USERNAME.match(refuse_card_number(name, "username")):
         raise Invalid("a username is 2–60 letters, digits, '.', '_' or '-'", "username")
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}", "role")
@@ -143,8 +144,9 @@ def sign_in(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime, 
         user = uow.session.scalar(select(StaffUser).where(StaffUser.username == name))
         if not _password_matches(user.password_hash if user else _DUMMY_HASH, password) or user is None \
                 or not user.active:
-            audit.record(uow.session, Actor(f"user:{name[:60]}", "console"), "user.sign_in_failed",
-                         customer_id=None, subject=f"user:{name[:60]}")
+            typed = blank_card_numbers(name[:60])  # whatever was typed in the username box is audited
+            audit.record(uow.session, Actor(f"user:{typed}", "console"), "user.sign_in_failed",
+                         customer_id=None, subject=f"user:{typed}")
             uow.commit()
             return None
         if _hasher.check_needs_rehash(user.password_hash):

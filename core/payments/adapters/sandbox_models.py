@@ -14,6 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.kernel.card_numbers import FREE_TEXT
 from core.kernel.models import Base, utcnow
 
 
@@ -58,6 +59,6 @@ class SandboxCard(Base):
     last4: Mapped[str] = mapped_column(String(4))
     exp_month: Mapped[int]
     exp_year: Mapped[int]
-    holder: Mapped[str] = mapped_column(String(100), default="")
+    holder: Mapped[str] = mapped_column(String(100), default="", info=FREE_TEXT)
     outcome: Mapped[str] = mapped_column(String(30))  # succeeds | declined: what a charge on it will do
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())

@@ -17,6 +17,7 @@ from core.ledger.finance_charges import FinanceChargePolicy
 from core.ledger.models import Contact, Customer, CustomerClass, Document
 from core.ledger.posting import CreditSource, apply_credit, record_payment
 from core.ledger.rules import AllocationRequest
+from core.statements import DeliverySelection, deliver_statements, run_statements
 from tests.books import TEST_ACTOR, customer, invoice
 
 REASONS = ("Damaged goods", "Other")
@@ -203,6 +204,11 @@ def test_a_customer_without_the_address_its_delivery_needs_is_loaded_with_its_de
 
     skipped = run_dunning(services, dt.date(2026, 11, 22), TEST_ACTOR, customer_codes=["NOMAIL"])
     assert [(r.status, r.reason) for r in skipped] == [("skipped", "no email address")]
+    run_statements(db, services.settings, services.files, statement_date=dt.date(2026, 10, 31),
+                   finance_charges_on=None, actor=TEST_ACTOR)
+    delivered = deliver_statements(services, DeliverySelection(), TEST_ACTOR)
+    assert [(line.customer, line.channel, line.status, line.reason) for line in delivered] == [
+        ("NOMAIL", "email", "skipped", "no email address")]
 
 
 def test_a_customer_in_an_unknown_class_gets_a_new_class_without_automatic_statements(db):

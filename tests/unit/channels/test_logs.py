@@ -45,3 +45,22 @@ def test_libraries_log_in_the_same_format_and_only_what_matters(monkeypatch):
     assert [(line["logger"], line["level"]) for line in lines] == [
         ("apscheduler.scheduler", "warning"), ("some.library", "info")]
     assert lines[1]["event"] == "card [redacted-4242] declined" and "timestamp" in lines[1]
+
+
+def test_card_numbers_are_blanked_inside_nested_values_and_tracebacks(monkeypatch):
+    """A card number typed into a comment may travel in a structured value or in an error's message."""
+    buffer = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", buffer)
+    configure_logging("info", "json")
+    log = structlog.get_logger("t")
+    log.info("payment refused", lines=[{"comment": "read out card4111111111111111"}],
+             request=("x", "4242-4242-4242-4242"))
+    try:
+        raise ValueError("comment 'card 4111 1111 1111 1111' too long")
+    except ValueError:
+        log.exception("request failed")
+    text = buffer.getvalue()
+    assert "4111" not in text and "4242-4242" not in text, text
+    first, second = (json.loads(line) for line in text.splitlines())
+    assert first["lines"] == [{"comment": "read out card[card number removed]"}]
+    assert "ValueError: comment 'card [redacted-1111]' too long" in second["exception"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.kernel.card_numbers import REMOVED, blank_card_numbers, scrub
+from core.kernel.card_numbers import REMOVED, blank_card_numbers, refuse_card_number, scrub_card_numbers
+from core.kernel.errors import Invalid
 
 
 @pytest.mark.parametrize("text", ["4111 1111 1111 1111", "4111-1111-1111-1111", "4242424242424242",
@@ -20,5 +21,11 @@ def test_phone_numbers_references_and_luhn_failures_are_kept(text: str) -> None:
 
 
 def test_json_values_are_scrubbed_inside_lists_and_dicts() -> None:
-    assert scrub({"lines": [{"comment": "4242 4242 4242 4242", "amount_minor": 100}], "n": 1}) == {
+    assert scrub_card_numbers({"lines": [{"comment": "4242 4242 4242 4242", "amount_minor": 100}], "n": 1}) == {
         "lines": [{"comment": REMOVED, "amount_minor": 100}], "n": 1}
+
+
+def test_a_short_field_that_names_something_refuses_a_card_number() -> None:
+    assert refuse_card_number("jane.doe-2", "username") == "jane.doe-2"
+    with pytest.raises(Invalid, match="username: that looks like a card number"):
+        refuse_card_number("4111111111111111", "username")
