@@ -32,7 +32,7 @@ from core.ledger.models import Customer, Document, Payment
 from core.outbox.lifecycle import queue
 from core.outbox.messages import render
 from core.outbox.models import OutboxMessage
-from core.outbox.recipients import address_for, reach_of
+from core.outbox.recipients import address_for, first_reachable, reach_of
 from core.payments.history import method_label
 from core.payments.models import PaymentLine, PaymentMethod
 from core.payments.notices import Branding
@@ -88,27 +88,17 @@ def _due(uow: UnitOfWork, today: dt.date, limit: int) -> list[tuple[int, int]]:
 
 def route(uow: UnitOfWork, payment: Payment, customer: Customer) -> Route | str:
     """Where the receipt of `payment` goes, or why it cannot go anywhere."""
-    reach = reach_of(customer)
     origin, _, ref = payment.initiated_by.partition(":")
-    if origin == "conversation" and ref.isdigit():
-        chat = uow.session.get(Conversation, int(ref))
-        if chat is not None and chat.channel == "telegram":
+    number = ref if origin == "caller" else None  # paid on the phone: the caller's number
+    if origin == "conversation" and ref.isdigit() and (chat := uow.session.get(Conversation, int(ref))) is not None:
+        if chat.channel == "telegram":
             return Route("telegram", chat.external_id)
-        if chat is not None and chat.channel == "sms":
-            phone, _ = address_for("sms", reach, preferred_phone=chat.external_id)
-            if phone == chat.external_id:
-                return Route("sms", phone)
-    if origin == "caller":
-        phone, _ = address_for("sms", reach, preferred_phone=ref)
-        if phone == ref:
-            return Route("sms", phone)
-    reasons = []
-    for channel in dict.fromkeys([m for m in customer.delivery_methods if m in CHANNELS] + list(CHANNELS)):
-        address, why = address_for(channel, reach)
-        if address:
-            return Route(channel, address)
-        reasons.append(why)
-    return "; ".join(reasons)
+        number = chat.external_id if chat.channel == "sms" else None
+    # The number it was paid from, when it is one of the customer's usable (not STOPped) numbers.
+    if number and address_for("sms", reach_of(customer), preferred_phone=number)[0] == number:
+        return Route("sms", number)
+    found = first_reachable(customer, CHANNELS)
+    return found if isinstance(found, str) else Route(*found)
 
 
 def _queue_receipt(uow: UnitOfWork, runtime: Runtime, branding: Branding, payment_id: int, file_id: int,

@@ -20,7 +20,7 @@ from core.outbox.lifecycle import (
 from core.outbox.messages import render as render_message
 from core.outbox.models import OUTBOX_STATUSES
 from core.outbox.provider_status import record_provider_status
-from core.outbox.recipients import ContactPoint, Reach, address_for, reach_of
+from core.outbox.recipients import ContactPoint, Reach, address_for, first_reachable, reach_of
 from core.outbox.review import (
     OutboxFilter,
     find_by_ids,
@@ -34,6 +34,7 @@ from core.outbox.sending import DeliveryError, OutgoingMessage, Sender, dispatch
 from core.outbox.templates import get_template_text, list_templates, reset_template
 
 __all__ = [
+    "first_reachable",
     "ContactPoint",
     "DeliveryError",
     "Draft",

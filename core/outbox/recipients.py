@@ -69,3 +69,15 @@ def reach_of(customer: Customer) -> Reach:
                                   c.is_primary, c.id) for c in customer.contacts)
     mailable = bool(customer.address_line1 and (customer.city or customer.postal_code))
     return Reach(contacts, customer.fax, customer.name if mailable else None)
+
+
+def first_reachable(customer: Customer, channels: tuple[str, ...]) -> tuple[str, str] | str:
+    """Among `channels`, the first the customer can be reached on, in their delivery order (then the order
+    given): (channel, address), or why none can be used."""
+    reach, reasons = reach_of(customer), []
+    for channel in dict.fromkeys([m for m in customer.delivery_methods if m in channels] + list(channels)):
+        address, why = address_for(channel, reach)
+        if address:
+            return channel, address
+        reasons.append(why)
+    return "; ".join(reasons)

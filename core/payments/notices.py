@@ -17,9 +17,9 @@ from core.kernel import audit
 from core.kernel.audit import Actor
 from core.kernel.config import Settings
 from core.ledger.models import Customer, Document, Payment
-from core.outbox import address_for, reach_of
 from core.outbox import lifecycle as outbox
 from core.outbox.messages import render
+from core.outbox.recipients import first_reachable
 from core.payments.models import PaymentLine
 
 HEADLINES = {
@@ -42,24 +42,12 @@ class Branding:
         return cls(settings.seller_name, settings.seller_phone, settings.telegram_bot)
 
 
-def _channel_and_address(customer: Customer) -> tuple[str, str] | str:
-    """The first of the customer's preferred channels with an address, or why there is none."""
-    reach = reach_of(customer)
-    reasons = []
-    for channel in dict.fromkeys([m for m in customer.delivery_methods if m in CHANNELS] + list(CHANNELS)):
-        address, why = address_for(channel, reach)
-        if address:
-            return channel, address
-        reasons.append(why)
-    return "; ".join(reasons)
-
-
 def queue_payment_notice(session: Session, payment: Payment, status: str, reason: str | None, actor: Actor,
                          branding: Branding) -> None:
     """Queue the notice `status` owes the payment's customer, signed as `branding` says; or audit why none goes."""
     customer = session.get(Customer, payment.customer_id)
     assert customer is not None
-    found = _channel_and_address(customer)
+    found = first_reachable(customer, CHANNELS)
     if isinstance(found, str):
         audit.record(session, actor, "notification.skipped", customer_id=customer.id, subject=f"payment:{payment.id}",
                      template=f"payment_{status}", reason=found)
