@@ -10,7 +10,7 @@ from rich.console import Console
 
 from channels.logs import configure_logging
 from core.bootstrap import Services, bootstrap
-from core.kernel import DATABASE_ERRORS, Actor, ARError, Settings, load_settings, missing_schema
+from core.kernel import DATABASE_ERRORS, Actor, ARError, Settings, SettingsError, load_settings, missing_schema
 
 err = Console(stderr=True)
 CLI_ACTOR = Actor("cli", "cli")
@@ -20,7 +20,11 @@ def services_for(ctx: click.Context, *, creates_database: bool = False) -> Servi
     """The services for a command. Only `serve`, `db upgrade` and `demo-data` may create a database; any other
     command that finds none says where it looked and stops, leaving no empty folder or file behind."""
     if ctx.obj is None:
-        settings = load_settings()
+        try:
+            settings = load_settings()
+        except SettingsError as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            ctx.exit(2)
         configure_logging(settings.log_level, settings.log_format)
         if not creates_database and (why := missing_schema(settings.resolved_database_url)):
             err.print(f"[red]error:[/red] {why}.\n{_where_to_look(settings)}", highlight=False, soft_wrap=True)

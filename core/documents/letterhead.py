@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.kernel.config import Settings
+from core.kernel.config import BankRemit, Settings
 from core.kernel.errors import Invalid
 from core.kernel.runtime import FileStore
 from core.ledger.models import Customer
@@ -26,12 +26,15 @@ class SellerInfo:
     color: str  # accent colour, CSS hex
     logo_sha256: str | None  # the logo kept in the file store, or None for the name in type
     telegram_bot: str  # "" when the bot is not configured
+    bank: BankRemit | None = None  # ACH/wire details; None when not configured (and in statements made before)
+    country: str = "US"  # the seller's own: a customer's address names its country only when it is another
 
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name, "address": list(self.address), "phone": self.phone, "email": self.email,
             "remit_to": list(self.remit_to), "color": self.color, "logo_sha256": self.logo_sha256,
-            "telegram_bot": self.telegram_bot,
+            "telegram_bot": self.telegram_bot, "bank": self.bank.to_json() if self.bank else None,
+            "country": self.country,
         }
 
     @classmethod
@@ -39,7 +42,8 @@ class SellerInfo:
         return cls(
             name=data["name"], address=tuple(data["address"]), phone=data["phone"], email=data["email"],
             remit_to=tuple(data["remit_to"]), color=data["color"], logo_sha256=data["logo_sha256"],
-            telegram_bot=data["telegram_bot"],
+            telegram_bot=data["telegram_bot"], bank=BankRemit(**data["bank"]) if data.get("bank") else None,
+            country=data.get("country", "US"),
         )
 
 
@@ -49,7 +53,7 @@ def seller_info(settings: Settings, files: FileStore) -> SellerInfo:
         name=settings.seller_name, address=settings.seller_address, phone=settings.seller_phone,
         email=settings.seller_email, remit_to=settings.remit_to or settings.seller_address,
         color=settings.seller_color, logo_sha256=_stored_logo(settings.seller_logo, files),
-        telegram_bot=settings.telegram_bot,
+        telegram_bot=settings.telegram_bot, bank=settings.remit_bank, country=settings.default_country,
     )
 
 

@@ -15,7 +15,7 @@ from core.kernel.card_numbers import (
     refuse_card_number,
     scrub_card_numbers,
 )
-from core.kernel.config import DEFAULT_SHORT_PAY_REASONS, Settings, load_settings
+from core.kernel.config import DEFAULT_SHORT_PAY_REASONS, BankRemit, Settings, SettingsError, load_settings
 from core.kernel.db import DATABASE_ERRORS, Database, UnitOfWork, reconnecting
 from core.kernel.errors import ARError, Conflict, Invalid, NotFound
 from core.kernel.migrate import missing_schema, upgrade
@@ -36,6 +36,8 @@ __all__ = [
     "MoneyError",
     "NotFound",
     "Settings",
+    "SettingsError",
+    "BankRemit",
     "UnitOfWork",
     "authenticate",
     "blank_card_numbers",

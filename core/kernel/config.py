@@ -6,6 +6,7 @@ The embedded default needs no external service: SQLite in the data folder, a loc
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,6 +32,25 @@ def aragent_env() -> dict[str, str]:
     return {k[len("ARAGENT_"):].lower(): v for k, v in values.items() if k.startswith("ARAGENT_")}
 
 
+class SettingsError(ValueError):
+    """A setting that cannot be used as given; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class BankRemit:
+    """Where customers send ACH and wire payments: printed on statements and receipts, under "How to pay"."""
+
+    bank_name: str
+    account_name: str  # the beneficiary: the seller's name unless the account is held under another
+    routing: str  # ABA routing number, for ACH and domestic wires
+    account: str
+    swift: str = ""  # for international wires; empty: none offered
+
+    def to_json(self) -> dict[str, str]:
+        return {"bank_name": self.bank_name, "account_name": self.account_name, "routing": self.routing,
+                "account": self.account, "swift": self.swift}
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path("data")
@@ -52,6 +72,7 @@ class Settings:
     seller_logo: str = ""  # path to a PNG/SVG; empty: the name in type
     seller_color: str = "#1f4e79"  # accent colour
     remit_to: tuple[str, ...] = ()  # ';'-separated lines; empty: the seller address
+    remit_bank: BankRemit | None = None  # ARAGENT_REMIT_BANK_NAME, _ROUTING, _ACCOUNT (+ _SWIFT, _ACCOUNT_NAME)
     telegram_bot: str = ""  # e.g. @NorthwindARBot, printed under "how to pay"
     # Statements: started before this hour, the cycle dates its statements the previous day (the seed rule).
     statement_cutoff_hour: int = 6
@@ -122,6 +143,7 @@ def load_settings(**overrides: str) -> Settings:
         seller_logo=env.get("seller_logo", ""),
         seller_color=env.get("seller_color", Settings.seller_color),
         remit_to=_lines(env.get("remit_to", "")),
+        remit_bank=_bank_remit(env, env.get("seller_name", Settings.seller_name)),
         telegram_bot=env.get("telegram_bot", ""),
         statement_cutoff_hour=int(env.get("statement_cutoff_hour", Settings.statement_cutoff_hour)),
         statements_auto_deliver=_flag(env.get("statements_auto_deliver", "")),
@@ -166,8 +188,32 @@ def _hours(text: str) -> tuple[int, int]:
     start, _, end = text.partition("-")
     hours = (int(start), int(end or 24))
     if not 0 <= hours[0] < hours[1] <= 24:
-        raise ValueError(f"ARAGENT_QUIET_HOURS must be like 8-21, not {text!r}")
+        raise SettingsError(f"ARAGENT_QUIET_HOURS must be like 8-21, not {text!r}")
     return hours
+
+
+def _bank_remit(env: dict[str, str], seller_name: str) -> BankRemit | None:
+    """The ACH/wire details, checked as a bank would: a mistyped routing number sends customers' money astray."""
+    given = {key: env.get(f"remit_bank_{key}", "").strip() for key in ("name", "routing", "account", "swift")}
+    if not any(given.values()):
+        return None
+    missing = [f"ARAGENT_REMIT_BANK_{key.upper()}" for key in ("name", "routing", "account") if not given[key]]
+    if missing:
+        raise SettingsError(f"ACH/wire remit details need {', '.join(missing)} too (or none of them set)")
+    routing, account, swift = given["routing"], re.sub(r"[ -]", "", given["account"]), given["swift"].upper()
+    if not (re.fullmatch(r"\d{9}", routing) and aba_routing_ok(routing)):
+        raise SettingsError(f"ARAGENT_REMIT_BANK_ROUTING {routing!r} is not a valid 9-digit ABA routing number")
+    if not re.fullmatch(r"\d{4,17}", account):
+        raise SettingsError("ARAGENT_REMIT_BANK_ACCOUNT must be 4 to 17 digits (spaces and dashes allowed)")
+    if swift and not re.fullmatch(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?", swift):
+        raise SettingsError(f"ARAGENT_REMIT_BANK_SWIFT {swift!r} is not a SWIFT/BIC code (8 or 11 characters)")
+    return BankRemit(bank_name=given["name"], account_name=env.get("remit_bank_account_name", "").strip()
+                     or seller_name, routing=routing, account=account, swift=swift)
+
+
+def aba_routing_ok(routing: str) -> bool:
+    """The ABA check digit: 3·d1 + 7·d2 + d3 + 3·d4 + … ≡ 0 (mod 10)."""
+    return sum(int(d) * w for d, w in zip(routing, (3, 7, 1) * 3, strict=True)) % 10 == 0
 
 
 def with_channels(settings: Settings, **values: object) -> Settings:

@@ -14,7 +14,7 @@ from babel.dates import format_date
 from sqlalchemy import select
 
 from core.documents.files import FileInfo, FileStore
-from core.documents.letterhead import SellerInfo
+from core.documents.letterhead import SellerInfo, mailing_address
 from core.documents.models import StoredFile
 from core.documents.templates import TEMPLATES, environment
 from core.kernel.db import UnitOfWork
@@ -71,7 +71,7 @@ class Receipt:
 
 def render_receipt(uow: UnitOfWork, files: FileStore, payment_id: int, seller: SellerInfo) -> FileInfo:
     """The receipt of a succeeded payment: the stored one if it exists, else rendered and stored now."""
-    receipt, existing = _read(uow, payment_id)
+    receipt, existing = _read(uow, payment_id, seller.country)
     if existing is not None:
         return existing
     pdf = receipt_pdf_bytes(receipt, seller)
@@ -94,7 +94,7 @@ def customer_receipt(
         return info, files.get(stored.storage_key)
 
 
-def _read(uow: UnitOfWork, payment_id: int) -> tuple[Receipt, FileInfo | None]:
+def _read(uow: UnitOfWork, payment_id: int, home_country: str) -> tuple[Receipt, FileInfo | None]:
     with uow:
         payment = uow.session.get(Payment, payment_id)
         if payment is None:
@@ -104,15 +104,15 @@ def _read(uow: UnitOfWork, payment_id: int) -> tuple[Receipt, FileInfo | None]:
                           "payment")
         customer = uow.session.get(Customer, payment.customer_id)
         assert customer is not None  # a foreign key
-        receipt = _receipt(uow, payment, customer)
+        receipt = _receipt(uow, payment, customer, home_country)
         return receipt, _existing(uow, receipt)
 
 
-def _receipt(uow: UnitOfWork, payment: Payment, customer: Customer) -> Receipt:
+def _receipt(uow: UnitOfWork, payment: Payment, customer: Customer, home_country: str) -> Receipt:
     method = uow.session.get(PaymentMethod, payment.method_id) if payment.method_id else None
     return Receipt(
         payment_id=payment.id, customer_id=customer.id, received_on=payment.received_on,
-        customer_name=customer.name, customer_code=customer.code, address=_address(customer),
+        customer_name=customer.name, customer_code=customer.code, address=mailing_address(customer, home_country),
         method=method_label(payment.method_kind, method), processor_reference=payment.processor_payment_id,
         reference=payment.reference, lines=_lines(uow, payment), unapplied=payment.unapplied, total=payment.amount,
         balance_after=_balance(uow, payment),
@@ -137,13 +137,6 @@ def _lines(uow: UnitOfWork, payment: Payment) -> tuple[ReceiptLine, ...]:
                     a.short_reason, Money.from_minor(open_minor, money))
         for a, number, open_minor in rows
     )
-
-
-def _address(customer: Customer) -> tuple[str, ...]:
-    city_line = " ".join(part for part in (
-        ", ".join(p for p in (customer.city, customer.region) if p), customer.postal_code or "") if part)
-    lines = (customer.address_line1, customer.address_line2, city_line, customer.country)
-    return tuple(line for line in lines if line)
 
 
 def _existing(uow: UnitOfWork, receipt: Receipt) -> FileInfo | None:
@@ -219,4 +212,5 @@ def _context(receipt: Receipt, seller: SellerInfo) -> dict[str, Any]:
         "has_unapplied": receipt.unapplied.is_positive(),
         "total": fmt(receipt.total),
         "currency": currency,
+        "still_to_pay": receipt.balance_after.is_positive(),
     }

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 from channels.web.history import PaymentRow, payments_csv
 from core.documents.letterhead import seller_info
 from core.documents.models import StoredFile
-from core.kernel.config import Settings
+from core.kernel.config import BankRemit, Settings
 from core.kernel.errors import Invalid, NotFound
 from core.kernel.money import Money
 from core.ledger.models import Customer, Document, Payment
@@ -94,6 +95,24 @@ def test_a_plain_payment_in_full_has_no_discount_boilerplate_and_no_empty_cells(
     text = text_of(stored_bytes(services, render_receipt(db.uow(), services.files, paid.payment_id, SELLER).id))
     assert "discount" not in text.lower() and "—" not in text and "still open" not in text.lower()
     assert "Your balance after this payment" in text and "$0.00" in text
+
+
+def test_a_receipt_leaving_a_balance_says_how_to_pay_it(services, db):
+    customer(db)
+    invoice(db, "INV-9", "500.00", "2026-11-01")
+    invoice(db, "INV-10", "120.00", "2026-11-05")
+    paid = record_payment(db.uow(), customer_code="ACME", amount=usd("500.00"), received_on=PAID_ON,
+                          requests=[AllocationRequest("INV-9")], reasons=REASONS, actor=TEST_ACTOR,
+                          method_kind="check", reference="CHK-2")
+    bank = BankRemit("First Harbor Bank", "Northwind Supply Co.", "121000358", "0012345678")
+    seller = replace(SELLER, bank=bank, remit_to=("Lockbox 7741", "San Francisco, CA 94139"))
+    text = " ".join(text_of(stored_bytes(services, render_receipt(db.uow(), services.files, paid.payment_id,
+                                                                  seller).id)).split())
+    for expected in ("TO PAY THE $120.00 STILL OPEN", f"Phone: {SELLER.phone}",  # the heading is in capitals
+                     "ACH or wire: to Northwind Supply Co., First Harbor Bank, routing (ABA) 121000358, account"
+                     " 0012345678; reference ACME",
+                     "Mail: a check to Northwind Supply Co., Lockbox 7741, San Francisco, CA 94139", "Page 1 of 1"):
+        assert expected in text, f"{expected!r} missing from the receipt:\n{text}"
 
 
 def test_second_render_returns_the_same_file(services, payment_id):

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from channels.cli.main import main
 from core.documents.models import StoredFile
+from core.kernel.config import BankRemit
 from core.kernel.errors import Invalid
 from core.kernel.money import Money
 from core.ledger.models import Customer
@@ -129,6 +130,24 @@ def test_pdf_shows_every_open_item_the_aging_and_the_amount_due():
     assert re.search(r"Finance charge assessed this statement:\s+FC-ACME-2026-11 \$21\.13", text)
     assert "CHK-1001" in text and "Account activity since your statement of Oct 31, 2026" in text
     assert any(line.startswith("INV-90") and line.endswith("120 days") for line in lines)
+
+
+def test_how_to_pay_gives_the_ach_and_wire_details_with_the_customers_reference():
+    bank = BankRemit("First Harbor Bank", "Northwind Supply Co.", "121000358", "0012345678", "FHBKUS6S")
+    text = " ".join(text_of(render_statement_pdf(replace(one_of_each(), seller=replace(SELLER, bank=bank)))))
+    text = re.sub(r"\s+", " ", text)
+    for expected in ("PAY BY ACH OR WIRE Northwind Supply Co. · First Harbor Bank Routing (ABA) 121000358 · Account"
+                     " 0012345678 SWIFT FHBKUS6S (international) · Reference ACME",  # under the seller's address
+                     "Mail: the slip below ACH/wire: see page 1, top"):  # in How to pay
+        assert expected in text, f"{expected!r} missing:\n{text}"
+    plain = " ".join(text_of(render_statement_pdf(one_of_each())))
+    assert "ACH or wire" not in plain and "Mail:" in plain  # no bank configured: no half-filled line
+
+
+def test_a_statement_frozen_before_bank_details_existed_still_reads():
+    stored = one_of_each().seller.to_json()
+    del stored["bank"]
+    assert SellerInfo.from_json(stored).bank is None
 
 
 def test_a_credit_balance_is_not_an_amount_due():
