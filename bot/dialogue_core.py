@@ -7,7 +7,10 @@ step may change: what it keeps there is what the next message is read against â€
     request         the payment being put together while the bot asks for what is missing (see flows_pay)
     choices         what a question offered (methods, scheduled payments), by position
     quote_id        the quote waiting for YES or NO
+    quoted          that quote as the customer read it: invoices, total, method, date (bot.quotes.Quoted)
     done_quote_id   the quote executed last, so a second YES says "already done" instead of paying again
+    named           the invoices the last quote was for: "that one"; with `list`, "the other one"
+    topic           the last request answered ("statement"), so "and september's?" asks the same of September
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from core.kernel import Actor
 # Case does not matter: an SMS channel shows them for typing ("Reply REASON:1 for Damaged goods").
 _PAYLOAD = re.compile(r"^\s*(yes|no|reason|method|pick|sched):([A-Za-z0-9_-]{1,40})\s*$", re.IGNORECASE)
 # What a question (or a waiting quote) keeps in the context; forgotten when the dialogue is back to idle.
-PENDING_KEYS = ("request", "choices", "quote_id")
+PENDING_KEYS = ("request", "choices", "quote_id", "quoted")
 
 
 # The customer a linked conversation acts for, as the inbound turn read it.

@@ -12,6 +12,7 @@ import re
 from bot.dialogue_core import Account
 from core import conversations, dunning, ledger, payments
 from core.bootstrap import Services
+from core.dunning import Reminder
 from core.ledger import OpenDebit
 from core.payments import MethodsOnFile, ScheduledPayment
 
@@ -23,8 +24,8 @@ def account(services: Services, customer_id: int) -> Account:
 
 
 def open_debits(services: Services, who: Account, today: dt.date) -> list[OpenDebit]:
-    """Open invoices and finance charges, oldest due first."""
-    return ledger.open_debits(services.db.uow(), who.id, today)
+    """Open invoices and finance charges, oldest due first, each with what of it is in dispute."""
+    return ledger.open_debits(services.db.uow(), who.id, today, services.settings.dispute_reasons)
 
 
 def matching(debits: list[OpenDebit], reference: str) -> list[OpenDebit]:
@@ -43,8 +44,13 @@ def methods(services: Services, who: Account) -> MethodsOnFile:
 
 
 def dunned_numbers(services: Services, who: Account, today: dt.date) -> list[str]:
-    """The invoices the latest recent dunning message asked the customer to pay."""
+    """The invoices the latest recent dunning message named and asked the customer to pay."""
     return dunning.dunned_invoices(services.db.uow(), who.id, today - DUNNING_CONTEXT)
+
+
+def reminder(services: Services, who: Account, today: dt.date) -> Reminder | None:
+    """The latest recent dunning message (its date, channel and the invoices it named): what "pay it" answers."""
+    return dunning.latest_reminder(services.db.uow(), who.id, today - DUNNING_CONTEXT)
 
 
 def scheduled_payments(services: Services, who: Account) -> list[ScheduledPayment]:

@@ -12,6 +12,10 @@ Named states, one small step each; a step answers the message and names the next
   idle ── pay, schedule, deposit ──▶ whichever is missing, in order:                 (flows_pay, flows_answers)
           ask_invoice ─▶ ask_date ─▶ ask_amount ─▶ ask_reason ─▶ ask_comment ─▶ ask_method ─▶ confirm_quote
   confirm_quote ── YES ──▶ idle, executed once │ NO ──▶ idle │ expired YES ──▶ confirm_quote, a fresh quote
+  confirm_quote ── "no, I meant 1043" ──▶ confirm_quote, a new quote │ 👍, "ok" … ──▶ asked for YES again
+                                                                                   (flows_confirm)
+  any state ── "the other one", "that one" ──▶ as if the invoice was named (several: ask_invoice)
+  idle ── "and september's?" just after a statement ──▶ that month's statement
   idle ── cancel_scheduled ──▶ ask_scheduled (when several) ──▶ confirm_quote         (flows_confirm)
   idle ── promise ──▶ ask_promise_date (when no date) ──▶ idle                         (flows_care)
   idle ── dispute ──▶ idle
@@ -20,28 +24,32 @@ Named states, one small step each; a step answers the message and names the next
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from bot import dialogue_reads as reads
 from bot import flows_account, flows_answers, flows_care, flows_confirm, flows_methods, flows_pay, quotes, texts
-from bot.dialogue_core import PENDING_KEYS, Step, Turn, position, say
+from bot import flows_answers_general as everyday
+from bot.dialogue_core import PENDING_KEYS, Step, Turn, say
 
 StepFn = Callable[[Turn, dict[str, Any]], Step | None]
 
 
 def _list_shown(turn: Turn, ctx: dict[str, Any]) -> Step | None:
-    """Just after the numbered list: a bare number or "the second one" picks that invoice to pay."""
-    if position(turn) is not None and turn.parsed.intent in ("unknown", "confirm", "deny", "pay"):
+    """Just after the numbered list: a bare number, "the second one" or "2 and 3" picks those invoices to pay."""
+    if flows_pay.positions(turn) and turn.parsed.intent in ("unknown", "confirm", "deny", "pay"):
         return flows_pay.start(turn, ctx)
     return None
 
 
 def _confirm_quote(turn: Turn, ctx: dict[str, Any]) -> Step | None:
-    if turn.parsed.intent == "confirm":
+    if flows_confirm.explicit_yes(turn.inbound.text):
         return flows_confirm.confirm(turn, ctx)
     if turn.parsed.intent in flows_answers.NEW_REQUESTS:
         return None
-    return say("Reply YES to confirm the payment or NO to cancel it.", state="confirm_quote")
+    return say(quotes.ask_again(ctx, turn.today), state="confirm_quote")
 
 
 ANSWERS: dict[str, StepFn] = {
@@ -76,7 +84,15 @@ REQUESTS: dict[str, Callable[[Turn, dict[str, Any]], Step]] = {
     "dispute": flows_care.dispute,
     "agent": flows_care.handoff,
     "confirm": flows_confirm.confirm,
+    "who_are_you": everyday.who_are_you,
+    "thanks": everyday.thanks,
+    "finance_charge": everyday.finance_charge,
+    "remit_to": everyday.remit_to,
 }
+
+
+# "don't pay anything today" to a waiting quote or question drops it; canceling a *scheduled* payment says so.
+_SCHEDULED = re.compile(r"\b(?:schedul\w*|autopay|auto pay|auto-pay|draft|recurring)\b", re.IGNORECASE)
 
 
 def _cancels(turn: Turn, state: str) -> bool:
@@ -84,7 +100,41 @@ def _cancels(turn: Turn, state: str) -> bool:
     elsewhere it is a position in a list."""
     p = turn.parsed
     no = p.intent == "deny" and (p.selector is None or state == "confirm_quote")
-    return turn.payload is None and (no or p.intent == "stop")
+    waiting = state in ANSWERS and state != "list_shown"
+    dont_pay = p.intent == "cancel_scheduled" and waiting and not _SCHEDULED.search(turn.text)
+    return turn.payload is None and (no or dont_pay or p.intent == "stop")
+
+
+def _refers(turn: Turn, state: str) -> bool:
+    """A request about an invoice the message does not name ("that one" to a quote is the quote itself)."""
+    p = turn.parsed
+    return (turn.payload is None and p.refers is not None and not p.invoices
+            and p.intent in ("unknown", "confirm", "deny", "pay", "schedule")
+            and not (state == "confirm_quote" and p.refers == "that"))
+
+
+def _referred(turn: Turn, ctx: dict[str, Any]) -> Turn | Step:
+    """ "the other one": what is left of the invoices just shown (the list, else a recent reminder's, else all open
+    ones) besides those just quoted; "that one": those just quoted. One: the turn as if the customer had named it;
+    several: which one?"""
+    payable = [d for d in reads.open_debits(turn.services, turn.account, turn.today) if not d.held]
+    named = set(ctx.get("named") or [])
+    if turn.parsed.refers == "that":
+        found = [d for d in payable if d.number in named] or payable
+    else:
+        shown = set(ctx.get("list") or reads.dunned_numbers(turn.services, turn.account, turn.today))
+        found = ([d for d in payable if d.number in shown and d.number not in named]
+                 or [d for d in payable if d.number not in named])
+    if not found:
+        return say("There is no other open invoice to pay — thank you! Say BALANCE to see your account.")
+    if len(found) == 1:
+        return replace(turn, parsed=replace(turn.parsed, invoices=(found[0].number,)))
+    waiting = quotes.quoted(ctx) if "quote_id" in ctx else None
+    _drop_pending(turn, ctx)
+    lead = f"OK — nothing was paid for {quotes.names(waiting['numbers'])}.\n" if waiting and waiting["numbers"] else ""
+    req = {"kind": "pay", "numbers": None, "amount": None, "pay_on": None, "reason": None, "comment": None,
+           "method_id": None}
+    return flows_pay.ask_invoice(turn, ctx, req, found, f"{lead}Which one do you mean?")
 
 
 def _drop_pending(turn: Turn, ctx: dict[str, Any]) -> None:
@@ -102,6 +152,13 @@ def step(turn: Turn, ctx: dict[str, Any]) -> Step:
         return flows_confirm.confirm(turn, ctx)
     if turn.payload_of("no") is not None:
         return flows_confirm.deny(turn, ctx)
+    if _refers(turn, state):
+        resolved = _referred(turn, ctx)
+        if isinstance(resolved, Step):
+            return resolved
+        turn = resolved
+    if state == "confirm_quote" and flows_confirm.corrects(turn, ctx):
+        return flows_confirm.correct(turn, ctx)
     if _cancels(turn, state):
         if state == "confirm_quote":
             return flows_confirm.deny(turn, ctx)
@@ -123,5 +180,20 @@ def step(turn: Turn, ctx: dict[str, Any]) -> Step:
 def idle(turn: Turn, ctx: dict[str, Any]) -> Step:
     if turn.payload_of("pick") is not None:
         return flows_pay.start(turn, ctx)  # a "Pay 2" button under a list shown earlier
-    handler = REQUESTS.get(turn.parsed.intent)
-    return handler(turn, ctx) if handler is not None else say(texts.SHORT_HELP)
+    intent = _in_context(turn, ctx)
+    handler = REQUESTS.get(intent)
+    if handler is None:
+        return say(texts.SHORT_HELP)
+    ctx["topic"] = intent
+    return handler(replace(turn, parsed=replace(turn.parsed, intent=intent)), ctx)
+
+
+def _in_context(turn: Turn, ctx: dict[str, Any]) -> str:
+    """What a message that asks nothing by itself asks after what was just said: "and september's?" after a
+    statement is September's statement; "and the other one?" (its invoice found by `_referred`) is paying it."""
+    p = turn.parsed
+    if p.intent == "unknown" and p.month is not None and ctx.get("topic") == "statement":
+        return "statement"
+    if p.intent in ("unknown", "confirm") and p.refers and p.invoices:
+        return "pay"
+    return p.intent

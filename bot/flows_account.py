@@ -3,6 +3,9 @@ receipt and help. The list of invoices stays in the context, so "pay 2" and "the
 
     idle ──balance │ statement │ history │ receipt │ help──▶ idle
     idle ──invoices──▶ list_shown (a bare "2" or "the second one" then picks that invoice to pay)
+    idle ──invoices naming some ("send me a copy of 104108")──▶ their PDFs ──▶ idle (an unknown one: the list)
+
+A statement is a snapshot of a past day: its amount is always told beside the balance today.
 
 The balance is read in one query (core.ledger.balances): it is what customers ask for most, and a reply's time is
 mostly its round trips to the database.
@@ -10,15 +13,19 @@ mostly its round trips to the database.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from bot import dialogue_reads as reads
 from bot import flows_pay, texts
-from bot.dialogue_core import Step, Turn, say
+from bot.dialogue_core import Step, Turn, prefixed, say
 from bot.turns import Button, Reply
-from core.documents import document_link
-from core.kernel import ARError
-from core.ledger import balance_today
+from core import ledger
+from core.bootstrap import Services
+from core.documents import document_link, invoice_pdf
+from core.kernel import ARError, Money
+from core.ledger import InvoiceLine, balance_today
 from core.payments import customer_receipt, payment_history
 from core.statements import ensure_statement_pdf, list_statements
 
@@ -38,7 +45,7 @@ def balance(turn: Turn, ctx: dict[str, Any]) -> Step:
         line = f"Your balance is {texts.money(position.balance)}."
         if position.oldest_overdue is not None:
             line += (f" Past due: {texts.money(position.past_due)}; the oldest, {position.oldest_overdue}, is "
-                     f"{position.days_overdue} days overdue.")
+                     f"{texts.count(position.days_overdue or 0, 'day')} overdue.")
         else:
             line += " Nothing is past due."
         lines.append(line)
@@ -48,18 +55,66 @@ def balance(turn: Turn, ctx: dict[str, Any]) -> Step:
 
 
 def invoices(turn: Turn, ctx: dict[str, Any]) -> Step:
+    if turn.parsed.invoices:
+        return invoice_copies(turn, ctx)
+    return open_list(turn, ctx)
+
+
+def open_list(turn: Turn, ctx: dict[str, Any]) -> Step:
     debits = reads.open_debits(turn.services, turn.account, turn.today)
     if not debits:
         return say("You have no open invoices. Thank you!")
     ctx["list"] = [d.number for d in debits]
+    scheduled = {number: s.on for s in reads.scheduled_payments(turn.services, turn.account) for number in s.invoices
+                 } if any(d.held for d in debits) else {}
     rows = []
     for i, d in enumerate(debits, start=1):
-        when = f"{d.days_past_due} days overdue" if d.days_past_due > 0 else f"due {texts.day(d.due_date)}"
-        rows.append(f"{i}. {d.number} — {texts.money(d.open)}, {when}" + (" (payment on its way)" if d.held else ""))
+        when = (f"{texts.count(d.days_past_due, 'day')} overdue" if d.days_past_due > 0
+                else f"due {texts.day(d.due_date)}")
+        held = ""
+        if d.held:  # in a payment: one waiting for its date, or one the processor has
+            held = f" (scheduled for {texts.day(scheduled[d.number])})" if d.number in scheduled \
+                else " (payment being processed)"
+        rows.append(f"{i}. {d.number} — {texts.money(d.open)}, {when}{held}")
     buttons = [Button(f"Pay {i}", f"pick:{i}") for i, d in enumerate(debits[:flows_pay.MAX_LISTED], start=1)
                if not d.held]
     hint = "Say PAY 1 to pay it." if len(debits) == 1 else "Say PAY 2 to pay the second one, or PAY ALL."
     return say("Your open invoices:\n" + "\n".join(rows) + "\n" + hint, *buttons, state="list_shown")
+
+
+def invoice_copies(turn: Turn, ctx: dict[str, Any]) -> Step:
+    """The PDF of each invoice named, open or paid; one not on the account gets the open list to choose from."""
+    replies: list[Reply] = []
+    for reference in turn.parsed.invoices:
+        found = _named(ledger.invoices(turn.services.db.uow(), turn.account.code, turn.today, status="all",
+                                      search=reference.lstrip("#")), reference)
+        if found is None:
+            return prefixed(open_list(turn, ctx), f"I can't find invoice {reference} on your account. ")
+        replies.append(_invoice_copy(turn, found))
+    return Step(replies)
+
+
+def _named(lines: list[InvoiceLine], reference: str) -> InvoiceLine | None:
+    """The one document a reference names: "INV-1042", or just its number "1042" (as dialogue_reads.matching)."""
+    ref = reference.strip().lower()
+    digits = ref.lstrip("#").lstrip("0")
+    found = [line for line in lines if line.number.lower() == ref] or [
+        line for line in lines if (m := re.search(r"(\d+)$", line.number)) and m.group(1).lstrip("0") == digits]
+    return found[0] if len(found) == 1 else None
+
+
+def _invoice_copy(turn: Turn, line: InvoiceLine) -> Reply:
+    try:
+        info, _ = invoice_pdf(turn.services.db.uow(), turn.services.files, line.number, turn.services.settings,
+                              customer_code=turn.account.code)
+    except ARError:
+        return Reply(f"I have no copy of {line.number} to send here. Say AGENT and a colleague will send it.")
+    link = document_link(turn.services.settings, info.id, now=turn.now) \
+        if turn.inbound.channel in LINKED_CHANNELS else None
+    standing = {"void": "void", "paid": "paid in full"}.get(line.status, f"{texts.money(line.open)} open")
+    text = (f"Here is {line.number} of {texts.short_day(line.doc_date)}, {line.doc_date.year}: "
+            f"{texts.money(line.amount)}, due {texts.day(line.due_date)}; {standing}.")
+    return Reply(text + (f"\n{link}" if link else ""), document_file_id=info.id, link=link)
 
 
 def statement(turn: Turn, ctx: dict[str, Any]) -> Step:
@@ -74,9 +129,27 @@ def statement(turn: Turn, ctx: dict[str, Any]) -> Step:
     info, _ = ensure_statement_pdf(turn.services.db, turn.services.files, latest.id)
     link = document_link(turn.services.settings, info.id, now=turn.now) \
         if turn.inbound.channel in LINKED_CHANNELS else None
-    text = (f"Your statement of {texts.day(latest.statement_date)}: balance {texts.money(latest.balance)}."
-            + (f"\n{link}" if link else ""))
-    return Step([Reply(text, document_file_id=info.id, link=link)])
+    text = statement_beside_today(turn.services, turn.account.id, turn.account.code, latest.statement_date,
+                                  latest.balance, turn.today)
+    return Step([Reply(text + (f"\n{link}" if link else ""), document_file_id=info.id, link=link)])
+
+
+def statement_beside_today(services: Services, customer_id: int, customer_code: str, statement_date: dt.date,
+                           shown: Money, today: dt.date) -> str:
+    """What a statement showed beside the balance today. The phone line's texted statement says the same."""
+    balance, being_paid = balance_in(services, customer_id, customer_code, shown.currency, today)
+    return texts.statement_and_today(statement_date, shown, balance, being_paid)
+
+
+def balance_in(services: Services, customer_id: int, customer_code: str, currency: str, today: dt.date
+               ) -> tuple[Money, Money | None]:
+    """The balance today in one currency, and how much of it payments being processed hold (they count once the
+    processor settles them; None when none is)."""
+    balance = next((b.balance for b in balance_today(services.db.uow(), customer_id, today) if b.currency == currency),
+                   Money.zero(currency))
+    processing = [p.amount for p in payment_history(services.db.uow(), customer_code, status="pending")
+                  if p.amount.currency == currency]
+    return balance, sum(processing[1:], processing[0]) if processing else None
 
 
 def _month_name(month: str) -> str:

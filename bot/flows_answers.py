@@ -2,6 +2,10 @@
 
 A step returns None when the message is not an answer but a new request ("balance", "statement" …): the
 dialogue then drops the payment being put together and handles the message from idle.
+
+The invoice picker takes a number shown, several ("2 and 3"), MORE for its next page, ALL or OVERDUE; the amount
+question takes a number alone as money ("500", "1.500,00"), and refuses a zero, negative or too large one with
+the range it can take (flows_pay.advance).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot import dialogue_reads as reads
-from bot import flows_pay
+from bot import flows_methods, flows_pay, nlu_slots
 from bot.dialogue_core import Step, Turn, say
 from core.ledger import OTHER_REASON
 
@@ -19,6 +23,8 @@ from core.ledger import OTHER_REASON
 NEW_REQUESTS = frozenset({"balance", "statement", "invoices", "pay", "schedule", "cancel_scheduled", "deposit",
                           "methods", "add_method", "history", "receipt", "promise", "dispute", "agent", "link"})
 MAX_COMMENT = 500
+_MORE = re.compile(r"(?:(?:show|see|send|list)(?: me)? )?(?:the )?(?:more|next|rest|next page|next ones)"
+                   r"(?: (?:please|pls|invoices))?[.!]*", re.IGNORECASE)
 
 
 def _new_request(turn: Turn) -> bool:
@@ -27,11 +33,13 @@ def _new_request(turn: Turn) -> bool:
 
 def ask_invoice(turn: Turn, ctx: dict[str, Any]) -> Step | None:
     p, req = turn.parsed, dict(ctx["request"])
+    if turn.payload_of("pick") == "more" or (turn.payload is None and _MORE.fullmatch(turn.inbound.text.strip())):
+        return flows_pay.more(turn, ctx)
     typed_all = turn.inbound.text.strip().lower() == "all"  # the parser reads "all" alone as no selector
     picked = turn.payload_of("pick") is not None or p.selector is not None or bool(p.invoices) or typed_all
     if not picked:
-        return None if _new_request(turn) else say("Please reply with the number in the list, ALL or OVERDUE — "
-                                                   "or NO to cancel.", state="ask_invoice")
+        return None if _new_request(turn) else say(f"{flows_pay.how_to_answer(ctx)} Or NO to cancel.",
+                                                   state="ask_invoice")
     if p.amount is not None:
         req["amount"] = str(p.amount)
     if p.date is not None and p.date > turn.today:
@@ -39,6 +47,7 @@ def ask_invoice(turn: Turn, ctx: dict[str, Any]) -> Step | None:
     chosen = flows_pay.choose(turn, ctx, req, reads.open_debits(turn.services, turn.account, turn.today))
     if isinstance(chosen, Step):
         return chosen
+    ctx.pop("choices", None)
     req["numbers"] = chosen
     return flows_pay.advance(turn, ctx, req)
 
@@ -57,16 +66,20 @@ def ask_date(turn: Turn, ctx: dict[str, Any]) -> Step | None:
 
 
 def _amount(turn: Turn) -> Decimal | None:
-    if turn.parsed.amount is not None:
-        return turn.parsed.amount
-    bare = re.fullmatch(r"\s*\$?\s*(\d{1,9}(?:\.\d{1,2})?)\s*", turn.inbound.text)
-    return Decimal(bare.group(1)) if bare else None  # "500": an invoice number to the parser, an amount here
+    """The amount as typed, sign included: "-5" is refused with the range rather than asked again blankly."""
+    p = turn.parsed
+    if p.amount is not None or p.unpayable_amount is not None:
+        return p.amount if p.amount is not None else p.unpayable_amount
+    return nlu_slots.amount_alone(turn.inbound.text).value  # "500", "0": not money to the parser, an amount here
 
 
 def ask_amount(turn: Turn, ctx: dict[str, Any]) -> Step | None:
     amount, req = _amount(turn), dict(ctx["request"])
-    if amount is None or amount <= 0:
+    if amount is None:
         return None if _new_request(turn) else say("How much? For example 500 — or NO to cancel.", state="ask_amount")
+    written = turn.parsed.currency or nlu_slots.amount_alone(turn.inbound.text).currency
+    if (refused := flows_pay.other_currency(turn, written, "ask_amount")) is not None:
+        return refused
     req["amount"] = str(amount)
     return flows_pay.advance(turn, ctx, req)
 
@@ -101,17 +114,15 @@ def ask_comment(turn: Turn, ctx: dict[str, Any]) -> Step | None:
 
 
 def ask_method(turn: Turn, ctx: dict[str, Any]) -> Step | None:
-    req, choices = dict(ctx["request"]), [int(c) for c in ctx.get("choices", [])]
-    views = [m for m in reads.methods(turn.services, turn.account).active if m.id in choices]
-    pressed, typed = turn.payload_of("method"), turn.inbound.text.lower()
-    found = [m for m in views if str(m.id) == pressed] or [m for m in views if m.last4 and m.last4 in typed] or \
-        [m for m in views if m.brand and m.brand.lower() in typed]
-    selector = turn.parsed.selector
-    if not found and selector and selector.isdigit() and 1 <= int(selector) <= len(views):
-        found = [views[int(selector) - 1]]
-    if len(found) != 1:
-        return None if _new_request(turn) else say("Please pick one of the buttons, or type the last 4 digits "
-                                                   "of the card or account — or NO to cancel.", state="ask_method")
-    req["method_id"] = found[0].id
+    """Which method (bot.flows_methods.answer); a message naming what to pay is a new request, not an answer."""
+    p, req = turn.parsed, dict(ctx["request"])
+    if _new_request(turn) and (p.invoices or p.selector in ("all", "overdue", "oldest") or p.amount is not None):
+        return None
+    method = flows_methods.answer(turn, ctx)
+    if method is None:
+        return None if _new_request(turn) and not p.method else say(
+            "Please reply with the number in the list or the last 4 digits of the card or account — or NO to "
+            "cancel.", state="ask_method")
+    req["method_id"] = method.id
     ctx.pop("choices", None)
     return flows_pay.advance(turn, ctx, req)

@@ -1,38 +1,66 @@
-"""YES and NO to a quote, and canceling a scheduled payment. What happens to the money is core.payments'
-(`confirm_quote`: the claim, the re-pricing and the payment in one transaction); this is what the customer is told.
+"""YES and NO to a quote, corrections of it, and canceling a scheduled payment. What happens to the money is
+core.payments' (`confirm_quote`: the claim, the re-pricing and the payment in one transaction); this is what the
+customer is told.
+
+Money moves only on an explicit YES (`EXPLICIT_YES`, checked on the message as typed, not as understood: 👍, "ok",
+"sure?" are asked again) or on the waiting quote's own button. A button of an older quote pays nothing.
 
     confirm_quote ──YES──▶ claim ─┬─ claimed ──▶ re-price ─┬─ same ──▶ charge / schedule / cancel ──▶ idle
                   │               │                        ├─ changed ─▶ fresh quote ──▶ confirm_quote
                   │               │                        └─ refused ─▶ "nothing was paid: why" ──▶ idle
                   │               ├─ expired ──▶ fresh quote ──▶ confirm_quote
                   │               └─ executed / canceled / failed ──▶ "already done" / "was canceled" ──▶ idle
-                  └──NO───▶ canceled ──▶ idle
+                  ├──NO, "don't pay anything today"──▶ canceled ──▶ idle
+                  ├──"no, I meant 1043", "just do 1043"──▶ canceled, and at once a new quote ──▶ confirm_quote
+                  ├──an old quote's button──▶ "that quote was replaced / expired: nothing was paid" ──▶ confirm_quote
+                  └──anything else──▶ "Reply YES to pay $X with Visa •4242, or NO to cancel." ──▶ confirm_quote
 
     idle ──cancel_scheduled──▶ none: say so │ one: cancel quote │ several: ask_scheduled ──pick──▶ cancel quote
 """
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
+from dataclasses import replace
 from typing import Any
 
 from bot import dialogue_reads as reads
 from bot import flows_pay, quotes, texts
 from bot.dialogue_core import Step, Turn, prefixed, say
 from bot.turns import Button
+from core.kernel import Money
 from core.payments import PaymentMade, QuoteView
 
+# The words that confirm a quote, alone or together ("yes, go ahead"), with "please"/"thanks" around them.
+EXPLICIT_YES = ("yes", "y", "yep", "yup", "yeah", "yes please", "confirm", "confirmed", "i confirm", "pay it",
+                "pay now", "go ahead", "do it", "approve", "approved", "proceed")
+_PHRASE = "|".join(re.escape(word) for word in sorted(EXPLICIT_YES, key=len, reverse=True))
+_YES = re.compile(rf"(?:(?:ok|okay)[\s,]+)?(?:{_PHRASE})(?:[\s,]+(?:{_PHRASE}|please|thanks|thank you))*[\s.!]*",
+                  re.IGNORECASE)
+_ADDING = re.compile(r"\b(?:too|also|as well|plus)\b", re.IGNORECASE)  # "1043 too": beside the quoted ones
 
-def _quote_id(turn: Turn, ctx: dict[str, Any]) -> int | None:
-    pressed = turn.payload_of("yes") or turn.payload_of("no")
-    if pressed is not None:
-        return int(pressed) if pressed.isdigit() else None
-    return ctx.get("quote_id") or ctx.get("done_quote_id")
+
+def explicit_yes(text: str) -> bool:
+    """Whether a message, as typed, says YES in so many words (emoji dropped: "yes 👍" is a yes, "👍" is not)."""
+    words = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) not in ("So", "Sk"))
+    return bool(_YES.fullmatch(words.strip()))
 
 
 def confirm(turn: Turn, ctx: dict[str, Any]) -> Step:
-    quote_id = _quote_id(turn, ctx)
+    waiting, pressed = ctx.get("quote_id"), turn.payload_of("yes")
+    if pressed is not None:
+        quote_id = int(pressed) if pressed.isdigit() else None
+        if quote_id is not None and quote_id not in (waiting, ctx.get("done_quote_id")):
+            return _stale(turn, ctx, quote_id)
+    elif waiting is not None and not explicit_yes(turn.inbound.text):
+        return say(quotes.ask_again(ctx, turn.today), state="confirm_quote")
+    else:
+        quote_id = waiting or ctx.get("done_quote_id")
     if quote_id is None:
         return say(texts.NOTHING_TO_CONFIRM)
+    asked = quotes.quoted(ctx) if quote_id == waiting else None
     outcome = quotes.confirm(turn, quote_id)
     quote, answer = outcome.quote, outcome.answer
     if quote is None:
@@ -45,7 +73,7 @@ def confirm(turn: Turn, ctx: dict[str, Any]) -> Step:
                    "paid. Say PAY to start again.")
     if answer == "expired":
         lead = "That quote expired (quotes are valid for 10 minutes), so nothing was paid. Here is a fresh one.\n"
-        return _fresh(turn, ctx, lead) if quote.id == ctx.get("quote_id") else say(lead.split(" Here")[0])
+        return _fresh(turn, ctx, lead) if quote.id == waiting else say(lead.split(" Here")[0])
     ctx.pop("quote_id", None)
     ctx["done_quote_id"] = quote.id
     if answer == "changed":
@@ -53,21 +81,84 @@ def confirm(turn: Turn, ctx: dict[str, Any]) -> Step:
     if answer == "refused":
         lead = "I couldn't cancel it" if quote.kind == "cancel_scheduled" else "Nothing was paid"
         return say(f"{lead}: {outcome.reason}")
+    numbers = asked["numbers"] if asked else []
     if outcome.payment is None:  # a scheduled payment canceled
-        return say(f"Canceled: the payment of {texts.money(quote.total)} scheduled for {texts.day(quote.pay_on)} "
-                   "will not be made.")
-    return say(_paid_text(quote, outcome.payment))
+        paying = f" for {quotes.names(numbers)}" if numbers else ""
+        return say(f"Canceled: the payment of {texts.money(quote.total)}{paying} scheduled for "
+                   f"{texts.day(quote.pay_on)} will not be made. {_still_open(turn, quote.total.currency)}")
+    return say(_paid_text(turn, quote, outcome.payment, numbers))
+
+
+def _stale(turn: Turn, ctx: dict[str, Any], quote_id: int) -> Step:
+    """The YES button of a quote that is not the one waiting: it pays nothing, whatever became of that quote."""
+    waiting = quotes.quoted(ctx) if ctx.get("quote_id") is not None else None
+    declined = quotes.decline(turn, quote_id)  # still open (a replaced quote never is): closed now, unpaid
+    if declined is not None:
+        gone = f"That quote ({texts.money(declined.total)}) is no longer open, so nothing was paid."
+    else:
+        outcome = quotes.confirm(turn, quote_id)  # no longer open: this only reads where it stands
+        if outcome.quote is None:
+            return say(texts.NOTHING_TO_CONFIRM)
+        amount = texts.money(outcome.quote.total)
+        gone = {"executed": f"That was already done — nothing more was charged. {_reference(outcome.quote)}".strip(),
+                "expired": f"That quote ({amount}) expired, so nothing was paid.",
+                }.get(outcome.answer, f"That quote ({amount}) was {'replaced' if waiting else 'canceled'}, so "
+                                      "nothing was paid.")
+    if waiting is None:
+        return say(f"{gone} Say PAY to start again." if declined else gone)
+    about = f" for {quotes.names(waiting['numbers'])}" if waiting["numbers"] else ""
+    return say(f"{gone}\nThe quote waiting now is the one{about}. {quotes.ask_again(ctx, turn.today)}",
+               state="confirm_quote")
 
 
 def deny(turn: Turn, ctx: dict[str, Any]) -> Step:
-    quote_id = _quote_id(turn, ctx)
+    pressed, waiting = turn.payload_of("no"), ctx.get("quote_id")
+    quote_id = (int(pressed) if pressed.isdigit() else None) if pressed is not None else waiting
+    if waiting is not None and quote_id != waiting:  # the NO button of an older quote: the one waiting stays
+        if quote_id is not None:
+            quotes.decline(turn, quote_id)
+        return say(f"That quote is closed; nothing was paid. {quotes.ask_again(ctx, turn.today)}",
+                   state="confirm_quote")
+    asked = quotes.quoted(ctx) if quote_id == waiting else None
     ctx.pop("done_quote_id", None)
     declined = quotes.decline(turn, quote_id) if quote_id is not None else None
     if declined is None:
         return say("OK.")
     if declined.kind == "cancel_scheduled":
         return say(f"OK, I'll leave it: {texts.money(declined.total)} will be paid on {texts.day(declined.pay_on)}.")
+    if asked and asked["numbers"]:
+        return say(f"OK, canceled — nothing was paid for {quotes.names(asked['numbers'])}.")
     return say(texts.CANCELED)
+
+
+def corrects(turn: Turn, ctx: dict[str, Any]) -> bool:
+    """Whether a message to a waiting payment quote names other invoices to pay instead ("no, I meant 1043")."""
+    waiting = quotes.quoted(ctx)
+    return (turn.payload is None and bool(turn.parsed.invoices) and waiting is not None
+            and waiting["kind"] != "cancel_scheduled" and not explicit_yes(turn.inbound.text)
+            and turn.parsed.intent in ("deny", "unknown", "confirm", "pay", "schedule"))
+
+
+def correct(turn: Turn, ctx: dict[str, Any]) -> Step:
+    """The waiting quote declined, and in the same answer a new exact quote for what the customer meant."""
+    waiting, before = quotes.quoted(ctx), dict(ctx.get("request") or {})
+    quote_id = ctx.pop("quote_id", None)
+    declined = quotes.decline(turn, int(quote_id)) if quote_id is not None else None
+    ctx.pop("quoted", None)
+    old = waiting["numbers"] if waiting else []
+    lead = f"OK — nothing was paid for {quotes.names(old)}.\n" if declined is not None and old else ""
+    p = turn.parsed
+    numbers = list(dict.fromkeys((old if _ADDING.search(turn.text) else []) + list(p.invoices)))
+    pay_on = before.get("pay_on") if p.date is None else (p.date.isoformat() if p.date > turn.today else None)
+    req = {"kind": "schedule" if pay_on else "pay", "numbers": None, "amount": None if p.amount is None
+           else str(p.amount), "pay_on": pay_on, "reason": p.reason, "comment": None,
+           "method_id": before.get("method_id")}
+    meant = replace(turn, parsed=replace(p, invoices=tuple(numbers)))
+    chosen = flows_pay.choose(meant, ctx, req, reads.open_debits(turn.services, turn.account, turn.today))
+    if isinstance(chosen, Step):
+        return prefixed(chosen, lead)
+    req["numbers"] = chosen
+    return prefixed(flows_pay.advance(meant, ctx, req), lead)
 
 
 def _fresh(turn: Turn, ctx: dict[str, Any], lead: str) -> Step:
@@ -82,18 +173,31 @@ def _reference(quote: QuoteView) -> str:
     return f"(Payment P-{quote.payment_id}.)" if quote.payment_id and quote.kind != "cancel_scheduled" else ""
 
 
-def _paid_text(quote: QuoteView, paid: PaymentMade) -> str:
+def _still_open(turn: Turn, currency: str) -> str:
+    """What is left to pay once the payments under way (this one too) are made: the open invoices they leave."""
+    left = [d.open for d in reads.open_debits(turn.services, turn.account, turn.today)
+            if not d.held and d.open.currency == currency]
+    total = functools.reduce(Money.__add__, left, Money.zero(currency))
+    return f"Still open on your account: {texts.money(total)}." if total.is_positive() else \
+        "Nothing else is open on your account."
+
+
+def _paid_text(turn: Turn, quote: QuoteView, paid: PaymentMade, numbers: list[str]) -> str:
     amount, label, payment_id = texts.money(quote.total), paid.method, paid.payment_id
-    if paid.status == "scheduled":
-        return (f"Scheduled: {amount} with {label} on {texts.day(quote.pay_on)} (payment P-{payment_id}). "
-                "Say CANCEL SCHEDULED before then if you change your mind.")
+    paying = f" for {quotes.names(numbers)}" if numbers else (" on account" if quote.kind == "deposit" else "")
     if paid.status == "failed":
-        return (f"Sorry — the payment of {amount} with {label} did not go through ({paid.failure_reason or 'declined'})"
-                ". Nothing was charged. Say PAY to try again, or ADD CARD to use another card.")
+        left = (f" {quotes.names(numbers)} {'is' if len(numbers) == 1 else 'are'} still open." if numbers else "")
+        return (f"Sorry — the payment of {amount}{paying} with {label} did not go through "
+                f"({paid.failure_reason or 'declined'}). Nothing was charged.{left} Say PAY to try again, or ADD "
+                "CARD to use another card.")
+    still = _still_open(turn, quote.total.currency)
+    if paid.status == "scheduled":
+        return (f"Scheduled: {amount}{paying} with {label} on {texts.day(quote.pay_on)} (payment P-{payment_id}). "
+                f"{still} Say CANCEL SCHEDULED before then if you change your mind.")
     if paid.status == "succeeded":
-        return f"Thank you! {amount} was paid with {label} (payment P-{payment_id})."
-    return (f"Thank you! Your payment of {amount} with {label} is on its way (payment P-{payment_id}). "
-            "I'll send a receipt when it clears.")
+        return f"Thank you! {amount}{paying} was paid with {label} (payment P-{payment_id}). {still}"
+    return (f"Thank you! Your payment of {amount}{paying} with {label} is on its way (payment P-{payment_id}). "
+            f"{still} I'll send a receipt when it clears.")
 
 
 def start_cancel(turn: Turn, ctx: dict[str, Any]) -> Step:
@@ -126,5 +230,3 @@ def ask_scheduled(turn: Turn, ctx: dict[str, Any]) -> Step | None:
     ctx.pop("choices", None)
     one = found[0]
     return quotes.offer_cancel(turn, ctx, one)
-
-

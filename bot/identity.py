@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from bot import texts
 from bot.turns import Inbound, Reply
+from bot.understanding import parse
 from core import conversations, ledger
 from core.bootstrap import Services
-from core.conversations import ConversationView
+from core.conversations import ConversationView, Hours
 from core.kernel import Actor, Invalid
 from core.ledger import normalize_phone
 
@@ -48,10 +49,19 @@ def admit(services: Services, convo: ConversationView, inbound: Inbound, now: dt
         found = _only_customer(services, inbound.sender)
         if found is not None:
             return Gate(_link(services, convo, inbound, found, now, "phone"))
-    return Gate(convo, [_not_linked(services, inbound.channel)])
+    return Gate(convo, [_not_linked(services, inbound, now)])
 
 
-def _not_linked(services: Services, channel: str) -> Reply:
+def _not_linked(services: Services, inbound: Inbound, now: dt.datetime) -> Reply:
+    """How to get linked; or, to someone asking for a person, how to reach one (nothing about any account)."""
+    channel, intent, settings = inbound.channel, parse(inbound.text, today=now.date()).intent, services.settings
+    if channel == "sms" and intent == "help":  # carriers: every number gets the brand, HELP and STOP
+        return Reply(texts.sms_help(settings.seller_name, settings.seller_phone))
+    if intent == "agent":
+        hours = Hours(settings.business_hours, settings.seller_timezone).told_in(settings.seller_timezone, now)
+        text = texts.AGENT_UNLINKED.format(seller=settings.seller_name, phone=settings.seller_phone,
+                                           email=settings.seller_email, hours=hours)
+        return Reply(texts.tidy(text), extra=dict(REQUEST_CONTACT) if channel == "telegram" else {})
     if channel == "telegram":
         return Reply(texts.NOT_LINKED_TELEGRAM, extra=dict(REQUEST_CONTACT))
     return Reply(texts.NOT_LINKED.format(phone=services.settings.seller_phone))
@@ -77,7 +87,7 @@ def _link(services: Services, convo: ConversationView, inbound: Inbound, found: 
 
 def _welcome(services: Services, linked: ConversationView) -> list[Reply]:
     name = ledger.customer_name_by_id(services.db.uow(), linked.customer_id) or "your account"
-    return [Reply(texts.LINKED.format(name=name))]
+    return [Reply(texts.tidy(texts.LINKED.format(name=name)))]
 
 
 def _by_token(services: Services, convo: ConversationView, inbound: Inbound, token: str, now: dt.datetime) -> Gate:

@@ -20,6 +20,9 @@ PAY_VERB = (r"(?:pay|paying|settle|clear|pay off|(?:charge|run|use) (?:my|the|ou
             r"|(?:take|charge|debit) (?:_amount_|me)\b)")
 _WRONG = r"(?:wrong|incorrect|not correct|not right|error|errors|does not match|do not match|discrepancy|off by)"
 _BILLED_THING = r"(?:invoices?|_invoice_|amount|_amount_|price|balance|bill|charges?|total|statement|qty|quantity)"
+_A_BOT = (r"(?:a |an |even a |really a |just a )?(?:real |live |actual )?(?:bot|robot|machine|computer|ai|human"
+          r"|person|automated|automatic)")
+_FINANCE_CHARGE = r"(?:finance charges?|interest charges?|interest rate|interest|service charges?)\b"
 
 # Whole messages (after punctuation is dropped): carrier keywords and one-word answers.
 WHOLE: list[tuple[str, str]] = [
@@ -31,6 +34,9 @@ WHOLE: list[tuple[str, str]] = [
     ("confirm", r"(?:yes|y|ok|sure|confirm|confirmed|correct|1|affirmative|agreed|approve|approved|absolutely"
                 r"|definitely|of course|alright|all right)(?: yes| ok| please)?"),
     ("deny", r"(?:no|n|2|negative|wrong|not now|not yet)(?: no)?"),
+    ("thanks", r"(?:thanks|thank you|many thanks|much appreciated|appreciate it|cheers)"
+               r"(?: (?:so much|very much|a lot|a ton|again|all|team|guys))?"
+               r"(?: (?:bye|goodbye|have a (?:good|nice|great) (?:day|one|night|weekend)))?"),
 ]
 
 # After a leading "no": an objection to what the bot just proposed, not a dispute of an invoice.
@@ -61,6 +67,33 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:you can|you may|ok to|feel free to) (?:text|message|contact|sms) (?:me|us)\b",
         r"\b(?:text|message|contact) (?:me|us) again\b",
     ], []),
+    # Everyday questions (bot.flows_answers_general): asked in so many words, or not taken for them.
+    ("who_are_you", [
+        rf"\b(?:are you|is (?:this|it|that)|am i (?:talking|speaking|chatting|texting) (?:to|with)) {_A_BOT}\b",
+        r"^(?:hi |hello |hey )?(?:who is this|who dis|who are you|what are you|who is (?:texting|messaging) (?:me|us)"
+        r"|who am i (?:talking|speaking|chatting|texting) (?:to|with))(?: please)?$",
+    ], [r"\b(?:not a bot|no bot|no bots|speak (?:to|with)|talk (?:to|with)|connect me|transfer me|need a|want a"
+        r"|get me)\b"]),
+    ("remit_to", [
+        r"\bwhere (?:do|should|can|shall|would|to) (?:i |we )?(?:send|mail|post|drop off|deliver|remit|address)"
+        r" (?:the |a |an |our |my |your |this |that )?(?:check|checks|cheque|cheques|payment|payments|remittance)\b",
+        r"\b(?:what|where) is (?:your|the) (?:mailing |postal |remit |remit to |remittance |payment )?address\b",
+        r"\baddress (?:for|to) (?:mail|send|mailing|sending)(?: (?:a|the|our|my))? (?:check|checks|cheque|payments?)\b",
+        r"\b(?:mailing|remit|remit to|remittance|payment) address\b",
+        r"\b(?:make|made|write|written) (?:the |a |our |my )?(?:check|checks|cheque) (?:out )?(?:payable )?to\b",
+        r"\b(?:wire|ach|bank|banking|routing|remittance|remit) (?:instructions|details|info|information)\b",
+        r"\b(?:routing number|routing and account|aba number|swift code)\b",
+        r"\bwhere (?:do|should|can) (?:i|we) (?:wire|send (?:a|the|an) (?:wire|ach|transfer))\b",
+    ], [r"\b(?:change|changed|changing|update|updated|updating|new|wrong|correct|my|our)"
+        r" (?:\w+ )?(?:address|bank|routing|account)\b"]),
+    ("finance_charge", [
+        rf"\bwhy\b(?:\s+\S+){{0,8}}?\s+{_FINANCE_CHARGE}",
+        rf"\bwhat (?:is|are) (?:this |that |these |those |the |my |our |your |a )?{_FINANCE_CHARGE}",
+        rf"\bhow (?:is|are|do you|does|much is) (?:the |your |my |this |that |a )?{_FINANCE_CHARGE}",
+        rf"\b(?:explain|about) (?:the |this |that |my )?{_FINANCE_CHARGE}",
+        rf"^(?:the |this |a |my |what |why )?{_FINANCE_CHARGE}$",
+    ], [r"\b(?:already paid|paid (?:on time|in full|it|this|that)|wrong|remove|waive|waived|reverse|refund"
+        r"|dispute|mistake|error|take (?:it |this |that )?off)\b"]),
     ("receipt", [r"\b(?:receipt|receipts|proof|payment confirmation|confirmation of payment|confirmation number"
                  r"|confirmation email)\b"],
      [rf"^(?:(?:please|ok|yes|so|just|then|now) )*{PAY_VERB}\b.*\b(?:and|then|also)\b.*\breceipt"]),

@@ -3,13 +3,18 @@ executing it once, exactly as read, is core.payments' (offer_payment, offer_canc
 
     offer ─────────▶ "Please confirm this payment: … Total … Method … Date" [Yes, pay $X] [No] ─┐
     offer_cancel ──▶ "Cancel the payment of … scheduled for …?" [Yes, cancel it] [No] ───────────┴─▶ confirm_quote
+
+The quote itself does not say "Reply YES": its buttons do (an SMS channel writes them out as that sentence).
+What the waiting quote is, in the customer's words, stays in ctx["quoted"] (invoices, total, method, date), so
+any other answer is asked again exactly ("Reply YES to pay $400.00 with Visa •4242, or NO to cancel.") and the
+reply after YES names what was paid.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 from bot import texts
 from bot.dialogue_core import Step, Turn, say
@@ -18,6 +23,39 @@ from core import payments
 from core.kernel import Money
 from core.ledger import AllocationRequest
 from core.payments import MethodView, Quote, QuoteOutcome, QuoteView, ScheduledPayment
+
+
+class Quoted(TypedDict):
+    """ctx["quoted"]: the quote waiting for YES or NO, as the customer read it."""
+
+    kind: str  # pay | schedule | deposit | cancel_scheduled
+    numbers: list[str]
+    total: str
+    currency: str
+    method: str  # "Visa •4242"
+    pay_on: str  # ISO date
+
+
+def names(numbers: Sequence[str]) -> str:
+    """ "INV-1042", "INV-1042 and INV-1043", "INV-1042, INV-1043 and INV-1044"."""
+    return numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
+def quoted(ctx: dict[str, Any]) -> Quoted | None:
+    found = ctx.get("quoted")
+    return found if isinstance(found, dict) and "total" in found else None  # type: ignore[return-value]
+
+
+def ask_again(ctx: dict[str, Any], today: dt.date) -> str:
+    """What a waiting quote needs, for any answer that is not an explicit YES or NO."""
+    waiting = quoted(ctx)
+    if waiting is None:
+        return "Reply YES to confirm the payment or NO to cancel it."
+    total, on = texts.money(Money.of(waiting["total"], waiting["currency"])), dt.date.fromisoformat(waiting["pay_on"])
+    if waiting["kind"] == "cancel_scheduled":
+        return f"Reply YES to cancel the payment of {total} scheduled for {texts.day(on)}, or NO to keep it."
+    when = f" on {texts.day(on)}" if on > today else ""
+    return f"Reply YES to pay {total} with {waiting['method']}{when}, or NO to cancel."
 
 
 def price(turn: Turn, requests: list[AllocationRequest], pay_on: dt.date, deposit: Money | None = None) -> Quote:
@@ -42,18 +80,21 @@ def _text(quote: Quote, method: MethodView, today: dt.date, comments: dict[str, 
     heading = "Please confirm this payment" if quote.pay_on <= today else "Please confirm this scheduled payment"
     return (f"{heading}:\n{texts.bullets(rows)}\nTotal: {texts.money(quote.total)}\n"
             f"Method: {method.label}\nDate: {texts.day(quote.pay_on, today)}\n"
-            "Reply YES to confirm or NO to cancel (this quote is valid for 10 minutes).")
+            "This quote is valid for 10 minutes.")
 
 
 def offer(turn: Turn, ctx: dict[str, Any], kind: str, requests: Sequence[AllocationRequest], pay_on: dt.date,
           method: MethodView, deposit: Money | None = None, lead: Callable[[Quote], str] = lambda quote: "") -> Step:
     """Price, keep and show the quote (one transaction), and ask for YES or NO."""
     comments = {r.number: r.comment for r in requests if r.comment}
-    _, kept = payments.offer_payment(
+    priced, kept = payments.offer_payment(
         turn.services.db.uow(), conversation_id=turn.conversation.id, customer_code=turn.account.code, kind=kind,
         requests=requests, pay_on=pay_on, reasons=turn.reasons, method_id=method.id, now=turn.now, actor=turn.actor,
         deposit=deposit, words=lambda quote: lead(quote) + _text(quote, method, turn.today, comments))
-    return _ask(ctx, kept, f"Yes, pay {texts.money(kept.total)}")
+    numbers = [line.number for line in priced.lines]
+    if numbers:
+        ctx["named"] = numbers  # "that one" from now on
+    return _ask(ctx, kept, f"Yes, pay {texts.money(kept.total)}", numbers, method.label)
 
 
 def offer_cancel(turn: Turn, ctx: dict[str, Any], scheduled: ScheduledPayment) -> Step:
@@ -64,11 +105,13 @@ def offer_cancel(turn: Turn, ctx: dict[str, Any], scheduled: ScheduledPayment) -
         turn.services.db.uow(), conversation_id=turn.conversation.id, customer_code=turn.account.code,
         payment_id=scheduled.id, amount=scheduled.amount, on=scheduled.on, invoices=scheduled.invoices, text=text,
         now=turn.now, actor=turn.actor)
-    return _ask(ctx, kept, "Yes, cancel it")
+    return _ask(ctx, kept, "Yes, cancel it", list(scheduled.invoices), scheduled.method)
 
 
-def _ask(ctx: dict[str, Any], kept: QuoteView, yes: str) -> Step:
+def _ask(ctx: dict[str, Any], kept: QuoteView, yes: str, numbers: list[str], method: str) -> Step:
     ctx["quote_id"] = kept.id
+    ctx["quoted"] = Quoted(kind=kept.kind, numbers=numbers, total=str(kept.total.amount), currency=kept.total.currency,
+                           method=method, pay_on=kept.pay_on.isoformat())
     ctx.pop("done_quote_id", None)  # a YES now answers this quote, not the one executed before
     return say(kept.text, Button(yes, f"yes:{kept.id}"), Button("No", f"no:{kept.id}"), state="confirm_quote")
 

@@ -43,6 +43,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
+from bot import texts
 from bot.engine import handle  # a module attribute: a test stands a fake bot in
 from bot.turns import Inbound, Reply
 from channels.telegram_settings import TelegramSettings
@@ -93,8 +94,8 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
 
 def reply_text(reply: Reply) -> str:
     if reply.link and reply.link not in reply.text:
-        return f"{reply.text}\n{reply.link}".strip()
-    return reply.text
+        return texts.tidy(f"{reply.text}\n{reply.link}".strip())
+    return texts.tidy(reply.text)
 
 
 def library_file(services: Services, file_id: int) -> tuple[str, bytes]:
@@ -225,7 +226,7 @@ class TelegramSender:
                   get_updates_request=request)
         async with request:
             chat = message.recipient
-            first = await bot.send_message(chat, (message.body_text or message.subject)[:TEXT_LIMIT])
+            first = await bot.send_message(chat, texts.tidy(message.body_text or message.subject)[:TEXT_LIMIT])
             for attachment in message.attachments:
                 await bot.send_document(chat, attachment.data, filename=attachment.filename)
         return f"{chat}:{first.message_id}"

@@ -10,6 +10,7 @@ status callback; `record_delivery_status` moves an outbox message along what Twi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -22,6 +23,7 @@ from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
 # The bot's turn, called by the SMS route; a module attribute, so a test can stand a fake bot in.
+from bot import texts
 from bot.engine import handle as handle
 from bot.turns import Inbound, Reply
 from channels.twilio_settings import TwilioSettings
@@ -53,21 +55,48 @@ def answered_by_twilio(form: Mapping[str, str]) -> bool:
 
 
 def button_prompt(reply: Reply) -> str:
-    """What to type instead of pressing: YES/NO, a reason by name, a word, or the choice's position."""
+    """What to type instead of pressing, for the buttons the text does not already tell how to answer: YES/NO, a
+    reason by name, a word, or the choice's position. Empty when the text says it all."""
     kinds = [b.payload.strip().lower().partition(":")[0] for b in reply.buttons]
     if set(kinds) == YES_NO and len(kinds) == 2:
-        return "Reply YES to confirm or NO to cancel."
+        return "" if _told(reply.text, "YES") and _told(reply.text, "NO") else "Reply YES to confirm or NO to cancel."
     if set(kinds) == {"reason"}:
         return "Reply with the reason: " + ", ".join(b.label for b in reply.buttons) + "."
     choices = []
     for position, button in enumerate(reply.buttons, start=1):
-        kind, colon, value = button.payload.strip().partition(":")
-        word = value.upper() if colon and not value.isdigit() else (kind.upper() if not colon else str(position))
-        choices.append(f"{word} for {button.label}")
-    return "Reply " + "; ".join(choices) + "."
+        word = _word(button.payload, position)
+        if _told(reply.text, word):
+            continue
+        label = _NUMBERED.sub("", button.label)
+        choices.append(word if label.lower() == word.lower() else f"{word} for {label}")
+    if not choices:
+        return ""
+    listed = choices[0] if len(choices) == 1 else ", ".join(choices[:-1]) + " or " + choices[-1]
+    return ("Or reply " if _ASKS.search(reply.text) else "Reply ") + listed + "."
+
+
+_NUMBERED = re.compile(r"^\s*\d+[.)]\s*")  # "1. INV-1043": the position is said once, by the reply word
+_ASKS = re.compile(r"\b(?:Say|Reply|reply|say)\b")
+
+
+def _word(payload: str, position: int) -> str:
+    """What the customer types for a button: its value ("ALL"), its words ("PAY OVERDUE"), or its position."""
+    kind, colon, value = payload.strip().partition(":")
+    if not colon:
+        return kind.upper()
+    return str(position) if value.isdigit() or kind == "method" else value.upper()
+
+
+def _told(text: str, word: str) -> bool:
+    """The text already tells the customer to type `word`: "PAY OVERDUE" in capitals, or a numbered row "2."."""
+    if word.isdigit():
+        return bool(re.search(rf"(?m)^\s*(?:•\s*)?{word}[.)]\s", text))
+    return bool(re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text))
 
 
 def sms_text(reply: Reply, services: Services) -> str:
+    if reply.text == texts.HELP:  # carriers: the brand, HELP and STOP in one segment; chats keep the full menu
+        return texts.sms_help(services.settings.seller_name, services.settings.seller_phone)
     parts = [reply.text.strip()]
     link = reply.link
     if link is None and reply.document_file_id is not None:
@@ -76,7 +105,7 @@ def sms_text(reply: Reply, services: Services) -> str:
         parts.append(link)
     if reply.buttons:
         parts.append(button_prompt(reply))
-    return "\n".join(part for part in parts if part)[:SMS_LIMIT]
+    return texts.tidy("\n".join(part for part in parts if part))[:SMS_LIMIT]
 
 
 def twiml(replies: Sequence[Reply], services: Services) -> str:
@@ -137,7 +166,7 @@ class SmsSender:
         origin = self._settings.sender
         sender = {"messaging_service_sid": origin} if origin.startswith("MG") else {"from_": origin}
         try:
-            created = self._client.messages.create(to=message.recipient, body=message.body_text[:SMS_LIMIT],
+            created = self._client.messages.create(to=message.recipient, body=texts.tidy(message.body_text)[:SMS_LIMIT],
                                                    status_callback=self._callback, **sender)
         except TwilioRestException as exc:
             raise delivery_error(exc) from exc

@@ -5,6 +5,7 @@
                                    └─ no match: ask again; the third miss goes to an agent (or says goodbye)
     menu ─ 1 ▶ balance ─────────────────────────────────────────────────────────────────▶ menu
          ─ 2 ▶ offer: "to pay exactly $X with Visa ending 4242, press 1" ─ 1 ▶ pay ──────▶ menu
+                ├─ 2 (another card), or several on file and no sure default ▶ method: "for …, press N" ▶ offer
                 └─ no saved method ▶ new-card: Twilio <Pay> takes the card ▶ card-saved ▶ offer
          ─ 3 / 4 ▶ statement by text / email (queued in the outbox) ─────────────────────▶ menu
          ─ 0 ▶ <Dial> an agent ─ its outcome (DialCallStatus) ▶ agent-done ▶ menu
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlencode
 
@@ -34,7 +35,7 @@ from channels.twilio_settings import TwilioSettings
 from channels.twilio_voice_account import (
     balance_sentence,
     customer_by_phone,
-    default_method,
+    offered_method,
     past_due_quote,
     pay_exactly,
     save_card,
@@ -51,6 +52,7 @@ AGENT_LEG_STEP = "agent-leg"
 AGENT_LEG_EVENTS = "initiated ringing answered completed"
 LANGUAGE = "en-US"
 MAX_TRIES = 3
+MAX_METHODS_SPOKEN = 8  # keys 1-8; 9 goes back
 MENU = ("For your balance, press 1. To pay your past-due amount, press 2. To have your statement sent by text "
         "message, press 3, or by email, press 4. To speak with an agent, press 0.")
 MENU_WORDS = (("balance", "1"), ("owe", "1"), ("pay", "2"), ("text", "3"), ("sms", "3"), ("email", "4"),
@@ -176,22 +178,47 @@ def offer(call: Call) -> VoiceResponse:
     if quote is None:
         return menu(call, greeting="You have nothing past due that is not already being paid.")
     amount = quote.total.format()
-    method = default_method(call.services, call.code)
+    picked = call.state.get("picked", "")
+    method, on_file = offered_method(call.services, call.code, int(picked) if picked.isdigit() else None)
     response = VoiceResponse()
-    if method is None:
+    if not on_file:
         call.gather(response, "new-card", f"Your past-due amount is {amount}. We have no saved payment method for "
                     "your account. To enter a card with our secure payment system, press 1. To go back, press 9.",
                     speech=False, c=call.code)
+    elif method is None:  # several on file and no sure default: the caller chooses, as a chat customer would
+        return choose_method(call, lead=f"Your past-due amount is {amount}.")
     else:
-        card = spoken_card(method)
+        another = " To use another card, press 2." if len(on_file) > 1 else ""
         call.gather(response, "pay", f"Your past-due amount is {amount}. To pay exactly {amount} now with your "
-                    f"{card}, press 1. To go back to the menu, press 9.", speech=False,
+                    f"{spoken_card(method)}, press 1.{another} To go back to the menu, press 9.", speech=False,
                     c=call.code, amount=str(quote.total.amount), currency=quote.total.currency, method=method.id)
     response.redirect(call.url("menu", c=call.code), method="POST")
     return response
 
 
+def choose_method(call: Call, lead: str = "") -> VoiceResponse:
+    """The methods on file by number, in the order the chat lists them (its "card 2" is the second here too)."""
+    _, on_file = offered_method(call.services, call.code)
+    listed = on_file[:MAX_METHODS_SPOKEN]
+    choices = " ".join(f"For your {spoken_card(m)}, press {n}." for n, m in enumerate(listed, start=1))
+    response = VoiceResponse()
+    call.gather(response, "method", f"{lead} Which card should we use? {choices} To go back to the menu, press 9."
+                .strip(), speech=False, c=call.code)
+    response.redirect(call.url("menu", c=call.code), method="POST")
+    return response
+
+
+def method_picked(call: Call) -> VoiceResponse:
+    _, on_file = offered_method(call.services, call.code)
+    listed = on_file[:MAX_METHODS_SPOKEN]
+    if not call.entered.isdigit() or not 1 <= int(call.entered) <= len(listed):
+        return menu(call)
+    return offer(replace(call, state={"c": call.code, "picked": str(listed[int(call.entered) - 1].id)}))
+
+
 def pay(call: Call) -> VoiceResponse:
+    if call.entered == "2":
+        return choose_method(call)
     if call.entered != "1":
         return menu(call)
     heard = Money.of(call.state.get("amount", "0"), call.state.get("currency", ""))
@@ -298,9 +325,9 @@ def _record(call: Call, code: str | None = None, *, status: str | None = None, w
 
 STEPS: dict[str, Callable[[Call], VoiceResponse]] = {
     "account": account, "zip": zip_code, "again": again, "menu": menu, "choice": choice, "pay": pay,
-    "new-card": new_card, "card-saved": card_saved, "agent-done": agent_done,
+    "new-card": new_card, "card-saved": card_saved, "agent-done": agent_done, "method": method_picked,
 }
-IDENTIFIED_ONLY = {"menu", "choice", "pay", "new-card", "card-saved"}
+IDENTIFIED_ONLY = {"menu", "choice", "pay", "new-card", "card-saved", "method"}
 
 
 def step(call: Call, name: str | None) -> VoiceResponse:

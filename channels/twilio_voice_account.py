@@ -9,7 +9,10 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-from core import conversations, outbox, payments
+from bot import flows_methods
+from bot.flows_account import balance_in
+from bot.texts import statement_and_today
+from core import conversations, ledger, outbox, payments
 from core.bootstrap import Services
 from core.documents import document_link
 from core.kernel import Actor, ARError, Conflict, Money
@@ -47,30 +50,49 @@ def verify_account(services: Services, entered: str, zip_entered: str) -> str | 
 
 
 def balance_sentence(services: Services, code: str, today: dt.date) -> str:
+    """The balance per currency and what of it is past due; an amount in dispute is not past due: it is told apart."""
+    debits = ledger.open_debits(services.db.uow(), code, today, services.settings.dispute_reasons)
     sentences = []
     for row in conversations.phone_aging(services.db.uow(), code, today):
-        past_due = Money.from_minor(sum(row.buckets_minor[1:]), row.currency)
+        disputed = [d for d in debits if d.disputed.is_positive() and d.open.currency == row.currency]
+        in_dispute = Money.from_minor(sum(d.disputed.minor for d in disputed), row.currency)
+        past_due = Money.from_minor(max(sum(row.buckets_minor[1:]) - sum(d.disputed.minor for d in disputed
+                                                                           if d.days_past_due > 0), 0), row.currency)
         if row.balance_minor < 0:
             sentences.append(f"You have a credit of {(-row.balance).format()}.")
         elif row.balance_minor > 0:
-            sentences.append(f"Your balance is {row.balance.format()}, "
-                             + (f"of which {past_due.format()} is past due." if past_due.is_positive()
-                                else "and nothing is past due."))
+            disputed_part = f"{in_dispute.format()} is in dispute" if in_dispute.is_positive() else ""
+            if past_due.is_positive():
+                told = f"of which {past_due.format()} is past due" + (f" and {disputed_part}" if disputed_part else "")
+            else:
+                told = "and nothing is past due" + (f"; {disputed_part}" if disputed_part else "")
+            sentences.append(f"Your balance is {row.balance.format()}, {told}.")
     return " ".join(sentences) or "You have no balance due."
 
 
+def _past_due_payable(services: Services, code: str, today: dt.date) -> list[str]:
+    """The past-due debits the phone line may pay: not in a payment already, nothing of them in dispute."""
+    debits = ledger.open_debits(services.db.uow(), code, today, services.settings.dispute_reasons)
+    return [d.number for d in debits if d.days_past_due > 0 and d.in_bulk]
+
+
 def past_due_quote(services: Services, code: str, today: dt.date) -> Quote | None:
-    """Every past-due invoice not already in a payment, each in full, to the cent; None when there is none."""
-    numbers = conversations.past_due_unheld(services.db.uow(), code, today)
+    """Every past-due invoice not already in a payment nor in dispute, each in full, to the cent; None when there
+    is none."""
+    numbers = _past_due_payable(services, code, today)
     if not numbers:
         return None
     return quote_payment(services.db.uow(), customer_code=code, requests=[AllocationRequest(n) for n in numbers],
                          pay_on=today, reasons=services.settings.short_pay_reasons)
 
 
-def default_method(services: Services, code: str) -> MethodView | None:
-    """The method the offer names: core.payments' one rule, as in the chat and the console."""
-    return payments.default_method(services.db.uow(), code)
+def offered_method(services: Services, code: str, picked: int | None = None) -> tuple[MethodView | None,
+                                                                                     tuple[MethodView, ...]]:
+    """The method the offer names, and every method on file (as the chat lists them: "card 2" is the second): the one
+    the caller picked, else the default when the chat too would use it without asking (bot.flows_methods.chosen,
+    core.payments' one rule); None: ask which."""
+    on_file = payments.methods_on_file(services.db.uow(), code)
+    return flows_methods.chosen(on_file, {"method_id": picked}), on_file.active
 
 
 def pay_exactly(services: Services, code: str, amount: Money, method_id: int, *, caller: str, call_sid: str,
@@ -86,7 +108,7 @@ def pay_exactly(services: Services, code: str, amount: Money, method_id: int, *,
         return claim.body
     try:
         # An earlier try of this press that wrote the payment, then died, is answered with that payment.
-        numbers = conversations.past_due_unheld(services.db.uow(), code, today) if claim.payment_id is None else []
+        numbers = _past_due_payable(services, code, today) if claim.payment_id is None else []
         if claim.payment_id is None and not numbers:
             payments.idempotency_abandon(services.db.uow(), claim)
             return "You have nothing past due any more."
@@ -139,8 +161,10 @@ def save_card(services: Services, code: str, params: Mapping[str, str], *, calle
     return spoken_card(view)
 
 
-def send_statement(services: Services, code: str, channel: str, *, caller: str, call_sid: str) -> str:
-    """Queue the latest statement to the caller's own number (else the number on file) or the email on file."""
+def send_statement(services: Services, code: str, channel: str, *, caller: str, call_sid: str,
+                   today: dt.date | None = None) -> str:
+    """Queue the latest statement to the caller's own number (else the number on file) or the email on file.
+    By text it says the balance `today` beside the statement's amount (default: the wall clock's date)."""
     found = conversations.latest_statement(services.db.uow(), code, channel, caller)
     if found is None:
         return "There is no statement for your account yet."
@@ -151,6 +175,8 @@ def send_statement(services: Services, code: str, channel: str, *, caller: str, 
         link = document_link(services.settings, ensure_statement_pdf(services.db, services.files,
                                                                      found.statement_id)[0].id)
     subject, body = _statement_texts(services, found.snapshot, channel, link)
+    if channel == "sms":
+        body = _statement_sms(services, found.snapshot, found.customer_id, link, today or dt.date.today())
     outbox.queue_drafts(services.db.uow(), _caller_actor(caller), [outbox.Draft(
         channel=channel, recipient=recipient, template=f"statement.{channel}", subject=subject, body_text=body,
         reason="statement_request", customer_id=found.customer_id, statement_id=found.statement_id, approved=True,
@@ -158,6 +184,17 @@ def send_statement(services: Services, code: str, channel: str, *, caller: str, 
     if channel == "sms":
         return f"Your statement is on its way by text message to the number ending in {' '.join(recipient[-4:])}."
     return "Your statement is on its way to the email address on file."
+
+
+def _statement_sms(services: Services, snapshot: StatementSnapshot, customer_id: int, link: str,
+                   today: dt.date) -> str:
+    """The statement asked for by phone, by text: often asked just after paying, so its amount, a past day's, is
+    told beside the balance today (as the chat tells it)."""
+    shown = Money.from_minor(snapshot.amount_due_minor, snapshot.currency)
+    balance, being_paid = balance_in(services, customer_id, snapshot.customer.code, shown.currency, today)
+    sentence = statement_and_today(snapshot.statement_date, shown, balance, being_paid)
+    pay = "PAY to pay, " if balance.is_positive() else ""
+    return f"{snapshot.seller.name}: {sentence} View: {link} Reply {pay}HELP for help, STOP to opt out."
 
 
 def _statement_texts(services: Services, snapshot: StatementSnapshot, channel: str, link: str) -> tuple[str, str]:

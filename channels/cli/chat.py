@@ -88,7 +88,7 @@ def _show(services: Services, reply: Reply) -> None:
         click.echo(f"     [/{number}] {button.label}")
     if reply.document_file_id is not None:
         name = documents.stored_filename(services.db.uow(), reply.document_file_id) or f"file {reply.document_file_id}"
-        click.echo(f"     (document: {name}, file #{reply.document_file_id})")
+        click.echo(f"     (attached: {name})")
 
 
 @click.command("link-token")

@@ -23,6 +23,11 @@ from core.conversations.chats import (
     utc,
 )
 from core.conversations.chats import link as link_customer
+from core.conversations.handoffs import is_late as handoff_is_late
+from core.conversations.handoffs import late_notice as handoff_late_notice
+from core.conversations.handoffs import tell_unanswered as tell_unanswered_handoffs
+from core.conversations.hours import Hours, clock
+from core.conversations.hours import zone as hours_zone
 from core.conversations.link_tokens import METHOD_LINK_TTL, method_entry_url, send_method_link
 from core.conversations.link_tokens import issue as issue_link_token
 from core.conversations.link_tokens import redeem as redeem_link_token
@@ -55,11 +60,13 @@ __all__ = [
     "ConversationView",
     "CustomerBrief",
     "DEMO_CHANNEL",
+    "Hours",
     "Line",
     "METHOD_LINK_TTL",
     "REPLY_CHANNELS",
     "acting_as",
     "agent_reply",
+    "clock",
     "contacts",
     "contacts_with_phone",
     "conversation",
@@ -70,6 +77,9 @@ __all__ = [
     "customer_choices",
     "customer_name",
     "end_handoff",
+    "handoff_is_late",
+    "handoff_late_notice",
+    "hours_zone",
     "issue_link_token",
     "latest_demo_chat",
     "latest_statement",
@@ -89,6 +99,7 @@ __all__ = [
     "send_method_link",
     "set_sms_opt_out",
     "take_over",
+    "tell_unanswered_handoffs",
     "transcript",
     "utc",
 ]

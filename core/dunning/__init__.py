@@ -5,7 +5,7 @@ private to the context."""
 
 from __future__ import annotations
 
-from core.dunning.asked import dunned_invoices
+from core.dunning.asked import Reminder, dunned_invoices, latest_reminder
 from core.dunning.policy import (
     DUNNING_CHANNELS,
     PolicyInForce,
@@ -30,6 +30,7 @@ __all__ = [
     "dunned_classes",
     "DUNNING_CHANNELS",
     "PolicyInForce",
+    "Reminder",
     "StagePolicy",
     "check_stages",
     "reset_stages",
@@ -41,6 +42,7 @@ __all__ = [
     "dunned_invoices",
     "dunning_template",
     "dunning_templates",
+    "latest_reminder",
     "policy_in_force",
     "preview",
     "record_promise",

@@ -2,9 +2,9 @@
 
 The scheduler's outbox job calls `cancel_paid_dunning` before each dispatch, so a message still waiting
 (pending review, or approved but held for the quiet hours) never asks for money already paid. A message is
-canceled when every invoice its notice asks for is paid (or is now in a scheduled or pending payment), or
-when the customer's balance in the notice's currency is no longer above zero. Each cancel goes through
-`core.outbox.cancel`, which audits it.
+canceled when every invoice its notice asks for is paid (or is now in a scheduled or pending payment, or wholly
+claimed by an open dispute), or when the customer's balance in the notice's currency is no longer above zero.
+Each cancel goes through `core.outbox.cancel`, which audits it.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from core.kernel.audit import Actor
 from core.kernel.db import Database
 from core.kernel.errors import Conflict
 from core.ledger.book import aging_report, dunning_candidates
+from core.ledger.disputes import claimed_in_open_disputes
 from core.ledger.models import Customer, Document, InvoiceHold
 from core.outbox import lifecycle as outbox
 from core.outbox.models import OutboxMessage
@@ -31,6 +32,7 @@ MAX_IDS = 20_000
 WHOLE_BOOK_FROM = 2000  # customers with messages waiting
 PAID = "paid: every invoice the notice asks for is paid or in a payment"
 SETTLED = "paid: the customer's balance is no longer above zero"
+DISPUTED = "in dispute: every invoice the notice asks for is paid, in a payment or wholly in dispute"
 
 
 def _waiting(db: Database) -> list[tuple[int, int, str, str, list[int]]]:
@@ -45,16 +47,21 @@ def _waiting(db: Database) -> list[tuple[int, int, str, str, list[int]]]:
         return [(row[0], row[1], row[2], row[3], list(row[4] or [])) for row in uow.session.execute(query)]
 
 
-def _still_owed(db: Database, invoice_ids: set[int]) -> set[int]:
-    """The invoices still open and not in a scheduled or pending payment."""
+def _still_owed(db: Database, invoice_ids: set[int]) -> tuple[set[int], set[int]]:
+    """The invoices still open and not in a scheduled or pending payment; and those of them not wholly claimed by
+    open disputes (what a notice may still ask for)."""
     held = exists().where(InvoiceHold.invoice_id == Document.id)
-    ids, owed = sorted(invoice_ids), set[int]()
+    ids, owed, asked = sorted(invoice_ids), set[int](), set[int]()
     with db.uow() as uow:
         for start in range(0, len(ids), MAX_IDS):  # SQLite takes at most 32,766 parameters
-            query = select(Document.id).where(among(uow.session, Document.id, ids[start:start + MAX_IDS]),
-                                              Document.open_minor > 0, Document.voided.is_(False), ~held)
-            owed.update(uow.session.scalars(query))
-    return owed
+            query = select(Document.id, claimed_in_open_disputes(Document.id) < Document.open_minor).where(
+                among(uow.session, Document.id, ids[start:start + MAX_IDS]), Document.open_minor > 0,
+                Document.voided.is_(False), ~held)
+            for document_id, not_all_disputed in uow.session.execute(query):
+                owed.add(document_id)
+                if not_all_disputed:
+                    asked.add(document_id)
+    return owed, asked
 
 
 def _owing(db: Database, customer_ids: list[int], today: dt.date) -> set[tuple[str, str]]:
@@ -93,10 +100,12 @@ def cancel_paid_dunning(db: Database, actor: Actor, *, today: dt.date | None = N
     by_reason: dict[str, list[int]] = defaultdict(list)
     for start in range(0, len(waiting), CHUNK):
         chunk = waiting[start:start + CHUNK]
-        owed = _still_owed(db, {i for *_, ids in chunk for i in ids})
+        owed, asked = _still_owed(db, {i for *_, ids in chunk for i in ids})
         for outbox_id, _, code, currency, ids in chunk:
             if (code, currency) not in owing:
                 by_reason[SETTLED].append(outbox_id)
             elif not owed.intersection(ids):
                 by_reason[PAID].append(outbox_id)
+            elif not asked.intersection(ids):
+                by_reason[DISPUTED].append(outbox_id)
     return sum(_cancel(db, actor, ids, reason) for reason, ids in by_reason.items())

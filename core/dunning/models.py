@@ -61,7 +61,9 @@ class DunningNotice(Base):
     balance_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     days_over_terms: Mapped[int]
-    invoice_ids: Mapped[list] = mapped_column(JSON, default=list)  # the open invoices it asked to be paid
+    # The invoices it names and asks to be paid (`Ask.named`: the overdue ones, else the open ones); a reply of
+    # "pay it" pays these. Notices queued before this rule hold every invoice then open.
+    invoice_ids: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 
@@ -76,6 +78,8 @@ class PaymentPromise(Stamped, Base):
     promised_for: Mapped[dt.date] = mapped_column(Date)
     amount_minor: Mapped[int | None] = mapped_column(BigInteger)  # None: the balance
     currency: Mapped[str] = mapped_column(String(3))
+    # The invoices promised ("I'll pay 104108 on the 15th"), as document ids; empty: the account as a whole.
+    invoice_ids: Mapped[list] = mapped_column(JSON, default=list)
     grace_days: Mapped[int] = mapped_column(default=3)
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | kept | broken | canceled
     channel: Mapped[str] = mapped_column(String(20), default="")

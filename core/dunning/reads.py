@@ -20,7 +20,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from core.dunning.models import DunningNotice, PaymentPromise
 from core.dunning.rules import LastNotice, OpenDebit
 from core.ledger.book import AS_OF, as_of_params, open_rows
-from core.ledger.models import Allocation, Contact, Customer, CustomerClass, Document, InvoiceHold
+from core.ledger.disputes import claimed_in_open_disputes, in_dispute, withheld_with_dispute_reason
+from core.ledger.models import Contact, Customer, CustomerClass, Document, InvoiceHold
 from core.outbox import ContactPoint
 from core.statements.models import Statement
 
@@ -115,7 +116,8 @@ def latest_statements(session: Session, customer_ids: list[int], as_of: dt.date)
 
 @cache
 def _open_debits_select(postgres: bool) -> Select:
-    """Per open debit as of the date: customer, id, number, currency, due date, open amount, held, disputed.
+    """Per open debit as of the date: customer, id, number, currency, due date, open amount, held, withheld with a
+    dispute reason, claimed by open disputes.
 
     SQLite takes the ledger's rows scoped by an IN list; PostgreSQL the unscoped rows with `= ANY(:customers)`
     on top, which it pushes down into every part of the union (and psycopg has one parameter to bind).
@@ -129,29 +131,29 @@ def _open_debits_select(postgres: bool) -> Select:
                .where(*where)
                .group_by(rows.c.customer_id, rows.c.currency, rows.c.document_id, rows.c.due_date)
                .subquery("per_doc"))
-    a = Allocation.__table__
-    disputed = exists().where(
-        a.c.invoice_id == per_doc.c.document_id, a.c.short_reason.in_(bindparam("dispute_reasons", expanding=True)),
-        a.c.reversed_on.is_(None), a.c.applied_on <= AS_OF,
-    )
+    withheld = withheld_with_dispute_reason(per_doc.c.document_id, bindparam("dispute_reasons", expanding=True),
+                                            AS_OF)
     held = exists().where(InvoiceHold.invoice_id == per_doc.c.document_id)
     return (select(per_doc.c.customer_id, per_doc.c.document_id, Document.number, per_doc.c.currency,
-                   per_doc.c.due_date, per_doc.c.open_minor, held, disputed)
+                   per_doc.c.due_date, per_doc.c.open_minor, held, withheld,
+                   claimed_in_open_disputes(per_doc.c.document_id))
             .join(Document, Document.id == per_doc.c.document_id)
             .where(per_doc.c.open_minor > 0))
 
 
 def open_debits(session: Session, customer_ids: list[int], as_of: dt.date,
                 dispute_reasons: Sequence[str]) -> dict[int, list[OpenDebit]]:
-    """The customers' invoices and finance charges open on `as_of`, flagged when in a payment or dispute."""
+    """The customers' invoices and finance charges open on `as_of`, flagged when in a payment, with what of each is
+    in dispute (the ledger's one rule, `core.ledger.disputes.in_dispute`; open disputes count as they stand)."""
     postgres = _postgres(session)
     scope = {"customer_array": customer_ids} if postgres else {"customer_ids": customer_ids}
     params = {**as_of_params(as_of), **scope, "dispute_reasons": list(dispute_reasons)}
     found: dict[int, list[OpenDebit]] = defaultdict(list)
-    for customer_id, doc_id, number, currency, due, open_minor, held, disputed in session.execute(
+    for customer_id, doc_id, number, currency, due, open_minor, held, withheld, claimed in session.execute(
             _open_debits_select(postgres), params):
+        disputed = in_dispute(int(open_minor), withheld=bool(withheld), claimed_minor=int(claimed or 0))
         found[customer_id].append(OpenDebit(doc_id, number, currency, _date(due), int(open_minor), bool(held),
-                                            bool(disputed)))
+                                            disputed))
     return found
 
 

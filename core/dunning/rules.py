@@ -67,7 +67,12 @@ class OpenDebit(NamedTuple):
     due_date: dt.date
     open_minor: int
     held: bool = False  # in a scheduled or pending payment
-    disputed: bool = False  # short-paid with a dispute reason: what is left of it is in dispute
+    disputed_minor: int = 0  # what of it is in dispute (core.ledger.disputes): never asked for
+
+    @property
+    def asked_minor(self) -> int:
+        """What a notice asks for on it: the open amount less what is in dispute."""
+        return self.open_minor - self.disputed_minor
 
 
 @dataclass(frozen=True)
@@ -76,15 +81,20 @@ class Ask:
 
     currency: str
     balance_minor: int  # the ledger balance (credits and unapplied cash included) less what is left out
-    debits: tuple[OpenDebit, ...]  # the open debits asked for, most overdue first
+    debits: tuple[OpenDebit, ...]  # the open debits asked for (less what is in dispute), most overdue first
     held: int = 0  # invoices left out: in a scheduled or pending payment
-    disputed: int = 0  # invoices left out: in dispute
+    disputed: int = 0  # invoices with an amount in dispute, left out of what is asked
+    in_dispute: tuple[OpenDebit, ...] = ()  # those invoices, to be named as in dispute
 
     def most_overdue_days(self, as_of: dt.date) -> int | None:
         return days_over_terms(self.debits[0].due_date, as_of) if self.debits else None
 
     def overdue(self, as_of: dt.date) -> tuple[OpenDebit, ...]:
         return tuple(d for d in self.debits if days_over_terms(d.due_date, as_of) > 0)
+
+    def named(self, as_of: dt.date) -> tuple[OpenDebit, ...]:
+        """The invoices a notice names, and a reply to it pays: the overdue ones; with none overdue, the open ones."""
+        return self.overdue(as_of) or self.debits
 
     @property
     def left_out(self) -> str:
@@ -94,12 +104,15 @@ class Ask:
 
 
 def ask_for(currency: str, ledger_balance_minor: int, debits: Iterable[OpenDebit]) -> Ask:
-    """Leave out held and disputed invoices, from the balance and from the most overdue alike."""
+    """Leave out held invoices and amounts in dispute, from the balance and from the most overdue alike: an
+    invoice wholly in dispute is not asked for; one partly in dispute, for the rest."""
     mine = [d for d in debits if d.currency == currency]
-    asked = sorted((d for d in mine if not (d.held or d.disputed)), key=lambda d: (d.due_date, d.number))
-    left_out = sum(d.open_minor for d in mine if d.held or d.disputed)
-    return Ask(currency, ledger_balance_minor - left_out, tuple(asked),
-               held=sum(d.held for d in mine), disputed=sum(d.disputed and not d.held for d in mine))
+    asked = sorted((d for d in mine if not d.held and d.asked_minor > 0), key=lambda d: (d.due_date, d.number))
+    left_out = sum(d.open_minor if d.held else min(d.disputed_minor, d.open_minor) for d in mine)
+    in_dispute = tuple(sorted((d for d in mine if d.disputed_minor > 0 and not d.held),
+                              key=lambda d: (d.due_date, d.number)))
+    return Ask(currency, ledger_balance_minor - left_out, tuple(asked), held=sum(d.held for d in mine),
+               disputed=len(in_dispute), in_dispute=in_dispute)
 
 
 def most_severe(stages: Sequence[StagePolicy], asks: Iterable[Ask], as_of: dt.date,

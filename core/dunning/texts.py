@@ -60,8 +60,10 @@ def _day(day: dt.date) -> str:
 
 
 def _invoice(debit: OpenDebit, as_of: dt.date) -> dict[str, Any]:
-    return {"number": debit.number, "due_date": _day(debit.due_date), "open": money_text(debit.open_minor,
-            debit.currency), "days_over": days_over_terms(debit.due_date, as_of)}
+    """`open` is what the notice asks for on it; `disputed`, what it leaves out as in dispute ("" when nothing)."""
+    return {"number": debit.number, "due_date": _day(debit.due_date), "open": money_text(debit.asked_minor,
+            debit.currency), "days_over": days_over_terms(debit.due_date, as_of),
+            "disputed": money_text(debit.disputed_minor, debit.currency) if debit.disputed_minor > 0 else ""}
 
 
 @dataclass(frozen=True)
@@ -72,16 +74,19 @@ class Addressee:
 
 def notice_context(settings: Settings, customer: Addressee, stage: StagePolicy, ask: Ask, as_of: dt.date,
                    statement_date: dt.date | None) -> dict[str, Any]:
-    """What every dunning template may use. Overdue invoices are listed; with none overdue, the open ones."""
+    """What every dunning template may use. Overdue invoices are listed; with none overdue, the open ones. Amounts
+    in dispute are not asked for: `in_dispute` names them (number, amount)."""
     overdue = ask.overdue(as_of)
-    listed = overdue or ask.debits
+    listed = ask.named(as_of)
     return dict(
         seller=settings.seller_name, customer_name=customer.name, customer_code=customer.code,
         stage=stage.stage, stage_name=stage.name, as_of=_day(as_of),
         amount_due=money_text(ask.balance_minor, ask.currency),
-        overdue_total=money_text(sum(d.open_minor for d in overdue), ask.currency) if overdue else "",
+        overdue_total=money_text(sum(d.asked_minor for d in overdue), ask.currency) if overdue else "",
         most_overdue_days=ask.most_overdue_days(as_of) or 0,
         invoices=[_invoice(d, as_of) for d in listed[:LISTED_INVOICES]], invoice_count=len(listed),
+        in_dispute=[{"number": d.number, "disputed": money_text(d.disputed_minor, d.currency)}
+                    for d in ask.in_dispute[:LISTED_INVOICES]],
         more_invoices=max(len(listed) - LISTED_INVOICES, 0),
         statement_date=_day(statement_date) if statement_date else "",
         telegram_bot=settings.telegram_bot, phone=settings.seller_phone, email=settings.seller_email,

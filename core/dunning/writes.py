@@ -112,7 +112,7 @@ def write_notices(session: Session, notices: Sequence[QueuedNotice], as_of: dt.d
             rows.append({"customer_id": n.customer_id, "run_date": as_of, "stage": n.stage.stage,
                          "channel": n.channel, "outbox_id": message_id, "balance_minor": n.ask.balance_minor,
                          "currency": n.ask.currency, "days_over_terms": n.days_over_terms,
-                         "invoice_ids": [d.id for d in n.ask.debits], "created_at": now})
+                         "invoice_ids": [d.id for d in n.ask.named(as_of)], "created_at": now})
     if rows:
         insert_new(session, NOTICES, rows)
     return {row["customer_id"] for row in rows}

@@ -9,6 +9,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
@@ -102,6 +103,11 @@ class Settings:
     # The agent console: a session ends after this long without a request, and at the latest after `hours`.
     console_idle_minutes: int = 30
     console_session_hours: int = 12
+    # A chat handed to a person: when staff answer (in `seller_timezone`), and how long before the customer is told
+    # no one has taken it yet and offered the bot back.
+    seller_timezone: str = "America/Los_Angeles"
+    business_hours: tuple[tuple[tuple[int, ...], int, int], ...] = (((0, 1, 2, 3, 4), 8 * 60, 17 * 60),)
+    handoff_wait_minutes: int = 15
     # Telegram (PTB embedded in the web app): no token, no Telegram channel.
     extra: dict[str, str] = field(default_factory=dict)
     # The channels' own variables (ARAGENT_SMTP_*, _FAX_*, _TELEGRAM_*, _TWILIO_*, _AGENT_*), unparsed: each
@@ -158,6 +164,9 @@ def load_settings(**overrides: str) -> Settings:
         sms_rate_per_second=float(env.get("sms_rate_per_second", Settings.sms_rate_per_second)),
         console_idle_minutes=int(env.get("console_idle_minutes", Settings.console_idle_minutes)),
         console_session_hours=int(env.get("console_session_hours", Settings.console_session_hours)),
+        seller_timezone=_zone(env.get("seller_timezone", Settings.seller_timezone)),
+        business_hours=_business_hours(env["business_hours"]) if "business_hours" in env else Settings.business_hours,
+        handoff_wait_minutes=int(env.get("handoff_wait_minutes", Settings.handoff_wait_minutes)),
         scheduler_timezone=env.get("scheduler_timezone", "UTC"),
         statements_cron=env.get("statements_cron", Settings.statements_cron),
         dunning_cron=env.get("dunning_cron", Settings.dunning_cron),
@@ -190,6 +199,36 @@ def _hours(text: str) -> tuple[int, int]:
     if not 0 <= hours[0] < hours[1] <= 24:
         raise SettingsError(f"ARAGENT_QUIET_HOURS must be like 8-21, not {text!r}")
     return hours
+
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WINDOW = re.compile(r"(?P<first>[a-z]{3})[a-z]*(?:\s*-\s*(?P<last>[a-z]{3})[a-z]*)?\s+"
+                     r"(?P<start>\d{1,2}):(?P<start_m>\d\d)\s*-\s*(?P<end>\d{1,2}):(?P<end_m>\d\d)")
+
+
+def _business_hours(text: str) -> tuple[tuple[tuple[int, ...], int, int], ...]:
+    """`Mon-Fri 08:00-17:00; Sat 09:00-12:00` → ((weekdays, Monday 0), start minute, end minute) per window."""
+    windows = []
+    for part in (p.strip().lower() for p in text.split(";") if p.strip()):
+        found = _WINDOW.fullmatch(part)
+        days = (found.group("first"), found.group("last") or found.group("first")) if found else ("", "")
+        if found is None or not set(days) <= set(_DAYS):
+            raise SettingsError(f"ARAGENT_BUSINESS_HOURS must be like Mon-Fri 08:00-17:00, not {text!r}")
+        first, last = _DAYS.index(days[0]), _DAYS.index(days[1])
+        start = int(found.group("start")) * 60 + int(found.group("start_m"))
+        end = int(found.group("end")) * 60 + int(found.group("end_m"))
+        if not 0 <= start < end <= 24 * 60:
+            raise SettingsError(f"ARAGENT_BUSINESS_HOURS: {part!r} must open before it closes, within a day")
+        windows.append((tuple(range(first, (last if last >= first else last + 7) + 1)), start, end))
+    return tuple((tuple(day % 7 for day in days), start, end) for days, start, end in windows)
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(f"ARAGENT_SELLER_TIMEZONE {name!r} is not an IANA time zone") from exc
+    return name
 
 
 def _bank_remit(env: dict[str, str], seller_name: str) -> BankRemit | None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from core.ledger.accounts import AccountView, InvoiceLine, OpenDebit, account, invoices, open_debits
 from core.ledger.balances import balance_today
 from core.ledger.book import Aging, aging_report
+from core.ledger.disputes import DisputeView, disputes, open_dispute, resolve_dispute
 from core.ledger.erp import IMPORT_KINDS, ImportReport, csv_rows, missing_columns, run_import
+from core.ledger.finance_reads import FinanceChargeNote, FinanceChargeSeen, finance_charge_note
 from core.ledger.imports import normalize_phone
 from core.ledger.invoice_comments import add_comment
 from core.ledger.models import DELIVERY_METHODS, PAYMENT_STATUSES
@@ -22,6 +24,9 @@ __all__ = [
     "AllocationRequest",
     "BUCKETS",
     "DELIVERY_METHODS",
+    "DisputeView",
+    "FinanceChargeNote",
+    "FinanceChargeSeen",
     "IMPORT_KINDS",
     "ImportReport",
     "InvoiceLine",
@@ -35,9 +40,13 @@ __all__ = [
     "csv_rows",
     "customer_by_code",
     "customer_name_by_id",
+    "disputes",
+    "finance_charge_note",
     "invoices",
     "missing_columns",
     "normalize_phone",
     "open_debits",
+    "open_dispute",
+    "resolve_dispute",
     "run_import",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -11,6 +12,7 @@ from core.kernel.db import UnitOfWork
 from core.kernel.errors import Invalid
 from core.kernel.money import Money
 from core.ledger.book import Aging, aging_report, open_items
+from core.ledger.disputes import disputed_by_invoice
 from core.ledger.models import Customer, Document, InvoiceHold
 from core.ledger.posting import customer_by_code
 from core.ledger.rules import aging_bucket, bucket_due_range, days_past_due
@@ -133,12 +135,24 @@ class OpenDebit:
     due_date: dt.date
     days_past_due: int
     held: bool  # already in a scheduled or pending payment
+    disputed: Money  # what of `open` is in dispute (core.ledger.disputes): shown marked, never taken unless named
+
+    @property
+    def in_bulk(self) -> bool:
+        """May a payment that does not name it take it (PAY ALL, PAY OVERDUE, a reply to a reminder, the phone's
+        past due)? Not when it is in a payment already or anything of it is in dispute."""
+        return not self.held and not self.disputed.is_positive()
 
 
-def open_debits(uow: UnitOfWork, customer_id: int, today: dt.date) -> list[OpenDebit]:
-    """The customer's open invoices and finance charges, oldest due first, each saying whether a payment holds it."""
+def open_debits(uow: UnitOfWork, customer: int | str, today: dt.date,
+                dispute_reasons: Sequence[str]) -> list[OpenDebit]:
+    """The customer's (by id or code) open invoices and finance charges, oldest due first, each saying whether a
+    payment holds it and what of it is in dispute."""
     with uow:
+        customer_id = customer if isinstance(customer, int) else customer_by_code(uow, customer).id
         items = [item for item in open_items(uow.session, customer_id, today) if item.kind != "credit"]
         held = set(uow.session.scalars(select(Document.number).join(InvoiceHold, InvoiceHold.invoice_id == Document.id)
                                        .where(Document.customer_id == customer_id)))
-        return [OpenDebit(i.number, i.open, i.due_date, i.days_past_due, i.number in held) for i in items]
+        disputed = disputed_by_invoice(uow.session, customer_id, today, dispute_reasons)
+        return [OpenDebit(i.number, i.open, i.due_date, i.days_past_due, i.number in held,
+                          Money.from_minor(disputed.get(i.number, 0), i.open.currency)) for i in items]

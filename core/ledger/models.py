@@ -284,3 +284,41 @@ class InvoiceComment(Base):
     author: Mapped[str] = mapped_column(String(120))
     body: Mapped[str] = mapped_column(Text, info=FREE_TEXT)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+DISPUTE_STATUSES = ("open", "resolved")
+
+
+class Dispute(Stamped, Base):
+    """A customer's word that money asked of them is not owed ("we only got half the order on 1043").
+
+    While open, the amount it names on its invoice is held out of what is asked and paid in bulk
+    (`core.ledger.disputes`); staff resolve it. Without an invoice it holds nothing: staff read it."""
+
+    __tablename__ = "disputes"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'resolved')", name="dispute_status"),
+        CheckConstraint("amount_minor IS NULL OR amount_minor > 0", name="dispute_amount_positive"),
+        Index("ix_disputes_document_open", "document_id", "status"),
+        Index("ix_disputes_status", "status", "opened_at"),
+        Index("ix_disputes_customer", "customer_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    # What is disputed: the amount said, else what was open on the invoice then; None without an invoice or amount.
+    amount_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str | None] = mapped_column(String(60))
+    words: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)  # the customer's own, as they wrote them
+    channel: Mapped[str] = mapped_column(String(20), default="")
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    opened_at: Mapped[dt.datetime]
+    opened_by: Mapped[str] = mapped_column(String(120))
+    resolved_at: Mapped[dt.datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(120))
+    resolution: Mapped[str | None] = mapped_column(Text, info=FREE_TEXT)
+
+    customer: Mapped[Customer] = relationship()
+    document: Mapped[Document | None] = relationship()

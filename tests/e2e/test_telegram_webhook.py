@@ -17,6 +17,7 @@ from bot.turns import Button, Inbound, Reply
 from channels.cli.main import main
 from channels.web.app import create_app
 from core.bootstrap import Services
+from core.conversations import issue_link_token
 from core.documents.files import attach_invoice_pdf
 from core.kernel.config import with_channels
 from tests.books import TEST_ACTOR, customer, invoice
@@ -195,3 +196,35 @@ def test_aragent_telegram_set_webhook_registers_our_url_and_secret(services: Ser
     (registered,) = api.calls("setWebhook")
     fields = registered.fields()
     assert (fields["url"], fields["secret_token"]) == ("https://ar.example.com/webhooks/telegram", SECRET)
+
+
+# ── Issue 15: texts a person would write, a person to reach ──────────────────────────────────────────
+
+
+def test_a_name_ending_in_a_period_reads_once_and_help_keeps_the_full_menu(services: Services, client: TestClient,
+                                                                           api: Recorder) -> None:
+    customer(services.db, name="Bluewater Plumbing Co.")
+    token = issue_link_token(services.db.uow(), "ACME", TEST_ACTOR).token
+    start = update("start_token")
+    start["message"] = {**start["message"], "text": f"/start {token}"}
+    help_ = update("start_token", update_id=804512299)
+    help_["message"] = {**help_["message"], "message_id": 4299, "text": "help"}
+
+    client.post("/webhooks/telegram", json=start, headers=HEADERS)
+    (linked,) = api.wait_for("sendMessage")
+    client.post("/webhooks/telegram", json=help_, headers=HEADERS)
+    _, menu = api.wait_for("sendMessage", 2)
+
+    assert "connected to Bluewater Plumbing Co. Ask me" in linked.fields()["text"]
+    assert "• BALANCE" in menu.fields()["text"] and "• CARDS" in menu.fields()["text"]  # chats keep the long menu
+
+
+def test_an_unlinked_chat_asking_for_a_person_is_told_how_to_reach_one(services: Services, client: TestClient,
+                                                                        api: Recorder) -> None:
+    client.post("/webhooks/telegram", json=update("message_text", message={
+        **update("message_text")["message"], "text": "can I talk to a human"}), headers=HEADERS)
+
+    (sent,) = api.wait_for("sendMessage")
+    text = sent.fields()["text"]
+    assert services.settings.seller_phone in text and services.settings.seller_email in text
+    assert "Open the link" not in text

@@ -430,7 +430,16 @@ def test_buttons_become_words_to_text_back() -> None:
     assert button_prompt(reasons) == "Reply with the reason: Damaged goods, Other."
     picks = Reply("Which?", buttons=(Button("1. INV-1", "pick:1"), Button("2. INV-2", "pick:2"),
                                      Button("All of them", "pick:all")))
-    assert button_prompt(picks) == "Reply 1 for 1. INV-1; 2 for 2. INV-2; ALL for All of them."
+    assert button_prompt(picks) == "Reply 1 for INV-1, 2 for INV-2 or ALL for All of them."
+    # What the text already tells how to answer is not said twice (issue 15.10).
+    listed = Reply("Which?\n1. INV-1 — $5.00\n2. INV-2 — $7.00\nReply with the number in the list or ALL.",
+                   buttons=picks.buttons)
+    assert button_prompt(listed) == ""
+    words = Reply("Say PAY to pay, or INVOICES to see them.", buttons=(Button("Pay overdue", "pay overdue"),
+                                                                      Button("Invoices", "invoices")))
+    assert button_prompt(words) == "Or reply PAY OVERDUE."
+    asked = Reply("Pay $100.00? Reply YES to pay it or NO to cancel.", buttons=confirm.buttons)
+    assert button_prompt(asked) == ""
 
 
 # ── Calls recorded for the console's screen pop ───────────────────────────────────────────────────────
@@ -532,3 +541,106 @@ def test_a_forged_agent_leg_is_refused(client: TestClient, services: Services, a
     assert (refused.status_code, unsigned.status_code) == (403, 403)
     (live,) = calls.live_calls(services.db.uow())
     assert (live.status, live.waiting) == ("ringing", True)
+
+
+def test_the_statement_texted_right_after_paying_says_the_balance_today(client: TestClient, services: Services,
+                                                                       acme: str) -> None:
+    """Issue 15, item 8: option 3 just after option 2 does not text the statement's amount as what is due now."""
+    run_statements(services.db, services.settings, services.files, statement_date=TODAY, finance_charges_on=None,
+                   actor=Actor("test", "cli"))
+    save_visa(services)
+    offer = press(client, services, call(client, services), "2")
+    press(client, services, offer, "1")  # $1,000.00 past due paid: the processor is settling it
+
+    press(client, services, call(client, services), "3")
+
+    with services.db.uow() as uow:
+        (paid,) = uow.session.scalars(select(Payment.amount_minor))
+        (body,) = uow.session.scalars(select(OutboxMessage.body_text)
+                                      .where(OutboxMessage.reason == "statement_request"))
+    assert paid == 100_000
+    assert ("showed $1,250.00; your balance today is $1,250.00, $1,000.00 of it in a payment being processed. "
+            "View:") in body
+    assert "Amount due" not in body
+
+
+# ── Issue 15: choosing the card, and texts a person would write ──────────────────────────────────────
+
+
+def texted(client: TestClient, services: Services, body: str, n: int) -> str:
+    sid = f"SM{n:032d}"
+    root = twiml(post(client, services, "/webhooks/twilio/sms", form("sms_balance", Body=body, MessageSid=sid,
+                                                                      SmsSid=sid)))
+    return "\n".join(m.text or "" for m in root.iter("Message"))
+
+
+def save_method(services: Services, token: str, brand: str, last4: str) -> int:
+    with services.db.uow() as uow:
+        customer_id = uow.session.scalar(select(Customer.id).where(Customer.code == "ACME"))
+        method = PaymentMethod(customer_id=customer_id, processor="sandbox", token=token, kind="card",
+                               brand=brand, last4=last4, exp_month=12, exp_year=2034)
+        uow.session.add(method)
+        uow.commit()
+        return method.id
+
+
+def test_the_phone_line_and_sms_ask_which_card_alike_and_the_one_chosen_pays(client: TestClient,
+                                                                             services: Services, acme: str) -> None:
+    save_visa(services)
+    mastercard = save_method(services, "tok_mastercard", "mastercard", "4444")  # neither used yet: no sure default
+
+    by_text = texted(client, services, "pay overdue", 1)
+    asked = press(client, services, call(client, services), "2")
+
+    assert "1. Visa •4242\n2. Mastercard •4444" in by_text
+    assert ("For your Visa ending in 4 2 4 2, press 1. For your Mastercard ending in 4 4 4 4, press 2."
+            in spoken(asked))
+    offer = press(client, services, asked, "2")
+    assert "To pay exactly $1,000.00 now with your Mastercard ending in 4 4 4 4, press 1." in spoken(offer)
+    press(client, services, offer, "1")
+    with services.db.uow() as uow:
+        (payment,) = uow.session.scalars(select(Payment))
+        assert (payment.amount_minor, payment.method_id, payment.channel) == (100_000, mastercard, "voice")
+
+
+def test_a_caller_may_choose_another_card_than_the_default(client: TestClient, services: Services,
+                                                           acme: str) -> None:
+    save_visa(services)
+    mastercard = save_method(services, "tok_mastercard", "mastercard", "4444")
+    texted(client, services, "pay 1001 with card 2", 1)
+    texted(client, services, "yes", 2)  # Mastercard paid last: the default on every channel now
+
+    offer = press(client, services, call(client, services), "2")
+    assert "with your Mastercard ending in 4 4 4 4, press 1. To use another card, press 2." in spoken(offer)
+    chosen = press(client, services, press(client, services, offer, "2"), "1")
+    assert "now with your Visa ending in 4 2 4 2, press 1." in spoken(chosen)
+    with services.db.uow() as uow:
+        assert [(p.amount_minor, p.method_id) for p in uow.session.scalars(select(Payment))] == [(40_000, mastercard)]
+
+
+def test_sms_texts_read_as_a_person_writes_them(client: TestClient, services: Services, acme: str) -> None:
+    save_visa(services)
+    invoice(services.db, "1004", "80.00", (TODAY - dt.timedelta(days=31)).isoformat())  # 1 day over its terms
+
+    balance = texted(client, services, "balance", 1)
+    listed = texted(client, services, "invoices", 2)
+    quote = texted(client, services, "pay 1001", 3)
+
+    assert "for Pay overdue" not in balance and balance.count("INVOICES") == 1 and "PAY OVERDUE" in balance
+    assert "1004 — $80.00, 1 day overdue" in listed and "1 days" not in listed
+    assert "Reply 1 for" not in listed  # the numbered list says it already
+    assert quote.count("YES") == 1 and quote.count("NO") == 1
+
+
+def test_sms_help_is_one_segment_with_the_brand_help_and_stop(client: TestClient, services: Services,
+                                                              acme: str) -> None:
+    services.settings = dataclasses.replace(services.settings, seller_name="Bluewater Plumbing Co.")
+
+    for n, sender in enumerate((CALLER, "+14155550199"), start=1):  # linked, and a number we do not know
+        sid = f"SM{n:032d}"
+        root = twiml(post(client, services, "/webhooks/twilio/sms", form("sms_balance", Body="HELP", From=sender,
+                                                                          MessageSid=sid, SmsSid=sid)))
+        (message,) = [m.text or "" for m in root.iter("Message")]
+        assert len(message) <= 160, message
+        assert "Bluewater Plumbing Co." in message and "Co.." not in message
+        assert "HELP" in message and "STOP" in message and services.settings.seller_phone in message

@@ -10,6 +10,7 @@ from channels.web.console import (
     companies,
     conversations,
     demo_chat,
+    disputes,
     documents,
     history,
     invoices,
@@ -26,7 +27,7 @@ CONTROLLERS: list[ControllerRouterHandler] = [
     payments.PayController, methods.MethodsController, history.PaymentHistoryController,
     documents.DocumentsController,
     conversations.ConversationsController, conversations.CustomerConversationsController,
-    calls.CallsController, demo_chat.DemoChatController,
+    calls.CallsController, demo_chat.DemoChatController, disputes.DisputesController,
     outbox.OutboxController, templates_page.TemplatesController, stages_page.StagesController,  # supervisor and up
     audit.AuditController,
     users.UsersController,  # admin

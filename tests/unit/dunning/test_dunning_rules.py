@@ -50,7 +50,7 @@ def test_the_seed_boundaries_with_15_day_terms(days_old: int, stage: int) -> Non
     assert stage_of_invoice(days_old, terms=15) == stage
 
 
-def debit(number: str, days_over: int, open_minor: int = 10_000, **flags: bool) -> OpenDebit:
+def debit(number: str, days_over: int, open_minor: int = 10_000, **flags: bool | int) -> OpenDebit:
     return OpenDebit(int(number.split("-")[1]), number, "USD", AS_OF - dt.timedelta(days=days_over), open_minor,
                      **flags)
 
@@ -71,11 +71,14 @@ def test_a_credit_excludes_only_when_it_brings_the_balance_to_zero_or_below(cred
 
 
 def test_held_and_disputed_invoices_leave_the_balance_and_the_most_overdue() -> None:
-    debits = [debit("INV-1", 50, held=True), debit("INV-2", 35, 4_000, disputed=True), debit("INV-3", 5)]
+    debits = [debit("INV-1", 50, held=True), debit("INV-2", 35, 4_000, disputed_minor=4_000), debit("INV-3", 5)]
     ask = ask_for("USD", 24_000, debits)
     assert ask.balance_minor == 10_000 and [d.number for d in ask.debits] == ["INV-3"]
     assert ask.most_overdue_days(AS_OF) == 5 and (ask.held, ask.disputed) == (1, 1)
     assert ask.left_out == "1 in a scheduled or pending payment, 1 in dispute"
+    partly = ask_for("USD", 14_000, [debit("INV-2", 35, 4_000, disputed_minor=1_500), debit("INV-3", 5)])
+    assert partly.balance_minor == 12_500 and [d.asked_minor for d in partly.debits] == [2_500, 10_000]
+    assert partly.most_overdue_days(AS_OF) == 35 and partly.disputed == 1  # the rest of INV-2 is still asked for
     nothing_left = ask_for("USD", 10_000, [debit("INV-1", 50, held=True)])
     assert nothing_left.balance_minor == 0 and most_severe(SEED_STAGES, [nothing_left], AS_OF, "USD") is None
 
