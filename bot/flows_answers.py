@@ -17,11 +17,13 @@ from typing import Any
 from bot import dialogue_reads as reads
 from bot import flows_methods, flows_pay, nlu_slots
 from bot.dialogue_core import Step, Turn, say
+from core.kernel import Money
 from core.ledger import OTHER_REASON
 
 # Intents that start something else rather than answer a question.
 NEW_REQUESTS = frozenset({"balance", "statement", "invoices", "pay", "schedule", "cancel_scheduled", "deposit",
-                          "methods", "add_method", "history", "receipt", "promise", "dispute", "agent", "link"})
+                          "methods", "add_method", "history", "receipt", "promise", "dispute", "agent", "link",
+                          "who_are_you", "finance_charge", "remit_to"})
 MAX_COMMENT = 500
 _MORE = re.compile(r"(?:(?:show|see|send|list)(?: me)? )?(?:the )?(?:more|next|rest|next page|next ones)"
                    r"(?: (?:please|pls|invoices))?[.!]*", re.IGNORECASE)
@@ -97,7 +99,8 @@ def ask_reason(turn: Turn, ctx: dict[str, Any]) -> Step | None:
     if reason is None:
         if _new_request(turn) and turn.parsed.intent != "dispute":
             return None
-        return flows_pay.ask_reason(turn, (req["numbers"] or ["the invoice"])[0])
+        amount = Money.of(req["amount"], turn.account.currency) if req.get("amount") else None
+        return flows_pay.ask_reason(turn, (req["numbers"] or ["the invoice"])[0], amount)
     req["reason"] = reason
     if reason.lower() == OTHER_REASON.lower() and not req["comment"]:
         ctx["request"] = req

@@ -20,7 +20,6 @@ Money moves only on an explicit YES (`EXPLICIT_YES`, checked on the message as t
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import replace
@@ -30,7 +29,7 @@ from bot import dialogue_reads as reads
 from bot import flows_pay, quotes, texts
 from bot.dialogue_core import Step, Turn, prefixed, say
 from bot.turns import Button
-from core.kernel import Money
+from core import payments
 from core.payments import PaymentMade, QuoteView
 
 # The words that confirm a quote, alone or together ("yes, go ahead"), with "please"/"thanks" around them.
@@ -174,10 +173,8 @@ def _reference(quote: QuoteView) -> str:
 
 
 def _still_open(turn: Turn, currency: str) -> str:
-    """What is left to pay once the payments under way (this one too) are made: the open invoices they leave."""
-    left = [d.open for d in reads.open_debits(turn.services, turn.account, turn.today)
-            if not d.held and d.open.currency == currency]
-    total = functools.reduce(Money.__add__, left, Money.zero(currency))
+    """What is left to pay once the payments under way (this one too) are made."""
+    total = payments.still_open(turn.services.db.uow(), turn.account.code, currency, turn.today)
     return f"Still open on your account: {texts.money(total)}." if total.is_positive() else \
         "Nothing else is open on your account."
 

@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot import dialogue_reads as reads
-from bot import flows_methods, quotes, texts
+from bot import flows_answers_general, flows_methods, quotes, texts
 from bot.dialogue_core import Step, Turn, position, say
 from bot.turns import Button
 from core.kernel import Conflict, Invalid, Money, NotFound
@@ -189,7 +189,8 @@ def _page(ctx: dict[str, Any], debits: list[OpenDebit], lead: str) -> Step:
     first, page, left = len(ctx["list"]) + 1, debits[:MAX_LISTED], len(debits) - MAX_LISTED
     ctx["list"] = ctx["list"] + [d.number for d in page]
     rows = [f"{i}. {d.number} — {texts.money(d.open)}" + (f", {texts.count(d.days_past_due, 'day')} overdue"
-            if d.days_past_due > 0 else f", due {texts.day(d.due_date)}") for i, d in enumerate(page, start=first)]
+            if d.days_past_due > 0 else f", due {texts.day(d.due_date)}") + _in_dispute(d)
+            for i, d in enumerate(page, start=first)]
     buttons = [Button(f"{i}. {d.number} — {texts.money(d.open)}", f"pick:{i}") for i, d in enumerate(page, start=first)]
     if left > 0:
         buttons.append(Button("More", "pick:more"))
@@ -197,6 +198,12 @@ def _page(ctx: dict[str, Any], debits: list[OpenDebit], lead: str) -> Step:
     if _several(ctx):
         buttons += [Button("All of them", "pick:all"), Button("Overdue only", "pick:overdue")]
     return say(f"{lead}\n" + "\n".join(rows) + "\n" + how_to_answer(ctx), *buttons, state="ask_invoice")
+
+
+def _in_dispute(debit: OpenDebit) -> str:
+    if not debit.disputed.is_positive():
+        return ""
+    return " (in dispute)" if debit.disputed >= debit.open else f" ({texts.money(debit.disputed)} of it in dispute)"
 
 
 def _several(ctx: dict[str, Any]) -> bool:
@@ -232,7 +239,7 @@ def advance(turn: Turn, ctx: dict[str, Any], req: Request) -> Step:
         return _quote(turn, ctx, req, numbers, amount, pay_on)
     except Invalid as refused:
         if refused.field == "reason":
-            return ask_reason(turn, numbers[0])
+            return ask_reason(turn, numbers[0], amount)
         if refused.field == "comment":
             return say("Please tell me in a few words what the difference is for.", state="ask_comment")
         return say(f"I can't quote that: {refused}")
@@ -281,12 +288,29 @@ def _quote(turn: Turn, ctx: dict[str, Any], req: Request, numbers: list[str], am
         quotes.price(turn, requests, pay_on, deposit)  # what is wrong with the payment is asked first
         return flows_methods.ask(turn, ctx, on_file)
 
+    notes = _quote_notes(turn, req, numbers, pay_on)  # read before the quote's own transaction
+
     def lead(quote: Quote) -> str:
         if amount is not None and req["kind"] != "deposit" and quote.total < amount:
-            return f"{numbers[0]} needs only {texts.money(quote.total)}, so that is what I'll take.\n"
-        return ""
+            return f"{numbers[0]} needs only {texts.money(quote.total)}, so that is what I'll take.\n" + notes
+        return notes
 
     return quotes.offer(turn, ctx, req["kind"], requests, pay_on, method, deposit, lead)
+
+
+def _quote_notes(turn: Turn, req: Request, numbers: list[str], pay_on: dt.date) -> str:
+    """What the quote answers and what it leaves out, said before it: the reminder it pays, invoices left out
+    because they are in dispute, and a payment dated after an invoice's due date."""
+    notes = []
+    if reminder := req.get("reminder"):
+        asked = " and ".join(numbers)
+        notes.append(f"For our reminder of {texts.day(dt.date.fromisoformat(reminder['run_date']))}: {asked}, "
+                     "what it asked for.")
+    if disputed := req.get("in_dispute"):
+        notes.append(f"Left out: {', '.join(disputed)}, in dispute (name it if you want to pay it anyway).")
+    if req["kind"] == "schedule" and (late := flows_answers_general.late_warning(turn, numbers, pay_on)):
+        notes.append(late)
+    return "".join(f"{note}\n" for note in notes)
 
 
 def _requests(numbers: list[str], amount: Money | None, req: Request) -> tuple[list[AllocationRequest], Money | None]:
@@ -299,7 +323,13 @@ def _requests(numbers: list[str], amount: Money | None, req: Request) -> tuple[l
     return [AllocationRequest(n) for n in numbers], None
 
 
-def ask_reason(turn: Turn, number: str) -> Step:
+def ask_reason(turn: Turn, number: str, amount: Money | None = None) -> Step:
+    """Why less than is open: the question names the open amount, the amount offered and the shortfall."""
     buttons = [Button(reason, f"reason:{i}") for i, reason in enumerate(turn.reasons)]
-    return say(f"That is less than what is open on {number}. What is the reason for paying less?", *buttons,
-               state="ask_reason")
+    debit = next((d for d in reads.open_debits(turn.services, turn.account, turn.today) if d.number == number), None)
+    if debit is None or amount is None or amount >= debit.open:
+        less = f"That is less than what is open on {number}."
+    else:
+        less = (f"{number} has {texts.money(debit.open)} open; paying {texts.money(amount)} leaves "
+                f"{texts.money(debit.open - amount)} unpaid.")
+    return say(f"{less} What is the reason for paying less?", *buttons, state="ask_reason")

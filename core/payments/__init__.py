@@ -23,6 +23,7 @@ from core.payments.history import (
     payment_history,
     payment_status,
     scheduled_payments,
+    still_open,
 )
 from core.payments.idempotency import Claim, StoredAnswer
 from core.payments.idempotency import abandon as idempotency_abandon
@@ -124,6 +125,7 @@ __all__ = [
     "record_bare",
     "sandbox_secrets",
     "scheduled_payments",
+    "still_open",
     "submit_once",
     "use_nonce_once",
     "verify_signature",

@@ -14,6 +14,7 @@ from core.documents.models import StoredFile
 from core.kernel.db import UnitOfWork
 from core.kernel.errors import Invalid, NotFound
 from core.kernel.money import Money
+from core.ledger.accounts import open_debits
 from core.ledger.models import PAYMENT_STATUSES, Allocation, Document, Payment
 from core.ledger.posting import customer_by_code
 from core.payments.models import PaymentLine, PaymentMethod
@@ -202,3 +203,25 @@ def _methods(uow: UnitOfWork, method_ids: Iterable[int]) -> dict[int, PaymentMet
 def _receipt_filenames(uow: UnitOfWork, customer_id: int) -> set[str]:
     query = select(StoredFile.filename).where(StoredFile.customer_id == customer_id, StoredFile.kind == RECEIPT_KIND)
     return set(uow.session.scalars(query))
+
+
+def still_open(uow: UnitOfWork, customer_code: str, currency: str, today: dt.date) -> Money:
+    """What the customer will still owe on invoices once the payments under way (scheduled, or with the processor)
+    are made: each open debit less what those payments apply to it, early-payment discounts included. A short pay
+    leaves its shortfall; a credit on account is not netted (it is the customer's to apply)."""
+    customer_id = _customer_id(uow, customer_code)
+    debits = [d for d in open_debits(uow, customer_id, today, ()) if d.open.currency == currency]
+    with uow:
+        covered = dict(uow.session.execute(
+            select(Document.number, func.sum(PaymentLine.amount_minor + PaymentLine.discount_minor))
+            .join(PaymentLine, PaymentLine.invoice_id == Document.id)
+            .join(Payment, Payment.id == PaymentLine.payment_id)
+            .where(Payment.customer_id == customer_id, Payment.status.in_(("scheduled", "pending")))
+            .group_by(Document.number)).all())
+    left = sum(max(d.open.minor - int(covered.get(d.number) or 0), 0) for d in debits)
+    return Money.from_minor(left, currency)
+
+
+def _customer_id(uow: UnitOfWork, customer_code: str) -> int:
+    with uow:
+        return customer_by_code(uow, customer_code).id

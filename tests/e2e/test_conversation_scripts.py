@@ -29,7 +29,8 @@ from core.kernel.config import with_channels
 from core.ledger.models import Customer, Document, Payment
 from core.payments.adapters.sandbox import SandboxProcessor
 from core.payments.models import PaymentMethod, PaymentQuote
-from tests.books import TEST_ACTOR, customer, invoice
+from core.statements import run_statements
+from tests.books import TEST_ACTOR, customer, invoice, load
 from tests.integration.channels.test_channel_senders import (
     ACCOUNT_SID,
     AUTH_TOKEN,
@@ -160,7 +161,8 @@ def create_app(services: Services):  # type: ignore[no-untyped-def]
 def book(services: Services) -> None:
     """Acme: 1042 $1,200.00 40 days overdue, 1043 $850.00 25 days overdue, 1050 $2,400.00 due in 10 days; a Visa."""
     db = services.db
-    customer(db, "ACME", name="Acme Corp", phone=PHONE, delivery="sms;email")
+    assert not load(db, "classes", [{"code": "AUTO", "allow_auto_statement": "true"}]).rejected  # dunned by itself
+    customer(db, "ACME", name="Acme Corp", phone=PHONE, **{"class": "AUTO", "delivery": "sms;email"})
     invoice(db, "1042", "1200.00", ago(70))
     invoice(db, "1043", "850.00", ago(55))
     invoice(db, "1050", "2400.00", ago(20))
@@ -242,8 +244,15 @@ def test_dispute(line: Line) -> None:
 
 
 def test_a_past_months_statement(line: Line) -> None:
+    month_end = TODAY.replace(day=1) - dt.timedelta(days=1)
+    before = month_end.replace(day=1) - dt.timedelta(days=1)
+    for day in (before, month_end):
+        run_statements(line.services.db, line.services.settings, line.services.files, statement_date=day,
+                       finance_charges_on=None, actor=TEST_ACTOR)
     answer = line.say("send me last month's statement")
-    assert "statement" in answer.lower()
+    assert f"{month_end:%b} {month_end.day}" in answer and "your balance today is $4,450.00" in answer
+    earlier = line.say(f"and {before:%B}'s?")
+    assert f"{before:%b} {before.day}" in earlier
 
 
 def test_pay_it_after_a_dunning_message(line: Line) -> None:
