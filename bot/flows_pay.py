@@ -159,7 +159,8 @@ def _not_found(turn: Turn, ctx: dict[str, Any], req: Request, payable: list[Open
     names = " and ".join([", ".join(missing[:-1]), missing[-1]] if len(missing) > 1 else missing)
     lead = f"I can't find {'an open invoice' if len(missing) == 1 else 'open invoices'} {names} on your account."
     bare = [ref for ref in missing if ref.isdigit() and ref not in turn.parsed.prefixed]
-    if bare == missing and len(bare) == 1 and turn.parsed.amount is None and payable:
+    no_amount = turn.parsed.amount is None and turn.parsed.unpayable_amount is None  # "pay -5 on 104108": one given
+    if bare == missing and len(bare) == 1 and no_amount and payable:
         lead += (f" If you meant {texts.money(Money.of(bare[0], turn.account.currency))}, say which invoice it is "
                  f"for, e.g. PAY {bare[0]} ON {payable[0].number}.")
     if not payable:

@@ -264,10 +264,13 @@ def test_pay_it_after_a_dunning_message(line: Line) -> None:
 
 
 def test_and_the_other_one(line: Line) -> None:
+    run_dunning(line.services, TODAY, TEST_ACTOR)  # the reminder names 1042 and 1043
     line.say("pay 1042")
     line.say("yes")
-    quote = line.say("and the other one?")
-    assert "1043" in quote and "$850.00" in quote
+    quote = line.say("and the other one?")  # the other one the reminder named: 1043
+    assert "Please confirm" in quote and "1043: $850.00" in quote and "1050" not in quote
+    asked = line.say("and the other one?")  # nothing left of what was shown but 1050, not yet due
+    assert "1050" in asked
 
 
 def test_no_i_meant_1043(line: Line) -> None:

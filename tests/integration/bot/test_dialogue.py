@@ -7,7 +7,6 @@ import datetime as dt
 import threading
 from dataclasses import dataclass, field
 
-import pytest
 from sqlalchemy import func, select, update
 
 from bot.engine import handle
@@ -127,14 +126,6 @@ def payments(db: Database) -> list[tuple[int, str, str | None]]:
     with db.uow() as uow:
         rows = uow.session.scalars(select(Payment).order_by(Payment.id))
         return [(p.amount_minor, p.status, p.channel) for p in rows]
-
-
-@pytest.fixture
-def chat(services: Services) -> Chat:
-    use_sandbox(services)
-    acme_book(services.db)
-    add_card(services.db)
-    return Chat(services)
 
 
 # -- account answers ------------------------------------------------------------------------------------------

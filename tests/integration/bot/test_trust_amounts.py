@@ -15,14 +15,6 @@ from tests.integration.bot.test_dialogue import Chat, acme_book, add_card, count
 
 
 @pytest.fixture
-def chat(services: Services) -> Chat:
-    use_sandbox(services)
-    acme_book(services.db)  # INV-1043 $250 (overdue), INV-1044 $400 (overdue), INV-1042 $1,000 current, 2%/10
-    add_card(services.db)
-    return Chat(services)
-
-
-@pytest.fixture
 def many(services: Services) -> Chat:
     """Ten open invoices, INV-1101 $101 (oldest) … INV-1110 $110: more than one page of the picker."""
     use_sandbox(services)

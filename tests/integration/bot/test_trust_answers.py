@@ -21,9 +21,7 @@ from core.ledger.models import Document
 from core.outbox.models import OutboxMessage
 from core.statements.cycle import run_statements
 from tests.books import TEST_ACTOR, load
-from tests.integration.bot.test_dialogue import NOW, PHONE, Chat, chat, open_minor, payments, settle
-
-__all__ = ["chat"]  # the fixture, shared with test_dialogue
+from tests.integration.bot.test_dialogue import NOW, PHONE, Chat, open_minor, payments, settle
 
 OCT_31 = dt.date(2026, 10, 31)
 

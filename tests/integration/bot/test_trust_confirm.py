@@ -19,15 +19,6 @@ from tests.books import TEST_ACTOR
 from tests.integration.bot.test_dialogue import NOW, Chat, acme_book, add_card, open_minor, payments, use_sandbox
 
 
-@pytest.fixture
-def chat(services: Services) -> Chat:
-    """Acme: INV-1043 $250 and INV-1044 $400 overdue, INV-1042 $1,000 current ($980.00 today, with its discount)."""
-    use_sandbox(services)
-    acme_book(services.db)
-    add_card(services.db)
-    return Chat(services)
-
-
 def quote_statuses(chat: Chat) -> list[str]:
     with chat.services.db.uow() as uow:
         return list(uow.session.scalars(select(PaymentQuote.status).order_by(PaymentQuote.id)))

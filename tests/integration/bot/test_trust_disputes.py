@@ -18,7 +18,6 @@ from sqlalchemy import select
 from channels.twilio_voice_account import balance_sentence, past_due_quote, pay_exactly
 from channels.web.app import create_app
 from core import staff
-from core.bootstrap import Services
 from core.conversations.models import Conversation
 from core.dunning.models import DunningNotice
 from core.dunning.run import cancel_paid_dunning, run_dunning
@@ -32,18 +31,10 @@ from core.ledger.rules import AllocationRequest
 from core.outbox.models import OutboxMessage
 from core.payments.models import PaymentLine, PaymentMethod, PaymentQuote
 from tests.books import TEST_ACTOR, invoice
-from tests.integration.bot.test_dialogue import NOW, Chat, acme_book, add_card, count, payments, use_sandbox
+from tests.integration.bot.test_dialogue import NOW, Chat, count, payments
 
 TODAY = NOW.date()
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def chat(services: Services) -> Chat:
-    use_sandbox(services)
-    acme_book(services.db)
-    add_card(services.db)
-    return Chat(services)
 
 
 def open_quote(chat: Chat) -> tuple[int, list[str]]:
