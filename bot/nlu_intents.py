@@ -58,7 +58,7 @@ def classify(text: str, *, has_details: bool, has_reason: bool) -> str:
 def _after_yes_or_no(lead: str, rest: str, *, has_details: bool, has_reason: bool) -> str:
     answer = "confirm" if lead in _YES_LEAD else "deny"
     if answer == "confirm" and lead in _ACKNOWLEDGEMENTS and _CLOSERS.fullmatch(re.sub(r"\bplease\b", " ", rest)):
-        return "unknown"  # "ok thanks bye", "ok thank you 🙏": an acknowledgement, not a yes to a quote
+        return "thanks"  # "ok thanks bye", "ok thank you 🙏": an acknowledgement, not a yes to a quote
     if answer == "deny" and _OBJECTION.fullmatch(rest):
         return "deny"  # "no, wrong invoice"
     intent = _by_rules(rest, has_reason=has_reason)

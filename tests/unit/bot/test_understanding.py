@@ -189,7 +189,7 @@ def test_opting_out_is_told_apart_from_stopping_a_payment(text: str, intent: str
 @pytest.mark.parametrize(("text", "intent"), [
     ("👍", "confirm"), ("👍🏽", "confirm"), ("✅", "confirm"), ("yes pay it", "confirm"), ("ok", "confirm"),
     ("👎", "deny"), ("nope", "deny"), ("no don't pay that", "deny"),
-    ("ok pay 1042", "pay"), ("no, I already paid that", "dispute"), ("ok thanks bye", "unknown"),
+    ("ok pay 1042", "pay"), ("no, I already paid that", "dispute"), ("ok thanks bye", "thanks"),
 ])
 def test_yes_and_no_with_and_without_a_new_request(text: str, intent: str) -> None:
     assert understood(text)["intent"] == intent

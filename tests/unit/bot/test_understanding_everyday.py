@@ -52,7 +52,7 @@ def test_where_to_send_a_check_or_a_wire(text: str) -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("i need a person not a bot", "agent"), ("talk to a human", "agent"), ("can i talk to a real human pls", "agent"),
-    ("ok thanks bye", "unknown"), ("no thanks", "deny"), ("no thx", "deny"), ("pay 104518 thx", "pay"),
+    ("ok thanks bye", "thanks"), ("no thanks", "deny"), ("no thx", "deny"), ("pay 104518 thx", "pay"),
     ("why am i being charged a late fee? i paid on time", "dispute"),
     ("why do I have a finance charge? I already paid", "dispute"),
     ("can you change our mailing address", "unknown"), ("our bank details changed", "add_method"),
