@@ -75,9 +75,10 @@ def open_list(turn: Turn, ctx: dict[str, Any]) -> Step:
         if d.held:  # in a payment: one waiting for its date, or one the processor has
             held = f" (scheduled for {texts.day(scheduled[d.number])})" if d.number in scheduled \
                 else " (payment being processed)"
-        rows.append(f"{i}. {d.number} — {texts.money(d.open)}, {when}{held}")
-    buttons = [Button(f"Pay {i}", f"pick:{i}") for i, d in enumerate(debits[:flows_pay.MAX_LISTED], start=1)
-               if not d.held]
+        rows.append(f"{i}. {d.number} — {texts.money(d.open)}, {when}{held}{flows_pay.in_dispute_note(d)}")
+    # A button's number is its row's, as the picker's are: typed or pressed, "7" is the 7th row.
+    buttons = [Button(f"{i}. {d.number} — {texts.money(d.open)}", f"pick:{i}")
+               for i, d in enumerate(debits[:flows_pay.MAX_LISTED], start=1) if not d.held]
     hint = "Say PAY 1 to pay it." if len(debits) == 1 else "Say PAY 2 to pay the second one, or PAY ALL."
     return say("Your open invoices:\n" + "\n".join(rows) + "\n" + hint, *buttons, state="list_shown")
 

@@ -190,7 +190,7 @@ def _page(ctx: dict[str, Any], debits: list[OpenDebit], lead: str) -> Step:
     first, page, left = len(ctx["list"]) + 1, debits[:MAX_LISTED], len(debits) - MAX_LISTED
     ctx["list"] = ctx["list"] + [d.number for d in page]
     rows = [f"{i}. {d.number} — {texts.money(d.open)}" + (f", {texts.count(d.days_past_due, 'day')} overdue"
-            if d.days_past_due > 0 else f", due {texts.day(d.due_date)}") + _in_dispute(d)
+            if d.days_past_due > 0 else f", due {texts.day(d.due_date)}") + in_dispute_note(d)
             for i, d in enumerate(page, start=first)]
     buttons = [Button(f"{i}. {d.number} — {texts.money(d.open)}", f"pick:{i}") for i, d in enumerate(page, start=first)]
     if left > 0:
@@ -201,7 +201,8 @@ def _page(ctx: dict[str, Any], debits: list[OpenDebit], lead: str) -> Step:
     return say(f"{lead}\n" + "\n".join(rows) + "\n" + how_to_answer(ctx), *buttons, state="ask_invoice")
 
 
-def _in_dispute(debit: OpenDebit) -> str:
+def in_dispute_note(debit: OpenDebit) -> str:
+    """" (in dispute)" beside an invoice in a list, or how much of it is."""
     if not debit.disputed.is_positive():
         return ""
     return " (in dispute)" if debit.disputed >= debit.open else f" ({texts.money(debit.disputed)} of it in dispute)"

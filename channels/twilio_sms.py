@@ -80,10 +80,13 @@ _ASKS = re.compile(r"\b(?:Say|Reply|reply|say)\b")
 
 
 def _word(payload: str, position: int) -> str:
-    """What the customer types for a button: its value ("ALL"), its words ("PAY OVERDUE"), or its position."""
+    """What the customer types for a button: its value ("ALL"), its words ("PAY OVERDUE"), the list position it
+    picks, or its place among the buttons."""
     kind, colon, value = payload.strip().partition(":")
     if not colon:
         return kind.upper()
+    if kind == "pick" and value.isdigit():
+        return value  # a position in the list the bot showed (on a later page: 9, 10 …), as it reads it back
     return str(position) if value.isdigit() or kind == "method" else value.upper()
 
 

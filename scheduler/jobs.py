@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from core.bootstrap import Services
-from core.conversations import send_receipts
+from core.conversations import send_receipts, tell_unanswered_handoffs
 from core.kernel import Actor, Settings
 from core.outbox import Sender, dispatch
 from core.payments import charge_scheduled, reconcile
@@ -104,6 +104,8 @@ def _outbox(ctx: JobContext, due: dt.datetime) -> str:
     canceled = cancel_paid_dunning(services.db, SCHEDULER_ACTOR, today=due.date())
     # A payment that succeeded since the last pass owes its customer a receipt.
     receipts = send_receipts(services, services.branding, due.date(), SCHEDULER_ACTOR)
+    # A customer who asked for a person and waited past the time promised hears so, and that BOT brings the bot back.
+    late = tell_unanswered_handoffs(services.db.uow(), services.settings, ctx.clock())
     senders, started = ctx.senders_factory(), time.monotonic()
     totals = {"sent": 0, "failed": 0, "deferred": 0, "held": 0}
     # Pass after pass while there is work, within the interval: a dunning run's thousands of messages go out
@@ -116,7 +118,8 @@ def _outbox(ctx: JobContext, due: dt.datetime) -> str:
         if not (summary.sent or summary.failed) or time.monotonic() - started > OUTBOX_PASSES_SECONDS:
             break
     return (f"outbox: {totals['sent']} sent, {totals['failed']} failed, {totals['deferred']} deferred, "
-            f"{totals['held']} held; {canceled} dunning messages canceled as paid; {receipts} receipts queued")
+            f"{totals['held']} held; {canceled} dunning messages canceled as paid; {receipts} receipts queued; "
+            f"{late} customers told no one has taken their chat yet")
 
 
 def _details(outcomes: list[str]) -> str:

@@ -11,7 +11,7 @@ import datetime as dt
 import click
 
 from bot.engine import handle
-from bot.turns import Inbound, Reply
+from bot.turns import Button, Inbound, Reply
 from channels.cli.common import CLI_ACTOR, parse_date, services_for
 from core import conversations, documents
 from core.bootstrap import Services
@@ -74,18 +74,26 @@ def _linked_sender(services: Services, code: str) -> str:
     return sender
 
 
+def _keys(buttons: list[Button]) -> list[str]:
+    """What to type to press each button: `/7` for the button that picks the list's 7th row (so the key and the
+    row agree, on any page), the others numbered on after the highest of those."""
+    picks = [int(b.payload[5:]) if b.payload.startswith("pick:") and b.payload[5:].isdigit() else None
+             for b in buttons]
+    following = iter(range(max((p for p in picks if p is not None), default=0) + 1, 10_000))
+    return [f"/{pick if pick is not None else next(following)}" for pick in picks]
+
+
 def _pressed(line: str, last: list[Reply]) -> str:
-    """`/2` presses the second button of the last answer; anything else is typed text."""
-    buttons = [button for reply in last for button in reply.buttons]
-    if line.startswith("/") and line[1:].isdigit() and 1 <= int(line[1:]) <= len(buttons):
-        return buttons[int(line[1:]) - 1].payload
-    return line
+    """`/2` presses the button shown with `[/2]`; anything else is typed text."""
+    keys = {key: button.payload for reply in last
+            for key, button in zip(_keys(list(reply.buttons)), reply.buttons, strict=True)}
+    return keys.get(line, line)
 
 
 def _show(services: Services, reply: Reply) -> None:
     click.echo(click.style("bot> ", fg="green") + reply.text)
-    for number, button in enumerate(reply.buttons, start=1):
-        click.echo(f"     [/{number}] {button.label}")
+    for key, button in zip(_keys(list(reply.buttons)), reply.buttons, strict=True):
+        click.echo(f"     [{key}] {button.label}")
     if reply.document_file_id is not None:
         name = documents.stored_filename(services.db.uow(), reply.document_file_id) or f"file {reply.document_file_id}"
         click.echo(f"     (attached: {name})")

@@ -294,3 +294,19 @@ def test_an_emoji_is_not_a_yes(line: Line) -> None:
     answer = line.say("👍")
     assert "YES" in answer and "$850.00" in answer
     assert paid(line.services) == []
+
+
+def test_a_long_list_pages_and_numbers_mean_what_was_shown(line: Line) -> None:
+    for n in range(1, 10):  # with 1042, 1043 and 1050: twelve open, oldest first
+        invoice(line.services.db, f"2{n:03d}", f"{n}00.00", ago(60 - n))
+    first = line.say("pay")
+    assert "8. " in first and "9. " not in first and "MORE" in first
+    assert "Reply 1 for" not in first  # the rows are numbered already: no second numbering on SMS
+    refused = line.say("9")  # not shown yet: not a guess at a hidden invoice
+    assert "no 9" in refused.lower()
+    more = line.say("more")
+    ninth = re.search(r"^9\. (\S+) — (\$[\d,]+\.\d\d)", more, re.M)
+    assert ninth, more
+    quote = line.say("9")  # the 9th row as shown on the second page, on SMS and Telegram alike
+    assert f"{ninth.group(1)}: {ninth.group(2)}" in quote and quote.count("• ") == 1
+    assert paid(line.services) == []

@@ -368,3 +368,29 @@ def test_upcoming_lists_every_job_from_its_trigger_without_the_lease(services: S
     assert jobs["dunning"].next_run == dt.datetime(2026, 11, 2, 7, 0, tzinfo=UTC)
     assert jobs["outbox"].schedule == "every 30 s"
     assert current_lease(services.db) is None
+
+
+def test_the_outbox_job_tells_a_customer_waiting_for_a_person_that_no_one_has_taken_the_chat(
+        services: Services) -> None:
+    """The chat asked for an agent on a Monday morning, in business hours; no one took it within the 15 minutes
+    promised. The outbox job's next pass queues the notice (once) and sends it on the chat's own channel."""
+    from tests.integration.bot.test_dialogue import Chat, acme_book
+    from tests.integration.bot.test_trust_methods_agent import MONDAY_MORNING_ET, hours
+
+    acme_book(services.db)
+    hours(services)
+    chat = Chat(services, now=MONDAY_MORNING_ET)
+    chat.say("agent")
+    sender = FakeSender()
+    outbox_job = next(job for job in STANDARD_JOBS if job.id == "outbox")
+    later = MONDAY_MORNING_ET + dt.timedelta(minutes=20)
+    s = Scheduler(services, lambda: {"sms": sender}, clock=lambda: later, jobs=[outbox_job])
+    s.start()
+    try:
+        first, second = s.fire("outbox"), s.fire("outbox")
+    finally:
+        s.stop()
+    assert "1 customers told no one has taken their chat yet" in first.summary, first.summary
+    assert "0 customers told" in second.summary
+    (told,) = sender.sent
+    assert told.recipient == chat.sender and "BOT" in told.body_text
