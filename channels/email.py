@@ -2,6 +2,7 @@
 
 The dispatcher is synchronous and runs in a worker thread, so each send runs aiosmtplib's coroutine to
 completion with `asyncio.run` in that thread; the web server's event loop never waits on an SMTP server.
+The subject and text are tidied as every channel's are (`bot.texts.tidy`: "Bluewater Plumbing Co.." → "Co.").
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from email.utils import formatdate, parseaddr
 
 import aiosmtplib
 
+from bot import texts
 from channels.smtp_settings import SmtpSettings
 from core.kernel import Settings
 from core.outbox import DeliveryError, OutgoingMessage
@@ -46,12 +48,12 @@ def build_email(message: OutgoingMessage, sender: str) -> EmailMessage:
     try:
         email["From"] = sender
         email["To"] = message.recipient
-        email["Subject"] = " ".join(message.subject.split())
+        email["Subject"] = texts.tidy(" ".join(message.subject.split()))
         email["Date"] = formatdate(usegmt=True)
         email["Message-ID"] = message_id(message.id, sender)
     except ValueError as exc:
         raise DeliveryError(f"cannot write the email headers: {exc}", permanent=True) from exc
-    email.set_content(message.body_text)
+    email.set_content(texts.tidy(message.body_text))
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
     for attachment in message.attachments:

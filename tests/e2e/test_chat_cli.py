@@ -11,8 +11,8 @@ from sqlalchemy import select
 from channels.cli.main import main
 from core.bootstrap import Services
 from core.conversations.models import Conversation, LinkToken
-from core.ledger.models import Payment
-from core.payments.models import PaymentQuote
+from core.ledger.models import Document, Payment
+from core.payments.models import PaymentLine, PaymentQuote
 from tests.integration.bot.test_dialogue import acme_book, add_card
 
 
@@ -66,3 +66,19 @@ def test_link_token_prints_a_one_time_token_and_the_telegram_deep_link(run, serv
         token = uow.session.get(LinkToken, lines["token"])
         assert token is not None and token.used_at is None
     assert run("link-token", "NOPE").exit_code == 1
+
+
+def test_chat_keys_are_the_list_rows_so_slash_3_pays_the_third_row_past_a_held_second(run, services: Services) -> None:  # type: ignore[no-untyped-def]
+    result = run("chat", "--customer", "ACME", "--today", "2026-11-22",
+                 stdin="pay 1044 on nov 30\nyes\ninvoices\n/3\nyes\nquit\n")
+
+    assert result.exit_code == 0, result.output
+    assert "2. INV-1044 — $400.00" in result.output and "(scheduled for" in result.output
+    listed = result.output.split("you> invoices")[1].split("you>")[0]
+    assert "[/3] 3. INV-1042 — $1,000.00" in listed and "[/2]" not in listed  # no key for the held row
+    assert "INV-1042: $980.00" in result.output  # /3 quoted row 3 (2% off within 10 days)
+    with services.db.uow() as uow:
+        lines = uow.session.execute(select(Document.number, PaymentLine.amount_minor, Payment.status)
+                                    .join(PaymentLine, PaymentLine.invoice_id == Document.id)
+                                    .join(Payment, Payment.id == PaymentLine.payment_id).order_by(PaymentLine.id)).all()
+    assert [tuple(line) for line in lines] == [("INV-1044", 40000, "scheduled"), ("INV-1042", 98000, "pending")]

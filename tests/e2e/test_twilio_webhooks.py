@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -23,10 +24,10 @@ from core.bootstrap import Services
 from core.kernel.audit import Actor
 from core.kernel.config import with_channels
 from core.kernel.models import AuditEvent
-from core.ledger.models import Contact, Customer, Payment
+from core.ledger.models import Contact, Customer, Document, Payment
 from core.outbox import lifecycle as outbox
 from core.outbox.models import OutboxMessage
-from core.payments.models import PaymentMethod
+from core.payments.models import PaymentLine, PaymentMethod
 from core.statements.cycle import run_statements
 from tests.books import TEST_ACTOR, customer, invoice
 from tests.integration.channels.test_channel_senders import ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER
@@ -644,3 +645,28 @@ def test_sms_help_is_one_segment_with_the_brand_help_and_stop(client: TestClient
         assert len(message) <= 160, message
         assert "Bluewater Plumbing Co." in message and "Co.." not in message
         assert "HELP" in message and "STOP" in message and services.settings.seller_phone in message
+
+
+def test_on_the_second_page_of_the_picker_the_number_texted_back_is_the_rows_and_pays_it(
+        client: TestClient, services: Services, acme: str) -> None:
+    """Twelve open invoices: the picker shows 8, MORE shows 9 … 12. The SMS offers each row under one number only
+    (not "9. 1009" in the list and "Reply 1 for 1009" under it), and texting that number pays that invoice."""
+    save_visa(services)
+    for n in range(4, 13):  # 1004 … 1012, oldest first after 1001 and 1002
+        invoice(services.db, f"10{n:02d}", f"{n}0.00", (TODAY - dt.timedelta(days=40 - n)).isoformat())
+    texted(client, services, "pay", 1)
+
+    page = texted(client, services, "more", 2)
+
+    row = re.search(r"(?m)^(\d+)\. (\d{4}) — (\$[\d,]+\.\d\d)", page)
+    assert row, page
+    number, name, amount = row.groups()
+    offered = {a or b for a, b in re.findall(rf"(?m)^(\d+)\. {name}\b|\b(\d+) for {name}\b", page)}
+    assert number == "9" and offered == {"9"}, page
+    quote = texted(client, services, number, 3)
+    assert f"{name}: {amount}" in quote
+    texted(client, services, "yes", 4)
+    with services.db.uow() as uow:
+        lines = uow.session.execute(select(Document.number, PaymentLine.amount_minor)
+                                    .join(PaymentLine, PaymentLine.invoice_id == Document.id)).all()
+    assert [(n, f"${m / 100:,.2f}") for n, m in lines] == [(name, amount)]

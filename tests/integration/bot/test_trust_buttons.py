@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+
 from bot.turns import Button, Reply
 from channels.cli.chat import _keys, _pressed
-from tests.integration.bot.test_dialogue import Chat, payments
+from core.ledger.models import Document, Payment
+from core.payments.models import PaymentLine
+from tests.integration.bot.test_dialogue import Chat, payments, settle
 
 
 def test_the_invoice_list_buttons_carry_their_row_number_even_past_a_held_invoice(chat: Chat) -> None:
@@ -34,3 +38,30 @@ def test_the_terminal_keys_are_the_row_numbers_and_the_other_buttons_follow() ->
     last = [Reply("More open invoices:", tuple(page_two))]
     assert (_pressed("/10", last), _pressed("/11", last), _pressed("/1", last), _pressed("10", last)) == (
         "pick:10", "pick:all", "/1", "10")
+
+
+def paid_lines(chat: Chat) -> list[tuple[str, int, str]]:
+    """(invoice, cents, the payment's status) of every payment line, oldest first."""
+    with chat.services.db.uow() as uow:
+        rows = uow.session.execute(
+            select(Document.number, PaymentLine.amount_minor, Payment.status)
+            .join(PaymentLine, PaymentLine.invoice_id == Document.id)
+            .join(Payment, Payment.id == PaymentLine.payment_id)
+            .order_by(PaymentLine.id))
+        return [(number, amount, status) for number, amount, status in rows]
+
+
+def test_pressing_or_typing_a_rows_number_pays_that_row_past_a_held_one_in_the_ledger(chat: Chat) -> None:
+    chat.say("pay 1044 on nov 30")
+    chat.say("yes")  # INV-1044, row 2 of 3, is now in a scheduled payment
+    chat.say("invoices")
+    assert "INV-1044 is paid or already in a payment" in chat.say("2")  # its row, typed: refused, not shifted
+    chat.say("invoices")
+    assert "INV-1042: $980.00" in chat.press("3. ")  # row 3's button (2% off within its 10 days)
+    chat.say("no")
+    chat.say("invoices")
+    assert "INV-1042: $980.00" in chat.say("3")  # row 3, typed
+    chat.say("yes")
+    settle(chat.services)
+
+    assert paid_lines(chat) == [("INV-1044", 40000, "scheduled"), ("INV-1042", 98000, "succeeded")]
