@@ -306,8 +306,8 @@ def _quote_notes(turn: Turn, req: Request, numbers: list[str], pay_on: dt.date) 
     notes = []
     if reminder := req.get("reminder"):
         asked = " and ".join(numbers)
-        notes.append(f"For our reminder of {texts.day(dt.date.fromisoformat(reminder['run_date']))}: {asked}, "
-                     "what it asked for.")
+        notes.append(f"This pays what our reminder of {texts.day(dt.date.fromisoformat(reminder['run_date']))} "
+                     f"asked for: {asked}.")
     if disputed := req.get("in_dispute"):
         notes.append(f"Left out: {', '.join(disputed)}, in dispute (name it if you want to pay it anyway).")
     if req["kind"] == "schedule" and (late := flows_answers_general.late_warning(turn, numbers, pay_on)):

@@ -259,6 +259,7 @@ def test_pay_it_after_a_dunning_message(line: Line) -> None:
     run_dunning(line.services, TODAY, TEST_ACTOR)
     quote = line.say("pay it")
     assert "1050" not in quote  # not yet due: the reminder did not ask for it
+    assert "This pays what our reminder of" in quote and "asked for: 1042 and 1043." in quote
     line.say("yes")
     assert paid(line.services)[0][0] == 205_000
 
