@@ -131,9 +131,11 @@ def deny(turn: Turn, ctx: dict[str, Any]) -> Step:
 
 
 def corrects(turn: Turn, ctx: dict[str, Any]) -> bool:
-    """Whether a message to a waiting payment quote names other invoices to pay instead ("no, I meant 1043")."""
+    """Whether a message to a waiting payment quote names other invoices to pay instead ("no, I meant 1043"), or
+    another card or account to pay with ("use the mastercard instead")."""
     waiting = quotes.quoted(ctx)
-    return (turn.payload is None and bool(turn.parsed.invoices) and waiting is not None
+    other = bool(turn.parsed.invoices) or turn.parsed.method is not None  # other invoices, or another card
+    return (turn.payload is None and other and waiting is not None
             and waiting["kind"] != "cancel_scheduled" and not explicit_yes(turn.inbound.text)
             and turn.parsed.intent in ("deny", "unknown", "confirm", "pay", "schedule"))
 
@@ -147,6 +149,9 @@ def correct(turn: Turn, ctx: dict[str, Any]) -> Step:
     old = waiting["numbers"] if waiting else []
     lead = f"OK — nothing was paid for {quotes.names(old)}.\n" if declined is not None and old else ""
     p = turn.parsed
+    if not p.invoices and before.get("numbers") is not None:  # the same payment, with the method now named
+        lead = "OK — nothing was paid with that one.\n" if declined is not None else ""
+        return prefixed(flows_pay.advance(turn, ctx, {**before, "method_id": None, "method_hint": p.method}), lead)
     numbers = list(dict.fromkeys((old if _ADDING.search(turn.text) else []) + list(p.invoices)))
     pay_on = before.get("pay_on") if p.date is None else (p.date.isoformat() if p.date > turn.today else None)
     req = {"kind": "schedule" if pay_on else "pay", "numbers": None, "amount": None if p.amount is None

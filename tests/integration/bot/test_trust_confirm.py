@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from channels.twilio_sms import sms_text
 from core.bootstrap import Services
 from core.dunning.models import DunningNotice
-from core.ledger.models import Customer, Document
+from core.ledger.models import Customer, Document, Payment
 from core.payments.models import PaymentQuote
 from tests.books import TEST_ACTOR
 from tests.integration.bot.test_dialogue import NOW, Chat, acme_book, add_card, open_minor, payments, use_sandbox
@@ -218,3 +218,15 @@ def test_the_failed_reply_names_the_invoices_left_open(services: Services) -> No
     failed = chat.say("yes")
     assert "$400.00 for INV-1044 with Visa •0002 did not go through" in failed and "Nothing was charged" in failed
     assert payments(services.db) == [(40000, "failed", "sms")] and open_minor(services.db, "INV-1044") == 40000
+
+
+def test_another_card_named_while_a_quote_waits_requotes_the_same_payment(chat: Chat) -> None:
+    mastercard = add_card(chat.services.db, token="tok_mc", brand="mastercard", last4="4444")
+    assert "Which card" in chat.say("pay INV-1044")  # two cards, none used yet: asked
+    assert "Visa •4242" in chat.say("4242")
+    switched = chat.say("use the mastercard instead")
+    assert "nothing was paid" in switched and "INV-1044: $400.00" in switched and "Mastercard •4444" in switched
+    chat.say("yes")
+    with chat.services.db.uow() as uow:
+        (payment,) = uow.session.scalars(select(Payment))
+        assert (payment.amount_minor, payment.method_id) == (40_000, mastercard)
