@@ -177,6 +177,9 @@ def send_statement(services: Services, code: str, channel: str, *, caller: str, 
     subject, body = _statement_texts(services, found.snapshot, channel, link)
     if channel == "sms":
         body = _statement_sms(services, found.snapshot, found.customer_id, link, today or dt.date.today())
+    else:  # by email too, a past day's amount is told beside today's balance, first
+        sentence, _ = _beside_today(services, found.snapshot, found.customer_id, today or dt.date.today())
+        body = f"{sentence}\n\n{body}"
     outbox.queue_drafts(services.db.uow(), _caller_actor(caller), [outbox.Draft(
         channel=channel, recipient=recipient, template=f"statement.{channel}", subject=subject, body_text=body,
         reason="statement_request", customer_id=found.customer_id, statement_id=found.statement_id, approved=True,
@@ -190,11 +193,17 @@ def _statement_sms(services: Services, snapshot: StatementSnapshot, customer_id:
                    today: dt.date) -> str:
     """The statement asked for by phone, by text: often asked just after paying, so its amount, a past day's, is
     told beside the balance today (as the chat tells it)."""
-    shown = Money.from_minor(snapshot.amount_due_minor, snapshot.currency)
-    balance, being_paid = balance_in(services, customer_id, snapshot.customer.code, shown.currency, today)
-    sentence = statement_and_today(snapshot.statement_date, shown, balance, being_paid)
+    sentence, balance = _beside_today(services, snapshot, customer_id, today)
     pay = "PAY to pay, " if balance.is_positive() else ""
     return f"{snapshot.seller.name}: {sentence} View: {link} Reply {pay}HELP for help, STOP to opt out."
+
+
+def _beside_today(services: Services, snapshot: StatementSnapshot, customer_id: int, today: dt.date
+                  ) -> tuple[str, Money]:
+    """"Your statement of Nov 30 showed $X; your balance today is $Y.", and that balance."""
+    shown = Money.from_minor(snapshot.amount_due_minor, snapshot.currency)
+    balance, being_paid = balance_in(services, customer_id, snapshot.customer.code, shown.currency, today)
+    return statement_and_today(snapshot.statement_date, shown, balance, being_paid), balance
 
 
 def _statement_texts(services: Services, snapshot: StatementSnapshot, channel: str, link: str) -> tuple[str, str]:

@@ -367,6 +367,23 @@ def test_the_statement_is_texted_on_request(client: TestClient, services: Servic
         assert f"{services.settings.public_url}/d/" in message.body_text
 
 
+def test_the_statement_emailed_on_request_says_the_balance_today_first(client: TestClient, services: Services,
+                                                                        acme: str) -> None:
+    run_statements(services.db, services.settings, services.files, statement_date=TODAY - dt.timedelta(days=1),
+                   finance_charges_on=None, actor=Actor("test", "cli"))
+    invoice(services.db, "1004", "100.00", TODAY.isoformat())  # billed since: today's balance is not the statement's
+
+    done = press(client, services, call(client, services), "4")
+
+    assert "on its way to the email address on file" in spoken(done)
+    with services.db.uow() as uow:
+        (channel, body), = uow.session.execute(select(OutboxMessage.channel, OutboxMessage.body_text)).all()
+    yesterday = TODAY - dt.timedelta(days=1)
+    assert channel == "email" and body.startswith(
+        f"Your statement of {yesterday:%b} {yesterday.day}, {yesterday.year} showed $1,000.00; your balance today is "
+        "$1,350.00."), body
+
+
 # ── Through the real bot ──────────────────────────────────────────────────────────────────────────────
 
 
