@@ -9,17 +9,12 @@ import datetime as dt
 from litestar import Controller, Request, get
 from litestar.response import Template
 
-from channels.web.console.pages import page
+from channels.web.console.pages import page, services_of
 from core import conversations
-from core.bootstrap import Services
-
-
-def _services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
 
 
 def _live(request: Request) -> list[conversations.CallView]:
-    return conversations.live_calls(_services(request).db.uow())
+    return conversations.live_calls(services_of(request).db.uow())
 
 
 class CallsController(Controller):
@@ -28,7 +23,7 @@ class CallsController(Controller):
     @get("/", sync_to_thread=True)
     def index(self, request: Request) -> Template:
         midnight = dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(), tzinfo=dt.UTC)
-        recent = conversations.recent_calls(_services(request).db.uow(), since=midnight)
+        recent = conversations.recent_calls(services_of(request).db.uow(), since=midnight)
         return page("console/calls/index.html", request, section="calls", title="Calls", live=_live(request),
                     recent=recent)
 

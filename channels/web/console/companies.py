@@ -9,14 +9,9 @@ from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 
-from channels.web.console.pages import page
+from channels.web.console.pages import page, services_of
 from core import staff
-from core.bootstrap import Services
 from core.ledger import BUCKETS
-
-
-def services_of(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
 
 
 class CompaniesController(Controller):

@@ -10,17 +10,13 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from channels.web.console.pages import actor, back, page, staff
+from channels.web.console.pages import actor, back, page, services_of, staff
 from core import conversations
-from core.bootstrap import Services
 from core.kernel import Invalid
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 CHANNELS = ("telegram", "sms", "cli", "demo")
 
-
-def _services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
 
 
 class ConversationsController(Controller):
@@ -29,13 +25,13 @@ class ConversationsController(Controller):
     @get("/", sync_to_thread=True)
     def index(self, request: Request, channel: FromQuery[str] = "", needs: FromQuery[str] = "") -> Template:
         chosen = channel if channel in CHANNELS else None
-        rows = conversations.conversations(_services(request).db.uow(), channel=chosen, needs_agent=bool(needs))
+        rows = conversations.conversations(services_of(request).db.uow(), channel=chosen, needs_agent=bool(needs))
         return page("console/conversations/index.html", request, section="conversations", title="Conversations",
                     rows=rows, channels=CHANNELS, channel=chosen, needs=bool(needs))
 
     @get("/{conversation_id:int}", sync_to_thread=True)
     def detail(self, request: Request, conversation_id: FromPath[int]) -> Template:
-        row, lines = conversations.conversation(_services(request).db.uow(), conversation_id)
+        row, lines = conversations.conversation(services_of(request).db.uow(), conversation_id)
         return page("console/conversations/detail.html", request, section="conversations",
                     title=f"Conversation {row.id}", convo=row, lines=lines, mine=row.agent == staff(request).username,
                     can_reply=row.channel in conversations.REPLY_CHANNELS)
@@ -43,19 +39,19 @@ class ConversationsController(Controller):
     @post("/{conversation_id:int}/take-over", sync_to_thread=True, status_code=303)
     def take_over(self, request: Request, conversation_id: FromPath[int]) -> Redirect:
         user = staff(request)
-        conversations.take_over(_services(request).db.uow(), conversation_id, user.username, user.actor)
+        conversations.take_over(services_of(request).db.uow(), conversation_id, user.username, user.actor)
         return back(f"/console/conversations/{conversation_id}", notice="You have the conversation: the bot is quiet.")
 
     @post("/{conversation_id:int}/reply", sync_to_thread=True, status_code=303)
     def reply(self, request: Request, conversation_id: FromPath[int], data: Form) -> Redirect:
         user = staff(request)
-        conversations.agent_reply(_services(request).db.uow(), conversation_id, data.get("text", ""), user.username,
+        conversations.agent_reply(services_of(request).db.uow(), conversation_id, data.get("text", ""), user.username,
                              user.actor)
         return back(f"/console/conversations/{conversation_id}", notice="Reply queued for sending.")
 
     @post("/{conversation_id:int}/hand-back", sync_to_thread=True, status_code=303)
     def hand_back(self, request: Request, conversation_id: FromPath[int]) -> Redirect:
-        ended = conversations.end_handoff(_services(request).db.uow(), conversation_id, actor(request))
+        ended = conversations.end_handoff(services_of(request).db.uow(), conversation_id, actor(request))
         notice = "Handed back to the bot." if ended else "The bot had this conversation already."
         return back(f"/console/conversations/{conversation_id}", notice=notice)
 
@@ -73,16 +69,16 @@ class CustomerConversationsController(Controller):
         contact = data.get("contact", "")
         if contact and not contact.isdigit():
             raise Invalid("choose a contact", "contact")
-        issued = conversations.issue_link_token(_services(request).db.uow(), code, actor(request),
+        issued = conversations.issue_link_token(services_of(request).db.uow(), code, actor(request),
                                    contact_id=int(contact) if contact else None)
         return self._tab(request, code, issued=issued, notice="Link token issued.")
 
     def _tab(self, request: Request, code: str, **context: Any) -> Template:
-        uow = _services(request).db.uow
+        uow = services_of(request).db.uow
         contacts = conversations.contacts(uow(), code)
         rows = conversations.conversations(uow(), customer_code=code)
         name = conversations.customer_name(uow(), code)
-        bot = _services(request).settings.telegram_bot.lstrip("@")
+        bot = services_of(request).settings.telegram_bot.lstrip("@")
         return page("console/customer/conversations.html", request, section="companies", title=name,
                     customer={"code": code, "name": name}, tab="conversations", rows=rows, contacts=contacts,
                     telegram_bot=bot, **context)

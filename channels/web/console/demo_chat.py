@@ -19,7 +19,7 @@ from litestar.response import Redirect, Template
 
 from bot.engine import handle
 from bot.turns import Inbound, Reply
-from channels.web.console.pages import actor, back, page, staff
+from channels.web.console.pages import actor, back, page, services_of, staff
 from core import conversations
 from core.bootstrap import Services
 from core.conversations import DEMO_CHANNEL
@@ -29,9 +29,6 @@ from core.kernel import Invalid
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
-def _services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
-
 
 def _prefix(request: Request, code: str) -> str:
     return f"{staff(request).username[:30]}:{code[:20]}:"
@@ -39,7 +36,7 @@ def _prefix(request: Request, code: str) -> str:
 
 def _sender(request: Request, code: str, fresh: bool = False) -> str:
     """This user's demo conversation with the customer (a new one when `fresh`), linked to act for them."""
-    services, prefix = _services(request), _prefix(request, code)
+    services, prefix = services_of(request), _prefix(request, code)
     current = None if fresh else conversations.latest_demo_chat(services.db.uow(), prefix)
     if current is not None:
         return current.external_id
@@ -70,7 +67,7 @@ class DemoChatController(Controller):
             raise Invalid("choose a customer first", "customer")
         if not text:
             return self._page(request, code, [])
-        replies = handle(_services(request), Inbound(DEMO_CHANNEL, _sender(request, code), text[:1000]))
+        replies = handle(services_of(request), Inbound(DEMO_CHANNEL, _sender(request, code), text[:1000]))
         return self._page(request, code, replies)
 
     @post("/reset", sync_to_thread=True, status_code=303)
@@ -82,7 +79,7 @@ class DemoChatController(Controller):
         return back(f"/console/demo-chat?customer={quote(code)}", notice="A new conversation: the bot starts over.")
 
     def _page(self, request: Request, code: str, replies: list[Reply]) -> Template:
-        services = _services(request)
+        services = services_of(request)
         choices = conversations.customer_choices(services.db.uow())
         lines: list[conversations.Line] = []
         if code:

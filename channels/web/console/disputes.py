@@ -11,17 +11,13 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from channels.web.console.pages import actor, back, page
+from channels.web.console.pages import actor, back, page, services_of
 from core import ledger
-from core.bootstrap import Services
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 DISPUTES = "/console/disputes"
 STATUSES = ("open", "resolved", "all")
 
-
-def _services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
 
 
 class DisputesController(Controller):
@@ -31,13 +27,13 @@ class DisputesController(Controller):
     @get("/", sync_to_thread=True)
     def disputes(self, request: Request, status: FromQuery[str] = "open", customer: FromQuery[str] = "") -> Template:
         wanted = status if status in STATUSES else "open"
-        found = ledger.disputes(_services(request).db.uow(), status=wanted, customer_code=customer.strip().upper())
+        found = ledger.disputes(services_of(request).db.uow(), status=wanted, customer_code=customer.strip().upper())
         return page("console/disputes/list.html", request, section="disputes", title="Disputes", disputes=found,
                     status=wanted, statuses=STATUSES, customer=customer)
 
     @post("/{dispute_id:int}/resolve", sync_to_thread=True, status_code=303)
     def resolve(self, request: Request, dispute_id: FromPath[int], data: Form) -> Redirect:
-        done = ledger.resolve_dispute(_services(request).db.uow(), dispute_id, actor(request),
+        done = ledger.resolve_dispute(services_of(request).db.uow(), dispute_id, actor(request),
                                       note=data.get("note", ""), now=dt.datetime.now(dt.UTC))
         held = f" {done.amount.format()} of {done.invoice} is asked for again." if done.invoice and done.amount else ""
         return back(DISPUTES, notice=f"Dispute {done.reference} ({done.customer_code}) resolved.{held}")

@@ -9,17 +9,13 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from channels.web.console.pages import actor, back, page
-from core.bootstrap import Services
+from channels.web.console.pages import actor, back, page, services_of
 from core.kernel import Invalid, NotFound
 from core.outbox import OutboxFilter, find_messages
 from core.statements import customer_library, ensure_statement_pdf, send_file, send_options, send_statement, stored_file
 
 SENT_REASONS = ("document", "statement")
 
-
-def _services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
 
 
 def _pdf(data: bytes, filename: str, download: bool) -> Response[bytes]:
@@ -38,7 +34,7 @@ class DocumentsController(Controller):
 
     @get("/documents", sync_to_thread=True)
     def library(self, request: Request, code: FromPath[str], show: FromQuery[str] = "") -> Template:
-        services = _services(request)
+        services = services_of(request)
         options = send_options(services.db.uow(), code)
         entries = customer_library(services.db.uow(), code)
         shown = next((e for e in entries if show in (f"f{e.file_id}", f"s{e.statement_id}")), None) if show else None
@@ -51,7 +47,7 @@ class DocumentsController(Controller):
     @get("/documents/{file_id:int}/pdf", sync_to_thread=True)
     def file(self, request: Request, code: FromPath[str], file_id: FromPath[int],
              download: FromQuery[bool] = False) -> Response[bytes]:
-        services = _services(request)
+        services = services_of(request)
         if not any(e.file_id == file_id for e in customer_library(services.db.uow(), code)):
             raise NotFound("document", f"{file_id} of customer {code}")
         stored, data = stored_file(services.db.uow(), services.files, file_id)
@@ -60,7 +56,7 @@ class DocumentsController(Controller):
     @get("/statements/{statement_id:int}/pdf", sync_to_thread=True)
     def statement(self, request: Request, code: FromPath[str], statement_id: FromPath[int],
                   download: FromQuery[bool] = False) -> Response[bytes]:
-        services = _services(request)
+        services = services_of(request)
         if not any(e.statement_id == statement_id for e in customer_library(services.db.uow(), code)):
             raise NotFound("statement", f"{statement_id} of customer {code}")
         info, data = ensure_statement_pdf(services.db, services.files, statement_id)  # rendered on first use
@@ -69,7 +65,7 @@ class DocumentsController(Controller):
     @post("/documents/send", sync_to_thread=True, status_code=303)
     def send(self, request: Request, code: FromPath[str],
              data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Redirect:
-        services, choice, channel = _services(request), data.get("document", ""), data.get("channel", "")
+        services, choice, channel = services_of(request), data.get("document", ""), data.get("channel", "")
         if not choice[1:].isdigit() or choice[:1] not in ("f", "s"):
             raise Invalid("choose a document to send", "document")
         if choice[0] == "s":

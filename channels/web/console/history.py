@@ -18,8 +18,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
-from channels.web.console.pages import actor, back, form_date, page
-from core.bootstrap import Services
+from channels.web.console.pages import actor, back, form_date, page, services_of
 from core.ledger import PAYMENT_STATUSES
 from core.payments import (
     METHOD_KINDS,
@@ -37,9 +36,6 @@ CSV_LIMIT = 10_000
 CSV_COLUMNS = ("payment", "customer", "customer_name", "received_on", "status", "amount", "currency", "unapplied",
                "method", "channel", "initiated_by", "reference", "processor_payment_id", "invoices")
 
-
-def _services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
 
 
 def _day(request: Request, name: str) -> dt.date | None:
@@ -65,7 +61,7 @@ def _csv(rows: list[BookRow], filename: str) -> Response:
 
 
 def _book(request: Request, template: str, code: str | None, **context: Any) -> Response:
-    services, filters = _services(request), _filters(request)
+    services, filters = services_of(request), _filters(request)
     as_csv = request.query_params.get("format") == "csv"
     rows = payment_book(services.db.uow(), filters, customer_code=code, limit=CSV_LIMIT if as_csv else LIMIT + 1)
     if as_csv:
@@ -84,20 +80,20 @@ class PaymentHistoryController(Controller):
 
     @get("/customers/{code:str}/payments", sync_to_thread=True)
     def customer_payments(self, request: Request, code: FromPath[str]) -> Response:
-        customer = customer_heading(_services(request).db.uow(), code)
+        customer = customer_heading(services_of(request).db.uow(), code)
         return _book(request, "console/customer/payments.html", code, section="companies", tab="payments",
                      title=f"Payments · {customer.name}", customer=customer)
 
     @get("/customers/{code:str}/payments/{payment_id:int}", sync_to_thread=True)
     def payment(self, request: Request, code: FromPath[str], payment_id: FromPath[int]) -> Response:
-        detail = payment_detail(_services(request).db.uow(), code, payment_id)
+        detail = payment_detail(services_of(request).db.uow(), code, payment_id)
         return page("console/payments/detail.html", request, section="companies", tab="payments",
                     title=f"Payment {payment_id} · {detail.customer.name}", payment=detail,
                     customer=detail.customer)
 
     @get("/customers/{code:str}/payments/{payment_id:int}/receipt", sync_to_thread=True)
     def receipt(self, request: Request, code: FromPath[str], payment_id: FromPath[int]) -> Response:
-        services = _services(request)
+        services = services_of(request)
         info, pdf = customer_receipt(services.db.uow(), services.files, code, payment_id,
                                      services.seller)
         disposition = "attachment" if request.query_params.get("download") else "inline"
@@ -106,6 +102,6 @@ class PaymentHistoryController(Controller):
 
     @post("/customers/{code:str}/payments/{payment_id:int}/cancel", sync_to_thread=True, status_code=303)
     def cancel(self, request: Request, code: FromPath[str], payment_id: FromPath[int]) -> Response:
-        cancel_scheduled(_services(request).db.uow(), code, payment_id, actor(request))
+        cancel_scheduled(services_of(request).db.uow(), code, payment_id, actor(request))
         return back(f"/console/customers/{code}/payments/{payment_id}",
                     notice=f"Scheduled payment {payment_id} canceled; its invoices are open to pay again.")

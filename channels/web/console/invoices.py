@@ -15,9 +15,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from channels.web.console.companies import services_of
 from channels.web.console.invoice_table import COLUMNS, KIND_LABELS, chosen_columns, row_cells, to_csv
-from channels.web.console.pages import actor, back, form_date, page
+from channels.web.console.pages import actor, back, form_date, page, services_of
 from core import documents
 from core.documents import InvoiceFilters, invoice_pdf
 from core.ledger import BUCKETS, add_comment

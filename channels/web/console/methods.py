@@ -17,9 +17,8 @@ from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 
-from channels.web.console.pages import actor, back, page
+from channels.web.console.pages import actor, back, page, services_of
 from core import payments
-from core.bootstrap import Services
 from core.conversations import METHOD_LINK_TTL, method_entry_url
 from core.kernel import ARError, Invalid
 from core.payments import customer_heading, method_rows
@@ -30,13 +29,10 @@ AUTHORIZATION_KINDS = {"tel_recorded": "Recorded phone call", "written": "Signed
                        "web": "Web form on file"}
 
 
-def _services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
-
 
 def _methods_page(request: Request, code: str, form: dict[str, str], error: str | None = None,
                   status: int = 200) -> Response:
-    services = _services(request)
+    services = services_of(request)
     customer = customer_heading(services.db.uow(), code)
     return page("console/customer/methods.html", request, status_code=status, section="companies", tab="methods",
                 title=f"Payment methods · {customer.name}", customer=customer,
@@ -48,7 +44,7 @@ def _methods_page(request: Request, code: str, form: dict[str, str], error: str 
 
 def _add_ach(request: Request, code: str, data: dict[str, str]) -> payments.MethodView:
     """The processor tells us what the token is; the agent supplies only the authorization on file."""
-    services = _services(request)
+    services = services_of(request)
     if data.get("account_type") not in ACCOUNT_TYPES:
         raise Invalid("choose the account type: checking or savings", "account_type")
     saved = services.processor.save_method(data.get("token", "").strip(), code)
@@ -78,11 +74,11 @@ class MethodsController(Controller):
 
     @post("/{method_id:int}/deactivate", sync_to_thread=True, status_code=303)
     def deactivate(self, request: Request, code: FromPath[str], method_id: FromPath[int]) -> Response:
-        view = payments.deactivate_method(_services(request).db.uow(), code, method_id, actor(request))
+        view = payments.deactivate_method(services_of(request).db.uow(), code, method_id, actor(request))
         return back(f"/console/customers/{code}/methods",
                     notice=f"{view.label} deactivated: it is no longer offered for payments.")
 
     @post("/{method_id:int}/reactivate", sync_to_thread=True, status_code=303)
     def reactivate(self, request: Request, code: FromPath[str], method_id: FromPath[int]) -> Response:
-        view = payments.reactivate_method(_services(request).db.uow(), code, method_id, actor(request))
+        view = payments.reactivate_method(services_of(request).db.uow(), code, method_id, actor(request))
         return back(f"/console/customers/{code}/methods", notice=f"{view.label} reactivated.")

@@ -21,6 +21,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template.config import TemplateConfig
 
+from core.bootstrap import Services
 from core.kernel import Actor, Invalid, Money
 from core.staff import StaffView
 
@@ -97,6 +98,11 @@ def staff(request: Request) -> StaffView:
 
 def actor(request: Request) -> Actor:
     return staff(request).actor
+
+
+def services_of(request: Request) -> Services:
+    """The app's services, as every console page reaches them."""
+    return request.app.state.services  # type: ignore[no-any-return]
 
 
 def page(template: str, request: Request, status_code: int = 200, **context: Any) -> Template:

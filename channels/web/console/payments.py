@@ -22,7 +22,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 
-from channels.web.console.pages import actor, back, form_date, page
+from channels.web.console.pages import actor, back, form_date, page, services_of
 from core import payments
 from core.bootstrap import Services
 from core.kernel import ARError, Invalid, Money
@@ -40,9 +40,6 @@ from core.payments import (
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
-
-def _services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
 
 
 def _money(text: str, currency: str, what: str) -> Money:
@@ -104,7 +101,7 @@ def _entry_context(services: Services, customer: CustomerHeading) -> dict[str, A
 
 def _select_page(request: Request, code: str, numbers: list[str], form: dict[str, str], error: str | None = None,
                  status: int = 200) -> Response:
-    services = _services(request)
+    services = services_of(request)
     customer = customer_heading(services.db.uow(), code)
     context = _entry_context(services, customer)
     title, error = f"Make Payment · {customer.name}", error or request.query_params.get("error")
@@ -122,7 +119,7 @@ def _select_page(request: Request, code: str, numbers: list[str], form: dict[str
 
 
 def _review_page(request: Request, code: str, data: dict[str, str]) -> Response:
-    services = _services(request)
+    services = services_of(request)
     customer = customer_heading(services.db.uow(), code)
     requests, deposit = _requests(data, customer.currency), _deposit(data, customer.currency)
     pay_on = _date(data.get("date", ""))
@@ -142,7 +139,7 @@ def _review_page(request: Request, code: str, data: dict[str, str]) -> Response:
 
 
 def _confirm(request: Request, code: str, data: dict[str, str]) -> int:
-    services = _services(request)
+    services = services_of(request)
     customer = customer_heading(services.db.uow(), code)
     if not data.get("nonce"):
         raise Invalid("this form has no confirmation number; review the payment again", "nonce")
@@ -196,7 +193,7 @@ class PayController(Controller):
 
 def _deposit_page(request: Request, code: str, form: dict[str, str], error: str | None = None,
                   status: int = 200) -> Response:
-    services = _services(request)
+    services = services_of(request)
     customer = customer_heading(services.db.uow(), code)
     return page("console/payments/deposit.html", request, status_code=status, title=f"Deposit · {customer.name}",
                 form=form, error=error or request.query_params.get("error"), **_entry_context(services, customer))

@@ -11,17 +11,13 @@ from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
 from channels.web.console.auth import requires
-from channels.web.console.pages import actor, back, page
+from channels.web.console.pages import actor, back, page, services_of
 from core import dunning
-from core.bootstrap import Services
 from core.kernel import Invalid
 
 ROWS = 3  # the stages the message texts exist for (templates/messages/dunning.stage1…3.*)
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
-
-def _services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
 
 
 def _rows(policy: dunning.PolicyInForce) -> list[dict[str, str]]:
@@ -53,19 +49,19 @@ class StagesController(Controller):
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request, class_code: FromQuery[str] = "") -> Template:
-        policy = dunning.policy_in_force(_services(request).db.uow(), class_code or None)
+        policy = dunning.policy_in_force(services_of(request).db.uow(), class_code or None)
         return self._page(request, class_code, policy.source, _rows(policy))
 
     def _page(self, request: Request, class_code: str, source: str, rows: list[dict[str, str]],
               status_code: int = 200, **extra: object) -> Template:
         return page("console/dunning_templates/stages.html", request, status_code=status_code, section="templates",
                     title="Dunning stages", class_code=class_code, source=source, rows=rows,
-                    classes=dunning.dunned_classes(_services(request).db.uow()), channels=dunning.DUNNING_CHANNELS,
+                    classes=dunning.dunned_classes(services_of(request).db.uow()), channels=dunning.DUNNING_CHANNELS,
                     **extra)
 
     @post("/", sync_to_thread=True, status_code=303)
     def save(self, request: Request, data: Form) -> Redirect | Template:
-        services, class_code = _services(request), data.get("class_code", "")
+        services, class_code = services_of(request), data.get("class_code", "")
         try:
             dunning.set_stages(services.db.uow(), class_code or None, _stages(data), actor(request))
         except Invalid as refused:  # the form again, as typed: nothing is lost
@@ -79,7 +75,7 @@ class StagesController(Controller):
     @post("/reset", sync_to_thread=True, status_code=303)
     def reset(self, request: Request, data: Form) -> Redirect:
         class_code = data.get("class_code", "")
-        dropped = dunning.reset_stages(_services(request).db.uow(), class_code or None, actor(request))
+        dropped = dunning.reset_stages(services_of(request).db.uow(), class_code or None, actor(request))
         follows = "the default policy" if class_code else "the built-in seed stages"
         return back(f"/console/dunning-stages?class_code={class_code}",
                     notice=f"{class_code or 'The default policy'} follows {follows} now." if dropped

@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 from markupsafe import escape
 
 from channels.web.console.auth import requires
-from channels.web.console.pages import actor, back, page
+from channels.web.console.pages import actor, back, page, services_of
 from core.bootstrap import Services
 from core.dunning import SAMPLES, DunningTemplate, dunning_template, dunning_templates, preview, set_dunning_template
 from core.kernel import Invalid
@@ -27,9 +27,6 @@ TEXT_PAGE = ('<!doctype html><html><body style="margin:0;padding:14px 16px;font:
 PART_ORDER = ("subject", "text", "html")
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
-
-def _services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
 
 
 def _sample(value: str | None) -> int:
@@ -53,7 +50,7 @@ class TemplatesController(Controller):
 
     @get("/", sync_to_thread=True)
     def overview(self, request: Request) -> Template:
-        found = dunning_templates(_services(request).db.uow())
+        found = dunning_templates(services_of(request).db.uow())
         grid: dict[tuple[int, str], list[DunningTemplate]] = {}
         for t in sorted(found, key=lambda t: PART_ORDER.index(t.part)):
             grid.setdefault((t.stage, t.channel), []).append(t)
@@ -62,7 +59,7 @@ class TemplatesController(Controller):
 
     @get("/{name:str}", sync_to_thread=True)
     def edit(self, request: Request, name: FromPath[str]) -> Template:
-        info, text = dunning_template(_services(request).db.uow(), name)
+        info, text = dunning_template(services_of(request).db.uow(), name)
         return self._form(request, name, info, text)
 
     @staticmethod
@@ -73,16 +70,16 @@ class TemplatesController(Controller):
 
     @get("/{name:str}/preview", sync_to_thread=True)
     def current_preview(self, request: Request, name: FromPath[str], sample: FromQuery[str] = "0") -> Response[str]:
-        services = _services(request)
+        services = services_of(request)
         return _rendered(services, name, dunning_template(services.db.uow(), name)[1], _sample(sample))
 
     @post("/{name:str}/preview", sync_to_thread=True, status_code=200)
     def edited_preview(self, request: Request, name: FromPath[str], data: Form) -> Response[str]:
-        return _rendered(_services(request), name, data.get("body", ""), _sample(data.get("sample")))
+        return _rendered(services_of(request), name, data.get("body", ""), _sample(data.get("sample")))
 
     @post("/{name:str}", sync_to_thread=True, status_code=303)
     def save(self, request: Request, name: FromPath[str], data: Form) -> Redirect | Template:
-        services, body = _services(request), data.get("body", "").replace("\r\n", "\n")
+        services, body = services_of(request), data.get("body", "").replace("\r\n", "\n")
         try:
             set_dunning_template(services.db.uow(), name, body, actor(request), services.settings)
         except Invalid as refused:  # the page again, with the text as typed: nothing is lost
@@ -92,6 +89,6 @@ class TemplatesController(Controller):
 
     @post("/{name:str}/reset", sync_to_thread=True, status_code=303)
     def reset(self, request: Request, name: FromPath[str]) -> Redirect:
-        reset = reset_template(_services(request).db.uow(), name, actor(request))
+        reset = reset_template(services_of(request).db.uow(), name, actor(request))
         return back(f"/console/templates/{name}",
                     notice=f"{name} is back to the default text." if reset else f"{name} already had the default text.")

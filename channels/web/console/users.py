@@ -10,17 +10,13 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from channels.web.console.auth import requires
-from channels.web.console.pages import actor, back, page
+from channels.web.console.pages import actor, back, page, services_of
 from core import staff
-from core.bootstrap import Services
 from core.staff import change_active, change_role
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 USERS = "/console/users"
 
-
-def _services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
 
 
 class UsersController(Controller):
@@ -31,28 +27,28 @@ class UsersController(Controller):
     @get("/", sync_to_thread=True)
     def users(self, request: Request) -> Template:
         return page("console/users/list.html", request, section="users", title="Users",
-                    users=staff.list_users(_services(request).db.uow()), roles=staff.ROLES,
+                    users=staff.list_users(services_of(request).db.uow()), roles=staff.ROLES,
                     min_password=staff.MIN_PASSWORD)
 
     @post("/", sync_to_thread=True, status_code=303)
     def add(self, request: Request, data: Form) -> Redirect:
-        added = staff.add_user(_services(request).db.uow(), data.get("username", ""), data.get("password", ""),
+        added = staff.add_user(services_of(request).db.uow(), data.get("username", ""), data.get("password", ""),
                                data.get("role", ""), actor(request), full_name=data.get("full_name", ""))
         return back(USERS, notice=f"Added {added.username} as {added.role}. They can sign in now.")
 
     @post("/{username:str}/role", sync_to_thread=True, status_code=303)
     def role(self, request: Request, username: FromPath[str], data: Form) -> Redirect:
-        changed = change_role(_services(request).db.uow(), username, data.get("role", ""), actor(request))
+        changed = change_role(services_of(request).db.uow(), username, data.get("role", ""), actor(request))
         return back(USERS, notice=f"{changed.username} is now {changed.role}.")
 
     @post("/{username:str}/active", sync_to_thread=True, status_code=303)
     def active(self, request: Request, username: FromPath[str], data: Form) -> Redirect:
         wanted = data.get("active") == "true"
-        changed = change_active(_services(request).db.uow(), username, wanted, actor(request))
+        changed = change_active(services_of(request).db.uow(), username, wanted, actor(request))
         return back(USERS, notice=f"{changed.username} is {'active again' if changed.active else 'deactivated'}"
                                   f"{'' if changed.active else ' and signed out everywhere'}.")
 
     @post("/{username:str}/password", sync_to_thread=True, status_code=303)
     def password(self, request: Request, username: FromPath[str], data: Form) -> Redirect:
-        staff.set_password(_services(request).db.uow(), username, data.get("password", ""), actor(request))
+        staff.set_password(services_of(request).db.uow(), username, data.get("password", ""), actor(request))
         return back(USERS, notice=f"New password set for {username}; their open sessions were ended.")
