@@ -179,7 +179,7 @@ def _reference(quote: QuoteView) -> str:
 
 def _still_open(turn: Turn, currency: str) -> str:
     """What is left to pay once the payments under way (this one too) are made."""
-    total = payments.still_open(turn.services.db.uow(), turn.account.code, currency, turn.today)
+    total = payments.still_open(turn.services.db.uow(), turn.account.id, currency, turn.today)
     return f"Still open on your account: {texts.money(total)}." if total.is_positive() else \
         "Nothing else is open on your account."
 

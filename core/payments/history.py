@@ -205,11 +205,10 @@ def _receipt_filenames(uow: UnitOfWork, customer_id: int) -> set[str]:
     return set(uow.session.scalars(query))
 
 
-def still_open(uow: UnitOfWork, customer_code: str, currency: str, today: dt.date) -> Money:
+def still_open(uow: UnitOfWork, customer_id: int, currency: str, today: dt.date) -> Money:
     """What the customer will still owe on invoices once the payments under way (scheduled, or with the processor)
     are made: each open debit less what those payments apply to it, early-payment discounts included. A short pay
     leaves its shortfall; a credit on account is not netted (it is the customer's to apply)."""
-    customer_id = _customer_id(uow, customer_code)
     debits = [d for d in open_debits(uow, customer_id, today, ()) if d.open.currency == currency]
     with uow:
         covered = dict(uow.session.execute(
@@ -220,8 +219,3 @@ def still_open(uow: UnitOfWork, customer_code: str, currency: str, today: dt.dat
             .group_by(Document.number)).all())
     left = sum(max(d.open.minor - int(covered.get(d.number) or 0), 0) for d in debits)
     return Money.from_minor(left, currency)
-
-
-def _customer_id(uow: UnitOfWork, customer_code: str) -> int:
-    with uow:
-        return customer_by_code(uow, customer_code).id
