@@ -119,7 +119,7 @@ def _outbox(ctx: JobContext, due: dt.datetime) -> str:
             break
     return (f"outbox: {totals['sent']} sent, {totals['failed']} failed, {totals['deferred']} deferred, "
             f"{totals['held']} held; {canceled} dunning messages canceled as paid; {receipts} receipts queued; "
-            f"{late} customers told no one has taken their chat yet")
+            f"{late} late-handoff notices queued")
 
 
 def _details(outcomes: list[str]) -> str:

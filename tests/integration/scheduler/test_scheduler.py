@@ -390,7 +390,7 @@ def test_the_outbox_job_tells_a_customer_waiting_for_a_person_that_no_one_has_ta
         first, second = s.fire("outbox"), s.fire("outbox")
     finally:
         s.stop()
-    assert "1 customers told no one has taken their chat yet" in first.summary, first.summary
-    assert "0 customers told" in second.summary
+    assert "1 late-handoff notices queued" in first.summary, first.summary
+    assert "0 late-handoff notices queued" in second.summary
     (told,) = sender.sent
     assert told.recipient == chat.sender and "BOT" in told.body_text
