@@ -17,7 +17,7 @@ from core.dunning.reads import last_notices
 from core.kernel.db import UnitOfWork, like_pattern
 from core.kernel.money import Money
 from core.ledger.book import Aging, aging_report
-from core.ledger.models import Contact, Customer, CustomerClass
+from core.ledger.models import Contact, Customer, CustomerClass, Document
 from core.ledger.posting import customer_by_code
 from core.outbox.models import OutboxMessage
 
@@ -117,6 +117,7 @@ class PromiseRow:
     amount: Money | None  # None: the balance
     grace_days: int
     channel: str
+    invoices: tuple[str, ...] = ()  # the invoices it is for; none: the account
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,9 @@ def _open_promise(uow: UnitOfWork, customer_id: int) -> PromiseRow | None:
     if promise is None:
         return None
     amount = None if promise.amount_minor is None else Money.from_minor(promise.amount_minor, promise.currency)
-    return PromiseRow(promise.promised_for, amount, promise.grace_days, promise.channel)
+    numbers = tuple(uow.session.scalars(select(Document.number).where(Document.id.in_(promise.invoice_ids or []))
+                                        .order_by(Document.due_date, Document.number)))
+    return PromiseRow(promise.promised_for, amount, promise.grace_days, promise.channel, numbers)
 
 
 def overview(uow: UnitOfWork, code: str, as_of: dt.date) -> Overview:

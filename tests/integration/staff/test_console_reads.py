@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.documents.files import attach_invoice_pdf
 from core.documents.invoice_pdfs import invoice_pdf
 from core.documents.invoice_reads import InvoiceFilters, invoice_detail, open_invoices
+from core.dunning import record_promise
 from core.kernel.audit import Actor
 from core.kernel.errors import Invalid, NotFound
 from core.kernel.models import AuditEvent
@@ -85,6 +86,14 @@ def test_overview_matches_the_account_figures(book) -> None:
     assert (view.last_notice, view.promise, view.allow_auto_statement) == (None, None, False)
     with pytest.raises(NotFound):
         overview(book.uow(), "NOPE", TODAY)
+
+
+def test_the_overview_names_the_invoices_a_promise_is_for(book) -> None:
+    record_promise(book.uow(), "ACME", TODAY + dt.timedelta(days=5), None, TEST_ACTOR, "sms", today=TODAY,
+                   invoices=["INV-3", "INV-2"])
+    promise = overview(book.uow(), "ACME", TODAY).promise
+    assert promise is not None
+    assert (promise.invoices, promise.amount) == (("INV-3", "INV-2"), Money.of("330.00", "USD"))
 
 
 def test_open_invoices_filter_by_bucket_period_and_search_and_sort(book) -> None:
