@@ -107,6 +107,17 @@ def count(db: Database, model: type, *where: object) -> int:
         return int(uow.session.scalar(select(func.count()).select_from(model).where(*where)) or 0)  # type: ignore[arg-type]
 
 
+def sms_reminder(db: Database) -> None:
+    """Today's stage-3 reminder by SMS for Acme's overdue INV-1043 and INV-1044 ($650.00), as dunning keeps it."""
+    with db.uow() as uow:
+        ids = {number: id_ for number, id_ in uow.session.execute(select(Document.number, Document.id))}
+        customer_id = uow.session.scalar(select(Customer.id))
+        uow.session.add(DunningNotice(customer_id=customer_id, run_date=NOW.date(), stage=3, channel="sms",
+                                      balance_minor=65000, currency="USD", days_over_terms=52,
+                                      invoice_ids=[ids["INV-1043"], ids["INV-1044"]]))
+        uow.commit()
+
+
 def acme_book(db: Database) -> None:
     """Acme: INV-1043 $250 (52 days overdue), INV-1044 $400 (22 days), INV-1042 $1,000 current with 2%/10 days."""
     assert not load(db, "classes", [{"code": "AUTO", "allow_auto_statement": "true"}]).rejected
@@ -297,13 +308,7 @@ def test_no_method_on_file_gets_the_processors_one_time_page(services: Services)
 
 def test_after_a_dunning_message_pay_means_what_it_asked_for(chat: Chat) -> None:
     db = chat.services.db
-    with db.uow() as uow:
-        ids = {number: id_ for number, id_ in uow.session.execute(select(Document.number, Document.id))}
-        customer_id = uow.session.scalar(select(Customer.id))
-        uow.session.add(DunningNotice(customer_id=customer_id, run_date=NOW.date(), stage=3, channel="sms",
-                                      balance_minor=65000, currency="USD", days_over_terms=52,
-                                      invoice_ids=[ids["INV-1043"], ids["INV-1044"]]))
-        uow.commit()
+    sms_reminder(db)
     quote = chat.say("PAY")
     assert "Total: $650.00" in quote and "INV-1042" not in quote
 

@@ -12,11 +12,18 @@ from sqlalchemy import select, update
 
 from channels.twilio_sms import sms_text
 from core.bootstrap import Services
-from core.dunning.models import DunningNotice
-from core.ledger.models import Customer, Document, Payment
+from core.ledger.models import Document, Payment
 from core.payments.models import PaymentQuote
 from tests.books import TEST_ACTOR
-from tests.integration.bot.test_dialogue import NOW, Chat, acme_book, add_card, open_minor, payments, use_sandbox
+from tests.integration.bot.test_dialogue import (
+    Chat,
+    acme_book,
+    add_card,
+    open_minor,
+    payments,
+    sms_reminder,
+    use_sandbox,
+)
 
 
 def quote_statuses(chat: Chat) -> list[str]:
@@ -135,13 +142,7 @@ def test_and_the_other_one_after_paying_quotes_the_one_left(chat: Chat) -> None:
 
 
 def test_the_other_one_after_a_reminder_is_the_other_invoice_it_named(chat: Chat) -> None:
-    with chat.services.db.uow() as uow:
-        ids = {number: id_ for number, id_ in uow.session.execute(select(Document.number, Document.id))}
-        customer_id = uow.session.scalar(select(Customer.id))
-        uow.session.add(DunningNotice(customer_id=customer_id, run_date=NOW.date(), stage=3, channel="sms",
-                                      balance_minor=65000, currency="USD", days_over_terms=52,
-                                      invoice_ids=[ids["INV-1043"], ids["INV-1044"]]))
-        uow.commit()
+    sms_reminder(chat.services.db)
     chat.say("pay 1043")
     chat.say("yes")
     quote = chat.say("and the other one?")
