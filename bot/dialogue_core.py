@@ -6,6 +6,7 @@ step may change: what it keeps there is what the next message is read against â€
     list            invoice numbers just shown, so "pay 2" / "the second one" means the second of them
     request         the payment being put together while the bot asks for what is missing (see flows_pay)
     choices         what a question offered (methods, scheduled payments), by position
+    asked           a message read with doubt and the intents offered for it (bot.flows_clarify)
     quote_id        the quote waiting for YES or NO
     quoted          that quote as the customer read it: invoices, total, method, date (bot.quotes.Quoted)
     done_quote_id   the quote executed last, so a second YES says "already done" instead of paying again
@@ -30,7 +31,7 @@ from core.kernel import Actor
 # Case does not matter: an SMS channel shows them for typing ("Reply REASON:1 for Damaged goods").
 _PAYLOAD = re.compile(r"^\s*(yes|no|reason|method|pick|sched):([A-Za-z0-9_-]{1,40})\s*$", re.IGNORECASE)
 # What a question (or a waiting quote) keeps in the context; forgotten when the dialogue is back to idle.
-PENDING_KEYS = ("request", "choices", "quote_id", "quoted")
+PENDING_KEYS = ("request", "choices", "quote_id", "quoted", "asked")
 
 
 # The customer a linked conversation acts for, as the inbound turn read it.
@@ -68,6 +69,7 @@ class Turn:
 class Step:
     replies: list[Reply] = field(default_factory=list)
     state: str = "idle"
+    corrected: bool = False  # the customer corrected the quote waiting for YES: kept for staff to review
 
 
 def is_payload(text: str) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 from bot.dialogue_core import Account
 from core import conversations, dunning, ledger, payments
@@ -28,14 +30,38 @@ def open_debits(services: Services, who: Account, today: dt.date) -> list[OpenDe
     return ledger.open_debits(services.db.uow(), who.id, today, services.settings.dispute_reasons)
 
 
-def matching(debits: list[OpenDebit], reference: str) -> list[OpenDebit]:
-    """The open debits a customer's reference names: "INV-1042", or just its number "1042"."""
-    ref = reference.strip().lower()
-    exact = [d for d in debits if d.number.lower() == ref]
-    if exact:
-        return exact
-    digits = ref.lstrip("#")
-    return [d for d in debits if (m := re.search(r"(\d+)$", d.number)) and m.group(1).lstrip("0") == digits.lstrip("0")]
+class _Numbered(Protocol):
+    @property
+    def number(self) -> str: ...
+
+
+_Document = TypeVar("_Document", bound=_Numbered)
+
+
+def matching(documents: Sequence[_Document], reference: str) -> list[_Document]:
+    """The documents a customer's reference names, the closest reading first: the number as written ("INV-1042"),
+    the number without the ERP's letters ("1042" or "2026-0311" for "INV-2026-0311"), or its digits without the
+    leading zeros ("1042" for "INV-001042"). Several: the caller asks which one."""
+    ref = reference.strip().lower().lstrip("#")
+    for names in (_as_written, _without_letters, _by_last_digits):
+        found = [document for document in documents if names(document.number.strip().lower(), ref)]
+        if found:
+            return found
+    return []
+
+
+def _as_written(number: str, reference: str) -> bool:
+    return number == reference
+
+
+def _without_letters(number: str, reference: str) -> bool:
+    return re.sub(r"^[a-z]+[\s#:_-]*", "", number) == reference
+
+
+def _by_last_digits(number: str, reference: str) -> bool:
+    """ "1043" names "INV-001043"; but "0311" is only a part of "INV-2026-0311", which names nothing."""
+    digits = re.fullmatch(r"[a-z]*[\s#:_-]*0*(\d+)", number)
+    return reference.isdigit() and digits is not None and digits.group(1) == reference.lstrip("0")
 
 
 def methods(services: Services, who: Account) -> MethodsOnFile:

@@ -19,6 +19,7 @@ Named states, one small step each; a step answers the message and names the next
   idle ── cancel_scheduled ──▶ ask_scheduled (when several) ──▶ confirm_quote         (flows_confirm)
   idle ── promise ──▶ ask_promise_date (when no date) ──▶ idle                         (flows_care)
   idle ── dispute ──▶ idle
+  idle ── a message read with doubt ──▶ ask_intent ── "2", a button ──▶ as that request   (flows_clarify)
   idle ── agent ──▶ agent ── BOT, or staff (core.conversations.end_handoff) ──▶ idle
 """
 
@@ -30,7 +31,17 @@ from dataclasses import replace
 from typing import Any
 
 from bot import dialogue_reads as reads
-from bot import flows_account, flows_answers, flows_care, flows_confirm, flows_methods, flows_pay, quotes, texts
+from bot import (
+    flows_account,
+    flows_answers,
+    flows_care,
+    flows_clarify,
+    flows_confirm,
+    flows_methods,
+    flows_pay,
+    quotes,
+    texts,
+)
 from bot import flows_answers_general as everyday
 from bot.dialogue_core import PENDING_KEYS, Step, Turn, say
 
@@ -52,7 +63,14 @@ def _confirm_quote(turn: Turn, ctx: dict[str, Any]) -> Step | None:
     return say(quotes.ask_again(ctx, turn.today), state="confirm_quote")
 
 
+def _ask_intent(turn: Turn, ctx: dict[str, Any]) -> Step | None:
+    """The answer to "which do you mean?": the message asked about, handled as the request picked."""
+    picked = flows_clarify.answer(turn, ctx)
+    return idle(picked, ctx) if picked is not None else None
+
+
 ANSWERS: dict[str, StepFn] = {
+    flows_clarify.STATE: _ask_intent,
     "list_shown": _list_shown,
     "confirm_quote": _confirm_quote,
     "ask_invoice": flows_answers.ask_invoice,
@@ -158,7 +176,7 @@ def step(turn: Turn, ctx: dict[str, Any]) -> Step:
             return resolved
         turn = resolved
     if state == "confirm_quote" and flows_confirm.corrects(turn, ctx):
-        return flows_confirm.correct(turn, ctx)
+        return replace(flows_confirm.correct(turn, ctx), corrected=True)
     if _cancels(turn, state):
         if state == "confirm_quote":
             return flows_confirm.deny(turn, ctx)
@@ -181,6 +199,8 @@ def idle(turn: Turn, ctx: dict[str, Any]) -> Step:
     if turn.payload_of("pick") is not None:
         return flows_pay.start(turn, ctx)  # a "Pay 2" button under a list shown earlier
     intent = _in_context(turn, ctx)
+    if flows_clarify.needed(turn) and intent == turn.parsed.intent:
+        return flows_clarify.ask(turn, ctx)  # read with doubt: which of the likely requests, never a guess
     handler = REQUESTS.get(intent)
     if handler is None:
         return say(texts.SHORT_HELP)

@@ -6,7 +6,8 @@
             ──▶ SMS STOP / START ──▶ opt-out recorded at once, the carrier-style answer (linked or not)
             ──▶ identity: link by token / shared contact / phone, or a reply that reveals nothing
             ──▶ the dialogue's step for the conversation's state (bot.dialogue_states)
-            ──▶ reply (core.conversations.chats): the answer's turns, the new state and context, one transaction
+            ──▶ reply (core.conversations.chats): the answer's turns, the new state and context, one transaction;
+                with them, a message the bot read badly is kept for staff to review (bot.nlu_reviews)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import structlog
 
-from bot import dialogue_reads, dialogue_states, identity, texts
+from bot import dialogue_reads, dialogue_states, identity, nlu_reviews, nlu_slots, nlu_training, texts
 from bot.dialogue_core import PENDING_KEYS, Step, Turn, is_payload
 from bot.turns import Inbound, Reply
 from bot.understanding import Parsed, parse
@@ -58,7 +59,7 @@ def handle(services: Services, inbound: Inbound, *, now: dt.datetime | None = No
 
 def _answer(services: Services, inbound: Inbound, arrival: Arrival, now: dt.datetime) -> list[Reply]:
     convo = arrival.conversation
-    parsed = _parsed(services, inbound, now.date())
+    parsed = _parsed(services, inbound, now.date(), arrival.customer)
     if inbound.channel == "sms" and parsed.intent in ("stop", "start"):
         idle = {k: v for k, v in convo.context.items() if k not in PENDING_KEYS}
         reply = _sms_opt(services, inbound, opted_out=parsed.intent == "stop")
@@ -80,13 +81,19 @@ def _answer(services: Services, inbound: Inbound, arrival: Arrival, now: dt.date
     if step.state not in WAITING_STATES:
         for key in PENDING_KEYS:
             ctx.pop(key, None)
-    return _save(services, arrival, parsed.intent, step.replies, step.state, ctx, now)
+    return _save(services, arrival, parsed.intent, step.replies, step.state, ctx, now,
+                 review=nlu_reviews.for_review(turn, step))
 
 
-def _parsed(services: Services, inbound: Inbound, today: dt.date) -> Parsed:
+def _parsed(services: Services, inbound: Inbound, today: dt.date,
+            customer: conversations.CustomerBrief | None) -> Parsed:
     if is_payload(inbound.text):
         return Parsed("unknown")  # a button's payload: read by the steps, never guessed at by the parser
-    return parse(inbound.text, today=today, reasons=services.settings.short_pay_reasons)
+    # "1.234,50" and "10/12" are read the customer's way: a customer in Europe/Berlin writes de_DE.
+    locale = nlu_slots.locale_for(customer.timezone if customer else None, services.settings.default_country)
+    # The seller's model retrained on its staff's labels (`aragent nlu retrain`), else the shipped one.
+    return parse(inbound.text, today=today, reasons=services.settings.short_pay_reasons,
+                 model=nlu_training.model_for(services.settings.data_dir), locale=locale)
 
 
 def _turn(services: Services, inbound: Inbound, convo: conversations.ConversationView, parsed: Parsed,
@@ -95,8 +102,8 @@ def _turn(services: Services, inbound: Inbound, convo: conversations.Conversatio
     # Read with the inbound turn when the conversation was linked already; just linked: read now.
     account = brief or dialogue_reads.account(services, convo.customer_id)
     today = now.astimezone(_zone(account.timezone)).date()
-    if today != now.date():
-        parsed = _parsed(services, inbound, today)
+    if today != now.date() or brief is None:  # the customer's own day, and (just linked) their locale
+        parsed = _parsed(services, inbound, today, account)
     clean, _ = conversations.redact(inbound.text)
     return Turn(services, convo, inbound, parsed, clean, now, today, account,
                 Actor(f"conversation:{convo.id}", inbound.channel))
@@ -131,7 +138,7 @@ def _sms_opt(services: Services, inbound: Inbound, opted_out: bool) -> Reply:
 
 
 def _save(services: Services, arrival: Arrival, intent: str | None, replies: list[Reply], state: str,
-          context: dict[str, Any], now: dt.datetime) -> list[Reply]:
+          context: dict[str, Any], now: dt.datetime, review: conversations.ForReview | None = None) -> list[Reply]:
     conversations.reply(services.db.uow(), arrival.conversation.id, arrival.turn_id, intent=intent,
-                        texts=[r.text for r in replies], state=state, context=context, now=now)
+                        texts=[r.text for r in replies], state=state, context=context, now=now, review=review)
     return replies

@@ -14,7 +14,6 @@ mostly its round trips to the database.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from bot import dialogue_reads as reads
@@ -96,11 +95,8 @@ def invoice_copies(turn: Turn, ctx: dict[str, Any]) -> Step:
 
 
 def _named(lines: list[InvoiceLine], reference: str) -> InvoiceLine | None:
-    """The one document a reference names: "INV-1042", or just its number "1042" (as dialogue_reads.matching)."""
-    ref = reference.strip().lower()
-    digits = ref.lstrip("#").lstrip("0")
-    found = [line for line in lines if line.number.lower() == ref] or [
-        line for line in lines if (m := re.search(r"(\d+)$", line.number)) and m.group(1).lstrip("0") == digits]
+    """The one document a reference names: "INV-1042", "1042" or "2026-0311" (dialogue_reads.matching)."""
+    found = reads.matching(lines, reference)
     return found[0] if len(found) == 1 else None
 
 

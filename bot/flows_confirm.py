@@ -137,7 +137,7 @@ def corrects(turn: Turn, ctx: dict[str, Any]) -> bool:
     other = bool(turn.parsed.invoices) or turn.parsed.method is not None  # other invoices, or another card
     return (turn.payload is None and other and waiting is not None
             and waiting["kind"] != "cancel_scheduled" and not explicit_yes(turn.inbound.text)
-            and turn.parsed.intent in ("deny", "unknown", "confirm", "pay", "schedule"))
+            and bool({turn.parsed.intent, *turn.parsed.clarify} & {"deny", "unknown", "confirm", "pay", "schedule"}))
 
 
 def correct(turn: Turn, ctx: dict[str, Any]) -> Step:

@@ -68,10 +68,15 @@ def start(turn: Turn, ctx: dict[str, Any]) -> Step:
 
 def choose(turn: Turn, ctx: dict[str, Any], req: Request, debits: list[OpenDebit]) -> list[str] | Step:
     """The invoices the message names (by number, selector or list position), or a question."""
+    # "everything except 1042", "1043, not 1042": what the customer said not to pay is never taken
+    excluded = {d.number for ref in turn.parsed.excluded for d in reads.matching(debits, ref)}
+    refs = tuple(ref for ref in turn.parsed.invoices
+                 if not any(d.number in excluded for d in reads.matching(debits, ref)))
+    debits = [d for d in debits if d.number not in excluded]
     payable = [d for d in debits if not d.held]
     if not payable:
         return say("You have no open invoices to pay right now. Say BALANCE to see your account.")
-    refs, selector, picked = turn.parsed.invoices, turn.parsed.selector, positions(turn)
+    selector, picked = turn.parsed.selector, positions(turn)
     if refs:
         return _by_reference(turn, ctx, req, debits, refs)
     if picked:

@@ -7,14 +7,20 @@ Resolution rules (the contract of `aragent parse`):
   friday" is the one before today; "next friday" is the coming one, like "friday";
 - a calendar date without a year ("dec 5", "12/5") and a day of the month ("the 15th") are the next such
   day on or after today; a day that a month lacks is skipped ("the 30th" in February: March 30);
+- a date in digits is month first ("12/5" is December 5) unless the first number cannot be a month: then it
+  is day first ("18/12/2026" is 18 December); a dotted date with a year is day first ("18.12.2026");
+  a fraction before a unit is a size, not a date ("3/4 inch", "1/2\"", "3/8 in ball valves");
 - "next week" is next Monday, "this week" the coming Friday, "last week" the Monday of the previous week;
 - "end of month" is the month's last day, "first of the month" the next 1st, "in 2 weeks" 14 days on;
 - a month without a day ("october statement") is the most recent such month not after today, or the
   next one not before today when the message looks forward (promises, payments).
-Looking back (history, receipts, and anything already done: "I paid", "was paid", "we mailed") turns
-every open-ended phrase into the most recent such day on or before today. Weekdays, relative days and
-month names are read by dateparser with `today` as its fixed RELATIVE_BASE; a date it would read some
-other way ("2/30" as 2030) is no date.
+Looking back (history, receipts, and anything already done: "I paid", "was paid", "we mailed", but not "we'll get
+you paid by friday" nor "if we paid by the 25th") turns every open-ended phrase into the most recent such day on or
+before today; "since the 1st" always looks back, "as of november 30" takes the nearer one. A date that is not the
+one meant is skipped: a card's expiry ("expires 12/26"), ordinals listed as positions ("pay 1st and 3rd"), a
+weekday before the date it names ("friday the 11th" is the 11th). Weekdays, relative days and month names are read
+by dateparser with `today` as its fixed RELATIVE_BASE; a date it would read some other way ("2/30" as 2030) is no
+date.
 """
 
 from __future__ import annotations
@@ -23,8 +29,11 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import dateparser
+from babel import UnknownLocaleError
+from babel.dates import get_date_format
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
@@ -34,10 +43,40 @@ _COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
            "eight": 8, "nine": 9, "ten": 10, "a couple of": 2, "a couple": 2, "couple of": 2, "another": 1}
 _COUNT = r"\d{1,3}|a couple of|a couple|couple of|an|a|one|two|three|four|five|six|seven|eight|nine|ten"
 _NOT_A_POSITION = r"(?!\s+(?:one|ones|invoice|invoices|item|items|bill|bills|entry|line|option|choice)\b)"
+# After a fraction: a unit, so a size ("3/4 inch", "1/2\"", "3/8 in ball valves"); "in" but not "in full".
+_SIZE_AFTER = re.compile(r"\s*-?\s*(?:\"|''|inch(?:es)?\b|in\b\.?(?!\s*(?:full|advance|time|cash|person|total)\b)"
+                         r"|ft\b|feet\b|foot\b|mm\b|cm\b|meters?\b|lbs?\b|oz\b|gal(?:lons?)?\b|pounds?\b|thick\b"
+                         r"|dia(?:meter)?\b|npt\b|x\s*\d)")
+# Something already done looks back: "I paid", "was sent", "we mailed". `who` "you"/"it" after "get"/"have" is
+# the object of a promise: "we'll get you paid", "we'll have it sent".
+_DONE = re.compile(r"(?:^|\b(?P<who>i|we|you|they|it|was|were|been|already|had) )(?:already )?(?:paid|sent|mailed"
+                   r"|made|received|charged|billed|dropped off|returned|wired|transferred|deposited|emailed|faxed"
+                   r"|shipped|delivered|settled|cashed|debited|processed)\b")
+_CAUSED_BEFORE = re.compile(r"\b(?:get|gets|getting|have|has|having)\s+$")
+_IF_BEFORE = re.compile(r"\b(?:if|once|when|whether|until|before)\s+$")  # "would it be alright if we paid by the 25th"
+# "since the 1st": behind us, whatever the message asks; "as of november 30" (said on December 6) and "a statement
+# as of december 31" (the same day): the nearer one, behind or ahead.
+_SINCE_BEFORE = re.compile(r"\bsince\s+$")
+_AS_OF_BEFORE = re.compile(r"\bas (?:of|at)\s+$")
+# "the card expires 12/26", "expires at the end of this month": a card's expiry, not the date the message means.
+_EXPIRY_BEFORE = re.compile(r"\b(?:expires?|expiring|expired|expiry|expiration|exp\.?|valid (?:thru|through|until))"
+                            r"\s+(?:on\s+|in\s+|at\s+)?(?:the\s+end\s+of\s+(?:the\s+)?)?$")
+# "pay 1st and 3rd": ordinals listed together are positions, unless said as days ("on the 1st and the 15th").
+_LISTED_ORDINAL_AFTER = re.compile(r"\s*(?:,|&|\band\b)\s*(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b")
+_LISTED_ORDINAL_BEFORE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\s*(?:,|&|\band\b)\s*(?:the\s+)?$")
+_DAY_WORD_BEFORE = re.compile(r"\b(?:on|by|until|till|before|after|from|due|for)\s+(?:the\s+)?$")
+# "friday the 11th", "monday, january 4th": the weekday names the date that follows it.
+_WEEKDAY_NAMES_NEXT = re.compile(r",?\s*")
+_DAY_FIRST_SAID = re.compile(r"\b(?:day/month|dd/mm|dd\.mm|day first|day-month)\b")
+_HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "christmas day": (12, 25), "new year eve": (12, 31),
+             "new year day": (1, 1)}
 
 DATE_PATTERN = re.compile("|".join((
     r"(?P<iso>\b\d{4}-\d{1,2}-\d{1,2}\b)",
     r"(?P<num>(?<![\d/.,$])\d{1,2}/\d{1,2}(?:/\d{2}(?:\d{2})?)?(?![\d/]))",
+    r"(?P<dotted>(?<![\d/.,$])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?![\d.,]?\d))",
+    r"(?P<holiday>\b(?:christmas|xmas) (?:eve|day)\b|\bnew year (?:eve|day)\b|(?:(?<=\bby )|(?<=\bon )|(?<=before )"
+    r"|(?<=after )|(?<=until )|(?<=\btill )|(?<=\bfor ))(?:christmas|xmas)\b)",  # "merry christmas" is no date
     rf"(?P<md>\b(?:{_MONTH})\.?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?)",
     rf"(?P<dm>\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})\b(?:,?\s+\d{{4}}\b)?)",
     rf"(?P<end>\b(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<end_of>(?:this\s+|next\s+)?(?:month|week)|{_MONTH})\b"
@@ -50,8 +89,9 @@ DATE_PATTERN = re.compile("|".join((
     rf"(?P<ago>\b(?:{_COUNT})\s+(?:days?|weeks?)\s+ago\b)",
     rf"(?P<weekday>\b(?:(?P<wd_mod>next|this coming|this|last|past)\s+)?(?:{_WEEKDAY})\b)",
     r"(?P<week>\b(?P<week_mod>next|this|last)\s+week\b)",
-    rf"(?P<ordinal>\b(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_A_POSITION}"
-    rf"|(?:(?<=\bon )|(?<=\bby )|(?<=until )|(?<=\btill )|(?<=after ))the first\b{_NOT_A_POSITION})",
+    rf"(?P<ordinal>(?:\b(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_A_POSITION}"
+    rf"|(?:(?<=\bon )|(?<=\bby )|(?<=until )|(?<=\btill )|(?<=after )|(?<=from ))the first\b{_NOT_A_POSITION})"
+    r"(?:\s+of\s+(?P<of_month>this|next|the)\s+month\b)?)",
 )))
 MONTH_PATTERN = re.compile(
     r"\b(?P<rel_mod>last|previous|past|this|current|next)\s+months?\b"
@@ -67,29 +107,60 @@ class When:
 
     kind: str
     phrase: str
-    modifier: str = ""
+    modifier: str = ""  # "day first" for a date in digits written day first
+    direction: str = ""  # "back" ("since the 1st") or "nearest" ("as of november 30"), whatever the message asks
 
 
-def find_dates(text: str) -> tuple[list[When], str]:
-    """The date phrases in order, and the text with each replaced by `_date_`."""
-    found: list[When] = []
+def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
+    """The date phrases in order, and the text with each replaced by `_date_`. A date in digits is read day first
+    when the customer's locale writes dates so (en_GB, de_DE: Babel) or the message says it does ("day/month")."""
+    found: list[tuple[int, int, When]] = []
+    day_first = _writes_day_first(locale) or bool(_DAY_FIRST_SAID.search(text))
 
     def take(match: re.Match[str]) -> str:
         kind = next(k for k in _KINDS if match.group(k) is not None)
         modifier = match.group("wd_mod") or match.group("week_mod") or match.group("end_of") \
             or match.group("first_of") or match.group("day") or ""
-        if kind == "num" and not _valid_numeric(match.group()):
+        if match.group("of_month") == "next":
+            modifier = f"{modifier or 1} next month"  # "the 5th of next month"
+        before, after = text[:match.start()], text[match.end():]
+        if kind in ("num", "dotted"):
+            modifier = "day first" if day_first else ""
+            if _month_and_day(match.group(), kind, day_first) is None or (kind == "num" and _SIZE_AFTER.match(after)):
+                return match.group()  # "3/4 inch ball valves": a size
+        if _EXPIRY_BEFORE.search(before) or (kind == "ordinal" and _listed_ordinal(before, after)):
             return match.group()
-        found.append(When(kind, match.group().strip(), modifier))
+        direction = "back" if _SINCE_BEFORE.search(before) else "nearest" if _AS_OF_BEFORE.search(before) else ""
+        found.append((match.start(), match.end(), When(kind, match.group().strip(), modifier, direction)))
         return " _date_ "
 
-    return found, DATE_PATTERN.sub(take, text)
+    masked = DATE_PATTERN.sub(take, text)
+    named = [when for at, (start, end, when) in enumerate(found)
+             if not (when.kind == "weekday" and at + 1 < len(found) and found[at + 1][2].kind in _DAYS_NAMED
+                     and _WEEKDAY_NAMES_NEXT.fullmatch(text[end:found[at + 1][0]]))]
+    # The day meant first: "covering for our bookkeeper this week … pay on the 15th" means the 15th.
+    return sorted(named, key=lambda when: _VAGUENESS.get(when.kind, 0)), masked
+
+
+def _listed_ordinal(before: str, after: str) -> bool:
+    return bool((_LISTED_ORDINAL_AFTER.match(after) or _LISTED_ORDINAL_BEFORE.search(before))
+                and not _DAY_WORD_BEFORE.search(before))
+
+
+@lru_cache(maxsize=64)
+def _writes_day_first(locale: str) -> bool:
+    try:
+        return get_date_format("short", locale=locale).pattern.lstrip().lower().startswith("d")
+    except (UnknownLocaleError, ValueError):
+        return False
 
 
 def find_months(text: str) -> tuple[list[When], str]:
     found: list[When] = []
 
     def take(match: re.Match[str]) -> str:
+        if _EXPIRY_BEFORE.search(text[:match.start()]):
+            return match.group()  # "the card expires at the end of this month"
         if match.group("rel_mod"):
             found.append(When("month_rel", match.group(), match.group("rel_mod")))
         else:
@@ -100,21 +171,44 @@ def find_months(text: str) -> tuple[list[When], str]:
     return found, MONTH_PATTERN.sub(take, text)
 
 
-_KINDS = ("iso", "num", "md", "dm", "end", "first", "rel", "ahead", "ago", "weekday", "week", "ordinal")
+# How loosely a phrase names its day: a calendar day first, then a day named relative to today, then a week.
+_VAGUENESS = {"rel": 1, "weekday": 1, "ahead": 1, "ago": 1, "end": 1, "week": 2}
+_DAYS_NAMED = ("iso", "num", "dotted", "md", "dm", "ordinal")
+_KINDS = ("iso", "num", "dotted", "holiday", "md", "dm", "end", "first", "rel", "ahead", "ago", "weekday", "week",
+          "ordinal")
 
 
-def _valid_numeric(text: str) -> bool:
-    month, day = (int(part) for part in text.split("/")[:2])
-    return 1 <= month <= 12 and 1 <= day <= 31
+def _month_and_day(text: str, kind: str, day_first: bool) -> tuple[int, int] | None:
+    """Month first ("12/5"), or day first: where the customer writes so, where the first cannot be a month
+    ("18/12"), or dotted ("18.12.2026"). A day first date whose second number cannot be a month is month first."""
+    first, second = (int(part) for part in re.split(r"[/.]", text)[:2])
+    day_first = (day_first or kind == "dotted" or first > 12) and second <= 12
+    month, day = (second, first) if day_first else (first, second)
+    return (month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
+def looks_back(text: str) -> bool:
+    """Does the message speak of something already done ("I paid", "was sent", "we mailed it")? "We'll get you
+    paid by friday" and "we'll have it sent" do not: the one who pays there is still to do it."""
+    return any(not (done["who"] in ("you", "it") and _CAUSED_BEFORE.search(text[:done.start()])
+                    or _IF_BEFORE.search(text[:done.start()]))
+               for done in _DONE.finditer(text))
 
 
 def resolve_date(when: When, today: dt.date, past: bool) -> dt.date | None:
+    if when.direction == "nearest":
+        both = [found for found in (_resolve(when, today, True), _resolve(when, today, False)) if found is not None]
+        return min(both, key=lambda found: abs(found - today), default=None)
+    return _resolve(when, today, past or when.direction == "back")
+
+
+def _resolve(when: When, today: dt.date, past: bool) -> dt.date | None:
     kind, phrase, modifier = when.kind, when.phrase, when.modifier
     if kind == "weekday":
         backwards = modifier in ("last", "past") or (past and not modifier)
         return _dateparser(phrase.split()[-1], today, backwards)
-    if kind in ("iso", "num", "md", "dm"):
-        return _calendar_date(phrase, kind, today, past)
+    if kind in ("iso", "num", "dotted", "md", "dm", "holiday"):
+        return _calendar_date(when, today, past)
     if kind in ("rel", "ahead", "ago"):
         phrase = re.sub(r"\b(?:within|more|from now|from today)\b", "", phrase).replace("another", "1")
         phrase = re.sub(r"\b(?:tonight|later today|this (?:morning|afternoon|evening))\b", "today", phrase)
@@ -129,6 +223,10 @@ def resolve_date(when: When, today: dt.date, past: bool) -> dt.date | None:
         return _end_of(modifier or "month", today, past)
     if kind == "first":
         return _next_first(today, always_next=modifier == "next")
+    if kind == "ordinal" and modifier.endswith(" next month"):
+        first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        day = int(modifier.split()[0])
+        return first.replace(day=day) if day <= calendar.monthrange(first.year, first.month)[1] else None
     if kind == "ordinal":
         return _day_of_month(int(modifier or 1), today, past)
     return None
@@ -149,13 +247,17 @@ def resolve_month(when: When, today: dt.date, past: bool) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def _calendar_date(phrase: str, kind: str, today: dt.date, past: bool) -> dt.date | None:
+def _calendar_date(when: When, today: dt.date, past: bool) -> dt.date | None:
     """A month and day, maybe a year: read here, so that dateparser cannot reinterpret "2/30" as 2030."""
+    kind, phrase = when.kind, when.phrase
     numbers = [int(n) for n in re.findall(r"\d+", phrase)]
-    if kind == "iso":
+    if kind == "holiday":
+        (month, day), year = _HOLIDAYS[phrase.replace("xmas", "christmas")], 0
+    elif kind == "iso":
         year, month, day = numbers
-    elif kind == "num":
-        month, day, year = (numbers + [0])[:3]
+    elif kind in ("num", "dotted"):
+        month, day = _month_and_day(phrase, kind, when.modifier == "day first") or (0, 0)
+        year = (numbers + [0])[2]
         year += 2000 if 0 < year < 100 else 0
     else:
         month = next(i for i, name in enumerate(_MONTHS, 1) if re.search(rf"\b{name}\b", phrase))

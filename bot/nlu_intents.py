@@ -22,7 +22,10 @@ from bot.nlu_rules import PAY_VERB, QUOTE_OBJECTION, RULES, WHOLE
 _WHOLE = [(intent, re.compile(pattern)) for intent, pattern in WHOLE]
 _RULES = [(intent, re.compile("|".join(patterns), re.M), re.compile("|".join(vetoes), re.M) if vetoes else None)
           for intent, patterns, vetoes in RULES]
-_STOP = next(pattern for intent, pattern, _ in _RULES if intent == "stop")
+# Each entry of RULES by its intent and its place among that intent's entries: "pay 0", "pay 1", "invoices 0".
+RULE_NAMES = tuple(f"{intent} {[name for name, _, _ in RULES[:number]].count(intent)}"
+                   for number, (intent, _, _) in enumerate(RULES))
+_STOP_RULE, _STOP = next((number, pattern) for number, (intent, pattern, _) in enumerate(_RULES) if intent == "stop")
 _YES_LEAD = {"yes", "ok", "sure", "confirm", "confirmed", "correct", "alright"}
 _ACKNOWLEDGEMENTS = {"ok", "alright"}
 _CLOSERS = re.compile(r"(?:\s*\b(?:thanks|thank you|bye|goodbye|cheers|ttyl|appreciate it|cool|got it|noted|awesome"
@@ -40,41 +43,52 @@ def plain(text: str) -> str:
     return "\n".join(line for line in lines if line) or ("?" if "?" in text else "")
 
 
-def classify(text: str, *, has_details: bool, has_reason: bool) -> str:
+def classify(text: str, *, has_details: bool, has_reason: bool) -> tuple[str, str]:
+    """The intent and the rule that gave it: "whole" (a one-word answer or keyword), "lead" (a leading yes or
+    no), a rule's name ("pay 2": the third entry for `pay` in nlu_rules.RULES), "reason" (a short-pay reason) or
+    "none"."""
     words = re.sub(r"\b(\w+)(?: \1\b)+", r"\1", plain(text))  # "stop stop", "no no no": said once
     if not words:
-        return "unknown"
+        return "unknown", "none"
     for intent, pattern in _WHOLE:
         if pattern.fullmatch(words):
-            return intent
+            return intent, "whole"
     if _STOP.search(words):
-        return "stop"  # before a leading "no": "no more texts"
+        return "stop", RULE_NAMES[_STOP_RULE]  # before a leading "no": "no more texts"
     lead, rest = (re.split(r"\s+", words, maxsplit=1) + [""])[:2]
     if lead in _YES_LEAD or (lead in ("no", "negative") and not re.match(r"one\b", rest)):  # "no one called"
         return _after_yes_or_no(lead, rest, has_details=has_details, has_reason=has_reason)
     return _by_rules(words, has_reason=has_reason)
 
 
-def _after_yes_or_no(lead: str, rest: str, *, has_details: bool, has_reason: bool) -> str:
+def _after_yes_or_no(lead: str, rest: str, *, has_details: bool, has_reason: bool) -> tuple[str, str]:
     answer = "confirm" if lead in _YES_LEAD else "deny"
     if answer == "confirm" and lead in _ACKNOWLEDGEMENTS and _CLOSERS.fullmatch(re.sub(r"\bplease\b", " ", rest)):
-        return "thanks"  # "ok thanks bye", "ok thank you 🙏": an acknowledgement, not a yes to a quote
+        return "thanks", "lead"  # "ok thanks bye", "ok thank you 🙏": an acknowledgement, not a yes to a quote
     if answer == "deny" and _OBJECTION.fullmatch(rest):
-        return "deny"  # "no, wrong invoice"
-    intent = _by_rules(rest, has_reason=has_reason)
+        return "deny", "lead"  # "no, wrong invoice"
+    intent, source = _by_rules(rest, has_reason=has_reason)
     if intent in ("unknown", "confirm", "deny") or (intent in ("pay", "schedule") and not has_details):
-        return answer
-    return intent
+        return answer, "lead"
+    return intent, source
 
 
-def _by_rules(words: str, *, has_reason: bool) -> str:
-    for intent, pattern, exclude in _RULES:
+def vetoed(text: str) -> frozenset[str]:
+    """The intents the rules say are not meant here: a rule's veto matched ("please waive the finance charge" is
+    not a question about the charge, "where do I send the check" no promise). The model may not read them
+    either."""
+    words = plain(text)
+    return frozenset(intent for intent, _, exclude in _RULES if exclude is not None and exclude.search(words))
+
+
+def _by_rules(words: str, *, has_reason: bool) -> tuple[str, str]:
+    for name, (intent, pattern, exclude) in zip(RULE_NAMES, _RULES, strict=True):
         if pattern.search(words) and not (exclude and exclude.search(words)):
-            return intent
+            return intent, name
         if intent == "dispute" and has_reason:
             # A reason with a payment is a short pay; a reason on its own ("damaged goods") a dispute.
-            return "pay" if _PAYING.search(words) else "dispute"
-    return "unknown"
+            return ("pay" if _PAYING.search(words) else "dispute"), "reason"
+    return "unknown", "none"
 
 
 PATTERNS = tuple(pattern for _, pattern in WHOLE) + tuple("|".join(patterns) for _, patterns, _ in RULES)

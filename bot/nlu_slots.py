@@ -3,35 +3,52 @@
 Each finder returns what it found and the text with those spans replaced by a placeholder, so the next
 finder cannot read an amount as an invoice number and the intent rules can see "pay _invoice_".
 Rules (the contract of `aragent parse`):
+- the numbers said in words are digits already where they are a slot (bot.nlu_text.words_as_digits, text2num):
+  "twelve hundred" reads "1200 dollars", "invoice ten forty two" "invoice 1042";
 - an invoice reference is a number written after "invoice"/"inv"/"bill", "#", "no." or "number" (3+ digits),
   and the numbers listed right after one ("inv 1042 n 1043", "invoices 1042, 1043 & 1044"): these are never
   money, whatever the dialogue finds; or any bare number of 4+ digits that is not money, a date, a quantity
-  ("100 cases") or another kind of number (PO, check, RMA, account, card ending, phone); "104233/104234" is
+  ("100 cases", "bills 48 units") or another kind of number (PO, check, RMA, account or customer id, card
+  ending, phone, routing, SKU, PO box, a street number, a zip code after the state); "104233/104234" is
   two; the generic prefix is dropped ("INV-1042" → "1042"), an ERP prefix is kept upper-cased ("cm-104002" →
-  "CM-104002"); a bare number of three digits ("pay 500") could be money or an invoice: it is neither, and the
-  bot asks;
+  "CM-104002"), a reference with a year keeps it ("INV-2026-0311" → "2026-0311"); a bare number of three
+  digits ("pay 500") could be money or an invoice: it is neither, and the bot asks;
+- an invoice the customer says not to pay or did not mean is excluded ("don't pay 1042 yet, just 1043", "I
+  meant 1043, not 1042", "everything except 1042"); a refusal stated about one ("I'm not paying 1050 until…")
+  is a dispute about it and stays named;
 - an amount has a currency sign or word ("$500", "500 bucks", "usd 500"), cents ("500.00"), thousands
   commas ("1,200"), a k or a grand ("1.2k", "2 grand"), is spelled out with a magnitude or a currency
   ("twelve hundred", "five hundred dollars"), has a cue ("deposit 500", "payment of 500", "but only 600")
   or sits before the invoice it is for ("pay 500 on 1042"); a malformed or over-precise amount, a shortfall
   ("less $40", "short by $40"), two different amounts or a spelled-out number in a message that counts goods
-  give no amount: the bot asks rather than guesses about money. A zero or negative amount is kept as typed,
-  apart from the payable one, so that the bot refuses it rather than quoting something else;
-- European amounts: a comma followed by exactly two digits ending the number is a decimal comma ("1,50",
-  "1.500,00 USD"), followed by three a thousands comma ("1,500"); "1.500" (a dot and three digits) and "$1,50"
-  (US order, two digits after the comma) read two ways and give no amount. A currency written as a code or
-  sign other than "$" ("EUR", "€", "USD") comes back with the amount, so that the bot can refuse another one;
-- a selector is `overdue`, `oldest`, `all`, a 1-based position ("the second one", "number 2", "option 2",
-  "#2", "pay 2", or a bare "2" as the whole message), or several as "2,3" ("pay 2 and 3", "1, 4 and 8").
+  give no amount: the bot asks rather than guesses about money. An amount named but not paid is no amount and
+  no second one: "instead of $4,100", "billed at $18.00", "the $47.12 service charge", "$38 per unit" (but "pay
+  the $500 balance" pays it). A zero or negative amount is kept as typed, apart from the payable one, so that
+  the bot refuses it rather than quoting something else;
+- the digits are read by Babel in the customer's locale (en_US unless the engine knows better), and in the
+  other convention when the customer's own cannot read them: "1,500" is 1500 and "1,50" is 1.50 to an American,
+  "1.500" is 1500 to a German; a reading with more than two decimals ("1.500" to an American, "1,500" to a
+  German) could be the other convention's thousands and gives no amount, and so does "$1,50" (US order, a
+  decimal comma: $150? $1,500?). A currency written as a code or sign other than "$" ("EUR", "€", "USD")
+  comes back with the amount, so that the bot can refuse another one;
+- a selector is `overdue` ("past-due", "past terms", "get caught up"), `oldest` (not "at the earliest"), `all`
+  (not "not paying the whole thing"), a 1-based position ("the second one", "number 2", "option 2", "#2",
+  "pay 2", or a bare "2" as the whole message), or several as "2,3" ("pay 2 and 3", "1, 4 and 8", "pay 1st
+  and 3rd", "items 2 and 4", "number two and number three").
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from functools import lru_cache
 
-from core.kernel import MoneyError, parse_amount
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from babel.numbers import NumberFormatError, get_decimal_symbol, parse_decimal
+from text_to_num import text2num  # type: ignore[import-untyped]
 
 PHONE = re.compile(r"(?<![\w$])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?![\w.,]?\d)")
 _PREFIXED_INVOICE = re.compile(
@@ -39,57 +56,92 @@ _PREFIXED_INVOICE = re.compile(
     r"|#\s*(?P<hash>\d{3,20}[\w-]*)"
     r"|\b(?:no\.|nr\.?|nbr\.?|number)\s*#?\s*(?P<no>\d{3,20})(?![\w.,]\d|\w)"
 )
+LISTED_BETWEEN = re.compile(r"\s*(?:,|&|\+|\band\b|\bor\b|\bn\b)\s*(?:and\s+)?")  # "1042, 1043 and 1044"
+# A bare reference: a year and a number ("2026-0311"), 4+ digits, or an ERP's letters and digits ("cm-104002").
+_REFERENCE = r"(?:19|20)\d\d-\d{3,8}|\d{4,20}|[a-z]{1,3}-\d{3,20}(?:-\d{2,8})?"
 # "inv 1042 n 1043", "invoices 1042, 1043 & #1044": the numbers listed after a reference are references too.
 _LISTED_AFTER = re.compile(
     r"(?P<head>_invoice_\s*(?:,\s*(?:and\s+)?|&\s*|\+\s*|\b(?:and|n|or)\s+)(?:#\s*)?)"
-    r"(?P<id>\d{4,20}|[a-z]{1,3}-\d{3,20})(?![\w/]|[.,]\d)(?!\s*(?:k\b|[$€£]|usd|eur|euros?|gbp|cad|dollars?|bucks))")
-_BARE_INVOICE = re.compile(r"(?<![\w#$.,/-])(?P<id>\d{4,20}|[a-z]{1,3}-\d{3,20})(?![\w/]|[.,]\d)")
+    rf"(?P<id>{_REFERENCE})(?![\w/]|[.,]\d)(?!\s*(?:k\b|[$€£]|usd|eur|euros?|gbp|cad|dollars?|bucks))")
+_BARE_INVOICE = re.compile(rf"(?<![\w#$.,/-])(?P<id>{_REFERENCE})(?![\w/]|[.,]\d)")
 _SLASH_LIST = re.compile(r"(?<![\w/])\d{4,20}(?:\s*/\s*\d{4,20})+(?![\w/])")  # 104233/104234: two invoices
 _NOT_AN_INVOICE_BEFORE = re.compile(
     r"\b(?:po|p\.o\.|purchase order|order|account|customer|check|cheque|ck|rma|ref|reference|confirmation|conf"
-    r"|ending|ending in|last four|last 4|zip|phone|ticket|case|tracking|card|visa|mastercard|amex)"
-    r"\s*(?:number|no\.?|num)?\s*[:#]?\s*(?:is\s*)?$")
+    r"|ending|ending in|last four|last 4|zip|phone|ticket|case|tracking|card|visa|mastercard|amex|box|suite|apt"
+    r"|sku|part|model|serial|routing|aba|iban|swift|sort code|trace|cust)"
+    r"\s*(?:number|no\.?|num|id|code)?\s*,?\s*[:#]?\s*(?:is\s*)?$")
+# A street number ("4410 industrial pkwy") and a zip code after a city and state ("dayton oh 45414").
+_STREET_AFTER = re.compile(r"^\s+(?:(?!(?:on|for|the|and|is|was|by|to|of|from|in|at|please)\b)[a-z]+\.?\s+){1,2}"
+                           r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|parkway|pkwy|highway"
+                           r"|hwy|court|ct)\b")
+_STATES = ("al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh"
+           " ok or pa ri sc sd tn tx ut vt va wa wv wi wy")
+_ZIP_BEFORE = re.compile(rf",\s*[a-z][a-z .]*\s(?:{_STATES.replace(' ', '|')})\s*,?\s*$")
 _YEAR_BEFORE = re.compile(r"\b(?:in|since|during|year|of|for)\s*$")
 _QUANTITY_AFTER = re.compile(r"^\s*(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|lbs?|each|ea|qty|%"
-                             r"|percent|days?|weeks?)\b")
+                             r"|percent|days?|weeks?|cartons?|bags?|bottles?|rolls?|sets?|pairs?|dozen|gallons?|kg"
+                             r"|tons?|crates?|drums?|bundles?|packs?|kits?)\b")
+# "don't pay 1042", "I meant 1043, not 1042", "all except 1042", "not to be applied to 7781": the references after
+# these words, and those listed with them, are the ones the customer does not mean. A refusal ("we are not paying
+# 2265 yet", "we won't pay 1050") leaves out the invoice only beside another one to pay: alone, it is a dispute
+# about that invoice ("I'm not paying 1050 until someone explains the freight").
+_SAID_REFERENCE = r"(?:(?:the|for|on|to|invoices?|inv|bills?|number|no\.?)\b[\s#:.-]*|#\s*)*[a-z]{0,3}-?\d[\w-]*"
+_SAID_REFERENCES = rf"\s+(?P<refs>{_SAID_REFERENCE}(?:{LISTED_BETWEEN.pattern}{_SAID_REFERENCE})*)"
+_EXCLUDING = re.compile(
+    r"(?:\bnot|(?<!\bi )(?<!\bwe )(?<!\bthey )\bdo not (?:you dare )?(?:want to )?"
+    r"(?:pay|charge|schedule|include|process|debit|apply (?:it|this|that|them|anything|any of it) (?:to|on|against))"
+    r"|\bnot (?:to be )?(?:applied|used|put) (?:to|on|against|toward)|\bskip(?:ping)?|\bexcept(?: for)?|\bexcluding"
+    r"|\bother than|\binstead of|\bleave out|\bhold off on|\bapart from)" + _SAID_REFERENCES)
+_LEFT_ALONE = re.compile(r"\bleave" + _SAID_REFERENCES
+                         + r"(?=\s*,?\s*(?:alone|out|off|aside|open|for now|for later)\b)")  # "leave 9135 alone"
+_REFUSING = re.compile(r"\b(?:(?:am|are|is|we|i) not (?:paying|going to pay)|will not pay|not paying)(?: for)?"
+                       + _SAID_REFERENCES)
 
 _EUROPEAN = r"\d{1,3}(?:\.\d{3})+,\d\d"  # 1.500,00
 _NUMBER = rf"{_EUROPEAN}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+"
 _CODE = r"usd|us\$|eur|euros?|gbp|cad"
-_CURRENCY_WORD = rf"(?:[$€£]|{_CODE}|dollars?|bucks|dlrs)"
+CURRENCY_WORD = rf"(?:[$€£]|{_CODE}|dollars?|bucks|dlrs)"
 _CURRENCIES = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP", "usd": "USD",
                "us$": "USD", "cad": "CAD"}  # "$", "dollars" and "bucks" name no one currency
 _AMOUNT = re.compile("|".join((
-    rf"(?P<neg1>-\s*)?(?P<c1>[$€£])\s*(?P<neg2>-\s*)?(?P<n1>{_NUMBER})(?P<k1>k)?(?![\w.])",
-    rf"(?P<neg3>(?<![\w-])-\s*)?(?<![\w.,/#])(?P<n2>{_NUMBER})(?P<k2>k)?\s*(?P<c2>{_CURRENCY_WORD})(?!\w)",
+    rf"(?P<neg1>-\s*)?(?P<c1>[$€£])\s*(?P<neg2>-\s*)?(?P<n1>{_NUMBER})(?P<k1>k)?(?!\w|\.\d)",
+    rf"(?P<neg3>(?<![\w-])-\s*)?(?<![\w.,/#])(?P<n2>{_NUMBER})(?P<k2>k)?\s*(?P<c2>{CURRENCY_WORD})(?!\w)",
     rf"\b(?P<c3>{_CODE})\s*(?P<n3>{_NUMBER})(?P<k3>k)?\b",
     r"(?<![\w.,/#-])(?P<n4>\d+(?:\.\d+)?)(?P<k4>k)\b",
-    rf"(?<![\w.,/#-])(?P<n5>{_EUROPEAN}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d{{1,3}})(?![\w.,]*\d)",
-    r"(?<![\w-])(?P<neg6>-)\s*(?P<n6>\d[\d,.]*)\b",
+    rf"(?<![\w.,/#-])(?P<n5>{_EUROPEAN}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d{{1,3}})(?![\w.,]*\d)"
+    r"(?!\s*(?:%|percent))",
+    r"(?<![\w-])(?P<neg6>-)(?P<n6>\d[\d,.]*)\b",  # "-5"; "… - 6 of the 36 units" is a dash
     r"(?P<cue>\b(?:amount(?: of)?|total of|sum of|payment of|deposit(?: of)?|prepay(?:ment)?(?: of)?|put|add)\s+)"
     rf"(?P<n7>{_NUMBER})\b(?![.,]\d)(?!\s*(?:%|percent))(?:\s*(?P<c7>[€£]|{_CODE})(?!\w))?",
     # "but only 600": three digits or more, so "pay only 2 invoices" stays a count
     r"(?P<cue9>\b(?:(?:pay|paying|but|for) (?:only|just)|only (?:pay|paying|send|sending))\s+)"
     r"(?P<n9>\d{1,3}(?:,\d{3})+(?:\.\d\d)?|\d{3,}(?:\.\d\d)?|\d+\.\d\d)\b(?![.,]\d)"
     r"(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|invoices?|bills?|ones?|of)\b)",
-    r"(?<![\w.,/#$-])(?P<n8>\d+(?:\.\d+)?)(?=\s+(?:on|to|toward|towards|against|for)\s+(?:_invoice_|#?\d{3,}))",
+    r"(?<![\w.,/#$-])(?<!line )(?<!item )(?<!number )(?<!option )(?P<n8>\d+(?:\.\d+)?)"
+    r"(?=\s+(?:on|to|toward|towards|against|for)\s+(?:_invoice_|#?\d{3,})"
+    r"|\s+(?:on|to|into|onto)\s+(?:the\s+|my\s+|our\s+)?account\b)",
+    # "will send 800 on the 5th", "take 500 out": three digits are never an invoice, so money after these verbs
+    r"(?P<cue10>\b(?:send|sending|drop|dropping|take|taking|wire|wiring|transfer|transferring)\s+)"
+    r"(?P<n10>\d{3}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)",
 )))
+# An amount named, not paid: "instead of $4,100", "the $47.12 service charge", "$38 per unit" (but "pay the $500
+# balance" pays it).
+_NOT_PAID_BEFORE = re.compile(r"\b(?:(?:instead of|rather than)(?: the)?(?: [a-z]+)?|(?:charge|fee|price|cost) of|vs\.?"
+                              r"|versus|(?:units?|cases?|is|are|was|were|billed|priced|quoted|charged|invoiced|listed)"
+                              r" at|lists?|says|(?:balance|total|price|cost) (?:is|was|of|shows?|showing|says|at))"
+                              r"\s*$")
+_DESCRIBED_AFTER = re.compile(r"^\s*(?:(?!(?:on|to|toward|towards|against|for|of|off|from|in|into)\b)[a-z-]+\s+){0,2}"
+                              r"(?:charges?|fees?|balance|(?:per|a|an) (?:unit|case|item|piece|box|bag|carton)|each"
+                              r"|quoted)\b|^\s*/\s*(?:ft|foot|unit|each|ea|case|bag|box|lb|hr|hour)\b")
+_PAYING_BEFORE = re.compile(r"\b(?:pay|paying|pay off|cover|covering)\s+(?:the\s+|that\s+|this\s+|my\s+|our\s+)?$")
 _ALONE = re.compile(  # a message that is only an amount: "500", "-5", "$1,200", "1.500,00 EUR"
-    rf"(?P<neg1>-)?\s*(?P<c1>[$€£])?\s*(?P<neg2>-)?\s*(?P<n>{_NUMBER})\s*(?P<c2>{_CURRENCY_WORD})?[.!]*")
-_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_MAGNITUDES = {"hundred": 100, "thousand": 1000, "grand": 1000}
-_NUMBER_WORD = "|".join(_UNITS + _TENS + list(_MAGNITUDES))
-# Numbers spelled out ("twelve hundred", "two thousand five hundred") or with a magnitude word ("2 grand"):
-# money only with a magnitude or a currency after it, never a bare "two" (a position, a count).
-_SPELLED = re.compile(
-    rf"(?<![\w.,])(?P<sign>[$€£]\s*)?(?:(?P<digits>\d+(?:\.\d+)?)\s*(?P<mag>hundred|thousand|grand)"
-    rf"|(?P<words>(?:a\s+)?(?:{_NUMBER_WORD})(?:(?:\s+|-)(?:and\s+)?(?:{_NUMBER_WORD}))*))\b"
-    rf"(?P<currency>\s*{_CURRENCY_WORD}(?!\w))?")
-_COUNTED = re.compile(rf"(?:\d|\b(?:{_NUMBER_WORD}))\s+(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b")
+    rf"(?P<neg1>-)?\s*(?P<c1>[$€£])?\s*(?P<neg2>-)?\s*(?P<n>{_NUMBER})\s*(?P<c2>{CURRENCY_WORD})?[.!]*")
+# Number words: the words a typo is corrected to ("hundrd" → "hundred"); text2num reads them (bot.nlu_text).
+_NUMBER_VOCABULARY = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+                      " sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety"
+                      " hundred thousand grand")
 _SHORTFALL_BEFORE = re.compile(r"\b(?:less|minus|short by|short|deduct|deducting|knock off|knocking off|take off"
-                               r"|taking off|discount of|without the|off by)\s*$")
+                               r"|taking off|discount of|without the|off by)\s*(?:the\s+)?$")
 _CENT = Decimal("0.01")
 
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
@@ -97,26 +149,52 @@ _ORDINAL = "|".join(_ORDINALS) + r"|1st|2nd|3rd|[4-9]th|10th"
 _POSITION = re.compile(
     rf"\b(?:the\s+)?(?P<ord>{_ORDINAL})\s+(?:one|invoice|item|bill|entry|line|option|choice)\b"
     r"|(?:\b(?:number|no\.?|option|item|line|choice)|#)\s*(?P<num>\d{1,2})\b(?!\s*(?:days?|weeks?))"
-    rf"|\b(?:number|option|item|line|choice)\s+(?P<numword>{'|'.join(_UNITS[1:11])})\b"
+    r"(?!\s+(?:on|of|in)\s+(?:the\s+)?(?:_invoice_|invoice))"  # "line 3 on invoice 9134": a line of it
+    r"|\b(?:number|option|item|line|choice)\s+(?P<numword>[a-z]+)\b"
     rf"|\b(?:pay|schedule)\s+(?:the\s+)?(?P<after_pay>\d{{1,2}}|{_ORDINAL})\s*(?:please|now|[.!?](?![\w,])|$)"
     rf"|^\s*(?:the\s+)?(?P<alone>\d{{1,2}}|{_ORDINAL})(?:\s+(?:one|please))?\s*[.!]*\s*$"
 )
-_PICK = rf"(?:\d{{1,2}}|{'|'.join(_ORDINALS)})"
-_SEVERAL = re.compile(  # "pay 2 and 3", "1, 4 and 8", "the first and third": the whole message
-    rf"^\s*(?:(?:please\s+)?(?:pay|schedule)\s+)?(?:the\s+|numbers?\s+)?"
-    rf"(?P<several>{_PICK}(?:\s*(?:,|&|\+|\band\b|\bn\b)\s*(?:and\s+)?(?:the\s+)?{_PICK})+)"
-    r"(?:\s+(?:ones?|invoices?|bills?))?(?:\s+_date_)?(?:\s+please)?\s*[.!]*\s*$")
-_OVERDUE = re.compile(r"\b(?:overdue|past due|late (?:ones?|invoices?|bills?|items?)|delinquent)\b"
+_PICK = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{'|'.join(_ORDINALS)})"
+_SEVERAL = re.compile(  # "pay 2 and 3", "1, 4 and 8", "the first and third", "ok pay 1st and 3rd": the whole message
+    rf"^\s*(?:(?:ok|yes|so|um|uh)\s+)?(?:(?:please\s+)?(?:pay|schedule|sched)\s+)?(?:the\s+|numbers?\s+)?"
+    rf"(?P<several>#?{_PICK}(?:\s*(?:,|&|\+|\band\b|\bn\b)\s*(?:and\s+)?(?:the\s+)?#?{_PICK})+)"
+    r"(?:\s+(?:ones?|invoices?|bills?))?(?:\s+(?:on\s+|for\s+|by\s+)?_date_)?(?:\s+please)?\s*[.!]*\s*$")
+# "items 2 and 4", "number two and number three": positions listed anywhere in the message.
+_LISTED_POSITIONS = re.compile(
+    r"\b(?:items?|numbers?|options?|lines?|choices?)\s+(?P<several>(?:\d{1,2}|[a-z]+)\b(?:(?:,\s*|\s*&\s*|\s+and\s+)"
+    r"(?:and\s+)?(?:(?:items?|numbers?|options?|lines?|choices?)\s+)?(?:\d{1,2}|[a-z]+)\b)+)")
+_OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?|invoices?|bills?|items?)|delinquent)\b"
                       r"(?!\s+(?:notice|reminder|letter|message|text|email|notification|warning)s?\b)"
-                      r"|\b(?:be|get|bring (?:it|us|me|the account))\s+current\b")
-_OLDEST = re.compile(r"\b(?:oldest|earliest)\b(?!\s+(?:convenience|possible|opportunity|chance))")
+                      r"|\b(?:be|get|bring (?:it|us|me|the account))\s+current\b|\b(?:be|get|getting)\s+caught up\b")
+_OLDEST = re.compile(r"(?<!\bat the )\b(?:oldest|earliest)\b(?!\s+(?:convenience|possible|opportunity|chance))")
 _ALL = re.compile(
     r"\b(?:pay|clear|settle|paying)\b(?:\s+(?:it|them|off|for))?\s+(?:all|everything)\b"
-    r"|\b(?:pay|clear|settle|paying|schedule|charge|send|show|list|email)\b(?:\s+\S+){0,3}?\s+everything\b"
+    r"|\b(?:pay|clear|settle|paying|schedule|charge|send|show|list|email)\b(?:\s+\S+){0,3}?\s+(?<!on top of )"
+    r"everything\b"
     r"|\ball\s+(?:of\s+)?(?:them|it|my|our|the|open|invoices|bills|outstanding)\b|\b(?:it|them) all\b"
     r"|\b(?:pay|clear|settle|paying)\b[^.?!]{0,15}\b(?:full|whole|entire|total) (?:balance|amount)\b"
     r"|\b(?:pay|clear|settle)(?: off)?(?: my| our| the)?(?: current| full| whole| entire| total| remaining)? balance\b"
-    r"|\bpay(?: off)? what (?:i|we) owe\b|\b(?:whole|entire) (?:thing|lot)\b")
+    r"|\bpay(?: off)? what (?:i|we) owe\b|\b(?:whole|entire) (?:thing|lot)\b"
+    r"|\btake\b(?:\s+\S+){0,3}?\s+(?:for|of)\s+everything\b|\bevery (?:single )?one\b"
+    r"|\b(?:full|whole|entire)(?: open| outstanding| remaining)? balance\b")
+_NOT_BEFORE = re.compile(r"\bnot\s+(?:\S+\s+){0,2}$")  # "not paying the whole thing", "can not pay the full amount"
+
+
+def excluded_invoices(text: str, invoices: Iterable[str]) -> tuple[str, ...]:
+    """The invoices among those found that the customer says not to pay or did not mean (the module's rules)."""
+    named = list(invoices)
+    excluded = _said_in(_EXCLUDING, text, named) + _said_in(_LEFT_ALONE, text, named)
+    refused = _said_in(_REFUSING, text, named)
+    if refused and len(set(named) - set(excluded) - set(refused)) > 0:
+        excluded += refused  # "pay 2261 in full; we are NOT paying 2265 yet"
+    return tuple(number for number in named if number in excluded)
+
+
+def _said_in(cue: re.Pattern[str], text: str, invoices: list[str]) -> list[str]:
+    """The invoices among `invoices` named in the references after `cue`."""
+    said = [match["refs"] for match in cue.finditer(text)]
+    return [number for number in invoices
+            if any(re.search(rf"(?<!\d){re.escape(number.lower())}(?!\d)", refs) for refs in said)]
 
 
 def find_prefixed_invoices(text: str) -> tuple[list[str], str]:
@@ -126,6 +204,8 @@ def find_prefixed_invoices(text: str) -> tuple[list[str], str]:
     def take(match: re.Match[str]) -> str:
         if (match.group("hash") or match.group("no")) and _NOT_AN_INVOICE_BEFORE.search(text[:match.start()]):
             return match.group()  # check #8812, PO #5521, account number 104233
+        if _QUANTITY_AFTER.match(text[match.end():]):
+            return match.group()  # "INV-4471 bills 48 units": a count
         found.append(_invoice_number(match.group("id") or match.group("hash") or match.group("no")))
         return " _invoice_ "
 
@@ -141,9 +221,11 @@ def find_bare_invoices(text: str) -> tuple[list[str], str]:
 
     def take(match: re.Match[str]) -> str:
         before, after, number = text[:match.start()], text[match.end():], match.group("id")
-        if _NOT_AN_INVOICE_BEFORE.search(before) or _QUANTITY_AFTER.match(after):
+        if _NOT_AN_INVOICE_BEFORE.search(before) or _QUANTITY_AFTER.match(after) or _STREET_AFTER.match(after):
             return match.group()
         if re.fullmatch(r"(?:19|20)\d\d", number) and _YEAR_BEFORE.search(before):
+            return match.group()
+        if re.fullmatch(r"\d{5}", number) and _ZIP_BEFORE.search(before):
             return match.group()
         found.append(_invoice_number(number))
         return " _invoice_ "
@@ -172,23 +254,38 @@ class Amount:
         return self.value if self.value is not None and self.value <= 0 else None
 
 
-def find_amount(text: str) -> tuple[Amount, str]:
+@lru_cache(maxsize=256)
+def locale_for(timezone: str | None, country: str) -> str:
+    """The Babel locale a customer writes numbers and dates in: the most likely language of the territory of their
+    time zone (Europe/Berlin → de_DE, Europe/London → en_GB), else of the seller's country (US → en_US)."""
+    territory = get_global("zone_territories").get(timezone or "")
+    if territory in (None, "ZZ", "001"):
+        territory = country
+    try:
+        return str(Locale.parse(f"und_{territory.upper()}"))
+    except (UnknownLocaleError, ValueError):
+        return "en_US"
+
+
+def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
     """The one amount the message names; none when it names none, several or a malformed one."""
     values: list[Decimal | None] = []
     currencies: set[str] = set()
-    text = _SPELLED.sub(_spelled_out, text)
 
     def take(match: re.Match[str]) -> str:
         groups = match.groupdict()
-        number = next(groups[f"n{i}"] for i in range(1, 10) if groups[f"n{i}"] is not None)
+        number = next(groups[f"n{i}"] for i in range(1, 11) if groups[f"n{i}"] is not None)
+        before, after = text[:match.start()], text[match.end():]
+        if _NOT_PAID_BEFORE.search(before) or (_DESCRIBED_AFTER.match(after) and not _PAYING_BEFORE.search(before)):
+            return " _amount_ "  # named, not paid
         negative = any(groups.get(name) for name in ("neg1", "neg2", "neg3", "neg6"))
         thousands = any(groups.get(f"k{i}") for i in range(1, 5))
         shortfall = bool(_SHORTFALL_BEFORE.search(text[:match.start()]))
         sign = next((groups[name] for name in ("c1", "c2", "c3", "c7") if groups[name]), "")
-        value = None if shortfall else _money(number, thousands, dollar_first=groups["c1"] == "$")
+        value = None if shortfall else _money(number, thousands, locale=locale, dollar_first=groups["c1"] == "$")
         values.append(-value if value and negative else value)
         currencies.update([_CURRENCIES[sign]] if sign in _CURRENCIES else [])
-        return f"{groups['cue'] or groups['cue9'] or ''} _amount_ "
+        return f"{groups['cue'] or groups['cue9'] or groups['cue10'] or ''} _amount_ "
 
     masked = _AMOUNT.sub(take, text)
     distinct = set(values)
@@ -197,55 +294,49 @@ def find_amount(text: str) -> tuple[Amount, str]:
     return Amount(distinct.pop(), currencies.pop() if currencies else None), masked
 
 
-def amount_alone(text: str) -> Amount:
+def amount_alone(text: str, *, locale: str = "en_US") -> Amount:
     """A message that is just a number, read as money: the answer to "how much?" ("500", "-5", "1.500,00")."""
     match = _ALONE.fullmatch(text.strip().lower())
     if not match:
         return Amount()
-    value = _money(match.group("n"), False, dollar_first=match.group("c1") == "$")
+    value = _money(match.group("n"), False, locale=locale, dollar_first=match.group("c1") == "$")
     sign = match.group("c1") or match.group("c2") or ""
     return Amount(-value if value and (match.group("neg1") or match.group("neg2")) else value,
                   _CURRENCIES.get(sign))
 
 
-def _spelled_out(match: re.Match[str]) -> str:
-    """ "twelve hundred" → "1200 dollars"; anything that is not clearly money is left as written."""
-    if not match.group("currency") and _COUNTED.search(match.string):
-        return match.group()  # "two hundred cases", and "billed for three hundred" next to it: a count
-    if match.group("digits"):
-        value = Decimal(match.group("digits")) * _MAGNITUDES[match.group("mag")]
-        return f"{value.normalize():f} dollars"
-    words = re.split(r"[\s-]+", match.group("words"))
-    if not (match.group("currency") or set(words) & set(_MAGNITUDES)) or words[-1] in ("a", "and"):
-        return match.group()
-    total = current = 0
-    for word in words:
-        if word in ("a", "and"):
-            continue
-        if word in _UNITS or word in _TENS:
-            current += _UNITS.index(word) if word in _UNITS else 10 * (_TENS.index(word) + 2)
-        elif word == "hundred":
-            current = (current or 1) * 100
-        else:
-            total, current = total + (current or 1) * 1000, 0
-    return f"{total + current} dollars"
-
-
-def _money(number: str, thousands: bool, dollar_first: bool = False) -> Decimal | None:
+def _money(number: str, thousands: bool, *, locale: str, dollar_first: bool = False) -> Decimal | None:
     """The number as money (zero included), or None when malformed, over-precise or read two ways."""
-    if re.fullmatch(r"\d{1,3}\.\d{3}", number):
-        return None  # "1.500": $1.50, or 1,500 written the European way?
-    if re.fullmatch(rf"{_EUROPEAN}|\d+,\d\d", number):
-        if dollar_first and "." not in number:
+    value = _decimal(number, locale)
+    if value is not None and not thousands and _places(value) > 2:
+        return None  # "1.500" to an American: $1.50, or 1,500 written the European way? "10.555": over-precise
+    if value is None:
+        other = _OTHER_CONVENTION.get(get_decimal_symbol(locale), "en_US")
+        value = _decimal(number, other)
+        if value is None or (not thousands and _places(value) not in (0, 2)):
+            return None  # "1,5" to an American: neither their way nor money written the other way
+        if dollar_first and get_decimal_symbol(other) == "," and "." not in number:
             return None  # "$1,50": US order, so a thousands comma mistyped ($150? $1,500?)
-        number = number.replace(".", "").replace(",", ".")
+    value *= 1000 if thousands else 1
+    return value.quantize(_CENT) if value == value.quantize(_CENT) else None
+
+
+# The other way of writing numbers, tried when the customer's own cannot read them: a decimal comma for those
+# who write a decimal point, and the reverse.
+_OTHER_CONVENTION = {".": "de_DE", ",": "en_US"}
+
+
+@lru_cache(maxsize=4096)
+def _decimal(number: str, locale: str) -> Decimal | None:
     try:
-        value = parse_amount(number) * (1000 if thousands else 1)
-    except (MoneyError, InvalidOperation):
+        return parse_decimal(number, locale, strict=True)  # strict: "1,50" is no en_US number, not 150
+    except (NumberFormatError, ArithmeticError, ValueError):
         return None
-    if value != value.quantize(_CENT):
-        return None
-    return value.quantize(_CENT)
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def find_selector(text: str) -> tuple[str | None, str]:
@@ -253,26 +344,46 @@ def find_selector(text: str) -> tuple[str | None, str]:
         return "overdue", text
     if _OLDEST.search(text):
         return "oldest", text
-    if _ALL.search(text):
+    if any(not _NOT_BEFORE.search(text[:found.start()]) for found in _ALL.finditer(text)):
         return "all", text
-    if several := _SEVERAL.search(text):
-        picks = re.findall(_PICK, several.group("several"))
-        positions = [str(_ORDINALS.index(p) + 1 if p in _ORDINALS else int(p)) for p in picks]
-        if "0" not in positions:
-            return ",".join(positions), text[:several.start("several")] + " _selector_ " + text[several.end("several"):]
-    match = _POSITION.search(text)
-    if not match:
-        return None, text
-    name = next(name for name, group in match.groupdict().items() if group is not None)
-    word = match.group(name)
-    position = (_ORDINALS.index(word) + 1 if word in _ORDINALS else _UNITS.index(word) if word in _UNITS
-                else int(re.sub(r"\D", "", word)))
-    if position < 1:
-        return None, text
-    if name == "alone":
-        return str(position), text  # the whole message: "1" and "2" also answer a yes/no question
-    return str(position), text[:match.start(name)] + " _selector_ " + text[match.end(name):]
+    for several in (_SEVERAL.search(text), _LISTED_POSITIONS.search(text)):
+        if several is None:
+            continue
+        picks = re.findall(r"\d{1,2}(?:st|nd|rd|th)?|[a-z]+", several.group("several"))
+        positions = [_position(pick) for pick in picks if pick not in _LISTING_WORDS]
+        if all(positions) and 0 not in positions:
+            return (",".join(str(position) for position in positions),
+                    text[:several.start("several")] + " _selector_ " + text[several.end("several"):])
+    for match in _POSITION.finditer(text):
+        name = next(name for name, group in match.groupdict().items() if group is not None)
+        position = _position(match.group(name))
+        if position is None:
+            continue  # "number please": no position
+        if position < 1:
+            return None, text
+        if name == "alone":
+            return str(position), text  # the whole message: "1" and "2" also answer a yes/no question
+        return str(position), text[:match.start(name)] + " _selector_ " + text[match.end(name):]
+    return None, text
+
+
+_LISTING_WORDS = frozenset(("and", "the", "item", "items", "number", "numbers", "option", "options", "line", "lines",
+                            "choice", "choices"))
+
+
+def _position(word: str) -> int | None:
+    """ "third", "3rd", "3" or, after "number"/"option", "three": the position; None for another word."""
+    if word in _ORDINALS:
+        return _ORDINALS.index(word) + 1
+    if word[0].isdigit():
+        return int(re.sub(r"\D", "", word))
+    try:
+        spelled = text2num(word, "en")
+    except ValueError:
+        return None
+    return spelled if 1 <= spelled <= 10 else None
 
 
 PATTERNS = tuple(p.pattern for p in (_PREFIXED_INVOICE, _NOT_AN_INVOICE_BEFORE, _QUANTITY_AFTER, _AMOUNT,
-                                     _SHORTFALL_BEFORE, _POSITION, _SEVERAL, _OVERDUE, _OLDEST, _ALL)) + (_NUMBER_WORD,)
+                                     _SHORTFALL_BEFORE, _POSITION, _SEVERAL, _OVERDUE, _OLDEST, _ALL))
+PATTERNS += (_NUMBER_VOCABULARY,)

@@ -2,8 +2,21 @@
 
 Emoji become words (👍 → yes), contractions and SMS shorthand are spelled out (pls → please, stmt →
 statement, cant → can not) and misspelled keywords are corrected against the vocabulary the rules use
-(balence → balance, recieve → receive) with rapidfuzz edit distances. Digits, `$`, `#`, `/` and `-` are
-kept as typed: the slot extractors read them.
+(balence → balance, recieve → receive) with rapidfuzz edit distances; a number word that text2num reads
+("fifteenth") is never "corrected" to a nearby one ("fifteen"). Digits, `$`, `#`, `/` and `-` are kept as
+typed: the slot extractors read them (bot.nlu_slots, bot.nlu_dates).
+
+Numbers said in words are written in digits where they are a slot, read by text2num (`words_as_digits`):
+- money spelled with a magnitude or a currency: "twelve hundred" → "1200 dollars", "fifty bucks", "two grand";
+  not in a message that counts goods without a currency ("two hundred cases, billed for three hundred");
+- an invoice number said after "invoice", in pairs or digit by digit as people read numbers out: "invoice twenty
+  two thirty one" → 2231, "one oh four two three three" → 104233, "two thousand twenty six dash oh three one one"
+  → 2026-0311, and those listed after it ("… and ten forty three");
+- a number said in pairs ("sixty one thirty three" → 6133, but not a time: "at ten thirty") or digit by digit
+  ("four five five one two"), which the slot finders then read as any number in digits;
+- a day of the month: "the twenty second" → the 22nd, "december twenty two"; an ordinal a list position could be
+  ("the fifth") only where it reads as a day ("on the fifth", "the fifth of december", "december fifth");
+- any other number word stays a word: "two invoices", "the second one", "pay three", "one fifty".
 """
 
 from __future__ import annotations
@@ -11,10 +24,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from decimal import Decimal
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
+from text_to_num import alpha2digit  # type: ignore[import-untyped]
+
+from bot.nlu_slots import CURRENCY_WORD, LISTED_BETWEEN
 
 _EMOJI = {
     "👍": " yes ", "👌": " ok ", "✅": " yes ", "✔": " yes ", "☑": " yes ", "🆗": " ok ",
@@ -40,15 +58,17 @@ _SHORTHAND = {
     "invcs": "invoices", "pmt": "payment", "pymt": "payment", "pymnt": "payment", "pmnt": "payment",
     "paymt": "payment", "pmts": "payments", "pymts": "payments", "acct": "account", "acc": "account",
     "accnt": "account", "acnt": "account", "amt": "amount", "hist": "history", "dep": "deposit",
-    "cc": "credit card", "rep": "representative", "chk": "check", "chq": "check", "pd": "paid", "payed": "paid",
+    "cc": "credit card", "dew": "due",
+    "rep": "representative", "chk": "check", "chq": "check", "pd": "paid", "payed": "paid",
     "unsub": "unsubscribe", "msg": "message", "msgs": "messages", "txt": "text", "txts": "texts",
     "txting": "texting",
     # time
-    "tmrw": "tomorrow", "tmr": "tomorrow", "tmrrw": "tomorrow", "tmw": "tomorrow", "tmro": "tomorrow",
+    "tmrw": "tomorrow", "tmrws": "tomorrow", "tomorrows": "tomorrow", "todays": "today",
+    "tmr": "tomorrow", "tmrrw": "tomorrow", "tmw": "tomorrow", "tmro": "tomorrow",
     "tomoro": "tomorrow", "tomo": "tomorrow", "tdy": "today", "wk": "week", "wks": "weeks", "nxt": "next",
     "eom": "end of month", "eow": "end of week", "rn": "right now", "asap": "asap",
     "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "weds": "wednesday",
-    "thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday",
+    "thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday",
     "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
     "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november",
     "dec": "december",
@@ -83,6 +103,7 @@ _KEEP_WORDS = """
     holiday holidays vacation closed close closing hours weather people person persons anyone someone
     everyone nobody nothing something anything everything right left write wrote written read reading
     thought number phone cell mobile fax faxed copy copies file files folder report reports again about after
+    settled
 """
 _KEEP = frozenset(_KEEP_WORDS.split())
 
@@ -99,12 +120,33 @@ _DIGIT_WORDS = [
     (re.compile(r"\b2mor+o+w*\b|\b2mrw\b"), "tomorrow"), (re.compile(r"\b2day\b"), "today"),
     (re.compile(r"\bb4\b"), "before"), (re.compile(r"\bw/o\b"), "without"), (re.compile(r"\bw/\s?"), "with "),
 ]
+# Numbers said in words (`words_as_digits`).
+_POSITIONS = 10  # "the tenth one": as far as a list the bot shows goes (bot.nlu_slots); "the eleventh" is a day
+_MONTH = "january|february|march|april|may|june|july|august|september|october|november|december"
+_MAGNITUDE = re.compile(r"\b(?:hundred|thousand|million)\b")
+_MAGNITUDES = {"hundred": 100, "thousand": 1000, "grand": 1000}
+# "2 grand", "1.5 thousand", "a hundred": digits or "a" times a magnitude, which text2num leaves apart.
+_DIGITS_MAGNITUDE = re.compile(r"(?<![\w.,])(?P<digits>\d+(?:\.\d+)?)\s*(?P<mag>hundred|thousand|grand)\b(?!\s+total)")
+_WORDS_GRAND = re.compile(r"\b(?P<number>[a-z]+(?:-[a-z]+)?)\s+grand\b(?!\s+total)")  # "two grand": two thousand
+_DASH = re.compile(r"\s*(?:-|dash|hyphen)\s*")
+_TIME_BEFORE = re.compile(r"\b(?:at|by|around|about|till|until|before|after|from)\s+$")  # "at ten thirty"
+_TIME_AFTER = re.compile(r"^\s*(?:am|pm|a\.m|p\.m|o'?clock|tonight|this (?:morning|afternoon|evening))\b")
+_SAID_AFTER_INVOICE = re.compile(r"\b(?:invoices?|inv|bills?)\s*(?:number|no\.?|num|nbr)?\s*#?\s*$")
+_CURRENCY_BEFORE = re.compile(r"[$€£]\s*$")
+_CURRENCY_AFTER = re.compile(rf"^\s*{CURRENCY_WORD}(?!\w)")
+_DAY_CUE_BEFORE = re.compile(rf"(?:\b(?:on|by|until|till|before|after|due|from)\s+(?:the\s+)?"
+                             rf"|\b(?:{_MONTH})\.?\s+(?:the\s+)?)$")
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTH.replace('may|', '')})\.?\s+(?:the\s+)?$")
+_MONTH_AFTER = re.compile(rf"^\s+of\s+(?:{_MONTH})\b")
+_POSITION_AFTER = re.compile(r"^\s+(?:ones?|invoices?|items?|bills?|entry|entries|lines?|options?|choices?|time)\b")
+_SAID_NUMBER = re.compile(r"(?P<lead>\W*)(?P<value>\d+(?:\.\d+)?)(?P<ordinal>st|nd|rd|th)?(?P<trail>\W*)")
+_COUNTED = re.compile(r"\d\s+(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b")
 _WORD = re.compile(r"(?<![0-9])[a-z]+(?![0-9])")
 MAX_LENGTH = 2000  # longer than any SMS or chat message: bounds the work one message can cause
 
 
 def normalize(text: str, vocabulary: frozenset[str]) -> str:
-    """The canonical spelling of a message: lower case, words spelled out and corrected."""
+    """The canonical spelling of a message: lower case, words spelled out and corrected, numbers in digits."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
     for emoji, word in _EMOJI.items():
         text = text.replace(emoji, word)
@@ -112,7 +154,109 @@ def normalize(text: str, vocabulary: frozenset[str]) -> str:
     for pattern, spelled in _DIGIT_WORDS + _CONTRACTIONS:
         text = pattern.sub(spelled, text)
     text = _WORD.sub(lambda m: canonical_word(m.group(), vocabulary), text)
-    return re.sub(r"\s+", " ", text).strip()
+    return words_as_digits(re.sub(r"\s+", " ", text).strip())
+
+
+def words_as_digits(text: str) -> str:
+    """The message with the numbers said in words written in digits where they are a slot (the module's rules):
+    "pay twelve hundred" → "pay 1200 dollars", "invoice ten forty two" → "invoice 1042", "the twenty second" →
+    "the 22nd". text2num reads the words; the words around them tell which are slots."""
+    counts_goods = bool(_COUNTED.search(alpha2digit(text, "en", threshold=0)))
+    text = _WORDS_GRAND.sub(lambda m: f"{m['number']} thousand" if _is_number(m["number"]) else m.group(), text)
+    text = _DIGITS_MAGNITUDE.sub(lambda m: _times_magnitude(m, counts_goods), text)
+    text = _said_zeros(text)
+    said = alpha2digit(text, "en", threshold=0)
+    if said == text:
+        return text
+    words = [(word.start(), word.end()) for word in re.finditer(r"\S+", text)]
+    digits = said.split()
+    pieces: list[str] = []
+    written_to, reference_end = 0, -1
+    matcher = SequenceMatcher(None, [text[start:end] for start, end in words], digits, autojunk=False)
+    for kind, first, last, digits_first, digits_last in matcher.get_opcodes():
+        if kind != "replace":
+            continue
+        start, end = words[first][0], words[last - 1][1]
+        between = text[reference_end:start] if reference_end >= 0 else None
+        found = _digit_form(text, start, end, digits[digits_first:digits_last], counts_goods, between)
+        if found is None:
+            continue
+        form, slot = found
+        if slot == "reference" and between is not None and _DASH.fullmatch(between):
+            pieces[-1] += "-" + form  # "two thousand twenty six dash oh three one one": 2026-0311
+        else:
+            pieces += [text[written_to:start], form]
+        written_to, reference_end = end, end if slot == "reference" else -1
+    return "".join(pieces) + text[written_to:]
+
+
+def _digit_form(text: str, start: int, end: int, said: list[str], counts_goods: bool,
+                after_reference: str | None) -> tuple[str, str] | None:
+    """A run of number words (`said`: as text2num writes it) in digits with the slot it is ("day", "reference",
+    "money", "digits"), or None to leave the words as written. `after_reference`: the text since the reference
+    said just before, if any."""
+    parts = [number for token in said if (number := _SAID_NUMBER.fullmatch(token))]
+    if len(parts) != len(said):
+        return None
+    lead, trail = parts[0]["lead"], parts[-1]["trail"]
+    before, after = text[:start], text[end:]
+    if any(part["ordinal"] for part in parts):
+        if len(parts) > 1 or not parts[0]["value"].isdigit() or _POSITION_AFTER.match(after):
+            return None
+        day = int(parts[0]["value"])
+        if 1 <= day <= 31 and (day > _POSITIONS or _DAY_CUE_BEFORE.search(before) or _MONTH_AFTER.match(after)):
+            return f"{lead}{day}{parts[0]['ordinal']}{trail}", "day"  # "the fifth one" stays a position
+        return None
+    values = [part["value"] for part in parts]
+    joined = "".join(values)
+    listed = after_reference is not None and bool(LISTED_BETWEEN.fullmatch(after_reference)
+                                                  or _DASH.fullmatch(after_reference))
+    if _SAID_AFTER_INVOICE.search(before) or listed:  # read out in pairs or digits: "ten forty two", "one oh four"
+        digits_only = all(value.isdigit() and len(value) <= 2 for value in values)
+        if (len(values) == 1 or digits_only) and joined.isdigit() and (len(joined) >= 3 or listed):
+            return f"{lead}{joined}{trail}", "reference"
+        return None
+    if len(values) >= 3 and all(len(value) == 1 for value in values):
+        return f"{lead}{joined}{trail}", "digits"  # "four five five one two", read digit by digit
+    if (len(values) >= 2 and all(len(value) == 2 for value in values) and values[0][0] != "0"
+            and not _TIME_BEFORE.search(before) and not _TIME_AFTER.match(after)):
+        return f"{lead}{joined}{trail}", "digits"  # "sixty one thirty three": 6133 read out in pairs
+    if len(values) > 1:
+        return None  # "one fifty": $1.50, $150 or two numbers
+    currency = _currency_around(text, start, end)
+    if _MAGNITUDE.search(text[start:end]) or currency:
+        if counts_goods and not currency:
+            return None  # "two hundred cases", and "billed for three hundred" next to it: a count
+        return f"{lead}{values[0]}{'' if currency else ' dollars'}{trail}", "money"
+    if _MONTH_BEFORE.search(before) and values[0].isdigit() and 1 <= int(values[0]) <= 31:
+        return f"{lead}{values[0]}{trail}", "day"  # "december twenty two"
+    return None
+
+
+def _said_zeros(text: str) -> str:
+    """ "seventy three oh four", "2026 dash oh three": "oh" before a number word, after another or a dash, is a
+    zero, which text2num reads."""
+    words = text.split(" ")
+    return " ".join("zero" if word in ("oh", "o") and 0 < at < len(words) - 1 and _is_number(words[at + 1])
+                    and (_is_number(words[at - 1]) or _DASH.fullmatch(words[at - 1])) else word
+                    for at, word in enumerate(words))
+
+
+def _is_number(word: str) -> bool:
+    return word == "a" or alpha2digit(word, "en", threshold=0) != word
+
+
+def _times_magnitude(match: re.Match[str], counts_goods: bool) -> str:
+    """ "2 grand" → "2000 dollars", "$1.5 thousand" → "$1500"; as written in a message that counts goods."""
+    currency = _currency_around(match.string, match.start(), match.end())
+    if counts_goods and not currency:
+        return match.group()
+    value = Decimal(match["digits"]) * _MAGNITUDES[match["mag"]]
+    return f"{value.normalize():f}{'' if currency else ' dollars'}"
+
+
+def _currency_around(text: str, start: int, end: int) -> bool:
+    return bool(_CURRENCY_BEFORE.search(text[:start]) or _CURRENCY_AFTER.match(text[end:]))
 
 
 def _plain_char(ch: str) -> str:
@@ -126,7 +270,7 @@ def _plain_char(ch: str) -> str:
 def canonical_word(word: str, vocabulary: frozenset[str]) -> str:
     if word in _SHORTHAND:
         return _SHORTHAND[word]
-    if len(word) < 4 or word in vocabulary or word in _KEEP:
+    if len(word) < 4 or word in vocabulary or word in _KEEP or _spells_a_number(word):
         return word
     allowed = 1 if len(word) < 7 else 2
     found = process.extract(word, sorted(vocabulary), scorer=OSA.distance, score_cutoff=allowed, limit=None)
@@ -143,6 +287,11 @@ def canonical_word(word: str, vocabulary: frozenset[str]) -> str:
     if distance == 2 and (word[0] != candidate[0] or fuzz.ratio(word, candidate) < 85):
         return word  # two edits only where the word keeps its shape ("tommorow", "wensday"), not "upcoming"
     return candidate
+
+
+def _spells_a_number(word: str) -> bool:
+    """ "fifteenth", "eleventh": a number word text2num reads is no typo of a nearby keyword ("fifteen")."""
+    return alpha2digit(word, "en", threshold=0) != word
 
 
 def vocabulary_of(patterns: Iterable[str], extra: Iterable[str] = ()) -> frozenset[str]:

@@ -15,11 +15,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from bot import nlu_dates, nlu_intents, nlu_methods, nlu_reasons, nlu_slots
+from bot import (
+    nlu_dates,
+    nlu_decide,
+    nlu_intents,
+    nlu_letters,
+    nlu_methods,
+    nlu_model,
+    nlu_reasons,
+    nlu_slots,
+    nlu_training,
+)
 from bot.nlu_text import normalize, vocabulary_of
 from core.kernel import DEFAULT_SHORT_PAY_REASONS
 
@@ -38,8 +48,8 @@ _FORWARD_INTENTS = ("pay", "schedule", "promise", "deposit", "cancel_scheduled")
 # "the other one", "that one": an invoice the conversation showed or named just before (bot.dialogue_states).
 _REFERS = re.compile(r"\b(?:the )?(?P<other>other) (?:one|invoice|bill)\b"
                      r"|\b(?P<that>that|this|the same) (?:one|invoice|bill)\b")
-_DONE = re.compile(r"(?:^|\b(?:i|we|you|they|it|was|were|been|already|had) )(?:already )?(?:paid|sent|mailed|made"
-                   r"|received|charged|billed|dropped off)\b")
+_PLACEHOLDERS = re.compile(r"\b_[a-z]+_\b|\bplease\b")
+_FILLERS = re.compile(r"\b_[a-z]+_\b|\b(?:please|the|one|number|no|option|item|invoice|bill|and|on|for|um|uh|of)\b")
 
 
 @dataclass(frozen=True)
@@ -56,44 +66,107 @@ class Parsed:
     currency: str | None = None  # the amount's currency when written as a code or sign other than "$": "EUR"
     prefixed: tuple[str, ...] = ()  # the invoices written as references ("inv 1042", "#1042"): never money
     method: str | None = None  # the payment method named: "mastercard 4444", "visa", "card #2" (bot.nlu_methods)
+    confidence: float = field(default=1.0, compare=False)  # how sure the intent is, 0–1 (bot.nlu_decide)
+    clarify: tuple[str, ...] = ()  # when unsure between intents: the likely ones, to ask the customer which
+    excluded: tuple[str, ...] = ()  # invoices the customer said not to pay or did not mean: never in `invoices`
 
 
-def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT_PAY_REASONS) -> Parsed:
+def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT_PAY_REASONS,
+          model: nlu_model.IntentModel | None = None, locale: str = "en_US") -> Parsed:
     if nlu_intents.LINK_TOKEN.match(text):
         return Parsed("link")  # Telegram deep link `/start <token>`: the token is read by the channel
-    canonical = normalize(text, _VOCABULARY)
-    dates, masked = nlu_dates.find_dates(canonical)
-    months, masked = nlu_dates.find_months(masked)
-    masked = nlu_slots.PHONE.sub(" _phone_ ", masked)
-    prefixed, masked = nlu_slots.find_prefixed_invoices(masked)  # first: "#1044" is an invoice, "visa #4444" a card
-    method, masked = nlu_methods.find_method(masked)
-    money, masked = nlu_slots.find_amount(masked)
-    amount = money.payable
-    bare, masked = nlu_slots.find_bare_invoices(masked)
-    selector, masked = nlu_slots.find_selector(masked)
-    reason = nlu_reasons.find_reason(canonical, reasons)
-    invoices = tuple(sorted(dict.fromkeys(prefixed + bare), key=lambda number: canonical.find(number.lower())))
-    details = bool(invoices or amount or selector or dates or months)
-    intent = nlu_intents.classify(masked, has_details=details, has_reason=reason is not None)
-    intent = nlu_methods.intent_with(method, intent, canonical)
+    read = _read(text, reasons, locale=locale)
+    rule, source, guess = readings(read, model or nlu_training.shipped_model())
+    intent, confidence, clarify = nlu_decide.decide(rule, source, guess, nlu_intents.vetoed(read.masked))
+    canonical, dates, months, reason = read.canonical, read.dates, read.months, read.reason
 
-    done = bool(_DONE.search(canonical))
+    done = nlu_dates.looks_back(canonical)  # "I paid on the 1st" looks back; "we'll get you paid by friday" not
     date = nlu_dates.resolve_date(dates[0], today, intent in _BACKWARD_INTENTS or done) if dates else None
     month_forward = intent in _FORWARD_INTENTS and not done
     month = nlu_dates.resolve_month(months[0], today, not month_forward) if months else None
     if intent == "pay" and date is not None and date > today:
         intent = "schedule"
+        clarify = tuple(dict.fromkeys("schedule" if option == "pay" else option for option in clarify))
     if intent in ("confirm", "deny"):
         reason = None  # "no, that's the wrong amount" objects to the quote; it gives no short-pay reason
     refers = next((name for found in _REFERS.finditer(canonical) for name, word in found.groupdict().items() if word),
                   None)
-    return Parsed(intent, invoices, selector, amount, date, month, reason, refers,
-                  unpayable_amount=money.unpayable, currency=money.currency,
-                  prefixed=tuple(number for number in invoices if number in prefixed), method=method)
+    return Parsed(intent, read.invoices, read.selector, read.money.payable, date, month, reason, refers,
+                  unpayable_amount=read.money.unpayable, currency=read.money.currency,
+                  prefixed=tuple(number for number in read.invoices if number in read.prefixed), method=read.method,
+                  confidence=confidence, clarify=clarify, excluded=read.excluded)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A message with its slots found: the canonical text, and the text with the slots masked."""
+    canonical: str
+    masked: str
+    dates: list[nlu_dates.When]
+    months: list[nlu_dates.When]
+    prefixed: list[str]
+    invoices: tuple[str, ...]
+    method: str | None
+    money: nlu_slots.Amount
+    selector: str | None
+    reason: str | None
+    excluded: tuple[str, ...] = ()
+
+    @property
+    def details(self) -> bool:
+        return bool(self.invoices or self.money.payable or self.selector or self.dates or self.months)
+
+
+def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Read:
+    canonical = normalize(nlu_letters.body(text), _VOCABULARY)  # a pasted email: its request, not its sign-off
+    dates, masked = nlu_dates.find_dates(canonical, locale=locale)  # "10/12" is 10 December to a German
+    months, masked = nlu_dates.find_months(masked)
+    masked = nlu_slots.PHONE.sub(" _phone_ ", masked)
+    prefixed, masked = nlu_slots.find_prefixed_invoices(masked)  # first: "#1044" is an invoice, "visa #4444" a card
+    method, masked = nlu_methods.find_method(masked)
+    money, masked = nlu_slots.find_amount(masked, locale=locale)  # "1.234,50": Babel, in the customer's locale
+    bare, masked = nlu_slots.find_bare_invoices(masked)
+    selector, masked = nlu_slots.find_selector(masked)
+    reason = nlu_reasons.find_reason(canonical, reasons)
+    named = sorted(dict.fromkeys(prefixed + bare), key=lambda number: canonical.find(number.lower()))
+    excluded = nlu_slots.excluded_invoices(canonical, named)  # "don't pay 1042, just 1043": never 1042
+    invoices = tuple(number for number in named if number not in excluded)
+    return _Read(canonical, masked, dates, months, prefixed, invoices, method, money, selector, reason, excluded)
+
+
+def readings(read: _Read, model: nlu_model.IntentModel) -> tuple[str, str, nlu_model.Guess]:
+    """What the rules read (intent, which rule) and what the model guesses, before bot.nlu_decide weighs them."""
+    rule, source = nlu_intents.classify(read.masked, has_details=read.details, has_reason=read.reason is not None)
+    rule = nlu_methods.intent_with(read.method, rule, read.canonical)
+    words = _model_words(read)
+    if only_slots(words) or (rule == "unknown" and not _FILLERS.sub("", words).strip()):
+        source = "whole"  # nothing but slots ("1042", "the second one"): the dialogue reads them as answers
+    return rule, source, model.guess(words)
+
+
+def masked(text: str) -> str:
+    """What the intent model reads of a message: its words, the slots as placeholders (training and guessing)."""
+    if nlu_intents.LINK_TOKEN.match(text):
+        return "/start _token_"
+    return _model_words(_read(text, DEFAULT_SHORT_PAY_REASONS))
+
+
+def _model_words(read: _Read) -> str:
+    return model_text(_REFERS.sub(" _refers_ ", read.masked))  # "and the other one?" names an invoice
+
+
+def only_slots(model_words: str) -> bool:
+    """Whether what the model reads of a message (`masked`) is nothing but slots: "1042", "friday", "$500 please"."""
+    return not _PLACEHOLDERS.sub("", model_words).strip()
+
+
+def model_text(masked_text: str) -> str:
+    return " ".join(nlu_intents.plain(masked_text).split())
 
 
 def to_json(parsed: Parsed) -> dict[str, Any]:
-    """The `aragent parse` contract: exactly these keys, dates and amounts as strings."""
+    """The `aragent parse` contract: these keys, dates and amounts as strings; `clarify` only when the bot would ask
+    which of those intents the customer means."""
     return {
         "intent": parsed.intent,
         "invoices": list(parsed.invoices),
@@ -102,4 +175,6 @@ def to_json(parsed: Parsed) -> dict[str, Any]:
         "date": None if parsed.date is None else parsed.date.isoformat(),
         "month": parsed.month,
         "reason": parsed.reason,
+        "confidence": round(parsed.confidence, 2),
+        **({"clarify": list(parsed.clarify)} if parsed.clarify else {}),
     }

@@ -1,4 +1,5 @@
-"""The scheduled jobs: each a stable id, a schedule from the settings, and a thin call into `core`.
+"""The scheduled jobs: each a stable id, a schedule from the settings, and a thin call into `core` (or `bot`, to
+retrain its understanding). A job whose schedule is empty is off.
 
 A job's work takes the time it was due (in the scheduler's timezone) rather than the time it runs, so
 a catch-up after downtime does the missed cycle's work. Periodic jobs name their period (the cycle's
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from core.bootstrap import Services
@@ -122,6 +123,12 @@ def _outbox(ctx: JobContext, due: dt.datetime) -> str:
             f"{late} late-handoff notices queued")
 
 
+def _nlu_retrain(ctx: JobContext, due: dt.datetime) -> str:
+    from bot import nlu_reviews  # the model's libraries load only where the job runs
+
+    return "; ".join(nlu_reviews.report(nlu_reviews.retrain(ctx.services)))
+
+
 def _details(outcomes: list[str]) -> str:
     return (": " + "; ".join(outcomes)) if outcomes else ""
 
@@ -147,4 +154,11 @@ STANDARD_JOBS: tuple[JobSpec, ...] = (
     JobSpec("print_batch", "daily print/mail batch", lambda s: s.print_batch_cron, _print_batch, period=_by_date),
     JobSpec("reconcile", "send charges never sent, read back payments pending too long",
             lambda s: s.reconcile_cron, _reconcile, period=_by_minute, misfire_grace=dt.timedelta(hours=1)),
+    JobSpec("nlu_retrain", "retrain the bot's understanding on the messages labelled in the console",
+            lambda s: s.nlu_retrain_cron, _nlu_retrain, period=_by_date),  # off unless ARAGENT_NLU_RETRAIN_CRON
 )
+
+
+def enabled(jobs: Iterable[JobSpec], settings: Settings) -> list[JobSpec]:
+    """The jobs with a schedule: an empty one (`ARAGENT_NLU_RETRAIN_CRON` by default) turns its job off."""
+    return [spec for spec in jobs if spec.schedule(settings).strip()]

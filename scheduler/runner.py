@@ -21,7 +21,7 @@ from apscheduler.triggers.base import BaseTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.bootstrap import Services
-from scheduler.jobs import STANDARD_JOBS, JobContext, JobSpec, SendersFactory
+from scheduler.jobs import STANDARD_JOBS, JobContext, JobSpec, SendersFactory, enabled
 from scheduler.leader import Clock, Lease
 from scheduler.runs import Outcome, run_job
 from scheduler.store import JOB_FUNCTION, JobTable
@@ -38,7 +38,7 @@ class Scheduler:
                  clock: Clock | None = None, jobs: Iterable[JobSpec] = STANDARD_JOBS) -> None:
         self.services = services
         self.lease = Lease(services.db, seconds=lease_seconds, clock=clock)
-        self.jobs = {spec.id: spec for spec in jobs}
+        self.jobs = {spec.id: spec for spec in enabled(jobs, services.settings)}  # a job turned off is not put in
         zone = services.settings.scheduler_timezone
         self.triggers: dict[str, BaseTrigger] = {
             spec.id: trigger_for(spec.schedule(services.settings), zone) for spec in self.jobs.values()}

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from core.bootstrap import Services
-from scheduler.jobs import STANDARD_JOBS, JobSpec
+from scheduler.jobs import STANDARD_JOBS, JobSpec, enabled
 from scheduler.leader import LeaseView, current_lease, utc_now
 from scheduler.runs import RunView, last_runs
 from scheduler.triggers import trigger_for
@@ -26,7 +26,7 @@ def upcoming(services: Services, *, now: dt.datetime | None = None,
     """When each job fires next, from its trigger: needs no lease, so any process can answer."""
     zone = services.settings.scheduler_timezone
     moment = (now or utc_now()).astimezone(ZoneInfo(zone))
-    schedules = [(spec, spec.schedule(services.settings)) for spec in jobs]
+    schedules = [(spec, spec.schedule(services.settings)) for spec in enabled(jobs, services.settings)]
     return [Upcoming(spec.id, spec.description, trigger_for(text, zone).get_next_fire_time(None, moment), text)
             for spec, text in schedules]
 

@@ -16,6 +16,7 @@ from channels.cli.banner import banner, cli_name, demo_api_key, demo_console_use
 from channels.cli.chat import chat, link_token
 from channels.cli.common import CLI_ACTOR, ARCommandGroup, err, parse_date, services_for
 from channels.cli.dunning import dunning
+from channels.cli.nlu import nlu
 from channels.cli.outbox import outbox
 from channels.cli.parse import parse
 from channels.cli.schedule import schedule, scheduler_command, start_scheduler
@@ -238,6 +239,7 @@ main.add_command(chat)
 main.add_command(link_token)
 main.add_command(telegram)
 main.add_command(users)
+main.add_command(nlu)
 
 
 if __name__ == "__main__":  # pragma: no cover

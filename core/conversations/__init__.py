@@ -1,4 +1,5 @@
-"""Conversations: chats and their transcript, link tokens, takeover, phone calls and phone accounts.
+"""Conversations: chats and their transcript, link tokens, takeover, phone calls and phone accounts, and the
+messages kept for staff to review (to retrain the bot's understanding).
 
 The public surface: what the channels, the bot and the scheduler may use. Other modules here are
 private to the context."""
@@ -51,10 +52,32 @@ from core.conversations.reads import (
     transcript,
 )
 from core.conversations.receipts import send_receipts
+from core.conversations.reviews import REASONS as REVIEW_REASONS
+from core.conversations.reviews import STATUSES as REVIEW_STATUSES
+from core.conversations.reviews import (
+    ForReview,
+    ReviewView,
+    dismiss_review,
+    label_review,
+    labelled_reviews,
+    messages_to_review,
+    record_review,
+    review_counts,
+)
 from core.conversations.takeover import REPLY_CHANNELS, agent_reply, take_over
 
 __all__ = [
     "send_receipts",
+    "REVIEW_REASONS",
+    "REVIEW_STATUSES",
+    "ForReview",
+    "ReviewView",
+    "dismiss_review",
+    "label_review",
+    "labelled_reviews",
+    "messages_to_review",
+    "record_review",
+    "review_counts",
     "Arrival",
     "CallView",
     "ConversationView",

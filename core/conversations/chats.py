@@ -23,6 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.conversations.models import Conversation, ConversationTurn
+from core.conversations.reviews import ForReview
+from core.conversations.reviews import add as keep_for_review
 from core.kernel import audit
 from core.kernel.audit import Actor
 from core.kernel.card_numbers import scrub_card_numbers
@@ -159,8 +161,9 @@ def receive(uow: UnitOfWork, *, channel: str, external_id: str, text: str, provi
 
 
 def reply(uow: UnitOfWork, conversation_id: int, turn_id: int, *, intent: str | None, texts: list[str],
-          state: str, context: dict[str, Any], now: dt.datetime) -> None:
-    """Write the answer's turns with the dialogue's new state and context: all of it, or none."""
+          state: str, context: dict[str, Any], now: dt.datetime, review: ForReview | None = None) -> None:
+    """Write the answer's turns with the dialogue's new state and context: all of it, or none; with `review`, the
+    message is kept for staff to review (core.conversations.reviews) in the same transaction."""
     with uow:
         # The UPDATE takes the row lock a SELECT … FOR UPDATE would, and says which channel in the same trip; a Core
         # UPDATE passes the unit of work's card-number scrub by, so the context is scrubbed here.
@@ -174,6 +177,8 @@ def reply(uow: UnitOfWork, conversation_id: int, turn_id: int, *, intent: str | 
             uow.session.execute(insert(ConversationTurn), [
                 {"conversation_id": conversation_id, "channel": channel, "direction": "out",
                  "text": redact(text)[0], "created_at": now} for text in texts])
+        if review is not None:
+            keep_for_review(uow.session, turn_id, review)
         uow.commit()
 
 

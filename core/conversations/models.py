@@ -1,4 +1,4 @@
-"""Conversations' tables: chats and their turns, link tokens, phone calls."""
+"""Conversations' tables: chats and their turns, link tokens, phone calls, messages to review."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     String,
@@ -94,3 +96,34 @@ class PhoneCall(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     ended_at: Mapped[dt.datetime | None]
+
+
+class MessageReview(Stamped, Base):
+    """A customer's message the bot read badly, kept for staff to label with what it meant
+    (core.conversations.reviews).
+
+    `text` is the message as the transcript keeps it (card- and account-like numbers blanked); `today` the day it
+    was read against, so its dates resolve as they did. One review per inbound turn."""
+
+    __tablename__ = "message_reviews"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'labelled', 'dismissed')", name="message_review_status"),
+        CheckConstraint("reason IN ('not understood', 'asked which', 'corrected')", name="message_review_reason"),
+        UniqueConstraint("turn_id", name="uq_message_review_turn"),
+        Index("ix_message_reviews_status", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    turn_id: Mapped[int] = mapped_column(ForeignKey("conversation_turns.id"))
+    text: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
+    today: Mapped[dt.date] = mapped_column(Date)
+    guessed_intent: Mapped[str] = mapped_column(String(30))
+    confidence: Mapped[float]
+    options: Mapped[list] = mapped_column(JSON, default=list)  # the intents the bot offered to choose from
+    reason: Mapped[str] = mapped_column(String(20))  # not understood | asked which | corrected
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open → labelled → dismissed
+    label_intent: Mapped[str | None] = mapped_column(String(30))
+    label_slots: Mapped[dict | None] = mapped_column(JSON)  # {"invoices": [...], "amount": "120.00", "date": "…"}
+    reviewed_by: Mapped[str | None] = mapped_column(String(120))  # who labelled it (or dismissed it)
+    reviewed_at: Mapped[dt.datetime | None]

@@ -97,6 +97,9 @@ class Settings:
     scheduled_payments_cron: str = "0 6 * * *"
     print_batch_cron: str = "0 17 * * 1-5"
     reconcile_cron: str = "* * * * *"  # charges never sent go out within a minute or so; lost events after 15 min
+    # Retraining the bot's understanding on the messages staff labelled (`aragent nlu retrain`); empty: off, as a
+    # seller may want to look at the accuracy it prints before a model is put in use.
+    nlu_retrain_cron: str = ""
     outbox_interval_seconds: int = 30
     # A money request's Idempotency-Key is held this long; a retry after it finds what a dead request left.
     idempotency_lease_seconds: int = 30
@@ -173,6 +176,7 @@ def load_settings(**overrides: str) -> Settings:
         scheduled_payments_cron=env.get("scheduled_payments_cron", Settings.scheduled_payments_cron),
         print_batch_cron=env.get("print_batch_cron", Settings.print_batch_cron),
         reconcile_cron=env.get("reconcile_cron", Settings.reconcile_cron),
+        nlu_retrain_cron=env.get("nlu_retrain_cron", Settings.nlu_retrain_cron).strip(),
         outbox_interval_seconds=int(env.get("outbox_interval_seconds", Settings.outbox_interval_seconds)),
         idempotency_lease_seconds=int(env.get("idempotency_lease_seconds", Settings.idempotency_lease_seconds)),
         extra={k: env[k] for k in ("print_dir",) if env.get(k)},

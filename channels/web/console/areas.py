@@ -17,6 +17,7 @@ from channels.web.console import (
     methods,
     outbox,
     payments,
+    reviews,
     stages_page,
     templates_page,
     users,
@@ -29,6 +30,7 @@ CONTROLLERS: list[ControllerRouterHandler] = [
     conversations.ConversationsController, conversations.CustomerConversationsController,
     calls.CallsController, demo_chat.DemoChatController, disputes.DisputesController,
     outbox.OutboxController, templates_page.TemplatesController, stages_page.StagesController,  # supervisor and up
+    reviews.ReviewsController,  # supervisor and up
     audit.AuditController,
     users.UsersController,  # admin
 ]

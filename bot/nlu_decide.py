@@ -1,0 +1,62 @@
+"""One intent from two readers: the rules (nlu_intents) and the model (nlu_model), and when to ask instead.
+
+- Whole-message answers decide alone: one-word keywords and answers ("STOP", "yes", "2"), and a message that is
+  nothing but slots ("1042", "friday", "$500"), which the dialogue reads as the answer to its question.
+- Otherwise the two are weighed: the rule's intent gets RULE_WEIGHT added to the model's probability for it (on
+  fresh messages the rules are right 70–95 % of the time, depending on the rule: bench/nlu_crossval.py), and the
+  intent with the most wins. Its share is the confidence.
+- The bot does not guess about money. When the winner or the runner-up is a money intent (pay, schedule, deposit,
+  a yes, canceling a scheduled payment) and the two are within MARGIN, or the winner is a money intent that only
+  the model saw and it is not sure (MODEL_MONEY), it asks which the customer means (`clarify`, the likely
+  intents as options).
+- A winner below FLOOR is `unknown` (the bot says what it can do).
+"""
+
+from __future__ import annotations
+
+from bot.nlu_model import Guess
+
+MONEY = frozenset({"pay", "schedule", "deposit", "confirm", "cancel_scheduled"})
+# Intents the bot can offer as a choice ("a thank you" is no answer to "which do you mean?").
+OFFERABLE = frozenset({"balance", "statement", "invoices", "pay", "schedule", "cancel_scheduled", "deposit",
+                       "methods", "add_method", "history", "receipt", "promise", "dispute", "agent", "remit_to",
+                       "finance_charge", "stop", "start", "help", "link"})
+RULE_WEIGHT = 0.3
+# The rules that were right on fresh messages nearly always (≥ 94 %, bench/nlu_crossval.py) weigh more, and so do
+# the everyday questions asked in so many words.
+PRECISE = frozenset({"lead", "cancel_scheduled 0", "start 0", "who_are_you 0", "remit_to 0", "finance_charge 0",
+                     "history 0", "methods 0", "link 0", "balance 0", "invoices 0"})
+PRECISE_WEIGHT = 0.45
+MARGIN = 0.3  # a money intent this close to another: ask
+RUNNER_UP = 0.08  # an option less likely than this is not offered
+MODEL_MONEY = 0.5  # a money intent no rule saw needs this much from the model alone
+MODEL_YES = 0.85  # and a yes more: "lmao ok", "ugh. whatever." are no consent
+FLOOR = 0.2
+
+
+def decide(rule: str, source: str, guess: Guess, vetoed: frozenset[str] = frozenset(),
+           ) -> tuple[str, float, tuple[str, ...]]:
+    """(intent, confidence, the intents to offer when the bot should ask rather than act). `vetoed`: intents a
+    rule says are not meant (nlu_intents.vetoed)."""
+    if source == "whole":
+        return rule, max(guess.probability(rule), 0.9), ()
+    scores = {name: p for name, p in guess.ranked if name not in vetoed or name == rule}
+    weight = PRECISE_WEIGHT if source in PRECISE else RULE_WEIGHT
+    if rule != "unknown":
+        scores[rule] = scores.get(rule, 0.0) + weight
+    scores.setdefault("unknown", 0.0)
+    total = 1.0 + (weight if rule != "unknown" else 0.0)  # the model's probabilities sum to 1
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    (top, best), (second, next_best) = ranked[0], ranked[1] if len(ranked) > 1 else ("unknown", 0.0)
+    confidence = min(best / total, 1.0) if total else 0.0
+    offered = [name for name in (top, second) if name in OFFERABLE]
+    unsure_money = ((top in MONEY or second in MONEY) and best - next_best < MARGIN and next_best >= RUNNER_UP)
+    guessed_money = top in MONEY and top != rule and guess.probability(top) < (
+        MODEL_YES if top == "confirm" else MODEL_MONEY)
+    if (unsure_money or guessed_money) and len(offered) == 2:
+        return top, confidence, tuple(offered)
+    if guessed_money:
+        return "unknown", confidence, ()  # a payment nobody but the model saw, and no second reading to offer
+    if best < FLOOR:
+        return "unknown", confidence, ()
+    return top, confidence, ()

@@ -1,0 +1,73 @@
+"""The intent model: reproducible from the training files, and combined with the rules so that doubt is asked about."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+import sklearn
+
+from bot import nlu_decide, nlu_model, nlu_training
+from bot.nlu_model import Guess
+from bot.understanding import INTENTS, masked, parse, to_json
+
+SUNDAY = dt.date(2026, 12, 6)
+
+
+@pytest.fixture(scope="module")
+def retrained() -> nlu_model.IntentModel:
+    return nlu_model.train(nlu_training.examples(nlu_training.rows_of(nlu_training.training_files())))
+
+
+def test_the_shipped_model_is_the_one_the_training_files_make(retrained: nlu_model.IntentModel) -> None:
+    shipped = nlu_model.load(nlu_model.SHIPPED)
+    assert shipped is not None, f"intent_model.pkl is missing or not from scikit-learn {sklearn.__version__}"
+    assert shipped.digest == retrained.digest, "the training files changed: run `aragent nlu retrain --shipped`"
+    texts = [masked(str(row["text"])) for row in nlu_training.rows_of(nlu_training.check_files())]
+    assert np.allclose(shipped.guesses(texts), retrained.guesses(texts), atol=1e-9)
+
+
+def test_training_twice_gives_the_same_model(retrained: nlu_model.IntentModel) -> None:
+    again = nlu_model.train(reversed(nlu_training.examples(nlu_training.rows_of(nlu_training.training_files()))))
+    texts = ["can someone call me back about _invoice_", "escalate this", "add a visa", "hold off"]
+    assert again.digest == retrained.digest
+    assert np.allclose(again.guesses(texts), retrained.guesses(texts), atol=1e-12)
+
+
+def test_every_intent_the_bot_knows_is_one_the_model_can_guess(retrained: nlu_model.IntentModel) -> None:
+    assert set(retrained.intents) == set(INTENTS)
+
+
+def test_the_parse_json_carries_the_confidence_and_the_options_only_when_it_would_ask() -> None:
+    sure = to_json(parse("pay invoice 1042 on friday", today=SUNDAY))
+    assert sure["intent"] == "schedule" and 0.5 < sure["confidence"] <= 1 and "clarify" not in sure
+    doubt = Guess("pay", 0.41, (("pay", 0.41), ("dispute", 0.38), ("schedule", 0.1)))
+    intent, confidence, clarify = nlu_decide.decide("unknown", "none", doubt)
+    assert (intent, clarify) == ("pay", ("pay", "dispute"))
+    assert confidence == pytest.approx(0.41)
+
+
+@pytest.mark.parametrize(("rule", "source", "ranked", "expected"), [
+    # one-word answers and a leading yes/no decide whatever the model says
+    ("confirm", "whole", (("dispute", 0.9), ("confirm", 0.05)), ("confirm", ())),
+    ("stop", "whole", (("agent", 0.9), ("stop", 0.05)), ("stop", ())),
+    # the model reads a wording no rule has, when it is sure
+    ("unknown", "none", (("agent", 0.92), ("help", 0.03)), ("agent", ())),
+    # nothing read with any confidence, nothing about money: unknown, no question
+    ("unknown", "none", (("balance", 0.15), ("invoices", 0.14)), ("unknown", ())),
+    # a rule's veto: "please waive the finance charge" is not a question about it, whatever the model says
+    ("dispute", "dispute 3", (("finance_charge", 0.8), ("dispute", 0.1)), ("dispute", ())),
+    # a money reading the model contradicts: ask, never act
+    ("pay", "rule 30", (("dispute", 0.7), ("pay", 0.2)), ("dispute", ("dispute", "pay"))),
+])
+def test_the_rules_and_the_model_combined(rule: str, source: str, ranked: tuple[tuple[str, float], ...],
+                                          expected: tuple[str, tuple[str, ...]]) -> None:
+    vetoed = frozenset({"finance_charge"}) if source == "dispute 3" else frozenset()
+    intent, _, clarify = nlu_decide.decide(rule, source, Guess(ranked[0][0], ranked[0][1], ranked), vetoed)
+    assert (intent, clarify) == expected
+
+
+def test_the_fast_probabilities_are_scikit_learns(retrained: nlu_model.IntentModel) -> None:
+    for text in ("can someone call me back about _invoice_", "pay _invoice_ now", "zzz", ""):
+        assert np.allclose(retrained.probabilities(text), retrained.pipeline.predict_proba([text])[0], atol=1e-12)
