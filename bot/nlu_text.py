@@ -125,7 +125,7 @@ _POSITIONS = 10  # "the tenth one": as far as a list the bot shows goes (bot.nlu
 _MONTH = "january|february|march|april|may|june|july|august|september|october|november|december"
 _MAGNITUDE = re.compile(r"\b(?:hundred|thousand|million)\b")
 _MAGNITUDES = {"hundred": 100, "thousand": 1000, "grand": 1000}
-# "2 grand", "1.5 thousand", "a hundred": digits or "a" times a magnitude, which text2num leaves apart.
+# "2 grand", "1.5 thousand": digits times a magnitude word, which text2num leaves apart ("2 1000").
 _DIGITS_MAGNITUDE = re.compile(r"(?<![\w.,])(?P<digits>\d+(?:\.\d+)?)\s*(?P<mag>hundred|thousand|grand)\b(?!\s+total)")
 _WORDS_GRAND = re.compile(r"\b(?P<number>[a-z]+(?:-[a-z]+)?)\s+grand\b(?!\s+total)")  # "two grand": two thousand
 _DASH = re.compile(r"\s*(?:-|dash|hyphen)\s*")
@@ -243,7 +243,7 @@ def _said_zeros(text: str) -> str:
 
 
 def _is_number(word: str) -> bool:
-    return word == "a" or alpha2digit(word, "en", threshold=0) != word
+    return word == "a" or _spells_a_number(word)  # "a grand"
 
 
 def _times_magnitude(match: re.Match[str], counts_goods: bool) -> str:

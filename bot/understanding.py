@@ -44,6 +44,7 @@ _VOCABULARY = vocabulary_of(
 )
 # Looking back: payments made, receipts and history are about the past, and so is anything already done.
 _BACKWARD_INTENTS = ("history", "receipt")
+_REASONED_INTENTS = ("pay", "schedule", "dispute", "cancel_scheduled")
 _FORWARD_INTENTS = ("pay", "schedule", "promise", "deposit", "cancel_scheduled")
 # "the other one", "that one": an invoice the conversation showed or named just before (bot.dialogue_states).
 _REFERS = re.compile(r"\b(?:the )?(?P<other>other) (?:one|invoice|bill)\b"
@@ -87,8 +88,10 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     if intent == "pay" and date is not None and date > today:
         intent = "schedule"
         clarify = tuple(dict.fromkeys("schedule" if option == "pay" else option for option in clarify))
-    if intent in ("confirm", "deny"):
-        reason = None  # "no, that's the wrong amount" objects to the quote; it gives no short-pay reason
+    if intent not in _REASONED_INTENTS and not set(clarify) & set(_REASONED_INTENTS):
+        # A reason belongs to a short pay or a dispute: "thanks for your patience" is no short shipment, and "no,
+        # that's the wrong amount" objects to the quote.
+        reason = None
     refers = next((name for found in _REFERS.finditer(canonical) for name, word in found.groupdict().items() if word),
                   None)
     return Parsed(intent, read.invoices, read.selector, read.money.payable, date, month, reason, refers,

@@ -29,5 +29,7 @@ def test_the_sealed_batch_is_understood_without_a_money_misread() -> None:
     assert slots >= SLOT_FLOOR, f"slots {slots:.1%}"
 
 
-INTENT_FLOOR = 0.74  # raised as the understanding improves; see bench/README.md for the measured figures
-SLOT_FLOOR = 0.69
+# The figures measured (bench/README.md), less a message or two for a retrained model's small moves. Measured before
+# any change (25f0038): intent 74.9 %, slots 69.6 %, 11 money misreads.
+INTENT_FLOOR = 0.965
+SLOT_FLOOR = 0.83
