@@ -119,7 +119,7 @@ _AMOUNT = re.compile("|".join((
     r"(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|invoices?|bills?|ones?|of)\b)",
     r"(?<![\w.,/#$-])(?<!line )(?<!item )(?<!number )(?<!option )(?P<n8>\d+(?:\.\d+)?)"
     r"(?=\s+(?:on|to|toward|towards|against|for)\s+(?:_invoice_|#?\d{3,})"
-    r"|\s+(?:on|to|into|onto)\s+(?:the\s+|my\s+|our\s+)?account\b)",
+    r"|\s+(?:on|to|into|onto|toward|towards)\s+(?:the\s+|my\s+|our\s+)?account\b)",
     # "will send 800 on the 5th", "take 500 out": three digits are never an invoice, so money after these verbs
     r"(?P<cue10>\b(?:send|sending|drop|dropping|take|taking|wire|wiring|transfer|transferring)\s+)"
     r"(?P<n10>\d{3}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)",

@@ -10,6 +10,7 @@ tests/sealed are read by no code here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import threading
 from collections.abc import Iterable
@@ -21,7 +22,6 @@ from bot import nlu_model
 from bot.nlu_model import DATA, SHIPPED, IntentModel
 
 _lock = threading.Lock()
-_shipped: IntentModel | None = None
 _installed: dict[Path, tuple[float, IntentModel]] = {}
 
 
@@ -44,14 +44,11 @@ def examples(rows: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
     return [(masked(str(row["text"])), str(row["intent"])) for row in rows]
 
 
+@functools.cache
 def shipped_model() -> IntentModel:
     """The model shipped with the code; trained from the training files when the shipped file cannot be read."""
-    global _shipped
-    if _shipped is None:
-        with _lock:
-            if _shipped is None:
-                _shipped = nlu_model.load(SHIPPED) or nlu_model.train(examples(rows_of(training_files())))
-    return _shipped
+    with _lock:  # one load (or training) however many requests arrive at first
+        return nlu_model.load(SHIPPED) or nlu_model.train(examples(rows_of(training_files())))
 
 
 def model_for(data_dir: Path | None) -> IntentModel:
@@ -120,8 +117,7 @@ def retrain(data_dir: Path, labelled: list[dict[str, Any]]) -> Retrained:
 
 def rebuild_shipped() -> IntentModel:
     """Retrain the shipped model from the training files and write it (a developer's step after editing them)."""
-    global _shipped
     model = nlu_model.train(examples(rows_of(training_files())))
     model.save(SHIPPED)
-    _shipped = model
+    shipped_model.cache_clear()
     return model

@@ -44,6 +44,10 @@ _VOCABULARY = vocabulary_of(
 )
 # Looking back: payments made, receipts and history are about the past, and so is anything already done.
 _BACKWARD_INTENTS = ("history", "receipt")
+# Requests that take no date or month: a day mentioned in passing in them is not a slot.
+_TIMELESS_INTENTS = ("thanks", "help", "who_are_you", "remit_to", "methods", "add_method", "agent", "stop", "start",
+                     "link")
+_MONTHLY_INTENTS = ("statement", "history", "balance", "invoices", "receipt", "promise", "dispute", "unknown")
 _REASONED_INTENTS = ("pay", "schedule", "dispute", "cancel_scheduled")
 _FORWARD_INTENTS = ("pay", "schedule", "promise", "deposit", "cancel_scheduled")
 # "the other one", "that one": an invoice the conversation showed or named just before (bot.dialogue_states).
@@ -81,6 +85,10 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     intent, confidence, clarify = nlu_decide.decide(rule, source, guess, nlu_intents.vetoed(read.masked))
     canonical, dates, months, reason = read.canonical, read.dates, read.months, read.reason
 
+    if intent in _TIMELESS_INTENTS and not clarify:
+        dates, months = [], []  # "I'm covering for our bookkeeper this week — who is this?" asks nothing of a date
+    if intent not in _MONTHLY_INTENTS and not set(clarify) & set(_MONTHLY_INTENTS):
+        months = []  # a month is what a statement, a history or a promise is about; "pay ahead for january" no slot
     done = nlu_dates.looks_back(canonical)  # "I paid on the 1st" looks back; "we'll get you paid by friday" not
     date = nlu_dates.resolve_date(dates[0], today, intent in _BACKWARD_INTENTS or done) if dates else None
     month_forward = intent in _FORWARD_INTENTS and not done
@@ -88,6 +96,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     if intent == "pay" and date is not None and date > today:
         intent = "schedule"
         clarify = tuple(dict.fromkeys("schedule" if option == "pay" else option for option in clarify))
+        if len(clarify) < 2:
+            clarify = ()  # "pay it or schedule it?" with a future date is one request: schedule
     if intent not in _REASONED_INTENTS and not set(clarify) & set(_REASONED_INTENTS):
         # A reason belongs to a short pay or a dispute: "thanks for your patience" is no short shipment, and "no,
         # that's the wrong amount" objects to the quote.

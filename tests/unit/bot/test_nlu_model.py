@@ -71,3 +71,9 @@ def test_the_rules_and_the_model_combined(rule: str, source: str, ranked: tuple[
 def test_the_fast_probabilities_are_scikit_learns(retrained: nlu_model.IntentModel) -> None:
     for text in ("can someone call me back about _invoice_", "pay _invoice_ now", "zzz", ""):
         assert np.allclose(retrained.probabilities(text), retrained.pipeline.predict_proba([text])[0], atol=1e-12)
+
+
+def test_a_doubt_between_paying_and_scheduling_a_future_date_is_no_doubt(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nlu_decide, "decide", lambda *args: ("pay", 0.5, ("pay", "schedule")))
+    parsed = parse("pay invoice 2231 on the twenty second", today=SUNDAY)
+    assert (parsed.intent, parsed.clarify, parsed.date) == ("schedule", (), dt.date(2026, 12, 22))
