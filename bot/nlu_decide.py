@@ -8,7 +8,7 @@
 - The bot does not guess about money. When the winner or the runner-up is a money intent (pay, schedule, deposit,
   a yes, canceling a scheduled payment) and the two are within MARGIN, or the winner is a money intent that only
   the model saw and it is not sure (MODEL_MONEY), it asks which the customer means (`clarify`, the likely
-  intents as options).
+  intents as options). So with a dispute or an opt-out only the model saw (LASTING): they are recorded.
 - A winner below FLOOR is `unknown` (the bot says what it can do).
 """
 
@@ -17,6 +17,8 @@ from __future__ import annotations
 from bot.nlu_model import Guess
 
 MONEY = frozenset({"pay", "schedule", "deposit", "confirm", "cancel_scheduled"})
+# Readings that leave something behind besides an answer: a dispute recorded and handed to staff, an opt-out.
+LASTING = frozenset({"dispute", "stop"})
 # Intents the bot can offer as a choice ("a thank you" is no answer to "which do you mean?").
 OFFERABLE = frozenset({"balance", "statement", "invoices", "pay", "schedule", "cancel_scheduled", "deposit",
                        "methods", "add_method", "history", "receipt", "promise", "dispute", "agent", "remit_to",
@@ -31,7 +33,7 @@ MARGIN = 0.3  # a money intent this close to another: ask
 RUNNER_UP = 0.08  # an option less likely than this is not offered
 MODEL_MONEY = 0.5  # a money intent no rule saw needs this much from the model alone
 MODEL_YES = 0.85  # and a yes more: "lmao ok", "ugh. whatever." are no consent
-FLOOR = 0.2
+FLOOR = 0.35
 
 
 def decide(rule: str, source: str, guess: Guess, vetoed: frozenset[str] = frozenset(),
@@ -51,7 +53,7 @@ def decide(rule: str, source: str, guess: Guess, vetoed: frozenset[str] = frozen
     confidence = min(best / total, 1.0) if total else 0.0
     offered = [name for name in (top, second) if name in OFFERABLE]
     unsure_money = ((top in MONEY or second in MONEY) and best - next_best < MARGIN and next_best >= RUNNER_UP)
-    guessed_money = top in MONEY and top != rule and guess.probability(top) < (
+    guessed_money = top in MONEY | LASTING and top != rule and guess.probability(top) < (
         MODEL_YES if top == "confirm" else MODEL_MONEY)
     if (unsure_money or guessed_money) and len(offered) == 2:
         return top, confidence, tuple(offered)

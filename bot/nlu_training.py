@@ -44,11 +44,24 @@ def examples(rows: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
     return [(masked(str(row["text"])), str(row["intent"])) for row in rows]
 
 
+def reason_examples(rows: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(masked text, reason or "none") of the payments and disputes: what the reason model learns from."""
+    from bot.understanding import REASONED_INTENTS, masked
+
+    return [(masked(str(row["text"])), str(row.get("reason") or nlu_model.NO_REASON)) for row in rows
+            if row["intent"] in REASONED_INTENTS]
+
+
+def train_from(rows: list[dict[str, Any]]) -> IntentModel:
+    """The intent model and the reason model, from labelled rows."""
+    return nlu_model.train(examples(rows), reason_examples(rows))
+
+
 @functools.cache
 def shipped_model() -> IntentModel:
     """The model shipped with the code; trained from the training files when the shipped file cannot be read."""
     with _lock:  # one load (or training) however many requests arrive at first
-        return nlu_model.load(SHIPPED) or nlu_model.train(examples(rows_of(training_files())))
+        return nlu_model.load(SHIPPED) or train_from(rows_of(training_files()))
 
 
 def model_for(data_dir: Path | None) -> IntentModel:
@@ -106,7 +119,7 @@ def retrain(data_dir: Path, labelled: list[dict[str, Any]]) -> Retrained:
     it reads the check batch at least as well as the one in use."""
     path = Path(data_dir) / "nlu" / nlu_model.FILE_NAME
     current = model_for(data_dir)
-    candidate = nlu_model.train(examples(rows_of(training_files()) + labelled))
+    candidate = train_from(rows_of(training_files()) + labelled)
     check = rows_of(check_files())
     before, after = score(current, check), score(candidate, check)
     installed = after.right >= before.right
@@ -117,7 +130,7 @@ def retrain(data_dir: Path, labelled: list[dict[str, Any]]) -> Retrained:
 
 def rebuild_shipped() -> IntentModel:
     """Retrain the shipped model from the training files and write it (a developer's step after editing them)."""
-    model = nlu_model.train(examples(rows_of(training_files())))
+    model = train_from(rows_of(training_files()))
     model.save(SHIPPED)
     shipped_model.cache_clear()
     return model

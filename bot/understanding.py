@@ -48,7 +48,8 @@ _BACKWARD_INTENTS = ("history", "receipt")
 _TIMELESS_INTENTS = ("thanks", "help", "who_are_you", "remit_to", "methods", "add_method", "agent", "stop", "start",
                      "link")
 _MONTHLY_INTENTS = ("statement", "history", "balance", "invoices", "receipt", "promise", "dispute", "unknown")
-_REASONED_INTENTS = ("pay", "schedule", "dispute", "cancel_scheduled")
+REASON_CONFIDENCE = 0.5  # the reason model's probability for a reason the finder missed
+REASONED_INTENTS = ("pay", "schedule", "dispute", "cancel_scheduled")
 _FORWARD_INTENTS = ("pay", "schedule", "promise", "deposit", "cancel_scheduled")
 # "the other one", "that one": an invoice the conversation showed or named just before (bot.dialogue_states).
 _REFERS = re.compile(r"\b(?:the )?(?P<other>other) (?:one|invoice|bill)\b"
@@ -81,7 +82,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     if nlu_intents.LINK_TOKEN.match(text):
         return Parsed("link")  # Telegram deep link `/start <token>`: the token is read by the channel
     read = _read(text, reasons, locale=locale)
-    rule, source, guess = readings(read, model or nlu_training.shipped_model())
+    model = model or nlu_training.shipped_model()
+    rule, source, guess = readings(read, model)
     intent, confidence, clarify = nlu_decide.decide(rule, source, guess, nlu_intents.vetoed(read.masked))
     canonical, dates, months, reason = read.canonical, read.dates, read.months, read.reason
 
@@ -98,10 +100,12 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
         clarify = tuple(dict.fromkeys("schedule" if option == "pay" else option for option in clarify))
         if len(clarify) < 2:
             clarify = ()  # "pay it or schedule it?" with a future date is one request: schedule
-    if intent not in _REASONED_INTENTS and not set(clarify) & set(_REASONED_INTENTS):
+    if intent not in REASONED_INTENTS and not set(clarify) & set(REASONED_INTENTS):
         # A reason belongs to a short pay or a dispute: "thanks for your patience" is no short shipment, and "no,
         # that's the wrong amount" objects to the quote.
         reason = None
+    elif reason is None and intent in ("pay", "dispute"):
+        reason = _reason_guessed(model, read, reasons)
     refers = next((name for found in _REFERS.finditer(canonical) for name, word in found.groupdict().items() if word),
                   None)
     return Parsed(intent, read.invoices, read.selector, read.money.payable, date, month, reason, refers,
@@ -162,6 +166,13 @@ def masked(text: str) -> str:
     if nlu_intents.LINK_TOKEN.match(text):
         return "/start _token_"
     return _model_words(_read(text, DEFAULT_SHORT_PAY_REASONS))
+
+
+def _reason_guessed(model: nlu_model.IntentModel, read: _Read, reasons: tuple[str, ...]) -> str | None:
+    """A reason said in words the reason finder does not know ("you charged me 2x", "short by 4"): the model's,
+    when it is sure and the reason is one of the configured ones."""
+    guessed = model.reason(_model_words(read))
+    return guessed[0] if guessed and guessed[1] >= REASON_CONFIDENCE and guessed[0] in reasons else None
 
 
 def _model_words(read: _Read) -> str:

@@ -17,7 +17,7 @@ SUNDAY = dt.date(2026, 12, 6)
 
 @pytest.fixture(scope="module")
 def retrained() -> nlu_model.IntentModel:
-    return nlu_model.train(nlu_training.examples(nlu_training.rows_of(nlu_training.training_files())))
+    return nlu_training.train_from(nlu_training.rows_of(nlu_training.training_files()))
 
 
 def test_the_shipped_model_is_the_one_the_training_files_make(retrained: nlu_model.IntentModel) -> None:
@@ -29,7 +29,7 @@ def test_the_shipped_model_is_the_one_the_training_files_make(retrained: nlu_mod
 
 
 def test_training_twice_gives_the_same_model(retrained: nlu_model.IntentModel) -> None:
-    again = nlu_model.train(reversed(nlu_training.examples(nlu_training.rows_of(nlu_training.training_files()))))
+    again = nlu_training.train_from(list(reversed(nlu_training.rows_of(nlu_training.training_files()))))
     texts = ["can someone call me back about _invoice_", "escalate this", "add a visa", "hold off"]
     assert again.digest == retrained.digest
     assert np.allclose(again.guesses(texts), retrained.guesses(texts), atol=1e-12)
@@ -77,3 +77,16 @@ def test_a_doubt_between_paying_and_scheduling_a_future_date_is_no_doubt(monkeyp
     monkeypatch.setattr(nlu_decide, "decide", lambda *args: ("pay", 0.5, ("pay", "schedule")))
     parsed = parse("pay invoice 2231 on the twenty second", today=SUNDAY)
     assert (parsed.intent, parsed.clarify, parsed.date) == ("schedule", (), dt.date(2026, 12, 22))
+
+
+def test_a_reason_said_in_other_words_is_read_by_the_reason_model(retrained: nlu_model.IntentModel) -> None:
+    """The finder knows "damaged" and "short shipment"; the model reads what the training batches taught it, and
+    only for a payment or a dispute, only as one of the configured reasons."""
+    assert retrained.reason(masked("u charged me 2x for the same order")) == (
+        "Disputed charge", pytest.approx(retrained.reason(masked("u charged me 2x for the same order"))[1]))
+    parsed = parse("you billed us twice for the same delivery, not paying that", today=SUNDAY)
+    assert (parsed.intent, parsed.reason) == ("dispute", "Disputed charge")
+    assert parse("thanks, the order came in fine", today=SUNDAY).reason is None
+    spanish = parse("you billed us twice for the same delivery, not paying that", today=SUNDAY,
+                    reasons=("Cargo duplicado", "Otro"))
+    assert spanish.reason in ("Cargo duplicado", None)  # never a reason outside the configured ones
