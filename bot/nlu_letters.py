@@ -1,5 +1,5 @@
-"""A pasted email read as its request: the greeting line and the sign-off (with the name, title and company
-under it) taken away.
+"""A pasted email read as its request: the greeting line, the sign-off (with the name, title and company under
+it) and the small talk taken away.
 
 Bookkeepers paste whole emails: "Hi,\\n\\n…the request…\\n\\nThanks,\\nMaria Delgado\\nDelgado Foods". The
 "Thanks," of a sign-off is not thanks, the company name is not an introduction, and a phone number in the
@@ -19,6 +19,15 @@ _SIGN_OFF = re.compile(r"^\s*(?:thanks|thank you|many thanks|thanks again|thanks
                        r"|yours sincerely|respectfully|all the best|take care|mit freundlichen grüßen|cordialement"
                        r"|saludos|thx|ty)\b[\s,.!-]*$", re.IGNORECASE)
 _SIGNATURE_LINES = 4
+# The small talk of a business letter: it names weeks and months ("I'm covering for our bookkeeper this week", "it's
+# been a busy month") that are not the dates the letter is about, and thanks that are not a thank-you message.
+_SMALL_TALK = re.compile(
+    r"^\s*(?:i |we )?hope (?:you|your|all|this|everyone)\b|^\s*sorry for the (?:slow|late|delayed) (?:reply|response)"
+    r"|\b(?:i'?m|i am) covering for\b|^\s*thanks? (?:you )?(?:so much |very much )?for (?:your|the) (?:patience"
+    r"|help|reminder|message|note|email|quick)|^\s*following up on\b|\bit'?s been a busy\b"
+    r"|^\s*(?:i'?m|i am|we'?re|we are) catching up on\b|^\s*(?:happy|merry) (?:holidays|friday|monday)\b",
+    re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def body(text: str) -> str:
@@ -42,4 +51,6 @@ def body(text: str) -> str:
                 end = index
                 break
     kept = "\n".join(lines[start:end]).strip()
-    return kept or text
+    if start > 0 or end < len(lines):  # a letter: its small talk goes too
+        kept = " ".join(sentence for sentence in _SENTENCE_END.split(kept) if not _SMALL_TALK.search(sentence))
+    return kept.strip() or text

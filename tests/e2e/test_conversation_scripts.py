@@ -22,6 +22,7 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
+from bot import nlu_decide
 from core.bootstrap import Services
 from core.conversations import issue_link_token
 from core.dunning import run_dunning
@@ -311,3 +312,21 @@ def test_a_long_list_pages_and_numbers_mean_what_was_shown(line: Line) -> None:
     quote = line.say("9")  # the 9th row as shown on the second page, on SMS and Telegram alike
     assert f"{ninth.group(1)}: {ninth.group(2)}" in quote and quote.count("• ") == 1
     assert paid(line.services) == []
+
+
+def test_a_message_read_with_doubt_is_asked_about_and_the_answer_pays_only_after_yes(
+        line: Line, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the signed webhook: the question with its options (numbers by SMS, buttons on Telegram), the answer,
+    the exact quote, and money only after YES. Every message with words in it is read as pay or dispute, too close
+    to call; "1" and "yes" are whole answers, read as always."""
+    real = nlu_decide.decide
+    monkeypatch.setattr(nlu_decide, "decide", lambda rule, source, guess, vetoed=frozenset(): (
+        real(rule, source, guess, vetoed) if source == "whole" else ("pay", 0.44, ("pay", "dispute"))))
+    asked = line.say("1043 needs sorting out")
+    assert "1) pay invoice 1043 now" in asked and "2) tell us it's wrong" in asked and paid(line.services) == []
+    if line.channel == "telegram":
+        assert "[1. pay invoice 1043 now]" in asked
+    quote = line.say("1")
+    assert "1043" in quote and "$850.00" in quote and paid(line.services) == []
+    line.say("yes")
+    assert paid(line.services)[0][0] == 85_000
