@@ -6,19 +6,24 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
+
 from bench.nlu_accuracy import MONEY, measure
 
 SEALED = Path(__file__).parents[2] / "sealed" / "nlu_sealed_2026-12-06.jsonl"
+SECOND = SEALED.with_name("nlu_sealed_2026-12-06b.jsonl")
 
 
-def test_the_sealed_batch_is_the_one_written_before_tuning() -> None:
-    digest = hashlib.sha256(SEALED.read_bytes()).hexdigest()
-    recorded = (SEALED.parent / "README.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("batch", [SEALED, SECOND], ids=["first", "second"])
+def test_the_sealed_batches_are_the_ones_written_before_tuning(batch: Path) -> None:
+    digest = hashlib.sha256(batch.read_bytes()).hexdigest()
+    recorded = (batch.parent / "README.md").read_text(encoding="utf-8")
     assert f"sha256 {digest}" in recorded, "a sealed batch never changes: write a new one"
 
 
-def test_the_sealed_batch_is_understood_without_a_money_misread() -> None:
-    rows = [json.loads(line) for line in SEALED.read_text(encoding="utf-8").splitlines() if line.strip()]
+@pytest.mark.parametrize("batch", [SEALED, SECOND], ids=["first", "second"])
+def test_the_sealed_batches_are_understood_without_a_money_misread(batch: Path) -> None:
+    rows = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
     figures = measure(rows)
     intents = sum(figures["right"].values()) / figures["rows"]
     slots = figures["slots_right"] / figures["rows"]
