@@ -91,7 +91,8 @@ _EXCLUDING = re.compile(
     r"(?:\bnot|(?<!\bi )(?<!\bwe )(?<!\bthey )\bdo not (?:you dare )?(?:want to )?"
     r"(?:pay|charge|schedule|include|process|debit|apply (?:it|this|that|them|anything|any of it) (?:to|on|against))"
     r"|\bnot (?:to be )?(?:applied|used|put) (?:to|on|against|toward)|\bskip(?:ping)?|\bexcept(?: for)?|\bexcluding"
-    r"|\bother than|\binstead of|\bleave out|\bhold off on|\bapart from)" + _SAID_REFERENCES)
+    r"|\bother than|\binstead of|\bleave out|\bhold off on|\bapart from|\b(?:all|everything|every one) but"
+    r"|\bdo not (?:allocate|apply) (?:it|this|that|them|anything) (?:to|on|against))" + _SAID_REFERENCES)
 _LEFT_ALONE = re.compile(r"\bleave" + _SAID_REFERENCES
                          + r"(?=\s*,?\s*(?:alone|out|off|aside|open|for now|for later)\b)")  # "leave 9135 alone"
 _REFUSING = re.compile(r"\b(?:(?:am|are|is|we|i) not (?:paying|going to pay)|will not pay|not paying)(?: for)?"
@@ -162,7 +163,10 @@ _SEVERAL = re.compile(  # "pay 2 and 3", "1, 4 and 8", "the first and third", "o
 # "items 2 and 4", "number two and number three": positions listed anywhere in the message.
 _LISTED_POSITIONS = re.compile(
     r"\b(?:items?|numbers?|options?|lines?|choices?)\s+(?P<several>(?:\d{1,2}|[a-z]+)\b(?:(?:,\s*|\s*&\s*|\s+and\s+)"
-    r"(?:and\s+)?(?:(?:items?|numbers?|options?|lines?|choices?)\s+)?(?:\d{1,2}|[a-z]+)\b)+)")
+    r"(?:and\s+)?(?:(?:items?|numbers?|options?|lines?|choices?)\s+)?(?:\d{1,2}|[a-z]+)\b)+)"
+    # "the second and fourth invoices on your list", "the 1st and 3rd ones": ordinals listed before what they count
+    rf"|\bthe\s+(?P<ordinals>(?:{_ORDINAL})(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?(?:the\s+)?(?:{_ORDINAL}))+)"
+    r"\s+(?:ones|invoices|bills|items)\b")
 _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?|invoices?|bills?|items?)|delinquent)\b"
                       r"(?!\s+(?:notice|reminder|letter|message|text|email|notification|warning)s?\b)"
                       r"|\b(?:be|get|bring (?:it|us|me|the account))\s+current\b|\b(?:be|get|getting)\s+caught up\b")
@@ -349,11 +353,12 @@ def find_selector(text: str) -> tuple[str | None, str]:
     for several in (_SEVERAL.search(text), _LISTED_POSITIONS.search(text)):
         if several is None:
             continue
-        picks = re.findall(r"\d{1,2}(?:st|nd|rd|th)?|[a-z]+", several.group("several"))
+        group = "ordinals" if several.groupdict().get("ordinals") else "several"
+        picks = re.findall(r"\d{1,2}(?:st|nd|rd|th)?|[a-z]+", several.group(group))
         positions = [_position(pick) for pick in picks if pick not in _LISTING_WORDS]
         if all(positions) and 0 not in positions:
             return (",".join(str(position) for position in positions),
-                    text[:several.start("several")] + " _selector_ " + text[several.end("several"):])
+                    text[:several.start(group)] + " _selector_ " + text[several.end(group):])
     for match in _POSITION.finditer(text):
         name = next(name for name, group in match.groupdict().items() if group is not None)
         position = _position(match.group(name))
