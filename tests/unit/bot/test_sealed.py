@@ -37,4 +37,4 @@ def test_the_sealed_batches_are_understood_without_a_money_misread(batch: Path) 
 # The figures measured (bench/README.md), less a message or two for a retrained model's small moves. Measured before
 # any change (25f0038): intent 74.9 %, slots 69.6 %, 11 money misreads.
 INTENT_FLOOR = 0.965
-SLOT_FLOOR = 0.83
+SLOT_FLOOR = 0.865
