@@ -11,7 +11,9 @@ import re
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
+from bot import nlu_slots, nlu_training
 from bot.dialogue_core import Account
+from bot.understanding import Parsed, parse
 from core import conversations, dunning, ledger, payments
 from core.bootstrap import Services
 from core.dunning import Reminder
@@ -23,6 +25,15 @@ DUNNING_CONTEXT = dt.timedelta(days=30)  # how long "PAY" still means what a dun
 
 def account(services: Services, customer_id: int) -> Account:
     return conversations.customer_brief(services.db.uow(), customer_id)
+
+
+def understood(services: Services, text: str, today: dt.date, customer: Account | None) -> Parsed:
+    """A message read as this seller's bot reads it: its short-pay reasons, its model (retrained on its staff's
+    labels by `aragent nlu retrain`, else the shipped one), and the customer's way of writing numbers and dates
+    ("1.234,50" and "10/12" from a customer in Europe/Berlin are de_DE)."""
+    locale = nlu_slots.locale_for(customer.timezone if customer else None, services.settings.default_country)
+    return parse(text, today=today, reasons=services.settings.short_pay_reasons,
+                 model=nlu_training.model_for(services.settings.data_dir), locale=locale)
 
 
 def open_debits(services: Services, who: Account, today: dt.date) -> list[OpenDebit]:

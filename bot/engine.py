@@ -19,10 +19,10 @@ from typing import Any
 
 import structlog
 
-from bot import dialogue_reads, dialogue_states, identity, nlu_reviews, nlu_slots, nlu_training, texts
+from bot import dialogue_reads, dialogue_states, identity, nlu_reviews, texts
 from bot.dialogue_core import PENDING_KEYS, Step, Turn, is_payload
 from bot.turns import Inbound, Reply
-from bot.understanding import Parsed, parse
+from bot.understanding import Parsed
 from core import conversations
 from core.bootstrap import Services
 from core.conversations import Arrival
@@ -89,11 +89,7 @@ def _parsed(services: Services, inbound: Inbound, today: dt.date,
             customer: conversations.CustomerBrief | None) -> Parsed:
     if is_payload(inbound.text):
         return Parsed("unknown")  # a button's payload: read by the steps, never guessed at by the parser
-    # "1.234,50" and "10/12" are read the customer's way: a customer in Europe/Berlin writes de_DE.
-    locale = nlu_slots.locale_for(customer.timezone if customer else None, services.settings.default_country)
-    # The seller's model retrained on its staff's labels (`aragent nlu retrain`), else the shipped one.
-    return parse(inbound.text, today=today, reasons=services.settings.short_pay_reasons,
-                 model=nlu_training.model_for(services.settings.data_dir), locale=locale)
+    return dialogue_reads.understood(services, inbound.text, today, customer)
 
 
 def _turn(services: Services, inbound: Inbound, convo: conversations.ConversationView, parsed: Parsed,

@@ -16,10 +16,10 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from bot import nlu_training
+from bot import dialogue_reads as reads
 from bot.dialogue_core import Step, Turn, position, say
 from bot.turns import Button
-from bot.understanding import Parsed, parse
+from bot.understanding import Parsed
 
 STATE = "ask_intent"
 _WORDS = {  # the word that names an option when typed instead of its number
@@ -56,8 +56,7 @@ def answer(turn: Turn, ctx: dict[str, Any]) -> Turn | None:
     if chosen is None:
         return None
     ctx.pop("asked", None)
-    again = parse(str(asked["text"]), today=turn.today, reasons=turn.reasons,
-                  model=nlu_training.model_for(turn.services.settings.data_dir))
+    again = reads.understood(turn.services, str(asked["text"]), turn.today, turn.account)
     parsed = replace(again, intent=chosen, clarify=(), confidence=1.0)
     # The request is the message asked about, in the customer's words (a dispute records them), not "3".
     text = str(asked["text"])
