@@ -68,7 +68,8 @@ _SLASH_LIST = re.compile(r"(?<![\w/])\d{4,20}(?:\s*/\s*\d{4,20})+(?![\w/])")  # 
 _NOT_AN_INVOICE_BEFORE = re.compile(
     r"\b(?:po|p\.o\.|purchase order|order|account|customer|check|cheque|ck|rma|ref|reference|confirmation|conf"
     r"|ending|ending in|last four|last 4|zip|phone|ticket|case|tracking|card|visa|mastercard|amex|box|suite|apt"
-    r"|sku|part|model|serial|routing|aba|iban|swift|sort code|trace|cust)"
+    r"|sku|part|model|serial|routing|aba|iban|swift|sort code|trace|cust|ends|ends in|ending with|claim|ra"
+    r"|return authorization|warranty)"
     r"\s*(?:number|no\.?|num|id|code)?\s*,?\s*[:#]?\s*(?:is\s*)?$")
 # A street number ("4410 industrial pkwy") and a zip code after a city and state ("dayton oh 45414").
 _STREET_AFTER = re.compile(r"^\s+(?:(?!(?:on|for|the|and|is|was|by|to|of|from|in|at|please)\b)[a-z]+\.?\s+){1,2}"
@@ -92,9 +93,10 @@ _EXCLUDING = re.compile(
     r"(?:pay|charge|schedule|include|process|debit|apply (?:it|this|that|them|anything|any of it) (?:to|on|against))"
     r"|\bnot (?:to be )?(?:applied|used|put) (?:to|on|against|toward)|\bskip(?:ping)?|\bexcept(?: for)?|\bexcluding"
     r"|\bother than|\binstead of|\bleave out|\bhold off on|\bapart from|\b(?:all|everything|every one) but"
+    r"|\b(?:we are|we're|i am|i'm) holding(?: off on)?"
     r"|\bdo not (?:allocate|apply) (?:it|this|that|them|anything) (?:to|on|against))" + _SAID_REFERENCES)
 _LEFT_ALONE = re.compile(r"\bleave" + _SAID_REFERENCES
-                         + r"(?=\s*,?\s*(?:alone|out|off|aside|open|for now|for later)\b)")  # "leave 9135 alone"
+                         + r"(?=\s*,?\s*(?:alone|out|off|aside|open|unpaid|for now|for later)\b)")  # "leave 9135 alone"
 _REFUSING = re.compile(r"\b(?:(?:am|are|is|we|i) not (?:paying|going to pay)|will not pay|not paying)(?: for)?"
                        + _SAID_REFERENCES)
 
@@ -162,14 +164,15 @@ _SEVERAL = re.compile(  # "pay 2 and 3", "1, 4 and 8", "the first and third", "o
     r"(?:\s+(?:ones?|invoices?|bills?))?(?:\s+(?:on\s+|for\s+|by\s+)?_date_)?(?:\s+please)?\s*[.!]*\s*$")
 # "items 2 and 4", "number two and number three": positions listed anywhere in the message.
 _LISTED_POSITIONS = re.compile(
-    r"\b(?:items?|numbers?|options?|lines?|choices?)\s+(?P<several>(?:\d{1,2}|[a-z]+)\b(?:(?:,\s*|\s*&\s*|\s+and\s+)"
+    r"\b(?:items?|numbers?|options?|lines?|choices?|invoices|bills)\s+(?P<several>(?:\d{1,2}|[a-z]+)\b(?:(?:,\s*|\s*&\s*|\s+and\s+)"
     r"(?:and\s+)?(?:(?:items?|numbers?|options?|lines?|choices?)\s+)?(?:\d{1,2}|[a-z]+)\b)+)"
     # "the second and fourth invoices on your list", "the 1st and 3rd ones": ordinals listed before what they count
     rf"|\bthe\s+(?P<ordinals>(?:{_ORDINAL})(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?(?:the\s+)?(?:{_ORDINAL}))+)"
     r"\s+(?:ones|invoices|bills|items)\b")
 _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?|invoices?|bills?|items?)|delinquent)\b"
                       r"(?!\s+(?:notice|reminder|letter|message|text|email|notification|warning)s?\b)"
-                      r"|\b(?:be|get|bring (?:it|us|me|the account))\s+current\b|\b(?:be|get|getting)\s+caught up\b")
+                      r"|\b(?:be|get|gets|bring (?:it|us|me|the account)|gets? (?:us|me|the account))\s+current\b"
+                      r"|\b(?:be|get|getting)\s+caught up\b")
 _OLDEST = re.compile(r"(?<!\bat the )\b(?:oldest|earliest)\b(?!\s+(?:convenience|possible|opportunity|chance))")
 _ALL = re.compile(
     r"\b(?:pay|clear|settle|paying)\b(?:\s+(?:it|them|off|for))?\s+(?:all|everything)\b"
@@ -210,6 +213,8 @@ def find_prefixed_invoices(text: str) -> tuple[list[str], str]:
             return match.group()  # check #8812, PO #5521, account number 104233
         if _QUANTITY_AFTER.match(text[match.end():]):
             return match.group()  # "INV-4471 bills 48 units": a count
+        if re.match(r"(?:invoices|bills)\b", match.group()) and re.fullmatch(r"\d{1,2}", match.group("id") or ""):
+            return match.group()  # "invoices 2 and 4 from your summary": positions in a list (find_selector)
         found.append(_invoice_number(match.group("id") or match.group("hash") or match.group("no")))
         return " _invoice_ "
 
