@@ -49,6 +49,8 @@ _TIMELESS_INTENTS = ("thanks", "help", "who_are_you", "remit_to", "methods", "ad
                      "link")
 _AMOUNTLESS_INTENTS = ("balance", "invoices", "statement", "thanks", "help", "who_are_you", "remit_to", "finance_charge",
                        "methods", "add_method", "agent", "stop", "start", "link")
+_UNSELECTING_INTENTS = ("history", "receipt", "finance_charge", "thanks", "help", "who_are_you", "remit_to", "agent",
+                        "stop", "start", "link")
 _MONTHLY_INTENTS = ("statement", "history", "balance", "invoices", "receipt", "promise", "dispute", "unknown")
 REASON_CONFIDENCE = 0.5  # the reason model's probability for a reason the finder missed
 REASONED_INTENTS = ("pay", "schedule", "dispute", "cancel_scheduled")
@@ -113,7 +115,9 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     # An amount is one to pay, deposit, promise or dispute, a payment asked about ("did you get the $1,200?"), or the
     # answer to "how much?": "what's left after the $500 we sent" asks the balance, with no amount to act on.
     amount = None if intent in _AMOUNTLESS_INTENTS and not clarify else read.money.payable
-    return Parsed(intent, read.invoices, read.selector, amount, date, month, reason, refers,
+    # "show me every payment, all of them" and "past-due balances accrue interest?" choose no invoices.
+    selector = None if intent in _UNSELECTING_INTENTS and not clarify else read.selector
+    return Parsed(intent, read.invoices, selector, amount, date, month, reason, refers,
                   unpayable_amount=read.money.unpayable, currency=read.money.currency,
                   prefixed=tuple(number for number in read.invoices if number in read.prefixed), method=read.method,
                   confidence=confidence, clarify=clarify, excluded=read.excluded)

@@ -43,3 +43,8 @@ def test_an_amount_named_in_a_question_about_the_balance_is_no_amount_to_act_on(
     assert (asked.intent, asked.amount) == ("balance", None)
     paid = parse("did you get the $1,200 we sent?", today=WEDNESDAY)  # a payment asked about keeps its amount
     assert (paid.intent, str(paid.amount)) == ("history", "1200.00")
+
+
+def test_a_question_that_chooses_no_invoices_has_no_selector() -> None:
+    assert parse("show me every payment I've made. all of them.", today=WEDNESDAY).selector is None
+    assert parse("pay all of them", today=WEDNESDAY).selector == "all"
