@@ -47,8 +47,8 @@ _BACKWARD_INTENTS = ("history", "receipt")
 # Requests that take no date or month: a day mentioned in passing in them is not a slot.
 _TIMELESS_INTENTS = ("thanks", "help", "who_are_you", "remit_to", "methods", "add_method", "agent", "stop", "start",
                      "link")
-_AMOUNTLESS_INTENTS = ("balance", "invoices", "statement", "thanks", "help", "who_are_you", "remit_to", "finance_charge",
-                       "methods", "add_method", "agent", "stop", "start", "link")
+_AMOUNTLESS_INTENTS = ("balance", "invoices", "statement", "thanks", "help", "who_are_you", "remit_to",
+                       "finance_charge", "methods", "add_method", "agent", "stop", "start", "link")
 _UNSELECTING_INTENTS = ("history", "receipt", "finance_charge", "thanks", "help", "who_are_you", "remit_to", "agent",
                         "stop", "start", "link")
 _MONTHLY_INTENTS = ("statement", "history", "balance", "invoices", "receipt", "promise", "dispute", "unknown")
