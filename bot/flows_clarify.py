@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot import dialogue_reads as reads
+from bot import quotes
 from bot.dialogue_core import Step, Turn, position, say
 from bot.turns import Button
 from bot.understanding import Parsed
@@ -102,6 +103,4 @@ def _offer(intent: str, parsed: Parsed) -> str:
 def _invoices(parsed: Parsed) -> str:
     if not parsed.invoices:
         return ""
-    names = [f"{number}" for number in parsed.invoices]
-    joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    return f"invoice{'s' if len(names) > 1 else ''} {joined}"
+    return f"invoice{'s' if len(parsed.invoices) > 1 else ''} {quotes.names(parsed.invoices)}"

@@ -8,7 +8,7 @@
 - The bot does not guess about money. When the winner or the runner-up is a money intent (pay, schedule, deposit,
   a yes, canceling a scheduled payment) and the two are within MARGIN, or the winner is a money intent that only
   the model saw and it is not sure (MODEL_MONEY), it asks which the customer means (`clarify`, the likely
-  intents as options). So with a dispute or an opt-out only the model saw (LASTING): they are recorded.
+  intents as options). The same holds for a dispute or an opt-out only the model saw (LASTING): both are recorded.
 - A winner below FLOOR is `unknown` (the bot says what it can do).
 """
 
@@ -53,12 +53,12 @@ def decide(rule: str, source: str, guess: Guess, vetoed: frozenset[str] = frozen
     confidence = min(best / total, 1.0) if total else 0.0
     offered = [name for name in (top, second) if name in OFFERABLE]
     unsure_money = ((top in MONEY or second in MONEY) and best - next_best < MARGIN and next_best >= RUNNER_UP)
-    guessed_money = top in MONEY | LASTING and top != rule and guess.probability(top) < (
+    guessed = top in MONEY | LASTING and top != rule and guess.probability(top) < (
         MODEL_YES if top == "confirm" else MODEL_MONEY)
-    if (unsure_money or guessed_money) and len(offered) == 2:
+    if (unsure_money or guessed) and len(offered) == 2:
         return top, confidence, tuple(offered)
-    if guessed_money:
-        return "unknown", confidence, ()  # a payment nobody but the model saw, and no second reading to offer
+    if guessed:
+        return "unknown", confidence, ()  # a payment (or dispute) nobody but the model saw, and nothing to offer
     if best < FLOOR:
         return "unknown", confidence, ()
     return top, confidence, ()
