@@ -12,16 +12,17 @@ from bench.nlu_accuracy import MONEY, measure
 
 SEALED = Path(__file__).parents[2] / "sealed" / "nlu_sealed_2026-12-06.jsonl"
 SECOND = SEALED.with_name("nlu_sealed_2026-12-06b.jsonl")
+THIRD = SEALED.with_name("nlu_sealed_2026-12-06c.jsonl")
 
 
-@pytest.mark.parametrize("batch", [SEALED, SECOND], ids=["first", "second"])
+@pytest.mark.parametrize("batch", [SEALED, SECOND, THIRD], ids=["first", "second", "third"])
 def test_the_sealed_batches_are_the_ones_written_before_tuning(batch: Path) -> None:
     digest = hashlib.sha256(batch.read_bytes()).hexdigest()
     recorded = (batch.parent / "README.md").read_text(encoding="utf-8")
     assert f"sha256 {digest}" in recorded, "a sealed batch never changes: write a new one"
 
 
-@pytest.mark.parametrize("batch", [SEALED, SECOND], ids=["first", "second"])
+@pytest.mark.parametrize("batch", [SEALED, SECOND, THIRD], ids=["first", "second", "third"])
 def test_the_sealed_batches_are_understood_without_a_money_misread(batch: Path) -> None:
     rows = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
     figures = measure(rows)
