@@ -44,16 +44,21 @@ _VOCABULARY = vocabulary_of(
 )
 # Looking back: payments made, receipts and history are about the past, and so is anything already done.
 _BACKWARD_INTENTS = ("history", "receipt")
-# Requests that take no date or month: a day mentioned in passing in them is not a slot.
-_TIMELESS_INTENTS = ("thanks", "help", "who_are_you", "remit_to", "methods", "add_method", "agent", "stop", "start",
-                     "link")
-_AMOUNTLESS_INTENTS = ("balance", "invoices", "statement", "thanks", "help", "who_are_you", "remit_to",
-                       "finance_charge", "methods", "add_method", "agent", "stop", "start", "link")
-_UNSELECTING_INTENTS = ("history", "receipt", "finance_charge", "thanks", "help", "who_are_you", "remit_to", "agent",
-                        "stop", "start", "link")
-_MONTHLY_INTENTS = ("statement", "history", "balance", "invoices", "receipt", "promise", "dispute", "unknown")
+# Which requests take which slot. A slot said in any other request is said in passing: "I'm covering for our
+# bookkeeper this week — who is this?" has no date, "pay ahead for january" no month, "what's left after the $500 we
+# sent?" no amount to act on, "show me every payment, all of them" chooses no invoices, "thanks for your patience" is
+# no short shipment. A request read with doubt keeps a slot that one of the options it offers takes.
+_CHAT = frozenset({"thanks", "help", "who_are_you", "remit_to", "agent", "stop", "start", "link"})
+_TAKEN_BY = {
+    "date": frozenset(INTENTS) - _CHAT - {"methods", "add_method"},
+    "month": frozenset({"statement", "history", "balance", "invoices", "receipt", "promise", "dispute", "unknown"}),
+    "amount": frozenset(INTENTS) - _CHAT - {"balance", "invoices", "statement", "finance_charge", "methods",
+                                            "add_method"},
+    "selector": frozenset(INTENTS) - _CHAT - {"history", "receipt", "finance_charge"},
+    "reason": frozenset({"pay", "schedule", "dispute", "cancel_scheduled"}),
+}
 REASON_CONFIDENCE = 0.5  # the reason model's probability for a reason the finder missed
-REASONED_INTENTS = ("pay", "schedule", "dispute", "cancel_scheduled")
+REASONED_INTENTS = tuple(sorted(_TAKEN_BY["reason"]))
 _FORWARD_INTENTS = ("pay", "schedule", "promise", "deposit", "cancel_scheduled")
 # "the other one", "that one": an invoice the conversation showed or named just before (bot.dialogue_states).
 _REFERS = re.compile(r"\b(?:the )?(?P<other>other) (?:one|invoice|bill)\b"
@@ -91,10 +96,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     intent, confidence, clarify = nlu_decide.decide(rule, source, guess, nlu_intents.vetoed(read.masked))
     canonical, dates, months, reason = read.canonical, read.dates, read.months, read.reason
 
-    if intent in _TIMELESS_INTENTS and not clarify:
-        dates, months = [], []  # "I'm covering for our bookkeeper this week — who is this?" asks nothing of a date
-    if intent not in _MONTHLY_INTENTS and not set(clarify) & set(_MONTHLY_INTENTS):
-        months = []  # a month is what a statement, a history or a promise is about; "pay ahead for january" no slot
+    dates = dates if _taken("date", intent, clarify) else []
+    months = months if _taken("month", intent, clarify) else []
     done = nlu_dates.looks_back(canonical)  # "I paid on the 1st" looks back; "we'll get you paid by friday" not
     date = nlu_dates.resolve_date(dates[0], today, intent in _BACKWARD_INTENTS or done) if dates else None
     month_forward = intent in _FORWARD_INTENTS and not done
@@ -104,23 +107,22 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
         clarify = tuple(dict.fromkeys("schedule" if option == "pay" else option for option in clarify))
         if len(clarify) < 2:
             clarify = ()  # "pay it or schedule it?" with a future date is one request: schedule
-    if intent not in REASONED_INTENTS and not set(clarify) & set(REASONED_INTENTS):
-        # A reason belongs to a short pay or a dispute: "thanks for your patience" is no short shipment, and "no,
-        # that's the wrong amount" objects to the quote.
-        reason = None
+    if not _taken("reason", intent, clarify):
+        reason = None  # and "no, that's the wrong amount" objects to the quote: no short-pay reason
     elif reason is None and intent in ("pay", "dispute"):
         reason = _reason_guessed(model, read, reasons)
     refers = next((name for found in _REFERS.finditer(canonical) for name, word in found.groupdict().items() if word),
                   None)
-    # An amount is one to pay, deposit, promise or dispute, a payment asked about ("did you get the $1,200?"), or the
-    # answer to "how much?": "what's left after the $500 we sent" asks the balance, with no amount to act on.
-    amount = None if intent in _AMOUNTLESS_INTENTS and not clarify else read.money.payable
-    # "show me every payment, all of them" and "past-due balances accrue interest?" choose no invoices.
-    selector = None if intent in _UNSELECTING_INTENTS and not clarify else read.selector
+    amount = read.money.payable if _taken("amount", intent, clarify) else None
+    selector = read.selector if _taken("selector", intent, clarify) else None
     return Parsed(intent, read.invoices, selector, amount, date, month, reason, refers,
                   unpayable_amount=read.money.unpayable, currency=read.money.currency,
                   prefixed=tuple(number for number in read.invoices if number in read.prefixed), method=read.method,
                   confidence=confidence, clarify=clarify, excluded=read.excluded)
+
+
+def _taken(slot: str, intent: str, clarify: tuple[str, ...]) -> bool:
+    return bool(_TAKEN_BY[slot] & {intent, *clarify})
 
 
 @dataclass(frozen=True)
