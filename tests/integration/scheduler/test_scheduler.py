@@ -177,6 +177,8 @@ def test_a_process_that_lost_the_lease_stops_running_jobs(services: Services, ot
         # The refused firing is handed to the new leader, which does the period's work once.
         assert new.fire("count").status in ("done", "skipped")
         assert wait_for(lambda: len(work.calls) == 1)
+        # The handed-over firing runs on the scheduler's thread: its run is recorded done just after the work.
+        wait_for(lambda: getattr(run_for(services.db, "count", "2026-11-01"), "status", None) == "done")
         run = run_for(services.db, "count", "2026-11-01")
         assert run is not None and run.status == "done" and run.holder == new.holder
     finally:
