@@ -189,8 +189,9 @@ def _paid_text(turn: Turn, quote: QuoteView, paid: PaymentMade, numbers: list[st
     paying = f" for {quotes.names(numbers)}" if numbers else (" on account" if quote.kind == "deposit" else "")
     if paid.status == "failed":
         left = (f" {quotes.names(numbers)} {'is' if len(numbers) == 1 else 'are'} still open." if numbers else "")
+        why = payments.decline_words(paid.failure_reason) if paid.failure_reason else "declined"
         return (f"Sorry — the payment of {amount}{paying} with {label} did not go through "
-                f"({paid.failure_reason or 'declined'}). Nothing was charged.{left} Say PAY to try again, or ADD "
+                f"({why}). Nothing was charged.{left} Say PAY to try again, or ADD "
                 "CARD to use another card.")
     still = _still_open(turn, quote.total.currency)
     if paid.status == "scheduled":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -26,7 +27,7 @@ from channels.cli.users import users
 from core import kernel
 from core.bootstrap import Services
 from core.demo import is_empty, load_demo_book, save_demo_methods
-from core.kernel import Actor, upgrade
+from core.kernel import Actor, Settings, upgrade
 from core.ledger import IMPORT_KINDS, aging_report, csv_rows, missing_columns, run_import
 from core.payments import charge_scheduled, reconcile
 from core.statements import run_statements
@@ -210,6 +211,9 @@ def serve(ctx: click.Context, host: str, port: int, demo: bool, no_scheduler: bo
     from channels.web.app import create_app
 
     services = services_for(ctx, creates_database=True)
+    reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    if services.settings.public_url == Settings.public_url:  # not set: links point at this very server
+        services.settings = dataclasses.replace(services.settings, public_url=f"http://{reachable}:{port}")
     upgrade(services.db.url)
     if demo and is_empty(services.db.uow()):
         click.echo(_load_demo(services, dt.date.today()), err=True)
@@ -217,7 +221,6 @@ def serve(ctx: click.Context, host: str, port: int, demo: bool, no_scheduler: bo
     base = f"http://{host}:{port}"
     click.echo(banner(services, base, cli=cli, api_key=demo_api_key(services) if demo else "",
                       console_user=demo_console_user(services, cli) if demo else ""), err=True)
-    reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     # Started before uvicorn.run, which blocks until shutdown; several `serve` processes share the jobs
     # through the leader lease, so only one of them runs each.
     runner = None if no_scheduler else start_scheduler(services)

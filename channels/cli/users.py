@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
@@ -78,3 +79,22 @@ def users_deactivate(ctx: click.Context, username: str) -> None:
 def users_activate(ctx: click.Context, username: str) -> None:
     staff.set_active(services_for(ctx).db.uow(), username, True, CLI_ACTOR)
     click.echo(f"activated {username}")
+
+
+@users.command("unlock")
+@click.argument("username")
+@click.pass_context
+def users_unlock(ctx: click.Context, username: str) -> None:
+    """Lift a lock put on after too many failed sign-ins (and forget the failures counted)."""
+    was_locked = staff.unlock(services_for(ctx).db.uow(), username, CLI_ACTOR, now=dt.datetime.now(dt.UTC))
+    click.echo(f"unlocked {username}" if was_locked else f"{username} was not locked; failed sign-ins forgotten")
+
+
+@users.command("reset-2fa")
+@click.argument("username")
+@click.pass_context
+def users_reset_two_factor(ctx: click.Context, username: str) -> None:
+    """Turn off a user's two-factor sign-in (a lost phone): the password alone signs in until they set it up again."""
+    was_on = staff.reset_two_factor(services_for(ctx).db.uow(), username, CLI_ACTOR, now=dt.datetime.now(dt.UTC))
+    click.echo(f"two-factor sign-in reset for {username}" if was_on else
+               f"{username} had no two-factor sign-in; nothing to reset")

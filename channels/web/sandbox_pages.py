@@ -70,9 +70,18 @@ def _link_problem(error: LinkError) -> Response[str]:
 _ECHOED = ("kind", "exp_month", "exp_year", "holder", "account_type", "bank_holder", "signature_name")
 
 
-def _form(link: str, status: int = 200, error: str = "", data: dict[str, str] | None = None) -> Response[str]:
+# How the page names the authorization staff recorded for a bank account added on a call.
+TEL_AUTHORIZATIONS = {"tel_recorded": "the customer's consent on the recorded call",
+                      "tel_notice": "the customer's consent on the call; a written notice is emailed to them"}
+
+
+def _form(link: str, grant: LinkGrant, status: int = 200, error: str = "",
+          data: dict[str, str] | None = None) -> Response[str]:
     kept = {name: (data or {}).get(name, "") for name in _ECHOED}
-    return _page("form.html", status, link=link, error=error, form=kept, terms=ACH_TERMS)
+    if not kept["kind"] and grant.on_behalf is not None:
+        kept["kind"] = grant.on_behalf.kind
+    return _page("form.html", status, link=link, error=error, form=kept, terms=ACH_TERMS,
+                 on_behalf=grant.on_behalf, customer=grant.customer_code, tel_authorizations=TEL_AUTHORIZATIONS)
 
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -87,10 +96,10 @@ class SandboxMethodPage(Controller):
     @get("/", sync_to_thread=True)
     def show(self, services: Svc, link: FromQuery[str] = "") -> Response[str]:
         try:
-            _grant(services, link)
+            grant = _grant(services, link)
         except LinkError as error:
             return _link_problem(error)
-        return _form(link)
+        return _form(link, grant)
 
     @post("/", sync_to_thread=True)
     def save(self, services: Svc, request: Request, data: FormData) -> Response[str]:
@@ -105,7 +114,7 @@ class SandboxMethodPage(Controller):
             return _link_problem(error)
         except (Invalid, Conflict, NotFound) as error:
             # The processor's messages never contain the number, so they are safe to show.
-            return _form(link, 422, str(error), data)
+            return _form(link, grant, 422, str(error), data)
         return _page("saved.html", 201, label=view.label)
 
 
@@ -117,8 +126,9 @@ def _tokenize_and_save(services: Services, grant: LinkGrant, data: dict[str, str
     processor = _sandbox(services)
     now = dt.datetime.now(dt.UTC)
     authorization = None
-    if data.get("kind") == "ach":
-        authorization = _e_signature(data, now, ip)  # checked before tokenizing: no orphan tokens
+    staff = grant.on_behalf
+    if data.get("kind") == "ach":  # checked before tokenizing: no orphan tokens
+        authorization = _on_the_call(staff, now) if staff is not None else _e_signature(data, now, ip)
         token = processor.tokenize_bank_account(data.get("routing_number", ""), data.get("account_number", ""),
                                                 data.get("bank_holder", ""), data.get("account_type", ""))
     else:
@@ -126,9 +136,11 @@ def _tokenize_and_save(services: Services, grant: LinkGrant, data: dict[str, str
                                         data.get("cvc", ""), data.get("holder", ""))
     saved = processor.save_method(token, grant.customer_code)
     _consume(services, grant)  # only now: a typo must not burn the link
-    actor = Actor(f"sandbox-link:{grant.customer_code}", "sandbox_page")
+    actor = (Actor(staff.recorded_by, "console") if staff is not None and staff.recorded_by
+             else Actor(f"sandbox-link:{grant.customer_code}", "sandbox_page"))
     return payments.add_method(services.db.uow(), customer_code=grant.customer_code, saved=saved,
-                              processor="sandbox", actor=actor, authorization=authorization)
+                              processor="sandbox", actor=actor, authorization=authorization,
+                              branding=services.branding)
 
 
 def _sandbox(services: Services) -> SandboxProcessor:
@@ -143,6 +155,15 @@ def _int(data: dict[str, str], name: str) -> int:
         return int(data.get(name, "").strip())
     except ValueError:
         raise Invalid(f"{name.replace('_', ' ')} must be a number", field=name) from None
+
+
+def _on_the_call(staff: payments.OnBehalf, now: dt.datetime) -> payments.AchAuthorization:
+    """A bank account an agent types for a caller: the authorization is the one the agent recorded (TEL)."""
+    if staff.authorization_kind not in TEL_AUTHORIZATIONS:
+        raise Invalid("this page was opened for a card; to add a bank account for a caller, record the "
+                      "authorization in the console first", field="authorization")
+    who = staff.recorded_by.removeprefix("user:")
+    return payments.AchAuthorization(staff.authorization_kind, staff.reference, now, f"phone call, taken by {who}")
 
 
 def _e_signature(data: dict[str, str], now: dt.datetime, ip: str) -> payments.AchAuthorization:

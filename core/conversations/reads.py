@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 
 from core.conversations.chats import ConversationView, utc
 from core.conversations.models import Conversation, ConversationTurn
@@ -69,21 +69,26 @@ def _rows(uow: UnitOfWork, query, last_text: bool = True) -> list[ConversationRo
                             utc(last_at) if last_at else None, texts.get(c.id, "")) for c, code, name, last_at in rows]
 
 
-def _listing():  # type: ignore[no-untyped-def]
+def _listing(people_first: bool = False):  # type: ignore[no-untyped-def]
+    """`people_first`: the conversations a person has or is asked for (state "agent") before the bot's."""
     last_at = (select(ConversationTurn.conversation_id, func.max(ConversationTurn.created_at).label("at"))
                .group_by(ConversationTurn.conversation_id).subquery())
+    people = case((Conversation.state == "agent", 0), else_=1)
+    latest = (func.coalesce(last_at.c.at, Conversation.created_at).desc(), Conversation.id.desc())
+    order = (people, *latest) if people_first else latest
     return (select(Conversation, Customer.code, Customer.name, last_at.c.at)
             .outerjoin(Customer, Customer.id == Conversation.customer_id)
             .outerjoin(last_at, last_at.c.conversation_id == Conversation.id)
-            .order_by(func.coalesce(last_at.c.at, Conversation.created_at).desc(), Conversation.id.desc()))
+            .order_by(*order))
 
 
 def conversations(uow: UnitOfWork, *, channel: str | None = None, needs_agent: bool = False,
                   customer_code: str | None = None, limit: int = 200) -> list[ConversationRow]:
-    """Newest activity first; the staff's demo chats only when asked for by channel."""
-    query = _listing().limit(limit)
+    """Those a person has or is asked for first, then newest activity first. The staff's demo chats only when asked
+    for by channel, or when one waits for a person: a handoff asked for in the demo chat waits like any other."""
+    query = _listing(people_first=True).limit(limit)
     query = query.where(Conversation.channel == channel) if channel else \
-        query.where(Conversation.channel != DEMO_CHANNEL)
+        query.where(or_(Conversation.channel != DEMO_CHANNEL, Conversation.state == "agent"))
     if needs_agent:
         query = query.where(Conversation.state == "agent")
     with uow:

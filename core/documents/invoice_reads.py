@@ -21,7 +21,7 @@ from core.kernel.money import Money
 from core.ledger.invoice_comments import CommentRow, comments_of
 from core.ledger.models import Allocation, Document, InvoiceComment, InvoiceHold, Payment
 from core.ledger.posting import customer_by_code, customer_document
-from core.ledger.rules import aging_bucket, bucket_due_range, days_past_due
+from core.ledger.rules import DiscountTerms, aging_bucket, bucket_due_range, days_past_due, early_payment_discount
 
 SORT_KEYS = ("number", "kind", "doc_date", "due_date", "po", "amount", "open", "days", "bucket", "discount",
              "comments", "status")
@@ -59,6 +59,7 @@ class InvoiceRow:
     discount_until: dt.date | None
     comments: int
     status: str  # open | pending | scheduled (held by a payment in flight)
+    pay_today_minor: int = 0  # what paying it in full today costs: open less the discount still earned
 
     @property
     def held(self) -> bool:
@@ -112,8 +113,12 @@ def _row(values: Any, as_of: dt.date) -> InvoiceRow:
     until = until if until and until >= as_of else None
     discount = f"{percent.normalize():f}" if until else None
     late = days_past_due(due_date, as_of)
+    pay_today = open_minor
+    if until:  # the quote's own rule, so the console's running total is the review's total
+        pay_today -= early_payment_discount(Money.from_minor(open_minor, currency), DiscountTerms(percent, days),
+                                            doc_date, as_of, forfeited).minor
     return InvoiceRow(number, kind, doc_date, due_date, po, currency, amount, open_minor, late, aging_bucket(late),
-                      discount, until, n, held or "open")
+                      discount, until, n, held or "open", pay_today)
 
 
 SORTING: dict[str, Callable[[InvoiceRow], Any]] = {

@@ -106,6 +106,18 @@ class Settings:
     # The agent console: a session ends after this long without a request, and at the latest after `hours`.
     console_idle_minutes: int = 30
     console_session_hours: int = 12
+    # Guessing at sign-in (core.staff.sign_in_guard): after `delay_after` failures for a username, each attempt waits
+    # 1 s, 2 s, 4 s… after the last; `lock_after` failures within `window` lock the username for `lock` minutes (an
+    # admin may lift it); one client address gets `address_delay_after` failures (of any usernames) before its waits.
+    console_sign_in_delay_after: int = 3
+    console_sign_in_lock_after: int = 10
+    console_sign_in_window_minutes: int = 15
+    console_sign_in_lock_minutes: int = 15
+    console_address_delay_after: int = 20
+    # Two-factor sign-in (TOTP): the lowest role that must use it ("" none, "supervisor": supervisors and admins);
+    # the key its secrets are sealed with (empty: one kept in the data folder).
+    console_require_2fa: str = ""
+    console_totp_key: str = ""
     # A chat handed to a person: when staff answer (in `seller_timezone`), and how long before the customer is told
     # no one has taken it yet and offered the bot back.
     seller_timezone: str = "America/Los_Angeles"
@@ -167,6 +179,15 @@ def load_settings(**overrides: str) -> Settings:
         sms_rate_per_second=float(env.get("sms_rate_per_second", Settings.sms_rate_per_second)),
         console_idle_minutes=int(env.get("console_idle_minutes", Settings.console_idle_minutes)),
         console_session_hours=int(env.get("console_session_hours", Settings.console_session_hours)),
+        console_sign_in_delay_after=int(env.get("console_sign_in_delay_after", Settings.console_sign_in_delay_after)),
+        console_sign_in_lock_after=int(env.get("console_sign_in_lock_after", Settings.console_sign_in_lock_after)),
+        console_sign_in_window_minutes=int(env.get("console_sign_in_window_minutes",
+                                                   Settings.console_sign_in_window_minutes)),
+        console_sign_in_lock_minutes=int(env.get("console_sign_in_lock_minutes",
+                                                 Settings.console_sign_in_lock_minutes)),
+        console_address_delay_after=int(env.get("console_address_delay_after", Settings.console_address_delay_after)),
+        console_require_2fa=_lowest_role(env.get("console_require_2fa", "")),
+        console_totp_key=env.get("console_totp_key", ""),
         seller_timezone=_zone(env.get("seller_timezone", Settings.seller_timezone)),
         business_hours=_business_hours(env["business_hours"]) if "business_hours" in env else Settings.business_hours,
         handoff_wait_minutes=int(env.get("handoff_wait_minutes", Settings.handoff_wait_minutes)),
@@ -194,6 +215,24 @@ def _lines(text: str) -> tuple[str, ...]:
 
 def _flag(text: str) -> bool:
     return text.strip().lower() in ("1", "true", "yes", "on")
+
+
+_STAFF_ROLES = ("agent", "supervisor", "admin")  # core.staff.ROLES, lowest first (the kernel imports no context)
+
+
+def _lowest_role(text: str) -> str:
+    """ARAGENT_CONSOLE_REQUIRE_2FA: `supervisor` (and above), `supervisor,admin`, `true` (everyone), `false` → the
+    lowest role that must use two-factor sign-in, or "" for none."""
+    words = [w.strip().lower() for w in text.split(",") if w.strip()]
+    if not words or words[0] in ("0", "false", "no", "off", "none"):
+        return ""
+    if words[0] in ("1", "true", "yes", "on", "all"):
+        return _STAFF_ROLES[0]
+    unknown = [w for w in words if w not in _STAFF_ROLES]
+    if unknown:
+        raise SettingsError(f"ARAGENT_CONSOLE_REQUIRE_2FA must be true, false or roles of {', '.join(_STAFF_ROLES)};"
+                            f" not {', '.join(unknown)}")
+    return min(words, key=_STAFF_ROLES.index)
 
 
 def _hours(text: str) -> tuple[int, int]:

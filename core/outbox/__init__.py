@@ -28,9 +28,12 @@ from core.outbox.review import (
     known_reasons,
     message_detail,
     send_now,
+    stage_counts,
     status_counts,
 )
 from core.outbox.sending import DeliveryError, OutgoingMessage, Sender, dispatch
+from core.outbox.stages import STAGES as MESSAGE_STAGES
+from core.outbox.stages import Stage as MessageStage
 from core.outbox.templates import get_template_text, list_templates, reset_template
 
 __all__ = [
@@ -38,6 +41,8 @@ __all__ = [
     "ContactPoint",
     "DeliveryError",
     "Draft",
+    "MESSAGE_STAGES",
+    "MessageStage",
     "MessageView",
     "OUTBOX_STATUSES",
     "OutboxFilter",
@@ -65,5 +70,6 @@ __all__ = [
     "reset_template",
     "retry",
     "send_now",
+    "stage_counts",
     "status_counts",
 ]

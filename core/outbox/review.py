@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Select, func, select
 
@@ -22,6 +22,7 @@ from core.ledger.models import Customer
 from core.outbox.lifecycle import approve
 from core.outbox.models import OutboxMessage
 from core.outbox.sending import DispatchSummary, Sender, StatementPdf, dispatch
+from core.outbox.stages import Stage, in_stage, stage_named, stage_of
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class OutboxFilter:
     channel: str | None = None
     reason: str | None = None
     customer_code: str | None = None
+    stage: str | None = None  # a `core.outbox.stages` key: dunning-2, statement, receipt …
+    reasons: tuple[str, ...] = ()  # any of these reasons
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,11 @@ class MessageRow:
     last_error: str | None
     created_at: dt.datetime
     sent_at: dt.datetime | None
+    template: str = ""
+
+    @property
+    def stage(self) -> Stage:
+        return stage_of(self.template)
 
 
 @dataclass(frozen=True)
@@ -68,17 +76,25 @@ def _rows() -> Select:
 
 def _row(m: OutboxMessage, code: str | None, name: str | None) -> MessageRow:
     return MessageRow(m.id, m.status, m.channel, m.recipient, code, name, m.reason, m.subject, m.attempts,
-                      m.last_error, as_utc(m.created_at), as_utc(m.sent_at))
+                      m.last_error, as_utc(m.created_at), as_utc(m.sent_at), m.template)
 
 
-def find_messages(uow: UnitOfWork, wanted: OutboxFilter, *, limit: int = 200) -> list[MessageRow]:
-    """Newest first, as filtered."""
-    query = _rows().order_by(OutboxMessage.id.desc()).limit(limit)
+def _filtered(query: Select, wanted: OutboxFilter) -> Select:
     for column, value in ((OutboxMessage.status, wanted.status), (OutboxMessage.channel, wanted.channel),
                           (OutboxMessage.reason, wanted.reason), (Customer.code, wanted.customer_code)):
         if value:
             query = query.where(column == value)
+    if stage := stage_named(wanted.stage):
+        query = query.where(in_stage(stage))
+    if wanted.reasons:
+        query = query.where(OutboxMessage.reason.in_(wanted.reasons))
+    return query
+
+
+def find_messages(uow: UnitOfWork, wanted: OutboxFilter, *, limit: int = 200) -> list[MessageRow]:
+    """Newest first, as filtered."""
     with uow:
+        query = _filtered(_rows(), wanted).order_by(OutboxMessage.id.desc()).limit(limit)
         return [_row(*found) for found in uow.session.execute(query)]
 
 
@@ -86,6 +102,19 @@ def status_counts(uow: UnitOfWork) -> dict[str, int]:
     with uow:
         query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
         return {status: count for status, count in uow.session.execute(query)}
+
+
+def stage_counts(uow: UnitOfWork, wanted: OutboxFilter) -> dict[str, int]:
+    """How many messages each stage has among those `wanted` picks, whatever stage it asks for; by stage key."""
+    query = _filtered(select(OutboxMessage.template, func.count())
+                      .outerjoin(Customer, Customer.id == OutboxMessage.customer_id)
+                      .group_by(OutboxMessage.template), replace(wanted, stage=None))
+    counts: dict[str, int] = {}
+    with uow:
+        for template, n in uow.session.execute(query):
+            key = stage_of(template).key
+            counts[key] = counts.get(key, 0) + n
+    return counts
 
 
 def known_reasons(uow: UnitOfWork) -> list[str]:

@@ -16,6 +16,7 @@ from core.payments.console import (
     payment_detail,
     submit_once,
 )
+from core.payments.declines import Decline, decline, decline_words
 from core.payments.history import (
     PaymentView,
     ScheduledPayment,
@@ -35,7 +36,8 @@ from core.payments.idempotency import use_once as use_nonce_once
 from core.payments.initiation import Quote, quote_payment
 from core.payments.jobs import cancel_scheduled, charge_scheduled, initiate_and_charge, reconcile
 from core.payments.method_choice import MethodsOnFile, default_method, methods_on_file
-from core.payments.method_links import LINK_PATH, LINK_TTL, LinkError, LinkGrant
+from core.payments.method_links import LINK_PATH, LINK_TTL, LinkError, LinkGrant, OnBehalf
+from core.payments.method_list import METHOD_STATUSES, MethodFilter, MethodListPage, all_methods
 from core.payments.methods import (
     AchAuthorization,
     MethodView,
@@ -70,14 +72,19 @@ __all__ = [
     "Claim",
     "Confirmed",
     "CustomerHeading",
+    "Decline",
     "Intake",
     "LINK_PATH",
     "LINK_TTL",
     "LinkError",
     "LinkGrant",
     "METHOD_KINDS",
+    "METHOD_STATUSES",
+    "MethodFilter",
+    "MethodListPage",
     "MethodView",
     "MethodsOnFile",
+    "OnBehalf",
     "PaymentMade",
     "PaymentView",
     "PriceChanged",
@@ -91,6 +98,7 @@ __all__ = [
     "StoredAnswer",
     "WebhookRequest",
     "add_method",
+    "all_methods",
     "cancel_scheduled",
     "charge_scheduled",
     "confirm_payment",
@@ -98,7 +106,9 @@ __all__ = [
     "customer_heading",
     "customer_receipt",
     "deactivate_method",
+    "decline",
     "decline_quote",
+    "decline_words",
     "default_method",
     "due_dates",
     "idempotency_abandon",

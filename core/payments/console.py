@@ -137,6 +137,7 @@ class PaymentDetail:
     amount: Money
     unapplied: Money
     method: str
+    method_id: int | None
     received_on: dt.date
     scheduled_for: dt.date | None
     initiated_by: str
@@ -158,7 +159,7 @@ def payment_detail(uow: UnitOfWork, code: str, payment_id: int) -> PaymentDetail
         method = uow.session.get(PaymentMethod, payment.method_id) if payment.method_id else None
         return PaymentDetail(
             payment.id, _heading(customer), payment.status, payment.amount, payment.unapplied,
-            method_label(payment.method_kind, method), payment.received_on, payment.scheduled_for,
+            method_label(payment.method_kind, method), payment.method_id, payment.received_on, payment.scheduled_for,
             payment.initiated_by, payment.channel, payment.processor_payment_id, payment.failure_reason,
             payment.created_at, payment.updated_at, _detail_lines(uow, payment))
 

@@ -32,6 +32,7 @@ from core.ledger.rules import (
     plan_allocations,
     plan_line,
 )
+from core.payments.history import method_label
 from core.payments.idempotency import Claim, bind_payment
 from core.payments.models import PaymentLine, PaymentMethod
 from core.payments.notices import Branding
@@ -133,7 +134,7 @@ def write_payment(
     except IntegrityError:
         raise Conflict("one of these invoices was just put into another payment; nothing was charged") from None
     audit.record(uow.session, actor, f"payment.{status}", customer_id=customer.id, subject=f"payment:{payment.id}",
-                 amount=str(amount.amount), currency=amount.currency, method=f"{method.brand} •{method.last4}",
+                 amount=str(amount.amount), currency=amount.currency, method=method_label(method.kind, method),
                  invoices=[ln.number for ln in plan.lines], pay_on=str(pay_on), status_to=status)
     started = InitiatedPayment(payment.id, status, amount, plan.unapplied, charge_key(payment.id))
     return started, _charge_request(payment, method) if status == "pending" else None

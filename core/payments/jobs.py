@@ -100,7 +100,8 @@ def cancel_payment(uow: UnitOfWork, customer: Customer, payment_id: int, actor: 
     payment.status = "canceled"
     uow.session.execute(delete(InvoiceHold).where(InvoiceHold.payment_id == payment.id))
     audit.record(uow.session, actor, "payment.canceled", customer_id=customer.id, subject=f"payment:{payment.id}",
-                 status_from="scheduled", status_to="canceled", amount=str(payment.amount.amount))
+                 status_from="scheduled", status_to="canceled", amount=str(payment.amount.amount),
+                 currency=payment.currency)
     return f"payment {payment_id}: scheduled → canceled"
 
 
@@ -125,20 +126,28 @@ def _charge(uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, pa
     return send_charge(uow_factory, adapter, payment_id, actor, branding).outcome
 
 
+def answered_by(adapter: PaymentProcessor) -> Actor:
+    """Who the audit names for an outcome the processor gave (a card declined at charge time, a settlement read
+    back): the processor, not the person or job that asked for the charge (their `payment.pending` names them)."""
+    return Actor(f"processor:{adapter.name}", "processor")
+
+
 def send_charge(uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, payment_id: int, actor: Actor,
                 branding: Branding, request: ChargeRequest | None = None) -> Charged:
-    """Charge a pending payment and record the answer, outside any transaction: no lock is held while the
-    processor answers. `request`: the charge, when the caller has it from writing the payment (no read then)."""
+    """Charge a pending payment for `actor` and record the processor's answer as the processor's, outside any
+    transaction: no lock is held while the processor answers. `request`: the charge, when the caller has it from
+    writing the payment (no read then)."""
     request = request or reconnecting(lambda: charge_request(uow_factory(), payment_id))
     try:
         result = adapter.charge(request)
     except ARError:
         raise
     except Exception as exc:  # unreachable processor: stays pending, reconcile retries the same key
-        log.warning("charge not confirmed; reconcile will retry", payment_id=payment_id, error=str(exc))
+        log.warning("charge not confirmed; reconcile will retry", payment_id=payment_id, asked_by=actor.name,
+                    error=str(exc))
         return Charged(f"payment {payment_id}: pending, the processor did not answer", "pending")
     # Recording twice is harmless (the processor's id is kept, an outcome applied once by its event id).
-    outcome = reconnecting(lambda: record_charge(uow_factory(), payment_id, result, actor, branding))
+    outcome = reconnecting(lambda: record_charge(uow_factory(), payment_id, result, answered_by(adapter), branding))
     return Charged(outcome, STATUS_AFTER[result.status], result.failure_reason)
 
 
@@ -186,5 +195,5 @@ def reconcile(
             continue
         event = ProcessorEvent(f"reconcile:{payment_id}:{result.status}", f"payment.{result.status}",  # type: ignore[arg-type]
                                processor_id, dt.datetime.now(dt.UTC), result.failure_reason, reference=str(payment_id))
-        outcomes.append(apply_event(uow_factory(), event, actor, branding))
+        outcomes.append(apply_event(uow_factory(), event, answered_by(adapter), branding))
     return outcomes

@@ -7,7 +7,8 @@
     3. else (every active method's last charge was declined) the one saved last.
 
 A method is "declined" when its latest payment failed or came back returned; one declined charge rules a method
-out only while another is on file. Deactivated methods are never chosen.
+out only while another is on file. Deactivated methods are never chosen. The console pre-selects the default only
+when it was not declined (`preselected`): an agent picks a method whose last charge failed on purpose or not at all.
 """
 
 from __future__ import annotations
@@ -35,18 +36,25 @@ class MethodsOnFile:
     active: tuple[MethodView, ...]  # oldest saved first
     default: MethodView | None  # None only when nothing is active
     because: Because | None
+    declined: frozenset[int] = frozenset()  # ids of the active methods whose latest charge failed or was returned
+
+    @property
+    def preselected(self) -> MethodView | None:
+        """The default, unless its latest charge failed: then none (the payer must choose)."""
+        return self.default if self.default is not None and self.default.id not in self.declined else None
 
 
 def choose_default(active: Sequence[MethodView], last_payment: Mapping[int, tuple[int, str]]) -> MethodsOnFile:
     """The rule above. `active`: oldest saved first; `last_payment`: method id → (its latest payment's id, status)."""
     declined = {m.id for m in active if m.id in last_payment and last_payment[m.id][1] in DECLINED}
     paid = [m for m in active if m.id in last_payment and m.id not in declined]
+    marked = frozenset(declined)
     if paid:
-        return MethodsOnFile(tuple(active), max(paid, key=lambda m: last_payment[m.id][0]), "paid")
+        return MethodsOnFile(tuple(active), max(paid, key=lambda m: last_payment[m.id][0]), "paid", marked)
     fresh = [m for m in active if m.id not in declined]
     if fresh:
-        return MethodsOnFile(tuple(active), fresh[-1], "others_declined" if declined else "saved_last")
-    return MethodsOnFile(tuple(active), active[-1] if active else None, "saved_last" if active else None)
+        return MethodsOnFile(tuple(active), fresh[-1], "others_declined" if declined else "saved_last", marked)
+    return MethodsOnFile(tuple(active), active[-1] if active else None, "saved_last" if active else None, marked)
 
 
 def methods_on_file(uow: UnitOfWork, customer_code: str) -> MethodsOnFile:

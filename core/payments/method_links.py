@@ -1,8 +1,10 @@
 """One-time, signed links to the sandbox processor's page where a customer enters a card or bank account.
 
 A link carries the customer code, an expiry and a random nonce (which the page records, making it
-single-use), signed with HMAC-SHA256 under a key derived from the sandbox webhook secret — a key of its own,
-so a link signature can never pass as a webhook's. The web page reads links; the bot and the API issue them.
+single-use) and, when staff open the page for a customer on the phone, what to add (card or bank account)
+and the authorization the agent recorded for a debit by phone (TEL). All of it is signed with HMAC-SHA256
+under a key derived from the sandbox webhook secret — a key of its own, so a link signature can never pass
+as a webhook's. The web page reads links; the bot, the API and the console issue them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 
@@ -25,10 +28,22 @@ class LinkError(Exception):
 
 
 @dataclass(frozen=True)
+class OnBehalf:
+    """Staff open the processor's page for a caller: what to add, and for a bank account the authorization the
+    agent recorded (`tel_recorded`: the call's recording; `tel_notice`: a written notice goes to the customer)."""
+
+    kind: str  # card | ach
+    authorization_kind: str = ""
+    reference: str = ""
+    recorded_by: str = ""  # the agent's actor name
+
+
+@dataclass(frozen=True)
 class LinkGrant:
     customer_code: str
     expires: int
     nonce: str
+    on_behalf: OnBehalf | None = None
 
 
 def _b64(data: bytes) -> str:
@@ -44,10 +59,15 @@ def _signature(secret: str, payload: bytes) -> bytes:
     return hmac.new(key, payload, hashlib.sha256).digest()
 
 
-def link_for(customer_code: str, secret: str, now: dt.datetime, ttl: int = LINK_TTL) -> str:
-    """A URL-safe, signed token: customer code, expiry and a random nonce."""
+def link_for(customer_code: str, secret: str, now: dt.datetime, ttl: int = LINK_TTL,
+             on_behalf: OnBehalf | None = None) -> str:
+    """A URL-safe, signed token: customer code, expiry, a random nonce and what staff opened it for."""
     expires = int(now.timestamp()) + ttl
-    payload = f"{customer_code}\n{expires}\n{secrets.token_urlsafe(16)}".encode()
+    lines = [customer_code, str(expires), secrets.token_urlsafe(16)]
+    if on_behalf is not None:
+        lines.append(json.dumps([on_behalf.kind, on_behalf.authorization_kind, on_behalf.reference,
+                                 on_behalf.recorded_by]))
+    payload = "\n".join(lines).encode()
     return f"{_b64(payload)}.{_b64(_signature(secret, payload))}"
 
 
@@ -56,12 +76,13 @@ def read_link(link: str, secrets_: list[str], now: dt.datetime) -> LinkGrant:
     try:
         payload_part, signature_part = link.split(".", 1)
         payload, signature = _unb64(payload_part), _unb64(signature_part)
-        code, expires, nonce = payload.decode().split("\n")
+        code, expires, nonce, *staff = payload.decode().split("\n")
         deadline = int(expires)
-    except (ValueError, UnicodeDecodeError):
+        on_behalf = OnBehalf(*(str(part) for part in json.loads(staff[0]))) if staff else None
+    except (ValueError, TypeError, UnicodeDecodeError):
         raise LinkError("forged") from None
     if not any(hmac.compare_digest(signature, _signature(secret, payload)) for secret in secrets_):
         raise LinkError("forged")
     if now.timestamp() >= deadline:
         raise LinkError("expired")
-    return LinkGrant(code, deadline, nonce)
+    return LinkGrant(code, deadline, nonce, on_behalf)

@@ -21,9 +21,10 @@ from core.kernel.db import UnitOfWork
 from core.kernel.errors import Conflict, Invalid, NotFound
 from core.ledger.posting import customer_by_code
 from core.payments.models import PaymentMethod
+from core.payments.notices import Branding, queue_ach_authorization_notice
 from core.payments.processor import SavedMethod
 
-AuthorizationKind = Literal["e_signature", "tel_recorded", "written", "web"]
+AuthorizationKind = Literal["e_signature", "tel_recorded", "tel_notice", "written", "web"]
 AGENT_AUTHORIZATION_KINDS = ("tel_recorded", "written", "web")
 
 # Card numbers are 13-19 digits and bank account numbers up to 17; people write them with spaces or dashes.
@@ -40,6 +41,8 @@ class AchAuthorization:
 
     `e_signature`: the customer typed their name (`reference`) at `authorized_at` from `source` (an IP or channel).
     `tel_recorded` | `written` | `web`: an agent saves the method; `reference` points at the authorization on file.
+    `tel_notice`: authorized on a phone call that was not recorded; saving the method emails the customer the
+    written notice the rules ask for before the first debit settles, and `reference` becomes that notice.
     """
 
     kind: str
@@ -120,6 +123,9 @@ def _checked_authorization(authorization: AchAuthorization | None, actor: Actor)
     _refuse_numbers("authorization.source", authorization.source, _LONG_DIGIT_RUN)
     if kind == "e_signature":
         return _checked_e_signature(authorization, reference)
+    if kind == "tel_notice":  # the reference is the notice, written when the method is saved
+        return AchAuthorization(kind, "", authorization.authorized_at or dt.datetime.now(dt.UTC),
+                                authorization.source.strip() or actor.channel)
     if not reference:
         raise Invalid(f"authorization.reference: a {kind} authorization needs a reference to the authorization "
                       "on file (recording id, document or form reference)", "authorization.reference")
@@ -172,9 +178,10 @@ def _new_method(customer_id: int, saved: SavedMethod, processor: str, ach: AchAu
 
 def add_method(
     uow: UnitOfWork, *, customer_code: str, saved: SavedMethod, processor: str, actor: Actor,
-    authorization: AchAuthorization | None,
+    authorization: AchAuthorization | None, branding: Branding | None = None,
 ) -> MethodView:
-    """Save a method for the customer; the same processor token twice gives back the method saved first."""
+    """Save a method for the customer; the same processor token twice gives back the method saved first.
+    A `tel_notice` authorization queues its written notice in the same transaction, signed as `branding`."""
     if not processor.strip() or len(processor) > 20:
         raise Invalid("processor: the processor's name is required (at most 20 characters)", "processor")
     _check_saved(saved)
@@ -196,6 +203,12 @@ def add_method(
                 raise
             return found
         view = MethodView.of(method)
+        if ach is not None and ach.kind == "tel_notice":
+            if branding is None:
+                raise Invalid("authorization: a written notice needs the seller's branding to sign it", "authorization")
+            ach = AchAuthorization(ach.kind, queue_ach_authorization_notice(uow.session, customer, view.label, actor,
+                                                                            branding), ach.authorized_at, ach.source)
+            method.ach_authorization_reference = ach.reference
         audit.record(uow.session, actor, "payment_method.added", customer_id=customer.id,
                      subject=f"payment_method:{method.id}", processor=processor, before=None, after=_shown(view),
                      authorization=_authorization_details(ach))

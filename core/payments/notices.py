@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 from core.kernel import audit
 from core.kernel.audit import Actor
 from core.kernel.config import Settings
+from core.kernel.errors import Invalid
 from core.ledger.models import Customer, Document, Payment
 from core.outbox import lifecycle as outbox
 from core.outbox.messages import render
 from core.outbox.recipients import first_reachable
+from core.payments.declines import decline_words
 from core.payments.models import PaymentLine
 
 HEADLINES = {
@@ -56,7 +58,8 @@ def queue_payment_notice(session: Session, payment: Payment, status: str, reason
     invoices = list(session.scalars(select(Document.number).join(PaymentLine, PaymentLine.invoice_id == Document.id)
                                     .where(PaymentLine.payment_id == payment.id).order_by(Document.number)))
     context = dict(seller=branding.seller_name, customer_name=customer.name, reference=f"P-{payment.id}",
-                   amount=payment.amount.format(), method="", headline=HEADLINES[status], reason=reason or "",
+                   amount=payment.amount.format(), method="", headline=HEADLINES[status],
+                   reason=decline_words(reason) if reason else "",
                    invoices=invoices if status != "disputed" else [], telegram_bot=branding.telegram_bot,
                    phone=branding.seller_phone)
     subject = render("payment_notice.email.subject.txt", **context) if channel == "email" else ""
@@ -64,3 +67,23 @@ def queue_payment_notice(session: Session, payment: Payment, status: str, reason
                  subject=subject, body_text=render(f"payment_notice.{channel}.txt", **context),
                  reason=f"payment_{status}", customer_id=customer.id, dedupe_key=f"payment:{payment.id}:{status}",
                  approved=True)
+
+
+def queue_ach_authorization_notice(session: Session, customer: Customer, method_label: str, actor: Actor,
+                                   branding: Branding) -> str:
+    """The written notice that confirms a debit authorized on a phone call (NACHA TEL: a recording, or a written
+    notice the customer receives before the first debit settles). Email only: it has to be a writing the
+    customer keeps. The reference recorded with the authorization: "notice #<outbox id> to <address>"."""
+    found = first_reachable(customer, ("email",))
+    if isinstance(found, str):
+        raise Invalid(f"authorization: a written notice needs the customer's email address ({found}); record the "
+                      "call's recording instead", "authorization")
+    channel, recipient = found
+    context = dict(seller=branding.seller_name, customer_name=customer.name, method=method_label,
+                   phone=branding.seller_phone, agent=actor.name.removeprefix("user:"))
+    message = outbox.queue(session, actor, channel=channel, recipient=recipient,
+                           template="ach_authorization.email",
+                           subject=render("ach_authorization.email.subject.txt", **context),
+                           body_text=render("ach_authorization.email.txt", **context), reason="ach_authorization",
+                           customer_id=customer.id, approved=True)
+    return f"notice #{message.id} to {recipient}"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from core.kernel.money import Money
+from core.payments.method_links import OnBehalf
 
 ChargeStatus = Literal["processing", "succeeded", "failed", "canceled"]
 EventKind = Literal["payment.succeeded", "payment.failed", "payment.canceled", "payment.returned",
@@ -74,9 +75,11 @@ class PaymentProcessor(Protocol):
         """Attach a token from the processor's own entry page to the customer; returns what may be shown."""
         ...
 
-    def method_entry_path(self, customer_ref: str, now: dt.datetime, ttl_seconds: int) -> str | None:
+    def method_entry_path(self, customer_ref: str, now: dt.datetime, ttl_seconds: int,
+                          on_behalf: OnBehalf | None = None) -> str | None:
         """A one-time path under our public URL to the processor's page where the customer types a card or bank
-        account; None when this processor's hosted page is not wired here (methods are added elsewhere)."""
+        account (or staff type it for a caller: `on_behalf`); None when this processor's hosted page is not wired
+        here (methods are added elsewhere)."""
         ...
 
     def charge(self, request: ChargeRequest) -> ChargeResult: ...

@@ -243,7 +243,7 @@ def _close(uow: UnitOfWork, row: PaymentQuote, status: str, outcome: str, actor:
     view = QuoteView.of(row)
     audit.record(uow.session, actor, f"quote.{status}", customer_id=row.customer_id, subject=f"quote:{row.id}",
                  conversation_id=row.conversation_id, channel=actor.channel, payment_id=row.payment_id,
-                 kind=row.kind, total=str(view.total.amount), outcome=outcome)
+                 kind=row.kind, total=str(view.total.amount), currency=row.currency, outcome=outcome)
     uow.commit()
     return QuoteOutcome(answer, view, reason=reason)
 

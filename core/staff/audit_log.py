@@ -35,6 +35,7 @@ class AuditRow:
     customer_code: str | None
     subject: str
     details: dict[str, Any]
+    customer_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,12 @@ def _filtered(query: Select, wanted: AuditFilter) -> Select:
 def search_audit(uow: UnitOfWork, wanted: AuditFilter, page: int = 1) -> AuditPage:
     """One page of events, newest first; `has_more` when an older page follows."""
     page = max(page, 1)
-    query = (select(AuditEvent, Customer.code).outerjoin(Customer, Customer.id == AuditEvent.customer_id)
+    query = (select(AuditEvent, Customer.code, Customer.name).outerjoin(Customer, Customer.id == AuditEvent.customer_id)
              .order_by(AuditEvent.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
     with uow:
         found = uow.session.execute(_filtered(query, wanted)).all()
-        rows = [AuditRow(e.id, as_utc(e.occurred_at), e.actor, e.channel, e.action, code, e.subject, e.details or {})
-                for e, code in found[:PAGE_SIZE]]
+        rows = [AuditRow(e.id, as_utc(e.occurred_at), e.actor, e.channel, e.action, code, e.subject, e.details or {},
+                         name) for e, code, name in found[:PAGE_SIZE]]
     return AuditPage(rows, page, len(found) > PAGE_SIZE)
 
 

@@ -7,16 +7,16 @@ the page, so the console shows the figures the statements and the dunning run se
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import func, select
 
 from core.dunning.models import DunningNotice, PaymentPromise
 from core.dunning.reads import last_notices
-from core.kernel.db import UnitOfWork, like_pattern
+from core.kernel.db import UnitOfWork
 from core.kernel.money import Money
 from core.ledger.book import Aging, aging_report
+from core.ledger.customer_search import search_customers
 from core.ledger.models import Contact, Customer, CustomerClass, Document
 from core.ledger.posting import customer_by_code
 from core.outbox.models import OutboxMessage
@@ -39,6 +39,8 @@ class CompanyRow:
     class_code: str
     aging: Aging
     dunning_stage: int | None
+    phone: str | None = None  # the primary contact's, E.164
+    similar: bool = False  # found because its name reads like the text searched, not because it holds it
 
     @property
     def past_due(self) -> Money:
@@ -58,37 +60,48 @@ class CompanyPage:
     pages: int
 
 
-def _matches(q: str) -> ColumnElement[bool]:
-    """Code, name or a contact's email (any part, any case); a contact's phone by its digits alone."""
-    pattern = like_pattern(q)
-    contact = [func.lower(Contact.email).like(pattern, escape="\\")]
-    digits = re.sub(r"\D", "", q)
-    if len(digits) >= 3:  # E.164 is + and digits: "510-555" finds +1 510 555…
-        contact.append(Contact.phone.like(f"%{digits}%"))
-    return or_(func.lower(Customer.code).like(pattern, escape="\\"),
-               func.lower(Customer.name).like(pattern, escape="\\"),
-               exists().where(Contact.customer_id == Customer.id, or_(*contact)))
+def _pages(total: int, page: int) -> tuple[int, int]:
+    """How many pages `total` rows make, and `page` brought within them."""
+    pages = max(1, -(-total // PAGE_SIZE))
+    return min(max(page, 1), pages), pages
+
+
+def _page_ids(uow: UnitOfWork, q: str, page: int) -> tuple[list[int], set[int], int, int, int]:
+    """The customer ids on the page, those found by a similar name, the total, the page and the pages."""
+    if not q.strip():  # everyone, by name
+        total = uow.session.scalar(select(func.count(Customer.id))) or 0
+        page, pages = _pages(total, page)
+        by_name = uow.session.scalars(select(Customer.id).order_by(Customer.name, Customer.code)
+                                      .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+        return list(by_name), set(), total, page, pages
+    found = search_customers(uow.session, q)
+    page, pages = _pages(len(found.ranked), page)
+    ids = list(found.ranked[(page - 1) * PAGE_SIZE:page * PAGE_SIZE])
+    return ids, set(found.similar), len(found.ranked), page, pages
+
+
+def _primary_phones(uow: UnitOfWork, ids: list[int]) -> dict[int, str]:
+    found = uow.session.execute(select(Contact.customer_id, func.min(Contact.phone))
+                                .where(Contact.customer_id.in_(ids), Contact.is_primary, Contact.phone.is_not(None))
+                                .group_by(Contact.customer_id))
+    return {customer_id: phone for customer_id, phone in found if phone}
 
 
 def find_companies(uow: UnitOfWork, q: str, as_of: dt.date, page: int = 1) -> CompanyPage:
-    """Customers matching `q` (all when empty), by name, a page of PAGE_SIZE with balances and dunning stage."""
-    where = [_matches(q)] if q.strip() else []
+    """Customers `q` names (see `core.ledger.customer_search`; everyone, by name, when empty), a page of
+    PAGE_SIZE with balances, dunning stage and the primary contact's phone."""
     with uow:
-        total = uow.session.scalar(select(func.count(Customer.id)).where(*where)) or 0
-        pages = max(1, -(-total // PAGE_SIZE))
-        page = min(max(page, 1), pages)
-        found = uow.session.execute(
+        ids, similar, total, page, pages = _page_ids(uow, q, page)
+        found = {row[0]: row for row in uow.session.execute(
             select(Customer.id, Customer.code, Customer.name, CustomerClass.code, Customer.currency)
-            .join(CustomerClass, CustomerClass.id == Customer.class_id).where(*where)
-            .order_by(Customer.name, Customer.code).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-        ).all()
-        ids = [row[0] for row in found]
+            .join(CustomerClass, CustomerClass.id == Customer.class_id).where(Customer.id.in_(ids)))}
+        phones = _primary_phones(uow, ids) if ids else {}
         agings = {(a.customer_code, a.currency): a for a in aging_report(uow.session, as_of, ids)} if ids else {}
         stages = last_notices(uow.session, ids, as_of) if ids else {}
     rows = tuple(
         CompanyRow(code, name, class_code, agings.get((code, currency)) or no_aging(code, currency, as_of),
-                   stages[cid].stage if cid in stages else None)
-        for cid, code, name, class_code, currency in found
+                   stages[cid].stage if cid in stages else None, phones.get(cid), cid in similar)
+        for cid, code, name, class_code, currency in (found[i] for i in ids)
     )
     return CompanyPage(rows, total, page, pages)
 
@@ -138,6 +151,7 @@ class Overview:
     other_agings: tuple[Aging, ...]  # in any other currency it holds documents in
     last_notice: NoticeRow | None
     promise: PromiseRow | None
+    country: str | None = None  # ISO 3166 alpha-2: its phone numbers read nationally there
 
     @property
     def past_due(self) -> Money:
@@ -183,5 +197,5 @@ def overview(uow: UnitOfWork, code: str, as_of: dt.date) -> Overview:
             c.code, c.name, c.customer_class.code, c.customer_class.name, c.customer_class.allow_auto_statement,
             c.terms_days, c.currency, c.timezone, c.on_hold, tuple(c.delivery_methods), _address(c), contacts,
             own, tuple(a for a in agings if a.currency != c.currency), _last_notice(uow, c.id, as_of),
-            _open_promise(uow, c.id),
+            _open_promise(uow, c.id), c.country,
         )

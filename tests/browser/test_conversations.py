@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.engine import handle
 from bot.turns import Inbound
+from channels.web.console.pages import phone as shown_phone
 from core.bootstrap import Services
 from core.conversations.models import LinkToken
 from core.ledger.models import Contact, Customer
@@ -34,7 +35,7 @@ def test_an_agent_takes_over_a_chat_replies_and_hands_it_back(signed_in, console
     page.goto("/console/conversations")
     page.get_by_label("Waiting for an agent").check()
     page.get_by_role("button", name="Filter").click()
-    row = page.locator("tr", has_text=phone)
+    row = page.locator("tr", has_text=shown_phone(phone))
     expect(row).to_contain_text("waiting for agent")
     expect(row).to_contain_text("C1036")
     shot(page, "conversations")
@@ -101,3 +102,12 @@ def test_demo_chat_talks_to_the_real_bot_as_the_customer(signed_in, console: Liv
     page.get_by_role("button", name="Reset").click()
     expect(page.get_by_role("status")).to_contain_text("the bot starts over")
     expect(page.locator(".bubble")).to_have_count(0)
+
+    # A person asked for in the demo chat waits on the Conversations page as it opens, no filter chosen.
+    page.get_by_role("textbox", name="Message").fill("Can I talk to a person please?")
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.locator(".bubble.in")).to_have_text(re.compile("^Can I talk to a person"))
+    page.goto("/console/conversations")
+    waiting = page.locator("tr", has_text="C1038").filter(has_text="Demo chat")
+    expect(waiting).to_contain_text("waiting for agent")
+    expect(page.locator("#conversation-count")).to_contain_text("waiting for a person")

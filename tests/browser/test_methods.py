@@ -1,5 +1,5 @@
-"""The Payment methods tab: deactivate → gone from Make Payment → reactivate; ACH only with its authorization;
-a card added on the processor's own page. Customers C1017–C1019 (nobody else's tests use them)."""
+"""The Payment methods tab: deactivate → gone from Make Payment → reactivate; a card added on the processor's own
+page (a bank account for a caller: test_payment_flow). Customers C1017, C1019 (nobody else's tests use them)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from core.payments.adapters.sandbox import SandboxProcessor
 from tests.browser.conftest import LiveConsole
 from tests.browser.test_payments import open_invoices, pay_url, save_card
 
@@ -16,13 +15,6 @@ from tests.browser.test_payments import open_invoices, pay_url, save_card
 def methods_tab(page: Page, code: str) -> None:
     page.goto(f"/console/customers/{code}/methods")
     expect(page.get_by_role("heading", name="Payment methods")).to_be_visible()
-
-
-def bank_token(console: LiveConsole) -> str:
-    """What the processor hands back for a bank account (its dashboard or its own bank page)."""
-    sandbox = console.services.processors["sandbox"]
-    assert isinstance(sandbox, SandboxProcessor)
-    return sandbox.tokenize_bank_account("110000000", "000123456789", "Pat Payer", "checking")
 
 
 def test_a_deactivated_method_is_gone_from_the_payment_form_until_reactivated(
@@ -49,26 +41,6 @@ def test_a_deactivated_method_is_gone_from_the_payment_form_until_reactivated(
     expect(page.get_by_role("status")).to_contain_text(f"{visa.label} reactivated")
     page.goto(pay_url("C1017", number))
     expect(page.get_by_role("radio", name=re.compile(visa.label))).to_be_visible()
-
-
-def test_an_ach_account_is_refused_without_its_authorization(signed_in, console: LiveConsole) -> None:
-    page = signed_in("agent")
-    methods_tab(page, "C1018")
-    form = page.locator("#add-ach")
-    form.get_by_label("Processor token").fill(bank_token(console))
-    form.get_by_label("Account type").select_option("savings")
-    form.get_by_role("button", name="Save ACH account").click()
-    expect(page.get_by_role("alert")).to_contain_text("can be saved only with the customer's authorization")
-    form.get_by_label("Authorization on file").select_option("tel_recorded")
-    form.get_by_role("button", name="Save ACH account").click()
-    expect(page.get_by_role("alert")).to_contain_text("needs a reference to the authorization on file")
-    expect(page.locator("tbody")).not_to_contain_text("•6789")
-    form.get_by_label("Authorization reference").fill("CALL-2026-118")
-    form.get_by_role("button", name="Save ACH account").click()
-    expect(page.get_by_role("status")).to_contain_text("•6789 added")
-    row = page.locator("tbody tr", has_text="•6789")
-    expect(row).to_contain_text("ACH")
-    expect(row).to_contain_text("Recorded phone call · CALL-2026-118")
 
 
 def test_add_a_card_on_the_processors_page_never_on_ours(signed_in, console: LiveConsole) -> None:

@@ -69,8 +69,10 @@ def test_outbox_approve_cancel_and_send_now_then_the_audit_log_finds_them(consol
     page.goto("/console/audit?action=outbox.&customer=C1031")
     events = page.locator("#events")
     expect(events.locator("tr", has_text="outbox.approved")).to_have_count(2)
-    expect(events.locator("tr", has_text="outbox.canceled")).to_contain_text("paid by phone today")
-    expect(events.locator("tr", has_text="outbox.canceled")).to_contain_text("user:supervisor")
+    canceled_row = events.locator("tr[data-action='outbox.canceled']")
+    expect(canceled_row.locator(".sentence")).to_have_text(f"Canceled message #{canceled[0]} (email): paid by phone "
+                                                           "today")
+    expect(canceled_row.locator("td.who")).to_have_text("supervisor (console)")
     today = dt.date.today().isoformat()
     page.goto(f"/console/audit?actor=supervisor&action=outbox.canceled&channel=console&from={today}&to={today}")
     expect(page.locator("#events tr", has_text=f"outbox:{canceled[0]}")).to_have_count(1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from channels.web.console import (
+    account,
     audit,
     calls,
     companies,
@@ -19,6 +20,7 @@ from channels.web.console import (
     payments,
     reviews,
     stages_page,
+    system_methods,
     templates_page,
     users,
 )
@@ -32,5 +34,7 @@ CONTROLLERS: list[ControllerRouterHandler] = [
     outbox.OutboxController, templates_page.TemplatesController, stages_page.StagesController,  # supervisor and up
     reviews.ReviewsController,  # supervisor and up
     audit.AuditController,
+    system_methods.SystemMethodsController,  # every customer's methods; agents too, as on a customer's own tab
     users.UsersController,  # admin
+    account.AccountController,  # everyone: their own password and two-factor sign-in
 ]

@@ -1,4 +1,5 @@
-"""Audit log (supervisors): who did what to which customer, newest first, filtered, a hundred a page."""
+"""Audit log (supervisors): who did what to which customer, newest first, filtered, a hundred a page; each event
+told in a sentence (`core.staff.describe`), its raw details one click away."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from litestar.response import Template
 from channels.web.console.auth import requires
 from channels.web.console.pages import form_date, page
 from core.bootstrap import Services
-from core.staff import PAGE_SIZE, AuditFilter, audit_channels, search_audit
+from core.staff import PAGE_SIZE, AuditFilter, actor_label, audit_channels, audit_details, describe, search_audit
 
 
 class AuditController(Controller):
@@ -31,4 +32,5 @@ class AuditController(Controller):
         found = search_audit(services.db.uow(), wanted, number)
         return page("console/audit/list.html", request, section="audit", title="Audit log", wanted=wanted,
                     found=found, channels=audit_channels(services.db.uow()), page_size=PAGE_SIZE,
-                    since=since, until=until)
+                    since=since, until=until, describe=describe, actor_label=actor_label,
+                    details=lambda row: audit_details(row.details))

@@ -14,7 +14,7 @@ from core.kernel import Invalid, NotFound
 from core.outbox import OutboxFilter, find_messages
 from core.statements import customer_library, ensure_statement_pdf, send_file, send_options, send_statement, stored_file
 
-SENT_REASONS = ("document", "statement")
+SENT_REASONS = ("document", "statement", "statement_request", "payment_receipt")
 
 
 
@@ -38,8 +38,8 @@ class DocumentsController(Controller):
         options = send_options(services.db.uow(), code)
         entries = customer_library(services.db.uow(), code)
         shown = next((e for e in entries if show in (f"f{e.file_id}", f"s{e.statement_id}")), None) if show else None
-        sent = [m for m in find_messages(services.db.uow(), OutboxFilter(status=None, customer_code=code), limit=50)
-                if m.reason in SENT_REASONS][:8]
+        sent = find_messages(services.db.uow(), OutboxFilter(status=None, customer_code=code, reasons=SENT_REASONS),
+                             limit=8)
         return page("console/customer/documents.html", request, section="companies", title=options.name,
                     customer=options, tab="documents", entries=entries, shown=shown, sent=sent,
                     channels=options.channels)

@@ -18,6 +18,7 @@ from core.dunning import cancel_paid_dunning
 from core.kernel import Actor, Invalid
 from core.ledger import DELIVERY_METHODS
 from core.outbox import (
+    MESSAGE_STAGES,
     OUTBOX_STATUSES,
     OutboxFilter,
     find_by_ids,
@@ -25,6 +26,7 @@ from core.outbox import (
     known_reasons,
     message_detail,
     send_now,
+    stage_counts,
     status_counts,
 )
 from core.statements import ensure_statement_pdf
@@ -70,13 +72,14 @@ class OutboxController(Controller):
 
     @get("/", sync_to_thread=True)
     def messages(self, request: Request, status: FromQuery[str] = "pending", channel: FromQuery[str] = "",
-                 reason: FromQuery[str] = "", customer: FromQuery[str] = "") -> Template:
+                 reason: FromQuery[str] = "", customer: FromQuery[str] = "", stage: FromQuery[str] = "") -> Template:
         services = _services(request)
         wanted = OutboxFilter(status if status in OUTBOX_STATUSES else None, channel or None, reason or None,
-                              customer.strip().upper() or None)
+                              customer.strip().upper() or None, stage or None)
         return page("console/outbox/list.html", request, section="outbox", title="Outbox", wanted=wanted,
                     messages=find_messages(services.db.uow(), wanted), counts=status_counts(services.db.uow()),
                     reasons=known_reasons(services.db.uow()), channels=DELIVERY_METHODS, statuses=OUTBOX_STATUSES,
+                    stages=MESSAGE_STAGES, stage_counts=stage_counts(services.db.uow(), wanted),
                     customer=customer)
 
     @post("/bulk", status_code=303)

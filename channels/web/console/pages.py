@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import phonenumbers
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from litestar import Request
 from litestar.exceptions import NotAuthorizedException
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -23,6 +25,7 @@ from litestar.template.config import TemplateConfig
 
 from core.bootstrap import Services
 from core.kernel import Actor, Invalid, Money
+from core.payments import decline_words
 from core.staff import StaffView
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
@@ -57,6 +60,31 @@ def when(value: dt.datetime | None) -> str:
     return format_datetime(moment.astimezone(dt.UTC), "MMM d, y, HH:mm", locale=LOCALE) + " UTC"
 
 
+def phone(value: str | None, home: str = "US") -> str:
+    """A number stored E.164 as staff read it: national at home (`(312) 555-0100` when `home` is US), international
+    from another country (`+44 20 7946 0958`); anything else as it came (a Telegram chat id is no phone number)."""
+    text = (value or "").strip()
+    if not text.startswith("+"):
+        return value or ""
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return text
+    if not phonenumbers.is_possible_number(number):
+        return text
+    national = phonenumbers.region_code_for_number(number) == home.upper()
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL if national
+                                      else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@pass_context
+def _phone_on_page(context: Context, value: str | None, region: str | None = None) -> str:
+    """`{{ number | phone }}`: at home in the seller's country (ARAGENT_DEFAULT_COUNTRY); `phone(customer.country)`
+    for a customer's own numbers."""
+    request = context.get("request")
+    return phone(value, region or (services_of(request).settings.default_country if request else "US"))
+
+
 def query(request: Request, **changes: Any) -> str:
     """The current query string with some parameters changed (None drops one): for sort links and pages."""
     params = {k: v for k, v in request.query_params.items() if k != "notice"}
@@ -80,7 +108,7 @@ def form_date(text: str | None, field: str) -> dt.date | None:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(money=money, date=date, when=when)
+    env.filters.update(money=money, date=date, when=when, decline_words=decline_words, phone=_phone_on_page)
     return env
 
 

@@ -81,7 +81,7 @@ from core.payments.adapters.sandbox_timeline import (
     timeline,
     to_event,
 )
-from core.payments.method_links import LINK_PATH, LinkGrant, link_for, read_link
+from core.payments.method_links import LINK_PATH, LinkGrant, OnBehalf, link_for, read_link
 from core.payments.processor import (
     ChargeRequest,
     ChargeResult,
@@ -137,9 +137,10 @@ class SandboxProcessor:
 
     # -- payment methods ------------------------------------------------------------------------------
 
-    def method_entry_path(self, customer_ref: str, now: dt.datetime, ttl_seconds: int) -> str | None:
+    def method_entry_path(self, customer_ref: str, now: dt.datetime, ttl_seconds: int,
+                          on_behalf: OnBehalf | None = None) -> str | None:
         """The sandbox's own card/bank page, with a link signed under a key derived from its webhook secret."""
-        return f"{LINK_PATH}?link={link_for(customer_ref, self._secrets[0], now, ttl_seconds)}"
+        return f"{LINK_PATH}?link={link_for(customer_ref, self._secrets[0], now, ttl_seconds, on_behalf)}"
 
     def read_method_link(self, link: str, now: dt.datetime) -> LinkGrant:
         """What the entry page was opened for; LinkError when the link is forged or expired."""
@@ -241,7 +242,8 @@ class SandboxProcessor:
 
     def _new_charge(self, request: ChargeRequest, method: TestMethod) -> SandboxCharge:
         now = self._now()
-        declined = method.outcome == "declined"
+        # A card is declined at once (for want of funds too); a bank debit fails or comes back days later.
+        declined = method.outcome == "declined" or (method.method.kind == "card" and method.outcome != "succeeds")
         delay = self._card_delay if method.method.kind == "card" else self._ach_delay
         settle_at = now if declined else now + delay
         return SandboxCharge(
@@ -250,7 +252,7 @@ class SandboxProcessor:
             outcome=method.outcome, status="failed" if declined else "processing", settle_at=settle_at,
             return_at=settle_at + self._return_delay if method.outcome == "returned" else None,
             reference=request.metadata.get("payment_id"),
-            failure_reason=FAILURE_REASONS["declined"] if declined else None,
+            failure_reason=FAILURE_REASONS[method.outcome] if declined else None,
             refunded_minor=0, refunds={}, events_sent=0, created_at=now,
         )
 

@@ -42,6 +42,7 @@ TEST_CARD_NUMBERS: dict[str, tuple[str, Outcome]] = {
     "4242424242424242": ("visa", "succeeds"),
     "5555555555554444": ("mastercard", "succeeds"),
     "4000000000000002": ("visa", "declined"),
+    "4000000000009995": ("visa", "insufficient_funds"),  # declined at once, as Stripe's card of that number
 }
 
 # The only bank accounts the entry page takes, and what a debit from each will do.

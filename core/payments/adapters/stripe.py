@@ -41,6 +41,7 @@ import stripe
 
 from core.kernel.errors import Invalid
 from core.kernel.money import Money
+from core.payments.method_links import OnBehalf
 from core.payments.processor import (
     ChargeRequest,
     ChargeResult,
@@ -92,7 +93,8 @@ class StripeProcessor:
 
     # -- payment methods ------------------------------------------------------------------------------
 
-    def method_entry_path(self, customer_ref: str, now: dt.datetime, ttl_seconds: int) -> str | None:
+    def method_entry_path(self, customer_ref: str, now: dt.datetime, ttl_seconds: int,
+                          on_behalf: OnBehalf | None = None) -> str | None:
         """Stripe's hosted entry (Checkout in setup mode, then its webhook) is not wired yet: None, so the
         channels say where to add a card instead of sending a link to a page that would not save it."""
         return None

@@ -24,3 +24,24 @@ document.addEventListener("change", (event) => {
   const box = event.target.closest("input[type=checkbox]");
   if (box && box.closest("tr")) box.closest("tr").classList.toggle("selected", box.checked);
 });
+// A running "3 selected · $4,214.93" while invoices are ticked: <form data-selection-total data-currency="USD">
+// around rows with data-pay-today (minor units: what paying in full today costs, discounts taken).
+const selectionSummary = (form) => {
+  const shown = form.querySelector("[data-selection-summary]");
+  if (!shown) return;
+  const format = new Intl.NumberFormat("en-US", { style: "currency", currency: form.dataset.currency || "USD" });
+  const digits = format.resolvedOptions().maximumFractionDigits;
+  let count = 0, minor = 0;
+  form.querySelectorAll("input[type=checkbox][name=invoice]:checked").forEach((box) => {
+    count += 1;
+    minor += Number(box.closest("tr").dataset.payToday || 0);
+  });
+  shown.textContent = count ? `${count} selected · ${format.format(minor / 10 ** digits)}`
+    : "Select the invoices the caller wants to pay.";
+  shown.classList.toggle("muted", !count);
+};
+document.addEventListener("change", (event) => {
+  const form = event.target.closest("form[data-selection-total]");
+  if (form) selectionSummary(form);
+});
+document.querySelectorAll("form[data-selection-total]").forEach(selectionSummary);

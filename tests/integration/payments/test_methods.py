@@ -225,3 +225,32 @@ def _text_dump(db: Database, tables: list[str]) -> str:
             for value in row
         ]
     return "\n".join(rows)
+
+
+def test_a_phone_authorization_without_a_recording_emails_the_written_notice_with_the_method(
+    db: Database, acme: str
+) -> None:
+    from core.outbox.models import OutboxMessage
+    from core.payments.notices import Branding
+
+    branding = Branding("Northwind Supply", "+1 312 555 0100", "")
+    by_phone = AchAuthorization("tel_notice", "")
+    with pytest.raises(Invalid, match="branding"):
+        add(db, BANK, by_phone)
+    view = add_method(db.uow(), customer_code="ACME", saved=BANK, processor="sandbox", actor=AGENT,
+                      authorization=by_phone, branding=branding)
+    with db.uow() as uow:
+        notice = uow.session.scalars(select(OutboxMessage).where(OutboxMessage.reason == "ach_authorization")).one()
+        method = uow.session.get(PaymentMethod, view.id)
+        assert method is not None
+        assert (notice.channel, notice.recipient, notice.status) == ("email", "ap@acme.example", "approved")
+        assert "Chase •6789" in notice.body_text and "Northwind Supply" in notice.subject
+        assert method.ach_authorization_reference == f"notice #{notice.id} to ap@acme.example"
+
+    customer(db, "NOMAIL", email="", phone="+13125550199")
+    with pytest.raises(Invalid, match="email address"):
+        add_method(db.uow(), customer_code="NOMAIL", saved=SavedMethod(token="ba_other", kind="ach", brand="Chase",
+                                                                      last4="1111", holder="No Mail"),
+                   processor="sandbox", actor=AGENT,
+                   authorization=by_phone, branding=branding)
+    assert list_methods(db.uow(), "NOMAIL") == []  # nothing saved without its notice

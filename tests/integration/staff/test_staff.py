@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from core import staff
 from core.bootstrap import Services
 from core.kernel.audit import Actor
 from core.kernel.errors import Conflict, Invalid
 from core.kernel.models import AuditEvent
-from core.staff import users as staff
 from core.staff.models import StaffUser
 
 ADMIN = Actor("cli", "cli")
@@ -20,7 +20,7 @@ PASSWORD = "a long enough secret"
 
 
 def _sign_in(services: Services, name: str = "alice", password: str = PASSWORD, now: dt.datetime = NOW):
-    return staff.sign_in(services.db.uow(), name, password, now=now, hours=12)
+    return staff.sign_in(services.db.uow(), name, password, now=now)
 
 
 def _user(services: Services, token: str, now: dt.datetime) -> staff.StaffView | None:
