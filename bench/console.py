@@ -42,6 +42,7 @@ from core.kernel.config import Settings
 from core.kernel.db import Database
 from core.kernel.migrate import upgrade
 from core.ledger.models import Contact, Customer, CustomerClass, Document, InvoiceComment, InvoiceHold, Payment
+from core.ledger.phone_keys import phone_keys
 from core.staff import users as staff
 
 P95_TARGET_MS = 150.0
@@ -78,7 +79,9 @@ def load_book(db: Database, customers: int, invoices: int, seed: int = 11) -> No
         conn.execute(insert(Customer), people)
         ids: dict[str, int] = {code: cid for code, cid in conn.execute(text("SELECT code, id FROM customers"))}
         conn.execute(insert(Contact), [{"customer_id": ids[p["code"]], "name": "Billing", "is_primary": True,
-                                        "email": f"ap{n}@example.com", "phone": f"+1510555{n:04d}"}
+                                        "email": f"ap{n}@example.com", "phone": f"+1510555{n:04d}",
+                                        **dict(zip(("phone_national", "phone_tail"), phone_keys(f"+1510555{n:04d}"),
+                                                   strict=True))}
                                        for n, p in enumerate(people)])
         docs = [_invoice(rng, f"{code}-{k}", cid, rng.random() < 0.33, rng.randint(0, 150))
                 for code, cid in ids.items() if code != "BIG" for k in range(invoices)]

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from core.kernel.db import like_pattern
 from core.ledger.models import Contact, Customer
+from core.ledger.phone_keys import phone_starts_or_ends_with
 
 SIMILAR_CUTOFF = 80  # rapidfuzz score (0-100) every typed word must reach against a word of the name
 SIMILAR_LIMIT = 50
@@ -29,13 +30,22 @@ SIMILAR_MIN_LETTERS = 4  # shorter text matches too many names to be useful; the
 _FILLER = frozenset({"and", "the", "of"})  # "Smith and Sons" is "Smith & Sons"
 
 
+PHONE_DIGITS = 7  # a text of only digits and dialling marks, this long, is a phone number and nothing else
+
+
 def text_matches(q: str) -> ColumnElement[bool]:
-    """Code, name or a contact's email (any part, any case); a contact's phone by its digits alone."""
-    pattern = like_pattern(q)
-    contact = [func.lower(Contact.email).like(pattern, escape="\\")]
+    """Code, name or a contact's email (any part, any case); a contact's phone by its digits alone. A phone
+    number alone ("(617) 555-1042") is looked for by the indexed phone keys and the exact code only, so it costs
+    the same on any book size."""
     digits = re.sub(r"\D", "", q)
-    if len(digits) >= 3:  # E.164 is + and digits: "510-555" finds +1 510 555…
-        contact.append(Contact.phone.like(f"%{digits}%"))
+    phone = phone_starts_or_ends_with(Contact.phone_national, Contact.phone_tail, digits)
+    if len(digits) >= PHONE_DIGITS and re.fullmatch(r"[\d\s+().\-]+", q):
+        return or_(func.lower(Customer.code) == q.strip().lower(),
+                   Customer.id.in_(select(Contact.customer_id).where(phone)))
+    pattern = like_pattern(q)
+    contact: list[ColumnElement[bool]] = [func.lower(Contact.email).like(pattern, escape="\\")]
+    if len(digits) >= 3:  # "510-555" finds +1 510 555…, "555-0100" finds …555 0100: by index (phone_keys)
+        contact.append(phone)
     return or_(func.lower(Customer.code).like(pattern, escape="\\"),
                func.lower(Customer.name).like(pattern, escape="\\"),
                exists().where(Contact.customer_id == Customer.id, or_(*contact)))

@@ -21,11 +21,12 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from core.kernel.card_numbers import FREE_TEXT
 from core.kernel.models import Base, Stamped, utcnow
 from core.kernel.money import Money
+from core.ledger.phone_keys import phone_keys
 
 DOCUMENT_KINDS = ("invoice", "credit", "finance_charge")
 
@@ -95,6 +96,9 @@ class Contact(Stamped, Base):
     name: Mapped[str] = mapped_column(String(200), default="", info=FREE_TEXT)
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
+    # Derived from `phone` whenever it is set (core.ledger.phone_keys): found by its start or its end, indexed.
+    phone_national: Mapped[str | None] = mapped_column(String(20), index=True)
+    phone_tail: Mapped[str | None] = mapped_column(String(20), index=True)
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     is_primary: Mapped[bool] = mapped_column(default=False)
     email_opt_out: Mapped[bool] = mapped_column(default=False)
@@ -103,6 +107,11 @@ class Contact(Stamped, Base):
     phone_verified: Mapped[bool] = mapped_column(default=False)
 
     customer: Mapped[Customer] = relationship(back_populates="contacts")
+
+    @validates("phone")
+    def _keep_phone_keys(self, _key: str, phone: str | None) -> str | None:
+        self.phone_national, self.phone_tail = phone_keys(phone)
+        return phone
 
 
 OPEN_DOCUMENT_COLUMNS = ("customer_id", "currency", "doc_date", "due_date", "open_minor", "voided", "kind")

@@ -43,7 +43,8 @@ def test_exact_and_leading_matches_rank_before_a_match_inside_the_name(book) -> 
 
 def test_phone_digits_and_emails_find_as_before_and_bring_no_similar_names(book) -> None:
     assert found(book, "(312) 555-0100") == [("HARB", False)]
-    assert found(book, "7946") == [("HFR", False)]
+    assert found(book, "020 7946") == [("HFR", False)]  # its start, as dialled in the UK (a middle alone: no)
+    assert found(book, "0958") == [("HFR", False)]
     assert found(book, "AP@ACME.EX") == [("ACME", False)]
     assert found(book, "zz") == [] and found(book, "1234") == []
 
