@@ -40,7 +40,7 @@ def text_matches(q: str) -> ColumnElement[bool]:
     digits = re.sub(r"\D", "", q)
     phone = phone_starts_or_ends_with(Contact.phone_national, Contact.phone_tail, digits)
     if len(digits) >= PHONE_DIGITS and re.fullmatch(r"[\d\s+().\-]+", q):
-        return or_(func.lower(Customer.code) == q.strip().lower(),
+        return or_(Customer.code == q.strip(),  # digits have no case: the unique index answers it
                    Customer.id.in_(select(Contact.customer_id).where(phone)))
     pattern = like_pattern(q)
     contact: list[ColumnElement[bool]] = [func.lower(Contact.email).like(pattern, escape="\\")]
