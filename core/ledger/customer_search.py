@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import ColumnElement, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, case, exists, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from core.kernel.db import like_pattern
@@ -40,8 +40,9 @@ def text_matches(q: str) -> ColumnElement[bool]:
     digits = re.sub(r"\D", "", q)
     phone = phone_starts_or_ends_with(Contact.phone_national, Contact.phone_tail, digits)
     if len(digits) >= PHONE_DIGITS and re.fullmatch(r"[\d\s+().\-]+", q):
-        return or_(Customer.code == q.strip(),  # digits have no case: the unique index answers it
-                   Customer.id.in_(select(Contact.customer_id).where(phone)))
+        # One id list from two indexes (the code's, the phone keys'): both backends look customers up by key.
+        return Customer.id.in_(union(select(Customer.id).where(Customer.code == q.strip()),
+                                     select(Contact.customer_id).where(phone)))
     pattern = like_pattern(q)
     contact: list[ColumnElement[bool]] = [func.lower(Contact.email).like(pattern, escape="\\")]
     if len(digits) >= 3:  # "510-555" finds +1 510 555…, "555-0100" finds …555 0100: by index (phone_keys)
