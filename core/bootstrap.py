@@ -41,12 +41,21 @@ class Services:
         self.db.dispose()
 
 
+def file_store(settings: Settings) -> FileStore:
+    """ARAGENT_FILES_URL's object storage when set (several machines), else the data folder's `files/`."""
+    if settings.files_url:
+        from core.documents.s3_store import S3FileStore  # here: boto3 loads only when documents live in S3
+
+        return S3FileStore.from_settings(settings)
+    return LocalFileStore(settings.files_dir)
+
+
 def bootstrap(settings: Settings | None = None, *, files: FileStore | None = None) -> Services:
     from core.payments.adapters.sandbox import SandboxProcessor, sandbox_secrets
 
     settings = settings or load_settings()
     db = Database(settings.resolved_database_url)
-    services = Services(settings=settings, db=db, files=files or LocalFileStore(settings.files_dir))
+    services = Services(settings=settings, db=db, files=files or file_store(settings))
     services.processors["sandbox"] = SandboxProcessor(db, sandbox_secrets(settings))
     if settings.stripe_api_key:
         from core.payments.adapters.stripe import StripeProcessor

@@ -22,7 +22,8 @@ from core.kernel.migrate import upgrade
 from core.schema import Base
 from scheduler import models as scheduler_models  # noqa: F401  (the scheduler registers its tables)
 
-pytest_plugins = ["tests.smtp"]  # the `smtp` fixture: a real SMTP server on loopback
+# `smtp`: a real SMTP server on loopback; `s3_server`: a real S3-compatible one (moto's server mode)
+pytest_plugins = ["tests.smtp", "tests.s3"]
 
 PG_SERVER = os.environ.get("ARAGENT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -66,12 +67,29 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def services(database_url: str, tmp_path: Path) -> Iterator[Services]:
-    """A migrated, empty database on each backend, and a file store in a temporary folder."""
+def file_store_kind(request: pytest.FixtureRequest) -> str:
+    """`local`; a test marked `file_stores` runs once with each store: `local` and `s3`."""
+    return getattr(request, "param", "local")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("file_stores") and "file_store_kind" in metafunc.fixturenames:
+        metafunc.parametrize("file_store_kind", ["local", "s3"], indirect=True)
+
+
+@pytest.fixture
+def services(database_url: str, tmp_path: Path, file_store_kind: str,
+             request: pytest.FixtureRequest) -> Iterator[Services]:
+    """A migrated, empty database on each backend, and a file store: a temporary folder, or (`s3`) a prefix of its
+    own on the loopback S3 server."""
     if database_url not in _migrated:
         upgrade(database_url)
         _migrated.add(database_url)
-    app = bootstrap(Settings(data_dir=tmp_path, database_url=database_url))
+    settings = Settings(data_dir=tmp_path, database_url=database_url)
+    if file_store_kind == "s3":
+        s3 = request.getfixturevalue("s3_server")
+        settings = s3.settings(settings, s3.new_prefix())
+    app = bootstrap(settings)
     _clean(app.db)
     try:
         yield app

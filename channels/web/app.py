@@ -24,6 +24,7 @@ from channels.web.documents import LibraryController, SignedDocumentController
 from channels.web.history import PaymentHistoryController
 from channels.web.intake import WebhookIntake
 from channels.web.methods import MethodController
+from channels.web.pay_page import pay_router
 from channels.web.payments import (
     PaymentCancelController,
     PaymentController,
@@ -159,9 +160,10 @@ def create_app(services: Services | None = None, *, self_url: str | None = None)
         security=[{"apiKey": []}],
     )
     return Litestar(
-        # Webhooks prove themselves by signature, the sandbox's card page by its one-time signed link.
+        # Webhooks prove themselves by signature, the sandbox's card page and the pay page by their signed links.
         route_handlers=[health, api, WebhookController, SignedDocumentController, *SANDBOX_PAGES,
-                        TelegramController, TwilioSmsController, TwilioVoiceController, console_router(services)],
+                        TelegramController, TwilioSmsController, TwilioVoiceController, console_router(services),
+                        pay_router(services)],
         state=State({"services": services, "webhook_intake": intake, "telegram": telegram, "twilio": twilio}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         middleware=[request_id_middleware],

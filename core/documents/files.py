@@ -1,4 +1,4 @@
-"""The document library: files kept per customer in a store (a local folder by default).
+"""The document library: files kept per customer in a store (a local folder by default, or object storage).
 
 Files are content-addressed (SHA-256), so storing the same PDF twice keeps one copy.
 """
@@ -24,6 +24,9 @@ MAX_PDF_BYTES = 25 * 1024 * 1024
 
 
 class LocalFileStore:
+    """Files in a folder of this machine, `<root>/<first two hex digits>/<sha256>`; core.documents.s3_store keeps
+    them in object storage instead, for several machines."""
+
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
 
@@ -41,7 +44,10 @@ class LocalFileStore:
         return key
 
     def get(self, key: str) -> bytes:
-        return self._path(key).read_bytes()
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            raise NotFound("file", key) from None
 
 
 @dataclass(frozen=True)

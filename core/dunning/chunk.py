@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from jinja2 import TemplateError
 from sqlalchemy.orm import Session
 
+from core.documents import link_secret, pay_link
 from core.dunning.models import DunningNotice
 from core.dunning.reach import pick_channel
 from core.dunning.reads import contact_points, last_notices, latest_statements, notices_on, open_debits, open_promises
@@ -33,6 +35,11 @@ class RunContext:
     as_of: dt.date
     actor: Actor
     texts: NoticeTexts
+
+    @cached_property
+    def link_secret(self) -> str:
+        """Read once per run: each notice carries a "Pay online" link signed with it."""
+        return link_secret(self.settings)
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,8 @@ def _notice(run: RunContext, c: Candidate, reach: Reach, reads: _Reads) -> Dunni
         return skipped(view, render, channel=channel)
     statement = reads.statements.get(cid)
     context = notice_context(run.settings, Addressee(c.account.code, c.account.name), stage, ask, as_of,
-                             statement[1] if statement else None)
+                             statement[1] if statement else None,
+                             pay_link(run.settings, c.account.code, secret=run.link_secret))
     try:
         texts = render(context)
     except TemplateError as exc:

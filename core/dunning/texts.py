@@ -73,9 +73,10 @@ class Addressee:
 
 
 def notice_context(settings: Settings, customer: Addressee, stage: StagePolicy, ask: Ask, as_of: dt.date,
-                   statement_date: dt.date | None) -> dict[str, Any]:
+                   statement_date: dt.date | None, pay_url: str = "") -> dict[str, Any]:
     """What every dunning template may use. Overdue invoices are listed; with none overdue, the open ones. Amounts
-    in dispute are not asked for: `in_dispute` names them (number, amount)."""
+    in dispute are not asked for: `in_dispute` names them (number, amount). `pay_url`: the customer's "Pay online"
+    link."""
     overdue = ask.overdue(as_of)
     listed = ask.named(as_of)
     return dict(
@@ -90,7 +91,7 @@ def notice_context(settings: Settings, customer: Addressee, stage: StagePolicy, 
         more_invoices=max(len(listed) - LISTED_INVOICES, 0),
         statement_date=_day(statement_date) if statement_date else "",
         telegram_bot=settings.telegram_bot, phone=settings.seller_phone, email=settings.seller_email,
-        color=settings.seller_color,
+        color=settings.seller_color, pay_url=pay_url,
     )
 
 
@@ -103,7 +104,7 @@ def sample_contexts(settings: Settings) -> list[dict[str, Any]]:
     many = tuple(OpenDebit(10 + n, f"INV-2{n:03d}", "USD", dt.date(2026, 9, 1), 1000) for n in range(25))
     return [
         notice_context(settings, customer, StagePolicy(2, 15, "dunning.stage2"), Ask("USD", 130049, (overdue, coming)),
-                       as_of, dt.date(2026, 10, 31)),
+                       as_of, dt.date(2026, 10, 31), f"{settings.public_url}/pay/sample"),
         notice_context(settings, customer, StagePolicy(1, None, "dunning.stage1"), Ask("USD", 9999, (coming,)),
                        as_of, None),
         notice_context(settings, customer, StagePolicy(3, 30, "dunning.stage3"), Ask("USD", 25000, many), as_of,

@@ -80,6 +80,15 @@ class Settings:
     statements_auto_deliver: bool = False
     public_url: str = "http://127.0.0.1:8000"  # where signed document links point
     link_secret: str = ""  # empty: a secret kept in the data folder
+    pay_link_days: int = 14  # how long a "Pay online" link in a statement or dunning message stays usable
+    # Documents (statements, receipts, invoice PDFs): `s3://bucket/prefix` keeps them in S3-compatible object
+    # storage, which several machines share; empty: the folder `<data dir>/files`. The endpoint (MinIO, Ceph, R2…;
+    # empty: AWS), region and keys; empty keys: boto3's own chain (AWS_* variables, an instance role).
+    files_url: str = ""
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
     # Email (SMTP) and the fax gateway.
     # The outbox dispatcher.
     outbox_max_attempts: int = 8
@@ -170,6 +179,12 @@ def load_settings(**overrides: str) -> Settings:
         statements_auto_deliver=_flag(env.get("statements_auto_deliver", "")),
         public_url=env.get("public_url", Settings.public_url).rstrip("/"),
         link_secret=env.get("link_secret", ""),
+        pay_link_days=int(env.get("pay_link_days", Settings.pay_link_days)),
+        files_url=_files_url(env.get("files_url", "")),
+        s3_endpoint_url=env.get("s3_endpoint_url", "").strip(),
+        s3_region=env.get("s3_region", "").strip(),
+        s3_access_key_id=env.get("s3_access_key_id", "").strip(),
+        s3_secret_access_key=env.get("s3_secret_access_key", ""),
         outbox_max_attempts=int(env.get("outbox_max_attempts", Settings.outbox_max_attempts)),
         outbox_backoff_seconds=int(env.get("outbox_backoff_seconds", Settings.outbox_backoff_seconds)),
         quiet_hours=_hours(env.get("quiet_hours", "8-21")),
@@ -211,6 +226,15 @@ def _list(text: str) -> tuple[str, ...]:
 
 def _lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.split(";") if line.strip())
+
+
+def _files_url(text: str) -> str:
+    """ARAGENT_FILES_URL: empty (the local folder) or `s3://bucket` with an optional key prefix."""
+    url = text.strip().rstrip("/")
+    if url and not re.fullmatch(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^/].*)?", url):
+        raise SettingsError(f"ARAGENT_FILES_URL must be like s3://bucket/prefix (or empty: the data folder), "
+                            f"not {text!r}")
+    return url
 
 
 def _flag(text: str) -> bool:

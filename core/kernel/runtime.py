@@ -13,7 +13,11 @@ from core.kernel.db import Database
 
 
 class FileStore(Protocol):
-    """Where files are kept, by content: `put` answers the key `get` reads them back with."""
+    """Where files are kept, by content: `put` answers the key `get` reads them back with.
+
+    The key is the SHA-256 of the bytes, so storing the same bytes twice keeps one copy; `get` of a key that is
+    not there raises NotFound. Kept in a local folder or in S3-compatible object storage (core.documents).
+    """
 
     def put(self, data: bytes) -> str: ...
     def get(self, key: str) -> bytes: ...

@@ -47,6 +47,7 @@ from core.payments.methods import (
     reactivate_method,
 )
 from core.payments.notices import Branding
+from core.payments.pay_links import PayPage, link_payment, pay_page, pay_through_link, refuse_spent
 from core.payments.processor import SavedMethod
 from core.payments.quotes import (
     Confirmed,
@@ -85,6 +86,7 @@ __all__ = [
     "MethodView",
     "MethodsOnFile",
     "OnBehalf",
+    "PayPage",
     "PaymentMade",
     "PaymentView",
     "PriceChanged",
@@ -117,6 +119,7 @@ __all__ = [
     "idempotency_finish",
     "initiate_and_charge",
     "latest_succeeded_payment",
+    "link_payment",
     "list_methods",
     "method_rows",
     "methods_on_file",
@@ -124,6 +127,8 @@ __all__ = [
     "offer_cancel",
     "offer_payment",
     "pay_confirmed",
+    "pay_page",
+    "pay_through_link",
     "payment_book",
     "payment_detail",
     "payment_history",
@@ -133,6 +138,7 @@ __all__ = [
     "receive_batch",
     "reconcile",
     "record_bare",
+    "refuse_spent",
     "sandbox_secrets",
     "scheduled_payments",
     "still_open",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from core.documents import pay_link
 from core.documents.links import document_link
 from core.documents.models import StoredFile
 from core.kernel.audit import Actor
@@ -145,6 +146,7 @@ def _texts(services: Runtime, snapshot: StatementSnapshot, method: str, link: st
         past_due=money(snapshot.past_due_minor) if snapshot.past_due_minor else "", reprints=list(reprints),
         telegram_bot=settings.telegram_bot, phone=snapshot.seller.phone, email=snapshot.seller.email,
         color=snapshot.seller.color, link=link or "",
+        pay_url=pay_link(settings, snapshot.customer.code) if method in ("email", "sms") else "",
     )
     if method == "email":
         return {"subject": render("statement.email.subject.txt", **context),

@@ -15,7 +15,9 @@ import multiprocessing
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_futures
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
@@ -134,7 +136,7 @@ class _Pending:
 def _logo(files: FileStore, sha256: str) -> bytes:
     try:
         return files.get(sha256)  # the cycle stored it under its SHA-256
-    except (OSError, KeyError):
+    except NotFound:
         raise NotFound("seller logo", f"{sha256} in the file store") from None
 
 
@@ -167,23 +169,28 @@ def _store(db: Database, files: FileStore, rendered: list[tuple[_Pending, bytes]
     Each statement's file, and whether it is the one just kept.
     """
     with db.uow() as uow:
-        # A concurrent first use waits on these row locks, then finds file_id set (SQLite: on the write lock).
-        locked = uow.session.scalars(
-            select(Statement).where(Statement.id.in_([p.statement_id for p, _ in rendered]))
-            .order_by(Statement.id).with_for_update()
-        )
-        statements = {statement.id: statement for statement in locked}
-        kept = []
-        for pending, pdf in rendered:
-            statement = statements[pending.statement_id]
-            theirs = statement.file_id is not None
-            stored = (uow.session.get(StoredFile, statement.file_id) if theirs
-                      else _keep(uow.session, files, pending, pdf))
-            assert stored is not None
-            statement.file_id = stored.id
-            kept.append((_info(stored), not theirs))
+        kept = _store_in(uow.session, files, rendered)
         uow.commit()
         return kept
+
+
+def _store_in(session: Session, files: FileStore, rendered: list[tuple[_Pending, bytes]]
+              ) -> list[tuple[FileInfo, bool]]:
+    # A concurrent first use waits on these row locks, then finds file_id set (SQLite: on the write lock).
+    locked = session.scalars(
+        select(Statement).where(Statement.id.in_([p.statement_id for p, _ in rendered]))
+        .order_by(Statement.id).with_for_update()
+    )
+    statements = {statement.id: statement for statement in locked}
+    kept = []
+    for pending, pdf in rendered:
+        statement = statements[pending.statement_id]
+        theirs = statement.file_id is not None
+        stored = session.get(StoredFile, statement.file_id) if theirs else _keep(session, files, pending, pdf)
+        assert stored is not None
+        statement.file_id = stored.id
+        kept.append((_info(stored), not theirs))
+    return kept
 
 
 def _keep(session: Session, files: FileStore, pending: _Pending, pdf: bytes) -> StoredFile:
@@ -197,10 +204,11 @@ def _keep(session: Session, files: FileStore, pending: _Pending, pdf: bytes) -> 
 
 def render_statements(db: Database, files: FileStore, statement_ids: Iterable[int], *, workers: int = 2,
                       progress: Callable[[int], None] | None = None) -> int:
-    """Render and store the PDFs of those statements that have none; returns how many were stored.
+    """Render and store the PDFs of those statements that have none; returns how many this call rendered.
 
     Worker processes render (snapshot JSON in, PDF bytes out) while this process reads snapshots ahead of them
-    and stores the finished files, a batch per transaction.
+    and stores the finished files, a batch per transaction. On PostgreSQL, calls in several processes (on several
+    machines) share the statements out and render none twice (`_render_claimed`).
     """
     pending = _unrendered(db, statement_ids)
     if not pending:
@@ -210,6 +218,8 @@ def render_statements(db: Database, files: FileStore, statement_ids: Iterable[in
     pool = ProcessPoolExecutor(max(1, workers), mp_context=context, initializer=_warm_worker)
     stored = 0
     try:
+        if db.is_postgres:
+            return _render_claimed(db, files, pool, pending, max(1, workers), progress)
         for batch in _batches(_rendered(db, files, pool, pending, window=max(1, workers) * 8), STORE_BATCH):
             stored += sum(ours for _, ours in _store(db, files, batch))
             if progress:
@@ -217,6 +227,84 @@ def render_statements(db: Database, files: FileStore, statement_ids: Iterable[in
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return stored
+
+
+@dataclass
+class _Claim:
+    """A batch this process renders: its statements' rows stay locked, in `transaction`, until their PDFs are kept."""
+
+    transaction: ExitStack
+    session: Session
+    renders: list[tuple[_Pending, Future[tuple[int, bytes]]]]
+    held: list[int]  # of the batch, those another process held (or had rendered) when this one came to them
+
+
+def _render_claimed(db: Database, files: FileStore, pool: ProcessPoolExecutor, ids: list[int], workers: int,
+                    progress: Callable[[int], None] | None) -> int:
+    """A batch at a time, each claimed by locking its rows FOR NO KEY UPDATE SKIP LOCKED: a batch another process
+    holds is left to it, and the locks last until the batch's PDFs are stored, so no statement is rendered twice.
+    The next batch is claimed only as the workers are about to run out of this one's: no process holds more than
+    it is about to render, and the workers never wait while a batch is stored. What others held is come back to at
+    the end and waited for (whatever they stored is then found rendered): a call that returns leaves none behind.
+    """
+    logos: dict[str, bytes] = {}
+    size = max(STORE_BATCH, 4 * workers)
+    claims: deque[_Claim] = deque()  # at most two: the one rendering, and the next one claimed behind it
+    held: list[int] = []
+    stored = 0
+    try:
+        for chunk in _batches(ids, size):
+            if claims:
+                _until_almost_rendered(claims[-1], workers)
+            claims.append(_claim(db, files, pool, chunk, logos, wait=False))
+            held += claims[-1].held
+            if len(claims) == 2:
+                stored += _finish(files, claims.popleft(), progress)
+        while claims:
+            stored += _finish(files, claims.popleft(), progress)
+        for chunk in _batches(held, size):
+            stored += _finish(files, _claim(db, files, pool, chunk, logos, wait=True), progress)
+    finally:
+        for claim in claims:  # rendering failed: roll back, and their statements are free for the next try
+            claim.transaction.close()
+    return stored
+
+
+def _until_almost_rendered(claim: _Claim, workers: int) -> None:
+    """Wait until no more of the batch's renders are left than there are workers to run them."""
+    left = [future for _, future in claim.renders if not future.done()]
+    while len(left) > workers:
+        wait_futures(left, return_when=FIRST_COMPLETED)
+        left = [future for future in left if not future.done()]
+
+
+def _claim(db: Database, files: FileStore, pool: ProcessPoolExecutor, chunk: list[int], logos: dict[str, bytes],
+           *, wait: bool) -> _Claim:
+    transaction = ExitStack()
+    try:
+        session = transaction.enter_context(db.uow()).session
+        rows = session.execute(
+            select(Statement.id, Statement.customer_id, Statement.snapshot, Statement.template_version)
+            .where(Statement.id.in_(chunk), Statement.file_id.is_(None)).order_by(Statement.id)
+            .with_for_update(skip_locked=not wait, key_share=True)  # NO KEY UPDATE: deliveries may still name them
+        ).all()
+        renders = [(pending, pool.submit(_render_job, pending.job(files, logos)))
+                   for pending in (_Pending(*row) for row in rows)]
+    except BaseException:
+        transaction.close()
+        raise
+    claimed = {pending.statement_id for pending, _ in renders}
+    return _Claim(transaction, session, renders, [i for i in chunk if i not in claimed])
+
+
+def _finish(files: FileStore, claim: _Claim, progress: Callable[[int], None] | None) -> int:
+    with claim.transaction:
+        rendered = [(pending, future.result()[1]) for pending, future in claim.renders]
+        kept = _store_in(claim.session, files, rendered) if rendered else []
+        claim.session.commit()
+    if progress:
+        progress(len(rendered))
+    return sum(ours for _, ours in kept)
 
 
 def _rendered(db: Database, files: FileStore, pool: ProcessPoolExecutor, ids: list[int],

@@ -108,6 +108,7 @@ def test_bad_input_gets_clear_errors_and_loses_nothing(api: TestClient) -> None:
     assert len(api.get("/api/customers/ACME/invoices", params={"status": "all"}).json()) == 4
 
 
+@pytest.mark.file_stores
 def test_invoice_pdf_from_the_erp_is_kept_and_served(api: TestClient) -> None:
     seed(api)
     pdf = b"%PDF-1.7\n% the ERP's own invoice\n%%EOF\n"

@@ -32,6 +32,7 @@ from litestar.response import Redirect
 
 from channels.web.console.method_entry import LINK_MINUTES, TEL_AUTHORIZATIONS, bank_page_url, entry_link
 from channels.web.console.pages import actor, back, form_date, page, services_of
+from channels.web.payment_form import allocation_requests, invoice_numbers, money_field
 from core import payments
 from core.bootstrap import Services
 from core.kernel import ARError, Invalid, Money
@@ -51,29 +52,11 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 
 
 
-def _money(text: str, currency: str, what: str) -> Money:
-    if not text.strip():
-        raise Invalid(f"enter the amount for {what}", "amount")
-    return Money.exact(text.strip(), currency)
+_money, _numbers, _requests = money_field, invoice_numbers, allocation_requests
 
 
 def _date(text: str) -> dt.date:
     return form_date(text, "date") or dt.date.today()
-
-
-def _numbers(data: dict[str, str]) -> list[str]:
-    return [n for n in data.get("invoices", "").split(",") if n]
-
-
-def _requests(data: dict[str, str], currency: str) -> list[AllocationRequest]:
-    """Each invoice in full, unless the agent typed less than the full amount shown: then a short payment."""
-    requests = []
-    for number in _numbers(data):
-        typed, full = data.get(f"amount-{number}", "").strip(), data.get(f"full-{number}", "").strip()
-        amount = None if not typed or (full and typed == full) else _money(typed, currency, f"invoice {number}")
-        requests.append(AllocationRequest(number, amount, data.get(f"reason-{number}") or None,
-                                          data.get(f"comment-{number}", "").strip() or None))
-    return requests
 
 
 def _deposit(data: dict[str, str], currency: str) -> Money | None:

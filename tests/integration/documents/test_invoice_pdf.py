@@ -77,6 +77,7 @@ def test_a_partial_payment_and_a_credit_show_with_the_open_balance(services, boo
     assert info.id != first.id and generated_files(services) == [first.id, info.id]
 
 
+@pytest.mark.file_stores
 def test_the_same_state_renders_the_same_bytes_and_is_stored_once(services, book):
     first = invoice_pdf(services.db.uow(), services.files, "INV-1", services.settings)
     cached_invoice_pdf.cache_clear()  # not the process's cache: WeasyPrint itself gives the same bytes again
@@ -84,6 +85,7 @@ def test_the_same_state_renders_the_same_bytes_and_is_stored_once(services, book
     assert again == first and len(generated_files(services)) == 1
 
 
+@pytest.mark.file_stores
 def test_the_erps_pdf_wins(services, book):
     invoice_pdf(services.db.uow(), services.files, "INV-1", services.settings)  # rendered before the ERP sent one
     attach_invoice_pdf(services.db.uow(), services.files, "INV-1", ERP_PDF, TEST_ACTOR)

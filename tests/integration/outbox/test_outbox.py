@@ -201,6 +201,7 @@ def test_the_statement_delivery_log_follows_its_message(services: Services, smtp
 # ── Sending ───────────────────────────────────────────────────────────────────────────────────────────
 
 
+@pytest.mark.file_stores
 def test_the_email_arrives_with_text_html_and_the_pdf_intact(services: Services, smtp: SmtpServer) -> None:
     customer(services.db)
     sent_id = queue_one(services, subject="Statement for October 2026", body_text="Your balance is $1,200.50.",

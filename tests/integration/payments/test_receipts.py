@@ -115,6 +115,7 @@ def test_a_receipt_leaving_a_balance_says_how_to_pay_it(services, db):
         assert expected in text, f"{expected!r} missing from the receipt:\n{text}"
 
 
+@pytest.mark.file_stores
 def test_second_render_returns_the_same_file(services, payment_id):
     first = render_receipt(services.db.uow(), services.files, payment_id, SELLER)
     second = render_receipt(services.db.uow(), services.files, payment_id, SELLER)

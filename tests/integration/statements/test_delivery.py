@@ -149,6 +149,7 @@ def blank_pdf(pages: int) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.file_stores
 def test_the_print_batch_mails_each_statement_once_in_mailing_order(services, tmp_path):
     book(services)
     attach_invoice_pdf(services.db.uow(), services.files, "INV-1", blank_pdf(1), TEST_ACTOR)

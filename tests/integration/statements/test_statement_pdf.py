@@ -315,6 +315,7 @@ def file_of(db, statement_id: int) -> int | None:
         return uow.session.scalar(select(Statement.file_id).where(Statement.id == statement_id))
 
 
+@pytest.mark.file_stores
 def test_first_use_renders_and_keeps_one_file(services, monkeypatch):
     statement_id = add_statement(services.db, "ACME")
     info, pdf = ensure_statement_pdf(services.db, services.files, statement_id)
@@ -333,6 +334,7 @@ def test_first_use_renders_and_keeps_one_file(services, monkeypatch):
     assert len(stored_files(services.db)) == 1
 
 
+@pytest.mark.file_stores
 def test_the_logo_comes_from_the_file_store(services):
     sha = services.files.put(png_logo())
     branded = replace(one_of_each(), seller=replace(SELLER, logo_sha256=sha))

@@ -286,6 +286,7 @@ def test_customers_with_nothing_open_and_no_activity_get_no_statement(services: 
     assert list_statements(db.uow()) == [] and latest_statement_date(db.uow()) is None
 
 
+@pytest.mark.file_stores
 def test_the_seller_logo_is_kept_in_the_file_store(services: Services, tmp_path) -> None:  # type: ignore[no-untyped-def]
     logo = tmp_path / "logo.png"
     logo.write_bytes(b"\x89PNG\r\n\x1a\nnot really a picture")
