@@ -14,7 +14,7 @@ from bot.flows_account import balance_in
 from bot.texts import statement_and_today
 from core import conversations, ledger, outbox, payments
 from core.bootstrap import Services
-from core.documents import document_link
+from core.documents import document_link, pay_link
 from core.kernel import Actor, ARError, Conflict, Money
 from core.ledger import AllocationRequest
 from core.outbox import render_message as render
@@ -215,7 +215,8 @@ def _statement_texts(services: Services, snapshot: StatementSnapshot, channel: s
     context = dict(seller=snapshot.seller.name, customer_name=snapshot.customer.name,
                    customer_code=snapshot.customer.code, statement_date=snapshot.statement_date.strftime("%b %-d, %Y"),
                    amount_due=money(snapshot.amount_due_minor), reprints=[], telegram_bot=settings.telegram_bot,
-                   past_due="", phone=snapshot.seller.phone, email=snapshot.seller.email, link=link)
+                   past_due="", phone=snapshot.seller.phone, email=snapshot.seller.email, link=link,
+                   pay_url=pay_link(settings, snapshot.customer.code))
     if channel == "email":
         return render("statement.email.subject.txt", **context), render("statement.email.txt", **context)
     subject = f"Statement {snapshot.statement_date.isoformat()} {snapshot.customer.code}"
