@@ -32,7 +32,8 @@ def link_secret(settings: Settings) -> str:
     return path.read_text().strip()
 
 
-def _base36(number: int) -> str:
+def base36(number: int) -> str:
+    """A short, URL-safe number: lower-case base 36."""
     text = ""
     while True:
         number, digit = divmod(number, 36)
@@ -46,7 +47,7 @@ def _signature(secret: str, payload: str) -> str:
 
 
 def document_token(secret: str, file_id: int, expires: dt.datetime) -> str:
-    payload = f"{_base36(file_id)}.{_base36(int(expires.timestamp()))}"
+    payload = f"{base36(file_id)}.{base36(int(expires.timestamp()))}"
     return f"{payload}.{_signature(secret, payload)}"
 
 

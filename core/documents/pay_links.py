@@ -15,11 +15,10 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from core.documents.links import link_secret
+from core.documents.links import base36, link_secret
 from core.kernel.config import Settings
 
 PAY_PATH = "/pay/"
-_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 class PayLinkRefused(Exception):
@@ -43,22 +42,13 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _base36(number: int) -> str:
-    text = ""
-    while True:
-        number, digit = divmod(number, 36)
-        text = _DIGITS[digit] + text
-        if not number:
-            return text
-
-
 def _signature(secret: str, payload: str) -> str:
     key = hmac.new(secret.encode(), b"aragent pay link", hashlib.sha256).digest()
     return _b64(hmac.new(key, payload.encode(), hashlib.sha256).digest()[:16])
 
 
 def pay_token(secret: str, customer_code: str, expires: dt.datetime, nonce: str | None = None) -> str:
-    payload = f"{_b64(customer_code.encode())}.{_base36(int(expires.timestamp()))}.{nonce or secrets.token_urlsafe(6)}"
+    payload = f"{_b64(customer_code.encode())}.{base36(int(expires.timestamp()))}.{nonce or secrets.token_urlsafe(6)}"
     return f"{payload}.{_signature(secret, payload)}"
 
 
