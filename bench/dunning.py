@@ -14,8 +14,9 @@ Each round starts from an empty outbox and no notices (TRUNCATE, then ANALYZE) a
 
 - **run_dunning**: `core.dunning.run_dunning` end to end, from the call to its return: the ledger pass, the
   chunks' reads, every text rendered, every outbox message and notice row written and committed;
-- **candidates, ours / bare**: `core.ledger.book.dunning_candidates` through Database.uow(), and its hand-written
-  SQL (bench.aging's) on a raw psycopg cursor, in the same round;
+- **candidates, ours / bare / bare ledger**: `core.ledger.book.dunning_candidates` through Database.uow() (read
+  off the kept balances), the hand-written SQL of the same read, and the bare SQL of the ledger aggregate (what
+  the query was before the balances were kept; both bench.aging's) on a raw psycopg cursor, in the same round;
 - **cancel_paid_dunning**: the outbox job's sweep over the messages just queued (none of them paid).
 """
 
@@ -38,6 +39,7 @@ from rich.table import Table
 from bench.aging import (
     AS_OF,
     BARE_CANDIDATES,
+    BARE_KEPT_CANDIDATES,
     COLUMNS,
     Book,
     BookBuilder,
@@ -101,8 +103,9 @@ SELECT d.id, p.id FROM payments p
 JOIN LATERAL (SELECT id FROM documents WHERE customer_id = p.customer_id AND open_minor > 0 AND kind = 'invoice'
               ORDER BY due_date LIMIT 1) d ON true
 WHERE p.status = 'scheduled' AND p.channel = 'bench';
-INSERT INTO payment_promises (customer_id, promised_for, currency, grace_days, status, channel, created_by)
-SELECT id, DATE '2026-11-28', currency, 3, 'open', 'telegram', 'bench' FROM customers WHERE id % 100 = 13;
+INSERT INTO payment_promises (customer_id, promised_for, currency, grace_days, status, channel, created_by,
+                              invoice_ids)
+SELECT id, DATE '2026-11-28', currency, 3, 'open', 'telegram', 'bench', '[]' FROM customers WHERE id % 100 = 13;
 """
 
 
@@ -140,13 +143,17 @@ def one_round(services: Services, url: str, cursor: Any) -> dict[str, tuple[Any,
         with services.db.uow() as uow:
             return dunning_candidates(uow.session, AS_OF)
 
-    def bare() -> list:
-        cursor.execute(bare_sql(BARE_CANDIDATES, True), bare_params(AS_OF, True))
-        return cursor.fetchall()
+    def bare(sql: str) -> Callable[[], list]:
+        def run() -> list:
+            cursor.execute(bare_sql(sql, True), bare_params(AS_OF, True))
+            return cursor.fetchall()
 
-    ours(), bare()  # warm
+        return run
+
+    ours(), bare(BARE_KEPT_CANDIDATES)(), bare(BARE_CANDIDATES)()  # warm
     figures["candidates, ours"] = timed(ours)
-    figures["candidates, bare"] = timed(bare)
+    figures["candidates, bare"] = timed(bare(BARE_KEPT_CANDIDATES))
+    figures["candidates, bare ledger"] = timed(bare(BARE_CANDIDATES))
     return figures
 
 
@@ -189,7 +196,11 @@ def build_and_load(args: argparse.Namespace, url: str) -> None:
     with stopwatch("build the book"):
         book = dunning_book(args.customers, args.invoices)
     console.print("  " + ", ".join(f"{book.count(t):,} {t}" for t in book.tables))
-    prepare("PostgreSQL", url, lambda: (load_postgres(url, book), add_extras(url)))
+    def load() -> None:
+        load_postgres(url, book)
+        add_extras(url)
+
+    prepare("PostgreSQL", url, load)
 
 
 def main(argv: list[str] | None = None) -> int:

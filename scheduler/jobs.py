@@ -75,6 +75,13 @@ def _dunning(ctx: JobContext, due: dt.datetime) -> str:
     return f"dunning for {due.date()}: {len(evaluated)} customers evaluated, {queued} messages queued"
 
 
+def _aging(ctx: JobContext, due: dt.datetime) -> str:
+    from core.ledger import age_balances
+
+    moved = age_balances(ctx.services.db.uow(), due.date(), forward_only=True)
+    return f"kept balances aged to {due.date()}: {moved} balances had invoices move bucket"
+
+
 def _scheduled_payments(ctx: JobContext, due: dt.datetime) -> str:
     # Every configured processor: a payment scheduled through one stays with it if the default changes.
     outcomes = [line for adapter in ctx.services.processors.values()
@@ -146,6 +153,8 @@ STANDARD_JOBS: tuple[JobSpec, ...] = (
             lambda s: s.statements_cron, _statements,
             period=lambda due, s: _statement_date(due, s).isoformat(),
             misfire_grace=7 * DAY),  # a cycle missed over a long weekend still runs, dated as it was due
+    JobSpec("aging", "age the kept balances to the new day (the day's aging report and dunning read them)",
+            lambda s: s.aging_cron, _aging, period=_by_date),
     JobSpec("dunning", "daily dunning cycle", lambda s: s.dunning_cron, _dunning, period=_by_date),
     JobSpec("scheduled_payments", "charge scheduled payments due", lambda s: s.scheduled_payments_cron,
             _scheduled_payments, period=_by_date),

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from channels.cli.banner import banner, cli_name, demo_api_key, demo_console_user
+from channels.cli.books import books
 from channels.cli.chat import chat, link_token
 from channels.cli.common import CLI_ACTOR, ARCommandGroup, err, parse_date, services_for
 from channels.cli.dunning import dunning
@@ -243,6 +244,7 @@ main.add_command(link_token)
 main.add_command(telegram)
 main.add_command(users)
 main.add_command(nlu)
+main.add_command(books)
 
 
 if __name__ == "__main__":  # pragma: no cover

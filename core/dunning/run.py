@@ -8,11 +8,12 @@ unapplied cash included); a class that allows automatic statements; an opted-in 
 not already queued for the date; no promise to pay still running; something left to ask for once
 invoices in a scheduled or pending payment and amounts in dispute are left out; the stage's cadence.
 
-One pass over the ledger finds every position (`core.ledger.aging_report`). The customers who pass the
-first checks are taken in chunks, each one transaction of a handful of set-based reads
-(`core.dunning.reads`), texts from templates compiled once per run (`core.dunning.texts`) and bulk inserts
-(`core.dunning.writes`). A rerun of the date queues nothing twice: the outbox's dedupe key and the
-notice's unique key see to it, also against another process running the same date.
+One read finds every position (`core.ledger.aging_report`: the balances kept per customer and currency, aged
+to the run's date first). The customers who pass the first checks are taken in chunks, each one transaction
+of a handful of set-based reads (`core.dunning.reads`), texts from templates compiled once per run
+(`core.dunning.texts`) and bulk inserts (`core.dunning.writes`). A rerun of the date queues nothing twice:
+the outbox's dedupe key and the notice's unique key see to it, also against another process running the same
+date.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from core.kernel.runtime import Runtime
 
 # A run makes objects by the hundred thousand and keeps them in no cycle; CPython's collector would walk the
 # whole heap again and again meanwhile (a tenth of the run). The ledger's reports pause it for the same reason.
+from core.ledger import age_balances
 from core.ledger.book import Aging, aging_report, no_gc_pauses
 
 __all__ = ["DunningResult", "cancel_paid_dunning", "cancel_promise", "record_promise", "run_dunning"]
@@ -51,6 +53,9 @@ def run_dunning(services: Runtime, as_of: dt.date, actor: Actor, *,
 
     Returns one result per customer, in customer code order.
     """
+    if customer_codes is None:
+        # The day's cycle: the whole book's aging comes off the kept balances once they count from today.
+        age_balances(services.db.uow(), as_of, forward_only=True)
     with no_gc_pauses():
         with services.db.uow() as uow:
             book = accounts(uow.session, customer_codes)

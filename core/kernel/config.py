@@ -102,6 +102,7 @@ class Settings:
     # The scheduler: cron expressions (minute hour day month day-of-week) in `scheduler_timezone`.
     scheduler_timezone: str = "UTC"
     statements_cron: str = "0 2 1 * *"  # 02:00 on the 1st: the statements dated the last day of the month
+    aging_cron: str = "5 0 * * *"  # just after midnight: the kept balances count from the new day
     dunning_cron: str = "0 7 * * *"
     scheduled_payments_cron: str = "0 6 * * *"
     print_batch_cron: str = "0 17 * * 1-5"
@@ -208,6 +209,7 @@ def load_settings(**overrides: str) -> Settings:
         handoff_wait_minutes=int(env.get("handoff_wait_minutes", Settings.handoff_wait_minutes)),
         scheduler_timezone=env.get("scheduler_timezone", "UTC"),
         statements_cron=env.get("statements_cron", Settings.statements_cron),
+        aging_cron=env.get("aging_cron", Settings.aging_cron),
         dunning_cron=env.get("dunning_cron", Settings.dunning_cron),
         scheduled_payments_cron=env.get("scheduled_payments_cron", Settings.scheduled_payments_cron),
         print_batch_cron=env.get("print_batch_cron", Settings.print_batch_cron),

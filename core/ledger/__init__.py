@@ -7,6 +7,7 @@ private to the context."""
 from __future__ import annotations
 
 from core.ledger.accounts import AccountView, InvoiceLine, OpenDebit, account, invoices, open_debits
+from core.ledger.balance_check import BalanceCheck, BalanceDrift, check_balances
 from core.ledger.balances import balance_today
 from core.ledger.book import Aging, aging_report
 from core.ledger.disputes import DisputeView, disputes, open_dispute, resolve_dispute
@@ -14,6 +15,7 @@ from core.ledger.erp import IMPORT_KINDS, ImportReport, csv_rows, missing_column
 from core.ledger.finance_reads import FinanceChargeNote, FinanceChargeSeen, finance_charge_note
 from core.ledger.imports import normalize_phone
 from core.ledger.invoice_comments import add_comment
+from core.ledger.kept_balances import age_balances
 from core.ledger.models import DELIVERY_METHODS, PAYMENT_STATUSES
 from core.ledger.posting import customer_by_code, customer_name_by_id
 from core.ledger.rules import BUCKETS, OTHER_REASON, AllocationRequest
@@ -23,6 +25,8 @@ __all__ = [
     "Aging",
     "AllocationRequest",
     "BUCKETS",
+    "BalanceCheck",
+    "BalanceDrift",
     "DELIVERY_METHODS",
     "DisputeView",
     "FinanceChargeNote",
@@ -35,8 +39,10 @@ __all__ = [
     "PAYMENT_STATUSES",
     "account",
     "add_comment",
+    "age_balances",
     "aging_report",
     "balance_today",
+    "check_balances",
     "csv_rows",
     "customer_by_code",
     "customer_name_by_id",

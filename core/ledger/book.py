@@ -8,14 +8,16 @@ big part never goes through a UNION, a hash or a sort.
 
 Each statement is built once, with the date and customers as parameters: building one takes longer
 than running it for one customer.
+
+The whole book's aging and candidates come off the balances kept per customer and currency
+(`core.ledger.kept_balances`), which fall back on the recomputation here (`aging_from_ledger`,
+`candidates_from_ledger`) for what they cannot answer; `core.ledger.balance_check` holds the two together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -42,8 +44,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from core.kernel.money import Money
+from core.ledger.kept_balances import kept_aging, kept_candidates
 from core.ledger.models import Allocation, Customer, Document, Payment
-from core.ledger.rules import BUCKETS, aging_bucket, bucket_due_range, days_past_due
+from core.ledger.positions import Aging, DunningCandidate, as_candidate, no_gc_pauses
+from core.ledger.rules import aging_bucket, bucket_due_range, days_past_due
+
+__all__ = [
+    "AS_OF", "CREDIT_KINDS", "Aging", "DunningCandidate", "OpenItem", "aging_from_ledger", "aging_report",
+    "as_of_params", "candidates_from_ledger", "dunning_candidates", "no_gc_pauses", "open_items", "open_rows",
+]
 
 CREDIT_KINDS = ("credit", "payment")
 
@@ -195,62 +204,8 @@ def _per_customer(scoped: bool, measures: list[_Measure]) -> Subquery:
     return union_all(with_debits, rest_only.where(~has_debits)).subquery("per_customer")
 
 
-@contextmanager
-def no_gc_pauses() -> Iterator[None]:
-    """Hold off CPython's cycle collector while a report's rows become objects.
-
-    A report on 100,000 customers allocates several hundred thousand objects, and CPython answers with
-    full collections that walk the whole heap each time: up to a quarter of the report's time, spent
-    for nothing, as rows hold no reference cycles. Collection resumes (and catches up) right after.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _as_date(value: dt.date | str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-@dataclass(frozen=True, slots=True)
-class Aging:
-    """One customer's aging in one currency, in minor units; Money views for the edges."""
-
-    customer_code: str
-    currency: str
-    buckets_minor: tuple[int, int, int, int, int]
-    credit_minor: int  # credit memos and unapplied payments, as a positive figure
-    oldest_due: dt.date | None
-    as_of: dt.date
-
-    @property
-    def debit_minor(self) -> int:
-        return sum(self.buckets_minor)
-
-    @property
-    def balance_minor(self) -> int:
-        return self.debit_minor - self.credit_minor
-
-    @property
-    def balance(self) -> Money:
-        return Money.from_minor(self.balance_minor, self.currency)
-
-    @property
-    def credit(self) -> Money:
-        return Money.from_minor(self.credit_minor, self.currency)
-
-    @property
-    def buckets(self) -> dict[str, Money]:
-        pairs = zip(BUCKETS, self.buckets_minor, strict=True)
-        return {name: Money.from_minor(v, self.currency) for name, v in pairs}
-
-    @property
-    def most_overdue_days(self) -> int | None:
-        return None if self.oldest_due is None else days_past_due(self.oldest_due, self.as_of)
 
 
 def _aging_measures() -> list[_Measure]:
@@ -284,27 +239,27 @@ def _aging_select(scoped: bool) -> Select:
 
 
 def aging_report(session: Session, as_of: dt.date, customer_ids: Iterable[int] | None = None) -> list[Aging]:
-    """Every customer with anything open on `as_of`, per currency, bucketed by days past due."""
-    ids = None if customer_ids is None else list(customer_ids)
-    result = session.execute(_aging_select(ids is not None), as_of_params(as_of, ids))
+    """Every customer with anything open on `as_of` (or of `customer_ids`), per currency, bucketed by days past
+    due, in customer code order. The whole book's comes off the balances kept as entries post; a few
+    customers' is recomputed from the ledger (a handful of index probes: as quick, and the one source)."""
+    if customer_ids is None:
+        return kept_aging(session, as_of, lambda ids: aging_from_ledger(session, as_of, ids))
+    return aging_from_ledger(session, as_of, list(customer_ids))
+
+
+def dunning_candidates(session: Session, as_of: dt.date) -> list[DunningCandidate]:
+    """Customers whose balance is above zero (credits included), with their most overdue open item."""
+    return kept_candidates(session, as_of, lambda ids: candidates_from_ledger(session, as_of, ids))
+
+
+def aging_from_ledger(session: Session, as_of: dt.date, customer_ids: list[int] | None = None) -> list[Aging]:
+    """`aging_report` recomputed from the documents, payments and allocations: the ledger's own answer."""
+    result = session.execute(_aging_select(customer_ids is not None), as_of_params(as_of, customer_ids))
     with no_gc_pauses():
         return [
             Aging(row[0], row[1], (row[2], row[3], row[4], row[5], row[6]), row[7], _as_date(row[8]), as_of)
             for row in result
         ]
-
-
-@dataclass(frozen=True, slots=True)
-class DunningCandidate:
-    customer_code: str
-    currency: str
-    balance_minor: int
-    oldest_due: dt.date
-    most_overdue_days: int
-
-    @property
-    def balance(self) -> Money:
-        return Money.from_minor(self.balance_minor, self.currency)
 
 
 @cache
@@ -323,8 +278,13 @@ def _candidates_select() -> Select:
     )
 
 
-def dunning_candidates(session: Session, as_of: dt.date) -> list[DunningCandidate]:
-    """Customers whose balance is above zero (credits included), with their most overdue open item."""
+def candidates_from_ledger(
+    session: Session, as_of: dt.date, customer_ids: list[int] | None = None
+) -> list[DunningCandidate]:
+    """`dunning_candidates` recomputed from the ledger: for the whole book in one pass, or for `customer_ids`."""
+    if customer_ids is not None:
+        found = (as_candidate(aging) for aging in aging_from_ledger(session, as_of, customer_ids))
+        return [candidate for candidate in found if candidate is not None]
     result = session.execute(_candidates_select(), as_of_params(as_of))
     out = []
     with no_gc_pauses():

@@ -331,3 +331,61 @@ class Dispute(Stamped, Base):
 
     customer: Mapped[Customer] = relationship()
     document: Mapped[Document | None] = relationship()
+
+
+BALANCE_BUCKET_COLUMNS = (
+    "current_minor", "days_1_30_minor", "days_31_60_minor", "days_61_90_minor", "days_over_90_minor",
+)
+
+
+class CustomerBalance(Base):
+    """What the whole-book aging and dunning candidates need of one customer in one currency, kept as entries
+    post: database triggers (`core.ledger.balance_triggers`) change it in the same transaction as every write to
+    documents, payments and allocations; `core.ledger.balance_check` recomputes it from the ledger.
+
+    It is what is open now, which is what was open on any day from `latest_on` on. Its debits are bucketed as
+    of the day `BalanceAging` names. Keyed by the customer's code, so that the reports read it in their own
+    order, with no sort: on SQLite the rows are stored in that order; on PostgreSQL they stay in it as they are
+    updated (room left on each page, and no index on a column that changes, so an update stays in place)."""
+
+    __tablename__ = "customer_balances"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "currency", name="uq_customer_balances_customer"),
+        {"sqlite_with_rowid": False, "postgresql_with": {"fillfactor": "80"}},
+    )
+
+    customer_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    # Open invoices and finance charges, not voided, by days past due on the aging day: current, 1-30, 31-60,
+    # 61-90, 90+
+    current_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    days_1_30_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    days_31_60_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    days_61_90_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    days_over_90_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    credit_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # open credit memos
+    unapplied_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # of succeeded payments
+    oldest_due: Mapped[dt.date | None] = mapped_column(Date)  # the earliest due date of an open debit
+    # The latest day on any of its documents, payments and allocations (never earlier: later is only caution).
+    latest_on: Mapped[dt.date] = mapped_column(Date)
+
+
+BALANCES_NEVER_AGED = dt.date(2000, 1, 1)  # the aging day while `balance_aging` has no row
+
+
+class BalanceAging(Base):
+    """The day every kept balance's buckets count days past due from: one row, moved on by
+    `core.ledger.age_balances` (none: `BALANCES_NEVER_AGED`)."""
+
+    __tablename__ = "balance_aging"
+    __table_args__ = (CheckConstraint("id = 1", name="balance_aging_one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    aged_on: Mapped[dt.date] = mapped_column(Date)
+
+
+# -- instalment plans: an agreement to pay invoices in parts, on dates (core.payments writes them; dunning reads
+#    "in a current plan" through core.ledger.plans, below both) --------------------------------------------------
+
+PLAN_STATUSES = ("current", "completed", "broken", "canceled")

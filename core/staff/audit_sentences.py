@@ -172,6 +172,17 @@ _LINKED_BY = {"phone": "their phone number", "link_token": "a link token", "shar
               "console demo chat": "staff opening the demo chat"}
 
 
+def _balance_fixed(row: AuditRow, d: dict[str, Any]) -> str:
+    """A kept balance rewritten by `aragent books check --fix`: each figure as kept → as the ledger says."""
+    def shown(name: str, value: Any) -> str:
+        return minor(value) if name.endswith("_minor") else str(value or "none")
+
+    changes = "; ".join(f"{words(name.removesuffix('_minor'))} {shown(name, was)} → {shown(name, now)}"
+                        for name, was, now in d.get("differences") or [])
+    balance = row.subject.removeprefix("balance:").replace(":", " ")
+    return f"Rewrote the kept balance of {balance} from the ledger: {changes}"
+
+
 def _imported(what: str, row: AuditRow, d: dict[str, Any]) -> str:
     return (f"Imported {what} from {row.subject}: {d.get('loaded')} loaded, {d.get('updated')} updated, "
             f"{d.get('rejected')} rejected")
@@ -246,6 +257,7 @@ SENTENCES: dict[str, Sentence] = {
                                              f"{minor(d.get('amount_from'))} → {minor(d.get('amount_to'))}, open "
                                              f"{minor(d.get('open_from'))} → {minor(d.get('open_to'))}",
     "invoice.comment_added": lambda r, d: f"Commented on invoice {ref(r.subject)}: {quoted(d.get('body'))}",
+    "books.balance_fixed": _balance_fixed,
     "import.classes": lambda r, d: _imported("customer classes", r, d),
     "import.customers": lambda r, d: _imported("customers", r, d),
     "import.invoices": lambda r, d: _imported("invoices", r, d),

@@ -127,6 +127,7 @@ SAMPLES: dict[str, AuditRow] = {r.action: r for r in (
     row("document.amounts_changed", "document:INV-1", amount_from=100000, amount_to=90000, open_from=100000,
         open_to=90000),
     row("invoice.comment_added", "document:INV-1", comment_id=3, body="Customer says the PO is wrong"),
+    row("books.balance_fixed", "balance:C1001:USD", differences=[["credit_minor", "500", "0"]]),
     row("import.classes", "classes.csv", customer=None, loaded=2, updated=0, rejected=0),
     row("import.customers", "customers.csv", customer=None, loaded=10, updated=2, rejected=1),
     row("import.invoices", "invoices.csv", customer=None, loaded=500, updated=0, rejected=0),
