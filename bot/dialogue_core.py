@@ -12,6 +12,7 @@ step may change: what it keeps there is what the next message is read against â€
     done_quote_id   the quote executed last, so a second YES says "already done" instead of paying again
     named           the invoices the last quote was for: "that one"; with `list`, "the other one"
     topic           the last request answered ("statement"), so "and september's?" asks the same of September
+    autopay         the autopay question waiting for YES: the method and the words stated (bot.flows_autopay)
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from core.kernel import Actor
 # Case does not matter: an SMS channel shows them for typing ("Reply REASON:1 for Damaged goods").
 _PAYLOAD = re.compile(r"^\s*(yes|no|reason|method|pick|sched):([A-Za-z0-9_-]{1,40})\s*$", re.IGNORECASE)
 # What a question (or a waiting quote) keeps in the context; forgotten when the dialogue is back to idle.
-PENDING_KEYS = ("request", "choices", "quote_id", "quoted", "asked")
+PENDING_KEYS = ("request", "choices", "quote_id", "quoted", "asked", "autopay")
 
 
 # The customer a linked conversation acts for, as the inbound turn read it.

@@ -90,6 +90,11 @@ def reminder(services: Services, who: Account, today: dt.date) -> Reminder | Non
     return dunning.latest_reminder(services.db.uow(), who.id, today - DUNNING_CONTEXT)
 
 
+def reminders_paused(services: Services, who: Account, today: dt.date) -> bool:
+    """Staff put the account on dunning hold: no answer may say reminders will come (the reason stays internal)."""
+    return dunning.account_hold(services.db.uow(), who.id, today) is not None
+
+
 def scheduled_payments(services: Services, who: Account) -> list[ScheduledPayment]:
     return payments.scheduled_payments(services.db.uow(), who.code)
 

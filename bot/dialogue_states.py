@@ -17,10 +17,12 @@ Named states, one small step each; a step answers the message and names the next
   any state ── "the other one", "that one" ──▶ as if the invoice was named (several: ask_invoice)
   idle ── "and september's?" just after a statement ──▶ that month's statement
   idle ── cancel_scheduled ──▶ ask_scheduled (when several) ──▶ confirm_quote         (flows_confirm)
+  idle ── plan ──▶ (ask_method) ──▶ confirm_quote ── YES ──▶ idle, the plan agreed      (flows_plan)
   idle ── promise ──▶ ask_promise_date (when no date) ──▶ idle                         (flows_care)
   idle ── dispute ──▶ idle
   idle ── a message read with doubt ──▶ ask_intent ── "2", a button ──▶ as that request   (flows_clarify)
   idle ── agent ──▶ agent ── BOT, or staff (core.conversations.end_handoff) ──▶ idle
+  any state ── autopay on / off / SKIP ──▶ confirm_autopay ── YES ──▶ idle │ off, skip ──▶ idle  (flows_autopay)
 """
 
 from __future__ import annotations
@@ -34,11 +36,13 @@ from bot import dialogue_reads as reads
 from bot import (
     flows_account,
     flows_answers,
+    flows_autopay,
     flows_care,
     flows_clarify,
     flows_confirm,
     flows_methods,
     flows_pay,
+    flows_plan,
     quotes,
     texts,
 )
@@ -81,6 +85,7 @@ ANSWERS: dict[str, StepFn] = {
     "ask_method": flows_answers.ask_method,
     "ask_scheduled": flows_confirm.ask_scheduled,
     "ask_promise_date": flows_care.ask_promise_date,
+    flows_autopay.STATE: flows_autopay.answer,  # also asked first in `step`: its buttons are no quote's
 }
 
 REQUESTS: dict[str, Callable[[Turn, dict[str, Any]], Step]] = {
@@ -98,6 +103,7 @@ REQUESTS: dict[str, Callable[[Turn, dict[str, Any]], Step]] = {
     "schedule": flows_pay.start,
     "deposit": flows_pay.start,
     "cancel_scheduled": flows_confirm.start_cancel,
+    "plan": flows_plan.start,
     "promise": flows_care.promise,
     "dispute": flows_care.dispute,
     "agent": flows_care.handoff,
@@ -166,6 +172,11 @@ def step(turn: Turn, ctx: dict[str, Any]) -> Step:
     state = turn.conversation.state
     if state == "agent":
         return flows_care.with_agent(turn, ctx)
+    if state == flows_autopay.STATE and (answered := flows_autopay.answer(turn, ctx)) is not None:
+        return answered
+    if (autopay := flows_autopay.route(turn)) is not None:  # before a waiting question: "stop autopay" is no NO
+        _drop_pending(turn, ctx)
+        return flows_autopay.REQUESTS[autopay](turn, ctx)
     if turn.payload_of("yes") is not None:
         return flows_confirm.confirm(turn, ctx)
     if turn.payload_of("no") is not None:

@@ -63,9 +63,11 @@ def _record(turn: Turn, ctx: dict[str, Any], when: dt.date, amount: str | None, 
     except ARError as refused:
         ctx["request"] = {"kind": "promise", "amount": amount, "numbers": numbers}
         return say(f"I couldn't note that: {refused}. Which later date should I use?", state="ask_promise_date")
+    held_off = ("Reminders to your account are paused meanwhile. "
+                if reads.reminders_paused(turn.services, turn.account, turn.today)  # a dunning hold: no date to name
+                else f"We'll hold off reminders until {texts.day(made.held_off_until)}. ")
     return say(f"Thank you — I've noted that you'll pay {_promised(made.invoices, made.amount, said=money)} by "
-               f"{texts.day(made.promised_for)}. We'll hold off reminders until {texts.day(made.held_off_until)}. "
-               "Say PAY whenever you're ready to pay here.")
+               f"{texts.day(made.promised_for)}. {held_off}Say PAY whenever you're ready to pay here.")
 
 
 def _promised(numbers: tuple[str, ...], amount: Money | None, *, said: Money | None) -> str:
@@ -103,7 +105,8 @@ def dispute(turn: Turn, ctx: dict[str, Any]) -> Step:
                      template="bot.dispute", subject=f"Dispute {references} from {turn.account.code}{about}",
                      body_text=body, reason="dispute", customer_id=turn.account.id, approved=True)
         uow.commit()
-    return say(_dispute_reply(recorded, unknown, references))
+    return say(_dispute_reply(recorded, unknown, references,
+                              paused=reads.reminders_paused(turn.services, turn.account, turn.today)))
 
 
 def _invoices_or_none(invoices: list[OpenDebit]) -> list[str | None]:
@@ -116,15 +119,17 @@ def _held_lines(recorded: list[DisputeView]) -> str:
                    if r.held is not None and r.held.is_positive())
 
 
-def _dispute_reply(recorded: list[DisputeView], unknown: list[str], references: str) -> str:
-    """What was recorded, what we hold back meanwhile, and the reference."""
+def _dispute_reply(recorded: list[DisputeView], unknown: list[str], references: str, *, paused: bool = False) -> str:
+    """What was recorded, what we hold back meanwhile, and the reference (no word of reminders while `paused`: the
+    account is on dunning hold)."""
     holding = [r for r in recorded if r.held is not None and r.held.is_positive()]
     text = "Thanks for letting us know. "
     if holding:
         held = " and ".join(f"{texts.money(r.held)} on {r.invoice}" for r in holding)  # type: ignore[arg-type]
         named, them = " and ".join(str(r.invoice) for r in holding), "it" if len(holding) == 1 else "them"
-        text += (f"I've recorded your dispute of {held}. Until our team has looked at it, reminders leave that "
-                 f"amount out, and PAY ALL leaves {named} out unless you name {them}. ")
+        reminders = "" if paused else "reminders leave that amount out, and "
+        text += (f"I've recorded your dispute of {held}. Until our team has looked at it, {reminders}"
+                 f"PAY ALL leaves {named} out unless you name {them}. ")
     else:
         text += "I've recorded this and passed it to our team. "
     if unknown:

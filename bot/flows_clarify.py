@@ -27,7 +27,7 @@ _WORDS = {  # the word that names an option when typed instead of its number
     "pay": r"pay(?:ing)?(?: (?:it|them))?(?: now)?", "schedule": r"schedul\w*|later", "dispute": r"wrong|dispute",
     "promise": r"promise|will pay|i will", "cancel_scheduled": r"cancel\w*", "deposit": r"deposit|on account",
     "balance": r"balance", "invoices": r"invoices?|list", "statement": r"statement", "history": r"history",
-    "agent": r"person|agent|human", "receipt": r"receipt",
+    "agent": r"person|agent|human", "receipt": r"receipt", "plan": r"plan|instal+ments?|split",
 }
 
 
@@ -96,6 +96,7 @@ def _offer(intent: str, parsed: Parsed) -> str:
         "remit_to": "get our remit-to address",
         "finance_charge": "know about a finance charge",
         "stop": "stop getting messages from us",
+        "plan": f"pay {them or 'it'} in instalments (a payment plan)",
     }
     return offers.get(intent, intent.replace("_", " "))
 

@@ -26,7 +26,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot import dialogue_reads as reads
-from bot import flows_pay, quotes, texts
+from bot import flows_pay, flows_plan, quotes, texts
 from bot.dialogue_core import Step, Turn, prefixed, say
 from bot.turns import Button
 from core import payments
@@ -80,6 +80,8 @@ def confirm(turn: Turn, ctx: dict[str, Any]) -> Step:
     if answer == "refused":
         lead = "I couldn't cancel it" if quote.kind == "cancel_scheduled" else "Nothing was paid"
         return say(f"{lead}: {outcome.reason}")
+    if quote.kind == "plan":
+        return say(flows_plan.agreed(turn, quote, outcome.payment))
     numbers = asked["numbers"] if asked else []
     if outcome.payment is None:  # a scheduled payment canceled
         paying = f" for {quotes.names(numbers)}" if numbers else ""
@@ -137,6 +139,7 @@ def corrects(turn: Turn, ctx: dict[str, Any]) -> bool:
     other = bool(turn.parsed.invoices) or turn.parsed.method is not None  # other invoices, or another card
     return (turn.payload is None and other and waiting is not None
             and waiting["kind"] != "cancel_scheduled" and not explicit_yes(turn.inbound.text)
+            and not (waiting["kind"] == "plan" and turn.parsed.invoices)  # a plan is asked for anew, not corrected
             and bool({turn.parsed.intent, *turn.parsed.clarify} & {"deny", "unknown", "confirm", "pay", "schedule"}))
 
 

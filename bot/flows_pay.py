@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot import dialogue_reads as reads
-from bot import flows_answers_general, flows_methods, quotes, texts
+from bot import flows_answers_general, flows_methods, flows_plan, quotes, texts
 from bot.dialogue_core import Step, Turn, position, say
 from bot.turns import Button
 from core.kernel import Conflict, Invalid, Money, NotFound
@@ -228,6 +228,8 @@ def how_to_answer(ctx: dict[str, Any]) -> str:
 def advance(turn: Turn, ctx: dict[str, Any], req: Request) -> Step:
     """Ask for the first thing still missing; when nothing is, quote."""
     ctx["request"] = req
+    if req["kind"] == "plan":
+        return flows_plan.quote(turn, ctx, req)  # back from "which method?"
     if req["kind"] == "schedule" and not req["pay_on"]:
         return say("On which date should I pay it? For example FRIDAY or DEC 5.", state="ask_date")
     if req["kind"] == "deposit" and not req["amount"]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import dateparser
@@ -68,6 +68,9 @@ _DAY_WORD_BEFORE = re.compile(r"\b(?:on|by|until|till|before|after|from|due|for)
 # "friday the 11th", "monday, january 4th": the weekday names the date that follows it.
 _WEEKDAY_NAMES_NEXT = re.compile(r",?\s*")
 _DAY_FIRST_SAID = re.compile(r"\b(?:day/month|dd/mm|dd\.mm|day first|day-month)\b")
+# A clause ends at a sentence mark, a colon or semicolon, a comma before a new phrase, or a line break.
+_CLAUSE_END = re.compile(r"[.;:!?\n]+(?:\s|$)|,\s+|\s+[-–—]\s+"
+                         r"|\s+(?:and|but|so)\s+(?=(?:the|we|i|you|they|that|it|our|my)\b)")
 _HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "christmas day": (12, 25), "new year eve": (12, 31),
              "new year day": (1, 1)}
 
@@ -109,6 +112,9 @@ class When:
     phrase: str
     modifier: str = ""  # "day first" for a date in digits written day first
     direction: str = ""  # "back" ("since the 1st") or "nearest" ("as of november 30"), whatever the message asks
+    # The words of its clause before and after it ("pay 1043 and the rest | on friday"): what the date is said of.
+    lead: str = field(default="", compare=False)
+    trail: str = field(default="", compare=False)
 
 
 def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
@@ -131,7 +137,8 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
         if _EXPIRY_BEFORE.search(before) or (kind == "ordinal" and _listed_ordinal(before, after)):
             return match.group()
         direction = "back" if _SINCE_BEFORE.search(before) else "nearest" if _AS_OF_BEFORE.search(before) else ""
-        found.append((match.start(), match.end(), When(kind, match.group().strip(), modifier, direction)))
+        found.append((match.start(), match.end(), When(kind, match.group().strip(), modifier, direction,
+                                                        *clause_around(before, after))))
         return " _date_ "
 
     masked = DATE_PATTERN.sub(take, text)
@@ -140,6 +147,11 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
                      and _WEEKDAY_NAMES_NEXT.fullmatch(text[end:found[at + 1][0]]))]
     # The day meant first: "covering for our bookkeeper this week … pay on the 15th" means the 15th.
     return sorted(named, key=lambda when: _VAGUENESS.get(when.kind, 0)), masked
+
+
+def clause_around(before: str, after: str) -> tuple[str, str]:
+    """The words of the clause a phrase sits in, before it and after it."""
+    return _CLAUSE_END.split(before)[-1], _CLAUSE_END.split(after)[0]
 
 
 def _listed_ordinal(before: str, after: str) -> bool:
@@ -162,17 +174,20 @@ def find_months(text: str) -> tuple[list[When], str]:
         if _EXPIRY_BEFORE.search(text[:match.start()]):
             return match.group()  # "the card expires at the end of this month"
         if match.group("rel_mod"):
-            found.append(When("month_rel", match.group(), match.group("rel_mod")))
+            found.append(When("month_rel", match.group(), match.group("rel_mod"), "",
+                              *clause_around(text[:match.start()], text[match.end():])))
         else:
             name = match.group("name") or match.group("may") or match.group("may2") or match.group("may3")
-            found.append(When("month", name, match.group("year") or match.group("may_year") or ""))
+            found.append(When("month", name, match.group("year") or match.group("may_year") or "", "",
+                              *clause_around(text[:match.start()], text[match.end():])))
         return " _month_ "
 
     return found, MONTH_PATTERN.sub(take, text)
 
 
-# How loosely a phrase names its day: a calendar day first, then a day named relative to today, then a week.
-_VAGUENESS = {"rel": 1, "weekday": 1, "ahead": 1, "ago": 1, "end": 1, "week": 2}
+# How loosely a phrase names its day: a calendar day first, then a day named relative to today or a holiday ("after
+# xmas, like the 28th" means the 28th), then a week.
+_VAGUENESS = {"holiday": 1, "rel": 1, "weekday": 1, "ahead": 1, "ago": 1, "end": 1, "week": 2}
 _DAYS_NAMED = ("iso", "num", "dotted", "md", "dm", "ordinal")
 _KINDS = ("iso", "num", "dotted", "holiday", "md", "dm", "end", "first", "rel", "ahead", "ago", "weekday", "week",
           "ordinal")

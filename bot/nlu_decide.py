@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from bot.nlu_model import Guess
 
-MONEY = frozenset({"pay", "schedule", "deposit", "confirm", "cancel_scheduled"})
+MONEY = frozenset({"pay", "schedule", "deposit", "confirm", "cancel_scheduled", "plan"})
 # Readings that leave something behind besides an answer: a dispute recorded and handed to staff, an opt-out.
 LASTING = frozenset({"dispute", "stop"})
 # Intents the bot can offer as a choice ("a thank you" is no answer to "which do you mean?").
 OFFERABLE = frozenset({"balance", "statement", "invoices", "pay", "schedule", "cancel_scheduled", "deposit",
                        "methods", "add_method", "history", "receipt", "promise", "dispute", "agent", "remit_to",
-                       "finance_charge", "stop", "start", "help", "link"})
+                       "finance_charge", "stop", "start", "help", "link", "plan"})
 RULE_WEIGHT = 0.3
 # The rules that were right on fresh messages nearly always (≥ 94 %, bench/nlu_crossval.py) weigh more, and so do
 # the everyday questions asked in so many words.

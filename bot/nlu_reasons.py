@@ -33,6 +33,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               r"\b(?:short shipped|short shipment|short ship|shorted|shortage|missing"
               rf"|never (?:received|got|arrived|came)(?: (?:the|this|that|our|these|those|any|all))? {_OBJECT}"
               r"|only (?:received|got|sent|delivered|shipped|came)|(?:received|got|delivered|shipped) only"
+              r"|only \d+ (?:[a-z]+ )?(?:arrived|came|showed up|were delivered)"
               r"|never (?:arrived|came|showed up)"
               r"|short (?:\d+|a few|some|one|two|three|four|five) (?:cases|units|items|boxes|pallets|pieces"
               r"|pcs|cartons)"
@@ -42,10 +43,17 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  r"\b(?:returned|returning|rma|return(?:ed)? (?:goods|items|parts|product|order)"
                  r"|sent (?:(?:those|them|it|these|everything|that|the \w+) )?back)\b"),
     "disputed": (("disputed", "dispute", "contested"),
-                 r"\b(?:dispute|disputed|disputing|contest|contesting|not (?:ours|mine|our order)|never ordered"
+                 r"\b(?:not (?:ours|mine|our order)|never ordered"
                  r"|did not order|do not recognize|unauthorized|double (?:billed|charged|billing)"
-                 r"|(?:billed|charged|invoiced)(?: us| me)? twice|duplicate)\b"),
+                 r"|(?:billed|charged|invoiced)(?: us| me)? twice|duplicate"
+                 r"|(?:fees?|surcharges?|charges?)\b[^.?!]{0,40}\b"
+                 r"(?:never agreed|not in (?:our|the) (?:agreement|contract)"
+                 r"|did not (?:agree|request|order)))\b"),
 }
+
+
+# The verb alone says a dispute, not why: it is the reason only when no other is given.
+_DISPUTING = re.compile(r"\b(?:dispute|disputed|disputing|contest|contesting)\b")
 
 
 def find_reason(text: str, reasons: tuple[str, ...]) -> str | None:
@@ -73,6 +81,8 @@ def _mention(label: str, text: str) -> int | None:
         match = re.search(_KINDS[kind][1], text)
         if match:
             starts.append(match.start())
+        elif kind == "disputed" and (generic := _DISPUTING.search(text)):
+            starts.append(len(text) + generic.start())  # "we are disputing 9015: the price…": the price says why
     return min(starts) if starts else None
 
 
@@ -87,4 +97,4 @@ def _kind_of(label: str) -> str | None:
     return None
 
 
-PATTERNS = tuple(pattern for _, pattern in _KINDS.values())
+PATTERNS = tuple(pattern for _, pattern in _KINDS.values()) + (_DISPUTING.pattern,)

@@ -67,6 +67,16 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:you can|you may|ok to|feel free to) (?:text|message|contact|sms) (?:me|us)\b",
         r"\b(?:text|message|contact) (?:me|us) again\b",
     ], []),
+    # An instalment plan (bot.flows_plan): paying in parts on several dates, which the bot proposes and schedules.
+    ("plan", [
+        r"\b(?:payment|installment|instalment|repayment|paying) (?:plan|plans|arrangement|schedule)\b",
+        r"\b(?:in|into|over|across) (?:\d+|two|three|four|five|six|_amount_|_selector_|a few|several|(?:\d+ )?equal|"
+        r"(?:two|three|four|five|six) equal|monthly|_invoice_) ?(?:payments|installments|instalments|parts|pieces|"
+        r"chunks|months|monthly payments|tranches)\b",
+        r"\b(?:split|divide|break|spread)\b(?:\s+\S+){0,5}?\s+(?:into|over|across|in|out|up)\b",
+        r"\b(?:installments|instalments|installment|instalment)\b",
+        r"\bpay (?:\S+ ){0,3}(?:in|by) (?:parts|pieces|chunks|installments|instalments)\b",
+    ], [r"\bfinal (?:installment|instalment)\b"]),
     # Everyday questions (bot.flows_answers_general): asked in so many words, or not taken for them.
     ("who_are_you", [
         rf"\b(?:are you|is (?:this|it|that)|am i (?:talking|speaking|chatting|texting) (?:to|with)) {_A_BOT}\b",

@@ -20,7 +20,8 @@ Rules (the contract of `aragent parse`):
   commas ("1,200"), a k or a grand ("1.2k", "2 grand"), is spelled out with a magnitude or a currency
   ("twelve hundred", "five hundred dollars"), has a cue ("deposit 500", "payment of 500", "but only 600")
   or sits before the invoice it is for ("pay 500 on 1042"); a malformed or over-precise amount, a shortfall
-  ("less $40", "short by $40"), two different amounts or a spelled-out number in a message that counts goods
+  alone ("less $40", "short by $40": beside it, the sum paid is the amount), two different amounts or a spelled-out
+  number in a message that counts goods
   give no amount: the bot asks rather than guesses about money. An amount named but not paid is no amount and
   no second one: "instead of $4,100", "billed at $18.00", "the $47.12 service charge", "$38 per unit" (but "pay
   the $500 balance" pays it). A zero or negative amount is kept as typed, apart from the payable one, so that
@@ -69,7 +70,7 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"\b(?:po|p\.o\.|purchase order|order|account|customer|check|cheque|ck|rma|ref|reference|confirmation|conf"
     r"|ending|ending in|last four|last 4|zip|phone|ticket|case|tracking|card|visa|mastercard|amex|box|suite|apt"
     r"|sku|part|model|serial|routing|aba|iban|swift|sort code|trace|cust|ends|ends in|ending with|claim|ra"
-    r"|return authorization|warranty)"
+    r"|return authorization|warranty|quote|quotation|estimate|expires|expiring|expiry|expiration|exp)"
     r"\s*(?:number|no\.?|num|id|code)?\s*,?\s*[:#]?\s*(?:is\s*)?$")
 # A street number ("4410 industrial pkwy") and a zip code after a city and state ("dayton oh 45414").
 _STREET_AFTER = re.compile(r"^\s+(?:(?!(?:on|for|the|and|is|was|by|to|of|from|in|at|please)\b)[a-z]+\.?\s+){1,2}"
@@ -78,6 +79,7 @@ _STREET_AFTER = re.compile(r"^\s+(?:(?!(?:on|for|the|and|is|was|by|to|of|from|in
 _STATES = ("al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh"
            " ok or pa ri sc sd tn tx ut vt va wa wv wi wy")
 _ZIP_BEFORE = re.compile(rf",\s*[a-z][a-z .]*\s(?:{_STATES.replace(' ', '|')})\s*,?\s*$")
+_LONG_AGO_AFTER = re.compile(r"^\s*(?:days|weeks|months)\s+ago\b")  # "6650 weeks ago": an invoice, paid long ago
 _YEAR_BEFORE = re.compile(r"\b(?:in|since|during|year|of|for)\s*$")
 _QUANTITY_AFTER = re.compile(r"^\s*(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|lbs?|each|ea|qty|%"
                              r"|percent|days?|weeks?|cartons?|bags?|bottles?|rolls?|sets?|pairs?|dozen|gallons?|kg"
@@ -92,13 +94,24 @@ _EXCLUDING = re.compile(
     r"(?:\bnot|(?<!\bi )(?<!\bwe )(?<!\bthey )\bdo not (?:you dare )?(?:want to )?"
     r"(?:pay|charge|schedule|include|process|debit|apply (?:it|this|that|them|anything|any of it) (?:to|on|against))"
     r"|\bnot (?:to be )?(?:applied|used|put) (?:to|on|against|toward)|\bskip(?:ping)?|\bexcept(?: for)?|\bexcluding"
-    r"|\bother than|\binstead of|\bleave out|\bhold off on|\bapart from|\b(?:all|everything|every one) but"
+    r"|\bother than|\binstead of|\bleave out|\bhold off on(?: paying| charging)?|\bapart from"
+    r"|\b(?:all|everything|every one) but"
     r"|\b(?:we are|we're|i am|i'm) holding(?: off on)?"
     r"|\bdo not (?:allocate|apply) (?:it|this|that|them|anything) (?:to|on|against))" + _SAID_REFERENCES)
 _LEFT_ALONE = re.compile(r"\bleave" + _SAID_REFERENCES
                          + r"(?=\s*,?\s*(?:alone|out|off|aside|open|unpaid|for now|for later)\b)")  # "leave 9135 alone"
 _REFUSING = re.compile(r"\b(?:(?:am|are|is|we|i) not (?:paying|going to pay)|will not pay|not paying)(?: for)?"
                        + _SAID_REFERENCES)
+# Set aside beside others to pay, so left out then, like a refusal: "hold 30112", "do not touch 3314", "88121 is on
+# hold", "si-50331 stays scheduled", "4403 i will mail a check", and a first try corrected: "pay 6019 no sorry 6091".
+_SET_ASIDE = re.compile(r"\b(?:hold|do not touch|(?:i|we) will (?:handle|cover|take care of))" + _SAID_REFERENCES)
+_SET_ASIDE_AFTER = re.compile(
+    rf"(?<![\w-])(?P<refs>{_SAID_REFERENCE})(?:\s*,?\s+|(?=[.,]))(?:(?:is|are) (?:on hold|still with|pending|disputed)"
+    r"|(?:stays?|remains?|can wait|stays? scheduled)\b"
+    r"|(?:i|we) will (?:handle|mail|send|pay|cover|take care of)\b(?!\s+(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d)"
+    r"|[.,]?\s*(?:actual(?:ly)?\s*,?\s*)?(?:no|nope|oops|sorry|wait|my bad)\b"
+    r"(?:[\s,.]*(?:no|sorry|wait|my bad|i mean|i meant)\b)*"
+    r"[\s,.]*(?=(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d))")
 
 _EUROPEAN = r"\d{1,3}(?:\.\d{3})+,\d\d"  # 1.500,00
 _NUMBER = rf"{_EUROPEAN}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+"
@@ -121,7 +134,7 @@ _AMOUNT = re.compile("|".join((
     r"(?P<n9>\d{1,3}(?:,\d{3})+(?:\.\d\d)?|\d{3,}(?:\.\d\d)?|\d+\.\d\d)\b(?![.,]\d)"
     r"(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|invoices?|bills?|ones?|of)\b)",
     r"(?<![\w.,/#$-])(?<!line )(?<!item )(?<!number )(?<!option )(?P<n8>\d+(?:\.\d+)?)"
-    r"(?=\s+(?:on|to|toward|towards|against|for)\s+(?:_invoice_|#?\d{3,})"
+    r"(?=\s+(?:on|to|toward|towards|against|for)\s+(?:_invoice_|#?\d{3,}(?![\d.,]*\s*(?:dollars?|bucks|usd|eur)\b))"
     r"|\s+(?:on|to|into|onto|toward|towards)\s+(?:the\s+|my\s+|our\s+)?account\b)",
     # "will send 800 on the 5th", "take 500 out": three digits are never an invoice, so money after these verbs
     r"(?P<cue10>\b(?:send|sending|drop|dropping|take|taking|wire|wiring|transfer|transferring)\s+)"
@@ -129,14 +142,25 @@ _AMOUNT = re.compile("|".join((
 )))
 # An amount named, not paid: "instead of $4,100", "the $47.12 service charge", "$38 per unit" (but "pay the $500
 # balance" pays it).
-_NOT_PAID_BEFORE = re.compile(r"\b(?:(?:instead of|rather than)(?: the)?(?: [a-z]+)?|(?:charge|fee|price|cost) of|vs\.?"
+_NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?: [a-z]+)?"
+                              r"|(?:charges?|surcharges?|fees?|price|cost|discount|deduction|rate) of|vs\.?"
                               r"|versus|(?:units?|cases?|is|are|was|were|billed|priced|quoted|charged|invoiced|listed)"
-                              r" at|lists?|says|(?:balance|total|price|cost) (?:is|was|of|shows?|showing|says|at))"
+                              r" at|lists?|says|(?:balance|total|price|cost) (?:is|was|of|shows?|showing|says|at)))"
                               r"\s*$")
 _DESCRIBED_AFTER = re.compile(r"^\s*(?:(?!(?:on|to|toward|towards|against|for|of|off|from|in|into)\b)[a-z-]+\s+){0,2}"
-                              r"(?:charges?|fees?|balance|(?:per|a|an) (?:unit|case|item|piece|box|bag|carton)|each"
-                              r"|quoted)\b|^\s*/\s*(?:ft|foot|unit|each|ea|case|bag|box|lb|hr|hour)\b")
-_PAYING_BEFORE = re.compile(r"\b(?:pay|paying|pay off|cover|covering)\s+(?:the\s+|that\s+|this\s+|my\s+|our\s+)?$")
+                              r"(?:charges?|surcharges?|fees?|balance"
+                              r"|(?:per|a|an) (?:unit|case|item|piece|box|bag|carton)|each|quoted)\b"
+                              r"|^\s*/\s*(?:ft|foot|unit|each|ea|case|bag|box|lb|hr|hour)\b")
+_PER_UNIT = re.compile(r"^\s*(?:(?:per|a|an|each|/)\s*(?:unit|case|item|piece|box|bag|carton|foot|ft|lb|hour|hr)\b"
+                       r"|each\b)")  # "twelve fifty a unit": a price, not an invoice
+_CENTS_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+                "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+# "2300 dollars and fifty cents" (the dollars are digits already: bot.nlu_text): 2300.50.
+_DOLLARS_AND_CENTS = re.compile(r"(?<![\d.,])(?P<dollars>\d[\d,]*)\s*(?:dollars?|bucks)\s+and\s+"
+                                rf"(?P<cents>\d{{1,2}}|(?:(?:{'|'.join(_CENTS_WORDS)})[\s-]?){{1,2}}?)\s*cents?\b")
+_PAYING_BEFORE = re.compile(r"(?<!\bnot )\b(?:pay|paying|pay off|cover|covering)\s+"
+                            r"(?:the\s+|that\s+|this\s+|my\s+|our\s+)?$")
 _ALONE = re.compile(  # a message that is only an amount: "500", "-5", "$1,200", "1.500,00 EUR"
     rf"(?P<neg1>-)?\s*(?P<c1>[$€£])?\s*(?P<neg2>-)?\s*(?P<n>{_NUMBER})\s*(?P<c2>{CURRENCY_WORD})?[.!]*")
 # Number words: the words a typo is corrected to ("hundrd" → "hundred"); text2num reads them (bot.nlu_text).
@@ -166,23 +190,28 @@ _SEVERAL = re.compile(  # "pay 2 and 3", "1, 4 and 8", "the first and third", "o
 _LISTED_POSITIONS = re.compile(
     r"\b(?:items?|numbers?|options?|lines?|choices?|invoices|bills)\s+(?P<several>(?:\d{1,2}|[a-z]+)\b(?:(?:,\s*|\s*&\s*|\s+and\s+)"
     r"(?:and\s+)?(?:(?:items?|numbers?|options?|lines?|choices?)\s+)?(?:\d{1,2}|[a-z]+)\b)+)"
+    r"|\b(?:pay|charge|schedule|process|copies of|copy of)\b(?:\s+(?:my|the|our)\s+(?:card|account|visa|amex))?"
+    r"(?:\s+for)?\s+"
+    r"(?P<verb_listed>\d{1,2}(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?\d{1,2})+)\b(?![.,]\d|\s*(?:%|[a-z]+s\b|k\b))"
     # "the second and fourth invoices on your list", "the 1st and 3rd ones": ordinals listed before what they count
     rf"|\bthe\s+(?P<ordinals>(?:{_ORDINAL})(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?(?:the\s+)?(?:{_ORDINAL}))+)"
     r"\s+(?:ones|invoices|bills|items)\b")
-_OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?|invoices?|bills?|items?)|delinquent)\b"
+_OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?|invoices?|bills?|items?)|delinquent"
+                      r"|(?:that is|that are|thats|which is|which are) late)\b"
                       r"(?!\s+(?:notice|reminder|letter|message|text|email|notification|warning)s?\b)"
                       r"|\b(?:be|get|gets|bring (?:it|us|me|the account)|gets? (?:us|me|the account))\s+current\b"
                       r"|\b(?:be|get|getting)\s+caught up\b")
 _OLDEST = re.compile(r"(?<!\bat the )\b(?:oldest|earliest)\b(?!\s+(?:convenience|possible|opportunity|chance))")
 _ALL = re.compile(
     r"\b(?:pay|clear|settle|paying)\b(?:\s+(?:it|them|off|for))?\s+(?:all|everything)\b"
-    r"|\b(?:pay|clear|settle|paying|schedule|charge|send|show|list|email)\b(?:\s+\S+){0,3}?\s+(?<!on top of )"
+    r"|\b(?:pay|clear|settle|paying|schedule|charge|send|show|list|email|breakdown)\b(?:\s+\S+){0,3}?\s+(?<!on top of )"
     r"everything\b"
-    r"|\ball\s+(?:of\s+)?(?:them|it|my|our|the|open|invoices|bills|outstanding)\b|\b(?:it|them) all\b"
+    r"|\ball\s+(?:of\s+)?(?:them|em|it|my|our|the|open|invoices|bills|outstanding)\b|\b(?:it|them|em) all\b"
     r"|\b(?:pay|clear|settle|paying)\b[^.?!]{0,15}\b(?:full|whole|entire|total) (?:balance|amount)\b"
     r"|\b(?:pay|clear|settle)(?: off)?(?: my| our| the)?(?: current| full| whole| entire| total| remaining)? balance\b"
     r"|\bpay(?: off)? what (?:i|we) owe\b|\b(?:whole|entire) (?:thing|lot)\b"
-    r"|\btake\b(?:\s+\S+){0,3}?\s+(?:for|of)\s+everything\b|\bevery (?:single )?one\b"
+    r"|\btake\b(?:\s+\S+){0,3}?\s+(?:for|of)\s+everything\b|\bevery (?:single )?one\b(?!\s+of\s+(?:those|these)\b)"
+    r"|\bevery (?:open |unpaid |outstanding )?(?:invoice|bill)\b"
     r"|\b(?:full|whole|entire)(?: open| outstanding| remaining)? balance\b")
 _NOT_BEFORE = re.compile(r"\bnot\s+(?:\S+\s+){0,2}$")  # "not paying the whole thing", "can not pay the full amount"
 
@@ -191,7 +220,8 @@ def excluded_invoices(text: str, invoices: Iterable[str]) -> tuple[str, ...]:
     """The invoices among those found that the customer says not to pay or did not mean (the module's rules)."""
     named = list(invoices)
     excluded = _said_in(_EXCLUDING, text, named) + _said_in(_LEFT_ALONE, text, named)
-    refused = _said_in(_REFUSING, text, named)
+    refused = _said_in(_REFUSING, text, named) + _said_in(_SET_ASIDE, text, named) \
+        + _said_in(_SET_ASIDE_AFTER, text, named)
     if refused and len(set(named) - set(excluded) - set(refused)) > 0:
         excluded += refused  # "pay 2261 in full; we are NOT paying 2265 yet"
     return tuple(number for number in named if number in excluded)
@@ -211,8 +241,8 @@ def find_prefixed_invoices(text: str) -> tuple[list[str], str]:
     def take(match: re.Match[str]) -> str:
         if (match.group("hash") or match.group("no")) and _NOT_AN_INVOICE_BEFORE.search(text[:match.start()]):
             return match.group()  # check #8812, PO #5521, account number 104233
-        if _QUANTITY_AFTER.match(text[match.end():]):
-            return match.group()  # "INV-4471 bills 48 units": a count
+        if _QUANTITY_AFTER.match(text[match.end():]) and not _LONG_AGO_AFTER.match(text[match.end():]):
+            return match.group()  # "INV-4471 bills 48 units": a count (but "I paid 6650 weeks ago")
         if re.match(r"(?:invoices|bills)\b", match.group()) and re.fullmatch(r"\d{1,2}", match.group("id") or ""):
             return match.group()  # "invoices 2 and 4 from your summary": positions in a list (find_selector)
         found.append(_invoice_number(match.group("id") or match.group("hash") or match.group("no")))
@@ -230,7 +260,8 @@ def find_bare_invoices(text: str) -> tuple[list[str], str]:
 
     def take(match: re.Match[str]) -> str:
         before, after, number = text[:match.start()], text[match.end():], match.group("id")
-        if _NOT_AN_INVOICE_BEFORE.search(before) or _QUANTITY_AFTER.match(after) or _STREET_AFTER.match(after):
+        if _NOT_AN_INVOICE_BEFORE.search(before) or _STREET_AFTER.match(after) or _PER_UNIT.match(after) or (
+                _QUANTITY_AFTER.match(after) and not _LONG_AGO_AFTER.match(after)):
             return match.group()
         if re.fullmatch(r"(?:19|20)\d\d", number) and _YEAR_BEFORE.search(before):
             return match.group()
@@ -252,6 +283,7 @@ class Amount:
 
     value: Decimal | None = None
     currency: str | None = None
+    sums: int = 0  # how many different sums the message names, paid or not ("$52 a unit, we agreed $47": two)
 
     @property
     def payable(self) -> Decimal | None:
@@ -279,28 +311,45 @@ def locale_for(timezone: str | None, country: str) -> str:
 def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
     """The one amount the message names; none when it names none, several or a malformed one."""
     values: list[Decimal | None] = []
+    named: list[Decimal | None] = []  # the amounts named and not paid ("billed at $18.00")
     currencies: set[str] = set()
+    text = _DOLLARS_AND_CENTS.sub(_with_cents, text)
 
     def take(match: re.Match[str]) -> str:
         groups = match.groupdict()
         number = next(groups[f"n{i}"] for i in range(1, 11) if groups[f"n{i}"] is not None)
         before, after = text[:match.start()], text[match.end():]
         if _NOT_PAID_BEFORE.search(before) or (_DESCRIBED_AFTER.match(after) and not _PAYING_BEFORE.search(before)):
+            named.append(_money(number, any(groups.get(f"k{i}") for i in range(1, 5)), locale=locale,
+                                dollar_first=groups["c1"] == "$"))
             return " _amount_ "  # named, not paid
         negative = any(groups.get(name) for name in ("neg1", "neg2", "neg3", "neg6"))
         thousands = any(groups.get(f"k{i}") for i in range(1, 5))
-        shortfall = bool(_SHORTFALL_BEFORE.search(text[:match.start()]))
         sign = next((groups[name] for name in ("c1", "c2", "c3", "c7") if groups[name]), "")
-        value = None if shortfall else _money(number, thousands, locale=locale, dollar_first=groups["c1"] == "$")
+        value = _money(number, thousands, locale=locale, dollar_first=groups["c1"] == "$")
+        if _SHORTFALL_BEFORE.search(before):
+            named.append(value)  # "short by $180": what is not paid; "… please process $1,020.00" is
+            return " _amount_ "
         values.append(-value if value and negative else value)
         currencies.update([_CURRENCIES[sign]] if sign in _CURRENCIES else [])
         return f"{groups['cue'] or groups['cue9'] or groups['cue10'] or ''} _amount_ "
 
     masked = _AMOUNT.sub(take, text)
-    distinct = set(values)
+    distinct, every = set(values), frozenset(values + named)
     if len(distinct) != 1 or None in distinct or len(currencies) > 1:
-        return Amount(), masked
-    return Amount(distinct.pop(), currencies.pop() if currencies else None), masked
+        return Amount(sums=len(every)), masked
+    return Amount(distinct.pop(), currencies.pop() if currencies else None, len(every)), masked
+
+
+def _with_cents(match: re.Match[str]) -> str:
+    """ "2300 dollars and fifty cents" → "2300.50 dollars" (the dollars in digits already: bot.nlu_text)."""
+    cents = match["cents"]
+    if not cents.isdigit():
+        try:
+            cents = str(text2num(cents, "en"))
+        except ValueError:
+            return match.group()
+    return f"{match['dollars']}.{int(cents):02d} dollars" if int(cents) < 100 else match.group()
 
 
 def amount_alone(text: str, *, locale: str = "en_US") -> Amount:
@@ -358,7 +407,7 @@ def find_selector(text: str) -> tuple[str | None, str]:
     for several in (_SEVERAL.search(text), _LISTED_POSITIONS.search(text)):
         if several is None:
             continue
-        group = "ordinals" if several.groupdict().get("ordinals") else "several"
+        group = next((name for name in ("ordinals", "verb_listed") if several.groupdict().get(name)), "several")
         picks = re.findall(r"\d{1,2}(?:st|nd|rd|th)?|[a-z]+", several.group(group))
         positions = [_position(pick) for pick in picks if pick not in _LISTING_WORDS]
         if all(positions) and 0 not in positions:

@@ -54,6 +54,8 @@ def ask_again(ctx: dict[str, Any], today: dt.date) -> str:
     total, on = texts.money(Money.of(waiting["total"], waiting["currency"])), dt.date.fromisoformat(waiting["pay_on"])
     if waiting["kind"] == "cancel_scheduled":
         return f"Reply YES to cancel the payment of {total} scheduled for {texts.day(on)}, or NO to keep it."
+    if waiting["kind"] == "plan":
+        return f"Reply YES to agree to the payment plan for {total} with {waiting['method']}, or NO to cancel."
     when = f" on {texts.day(on)}" if on > today else ""
     return f"Reply YES to pay {total} with {waiting['method']}{when}, or NO to cancel."
 
@@ -120,7 +122,8 @@ def confirm(turn: Turn, quote_id: int) -> QuoteOutcome:
     """YES: the quote executed once, exactly as the customer read it, or the reason it was not."""
     return payments.confirm_quote(
         turn.services.db.uow, turn.services.processor, conversation_id=turn.conversation.id, quote_id=quote_id,
-        now=turn.now, today=turn.today, reasons=turn.reasons, actor=turn.actor, branding=turn.services.branding)
+        now=turn.now, today=turn.today, reasons=turn.reasons, actor=turn.actor, branding=turn.services.branding,
+        reply=turn.text if turn.payload is None else f"pressed the button “Yes” ({turn.inbound.text})")
 
 
 def decline(turn: Turn, quote_id: int) -> QuoteView | None:

@@ -37,6 +37,7 @@ HELP = (
     "• CARDS — your cards and bank accounts on file; PAY ALL WITH MASTERCARD or WITH CARD 2 to choose; ADD CARD\n"
     "• HISTORY, RECEIPT — your latest payments and a receipt\n"
     "• I'LL PAY ON FRIDAY — a promise to pay; DISPUTE INV-1042 — tell us something is wrong\n"
+    "• SPLIT INTO 3 PAYMENTS — a payment plan\n"
     "• AGENT — talk to a person"
 )
 SHORT_HELP = "Sorry, I didn't get that. Say BALANCE, INVOICES, PAY, STATEMENT or AGENT — or HELP for more."

@@ -35,7 +35,7 @@ from core.kernel import DEFAULT_SHORT_PAY_REASONS
 
 INTENTS = ("balance", "statement", "invoices", "pay", "schedule", "cancel_scheduled", "deposit", "methods",
            "add_method", "history", "receipt", "promise", "dispute", "agent", "help", "stop", "start", "confirm",
-           "deny", "link", "who_are_you", "thanks", "finance_charge", "remit_to", "unknown")
+           "deny", "link", "who_are_you", "thanks", "finance_charge", "remit_to", "plan", "unknown")
 SELECTORS = ("all", "overdue", "oldest")  # or 1-based positions as a string: "2", "2,3"
 
 _VOCABULARY = vocabulary_of(
@@ -50,10 +50,13 @@ _BACKWARD_INTENTS = ("history", "receipt")
 # no short shipment. A request read with doubt keeps a slot that one of the options it offers takes.
 _CHAT = frozenset({"thanks", "help", "who_are_you", "remit_to", "agent", "stop", "start", "link"})
 _TAKEN_BY = {
-    "date": frozenset(INTENTS) - _CHAT - {"methods", "add_method"},
-    "month": frozenset({"statement", "history", "balance", "invoices", "receipt", "promise", "dispute", "unknown"}),
+    # A dispute records invoices, amount and reason: the day an earlier payment or return was made is for staff to
+    # read in the customer's words ("I paid 1043 three weeks ago"), not a date the bot acts on.
+    "date": frozenset(INTENTS) - _CHAT - {"methods", "add_method", "dispute"},
+    "month": frozenset({"statement", "history", "balance", "invoices", "receipt", "promise", "unknown"}),
+    # A scheduled payment to cancel is found by its date ("the 2k on friday": friday), never by a sum to move.
     "amount": frozenset(INTENTS) - _CHAT - {"balance", "invoices", "statement", "finance_charge", "methods",
-                                            "add_method"},
+                                            "add_method", "cancel_scheduled"},
     "selector": frozenset(INTENTS) - _CHAT - {"history", "receipt", "finance_charge"},
     "reason": frozenset({"pay", "schedule", "dispute", "cancel_scheduled"}),
 }
@@ -96,12 +99,16 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     intent, confidence, clarify = nlu_decide.decide(rule, source, guess, nlu_intents.vetoed(read.masked))
     canonical, dates, months, reason = read.canonical, read.dates, read.months, read.reason
 
-    dates = dates if _taken("date", intent, clarify) else []
-    months = months if _taken("month", intent, clarify) else []
+    dates = _meant(dates, intent, source) if _taken("date", intent, clarify) else []
+    months = _meant(months, intent, source) if _taken("month", intent, clarify) else []
     done = nlu_dates.looks_back(canonical)  # "I paid on the 1st" looks back; "we'll get you paid by friday" not
     date = nlu_dates.resolve_date(dates[0], today, intent in _BACKWARD_INTENTS or done) if dates else None
+    if date is not None and date < today and intent in _MOVES_MONEY:
+        date = None  # "pay the invoices from yesterday's list": money moves today or later, never before
     month_forward = intent in _FORWARD_INTENTS and not done
     month = nlu_dates.resolve_month(months[0], today, not month_forward) if months else None
+    if intent == "schedule" and date == today and not clarify:
+        intent = "pay"  # "we spoke on friday … please charge it today": paid now, not scheduled
     if intent == "pay" and date is not None and date > today:
         intent = "schedule"
         clarify = tuple(dict.fromkeys("schedule" if option == "pay" else option for option in clarify))
@@ -113,12 +120,73 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
         reason = _reason_guessed(model, read, reasons)
     refers = next((name for found in _REFERS.finditer(canonical) for name, word in found.groupdict().items() if word),
                   None)
-    amount = read.money.payable if _taken("amount", intent, clarify) else None
+    amount = _amount_meant(read, intent) if _taken("amount", intent, clarify) else None
     selector = read.selector if _taken("selector", intent, clarify) else None
+    if selector == "overdue" and read.invoices and _SAID_OVERDUE.search(canonical):
+        selector = None  # "we know 1187 is past due, the wire goes out tomorrow": said of the invoice named
     return Parsed(intent, read.invoices, selector, amount, date, month, reason, refers,
                   unpayable_amount=read.money.unpayable, currency=read.money.currency,
                   prefixed=tuple(number for number in read.invoices if number in read.prefixed), method=read.method,
                   confidence=confidence, clarify=clarify, excluded=read.excluded)
+
+
+# What a date or month is said of, by the words of its clause: a second part ("and the rest on friday", "the rest in
+# january"), a thing rather than the request ("the list you sent on tuesday", "this morning's list", "following our
+# call on monday") or another event ("our audit begins the 14th", "payroll is friday", "are you open saturday").
+_SECOND_PART = re.compile(r"\b(?:the )?(?:rest|remainder|other half|balance of it)\b(?:\s+\S+){0,4}\s*$")
+_OF_A_THING = re.compile(
+    r"\b(?:list|email|call|meeting|conversation|letter|reminder|notice|message|statement|talk|chat)s?\s+"
+    r"(?:(?:you|we|i)\s+(?:sent|emailed|had|made|mailed)\s+(?:on\s+|from\s+)?|(?:on|from|of|dated)\s+)(?:the\s+)?$")
+_THING_AFTER = re.compile(r"^(?:'s|s')\s|^\s*(?:list|email|call|meeting|invoices?|bills?|statements?|orders?)\b")
+_DONE_IN_CLAUSE = re.compile(r"\b(?:was|were|been|approved|signed off|reviewed|received|called|spoke|talked)\b")
+_EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|visits?|visiting|payroll|holidays?|vacation|pick up"
+                    r"|picking up|out of (?:the )?office|away until|back in the office)\b")
+_AS_OF_INTENTS = frozenset({"balance", "statement"})  # a date for these is the day the figure is "as of"
+_DUE_BEFORE = re.compile(r"\bdue\b(?:\s+\S+){0,2}\s*$")
+_MOVES_MONEY = frozenset({"pay", "schedule", "deposit"})
+_SAID_OVERDUE = re.compile(r"\b(?:is|are|was|were)\s+(?:still\s+|now\s+|already\s+)?(?:overdue|past[\s-]due)\b")
+
+
+def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_dates.When]:
+    """The dates (or months) the request is about, by what each is said of in its clause (LABELS.md): the day of a
+    payment, a promise, a statement "as of", invoices "due" then; not the day of something else said in passing."""
+    meant = []
+    for when in found:
+        month = when.kind in ("month", "month_rel")
+        if _SECOND_PART.search(when.lead) or (not month and _EVENT.search(f"{when.lead} {when.trail}")):
+            continue
+        if intent in _FORWARD_INTENTS and (_OF_A_THING.search(when.lead) or _THING_AFTER.match(when.trail)):
+            continue  # "pay 2 and 3 from the list you sent on tuesday", "our transfer for the october invoices"
+        if intent in _MOVES_MONEY and not month and _DONE_IN_CLAUSE.search(f"{when.lead} {when.trail}"):
+            continue  # "both were approved by the owner this morning": not when to pay
+        if intent in _AS_OF_INTENTS and not month and when.direction != "nearest":
+            continue
+        if intent == "invoices" and not month and not _DUE_BEFORE.search(when.lead):
+            continue
+        if intent == "receipt" and when.phrase == "today":
+            continue  # "I need a receipt for 8817 TODAY": how soon, not which payment
+        if intent == "unknown" and source != "whole" and when.lead.strip():
+            continue  # "happy holidays, closed dec 24-26"; a date alone ("friday", "the 22nd. ok?") answers a question
+        meant.append(when)
+    return meant
+
+
+# "did my 500 from monday clear", "receipt for the 350": a payment asked about, named by its sum (three digits are
+# never an invoice).
+_SUM_NAMED = re.compile(r"\b(?:my|the|our|that|this)\s+(?P<sum>\d{3}(?:\.\d\d)?)\b(?!\s*(?:%|[a-z]+s\b))")
+
+
+def _amount_meant(read: _Read, intent: str) -> Decimal | None:
+    """The amount the request acts on (LABELS.md): a dispute holds the one sum it says is wrong ("overcharged $45"),
+    not one of two prices compared ("$52 a unit, we agreed $47"); a history or receipt question names the payment it
+    asks about."""
+    money = read.money
+    if intent == "dispute":
+        return None if money.sums > 1 else money.payable
+    if intent in _BACKWARD_INTENTS and money.payable is None and money.sums == 0:
+        said = _SUM_NAMED.search(read.masked)
+        return Decimal(said["sum"]).quantize(Decimal("0.01")) if said else None
+    return money.payable
 
 
 def _taken(slot: str, intent: str, clarify: tuple[str, ...]) -> bool:

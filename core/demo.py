@@ -10,9 +10,11 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from core import dunning, payments
 from core.kernel.audit import Actor
 from core.kernel.db import UnitOfWork
 from core.kernel.errors import ARError
@@ -24,6 +26,9 @@ from core.ledger.posting import CreditSource, apply_credit, record_payment
 from core.ledger.rules import AllocationRequest
 from core.payments.adapters.sandbox import SandboxProcessor
 from core.payments.methods import AchAuthorization, add_method
+
+if TYPE_CHECKING:
+    from core.bootstrap import Services
 
 ACTOR = Actor("demo-data", "cli")
 CLASSES = [
@@ -207,3 +212,47 @@ def save_demo_methods(uow_factory, sandbox: SandboxProcessor) -> int:  # type: i
 def is_empty(uow: UnitOfWork) -> bool:
     with uow:
         return uow.session.query(Customer.id).limit(1).first() is None
+
+
+# Customers that show what the book's newer features look like (the CLI's demo load; browser tests load the book
+# without them): an instalment plan agreed on the phone, autopay on a card, a dunning hold, and a scheduled
+# payment on a card the sandbox declines once (the retry pays it the day after).
+DEMO_PLAN, DEMO_AUTOPAY, DEMO_HOLD, DEMO_RETRY = "C1042", "C1002", "C1043", "C1052"
+DEMO_DECLINED_ONCE = "4000000000001117"
+
+
+def show_features(services: Services, today: dt.date) -> list[str]:
+    """Put one demo customer on each: a plan, autopay, a hold, a payment whose first charge is declined."""
+    uow, sandbox = services.db.uow, services.processors["sandbox"]
+    now = dt.datetime.combine(today, dt.time(10), tzinfo=dt.UTC)
+    plan_id, _ = payments.plan_on_behalf(
+        uow, sandbox, customer_code=DEMO_PLAN, asked=3, now=now, today=today, actor=ACTOR,
+        branding=services.branding, defaults=services.settings.plan_defaults,
+        note="Demo: agreed on the phone to pay the balance in 3 payments")
+    card = next(m for m in payments.list_methods(uow(), DEMO_AUTOPAY) if m.kind == "card")
+    payments.enroll_autopay(uow(), customer_code=DEMO_AUTOPAY, method_id=card.id, actor=ACTOR,
+                            authorization=payments.AutopayAuthorization(
+                                f"customer {DEMO_AUTOPAY}'s AP contact", now, "pay_link",
+                                "Demo: autopay agreed on the pay page"))
+    dunning.put_on_hold(uow(), DEMO_HOLD, "Demo: insolvency talks with the bank", ACTOR,
+                        until=today + dt.timedelta(days=45), today=today)
+    retry = _declined_once(services, today)
+    return [f"{DEMO_PLAN} on instalment plan {plan_id}", f"{DEMO_AUTOPAY} on autopay ({card.label})",
+            f"{DEMO_HOLD} on dunning hold", f"{DEMO_RETRY} has payment {retry} tomorrow on a card declined once"]
+
+
+def _declined_once(services: Services, today: dt.date) -> int:
+    sandbox = services.processors["sandbox"]
+    assert isinstance(sandbox, SandboxProcessor)
+    with services.db.uow() as uow:
+        customer = uow.session.scalars(select(Customer).where(Customer.code == DEMO_RETRY)).one()
+        invoice = next(item for item in open_items(uow.session, customer.id, today) if item.kind == "invoice")
+        holder, number, amount = customer.name, invoice.number, invoice.open
+    token = sandbox.tokenize_card(DEMO_DECLINED_ONCE, 12, dt.date.today().year + 3, "123", holder)
+    method = add_method(services.db.uow(), customer_code=DEMO_RETRY, saved=sandbox.save_method(token, DEMO_RETRY),
+                        processor="sandbox", actor=ACTOR, authorization=None)
+    made, _ = payments.initiate_and_charge(
+        services.db.uow, sandbox, customer_code=DEMO_RETRY, amount=amount, requests=[AllocationRequest(number, amount)],
+        method_id=method.id, pay_on=today + dt.timedelta(days=1), today=today,
+        reasons=services.settings.short_pay_reasons, actor=ACTOR, branding=services.branding)
+    return made.payment_id

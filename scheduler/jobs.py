@@ -18,7 +18,7 @@ from core.bootstrap import Services
 from core.conversations import send_receipts, tell_unanswered_handoffs
 from core.kernel import Actor, Settings
 from core.outbox import Sender, dispatch
-from core.payments import charge_scheduled, reconcile
+from core.payments import charge_scheduled, check_plans, reconcile
 from core.statements import (
     deliver_after_cycle,
     ensure_statement_pdf,
@@ -90,6 +90,21 @@ def _scheduled_payments(ctx: JobContext, due: dt.datetime) -> str:
     return f"scheduled payments due by {due.date()}: {len(outcomes)} charged" + _details(outcomes)
 
 
+def _autopay(ctx: JobContext, due: dt.datetime) -> str:
+    from core.payments import run_autopay
+
+    services = ctx.services
+    outcomes = run_autopay(services.db.uow, services.settings, processor=services.processor.name, today=due.date(),
+                           now=ctx.clock(), branding=services.branding)
+    return f"autopay for {due.date()}: {len(outcomes)} customers" + _details(outcomes)
+
+
+def _plans(ctx: JobContext, due: dt.datetime) -> str:
+    services = ctx.services
+    outcomes = check_plans(services.db.uow, due.date(), SCHEDULER_ACTOR, services.branding, services.settings)
+    return f"instalment plans checked on {due.date()}: {len(outcomes)} moved" + _details(outcomes)
+
+
 def _reconcile(ctx: JobContext, due: dt.datetime) -> str:
     outcomes = [line for adapter in ctx.services.processors.values()
                 for line in reconcile(ctx.services.db.uow, adapter, RECONCILE_PENDING_AFTER, SCHEDULER_ACTOR,
@@ -158,6 +173,10 @@ STANDARD_JOBS: tuple[JobSpec, ...] = (
     JobSpec("dunning", "daily dunning cycle", lambda s: s.dunning_cron, _dunning, period=_by_date),
     JobSpec("scheduled_payments", "charge scheduled payments due", lambda s: s.scheduled_payments_cron,
             _scheduled_payments, period=_by_date),
+    JobSpec("autopay", "autopay: schedule and announce the charges due in ARAGENT_AUTOPAY_NOTICE_DAYS days",
+            lambda s: s.autopay_cron, _autopay, period=_by_date),
+    JobSpec("plans", "check instalment plans: complete, report a missed instalment, break after the grace",
+            lambda s: s.plans_cron, _plans, period=_by_date),
     JobSpec("outbox", "cancel paid dunning, send approved messages",
             lambda s: f"every {s.outbox_interval_seconds} s", _outbox, misfire_grace=dt.timedelta(hours=1)),
     JobSpec("print_batch", "daily print/mail batch", lambda s: s.print_batch_cron, _print_batch, period=_by_date),

@@ -12,7 +12,9 @@ from core.ledger.erp import ImportReport, csv_rows, run_import
 from core.payments import Branding
 
 TEST_ACTOR = Actor("test", "cli")
-TEST_BRANDING = Branding.of(Settings())  # how payment notices sign off in tests: the default seller
+# How payment notices sign off in tests: the default seller; its pay links signed with a secret of its own (not one
+# made in ./data, the default data folder).
+TEST_BRANDING = Branding.of(Settings(link_secret="test-link-secret"))
 
 
 def to_csv(rows: list[dict[str, str]]) -> bytes:

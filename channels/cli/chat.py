@@ -53,7 +53,9 @@ def chat(ctx: click.Context, phone: str | None, customer_code: str | None, today
 def _now(day: dt.date | None) -> dt.datetime | None:
     if day is None:
         return None
-    return dt.datetime.combine(day, dt.datetime.now(dt.UTC).timetz())
+    # Noon UTC: the same day in every customer's timezone from UTC-11 to UTC+11 (the wall clock's time of day put
+    # a Chicago customer's "today" on the day before from 18:00 local time on).
+    return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
 
 
 def _phone_sender(services: Services, phone: str) -> str:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from channels.cli.common import CLI_ACTOR, ARCommandGroup, err, parse_date, services_for
+from channels.cli.dunning_holds import HOLD_COMMANDS
 from core.dunning import (
     DunningResult,
     PolicyInForce,
@@ -38,7 +39,8 @@ def dunning() -> None:
     3 = more than 30). Only classes that allow automatic statements are dunned, and only customers opted in
     to a channel they can be reached on. Messages wait in the outbox as pending until approved
     (`aragent outbox approve`) unless the stage auto-approves. `templates` edits the texts, `stages` shows
-    the policy and `stages set` changes it.
+    the policy and `stages set` changes it. `hold` stops dunning for a customer or one invoice (with a reason and
+    an optional last day), `unhold` lifts it, `holds` lists them.
     """
 
 
@@ -186,3 +188,7 @@ def dunning_stages_reset(ctx: click.Context, class_code: str | None) -> None:
     dropped = reset_stages(services_for(ctx).db.uow(), class_code, CLI_ACTOR)
     click.echo(f"{class_code or 'default policy'}: {'own stages dropped' if dropped else 'had no stages of its own'}")
     _show(policy_in_force(services_for(ctx).db.uow(), class_code))
+
+
+for _command in HOLD_COMMANDS:  # hold, unhold, holds: channels/cli/dunning_holds.py
+    dunning.add_command(_command)

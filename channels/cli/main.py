@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from channels.cli.autopay import autopay
 from channels.cli.banner import banner, cli_name, demo_api_key, demo_console_user
 from channels.cli.books import books
 from channels.cli.chat import chat, link_token
@@ -27,7 +28,7 @@ from channels.cli.telegram import telegram
 from channels.cli.users import users
 from core import kernel
 from core.bootstrap import Services
-from core.demo import is_empty, load_demo_book, save_demo_methods
+from core.demo import is_empty, load_demo_book, save_demo_methods, show_features
 from core.kernel import Actor, Settings, upgrade
 from core.ledger import IMPORT_KINDS, aging_report, csv_rows, missing_columns, run_import
 from core.payments import charge_scheduled, reconcile
@@ -74,9 +75,10 @@ def _load_demo(services: Services, today: dt.date) -> str:
     month_end = today.replace(day=1) - dt.timedelta(days=1)
     made = run_statements(services.db, services.settings, services.files, statement_date=month_end,
                           finance_charges_on=None, actor=CLI_ACTOR)
+    features = show_features(services, today)
     return (f"demo book loaded: {summary.customers} customers, {summary.invoices} documents, "
             f"{summary.payments} payments, {methods} saved payment methods; "
-            f"{made.created} statements dated {month_end}")
+            f"{made.created} statements dated {month_end}; " + "; ".join(features))
 
 
 @main.command("import")
@@ -245,6 +247,7 @@ main.add_command(telegram)
 main.add_command(users)
 main.add_command(nlu)
 main.add_command(books)
+main.add_command(autopay)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,9 +18,12 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from channels.web.api import BulkController, ClassController, CustomerController, DunningController, InvoiceController
+from channels.web.autopay import AutopayController, AutopayListController
+from channels.web.autopay_skip import autopay_skip_router
 from channels.web.console import console_router
 from channels.web.console.pages import template_config
 from channels.web.documents import LibraryController, SignedDocumentController
+from channels.web.dunning_holds import DunningHoldController
 from channels.web.history import PaymentHistoryController
 from channels.web.intake import WebhookIntake
 from channels.web.methods import MethodController
@@ -31,6 +34,7 @@ from channels.web.payments import (
     PaymentPreviewController,
     WebhookController,
 )
+from channels.web.plans_api import PlanController
 from channels.web.sandbox_pages import SANDBOX_API, SANDBOX_PAGES
 from channels.web.schemas import Problem
 from channels.web.settlement import SandboxDelivery
@@ -153,7 +157,8 @@ def create_app(services: Services | None = None, *, self_url: str | None = None)
         route_handlers=[
             CustomerController, InvoiceController, ClassController, BulkController, DunningController,
             PaymentController, MethodController, PaymentCancelController, PaymentHistoryController,
-            PaymentPreviewController, LibraryController,
+            PaymentPreviewController, LibraryController, DunningHoldController, PlanController,
+            AutopayController, AutopayListController,
             *SANDBOX_API,
         ],
         guards=[require_api_key],
@@ -163,7 +168,7 @@ def create_app(services: Services | None = None, *, self_url: str | None = None)
         # Webhooks prove themselves by signature, the sandbox's card page and the pay page by their signed links.
         route_handlers=[health, api, WebhookController, SignedDocumentController, *SANDBOX_PAGES,
                         TelegramController, TwilioSmsController, TwilioVoiceController, console_router(services),
-                        pay_router(services)],
+                        pay_router(services), autopay_skip_router(services)],
         state=State({"services": services, "webhook_intake": intake, "telegram": telegram, "twilio": twilio}),
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         middleware=[request_id_middleware],

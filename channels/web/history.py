@@ -19,7 +19,7 @@ from core.payments import PaymentView, customer_receipt, payment_history
 Svc = NamedDependency[Services]
 
 
-class PaymentRow(msgspec.Struct):
+class PaymentRow(msgspec.Struct, omit_defaults=True):  # `attempt` only on attempts at a scheduled charge
     id: int
     received_on: dt.date
     status: str
@@ -32,15 +32,17 @@ class PaymentRow(msgspec.Struct):
     processor_payment_id: str | None
     invoices: list[str]
     receipt_available: bool
+    attempt: str | None = None  # an attempt at a scheduled charge: "Attempt 2 of 4 on …: declined, …; next try …"
 
     @classmethod
     def of(cls, view: PaymentView) -> PaymentRow:
         return cls(view.id, view.received_on, view.status, str(view.amount.amount), view.amount.currency,
                    str(view.unapplied.amount), view.method, view.channel, view.reference,
-                   view.processor_payment_id, list(view.invoices), view.receipt_available)
+                   view.processor_payment_id, list(view.invoices), view.receipt_available, view.attempt)
 
 
-PAYMENT_CSV_COLUMNS = PaymentRow.__struct_fields__
+# The CSV keeps its columns as they were (spreadsheets read them by position); the attempt line is in the JSON only.
+PAYMENT_CSV_COLUMNS = tuple(name for name in PaymentRow.__struct_fields__ if name != "attempt")
 
 
 def payments_csv(rows: list[PaymentRow]) -> str:

@@ -1,6 +1,8 @@
 """The customer's pay page behind a "Pay online" link: no staff session, the signed link is the credential.
 
-    GET  /pay/{token}            that customer's open invoices and saved methods; or, once the link paid, that payment
+    GET  /pay/{token}            that customer's open invoices, a plan's missed instalment (core.payments.plan_pay)
+                                 and saved methods (audited: who opened which link);
+                                 once the link paid, that payment; after a declined one, the selection again
     POST /pay/{token}/review     the server's quote: each invoice's amount and the exact TOTAL
     POST /pay/{token}/confirm    the only request that moves money; once per link (core.payments.pay_through_link)
     GET  /pay/{token}/receipt    the receipt of the payment this link made
@@ -27,7 +29,8 @@ from litestar.static_files import create_static_files_router
 
 from channels.web.console.auth import add_security_headers
 from channels.web.console.pages import TEMPLATES
-from channels.web.payment_form import allocation_requests, invoice_numbers, money_field
+from channels.web.pay_autopay import PayAutopayController
+from channels.web.payment_form import allocation_requests, instalment_picks, invoice_numbers, money_field
 from core import payments
 from core.bootstrap import Services
 from core.documents import PAY_PATH, PayGrant, PayLinkRefused, link_secret, read_pay_token
@@ -71,8 +74,11 @@ def _select(request: Request, token: str, grant: PayGrant, form: dict[str, str] 
         if processor is not None else None
     chosen = (form or {}).get("method") or str(shown.methods.preselected.id if shown.methods.preselected else "")
     full = {row.number: str(Money.from_minor(row.pay_today_minor, row.currency).amount) for row in shown.invoices}
+    declined = payments.payment_detail(services.db.uow(), grant.customer_code, shown.declined) \
+        if shown.declined is not None else None
     return _page("select.html", status, token=token, page=shown, form=form or {}, error=error, chosen=chosen, full=full,
-                 add_method_url=add_path, reasons=services.settings.short_pay_reasons, expires=grant.expires)
+                 add_method_url=add_path, reasons=services.settings.short_pay_reasons, expires=grant.expires,
+                 declined=declined)
 
 
 def _paid(request: Request, token: str, grant: PayGrant, payment_id: int) -> Template:
@@ -102,9 +108,11 @@ class PayPageController(Controller):
     @get("/", sync_to_thread=True)
     def show(self, request: Request, token: FromPath[str]) -> Template:
         try:
-            return _select(request, token, _grant(request, token))
+            grant = _grant(request, token)
         except PayLinkRefused as refusal:
             return _refused(refusal)
+        payments.record_link_view(_services(request).db.uow(), grant)
+        return _select(request, token, grant)
 
     @post("/review", sync_to_thread=True, status_code=200)
     def review(self, request: Request, token: FromPath[str], data: Form) -> Template:
@@ -115,22 +123,29 @@ class PayPageController(Controller):
         services, form = _services(request), _picked(data)
         try:
             payments.refuse_spent(services.db.uow(), grant)
-            if not invoice_numbers(form):
-                raise Invalid("tick at least one invoice to pay", "invoices")
+            picks = instalment_picks(form)
+            if not invoice_numbers(form) and not picks:
+                raise Invalid("tick at least one invoice or instalment to pay", "invoices")
             heading = payments.customer_heading(services.db.uow(), grant.customer_code)
             requests = allocation_requests(form, heading.currency)
             method_id = _method_id(services, grant, form)
-            quote = quote_payment(services.db.uow(), customer_code=grant.customer_code, requests=requests,
-                                  pay_on=dt.date.today(), reasons=services.settings.short_pay_reasons)
+            quote = payments.price_instalments(
+                services.db.uow(), customer_code=grant.customer_code, requests=requests, picks=picks,
+                pay_on=dt.date.today(), reasons=services.settings.short_pay_reasons) if picks else \
+                quote_payment(services.db.uow(), customer_code=grant.customer_code, requests=requests,
+                              pay_on=dt.date.today(), reasons=services.settings.short_pay_reasons)
         except ARError as refused:
             return _select(request, token, grant, form, str(refused), 422)
         method = next(m for m in payments.list_methods(services.db.uow(), grant.customer_code) if m.id == method_id)
         hidden = {"invoices": form["invoices"], "method": str(method_id), "total": str(quote.total.amount)}
+        hidden |= {f"instalment-{plan}-{seq}": str(minor) for plan, seq, minor in picks}
         for line in requests:
             hidden |= {f"amount-{line.number}": str(line.amount.amount) if line.amount else "",
                        f"reason-{line.number}": line.reason or "", f"comment-{line.number}": line.comment or ""}
-        return _page("review.html", token=token, customer=heading, quote=quote, method=method, hidden=hidden,
-                     comments={r.number: r.comment for r in requests})
+        invoices = quote.invoices if isinstance(quote, payments.InstalmentQuote) else quote
+        instalments = quote.instalments if isinstance(quote, payments.InstalmentQuote) else ()
+        return _page("review.html", token=token, customer=heading, quote=invoices, instalments=instalments,
+                     total=quote.total, method=method, hidden=hidden, comments={r.number: r.comment for r in requests})
 
     @post("/confirm", sync_to_thread=True, status_code=303)
     def confirm(self, request: Request, token: FromPath[str], data: Form) -> Response[Any]:
@@ -143,7 +158,8 @@ class PayPageController(Controller):
             heading = payments.customer_heading(services.db.uow(), grant.customer_code)
             confirmed = Confirmed(tuple(allocation_requests(data, heading.currency)),
                                   money_field(data.get("total", ""), heading.currency, "the total"),
-                                  _method_id(services, grant, data), dt.date.today())
+                                  _method_id(services, grant, data), dt.date.today(),
+                                  instalments=tuple(instalment_picks(data)))
             payments.pay_through_link(services.db.uow, services.processor, grant, confirmed, today=dt.date.today(),
                                       reasons=services.settings.short_pay_reasons, branding=services.branding)
         except ARError as refused:  # nothing was charged: the selection again, saying why
@@ -184,7 +200,7 @@ def pay_router(services: Services) -> Router:
         route_handlers=[
             create_static_files_router(path="/static", directories=[TEMPLATES / "pay" / "static"],
                                        include_in_schema=False),
-            PayPageController,
+            PayPageController, PayAutopayController,
         ],
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
         after_request=_headers,  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 
 from core.documents.models import StoredFile
 from core.kernel.db import UnitOfWork, like_pattern
@@ -20,6 +20,7 @@ from core.kernel.errors import Invalid
 from core.kernel.money import Money
 from core.ledger.invoice_comments import CommentRow, comments_of
 from core.ledger.models import Allocation, Document, InvoiceComment, InvoiceHold, Payment
+from core.ledger.plans import in_current_plan
 from core.ledger.posting import customer_by_code, customer_document
 from core.ledger.rules import DiscountTerms, aging_bucket, bucket_due_range, days_past_due, early_payment_discount
 
@@ -58,7 +59,7 @@ class InvoiceRow:
     discount_percent: str | None  # "2": the early-payment discount that can still be taken, until …
     discount_until: dt.date | None
     comments: int
-    status: str  # open | pending | scheduled (held by a payment in flight)
+    status: str  # open | pending | scheduled (held by a payment in flight) | plan (carried by a current plan)
     pay_today_minor: int = 0  # what paying it in full today costs: open less the discount still earned
 
     @property
@@ -134,7 +135,8 @@ def open_invoices(uow: UnitOfWork, code: str, as_of: dt.date, filters: InvoiceFi
         found = uow.session.execute(
             select(Document.number, Document.kind, Document.doc_date, Document.due_date, Document.po,
                    Document.currency, Document.amount_minor, Document.open_minor, Document.discount_percent,
-                   Document.discount_days, Document.discount_forfeited, Payment.status,
+                   Document.discount_days, Document.discount_forfeited,
+                   case((in_current_plan(Document.id), "plan"), else_=Payment.status),  # a plan holds it too
                    comments.scalar_subquery())
             .outerjoin(InvoiceHold, InvoiceHold.invoice_id == Document.id)
             .outerjoin(Payment, Payment.id == InvoiceHold.payment_id)

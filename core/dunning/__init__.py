@@ -1,4 +1,4 @@
-"""Dunning: the daily run, its rules and reach, policies, texts, promises to pay and cancellation.
+"""Dunning: the daily run, its rules and reach, policies, texts, promises to pay, holds and cancellation.
 
 The public surface: what the channels, the bot and the scheduler may use. Other modules here are
 private to the context."""
@@ -6,6 +6,7 @@ private to the context."""
 from __future__ import annotations
 
 from core.dunning.asked import Reminder, dunned_invoices, latest_reminder
+from core.dunning.holds import Hold, account_hold, all_holds, holds_for, lift_hold, put_on_hold
 from core.dunning.policy import (
     DUNNING_CHANNELS,
     PolicyInForce,
@@ -48,4 +49,11 @@ __all__ = [
     "record_promise",
     "run_dunning",
     "set_dunning_template",
+    # dunning holds ("Mahnstopp")
+    "Hold",
+    "account_hold",
+    "all_holds",
+    "holds_for",
+    "lift_hold",
+    "put_on_hold",
 ]

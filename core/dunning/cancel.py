@@ -4,7 +4,8 @@ The scheduler's outbox job calls `cancel_paid_dunning` before each dispatch, so 
 (pending review, or approved but held for the quiet hours) never asks for money already paid. A message is
 canceled when every invoice its notice asks for is paid (or is now in a scheduled or pending payment, or wholly
 claimed by an open dispute), or when the customer's balance in the notice's currency is no longer above zero.
-Each cancel goes through `core.outbox.cancel`, which audits it.
+A message for a customer staff put on hold since, or whose invoices are all on hold, is taken back too
+(`core.dunning.held_off`). Each cancel goes through `core.outbox.cancel`, which audits it.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import datetime as dt
 from collections import defaultdict
 
 import structlog
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 
+from core.dunning.held_off import held_off
 from core.dunning.models import DunningNotice
 from core.dunning.reads import among
 from core.kernel.audit import Actor
@@ -23,6 +25,7 @@ from core.kernel.errors import Conflict
 from core.ledger.book import aging_report, dunning_candidates
 from core.ledger.disputes import claimed_in_open_disputes
 from core.ledger.models import Customer, Document, InvoiceHold
+from core.ledger.plans import in_current_plan
 from core.outbox import lifecycle as outbox
 from core.outbox.models import OutboxMessage
 
@@ -33,6 +36,7 @@ WHOLE_BOOK_FROM = 2000  # customers with messages waiting
 PAID = "paid: every invoice the notice asks for is paid or in a payment"
 SETTLED = "paid: the customer's balance is no longer above zero"
 DISPUTED = "in dispute: every invoice the notice asks for is paid, in a payment or wholly in dispute"
+HELD_OFF = "held off: every invoice the notice asks for is on hold"
 
 
 def _waiting(db: Database) -> list[tuple[int, int, str, str, list[int]]]:
@@ -50,7 +54,7 @@ def _waiting(db: Database) -> list[tuple[int, int, str, str, list[int]]]:
 def _still_owed(db: Database, invoice_ids: set[int]) -> tuple[set[int], set[int]]:
     """The invoices still open and not in a scheduled or pending payment; and those of them not wholly claimed by
     open disputes (what a notice may still ask for)."""
-    held = exists().where(InvoiceHold.invoice_id == Document.id)
+    held = or_(exists().where(InvoiceHold.invoice_id == Document.id), in_current_plan(Document.id))
     ids, owed, asked = sorted(invoice_ids), set[int](), set[int]()
     with db.uow() as uow:
         for start in range(0, len(ids), MAX_IDS):  # SQLite takes at most 32,766 parameters
@@ -97,15 +101,21 @@ def cancel_paid_dunning(db: Database, actor: Actor, *, today: dt.date | None = N
     if not waiting:
         return 0
     owing = _owing(db, sorted({row[1] for row in waiting}), today)
+    with db.uow() as uow:
+        held = held_off(uow.session, None, today)  # holds in force are few: the whole book's at once
     by_reason: dict[str, list[int]] = defaultdict(list)
     for start in range(0, len(waiting), CHUNK):
         chunk = waiting[start:start + CHUNK]
         owed, asked = _still_owed(db, {i for *_, ids in chunk for i in ids})
-        for outbox_id, _, code, currency, ids in chunk:
+        for outbox_id, customer_id, code, currency, ids in chunk:
             if (code, currency) not in owing:
                 by_reason[SETTLED].append(outbox_id)
             elif not owed.intersection(ids):
                 by_reason[PAID].append(outbox_id)
             elif not asked.intersection(ids):
                 by_reason[DISPUTED].append(outbox_id)
+            elif customer_id in held.customers:
+                by_reason[held.customers[customer_id]].append(outbox_id)
+            elif not asked.intersection(ids) - held.invoices.keys():
+                by_reason[HELD_OFF].append(outbox_id)
     return sum(_cancel(db, actor, ids, reason) for reason, ids in by_reason.items())

@@ -6,7 +6,8 @@ Every customer comes out as a `DunningResult`: queued, or skipped with the reaso
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from jinja2 import TemplateError
@@ -35,6 +36,7 @@ class RunContext:
     as_of: dt.date
     actor: Actor
     texts: NoticeTexts
+    held_invoices: Mapping[int, str] = field(default_factory=dict)  # invoice id → why it is held off (held_off)
 
     @cached_property
     def link_secret(self) -> str:
@@ -117,6 +119,16 @@ def _queued_result(c: Candidate, n: QueuedNotice, last: LastNotice | None, writt
     return replace(view, status="queued", reason=why + left_out)
 
 
+def _with_holds(debits: dict[int, list[OpenDebit]], held: Mapping[int, str]) -> dict[int, list[OpenDebit]]:
+    """The open debits, those dunning is held off marked with why (few: only customers with one are rebuilt)."""
+    if not held:
+        return debits
+    for customer_id, found in debits.items():
+        if any(d.id in held for d in found):
+            debits[customer_id] = [d._replace(held_off=held[d.id]) if d.id in held else d for d in found]
+    return debits
+
+
 def dun_chunk(session: Session, run: RunContext, candidates: list[Candidate]) -> list[DunningResult]:
     """The chunk's reads in two rounds (the second only for customers nothing held off), then its writes."""
     ids = [c.account.id for c in candidates]
@@ -132,7 +144,7 @@ def dun_chunk(session: Session, run: RunContext, candidates: list[Candidate]) ->
         else:
             results.append(held_off)
     ids = [c.account.id for c in ready]
-    reads = _Reads(open_debits(session, ids, run.as_of, run.settings.dispute_reasons),
+    reads = _Reads(_with_holds(open_debits(session, ids, run.as_of, run.settings.dispute_reasons), run.held_invoices),
                    last_notices(session, ids, run.as_of), latest_statements(session, ids, run.as_of))
     notices: list[tuple[Candidate, QueuedNotice]] = []
     for c in ready:

@@ -1,4 +1,4 @@
-"""Dunning's tables: each class's stages, the notices sent, the promises to pay."""
+"""Dunning's tables: each class's stages, the notices sent, the promises to pay, the holds staff put."""
 
 from __future__ import annotations
 
@@ -85,3 +85,21 @@ class PaymentPromise(Stamped, Base):
     channel: Mapped[str] = mapped_column(String(20), default="")
     created_by: Mapped[str] = mapped_column(String(120), default="")
     note: Mapped[str | None] = mapped_column(Text, info=FREE_TEXT)
+
+
+class DunningHold(Base):
+    """A dunning hold ("Mahnstopp") staff put on a customer, or on one of its invoices (`invoice_id`): dunning
+    leaves it alone until the hold is lifted or its `until` date has passed (the hold counts through that day)."""
+
+    __tablename__ = "dunning_holds"
+    __table_args__ = (Index("ix_dunning_holds_customer", "customer_id", "invoice_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))  # None: the whole account
+    reason: Mapped[str] = mapped_column(Text, info=FREE_TEXT)
+    until: Mapped[dt.date | None] = mapped_column(Date)  # None: until lifted
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+    lifted_by: Mapped[str | None] = mapped_column(String(120))
+    lifted_at: Mapped[dt.datetime | None]

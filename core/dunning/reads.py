@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import ColumnElement, Integer, Select, any_, bindparam, exists, func, select
+from sqlalchemy import ColumnElement, Integer, Select, any_, bindparam, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -22,6 +22,7 @@ from core.dunning.rules import LastNotice, OpenDebit
 from core.ledger.book import AS_OF, as_of_params, open_rows
 from core.ledger.disputes import claimed_in_open_disputes, in_dispute, withheld_with_dispute_reason
 from core.ledger.models import Contact, Customer, CustomerClass, Document, InvoiceHold
+from core.ledger.plans import in_current_plan
 from core.outbox import ContactPoint
 from core.statements.models import Statement
 
@@ -133,7 +134,8 @@ def _open_debits_select(postgres: bool) -> Select:
                .subquery("per_doc"))
     withheld = withheld_with_dispute_reason(per_doc.c.document_id, bindparam("dispute_reasons", expanding=True),
                                             AS_OF)
-    held = exists().where(InvoiceHold.invoice_id == per_doc.c.document_id)
+    # In a scheduled or pending payment, or carried by a current instalment plan (core.ledger.plans).
+    held = or_(exists().where(InvoiceHold.invoice_id == per_doc.c.document_id), in_current_plan(per_doc.c.document_id))
     return (select(per_doc.c.customer_id, per_doc.c.document_id, Document.number, per_doc.c.currency,
                    per_doc.c.due_date, per_doc.c.open_minor, held, withheld,
                    claimed_in_open_disputes(per_doc.c.document_id))

@@ -1,5 +1,6 @@
-"""What a dunning run reports per customer, and the checks that need nothing but the ledger pass and the
-account: a balance above zero, and a class that allows automatic statements."""
+"""What a dunning run reports per customer, and the checks that need nothing but the ledger pass, the account and
+the holds gathered for the run: a balance above zero, no hold on the account, a class that allows automatic
+statements."""
 
 from __future__ import annotations
 
@@ -81,8 +82,10 @@ def nothing_open(account: Account) -> DunningResult:
     return DunningResult(account.code, None, 0, account.currency, None, None, "skipped", "nothing open")
 
 
-def first_checks(policies: PolicyBook, account: Account, positions: Sequence[Aging]) -> DunningResult | Candidate:
-    """The balance and the class: what the ledger pass and the account tell without another read."""
+def first_checks(policies: PolicyBook, account: Account, positions: Sequence[Aging],
+                 on_hold: str | None = None) -> DunningResult | Candidate:
+    """The balance, a hold on the account (`on_hold`: why, from `core.dunning.held_off`) and the class: what the
+    ledger pass, the account and the run's holds tell without another read."""
     if not positions:
         return nothing_open(account)
     policy = policies.for_class(account.class_id)
@@ -90,6 +93,8 @@ def first_checks(policies: PolicyBook, account: Account, positions: Sequence[Agi
     owing = tuple(a for a in positions if a.balance_minor > 0)
     if not owing:
         return skipped(view, NOTHING_OWED, stage=None)
+    if on_hold:
+        return skipped(view, on_hold)
     if not account.allow_auto_statement:
         return skipped(view, NOT_ALLOWED)
     return Candidate(account, owing, policy, view)

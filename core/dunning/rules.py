@@ -68,6 +68,7 @@ class OpenDebit(NamedTuple):
     open_minor: int
     held: bool = False  # in a scheduled or pending payment
     disputed_minor: int = 0  # what of it is in dispute (core.ledger.disputes): never asked for
+    held_off: str = ""  # why dunning leaves it alone (a hold staff put: core.dunning.held_off); "" when it does not
 
     @property
     def asked_minor(self) -> int:
@@ -85,6 +86,7 @@ class Ask:
     held: int = 0  # invoices left out: in a scheduled or pending payment
     disputed: int = 0  # invoices with an amount in dispute, left out of what is asked
     in_dispute: tuple[OpenDebit, ...] = ()  # those invoices, to be named as in dispute
+    held_off: tuple[OpenDebit, ...] = ()  # invoices left out because dunning is held off them (on hold), with why
 
     def most_overdue_days(self, as_of: dt.date) -> int | None:
         return days_over_terms(self.debits[0].due_date, as_of) if self.debits else None
@@ -99,20 +101,26 @@ class Ask:
     @property
     def left_out(self) -> str:
         parts = [f"{self.held} in a scheduled or pending payment" if self.held else "",
-                 f"{self.disputed} in dispute" if self.disputed else ""]
+                 f"{self.disputed} in dispute" if self.disputed else "",
+                 f"{len(self.held_off)} held off ({'; '.join(f'{d.number} {d.held_off}' for d in self.held_off)})"
+                 if self.held_off else ""]
         return ", ".join(p for p in parts if p)
 
 
 def ask_for(currency: str, ledger_balance_minor: int, debits: Iterable[OpenDebit]) -> Ask:
-    """Leave out held invoices and amounts in dispute, from the balance and from the most overdue alike: an
-    invoice wholly in dispute is not asked for; one partly in dispute, for the rest."""
+    """Leave out invoices in a payment or held off (on hold), and amounts in dispute, from the balance and from the
+    most overdue alike: an invoice wholly in dispute is not asked for; one partly in dispute, for the rest."""
     mine = [d for d in debits if d.currency == currency]
-    asked = sorted((d for d in mine if not d.held and d.asked_minor > 0), key=lambda d: (d.due_date, d.number))
-    left_out = sum(d.open_minor if d.held else min(d.disputed_minor, d.open_minor) for d in mine)
-    in_dispute = tuple(sorted((d for d in mine if d.disputed_minor > 0 and not d.held),
-                              key=lambda d: (d.due_date, d.number)))
-    return Ask(currency, ledger_balance_minor - left_out, tuple(asked), held=sum(d.held for d in mine),
-               disputed=len(in_dispute), in_dispute=in_dispute)
+
+    def by_due(found: Iterable[OpenDebit]) -> tuple[OpenDebit, ...]:
+        return tuple(sorted(found, key=lambda d: (d.due_date, d.number)))
+
+    asked = by_due(d for d in mine if not d.held and not d.held_off and d.asked_minor > 0)
+    left_out = sum(d.open_minor if d.held or d.held_off else min(d.disputed_minor, d.open_minor) for d in mine)
+    in_dispute = by_due(d for d in mine if d.disputed_minor > 0 and not d.held and not d.held_off)
+    return Ask(currency, ledger_balance_minor - left_out, asked, held=sum(d.held for d in mine),
+               disputed=len(in_dispute), in_dispute=in_dispute,
+               held_off=by_due(d for d in mine if d.held_off and not d.held))
 
 
 def most_severe(stages: Sequence[StagePolicy], asks: Iterable[Ask], as_of: dt.date,

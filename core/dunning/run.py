@@ -7,6 +7,8 @@ The checks, in order, each reported as the skip reason when it fails: a balance 
 unapplied cash included); a class that allows automatic statements; an opted-in channel with an address;
 not already queued for the date; no promise to pay still running; something left to ask for once
 invoices in a scheduled or pending payment and amounts in dispute are left out; the stage's cadence.
+A hold staff put (`core.dunning.held_off`, read once per run) skips the customer after the balance check, or
+leaves its invoice out of what is asked for, and the reason says so.
 
 One read finds every position (`core.ledger.aging_report`: the balances kept per customer and currency, aged
 to the run's date first). The customers who pass the first checks are taken in chunks, each one transaction
@@ -25,6 +27,7 @@ from collections.abc import Iterable, Sequence
 # The follow-ups live beside the run; callers find them here.
 from core.dunning.cancel import cancel_paid_dunning as cancel_paid_dunning
 from core.dunning.chunk import RunContext, dun_chunk
+from core.dunning.held_off import HeldOff, held_off
 from core.dunning.policy import PolicyBook, load_policies
 from core.dunning.promises import cancel_promise as cancel_promise
 from core.dunning.promises import record_promise as record_promise
@@ -63,8 +66,9 @@ def run_dunning(services: Runtime, as_of: dt.date, actor: Actor, *,
                 raise NotFound("customer", ", ".join(unknown))
             positions = _positions(aging_report(uow.session, as_of, _ids(book, customer_codes)))
             policies, texts = load_policies(uow.session), NoticeTexts.load(uow.session)
-            results, candidates = _first_checks(policies, book, positions, customer_codes)
-        run = RunContext(services.settings, as_of, actor, texts)
+            held = held_off(uow.session, _ids(book, customer_codes), as_of)
+            results, candidates = _first_checks(policies, book, positions, customer_codes, held)
+        run = RunContext(services.settings, as_of, actor, texts, held.invoices)
         for start in range(0, len(candidates), CHUNK):
             with services.db.uow() as uow:
                 results += dun_chunk(uow.session, run, candidates[start:start + CHUNK])
@@ -85,12 +89,13 @@ def _positions(agings: Iterable[Aging]) -> dict[str, list[Aging]]:
 
 
 def _first_checks(policies: PolicyBook, book: dict[str, Account], positions: dict[str, list[Aging]],
-                  codes: Sequence[str] | None) -> tuple[list[DunningResult], list[Candidate]]:
-    """Customers the ledger pass and the account settle at once, and the candidates for the chunks."""
+                  codes: Sequence[str] | None, held: HeldOff) -> tuple[list[DunningResult], list[Candidate]]:
+    """Customers the ledger pass, the account and the holds settle at once, and the candidates for the chunks."""
     results: list[DunningResult] = []
     candidates: list[Candidate] = []
     for code in sorted(positions if codes is None else set(codes)):
-        outcome = first_checks(policies, book[code], positions.get(code, []))
+        account = book[code]
+        outcome = first_checks(policies, account, positions.get(code, []), held.customers.get(account.id))
         if isinstance(outcome, DunningResult):
             results.append(outcome)
         else:

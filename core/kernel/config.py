@@ -53,6 +53,20 @@ class BankRemit:
 
 
 @dataclass(frozen=True)
+class PlanDefaults:
+    """Instalment plans for a customer class without a policy of its own (the `plan_policies` table): at most
+    `max_instalments` payments, none below `min_instalment` (major units of the account's currency), the last within
+    `max_days` of the agreement, the first due the day it is agreed when `first_due_now`; a missed instalment
+    breaks the plan `grace_days` after it was missed."""
+
+    max_instalments: int = 3
+    min_instalment: str = "50.00"
+    max_days: int = 90
+    first_due_now: bool = True
+    grace_days: int = 7
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path("data")
     database_url: str = ""
@@ -97,6 +111,11 @@ class Settings:
     quiet_hours: tuple[int, int] = (8, 21)  # pushed messages go out from 08:00 until 21:00, customer's time
     dispute_reasons: tuple[str, ...] = ("Pricing error", "Damaged goods", "Short shipment", "Disputed charge")
     promise_grace_days: int = 3
+    autopay_notice_days: int = 3  # an autopay charge is scheduled and announced this many days before its date
+    # Retries of a scheduled charge declined softly (insufficient funds, processor unavailable): days after each
+    # attempt the next is made (1,3,7: the day after, 3 days after that, 7 after that); empty: never retried.
+    retry_schedule_days: tuple[int, ...] = (1, 3, 7)
+    plan_defaults: PlanDefaults = PlanDefaults()  # ARAGENT_PLAN_MAX_INSTALMENTS, _MIN_INSTALMENT, _MAX_DAYS, …
     telegram_rate_per_second: float = 30.0  # overall; and one message a second per chat
     sms_rate_per_second: float = 10.0
     # The scheduler: cron expressions (minute hour day month day-of-week) in `scheduler_timezone`.
@@ -105,6 +124,8 @@ class Settings:
     aging_cron: str = "5 0 * * *"  # just after midnight: the kept balances count from the new day
     dunning_cron: str = "0 7 * * *"
     scheduled_payments_cron: str = "0 6 * * *"
+    plans_cron: str = "30 6 * * *"  # after the day's instalments are charged, before dunning reads the plans
+    autopay_cron: str = "30 5 * * *"  # before the scheduled payments: autopay notices for the days ahead
     print_batch_cron: str = "0 17 * * 1-5"
     reconcile_cron: str = "* * * * *"  # charges never sent go out within a minute or so; lost events after 15 min
     # Retraining the bot's understanding on the messages staff labelled (`aragent nlu retrain`); empty: off, as a
@@ -191,6 +212,9 @@ def load_settings(**overrides: str) -> Settings:
         quiet_hours=_hours(env.get("quiet_hours", "8-21")),
         dispute_reasons=_lines(env["dispute_reasons"]) if "dispute_reasons" in env else Settings.dispute_reasons,
         promise_grace_days=int(env.get("promise_grace_days", Settings.promise_grace_days)),
+        retry_schedule_days=_retry_days(env["retry_schedule_days"]) if "retry_schedule_days" in env
+        else Settings.retry_schedule_days,
+        plan_defaults=_plan_defaults(env),
         telegram_rate_per_second=float(env.get("telegram_rate_per_second", Settings.telegram_rate_per_second)),
         sms_rate_per_second=float(env.get("sms_rate_per_second", Settings.sms_rate_per_second)),
         console_idle_minutes=int(env.get("console_idle_minutes", Settings.console_idle_minutes)),
@@ -212,6 +236,9 @@ def load_settings(**overrides: str) -> Settings:
         aging_cron=env.get("aging_cron", Settings.aging_cron),
         dunning_cron=env.get("dunning_cron", Settings.dunning_cron),
         scheduled_payments_cron=env.get("scheduled_payments_cron", Settings.scheduled_payments_cron),
+        plans_cron=env.get("plans_cron", Settings.plans_cron),
+        autopay_cron=env.get("autopay_cron", Settings.autopay_cron),
+        autopay_notice_days=max(1, int(env.get("autopay_notice_days", Settings.autopay_notice_days))),
         print_batch_cron=env.get("print_batch_cron", Settings.print_batch_cron),
         reconcile_cron=env.get("reconcile_cron", Settings.reconcile_cron),
         nlu_retrain_cron=env.get("nlu_retrain_cron", Settings.nlu_retrain_cron).strip(),
@@ -222,8 +249,28 @@ def load_settings(**overrides: str) -> Settings:
     )
 
 
+def _plan_defaults(env: dict[str, str]) -> PlanDefaults:
+    base = PlanDefaults()
+    return PlanDefaults(
+        max_instalments=int(env.get("plan_max_instalments", base.max_instalments)),
+        min_instalment=env.get("plan_min_instalment", base.min_instalment),
+        max_days=int(env.get("plan_max_days", base.max_days)),
+        first_due_now=_flag(env["plan_first_due_now"]) if "plan_first_due_now" in env else base.first_due_now,
+        grace_days=int(env.get("plan_grace_days", base.grace_days)),
+    )
+
+
 def _list(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(",") if item.strip())
+
+
+def _retry_days(text: str) -> tuple[int, ...]:
+    """ARAGENT_RETRY_SCHEDULE_DAYS: `1,3,7` → (1, 3, 7); empty: no retries."""
+    items = _list(text)
+    if not all(item.isdigit() and 0 < int(item) <= 60 for item in items):
+        raise SettingsError(f"ARAGENT_RETRY_SCHEDULE_DAYS must be days from 1 to 60 like 1,3,7 (or empty), "
+                            f"not {text!r}")
+    return tuple(int(item) for item in items)
 
 
 def _lines(text: str) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from core.ledger.imports import normalize_phone
 from core.ledger.invoice_comments import add_comment
 from core.ledger.kept_balances import age_balances
 from core.ledger.models import DELIVERY_METHODS, PAYMENT_STATUSES
+from core.ledger.plans import PLAN_REASON, PlanTerms, in_current_plan, invoices_in_current_plans
 from core.ledger.posting import customer_by_code, customer_name_by_id
 from core.ledger.rules import BUCKETS, OTHER_REASON, AllocationRequest
 
@@ -37,6 +38,8 @@ __all__ = [
     "OTHER_REASON",
     "OpenDebit",
     "PAYMENT_STATUSES",
+    "PLAN_REASON",
+    "PlanTerms",
     "account",
     "add_comment",
     "age_balances",
@@ -48,7 +51,9 @@ __all__ = [
     "customer_name_by_id",
     "disputes",
     "finance_charge_note",
+    "in_current_plan",
     "invoices",
+    "invoices_in_current_plans",
     "missing_columns",
     "normalize_phone",
     "open_debits",

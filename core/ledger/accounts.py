@@ -14,6 +14,7 @@ from core.kernel.money import Money
 from core.ledger.book import Aging, aging_report, open_items
 from core.ledger.disputes import disputed_by_invoice
 from core.ledger.models import Customer, Document, InvoiceHold
+from core.ledger.plans import plan_numbers
 from core.ledger.posting import customer_by_code
 from core.ledger.rules import aging_bucket, bucket_due_range, days_past_due
 
@@ -153,6 +154,7 @@ def open_debits(uow: UnitOfWork, customer: int | str, today: dt.date,
         items = [item for item in open_items(uow.session, customer_id, today) if item.kind != "credit"]
         held = set(uow.session.scalars(select(Document.number).join(InvoiceHold, InvoiceHold.invoice_id == Document.id)
                                        .where(Document.customer_id == customer_id)))
+        held |= set(plan_numbers(uow.session, customer_id))  # an instalment plan carries them
         disputed = disputed_by_invoice(uow.session, customer_id, today, dispute_reasons)
         return [OpenDebit(i.number, i.open, i.due_date, i.days_past_due, i.number in held,
                           Money.from_minor(disputed.get(i.number, 0), i.open.currency)) for i in items]

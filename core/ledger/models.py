@@ -389,3 +389,76 @@ class BalanceAging(Base):
 #    "in a current plan" through core.ledger.plans, below both) --------------------------------------------------
 
 PLAN_STATUSES = ("current", "completed", "broken", "canceled")
+
+
+class PlanPolicy(Stamped, Base):
+    """What an instalment plan may be for customers of one class; a class without a row takes the settings'
+    defaults (`Settings.plan_defaults`)."""
+
+    __tablename__ = "plan_policies"
+    __table_args__ = (
+        CheckConstraint("max_instalments >= 2 AND min_instalment_minor > 0 AND max_days > 0 AND grace_days >= 0",
+                        name="plan_policy_limits"),
+    )
+
+    class_id: Mapped[int] = mapped_column(ForeignKey("customer_classes.id"), primary_key=True, autoincrement=False)
+    max_instalments: Mapped[int]
+    min_instalment_minor: Mapped[int] = mapped_column(BigInteger)
+    max_days: Mapped[int]
+    first_due_now: Mapped[bool] = mapped_column(default=True)
+    grace_days: Mapped[int]
+
+
+class PaymentPlan(Stamped, Base):
+    """A customer's agreement to pay invoices in instalments: what they read and said yes to, when and where."""
+
+    __tablename__ = "payment_plans"
+    __table_args__ = (
+        CheckConstraint("status IN ('current', 'completed', 'broken', 'canceled')", name="payment_plan_status"),
+        CheckConstraint("total_minor > 0", name="payment_plan_total_positive"),
+        Index("ix_payment_plans_customer", "customer_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    total_minor: Mapped[int] = mapped_column(BigInteger)  # the invoices' open amounts at the agreement
+    status: Mapped[str] = mapped_column(String(20), default="current")
+    method_id: Mapped[int | None] = mapped_column(ForeignKey("payment_methods.id"))
+    agreed_at: Mapped[dt.datetime]
+    agreed_channel: Mapped[str] = mapped_column(String(20))
+    agreement_text: Mapped[str] = mapped_column(Text, info=FREE_TEXT)  # exactly what the customer read
+    agreed_reply: Mapped[str | None] = mapped_column(Text, info=FREE_TEXT)  # the customer's own words ("YES")
+    created_by: Mapped[str] = mapped_column(String(120))
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class PlanInvoice(Base):
+    """An invoice a plan pays, and what was open on it when the plan was agreed. While the plan is current, the
+    invoice is in no other payment and dunning leaves it out."""
+
+    __tablename__ = "plan_invoices"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("payment_plans.id"), primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True, index=True)
+    open_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class PlanInstalment(Base):
+    """One instalment: its date and amount, and the scheduled payment that carries it."""
+
+    __tablename__ = "plan_instalments"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "seq", name="uq_plan_instalment_seq"),
+        CheckConstraint("amount_minor > 0", name="plan_instalment_amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("payment_plans.id"), index=True)
+    seq: Mapped[int]
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
+    missed_on: Mapped[dt.date | None] = mapped_column(Date)  # found unpaid (failed, or past its date and grace)

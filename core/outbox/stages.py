@@ -33,6 +33,8 @@ STAGES = (
     Stage("notice", "Payment notice", "payment_notice"),
     Stage("document", "Document", "document"),
     Stage("ach-notice", "ACH notice", "ach_authorization"),
+    Stage("autopay", "Autopay notice", "autopay_notice"),
+    Stage("plan", "Plan notice", "plan_missed"),
     Stage("chat", "Chat reply", "chat"),
     Stage("dispute", "Dispute", "bot.dispute"),
 )

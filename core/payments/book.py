@@ -19,6 +19,7 @@ from core.kernel.errors import Invalid
 from core.kernel.money import Money
 from core.ledger.models import PAYMENT_STATUSES, Allocation, Customer, Document, Payment
 from core.ledger.posting import customer_by_code
+from core.payments.attempts import attempt_texts
 from core.payments.history import RECEIPT_KIND, method_label, receipt_filename
 from core.payments.models import PaymentLine, PaymentMethod
 
@@ -58,6 +59,7 @@ class BookRow:
     processor_payment_id: str | None
     invoices: tuple[str, ...]
     receipt_available: bool
+    attempt: str | None = None  # an attempt at a scheduled charge (core.payments.attempts)
 
 
 def payment_book(uow: UnitOfWork, filters: BookFilters, *, customer_code: str | None = None,
@@ -72,10 +74,12 @@ def payment_book(uow: UnitOfWork, filters: BookFilters, *, customer_code: str | 
                                                       .limit(limit))]
         ids = [payment.id for payment, _ in rows]
         invoices, methods, receipts = _invoices(uow, ids), _methods(uow, rows), _receipts(uow, ids)
+        attempts = attempt_texts(uow.session, ids)
         return [
             BookRow(p.id, c.code, c.name, p.status, p.received_on, p.amount, p.unapplied, p.method_kind,
                     method_label(p.method_kind, methods.get(p.method_id or 0)), p.channel, p.initiated_by,
-                    p.reference, p.processor_payment_id, tuple(invoices[p.id]), p.id in receipts)
+                    p.reference, p.processor_payment_id, tuple(invoices[p.id]), p.id in receipts,
+                    attempts.get(p.id))
             for p, c in rows
         ]
 

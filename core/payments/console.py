@@ -24,6 +24,7 @@ from core.ledger.models import Allocation, Customer, Document, Payment
 from core.ledger.posting import customer_by_code
 from core.ledger.rules import AllocationRequest
 from core.payments import idempotency
+from core.payments.attempts import AttemptView, attempts_of
 from core.payments.history import method_label
 from core.payments.methods import MethodView
 from core.payments.models import PaymentLine, PaymentMethod
@@ -147,6 +148,7 @@ class PaymentDetail:
     created_at: dt.datetime
     updated_at: dt.datetime
     lines: tuple[DetailLine, ...]
+    attempts: tuple[AttemptView, ...] = ()  # a scheduled charge's attempts, this payment's among them
 
 
 def payment_detail(uow: UnitOfWork, code: str, payment_id: int) -> PaymentDetail:
@@ -161,7 +163,7 @@ def payment_detail(uow: UnitOfWork, code: str, payment_id: int) -> PaymentDetail
             payment.id, _heading(customer), payment.status, payment.amount, payment.unapplied,
             method_label(payment.method_kind, method), payment.method_id, payment.received_on, payment.scheduled_for,
             payment.initiated_by, payment.channel, payment.processor_payment_id, payment.failure_reason,
-            payment.created_at, payment.updated_at, _detail_lines(uow, payment))
+            payment.created_at, payment.updated_at, _detail_lines(uow, payment), attempts_of(uow.session, payment.id))
 
 
 def _heading(customer: Customer) -> CustomerHeading:

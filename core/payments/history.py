@@ -17,6 +17,7 @@ from core.kernel.money import Money
 from core.ledger.accounts import open_debits
 from core.ledger.models import PAYMENT_STATUSES, Allocation, Document, Payment
 from core.ledger.posting import customer_by_code
+from core.payments.attempts import attempt_texts
 from core.payments.models import PaymentLine, PaymentMethod
 
 RECEIPT_KIND = "receipt"
@@ -57,6 +58,7 @@ class PaymentView:
     processor_payment_id: str | None
     invoices: tuple[str, ...]
     receipt_available: bool
+    attempt: str | None = None  # an attempt at a scheduled charge: "Attempt 2 of 4 on …: declined, …; next try …"
 
 
 def payment_history(
@@ -82,12 +84,13 @@ def payment_history(
         invoices = _invoice_numbers(uow, ids)
         methods = _methods(uow, {p.method_id for p in payments if p.method_id is not None})
         receipts = _receipt_filenames(uow, customer.id)
+        attempts = attempt_texts(uow.session, ids)
         return [
             PaymentView(
                 p.id, p.status, p.received_on, p.amount, p.unapplied,
                 method_label(p.method_kind, methods.get(p.method_id) if p.method_id else None),
                 p.channel, p.reference, p.processor_payment_id, tuple(invoices[p.id]),
-                receipt_filename(p.id) in receipts,
+                receipt_filename(p.id) in receipts, attempts.get(p.id),
             )
             for p in payments
         ]

@@ -23,6 +23,7 @@ from core.kernel.db import UnitOfWork
 from core.kernel.errors import Conflict, Invalid, NotFound
 from core.kernel.money import Money
 from core.ledger.models import Customer, Document, InvoiceHold, Payment
+from core.ledger.plans import invoices_in_current_plans
 from core.ledger.posting import customer_by_code, lock_documents, open_invoice
 from core.ledger.rules import (
     AllocationRequest,
@@ -37,6 +38,7 @@ from core.payments.idempotency import Claim, bind_payment
 from core.payments.models import PaymentLine, PaymentMethod
 from core.payments.notices import Branding
 from core.payments.processor import ChargeRequest, ChargeResult, ProcessorEvent
+from core.payments.retries import key_of
 from core.payments.settlement import apply_event, lock_payment
 
 
@@ -64,6 +66,11 @@ def _refuse_held(uow: UnitOfWork, docs: dict[str, Document]) -> None:
         number, payment_id, status = held
         raise Conflict(f"invoice {number} is already in payment {payment_id} ({status}); it can be paid "
                        "again only if that payment fails or is canceled")
+    planned = invoices_in_current_plans(uow.session, [d.id for d in docs.values()])
+    if planned:
+        doc = next(d for d in docs.values() if d.id in planned)
+        raise Conflict(f"invoice {doc.number} is in instalment plan {planned[doc.id]}: its instalments pay it "
+                       "(change or cancel the plan to pay it otherwise)")
 
 
 def _active_method(uow: UnitOfWork, customer_id: int, method_id: int) -> PaymentMethod:
@@ -167,12 +174,13 @@ def charge_request(uow: UnitOfWork, payment_id: int) -> ChargeRequest:
             raise Invalid(f"payment {payment_id} is not waiting to be charged")
         method = uow.session.get(PaymentMethod, payment.method_id)
         assert method is not None
-        return _charge_request(payment, method)
+        # A retry of a scheduled charge is its own payment with its attempt's key (core.payments.retries).
+        return _charge_request(payment, method, key_of(uow.session, payment.id))
 
 
-def _charge_request(payment: Payment, method: PaymentMethod) -> ChargeRequest:
-    return ChargeRequest(payment.amount, method.token, charge_key(payment.id), f"customer:{payment.customer_id}",
-                         metadata={"payment_id": str(payment.id)})
+def _charge_request(payment: Payment, method: PaymentMethod, key: str | None = None) -> ChargeRequest:
+    return ChargeRequest(payment.amount, method.token, key or charge_key(payment.id),
+                         f"customer:{payment.customer_id}", metadata={"payment_id": str(payment.id)})
 
 
 def record_charge(uow: UnitOfWork, payment_id: int, result: ChargeResult, actor: Actor, branding: Branding) -> str:

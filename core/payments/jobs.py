@@ -17,7 +17,7 @@ from core.kernel.audit import Actor
 from core.kernel.db import UnitOfWork, reconnecting
 from core.kernel.errors import ARError, Conflict, NotFound
 from core.kernel.money import Money
-from core.ledger.models import Customer, InvoiceHold, Payment
+from core.ledger.models import Customer, InvoiceHold, Payment, PaymentPlan, PlanInstalment
 from core.ledger.posting import customer_by_code
 from core.ledger.rules import AllocationRequest
 from core.payments.idempotency import Claim
@@ -31,6 +31,7 @@ from core.payments.initiation import (
 )
 from core.payments.notices import Branding
 from core.payments.processor import ChargeRequest, ChargeStatus, PaymentProcessor, ProcessorEvent
+from core.payments.retries import begin_attempts, open_due_retries
 from core.payments.settlement import apply_event
 
 log = structlog.get_logger("aragent.payments")
@@ -90,13 +91,20 @@ def cancel_scheduled(uow: UnitOfWork, customer_code: str, payment_id: int, actor
         return outcome
 
 
-def cancel_payment(uow: UnitOfWork, customer: Customer, payment_id: int, actor: Actor) -> str:
-    """`cancel_scheduled` inside the caller's transaction, which commits it."""
+def cancel_payment(uow: UnitOfWork, customer: Customer, payment_id: int, actor: Actor, *,
+                   by_plan: bool = False) -> str:
+    """`cancel_scheduled` inside the caller's transaction, which commits it. An instalment of a current plan is
+    canceled only by its plan (`by_plan`: core.payments.plans changes or ends it)."""
     payment = uow.session.get(Payment, payment_id, with_for_update=True)
     if payment is None or payment.customer_id != customer.id:
         raise NotFound("payment", f"{payment_id} for customer {customer.code}")
     if payment.status != "scheduled":
         raise Conflict(f"payment {payment_id} is {payment.status}; only a scheduled payment can be canceled")
+    if not by_plan and (plan := uow.session.scalar(select(PaymentPlan.id).join(
+            PlanInstalment, PlanInstalment.plan_id == PaymentPlan.id).where(
+            PlanInstalment.payment_id == payment.id, PaymentPlan.status == "current"))) is not None:
+        raise Conflict(f"payment {payment_id} is an instalment of payment plan {plan}: change or cancel the plan "
+                       "instead")
     payment.status = "canceled"
     uow.session.execute(delete(InvoiceHold).where(InvoiceHold.payment_id == payment.id))
     audit.record(uow.session, actor, "payment.canceled", customer_id=customer.id, subject=f"payment:{payment.id}",
@@ -105,8 +113,10 @@ def cancel_payment(uow: UnitOfWork, customer: Customer, payment_id: int, actor: 
     return f"payment {payment_id}: scheduled → canceled"
 
 
-def _claim(uow_factory: Callable[[], UnitOfWork], payment_id: int, actor: Actor) -> bool:
-    """scheduled → pending for one process only: the conditional update is the lock."""
+def _claim(uow_factory: Callable[[], UnitOfWork], payment_id: int, actor: Actor, today: dt.date,
+           branding: Branding) -> bool:
+    """scheduled → pending for one process only: the conditional update is the lock. The charge is the payment's
+    first attempt: a soft decline is tried again (core.payments.retries)."""
     with uow_factory() as uow:
         result = uow.session.execute(
             update(Payment).where(Payment.id == payment_id, Payment.status == "scheduled").values(status="pending")
@@ -117,6 +127,7 @@ def _claim(uow_factory: Callable[[], UnitOfWork], payment_id: int, actor: Actor)
             assert payment is not None
             audit.record(uow.session, actor, "payment.pending", customer_id=payment.customer_id,
                          subject=f"payment:{payment_id}", status_from="scheduled", status_to="pending")
+            begin_attempts(uow.session, payment, today, branding)
         uow.commit()
         return bool(moved)
 
@@ -154,12 +165,16 @@ def send_charge(uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor
 def charge_scheduled(
     uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, today: dt.date, actor: Actor, branding: Branding
 ) -> list[str]:
-    """The scheduler's job: charge every scheduled payment due today or earlier, each exactly once."""
+    """The scheduler's job: charge every scheduled payment due today or earlier, each exactly once; then the retries
+    of declined ones due by today (core.payments.retries), each under its attempt's own key."""
     with uow_factory() as uow:
         due = uow.session.scalars(select(Payment.id).where(
             Payment.status == "scheduled", Payment.scheduled_for <= today, Payment.processor == adapter.name
         ).order_by(Payment.id)).all()
-    return [_charge(uow_factory, adapter, pid, actor, branding) for pid in due if _claim(uow_factory, pid, actor)]
+    outcomes = [_charge(uow_factory, adapter, pid, actor, branding) for pid in due
+                if _claim(uow_factory, pid, actor, today, branding)]
+    retries, canceled = open_due_retries(uow_factory, adapter.name, today, actor)
+    return outcomes + canceled + [_charge(uow_factory, adapter, pid, actor, branding) for pid in retries]
 
 
 def _pending(uow: UnitOfWork, processor: str, unsent_before: dt.datetime,

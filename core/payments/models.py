@@ -1,4 +1,5 @@
-"""The payments context's tables: saved methods, a payment's lines, processor events, idempotency keys, quotes."""
+"""The payments context's tables: saved methods, a payment's lines, processor events, idempotency keys, quotes,
+autopay enrollments and their charges."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     String,
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -120,3 +123,76 @@ class PaymentQuote(Base):
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
     outcome: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class AutopayEnrollment(Base):
+    """A customer's standing permission to charge one saved method for their invoices on their due dates: who
+    gave it, when, on which channel and in what words. Ended, never deleted; one active (not ended) per customer.
+    A bank account's needs the reference of the customer's recurring debit authorization on file."""
+
+    __tablename__ = "autopay_enrollments"
+    __table_args__ = (
+        Index("uq_autopay_enrollments_active", "customer_id", unique=True,
+              postgresql_where=text("ended_at IS NULL"), sqlite_where=text("ended_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    method_id: Mapped[int] = mapped_column(ForeignKey("payment_methods.id"))
+    authorized_by: Mapped[str] = mapped_column(String(200))  # the customer (contact) or the agent who recorded it
+    authorized_at: Mapped[dt.datetime]
+    channel: Mapped[str] = mapped_column(String(40))
+    authorization_text: Mapped[str] = mapped_column(Text, info=FREE_TEXT)  # what was read and agreed to
+    ach_recurring_reference: Mapped[str | None] = mapped_column(String(200))
+    ended_at: Mapped[dt.datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(200))
+    end_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class AutopayCharge(Base):
+    """One due date's autopay charge: the ordinary scheduled payment it made and the notice that announced it.
+    One per customer and due date, so a rerun of the day's job (or a skip) never makes a second."""
+
+    __tablename__ = "autopay_charges"
+    __table_args__ = (UniqueConstraint("customer_id", "due_on", name="uq_autopay_charge_customer_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("autopay_enrollments.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), unique=True)
+    invoices: Mapped[list] = mapped_column(JSON, default=list)  # the invoice numbers, as the notice named them
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"))
+    skipped_at: Mapped[dt.datetime | None]
+    skipped_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class PaymentAttempt(Base):
+    """One try at charging a scheduled payment (core.payments.retries): the scheduler's charge on its date is attempt
+    1; a soft decline plans the next, charged as a payment of its own on its day under its own processor key, until
+    one succeeds, a hard decline or the last of the settings' retries ends the chain, or its invoices were paid
+    meanwhile. `first_payment_id` names the chain: the payment the customer agreed to."""
+
+    __tablename__ = "payment_attempts"
+    __table_args__ = (
+        UniqueConstraint("first_payment_id", "attempt", name="uq_payment_attempt"),
+        UniqueConstraint("idempotency_key", name="uq_payment_attempt_key"),
+        UniqueConstraint("payment_id", name="uq_payment_attempt_payment"),
+        CheckConstraint("outcome IN ('planned', 'charging', 'succeeded', 'failed', 'canceled')",
+                        name="payment_attempt_outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    attempt: Mapped[int]  # 1: the scheduled charge itself; 2…: its retries
+    of_attempts: Mapped[int]  # how many the settings allowed when the chain began: 1 + the retry days
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))  # None until the attempt is charged
+    idempotency_key: Mapped[str] = mapped_column(String(120))  # charge:{first} | charge:{first}:retry{n}
+    processor: Mapped[str] = mapped_column(String(20))
+    planned_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    charged_at: Mapped[dt.datetime | None]
+    outcome: Mapped[str] = mapped_column(String(20), default="planned")
+    failure_code: Mapped[str | None] = mapped_column(String(120))
+    next_try_on: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(300))  # why a planned attempt was canceled

@@ -8,11 +8,14 @@ address at all gets an audit line instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.documents import pay_link
 from core.kernel import audit
 from core.kernel.audit import Actor
 from core.kernel.config import Settings
@@ -33,20 +36,28 @@ CHANNELS = ("email", "sms", "telegram")
 
 @dataclass(frozen=True)
 class Branding:
-    """How a notice signs off: the seller's name and phone, and its Telegram bot ("" when there is none)."""
+    """How a notice signs off: the seller's name and phone, and its Telegram bot ("" when there is none); and what
+    the notices of a declined scheduled charge need from the settings: the retry days (core.payments.retries) and a
+    fresh "Pay online" link for a customer code (None: the notices carry none)."""
 
     seller_name: str
     seller_phone: str
     telegram_bot: str
+    retry_days: tuple[int, ...] = ()
+    pay_url: Callable[[str], str] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, settings: Settings) -> Branding:
-        return cls(settings.seller_name, settings.seller_phone, settings.telegram_bot)
+        return cls(settings.seller_name, settings.seller_phone, settings.telegram_bot, settings.retry_schedule_days,
+                   lambda code: pay_link(settings, code))
 
 
 def queue_payment_notice(session: Session, payment: Payment, status: str, reason: str | None, actor: Actor,
-                         branding: Branding) -> None:
-    """Queue the notice `status` owes the payment's customer, signed as `branding` says; or audit why none goes."""
+                         branding: Branding, *, retry_on: dt.date | None = None, tries: int = 0) -> None:
+    """Queue the notice `status` owes the payment's customer, signed as `branding` says; or audit why none goes.
+
+    A scheduled charge's decline (core.payments.retries) says when it is tried again (`retry_on`), or that after
+    `tries` attempts it will not be (the final notice, one per payment), and carries a "Pay online" link."""
     customer = session.get(Customer, payment.customer_id)
     assert customer is not None
     found = first_reachable(customer, CHANNELS)
@@ -61,12 +72,16 @@ def queue_payment_notice(session: Session, payment: Payment, status: str, reason
                    amount=payment.amount.format(), method="", headline=HEADLINES[status],
                    reason=decline_words(reason) if reason else "",
                    invoices=invoices if status != "disputed" else [], telegram_bot=branding.telegram_bot,
-                   phone=branding.seller_phone)
+                   phone=branding.seller_phone, retry_on=retry_on.strftime("%b %-d, %Y") if retry_on else "",
+                   tries=tries, pay_url="")
+    retried = retry_on is not None or tries > 0
+    if retried and branding.pay_url is not None and channel in ("email", "sms"):
+        context["pay_url"] = branding.pay_url(customer.code)
     subject = render("payment_notice.email.subject.txt", **context) if channel == "email" else ""
     outbox.queue(session, actor, channel=channel, recipient=recipient, template=f"payment_notice.{channel}",
                  subject=subject, body_text=render(f"payment_notice.{channel}.txt", **context),
-                 reason=f"payment_{status}", customer_id=customer.id, dedupe_key=f"payment:{payment.id}:{status}",
-                 approved=True)
+                 reason=f"payment_{status}", customer_id=customer.id,
+                 dedupe_key=f"payment:{payment.id}:{status}{':final' if tries else ''}", approved=True)
 
 
 def queue_ach_authorization_notice(session: Session, customer: Customer, method_label: str, actor: Actor,

@@ -39,6 +39,8 @@ from core.payments.initiation import InitiatedPayment, Quote, price, write_payme
 from core.payments.jobs import cancel_payment, resume, send_charge
 from core.payments.models import PaymentMethod, PaymentQuote
 from core.payments.notices import Branding
+from core.payments.plan_pay import Pick, write_with_instalments
+from core.payments.plans import agree_quoted
 from core.payments.processor import ChargeRequest, PaymentProcessor
 
 QUOTE_TTL = dt.timedelta(minutes=10)
@@ -58,6 +60,7 @@ class Confirmed:
     pay_on: dt.date
     deposit: Money | None = None  # money on account, beside the invoices (all of it, when there are none)
     lines: tuple[tuple[str, int], ...] | None = None  # (number, amount in minor units) as read; None: the total only
+    instalments: tuple[Pick, ...] = ()  # a plan's missed instalments picked on the pay page (core.payments.plan_pay)
 
     def matches(self, quote: Quote) -> bool:
         read = self.lines is None or self.lines == tuple((line.number, line.pay.minor) for line in quote.lines)
@@ -171,8 +174,10 @@ def decline_quote(uow: UnitOfWork, *, conversation_id: int, quote_id: int) -> Qu
 def confirm_quote(
     uow_factory: Callable[[], UnitOfWork], adapter: PaymentProcessor, *, conversation_id: int, quote_id: int,
     now: dt.datetime, today: dt.date, reasons: tuple[str, ...], actor: Actor, branding: Branding,
+    reply: str | None = None,
 ) -> QuoteOutcome:
-    """YES to a quote: executed once, exactly as the customer read it, or not at all (the outcome says why)."""
+    """YES to a quote: executed once, exactly as the customer read it, or not at all (the outcome says why).
+    `reply`: the customer's words, kept with an instalment plan's agreement."""
     with uow_factory() as uow:
         row, claimed = _claim(uow, conversation_id, quote_id, now)
         if row is None:
@@ -182,7 +187,7 @@ def confirm_quote(
             return QuoteOutcome(cast(Answer, row.status), QuoteView.of(row))
         try:
             with uow.session.begin_nested():
-                outcome, started = _execute(uow, row, adapter.name, today, reasons, actor)
+                outcome, started = _execute(uow, row, adapter.name, now, today, reasons, actor, reply)
         except PriceChanged:
             return _close(uow, row, "failed", "the invoices changed after the quote", actor, "changed")
         except ARError as refused:
@@ -194,11 +199,14 @@ def confirm_quote(
     return QuoteOutcome("done", done.quote, _send(uow_factory, adapter, *started, actor, branding))
 
 
-def _execute(uow: UnitOfWork, row: PaymentQuote, processor: str, today: dt.date, reasons: tuple[str, ...],
-             actor: Actor) -> tuple[str, Started | None]:
-    """Inside the claim's transaction: cancel the scheduled payment, or pay exactly what the quote says."""
+def _execute(uow: UnitOfWork, row: PaymentQuote, processor: str, now: dt.datetime, today: dt.date,
+             reasons: tuple[str, ...], actor: Actor, reply: str | None) -> tuple[str, Started | None]:
+    """Inside the claim's transaction: cancel the scheduled payment, agree the instalment plan, or pay exactly what
+    the quote says."""
     customer = uow.session.get(Customer, row.customer_id)
     assert customer is not None  # the quote's foreign key
+    if row.kind == "plan":
+        return agree_quoted(uow, row, customer, processor, now, today, actor, reply)
     if row.kind == "cancel_scheduled":
         assert row.payment_id is not None
         return cancel_payment(uow, customer, row.payment_id, actor), None
@@ -268,6 +276,11 @@ def pay_exactly(uow: UnitOfWork, customer: Customer, confirmed: Confirmed, proce
                 reasons: tuple[str, ...], actor: Actor, claim: Claim | None = None) -> Started:
     """Inside the caller's transaction: re-price, refuse anything but what was confirmed, write the payment.
     With the charge to send once that commits and the method as the payer knows it."""
+    if confirmed.instalments:
+        return write_with_instalments(
+            uow, customer, requests=list(confirmed.requests), picks=confirmed.instalments, total=confirmed.total,
+            lines_read=confirmed.lines, method_id=confirmed.method_id, processor=processor, today=today,
+            reasons=reasons, actor=actor, claim=claim)
     now = price(uow, customer, list(confirmed.requests), confirmed.pay_on, reasons, confirmed.deposit)
     if not confirmed.matches(now):
         raise PriceChanged(now.total, confirmed.total)

@@ -23,6 +23,7 @@ from core.ledger.posting import post_allocation
 from core.payments.models import PaymentLine
 from core.payments.notices import Branding, queue_payment_notice
 from core.payments.processor import ProcessorEvent
+from core.payments.retries import after_outcome
 from core.payments.states import can_move
 
 EVENT_STATUS = {
@@ -143,12 +144,14 @@ def _apply(batch: _Batch, event: ProcessorEvent, actor: Actor, branding: Brandin
     else:
         payment.failure_reason = event.failure_reason
     batch.moved.append(payment.id)
-    if target in ("failed", "canceled", *MONEY_WENT_BACK):
-        queue_payment_notice(batch.session, payment, target, event.failure_reason, actor, branding)
     audit.record(batch.session, actor, f"payment.{target}", customer_id=payment.customer_id,
                  subject=f"payment:{payment.id}", status_from=before, status_to=target,
                  amount=str(payment.amount.amount), currency=payment.currency, event=event.event_id,
                  reason=event.failure_reason)
+    # A scheduled charge's attempt: a decline plans the next attempt or ends them, with the notice that owes.
+    told = after_outcome(batch.session, payment, target, event.failure_reason, actor, branding)
+    if not told and target in ("failed", "canceled", *MONEY_WENT_BACK):
+        queue_payment_notice(batch.session, payment, target, event.failure_reason, actor, branding)
     return f"payment {payment.id}: {before} → {target}"
 
 

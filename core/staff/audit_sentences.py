@@ -92,6 +92,17 @@ def _canceled(row: AuditRow, d: dict[str, Any]) -> str:
            f"{_amount(d)}; its invoices can be paid again"
 
 
+def _attempt(d: dict[str, Any]) -> str:
+    """`attempt 2 of 4`."""
+    return f"attempt {d.get('attempt')} of {d.get('of')}"
+
+
+def _retries_ended(row: AuditRow, d: dict[str, Any]) -> str:
+    why = "the last attempt" if d.get("soft") else "a hard decline, not retried"
+    return (f"Payment {ref(row.subject)} will not be charged again: {_attempt(d)} declined"
+            f"{_reason(d, decline=True)} ({why})")
+
+
 def _recorded(row: AuditRow, d: dict[str, Any]) -> str:
     allocations = d.get("allocations") or []
     lines = [f"{a.get('invoice')} ({money(a.get('amount'), d.get('currency'))})" for a in allocations]
@@ -127,8 +138,8 @@ def _method_switched(row: AuditRow, d: dict[str, Any]) -> str:
 
 
 def _quote(row: AuditRow, d: dict[str, Any]) -> str:
-    what = {"pay": "payment", "deposit": "deposit", "cancel_scheduled": "cancellation"}.get(str(d.get("kind")),
-                                                                                          words(d.get("kind")))
+    what = {"pay": "payment", "deposit": "deposit", "cancel_scheduled": "cancellation",
+            "plan": "payment plan"}.get(str(d.get("kind")), words(d.get("kind")))
     status = row.action.split(".", 1)[1]
     total = _amount(d, "total")
     if status == "offered":
@@ -209,6 +220,11 @@ def _from(d: dict[str, Any]) -> str:
     return f" from {d['address']}" if d.get("address") else ""
 
 
+def _held(d: dict[str, Any]) -> str:
+    """What a dunning hold is on: `invoice 1001`, or `the account`."""
+    return f"invoice {d['invoice']}" if d.get("invoice") else "the account"
+
+
 def _slots(slots: Any) -> str:
     text = plain(slots) if isinstance(slots, dict) else ""
     return f" with {text}" if text else ""
@@ -217,6 +233,33 @@ def _slots(slots: Any) -> str:
 def _chat(row: AuditRow, d: dict[str, Any]) -> str:
     return f"conversation {ref(row.subject)} ({channel_name(d.get('channel'))})" if d.get("channel") else \
         f"conversation {ref(row.subject)}"
+
+
+# --- autopay ------------------------------------------------------------------------------------------------------
+
+
+def _autopay_on(row: AuditRow, d: dict[str, Any]) -> str:
+    head = "Changed autopay to" if row.action == "autopay.changed" else "Enrolled in autopay:"
+    ach = f"; recurring debit authorization {d['ach_recurring_reference']}" if d.get("ach_recurring_reference") else ""
+    return (f"{head} {_method(d)}, authorized by {d.get('authorized_by')} on {day(d.get('authorized_at'))} "
+            f"({channel_name(d.get('channel'))}){ach}: {quoted(d.get('text'))}")
+
+
+def _autopay_ended(row: AuditRow, d: dict[str, Any]) -> str:
+    canceled = [str(p) for p in d.get("canceled_payments") or []]
+    also = f"; canceled its scheduled {'payment' if len(canceled) == 1 else 'payments'} {listed(canceled)}" \
+        if canceled else ""
+    return f"Turned autopay off ({channel_name(d.get('channel'))}){_reason(d)}{also}"
+
+
+def _autopay_scheduled(row: AuditRow, d: dict[str, Any]) -> str:
+    return (f"Autopay scheduled payment {d.get('payment_id')} of {_amount(d)} for {day(d.get('due_on'))} — "
+            f"{_method(d)}, {_invoices(d.get('invoices'))}; notice #{d.get('notice_id')} queued")
+
+
+def _autopay_skipped(row: AuditRow, d: dict[str, Any]) -> str:
+    return (f"Skipped the autopay charge of {day(d.get('due_on'))} ({channel_name(d.get('channel'))}): payment "
+            f"{d.get('payment_id')}, {_amount(d)}, {_invoices(d.get('invoices'))}")
 
 
 # --- sentences by action ------------------------------------------------------------------------------------------
@@ -231,10 +274,24 @@ SENTENCES: dict[str, Sentence] = {
     "payment.disputed": _outcome,
     "payment.canceled": _canceled,
     "payment.recorded": _recorded,
+    "payment.retry": lambda r, d: f"Charging scheduled payment {d.get('first_payment')} again, {_attempt(d)}: "
+                                  f"payment {ref(r.subject)} of {_amount(d)}",
+    "payment.retry_planned": lambda r, d: f"Scheduled payment {ref(r.subject)}, {_attempt(d)} declined"
+                                          f"{_reason(d, decline=True)}; next try {day(d.get('next_try_on'))}",
+    "payment.retries_ended": _retries_ended,
+    "payment.retry_canceled": lambda r, d: f"Scheduled payment {ref(r.subject)}: {_attempt(d)} not charged"
+                                           f"{_reason(d)}",
+    "pay_link.viewed": lambda r, d: f"Opened the pay link {ref(r.subject)} (valid until {day(d.get('expires'))})",
     "deposit.recorded": lambda r, d: f"Recorded deposit {ref(r.subject)} of {_amount(d)} as credit on account",
     "credit.applied": lambda r, d: f"Applied {_source(d.get('source'))}, {_amount(d)}, to "
                                    f"{r.subject.replace(':', ' ')}",
     "payment_method.added": _method_added,
+    "autopay.enrolled": _autopay_on,
+    "autopay.changed": _autopay_on,
+    "autopay.ended": _autopay_ended,
+    "autopay.scheduled": _autopay_scheduled,
+    "autopay.skipped": _autopay_skipped,
+    "autopay.not_scheduled": lambda r, d: f"Autopay charged nothing for {day(d.get('due_on'))}{_reason(d)}",
     "payment_method.deactivated": _method_switched,
     "payment_method.reactivated": _method_switched,
     "payment_method.link_sent": lambda r, d: "Sent the customer a secure link to add a payment method "
@@ -246,6 +303,34 @@ SENTENCES: dict[str, Sentence] = {
     "quote.offered": _quote,
     "quote.executed": _quote,
     "quote.failed": _quote,
+    # instalment plans (core.payments.plans, plan_checks)
+    "plan_policy.set": lambda r, d: f"Plan policy of class {ref(r.subject)} set: at most "
+                                    f"{count(d.get('max_instalments'), 'instalment')} of at least "
+                                    f"{_amount(d, 'min_instalment')}, within {count(d.get('max_days'), 'day')}, "
+                                    f"{'first due at once' if d.get('first_due_now') else 'first due later'}, "
+                                    f"{count(d.get('grace_days'), 'day')} of grace",
+    "plan.agreed": lambda r, d: f"Payment plan {ref(r.subject)} agreed in {channel_name(d.get('channel'))}: "
+                                f"{_amount(d, 'total')} for {_invoices(d.get('invoices'))} in "
+                                f"{count(d.get('instalments'), 'instalment')}, {day(d.get('first'))} to "
+                                f"{day(d.get('last'))}, {d.get('method')}"
+                                f"{' — ' + quoted(d['words']) if d.get('words') else ''}",
+    "plan.changed": lambda r, d: f"Payment plan {ref(r.subject)} changed: the {_amount(d, 'total')} left now in "
+                                 + listed([f"{money(amount, d.get('currency'))} on {day(on)}"
+                                           for on, amount in d.get("instalments") or []]),
+    "plan.canceled": lambda r, d: f"Payment plan {ref(r.subject)} canceled{_reason(d)}; "
+                                  f"{count(len(d.get('payments_canceled') or []), 'scheduled instalment')} canceled",
+    "plan.completed": lambda r, d: f"Payment plan {ref(r.subject)} completed: {_amount(d, 'total')} paid",
+    "plan.instalment_missed": lambda r, d: f"Payment plan {ref(r.subject)}: instalment {d.get('instalment')} of "
+                                           f"{_amount(d)}, due {day(d.get('due_on'))}, was missed — the customer "
+                                           f"was told; the plan breaks on {day(d.get('breaks_on'))} unless it is "
+                                           "paid or changed",
+    "plan.instalment_paid_online": lambda r, d: f"Payment plan {ref(r.subject)}: instalment {d.get('instalment')} "
+                                               f"of {_amount(d)} ({d.get('was')}) paid online by the customer in "
+                                               f"payment {d.get('payment')}, in place of payment {d.get('previous')}",
+    "plan.broken": lambda r, d: f"Payment plan {ref(r.subject)} broken: instalment {d.get('instalment')} of "
+                                f"{day(d.get('due_on'))} not paid within {count(d.get('grace_days'), 'day')}; "
+                                f"{count(len(d.get('payments_canceled') or []), 'scheduled instalment')} canceled, "
+                                "reminders resume",
     "outbox.approved": _outbox,
     "outbox.canceled": _outbox,
     "outbox.retried": _outbox,
@@ -277,6 +362,10 @@ SENTENCES: dict[str, Sentence] = {
                                      f"{_invoices(d.get('invoices'))}; reminders wait "
                                      f"{count(d.get('grace_days'), 'day')} beyond it",
     "promise.canceled": lambda r, d: f"Promise {ref(r.subject)} canceled{_reason(d)}",
+    "dunning.hold_put": lambda r, d: f"Put {_held(d)} on dunning hold until "
+                                     f"{day(d['until']) if d.get('until') else 'lifted'}{_reason(d)}",
+    "dunning.hold_lifted": lambda r, d: f"{'Replaced' if d.get('why') == 'replaced by a new hold' else 'Lifted'} "
+                                        f"the dunning hold on {_held(d)}{_reason(d)}",
     "dispute.opened": lambda r, d: f"Dispute opened on {_disputed(d)}{_reason(d)}"
                                    f"{' — ' + quoted(d['words']) if d.get('words') else ''}",
     "dispute.resolved": lambda r, d: f"Dispute on {_disputed(d)} resolved{': ' + d['note'] if d.get('note') else ''}",

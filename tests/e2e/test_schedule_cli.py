@@ -15,7 +15,8 @@ from core.bootstrap import Services
 from scheduler import Lease
 from scheduler.runs import claim_run, finish_run
 
-JOBS = ["statements", "aging", "dunning", "scheduled_payments", "outbox", "print_batch", "reconcile"]
+JOBS = ["statements", "aging", "dunning", "scheduled_payments", "autopay", "plans", "outbox", "print_batch",
+        "reconcile"]
 
 
 @pytest.fixture

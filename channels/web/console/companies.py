@@ -1,4 +1,5 @@
-"""Companies: find a customer by name, code, phone or email; its overview (balance, aging, contacts, dunning)."""
+"""Companies: find a customer by name, code, phone or email; its overview (balance, aging, contacts, dunning and
+its holds)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 
+from channels.web.console.autopay import autopay_on_page
+from channels.web.console.dunning_holds import holds_on_page
 from channels.web.console.pages import page, services_of
+from channels.web.console.plans import plans_on_page
 from core import staff
 from core.ledger import BUCKETS
 
@@ -30,4 +34,5 @@ class CompaniesController(Controller):
     def overview(self, request: Request, code: FromPath[str]) -> Template:
         view = staff.overview(services_of(request).db.uow(), code, dt.date.today())
         return page("console/customer/overview.html", request, section="companies", title=view.name,
-                    customer=view, tab="overview", buckets=BUCKETS)
+                    customer=view, tab="overview", buckets=BUCKETS, **holds_on_page(request, code),
+                    **autopay_on_page(request, code), **plans_on_page(request, code))

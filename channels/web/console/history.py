@@ -6,6 +6,7 @@ one payment's page (status, invoices, receipt) and canceling a scheduled payment
     GET  /console/customers/{code}/payments/{id}                    one payment
     GET  /console/customers/{code}/payments/{id}/receipt[?download=1]  the PDF receipt (succeeded payments)
     POST /console/customers/{code}/payments/{id}/cancel             a scheduled payment, before its date
+    POST /console/customers/{code}/payments/{id}/cancel-retry       the planned retry of a declined scheduled charge
 """
 
 from __future__ import annotations
@@ -13,17 +14,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
 
 from channels.web.console.pages import actor, back, form_date, page, services_of
+from core.kernel import ARError
 from core.ledger import PAYMENT_STATUSES
 from core.payments import (
     METHOD_KINDS,
     BookFilters,
     BookRow,
+    cancel_retry,
     cancel_scheduled,
     customer_heading,
     customer_receipt,
@@ -31,6 +35,7 @@ from core.payments import (
     payment_detail,
 )
 
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 LIMIT = 200
 CSV_LIMIT = 10_000
 CSV_COLUMNS = ("payment", "customer", "customer_name", "received_on", "status", "amount", "currency", "unapplied",
@@ -105,3 +110,13 @@ class PaymentHistoryController(Controller):
         cancel_scheduled(services_of(request).db.uow(), code, payment_id, actor(request))
         return back(f"/console/customers/{code}/payments/{payment_id}",
                     notice=f"Scheduled payment {payment_id} canceled; its invoices are open to pay again.")
+
+    @post("/customers/{code:str}/payments/{payment_id:int}/cancel-retry", sync_to_thread=True, status_code=303)
+    def cancel_retry(self, request: Request, code: FromPath[str], payment_id: FromPath[int], data: Form) -> Response:
+        here = f"/console/customers/{code}/payments/{payment_id}"
+        try:
+            outcome = cancel_retry(services_of(request).db.uow(), code, payment_id, actor(request),
+                                   data.get("reason", ""))
+        except ARError as refused:
+            return back(here, error=str(refused))
+        return back(here, notice=f"{outcome.capitalize()}: it will not be charged again.")

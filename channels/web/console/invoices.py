@@ -15,6 +15,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
+from channels.web.console.dunning_holds import holds_on_page
 from channels.web.console.invoice_table import COLUMNS, KIND_LABELS, chosen_columns, row_cells, to_csv
 from channels.web.console.pages import actor, back, form_date, page, services_of
 from core import documents
@@ -46,13 +47,15 @@ class InvoicesController(Controller):
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
         return page("console/customer/invoices.html", request, section="companies", title=table.name,
                     customer=table, tab="invoices", table=table, columns=columns, all_columns=COLUMNS,
-                    filters=filters, buckets=BUCKETS, kinds=KIND_LABELS, cells=row_cells)
+                    filters=filters, buckets=BUCKETS, kinds=KIND_LABELS, cells=row_cells,
+                    **holds_on_page(request, code))
 
     @get("/{number:str}", sync_to_thread=True)
     def detail(self, request: Request, code: FromPath[str], number: FromPath[str]) -> Template:
         invoice = documents.invoice_detail(services_of(request).db.uow(), code, number, dt.date.today())
         return page("console/companies/invoice.html", request, section="companies", title=f"Invoice {number}",
-                    customer=invoice, invoice=invoice, row=invoice.row, kinds=KIND_LABELS)
+                    customer=invoice, invoice=invoice, row=invoice.row, kinds=KIND_LABELS,
+                    **holds_on_page(request, code))
 
     @get("/{number:str}/pdf", sync_to_thread=True)  # a worker thread: rendering blocks for a moment
     def pdf(

@@ -10,6 +10,9 @@ Test tokens (what `save_method` and `charge` accept):
     tok_visa              card, Visa •4242          the charge succeeds after `card_delay`
     tok_mastercard        card, Mastercard •4444    the charge succeeds after `card_delay`
     tok_card_declined     card, Visa •0002          the charge fails at once: card_declined
+    tok_card_insufficient card, Visa •9995          the charge fails at once: insufficient_funds (a soft decline)
+    tok_card_insufficient_once  card, Visa •1117    the first charge on it fails at once (insufficient_funds),
+                                                    every later one succeeds: a retried scheduled charge
     tok_ach_success       ACH, bank account •6789   succeeds after `ach_delay` (settlement)
     tok_ach_insufficient  ACH, bank account •1116   fails at settlement: insufficient_funds
     tok_ach_return        ACH, bank account •2227   succeeds, then is returned `return_delay` later
@@ -21,6 +24,8 @@ card typed into the sandbox is never accepted, and our own database never sees a
     4242 4242 4242 4242   Visa, succeeds
     5555 5555 5555 4444   Mastercard, succeeds
     4000 0000 0000 0002   Visa, declined
+    4000 0000 0000 9995   Visa, declined: insufficient funds
+    4000 0000 0000 1117   Visa, the first charge declined (insufficient funds), later ones succeed
 
 Its bank-account page calls `tokenize_bank_account` the same way and gets a `btok_<hex>` back; only the bank
 name ("Sandbox Bank"), last 4, holder and outcome are kept. The routing number must pass the ABA checksum
@@ -42,7 +47,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import cast
 
@@ -114,6 +119,14 @@ def sandbox_secrets(settings: Settings) -> list[str]:
         path.write_text("whsec_" + secrets.token_hex(24))
         path.chmod(0o600)
     return [path.read_text().strip()]
+
+
+def _scripted(session: Session, token: str, method: TestMethod) -> TestMethod:
+    """What this charge on the method does: `insufficient_once` declines the method's first charge only."""
+    if method.outcome != "insufficient_once":
+        return method
+    charged_before = session.scalar(select(SandboxCharge.id).where(SandboxCharge.token == token).limit(1))
+    return replace(method, outcome="succeeds" if charged_before else "insufficient_funds")
 
 
 class SandboxProcessor:
@@ -228,7 +241,7 @@ class SandboxProcessor:
                 existing = charge_by_key(uow.session, request.idempotency_key)
                 if existing is not None:
                     return replay(existing, request)
-                charge = self._new_charge(request, method)
+                charge = self._new_charge(request, _scripted(uow.session, request.method_token, method))
                 uow.session.add(charge)
                 uow.commit()
                 return result_of(charge)

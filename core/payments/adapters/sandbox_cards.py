@@ -11,7 +11,9 @@ from typing import Literal
 
 from core.payments.processor import SavedMethod
 
-Outcome = Literal["succeeds", "declined", "insufficient_funds", "returned"]
+# `insufficient_once`: the first charge on the method is declined for want of funds, every later one succeeds (a
+# retried scheduled charge that goes through: core.payments.retries).
+Outcome = Literal["succeeds", "declined", "insufficient_funds", "insufficient_once", "returned"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ TEST_TOKENS: dict[str, TestMethod] = {
     "tok_visa": _card("tok_visa", "visa", "4242", "succeeds"),
     "tok_mastercard": _card("tok_mastercard", "mastercard", "4444", "succeeds"),
     "tok_card_declined": _card("tok_card_declined", "visa", "0002", "declined"),
+    "tok_card_insufficient": _card("tok_card_insufficient", "visa", "9995", "insufficient_funds"),
+    "tok_card_insufficient_once": _card("tok_card_insufficient_once", "visa", "1117", "insufficient_once"),
     "tok_ach_success": _bank("tok_ach_success", "6789", "succeeds"),
     "tok_ach_insufficient": _bank("tok_ach_insufficient", "1116", "insufficient_funds"),
     "tok_ach_return": _bank("tok_ach_return", "2227", "returned"),
@@ -43,6 +47,7 @@ TEST_CARD_NUMBERS: dict[str, tuple[str, Outcome]] = {
     "5555555555554444": ("mastercard", "succeeds"),
     "4000000000000002": ("visa", "declined"),
     "4000000000009995": ("visa", "insufficient_funds"),  # declined at once, as Stripe's card of that number
+    "4000000000001117": ("visa", "insufficient_once"),  # the first charge declined (insufficient funds), then fine
 }
 
 # The only bank accounts the entry page takes, and what a debit from each will do.

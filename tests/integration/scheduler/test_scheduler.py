@@ -365,10 +365,12 @@ def test_crontab_weekdays_count_from_sunday() -> None:
 def test_upcoming_lists_every_job_from_its_trigger_without_the_lease(services: Services) -> None:
     now = dt.datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
     jobs = {u.job: u for u in upcoming(services, now=now)}
-    assert set(jobs) == {"statements", "aging", "dunning", "scheduled_payments", "outbox", "print_batch", "reconcile"}
+    assert set(jobs) == {"statements", "aging", "dunning", "scheduled_payments", "plans", "outbox", "print_batch",
+                         "reconcile", "autopay"}
     assert jobs["aging"].next_run == dt.datetime(2026, 11, 3, 0, 5, tzinfo=UTC)  # just after midnight
     assert jobs["statements"].next_run == dt.datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
     assert jobs["dunning"].next_run == dt.datetime(2026, 11, 2, 7, 0, tzinfo=UTC)
+    assert jobs["autopay"].next_run == dt.datetime(2026, 11, 3, 5, 30, tzinfo=UTC)  # before the scheduled payments
     assert jobs["outbox"].schedule == "every 30 s"
     assert current_lease(services.db) is None
 

@@ -176,7 +176,7 @@ def test_a_date_in_digits_is_day_first_when_it_must_be_or_the_customer_writes_so
     ("we'll have it sent by monday", dt.date(2026, 12, 7)),
     ("would it be alright if we paid by the 25th", dt.date(2026, 12, 25)),
     ("schedule 1042 for the 1st", dt.date(2027, 1, 1)),
-    ("I paid this on friday", dt.date(2026, 12, 4)),  # done: the last Friday
+    ("did the check I mailed on friday arrive", dt.date(2026, 12, 4)),  # done: the last Friday
     ("can I get a receipt for the payment on the 1st", dt.date(2026, 12, 1)),
     ("what was our balance as of November 30?", dt.date(2026, 11, 30)),  # the nearer one
     ("a statement of account as of December 31", dt.date(2026, 12, 31)),
@@ -184,7 +184,7 @@ def test_a_date_in_digits_is_day_first_when_it_must_be_or_the_customer_writes_so
     ("ill have it to u by xmas eve", dt.date(2026, 12, 24)),
     ("Set the ACH debit for invoice 7822 to run on the 5th of next month.", dt.date(2027, 1, 5)),
     ("I'm covering for our bookkeeper this week. Please pay invoice 40233 on the 15th.", dt.date(2026, 12, 15)),
-    ("We settled #61219 by ACH on 10/30.", dt.date(2026, 10, 30)),
+    ("We mailed the check for #61219 on 10/30.", dt.date(2026, 10, 30)),
     ("did the payment from the first clear", dt.date(2026, 12, 1)),
 ])
 def test_dates_look_forward_for_payments_and_promises_and_back_for_what_is_done(text: str, date: dt.date) -> None:
@@ -274,3 +274,39 @@ def test_the_parse_contract_is_unchanged() -> None:
     assert set(got) <= {"intent", "invoices", "selector", "amount", "date", "month", "reason", "confidence",
                         "clarify"}
     assert (got["invoices"], got["date"]) == (["1043"], "2026-12-11")
+
+
+@pytest.mark.parametrize(("text", "today", "slots"), [
+    # A dispute records invoices, amount and reason; the day of an earlier payment is for staff, in the words.
+    ("i paid invoice 1043 three weeks ago and you keep sending me reminders", "2026-12-07",
+     {"invoices": ["1043"], "date": None}),
+    ("I PAID 6650 WEEKS AGO. CHECK YOUR RECORDS.", "2026-12-07", {"invoices": ["6650"], "date": None}),
+    # "today" on a payment is today; a second part ("and the rest on friday") is not the date of this one.
+    ("pay 4410 today", "2026-12-07", {"intent": "pay", "date": "2026-12-07"}),
+    ("Pay invoice 30415 for $1,200 now and the balance of it on the 20th.", "2026-12-07",
+     {"intent": "pay", "amount": "1200.00", "date": None}),
+    # A date said of something else: a list sent, an audit, opening hours.
+    ("Please pay the second and third invoices from the list you sent on Tuesday.", "2026-12-07",
+     {"selector": "2,3", "date": None}),
+    ("Could you send our October statement? Our accountant visits on the 20th.", "2026-11-11",
+     {"month": "2026-10", "date": None}),
+    # Amounts: a payment asked about by its sum; two prices compared are no amount; dollars and cents in words.
+    ("did my 500 from monday go thru", "2026-12-07", {"amount": "500.00"}),
+    ("You charged $52 a unit on 4410. We agreed on $47. Fix it.", "2026-12-07", {"amount": None}),
+    ("pay two thousand three hundred dollars and fifty cents on seventy seven oh two", "2026-12-07",
+     {"invoices": ["7702"], "amount": "2300.50"}),
+    ("cancel the $2,000 payment on the 22nd", "2026-12-14", {"amount": None, "date": "2026-12-22"}),
+    # Invoices set aside beside others, corrected, or not invoices at all.
+    ("Pay 88120 and 88123 now; 88121 is on hold pending a credit memo.", "2026-12-07",
+     {"invoices": ["88120", "88123"]}),
+    ("pay 6019 no wait 6091", "2026-12-07", {"invoices": ["6091"]}),
+    ("pay 3310 on friday and don't touch 3314", "2026-12-07", {"invoices": ["3310"]}),
+    ("pay invoice 6640 using the card that expires twelve twenty seven", "2026-12-07", {"invoices": ["6640"]}),
+    # Selectors: positions after the verb, "all of em", "past due" said of an invoice named.
+    ("charge my card for 2 and 3 and leave the rest", "2026-12-07", {"selector": "2,3"}),
+    ("schedule all of em for next fri", "2026-12-07", {"selector": "all"}),
+    ("We know INV-2026-1190 is past due. The wire will go out tomorrow.", "2026-12-07", {"selector": None}),
+])
+def test_slots_are_the_ones_the_bot_acts_on(text: str, today: str, slots: dict[str, object]) -> None:
+    got = to_json(parse(text, today=dt.date.fromisoformat(today)))
+    assert {key: got[key] for key in slots} == slots

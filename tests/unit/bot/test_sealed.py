@@ -13,9 +13,10 @@ from bench.nlu_accuracy import MONEY, measure
 SEALED = Path(__file__).parents[2] / "sealed" / "nlu_sealed_2026-12-06.jsonl"
 SECOND = SEALED.with_name("nlu_sealed_2026-12-06b.jsonl")
 THIRD = SEALED.with_name("nlu_sealed_2026-12-06c.jsonl")
+FOURTH = SEALED.with_name("nlu_sealed_2026-12-07d.jsonl")  # not yet read at the floors below (bench/README.md)
 
 
-@pytest.mark.parametrize("batch", [SEALED, SECOND, THIRD], ids=["first", "second", "third"])
+@pytest.mark.parametrize("batch", [SEALED, SECOND, THIRD, FOURTH], ids=["first", "second", "third", "fourth"])
 def test_the_sealed_batches_are_the_ones_written_before_tuning(batch: Path) -> None:
     digest = hashlib.sha256(batch.read_bytes()).hexdigest()
     recorded = (batch.parent / "README.md").read_text(encoding="utf-8")

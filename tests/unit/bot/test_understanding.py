@@ -151,8 +151,8 @@ def test_a_bare_number_is_a_position_and_also_a_yes_or_no_the_dialogue_picks() -
     ("2028-02-27", "will pay at the end of the month", "2028-02-29"),
     ("2026-01-30", "will pay tmrw", "2026-01-31"),
     ("2026-12-31", "will pay in 2 weeks", "2027-01-14"),
-    ("2026-11-22", "I paid it on the 15th", "2026-11-15"),  # looking back
-    ("2026-11-22", "I paid this on friday", "2026-11-20"),
+    ("2026-11-22", "did the payment I made on the 15th clear", "2026-11-15"),  # looking back
+    ("2026-11-22", "we mailed the check on friday", "2026-11-20"),
     ("2027-01-02", "receipt for my payment on dec 31", "2026-12-31"),
     ("2026-11-22", "will pay on wensday", "2026-11-25"),
     ("2026-11-22", "will pay 2/28", "2027-02-28"),
