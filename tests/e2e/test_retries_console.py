@@ -10,29 +10,20 @@ from collections.abc import Iterator
 import pytest
 from litestar.testing import TestClient
 
-from channels.web.app import create_app
-from core import staff
 from core.bootstrap import Services
 from core.kernel.audit import Actor
 from core.payments.adapters.sandbox import SandboxProcessor
 from core.payments.jobs import charge_scheduled
-from tests.books import TEST_ACTOR
+from tests.e2e.conftest import console_client
 from tests.integration.payments.test_retries import DUE, schedule
 from tests.integration.payments.test_retries import services as retry_book
 
-PASSWORD = "correct horse battery"
 services = retry_book  # ACME with INV-1 and INV-2 open
 
 
 @pytest.fixture
 def agent(services: Services) -> Iterator[TestClient]:
-    staff.add_user(services.db.uow(), "agent", PASSWORD, "agent", TEST_ACTOR)
-    with TestClient(create_app(services)) as client:
-        client.get("/console/login")
-        signed = client.post("/console/login", data={"username": "agent", "password": PASSWORD,
-                                                     "_csrf_token": client.cookies.get("aragent_csrf")},
-                             follow_redirects=False)
-        assert signed.status_code == 303
+    with console_client(services) as client:
         yield client
 
 

@@ -8,13 +8,11 @@ from collections.abc import Iterator
 import pytest
 from litestar.testing import TestClient
 
-from channels.web.app import create_app
-from core import payments, staff
+from core import payments
 from core.bootstrap import Services
 from core.payments import SavedMethod
 from tests.books import TEST_ACTOR, customer
-
-PASSWORD = "correct horse battery"
+from tests.e2e.conftest import console_client
 
 
 @pytest.fixture
@@ -24,13 +22,7 @@ def agent(services: Services) -> Iterator[TestClient]:
     for code, token in (("C2001", "tok_h"), ("C2002", "tok_t")):
         payments.add_method(services.db.uow(), customer_code=code, saved=SavedMethod(token, "card", "visa", "4242"),
                             processor="sandbox", actor=TEST_ACTOR, authorization=None)
-    staff.add_user(services.db.uow(), "agent", PASSWORD, "agent", TEST_ACTOR)
-    with TestClient(create_app(services)) as client:
-        client.get("/console/login")
-        signed = client.post("/console/login", data={"username": "agent", "password": PASSWORD,
-                                                     "_csrf_token": client.cookies.get("aragent_csrf")},
-                             follow_redirects=False)
-        assert signed.status_code == 303
+    with console_client(services) as client:
         yield client
 
 
