@@ -10,8 +10,8 @@ Resolution rules (the contract of `aragent parse`):
 - a date in digits is month first ("12/5" is December 5) unless the first number cannot be a month: then it
   is day first ("18/12/2026" is 18 December); a dotted date with a year is day first ("18.12.2026");
   a fraction before a unit is a size, not a date ("3/4 inch", "1/2\"", "3/8 in ball valves");
-- "next week" is next Monday, "this week" the coming Friday, "last week" the Monday of the previous week;
-- "end of month" is the month's last day, "first of the month" the next 1st, "in 2 weeks" 14 days on;
+- "next week" is next Monday; "this week", "last week", "in 2 weeks", "in a few days" are spans, no date;
+- "end of month" is the month's last day, "first of the month" the next 1st;
 - a month without a day ("october statement") is the most recent such month not after today, or the
   next one not before today when the message looks forward (promises, payments).
 Looking back (history, receipts, and anything already done: "I paid", "was paid", "we mailed", but not "we'll get
@@ -49,9 +49,9 @@ _SIZE_AFTER = re.compile(r"\s*-?\s*(?:\"|''|inch(?:es)?\b|in\b\.?(?!\s*(?:full|a
                          r"|dia(?:meter)?\b|npt\b|x\s*\d)")
 # Something already done looks back: "I paid", "was sent", "we mailed". `who` "you"/"it" after "get"/"have" is
 # the object of a promise: "we'll get you paid", "we'll have it sent".
-_DONE = re.compile(r"(?:^|\b(?P<who>i|we|you|they|it|was|were|been|already|had) )(?:already )?(?:paid|sent|mailed"
-                   r"|made|received|charged|billed|dropped off|returned|wired|transferred|deposited|emailed|faxed"
-                   r"|shipped|delivered|settled|cashed|debited|processed)\b")
+_DONE = re.compile(r"(?:^|[.!?]\s+|\b(?P<who>i|we|you|they|it|was|were|been|already|had) )(?:already )?(?:paid|sent"
+                   r"|mailed|made|received|charged|billed|dropped off|returned|wired|transferred|deposited|emailed"
+                   r"|faxed|shipped|delivered|settled|cashed|debited|processed|went out|left)\b")
 _CAUSED_BEFORE = re.compile(r"\b(?:get|gets|getting|have|has|having)\s+$")
 _IF_BEFORE = re.compile(r"\b(?:if|once|when|whether|until|before)\s+$")  # "would it be alright if we paid by the 25th"
 # "since the 1st": behind us, whatever the message asks; "as of november 30" (said on December 6) and "a statement
@@ -71,6 +71,11 @@ _DAY_FIRST_SAID = re.compile(r"\b(?:day/month|dd/mm|dd\.mm|day first|day-month)\
 # A clause ends at a sentence mark, a colon or semicolon, a comma before a new phrase, or a line break.
 _CLAUSE_END = re.compile(r"[.;:!?\n]+(?:\s|$)|,\s+|\s+[-–—]\s+"
                          r"|\s+(?:and|but|so)\s+(?=(?:the|we|i|you|they|that|it|our|my)\b)")
+# "for the tenth", "by the third": a day of the month in words (text2num leaves the small ordinals as words).
+_IN_WORDS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_SUFFIX = {"nd": "nd", "rd": "rd", "th": "th"}
+_DAY_IN_WORDS = re.compile(rf"\b(?P<on>on|by|until|till|for|after|from|before) the (?P<word>{'|'.join(_IN_WORDS)})\b"
+                           r"(?!\s+(?:one|ones|invoice|invoices|item|items|bill|bills|entry|line|option|choice|and|&|,)\b)")
 _HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "christmas day": (12, 25), "new year eve": (12, 31),
              "new year day": (1, 1)}
 
@@ -93,7 +98,8 @@ DATE_PATTERN = re.compile("|".join((
     rf"(?P<weekday>\b(?:(?P<wd_mod>next|this coming|this|last|past)\s+)?(?:{_WEEKDAY})\b)",
     r"(?P<week>\b(?P<week_mod>next|this|last)\s+week\b)",
     rf"(?P<ordinal>(?:\b(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_A_POSITION}"
-    rf"|(?:(?<=\bon )|(?<=\bby )|(?<=until )|(?<=\btill )|(?<=after )|(?<=from ))the first\b{_NOT_A_POSITION})"
+    rf"|(?:(?<=\bon )|(?<=\bby )|(?<=until )|(?<=\btill )|(?<=after )|(?<=from )|(?<=\bfor ))the first\b"
+    rf"{_NOT_A_POSITION})"
     r"(?:\s+of\s+(?P<of_month>this|next|the)\s+month\b)?)",
 )))
 MONTH_PATTERN = re.compile(
@@ -122,6 +128,7 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
     when the customer's locale writes dates so (en_GB, de_DE: Babel) or the message says it does ("day/month")."""
     found: list[tuple[int, int, When]] = []
     day_first = _writes_day_first(locale) or bool(_DAY_FIRST_SAID.search(text))
+    text = _DAY_IN_WORDS.sub(lambda m: f"{m['on']} the {_IN_WORDS.index(m['word']) + 2}{_SUFFIX[m['word'][-2:]]}", text)
 
     def take(match: re.Match[str]) -> str:
         kind = next(k for k in _KINDS if match.group(k) is not None)
@@ -136,6 +143,8 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
                 return match.group()  # "3/4 inch ball valves": a size
         if _EXPIRY_BEFORE.search(before) or (kind == "ordinal" and _listed_ordinal(before, after)):
             return match.group()
+        if kind == "ahead" or (kind == "week" and modifier in ("this", "last")):
+            return " _date_ "  # "in 2 weeks", "last week": a span, no single day (LABELS.md)
         direction = "back" if _SINCE_BEFORE.search(before) else "nearest" if _AS_OF_BEFORE.search(before) else ""
         found.append((match.start(), match.end(), When(kind, match.group().strip(), modifier, direction,
                                                         *clause_around(before, after))))

@@ -4,8 +4,9 @@ it) and the small talk taken away.
 Bookkeepers paste whole emails: "Hi,\\n\\n…the request…\\n\\nThanks,\\nMaria Delgado\\nDelgado Foods". The
 "Thanks," of a sign-off is not thanks, the company name is not an introduction, and a phone number in the
 signature is not what the message is about. Only a letter loses anything: a message of one line is kept as typed,
-and a sign-off is recognised only on a line of its own, near the end, with one to four short lines (a name,
-a title, a company) under it: "pay 1042\nthanks" keeps its thanks.
+and a sign-off is recognised only on a line of its own, near the end, with one to seven short lines (a name,
+a title, a company, an address) under it: "pay 1042\nthanks" keeps its thanks. A short line with a phone, an email
+address, a street address or a zip code is letterhead wherever it stands: its numbers are no invoices.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ _SIGN_OFF = re.compile(r"^\s*(?:thanks|thank you|many thanks|thanks again|thanks
                        r"|best|best regards|kind regards|warm regards|regards|cheers|sincerely|yours truly"
                        r"|yours sincerely|respectfully|all the best|take care|mit freundlichen grüßen|cordialement"
                        r"|saludos|thx|ty)\b[\s,.!-]*$", re.IGNORECASE)
-_SIGNATURE_LINES = 4
+_SIGNATURE_LINES = 7
 # The small talk of a business letter: it names weeks and months ("I'm covering for our bookkeeper this week", "it's
 # been a busy month") that are not the dates the letter is about, and thanks that are not a thank-you message.
 _SMALL_TALK = re.compile(
@@ -28,6 +29,35 @@ _SMALL_TALK = re.compile(
     r"|^\s*(?:i'?m|i am|we'?re|we are) catching up on\b|^\s*(?:happy|merry) (?:holidays|friday|monday)\b",
     re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# Where a reply's quoted history starts: the mail program's line above it, or the first quoted line.
+_QUOTE_START = re.compile(r"^\s*(?:on\b[^\n]{4,200}\bwrote:\s*$|-{2,}\s*(?:original message|forwarded message)\s*-{2,}"
+                          r"|_{8,}\s*$|>|from:\s.+\n(?:.*\n){0,3}\s*(?:sent|date):\s)", re.IGNORECASE | re.MULTILINE)
+# The customer's own lines pointing at the quoted message: "please pay the invoice below", "this one is paid".
+_POINTS_AT_QUOTE = re.compile(
+    r"\b(?:(?:one|ones|invoices?|bills?|payment)\s+(?:you\s+)?(?:mention(?:ed)?\s+)?below|below\s+(?:invoices?|bills?)"
+    r"|(?:this|that|these|those)\s+(?:one|ones|invoices?|bills?)"
+    r"|(?:pay|charge|schedule|cancel|resend|send|process|void)\s+(?:it|them|this|that|these|those)\b(?!\s+\w+\s+(?:to|by)\b))",
+    re.IGNORECASE)
+# A line of a signature or letterhead: a phone, an email address, a street address, a state and zip code.
+_CONTACT_LINE = re.compile(
+    r"\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b[\w.+-]+@[\w-]+\.[\w.]+\b|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"
+    r"|\bP\.?O\.? Box\b|^\s*\d{1,6}\s+(?:[A-Z][\w.]*\s+){0,3}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Dr|Drive|Ln|Lane"
+    r"|Way|Pkwy|Route|Hwy|Broadway|Court|Ct|Place|Pl)\b")
+_CONTACT_WORDS = 14  # a longer line with a phone in it is a sentence ("call me at 555-0101 about 1043")
+
+
+def own_and_quoted(text: str) -> tuple[str, str]:
+    """A reply split into what the customer wrote and the history quoted under it ("On Mon … wrote:", "> …",
+    "-----Original Message-----", "From: … Sent: …"). Its numbers and dates are the seller's own reminder's, not
+    the customer's request; a message that is all quote is kept whole."""
+    start = _QUOTE_START.search(text)
+    if start is None or not text[:start.start()].strip():
+        return text, ""
+    return text[:start.start()].rstrip(), text[start.start():]
+
+
+def points_at_quote(own: str) -> bool:
+    return bool(_POINTS_AT_QUOTE.search(own))
 
 
 def body(text: str) -> str:
@@ -47,10 +77,11 @@ def body(text: str) -> str:
     for index in range(len(lines) - 1, max(start, len(lines) - 1 - _SIGNATURE_LINES - 1), -1):
         if _SIGN_OFF.match(lines[index]) and index > start:
             below = [line for line in lines[index + 1:] if line.strip()]
-            if 1 <= len(below) <= _SIGNATURE_LINES and all(len(line) <= 60 for line in below):
+            if 1 <= len(below) <= _SIGNATURE_LINES and all(len(line) <= 90 for line in below):
                 end = index
                 break
-    kept = "\n".join(lines[start:end]).strip()
+    kept = "\n".join(line for line in lines[start:end]
+                     if not (_CONTACT_LINE.search(line) and len(line.split()) <= _CONTACT_WORDS)).strip()
     if start > 0 or end < len(lines):  # a letter: its small talk goes too
         kept = " ".join(sentence for sentence in _SENTENCE_END.split(kept) if not _SMALL_TALK.search(sentence))
     return kept.strip() or text

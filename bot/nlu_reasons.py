@@ -4,7 +4,8 @@ Reasons are configurable (ARAGENT_SHORT_PAY_REASONS), so a reason matches two wa
 fuzzily in the message ("pricng error"), and the everyday words for the kind of reason it is ("broken",
 "defective" for a label about damage; "overcharged" for one about price). A one-word label such as
 "Other" matches only as the first word, the way a customer answers "why are you paying less?".
-When several reasons match, the one the customer mentioned first wins.
+When several reasons match, the one the customer mentioned first wins, except that a warranty claim is "Other"
+even where it names the damage ("the heater broke, it is under warranty").
 """
 
 from __future__ import annotations
@@ -18,17 +19,26 @@ _OBJECT = r"(?:order|goods|items|parts|product|products|shipment|delivery|cases|
 # Documents the bot sends: "never got it" about one of these is a request to resend, not a shortage.
 _DOCUMENT = re.compile(r"\b(?:statements?|receipts?|copy|copies|pdf|email|emails|text|texts|link|message"
                        r"|reminder|notice|confirmation)\b")
+# Up to a few words in the same sentence; "$62.50" is no sentence end.
+_NEAR = r"(?:[^.?!]|\.\d)"
 _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
     "pricing": (("pricing", "price", "prices", "overcharge"),
                 r"\b(?:pricing|price|prices|priced|overcharged|overcharge|overcharging|quoted|quote"
                 r"|overbilled|over billed|over charged|overinvoiced|billed (?:us |me )?too much"
                 r"|charged (?:us |me )?too much|wrong (?:amount|price|total|rate)"
                 r"|(?:amount|price|prices|total|rate)\b[^.?!]{0,30}\b"
-                r"(?:wrong|incorrect|off|too high|not right|not correct))\b"),
+                # "take the overdue amount off my card" is a payment, not an amount that is off
+                r"(?:wrong|incorrect|off(?! (?:my|our|the) (?:card|account|visa|bank))|too high|not right"
+                r"|not correct)"
+                # "you billed us $2,400, should be $2,040", "charged $52 instead of $47": the sum is wrong
+                rf"|(?:billed|charged|invoiced|price|priced|amount|total)\b{_NEAR}{{0,40}}?\b"
+                r"(?:should (?:only )?(?:be|have been)|instead of) \$?[1-9]\d*"
+                # "typo on your end": the seller's slip in the figures ("my message had a typo" is none)
+                r"|typo (?:on your (?:end|side|part)|in (?:the|your) (?:amount|price|total|invoice))|your typo)\b"),
     "damaged": (("damaged", "damage", "broken", "defective"),
                 r"(?<!what is the )\b(?:damaged|damage|damages|broken|broke|defective|dented|crushed|cracked"
                 r"|busted|faulty|spoiled|leaking|shattered|ruined|smashed|destroyed|torn|soaked|water damaged"
-                r"|wet|unusable|scratched|bent|rotten|rotted|moldy)\b"),
+                r"|wet|unusable|scratched(?! that\b)|bent|rotten|rotted|moldy)\b"),  # "scratch that" takes back words
     "short": (("short", "shortage", "missing"),
               r"\b(?:short shipped|short shipment|short ship|shorted|shortage|missing"
               rf"|never (?:received|got|arrived|came)(?: (?:the|this|that|our|these|those|any|all))? {_OBJECT}"
@@ -45,11 +55,33 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
     "disputed": (("disputed", "dispute", "contested"),
                  r"\b(?:not (?:ours|mine|our order)|never ordered"
                  r"|did not order|do not recognize|unauthorized|double (?:billed|charged|billing)"
-                 r"|(?:billed|charged|invoiced)(?: us| me)? twice|duplicate"
-                 r"|(?:fees?|surcharges?|charges?)\b[^.?!]{0,40}\b"
-                 r"(?:never agreed|not in (?:our|the) (?:agreement|contract)"
-                 r"|did not (?:agree|request|order)))\b"),
+                 # "charged our card twice", "billed us twice", "paid it twice"; not "so we are not charged twice"
+                 r"|(?<!not )(?<!not be )(?<!not get )(?:billed|charged|invoiced|paid)"
+                 r"(?: us| me| it| \d+| (?:our|my|the|invoice) \w+)? twice|duplicate"
+                 # A fee or charge nobody agreed to: "a rush fee of $60 that nobody asked for", "a $75 admin fee
+                 # we never authorized", "fuel surcharge $62.50 is not in our pricing agreement"
+                 rf"|(?:fees?|surcharges?|charges?|debit)\b{_NEAR}{{0,40}}\b"
+                 r"(?:never (?:agreed|authorized|approved|requested|asked for)"
+                 r"|(?:nobody|no one) (?:asked for|agreed to|requested|ordered|authorized|told us|tell us)"
+                 r"|not in (?:our|the) (?:\w+ )?(?:agreement|contract)"
+                 r"|did not (?:agree|request|order|ask for|authorize|approve))"
+                 # Said of the charge in a sentence of its own: "there is nothing about late fees in our contract",
+                 # "setup is waived for repeat orders", "it was not on the quote"
+                 r"|nothing (?:about|on|regarding) [^.?!]{0,30} in (?:our|the) (?:agreement|contract)"
+                 r"|(?:is|are|was|were|been) waived"
+                 r"|(?:was|were|is|are) not (?:on|in) (?:the|our|your) (?:quote|agreement|contract)"
+                 # Billed for what was called off: "we canceled that contract", "we should not be billed at all"
+                 r"|(?:canceled|cancelled) (?:the|that|this|our) (?:contract|subscription|service|agreement)"
+                 r"|should not (?:be|have been) (?:billed|charged|invoiced))\b"),
+    # What none of the others fits (LABELS.md): a warranty claim, or work billed that was never done.
+    "other": (("other",),
+              r"\b(?:warranty"
+              r"|(?:job|work|service|repair|repairs|install|installation|project)\b[^.?!]{0,30}\b"
+              r"(?:never|not|still not) (?:finished|done|performed)"
+              r"|(?:unfinished|incomplete|half done) (?:job|work|repair|repairs|install|installation|project))\b"),
 }
+# A warranty claim names the damage it is about: the claim, not the damage, is why they do not pay.
+_WARRANTY = re.compile(r"\bwarranty\b")
 
 
 # The verb alone says a dispute, not why: it is the reason only when no other is given.
@@ -58,14 +90,15 @@ _DISPUTING = re.compile(r"\b(?:dispute|disputed|disputing|contest|contesting)\b"
 
 def find_reason(text: str, reasons: tuple[str, ...]) -> str | None:
     found: list[tuple[int, int, str]] = []
+    claim = bool(_WARRANTY.search(text)) and any(_kind_of(label) == "other" for label in reasons)
     for order, label in enumerate(reasons):
-        start = _mention(label, text)
+        start = _mention(label, text, claim=claim)
         if start is not None:
             found.append((start, order, label))
     return min(found)[2] if found else None
 
 
-def _mention(label: str, text: str) -> int | None:
+def _mention(label: str, text: str, *, claim: bool = False) -> int | None:
     words, starts = label.lower().split(), []
     if len(words) == 1:
         match = re.match(rf"(?:reason\s*:?\s*)?{re.escape(words[0])}\b", text)
@@ -77,6 +110,8 @@ def _mention(label: str, text: str) -> int | None:
     if kind == "short" and _DOCUMENT.search(text):
         text = re.sub(r"\bnever (?:received|got|arrived|came)(?: (?:the|this|that))? (?:it|them)\b",
                       lambda found: " " * len(found.group()), text)
+    if kind == "damaged" and claim:
+        kind = None  # "broken under warranty": a warranty claim, an "Other" reason
     if kind:
         match = re.search(_KINDS[kind][1], text)
         if match:

@@ -51,11 +51,14 @@ from babel.core import get_global
 from babel.numbers import NumberFormatError, get_decimal_symbol, parse_decimal
 from text_to_num import text2num  # type: ignore[import-untyped]
 
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december")
+
 PHONE = re.compile(r"(?<![\w$])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?![\w.,]?\d)")
 _PREFIXED_INVOICE = re.compile(
     r"(?:\binvoices?|\binv|\bbills?)(?![a-z])\s*(?:(?:number|no|num|nbr)\b\.?)?\s*[#:]?\s*-?\s*(?P<id>[a-z]{0,3}-?\d[\w-]*)"
     r"|#\s*(?P<hash>\d{3,20}[\w-]*)"
-    r"|\b(?:no\.|nr\.?|nbr\.?|number)\s*#?\s*(?P<no>\d{3,20})(?![\w.,]\d|\w)"
+    r"|\b(?:no\.|nr\.?|nbr\.?|number)\s*#?\s*(?P<no>(?:19|20)\d\d-\d{3,8}|\d{3,20})(?![\w.,]\d|\w)"
 )
 LISTED_BETWEEN = re.compile(r"\s*(?:,|&|\+|\band\b|\bor\b|\bn\b)\s*(?:and\s+)?")  # "1042, 1043 and 1044"
 # A bare reference: a year and a number ("2026-0311"), 4+ digits, or an ERP's letters and digits ("cm-104002").
@@ -70,8 +73,12 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"\b(?:po|p\.o\.|purchase order|order|account|customer|check|cheque|ck|rma|ref|reference|confirmation|conf"
     r"|ending|ending in|last four|last 4|zip|phone|ticket|case|tracking|card|visa|mastercard|amex|box|suite|apt"
     r"|sku|part|model|serial|routing|aba|iban|swift|sort code|trace|cust|ends|ends in|ending with|claim|ra"
-    r"|return authorization|warranty|quote|quotation|estimate|expires|expiring|expiry|expiration|exp)"
-    r"\s*(?:number|no\.?|num|id|code)?\s*,?\s*[:#]?\s*(?:is\s*)?$")
+    r"|return authorization|warranty|quote|quotation|estimate|expires|expiring|expiry|expiration|exp"
+    r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store)"
+    r"\s*(?:numbers?|nos?\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*[:#]?\s*(?:(?:is|are)\s*)?"
+    r"(?:#?\d[\w-]*\s*(?:,|/|&|\band\b)\s*)*$")  # "PO numbers are 88123 / 88140"
+# An ERP's reference to something that is not an invoice: sales/purchase/work order, quote, return, delivery note.
+_NOT_AN_INVOICE_PREFIX = re.compile(r"(?:so|po|wo|q|qt|rma|ra|dn|bol|ord|ro|v|ap|c)-", re.IGNORECASE)
 # A street number ("4410 industrial pkwy") and a zip code after a city and state ("dayton oh 45414").
 _STREET_AFTER = re.compile(r"^\s+(?:(?!(?:on|for|the|and|is|was|by|to|of|from|in|at|please)\b)[a-z]+\.?\s+){1,2}"
                            r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|parkway|pkwy|highway"
@@ -99,7 +106,9 @@ _EXCLUDING = re.compile(
     r"|\b(?:we are|we're|i am|i'm) holding(?: off on)?"
     r"|\bdo not (?:allocate|apply) (?:it|this|that|them|anything) (?:to|on|against))" + _SAID_REFERENCES)
 _LEFT_ALONE = re.compile(r"\bleave" + _SAID_REFERENCES
-                         + r"(?=\s*,?\s*(?:alone|out|off|aside|open|unpaid|for now|for later)\b)")  # "leave 9135 alone"
+                         + r"(?=\s*,?\s*(?:alone|out|off|aside|open|unpaid|for now|for later"
+                         r"|for next (?:week|month|year)"
+                         rf"|(?:for|until|till) (?:{'|'.join(MONTH_NAMES)})|until later)\b)")  # "leave 9135 alone"
 _REFUSING = re.compile(r"\b(?:(?:am|are|is|we|i) not (?:paying|going to pay)|will not pay|not paying)(?: for)?"
                        + _SAID_REFERENCES)
 # Set aside beside others to pay, so left out then, like a refusal: "hold 30112", "do not touch 3314", "88121 is on
@@ -109,8 +118,9 @@ _SET_ASIDE_AFTER = re.compile(
     rf"(?<![\w-])(?P<refs>{_SAID_REFERENCE})(?:\s*,?\s+|(?=[.,]))(?:(?:is|are) (?:on hold|still with|pending|disputed)"
     r"|(?:stays?|remains?|can wait|stays? scheduled)\b"
     r"|(?:i|we) will (?:handle|mail|send|pay|cover|take care of)\b(?!\s+(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d)"
-    r"|[.,]?\s*(?:actual(?:ly)?\s*,?\s*)?(?:no|nope|oops|sorry|wait|my bad)\b"
-    r"(?:[\s,.]*(?:no|sorry|wait|my bad|i mean|i meant)\b)*"
+    r"|(?:i|we) (?:do not|will not|can not|cannot|are not going to) pay\b"  # "the invoice 3325 we don't pay"
+    r"|[.,]?\s*(?:-+\s*)?(?:actual(?:ly)?\s*,?\s*)?(?:no|nope|oops|sorry|wait|my bad|wrong one)\b"
+    r"(?:[\s,.-]*(?:no|sorry|wait|my bad|wrong one|i mean|i meant)\b)*"
     r"[\s,.]*(?=(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d))")
 
 _EUROPEAN = r"\d{1,3}(?:\.\d{3})+,\d\d"  # 1.500,00
@@ -128,7 +138,8 @@ _AMOUNT = re.compile("|".join((
     r"(?!\s*(?:%|percent))",
     r"(?<![\w-])(?P<neg6>-)(?P<n6>\d[\d,.]*)\b",  # "-5"; "… - 6 of the 36 units" is a dash
     r"(?P<cue>\b(?:amount(?: of)?|total of|sum of|payment of|deposit(?: of)?|prepay(?:ment)?(?: of)?|put|add)\s+)"
-    rf"(?P<n7>{_NUMBER})\b(?![.,]\d)(?!\s*(?:%|percent))(?:\s*(?P<c7>[€£]|{_CODE})(?!\w))?",
+    rf"(?P<n7>{_NUMBER})\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|bags?"
+    rf"|cartons?|rolls?|sheets?|feet|ft|lbs?|gallons?)\b)(?:\s*(?P<c7>[€£]|{_CODE})(?!\w))?",
     # "but only 600": three digits or more, so "pay only 2 invoices" stays a count
     r"(?P<cue9>\b(?:(?:pay|paying|but|for) (?:only|just)|only (?:pay|paying|send|sending))\s+)"
     r"(?P<n9>\d{1,3}(?:,\d{3})+(?:\.\d\d)?|\d{3,}(?:\.\d\d)?|\d+\.\d\d)\b(?![.,]\d)"
@@ -137,7 +148,8 @@ _AMOUNT = re.compile("|".join((
     r"(?=\s+(?:on|to|toward|towards|against|for)\s+(?:_invoice_|#?\d{3,}(?![\d.,]*\s*(?:dollars?|bucks|usd|eur)\b))"
     r"|\s+(?:on|to|into|onto|toward|towards)\s+(?:the\s+|my\s+|our\s+)?account\b)",
     # "will send 800 on the 5th", "take 500 out": three digits are never an invoice, so money after these verbs
-    r"(?P<cue10>\b(?:send|sending|drop|dropping|take|taking|wire|wiring|transfer|transferring)\s+)"
+    r"(?P<cue10>\b(?:send|sending|drop|dropping|take|taking|wire|wiring|transfer|transferring|pay|paying|charge"
+    r"|remit)\s+)"
     r"(?P<n10>\d{3}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)",
 )))
 # An amount named, not paid: "instead of $4,100", "the $47.12 service charge", "$38 per unit" (but "pay the $500
@@ -159,6 +171,15 @@ _CENTS_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", 
 # "2300 dollars and fifty cents" (the dollars are digits already: bot.nlu_text): 2300.50.
 _DOLLARS_AND_CENTS = re.compile(r"(?<![\d.,])(?P<dollars>\d[\d,]*)\s*(?:dollars?|bucks)\s+and\s+"
                                 rf"(?P<cents>\d{{1,2}}|(?:(?:{'|'.join(_CENTS_WORDS)})[\s-]?){{1,2}}?)\s*cents?\b")
+# A later part, not what is paid now: "the remaining $1,148.22 will follow", "$2,200.00 of $2,640.00".
+_LATER_PART_BEFORE = re.compile(r"\b(?:the\s+)?(?:remaining|remainder|rest|other half|balance of it)"
+                                r"(?:\s+of)?(?:\s+it)?"
+                                r"(?:\s+balance)?\s*(?:of\s+|is\s+)?$|\d\s*k?\s+(?:of|out of)\s+$")
+_PAY_VERB_BEFORE = re.compile(r"(?<!\bnot )\b(?:pay|paying|charge|charging|take|taking|remit|remitting|process"
+                              r"|processing"
+                              r"|apply|applying|debit|debiting|send|sending|wire|wiring|transfer|transferring)\b"
+                              r"(?:\s+(?!(?:and|but|not)\b)\S+){0,3}\s*$")
+_EUROPEAN_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _PAYING_BEFORE = re.compile(r"(?<!\bnot )\b(?:pay|paying|pay off|cover|covering)\s+"
                             r"(?:the\s+|that\s+|this\s+|my\s+|our\s+)?$")
 _ALONE = re.compile(  # a message that is only an amount: "500", "-5", "$1,200", "1.500,00 EUR"
@@ -195,12 +216,20 @@ _LISTED_POSITIONS = re.compile(
     r"(?P<verb_listed>\d{1,2}(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?\d{1,2})+)\b(?![.,]\d|\s*(?:%|[a-z]+s\b|k\b))"
     # "the second and fourth invoices on your list", "the 1st and 3rd ones": ordinals listed before what they count
     rf"|\bthe\s+(?P<ordinals>(?:{_ORDINAL})(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?(?:the\s+)?(?:{_ORDINAL}))+)"
-    r"\s+(?:ones|invoices|bills|items)\b")
+    r"\s+(?:ones?|invoices?|bills?|items?)\b"
+    # "#3 and #5 from that list": one or two digits after # are positions (an invoice has more)
+    r"|(?P<hashes>#\d{1,2}(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?#\d{1,2})+)\b")
+# "the first four on that list": the first n positions.
+_FIRST_N = re.compile(r"\b(?:the\s+)?(?:first|top)\s+(?P<n>two|three|four|five|six|[2-9])\b"
+                      r"(?=\s+(?:ones|invoices|bills|items|on|from|in|of)\b)")
 _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?|invoices?|bills?|items?)|delinquent"
                       r"|(?:that is|that are|thats|which is|which are) late)\b"
                       r"(?!\s+(?:notice|reminder|letter|message|text|email|notification|warning)s?\b)"
                       r"|\b(?:be|get|gets|bring (?:it|us|me|the account)|gets? (?:us|me|the account))\s+current\b"
-                      r"|\b(?:be|get|getting)\s+caught up\b")
+                      r"|\b(?:be|get|getting)\s+caught up\b|\bcatch(?:ing)? up\b|\b(?:be|get|getting) up to date\b"
+                      r"|\bhow far behind\b|\b(?:are|is) (?:we|i) (?:behind|current)\b|\bbehind by\b"
+                      r"|\b(?:which|what) (?:bills|invoices|ones) (?:are|r) late\b"
+                      r"|\b\d{2,3}\s*\+?\s*days? (?:late|past)\b")
 _OLDEST = re.compile(r"(?<!\bat the )\b(?:oldest|earliest)\b(?!\s+(?:convenience|possible|opportunity|chance))")
 _ALL = re.compile(
     r"\b(?:pay|clear|settle|paying)\b(?:\s+(?:it|them|off|for))?\s+(?:all|everything)\b"
@@ -212,7 +241,7 @@ _ALL = re.compile(
     r"|\bpay(?: off)? what (?:i|we) owe\b|\b(?:whole|entire) (?:thing|lot)\b"
     r"|\btake\b(?:\s+\S+){0,3}?\s+(?:for|of)\s+everything\b|\bevery (?:single )?one\b(?!\s+of\s+(?:those|these)\b)"
     r"|\bevery (?:open |unpaid |outstanding )?(?:invoice|bill)\b"
-    r"|\b(?:full|whole|entire)(?: open| outstanding| remaining)? balance\b")
+    r"|\b(?:full|whole|hole|entire)(?: open| outstanding| remaining)? balance\b")
 _NOT_BEFORE = re.compile(r"\bnot\s+(?:\S+\s+){0,2}$")  # "not paying the whole thing", "can not pay the full amount"
 
 
@@ -265,6 +294,8 @@ def find_bare_invoices(text: str) -> tuple[list[str], str]:
             return match.group()
         if re.fullmatch(r"(?:19|20)\d\d", number) and _YEAR_BEFORE.search(before):
             return match.group()
+        if _NOT_AN_INVOICE_PREFIX.match(number):
+            return match.group()  # "SO-88231", "RMA-2231": an order, a return, a quote
         if re.fullmatch(r"\d{5}", number) and _ZIP_BEFORE.search(before):
             return match.group()
         found.append(_invoice_number(number))
@@ -311,6 +342,7 @@ def locale_for(timezone: str | None, country: str) -> str:
 def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
     """The one amount the message names; none when it names none, several or a malformed one."""
     values: list[Decimal | None] = []
+    paid: list[Decimal | None] = []  # those said right after a paying verb ("take $1,405.00", "charge $500")
     named: list[Decimal | None] = []  # the amounts named and not paid ("billed at $18.00")
     currencies: set[str] = set()
     text = _DOLLARS_AND_CENTS.sub(_with_cents, text)
@@ -319,7 +351,8 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
         groups = match.groupdict()
         number = next(groups[f"n{i}"] for i in range(1, 11) if groups[f"n{i}"] is not None)
         before, after = text[:match.start()], text[match.end():]
-        if _NOT_PAID_BEFORE.search(before) or (_DESCRIBED_AFTER.match(after) and not _PAYING_BEFORE.search(before)):
+        if _NOT_PAID_BEFORE.search(before) or _LATER_PART_BEFORE.search(before) or (
+                _DESCRIBED_AFTER.match(after) and not _PAYING_BEFORE.search(before)):
             named.append(_money(number, any(groups.get(f"k{i}") for i in range(1, 5)), locale=locale,
                                 dollar_first=groups["c1"] == "$"))
             return " _amount_ "  # named, not paid
@@ -330,15 +363,32 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
         if _SHORTFALL_BEFORE.search(before):
             named.append(value)  # "short by $180": what is not paid; "… please process $1,020.00" is
             return " _amount_ "
+        if value is None and _EUROPEAN_THOUSANDS.fullmatch(number) and (
+                groups["c2"] or groups["c7"] or re.match(rf"\s*{CURRENCY_WORD}(?!\w)", after)):
+            value = _money(number, thousands, locale="de_DE")  # "3.000 euro", "4.000 USD": thousands, the European way
         values.append(-value if value and negative else value)
+        if _PAY_VERB_BEFORE.search(before):
+            paid.append(values[-1])
         currencies.update([_CURRENCIES[sign]] if sign in _CURRENCIES else [])
         return f"{groups['cue'] or groups['cue9'] or groups['cue10'] or ''} _amount_ "
 
     masked = _AMOUNT.sub(take, text)
     distinct, every = set(values), frozenset(values + named)
+    if len(distinct) > 1 and None not in distinct:
+        distinct = _the_sum_paid(distinct, set(paid))
     if len(distinct) != 1 or None in distinct or len(currencies) > 1:
         return Amount(sums=len(every)), masked
     return Amount(distinct.pop(), currencies.pop() if currencies else None, len(every)), masked
+
+
+def _the_sum_paid(sums: set[Decimal | None], paid: set[Decimal | None]) -> set[Decimal | None]:
+    """Of several sums, the one paid: a total that is the sum of the others (invoices listed with their amounts and
+    "Total: $3,155.20"), else the only one said after a paying verb ("$95 for freight … take $1,405.00"); else all
+    (ambiguous: no amount)."""
+    values = sorted(value for value in sums if value is not None)
+    if len(values) > 2 and values[-1] == sum(values[:-1]):
+        return {values[-1]}
+    return paid if len(paid) == 1 else sums
 
 
 def _with_cents(match: re.Match[str]) -> str:
@@ -404,10 +454,15 @@ def find_selector(text: str) -> tuple[str | None, str]:
         return "oldest", text
     if any(not _NOT_BEFORE.search(text[:found.start()]) for found in _ALL.finditer(text)):
         return "all", text
+    if first := _FIRST_N.search(text):
+        count = _position(first["n"]) or 0
+        return (",".join(str(position) for position in range(1, count + 1)),
+                text[:first.start()] + " _selector_ " + text[first.end():])
     for several in (_SEVERAL.search(text), _LISTED_POSITIONS.search(text)):
         if several is None:
             continue
-        group = next((name for name in ("ordinals", "verb_listed") if several.groupdict().get(name)), "several")
+        group = next((name for name in ("ordinals", "verb_listed", "hashes") if several.groupdict().get(name)),
+                     "several")
         picks = re.findall(r"\d{1,2}(?:st|nd|rd|th)?|[a-z]+", several.group(group))
         positions = [_position(pick) for pick in picks if pick not in _LISTING_WORDS]
         if all(positions) and 0 not in positions:

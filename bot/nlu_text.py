@@ -60,7 +60,8 @@ _SHORTHAND = {
     "accnt": "account", "acnt": "account", "amt": "amount", "hist": "history", "dep": "deposit",
     "cc": "credit card", "dew": "due",
     "rep": "representative", "chk": "check", "chq": "check", "pd": "paid", "payed": "paid",
-    "unsub": "unsubscribe", "msg": "message", "msgs": "messages", "txt": "text", "txts": "texts",
+    "unsub": "unsubscribe", "xcept": "except", "exept": "except", "excpt": "except",
+    "msg": "message", "msgs": "messages", "txt": "text", "txts": "texts",
     "txting": "texting",
     # time
     "tmrw": "tomorrow", "tmrws": "tomorrow", "tomorrows": "tomorrow", "todays": "today",
@@ -103,7 +104,7 @@ _KEEP_WORDS = """
     holiday holidays vacation closed close closing hours weather people person persons anyone someone
     everyone nobody nothing something anything everything right left write wrote written read reading
     thought number phone cell mobile fax faxed copy copies file files folder report reports again about after
-    settled
+    settled meant mean means
 """
 _KEEP = frozenset(_KEEP_WORDS.split())
 

@@ -52,11 +52,12 @@ _CHAT = frozenset({"thanks", "help", "who_are_you", "remit_to", "agent", "stop",
 _TAKEN_BY = {
     # A dispute records invoices, amount and reason: the day an earlier payment or return was made is for staff to
     # read in the customer's words ("I paid 1043 three weeks ago"), not a date the bot acts on.
-    "date": frozenset(INTENTS) - _CHAT - {"methods", "add_method", "dispute"},
+    "date": frozenset(INTENTS) - _CHAT - {"methods", "add_method", "dispute", "plan"},
     "month": frozenset({"statement", "history", "balance", "invoices", "receipt", "promise", "unknown"}),
     # A scheduled payment to cancel is found by its date ("the 2k on friday": friday), never by a sum to move.
+    # A plan's instalments are the bot's to propose from the invoices chosen: no sum, no day of the customer's.
     "amount": frozenset(INTENTS) - _CHAT - {"balance", "invoices", "statement", "finance_charge", "methods",
-                                            "add_method", "cancel_scheduled"},
+                                            "add_method", "cancel_scheduled", "plan"},
     "selector": frozenset(INTENTS) - _CHAT - {"history", "receipt", "finance_charge"},
     "reason": frozenset({"pay", "schedule", "dispute", "cancel_scheduled"}),
 }
@@ -107,6 +108,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
         date = None  # "pay the invoices from yesterday's list": money moves today or later, never before
     month_forward = intent in _FORWARD_INTENTS and not done
     month = nlu_dates.resolve_month(months[0], today, not month_forward) if months else None
+    if intent == "pay" and date is None and _NOW.search(canonical):
+        date = today  # "pay 1066 now": today's date, as "pay 1066 today"
     if intent == "schedule" and date == today and not clarify:
         intent = "pay"  # "we spoke on friday … please charge it today": paid now, not scheduled
     if intent == "pay" and date is not None and date > today:
@@ -122,8 +125,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
                   None)
     amount = _amount_meant(read, intent) if _taken("amount", intent, clarify) else None
     selector = read.selector if _taken("selector", intent, clarify) else None
-    if selector == "overdue" and read.invoices and _SAID_OVERDUE.search(canonical):
-        selector = None  # "we know 1187 is past due, the wire goes out tomorrow": said of the invoice named
+    if read.invoices or (selector == "all" and intent in _NO_ALL):
+        selector = None  # "we know 1187 is past due", "pay 5502, the whole thing": said of the invoice named
     return Parsed(intent, read.invoices, selector, amount, date, month, reason, refers,
                   unpayable_amount=read.money.unpayable, currency=read.money.currency,
                   prefixed=tuple(number for number in read.invoices if number in read.prefixed), method=read.method,
@@ -133,18 +136,24 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
 # What a date or month is said of, by the words of its clause: a second part ("and the rest on friday", "the rest in
 # january"), a thing rather than the request ("the list you sent on tuesday", "this morning's list", "following our
 # call on monday") or another event ("our audit begins the 14th", "payroll is friday", "are you open saturday").
-_SECOND_PART = re.compile(r"\b(?:the )?(?:rest|remainder|other half|balance of it)\b(?:\s+\S+){0,4}\s*$")
+_SECOND_PART = re.compile(r"\b(?:the )?(?:rest|remainder|other half|half|balance of it)\b(?:\s+\S+){0,4}\s*$")
 _OF_A_THING = re.compile(
     r"\b(?:list|email|call|meeting|conversation|letter|reminder|notice|message|statement|talk|chat)s?\s+"
     r"(?:(?:you|we|i)\s+(?:sent|emailed|had|made|mailed)\s+(?:on\s+|from\s+)?|(?:on|from|of|dated)\s+)(?:the\s+)?$")
 _THING_AFTER = re.compile(r"^(?:'s|s')\s|^\s*(?:list|email|call|meeting|invoices?|bills?|statements?|orders?)\b")
+_SINCE = re.compile(r"\bsince\s*$")
+_GOODS_AFTER = re.compile(r"^\s*(?:invoices?|bills?|orders?|deliver(?:y|ies)|shipments?|run)\b")
 _DONE_IN_CLAUSE = re.compile(r"\b(?:was|were|been|approved|signed off|reviewed|received|called|spoke|talked)\b")
 _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|visits?|visiting|payroll|holidays?|vacation|pick up"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
 _AS_OF_INTENTS = frozenset({"balance", "statement"})  # a date for these is the day the figure is "as of"
 _DUE_BEFORE = re.compile(r"\bdue\b(?:\s+\S+){0,2}\s*$")
 _MOVES_MONEY = frozenset({"pay", "schedule", "deposit"})
-_SAID_OVERDUE = re.compile(r"\b(?:is|are|was|were)\s+(?:still\s+|now\s+|already\s+)?(?:overdue|past[\s-]due)\b")
+_NOW = re.compile(r"(?<!\bnot )(?<!\bby )(?<!\bfor )(?<!\bhappy )(?<!\bapproved )(?<!\bis )(?<!\bare )\b(?:right )?now"
+                  r"\b(?! that\b)")
+_A_PAYMENT_AFTER = re.compile(r"^\s*(?:payments?|wire|transfer|ach|check|deposit|charge)\b")  # "today's payment"
+# "how much do I owe TOTAL, including all the charges", "billed for all of them", "include all open items": no choice.
+_NO_ALL = frozenset({"balance", "dispute", "statement"})
 
 
 def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_dates.When]:
@@ -155,6 +164,8 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
         month = when.kind in ("month", "month_rel")
         if _SECOND_PART.search(when.lead) or (not month and _EVENT.search(f"{when.lead} {when.trail}")):
             continue
+        if month and intent != "invoices" and (_GOODS_AFTER.match(when.trail) or _SINCE.search(when.lead)):
+            continue  # "check #3390 for the two october invoices", "everything since september"
         if intent in _FORWARD_INTENTS and (_OF_A_THING.search(when.lead) or _THING_AFTER.match(when.trail)):
             continue  # "pay 2 and 3 from the list you sent on tuesday", "our transfer for the october invoices"
         if intent in _MOVES_MONEY and not month and _DONE_IN_CLAUSE.search(f"{when.lead} {when.trail}"):
@@ -163,7 +174,7 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
             continue
         if intent == "invoices" and not month and not _DUE_BEFORE.search(when.lead):
             continue
-        if intent == "receipt" and when.phrase == "today":
+        if intent == "receipt" and when.phrase == "today" and not _A_PAYMENT_AFTER.match(when.trail):
             continue  # "I need a receipt for 8817 TODAY": how soon, not which payment
         if intent == "unknown" and source != "whole" and when.lead.strip():
             continue  # "happy holidays, closed dec 24-26"; a date alone ("friday", "the 22nd. ok?") answers a question
@@ -214,7 +225,8 @@ class _Read:
 
 
 def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Read:
-    canonical = normalize(nlu_letters.body(text), _VOCABULARY)  # a pasted email: its request, not its sign-off
+    own, quoted = nlu_letters.own_and_quoted(text)  # a reply: the history under it is the seller's reminder
+    canonical = normalize(nlu_letters.body(own), _VOCABULARY)  # a pasted email: its request, not its sign-off
     dates, masked = nlu_dates.find_dates(canonical, locale=locale)  # "10/12" is 10 December to a German
     months, masked = nlu_dates.find_months(masked)
     masked = nlu_slots.PHONE.sub(" _phone_ ", masked)
@@ -225,9 +237,20 @@ def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Rea
     selector, masked = nlu_slots.find_selector(masked)
     reason = nlu_reasons.find_reason(canonical, reasons)
     named = sorted(dict.fromkeys(prefixed + bare), key=lambda number: canonical.find(number.lower()))
+    if not named and quoted and nlu_letters.points_at_quote(own):  # "please pay the invoice below"
+        named = _invoices_in(quoted, locale)
     excluded = nlu_slots.excluded_invoices(canonical, named)  # "don't pay 1042, just 1043": never 1042
     invoices = tuple(number for number in named if number not in excluded)
     return _Read(canonical, masked, dates, months, prefixed, invoices, method, money, selector, reason, excluded)
+
+
+def _invoices_in(quoted: str, locale: str) -> list[str]:
+    """The invoices a quoted reminder names, read as a message's are (its dates, phones and amounts first)."""
+    text = normalize(quoted.replace(">", " "), _VOCABULARY)
+    text = nlu_slots.PHONE.sub(" _phone_ ", nlu_dates.find_months(nlu_dates.find_dates(text, locale=locale)[1])[1])
+    prefixed, text = nlu_slots.find_prefixed_invoices(text)
+    text = nlu_slots.find_amount(nlu_methods.find_method(text)[1], locale=locale)[1]
+    return list(dict.fromkeys(prefixed + nlu_slots.find_bare_invoices(text)[0]))
 
 
 def readings(read: _Read, model: nlu_model.IntentModel) -> tuple[str, str, nlu_model.Guess]:

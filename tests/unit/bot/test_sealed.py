@@ -14,9 +14,11 @@ SEALED = Path(__file__).parents[2] / "sealed" / "nlu_sealed_2026-12-06.jsonl"
 SECOND = SEALED.with_name("nlu_sealed_2026-12-06b.jsonl")
 THIRD = SEALED.with_name("nlu_sealed_2026-12-06c.jsonl")
 FOURTH = SEALED.with_name("nlu_sealed_2026-12-07d.jsonl")  # not yet read at the floors below (bench/README.md)
+FIFTH = SEALED.with_name("nlu_sealed_2026-12-08e.jsonl")  # nor this one
 
 
-@pytest.mark.parametrize("batch", [SEALED, SECOND, THIRD, FOURTH], ids=["first", "second", "third", "fourth"])
+@pytest.mark.parametrize("batch", [SEALED, SECOND, THIRD, FOURTH, FIFTH],
+                         ids=["first", "second", "third", "fourth", "fifth"])
 def test_the_sealed_batches_are_the_ones_written_before_tuning(batch: Path) -> None:
     digest = hashlib.sha256(batch.read_bytes()).hexdigest()
     recorded = (batch.parent / "README.md").read_text(encoding="utf-8")

@@ -150,7 +150,8 @@ def test_a_bare_number_is_a_position_and_also_a_yes_or_no_the_dialogue_picks() -
     ("2026-02-27", "will pay at the end of the month", "2026-02-28"),
     ("2028-02-27", "will pay at the end of the month", "2028-02-29"),
     ("2026-01-30", "will pay tmrw", "2026-01-31"),
-    ("2026-12-31", "will pay in 2 weeks", "2027-01-14"),
+    ("2026-12-31", "will pay in 2 weeks", None),  # a span, no day (LABELS.md): the bot asks which day
+    ("2026-12-31", "will pay this week", None),
     ("2026-11-22", "did the payment I made on the 15th clear", "2026-11-15"),  # looking back
     ("2026-11-22", "we mailed the check on friday", "2026-11-20"),
     ("2027-01-02", "receipt for my payment on dec 31", "2026-12-31"),
@@ -215,6 +216,23 @@ def test_reasons_are_the_configured_ones_matched_fuzzily() -> None:
     assert understood("you sent the wrong item", reasons=custom)["reason"] == "Wrong item"
     assert understood("the boxes came in crushed", reasons=custom)["reason"] == "Damage in transit"
     assert understood("we were overcharged", reasons=custom)["reason"] is None
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("there is a $60 rush fee on 7740 that nobody asked for", "Disputed charge"),
+    ("the fuel surcharge $62.50 on 7740 is not in our pricing agreement", "Disputed charge"),
+    ("7740 has a setup charge. our contract says setup is waived for repeat orders", "Disputed charge"),
+    ("you charged my card twice for 7740", "Disputed charge"),
+    ("we canceled that contract in november, we should not be billed for 7740", "Disputed charge"),
+    ("you billed us $2,400 for 7740, should be $2,040", "Pricing error"),
+    ("the heater on 7740 is broken and it is under warranty", "Other"),  # a warranty claim (LABELS.md)
+    ("7740 was for a job you never finished", "Other"),
+    ("cancel the payment on friday so we are not charged twice", None),
+    ("take the overdue amount off my card", None),
+    ("my earlier message had a typo, pay 7740", None),
+])
+def test_a_reason_is_read_from_the_kind_of_wording(text: str, reason: str | None) -> None:
+    assert understood(text)["reason"] == reason
 
 
 def test_a_short_pay_keeps_its_amount_and_reason() -> None:
