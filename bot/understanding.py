@@ -238,19 +238,10 @@ def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Rea
     reason = nlu_reasons.find_reason(canonical, reasons)
     named = sorted(dict.fromkeys(prefixed + bare), key=lambda number: canonical.find(number.lower()))
     if not named and quoted and nlu_letters.points_at_quote(own):  # "please pay the invoice below"
-        named = _invoices_in(quoted, locale)
+        named = list(_read(quoted.replace(">", " "), reasons, locale=locale).invoices)  # read as a message
     excluded = nlu_slots.excluded_invoices(canonical, named)  # "don't pay 1042, just 1043": never 1042
     invoices = tuple(number for number in named if number not in excluded)
     return _Read(canonical, masked, dates, months, prefixed, invoices, method, money, selector, reason, excluded)
-
-
-def _invoices_in(quoted: str, locale: str) -> list[str]:
-    """The invoices a quoted reminder names, read as a message's are (its dates, phones and amounts first)."""
-    text = normalize(quoted.replace(">", " "), _VOCABULARY)
-    text = nlu_slots.PHONE.sub(" _phone_ ", nlu_dates.find_months(nlu_dates.find_dates(text, locale=locale)[1])[1])
-    prefixed, text = nlu_slots.find_prefixed_invoices(text)
-    text = nlu_slots.find_amount(nlu_methods.find_method(text)[1], locale=locale)[1]
-    return list(dict.fromkeys(prefixed + nlu_slots.find_bare_invoices(text)[0]))
 
 
 def readings(read: _Read, model: nlu_model.IntentModel) -> tuple[str, str, nlu_model.Guess]:
