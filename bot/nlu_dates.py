@@ -49,7 +49,8 @@ _SIZE_AFTER = re.compile(r"\s*-?\s*(?:\"|''|inch(?:es)?\b|in\b\.?(?!\s*(?:full|a
                          r"|dia(?:meter)?\b|npt\b|x\s*\d)")
 # Something already done looks back: "I paid", "was sent", "we mailed". `who` "you"/"it" after "get"/"have" is
 # the object of a promise: "we'll get you paid", "we'll have it sent".
-_DONE = re.compile(r"(?:^|[.!?]\s+|\b(?P<who>i|we|you|they|it|was|were|been|already|had) )(?:already )?(?:paid|sent"
+_DONE = re.compile(r"(?:^|[.!?]\s+|,\s+(?=mailed|went out|sent)"
+                   r"|\b(?P<who>i|we|you|they|it|was|were|been|already|had) )(?:already )?(?:paid|sent"
                    r"|mailed|made|received|charged|billed|dropped off|returned|wired|transferred|deposited|emailed"
                    r"|faxed|shipped|delivered|settled|cashed|debited|processed|went out|left)\b")
 _CAUSED_BEFORE = re.compile(r"\b(?:get|gets|getting|have|has|having)\s+$")
@@ -57,7 +58,7 @@ _IF_BEFORE = re.compile(r"\b(?:if|once|when|whether|until|before)\s+$")  # "woul
 # "since the 1st": behind us, whatever the message asks; "as of november 30" (said on December 6) and "a statement
 # as of december 31" (the same day): the nearer one, behind or ahead.
 _SINCE_BEFORE = re.compile(r"\bsince\s+$")
-_AS_OF_BEFORE = re.compile(r"\bas (?:of|at)\s+$")
+_AS_OF_BEFORE = re.compile(r"\b(?:as (?:of|at)|per|at)\s+$")  # "the open balance per 31.12.2026"
 # "the card expires 12/26", "expires at the end of this month": a card's expiry, not the date the message means.
 _EXPIRY_BEFORE = re.compile(r"\b(?:expires?|expiring|expired|expiry|expiration|exp\.?|valid (?:thru|through|until))"
                             r"\s+(?:on\s+|in\s+|at\s+)?(?:the\s+end\s+of\s+(?:the\s+)?)?$")
@@ -82,7 +83,10 @@ _HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "christmas day": 
 DATE_PATTERN = re.compile("|".join((
     r"(?P<iso>\b\d{4}-\d{1,2}-\d{1,2}\b)",
     r"(?P<num>(?<![\d/.,$])\d{1,2}/\d{1,2}(?:/\d{2}(?:\d{2})?)?(?![\d/]))",
-    r"(?P<dotted>(?<![\d/.,$])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?![\d.,]?\d))",
+    r"(?P<dotted>(?<![\d/.,$])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?![\d.,]?\d)"
+    # "paid on 02.11.", "the transfer from 03.12.": day and month, the year left out (after a word of dates only)
+    r"|(?:(?<=\bon )|(?<=\bfrom )|(?<=\bdated )|(?<=\bper )|(?<=\bsince )|(?<=\bby )|(?<=\buntil ))"
+    r"\d{1,2}\.\d{1,2}\.(?![\d.,]?\d))",
     r"(?P<holiday>\b(?:christmas|xmas) (?:eve|day)\b|\bnew year (?:eve|day)\b|(?:(?<=\bby )|(?<=\bon )|(?<=before )"
     r"|(?<=after )|(?<=until )|(?<=\btill )|(?<=\bfor ))(?:christmas|xmas)\b)",  # "merry christmas" is no date
     rf"(?P<md>\b(?:{_MONTH})\.?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?)",
@@ -143,8 +147,10 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
                 return match.group()  # "3/4 inch ball valves": a size
         if _EXPIRY_BEFORE.search(before) or (kind == "ordinal" and _listed_ordinal(before, after)):
             return match.group()
-        if kind == "ahead" or (kind == "week" and modifier in ("this", "last")):
-            return " _date_ "  # "in 2 weeks", "last week": a span, no single day (LABELS.md)
+        if kind == "ahead" or (kind == "week" and modifier in ("this", "last")) or (
+                kind == "end" and re.search(r"\bafter\s+$", before)) or (
+                kind == "ago" and "week" in match.group()):
+            return " _date_ "  # "in 2 weeks", "two weeks ago", "after month end": a span, no single day (LABELS.md)
         direction = "back" if _SINCE_BEFORE.search(before) else "nearest" if _AS_OF_BEFORE.search(before) else ""
         found.append((match.start(), match.end(), When(kind, match.group().strip(), modifier, direction,
                                                         *clause_around(before, after))))
@@ -230,7 +236,9 @@ def _resolve(when: When, today: dt.date, past: bool) -> dt.date | None:
     kind, phrase, modifier = when.kind, when.phrase, when.modifier
     if kind == "weekday":
         backwards = modifier in ("last", "past") or (past and not modifier)
-        return _dateparser(phrase.split()[-1], today, backwards)
+        found = _dateparser(phrase.split()[-1], today, backwards)
+        # Looking back as ahead: "mailed it monday" said on a Monday is the Monday before (LABELS.md, weekdays)
+        return found - dt.timedelta(days=7) if backwards and found == today else found
     if kind in ("iso", "num", "dotted", "md", "dm", "holiday"):
         return _calendar_date(when, today, past)
     if kind in ("rel", "ahead", "ago"):
@@ -291,7 +299,13 @@ def _calendar_date(when: When, today: dt.date, past: bool) -> dt.date | None:
     words = f"{_MONTHS[month - 1]} {day} {year or ''}".strip()
     # On or after today looking forward: dateparser's "future" is strictly after its base.
     found = _dateparser(words, today if past else today - dt.timedelta(days=1), past)
+    if past and not year and found and (today - found).days > _LONG_AGO:
+        # "the payment run on 12/23" said on December 10th: the coming one, not last year's (the year would be said)
+        found = _dateparser(words, today - dt.timedelta(days=1), False)
     return found if found and (found.month, found.day) == (month, day) else None
+
+
+_LONG_AGO = 270  # days: a month and day without a year this far back means the coming one
 
 
 def _dateparser(phrase: str, base: dt.date, past: bool) -> dt.date | None:

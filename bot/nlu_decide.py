@@ -29,9 +29,9 @@ RULE_WEIGHT = 0.3
 PRECISE = frozenset({"lead", "cancel_scheduled 0", "start 0", "who_are_you 0", "remit_to 0", "finance_charge 0",
                      "history 0", "methods 0", "link 0", "balance 0", "invoices 0"})
 PRECISE_WEIGHT = 0.45
-MARGIN = 0.3  # a money intent this close to another: ask
+MARGIN = 0.4  # a money intent this close to another: ask
 RUNNER_UP = 0.08  # an option less likely than this is not offered
-MODEL_MONEY = 0.5  # a money intent no rule saw needs this much from the model alone
+MODEL_MONEY = 0.75  # a money intent no rule saw needs this much from the model alone
 MODEL_YES = 0.85  # and a yes more: "lmao ok", "ugh. whatever." are no consent
 FLOOR = 0.35
 

@@ -31,14 +31,23 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                 r"(?:wrong|incorrect|off(?! (?:my|our|the) (?:card|account|visa|bank))|too high|not right"
                 r"|not correct)"
                 # "you billed us $2,400, should be $2,040", "charged $52 instead of $47": the sum is wrong
-                rf"|(?:billed|charged|invoiced|price|priced|amount|total)\b{_NEAR}{{0,40}}?\b"
+                rf"|(?:billed|charged|invoiced|price|priced)\b{_NEAR}{{0,40}}?\b"
                 r"(?:should (?:only )?(?:be|have been)|instead of) \$?[1-9]\d*"
+                # "$38.20 too high", "charged 96,00 EUR too much", "came through $212.50 higher than our PO"
+                rf"|(?:[$€£]|\d)[\d.,]*\s*(?:[a-z]+\s+){{0,2}}too (?:high|much)"
+                rf"|(?:charged|billed|invoiced)\b{_NEAR}{{0,40}}too (?:high|much)"
+                r"|higher than (?:our|the|what) (?:po|purchase order|quote|agreed|we agreed)"
+                # "you didn't take off the contractor discount"
+                r"|(?:did not|forgot to|failed to|never) (?:take off|apply|applied|include|give us|took off)"
+                r" (?:the |our |my )?(?:[a-z]+ )?discount|discount (?:was |is )?(?:not|never) (?:applied|taken)"
                 # "typo on your end": the seller's slip in the figures ("my message had a typo" is none)
                 r"|typo (?:on your (?:end|side|part)|in (?:the|your) (?:amount|price|total|invoice))|your typo)\b"),
     "damaged": (("damaged", "damage", "broken", "defective"),
                 r"(?<!what is the )\b(?:damaged|damage|damages|broken|broke|defective|dented|crushed|cracked"
                 r"|busted|faulty|spoiled|leaking|shattered|ruined|smashed|destroyed|torn|soaked|water damaged"
-                r"|wet|unusable|scratched(?! that\b)|bent|rotten|rotted|moldy)\b"),  # "scratch that" takes back words
+                r"|wet|unusable|scratched(?! that\b)|bent|rotten|rotted|moldy"
+                # "scratched" but not "scratch that" (taking back words); "dropped 2 cases off the liftgate"
+                r"|dropped (?:\d+|a|the|two|three|four|five|some) (?:cases?|boxes|box|pallets?|units?|cartons?))\b"),
     "short": (("short", "shortage", "missing"),
               r"\b(?:short shipped|short shipment|short ship|shorted|shortage|missing"
               rf"|never (?:received|got|arrived|came)(?: (?:the|this|that|our|these|those|any|all))? {_OBJECT}"
@@ -50,7 +59,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               r"|did not (?:receive|get) (?:all|everything|the whole|the full)"
               r"|not (?:all|everything) (?:was |were )?(?:delivered|received|shipped))\b"),
     "returned": (("returned", "return", "returns"),
-                 r"\b(?:returned|returning|rma|return(?:ed)? (?:goods|items|parts|product|order)"
+                 r"\b(?:returned|returning|rma|return(?:ed)? (?:goods|items|parts|product|order)|(?:we|i) return\b"
                  r"|sent (?:(?:those|them|it|these|everything|that|the \w+) )?back)\b"),
     "disputed": (("disputed", "dispute", "contested"),
                  r"\b(?:not (?:ours|mine|our order)|never ordered"
@@ -72,13 +81,22 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  r"|(?:was|were|is|are) not (?:on|in) (?:the|our|your) (?:quote|agreement|contract)"
                  # Billed for what was called off: "we canceled that contract", "we should not be billed at all"
                  r"|(?:canceled|cancelled) (?:the|that|this|our) (?:contract|subscription|service|agreement)"
-                 r"|should not (?:be|have been) (?:billed|charged|invoiced))\b"),
+                 r"|should not (?:be|have been) (?:billed|charged|invoiced)"
+                 # refusing a fee: "I am NOT paying the $75 late fee"; "not paying 1050 until…" says no reason
+                 r"|not (?:paying|going to pay|pay) (?:the |this |that |your |any )?(?:[$€£]?\d[\d.,]* )?"
+                 r"(?:[a-z]+ )?(?:fees?|surcharges?|charges?)"
+                 # freight or delivery billed to a customer who collects: "we picked up at your dock"
+                 rf"|(?:freight|delivery|shipping|pallet)\b{_NEAR}{{0,60}}\b(?:picked up|pick up|pickup|collected)"
+                 r")\b"),
     # What none of the others fits (LABELS.md): a warranty claim, or work billed that was never done.
     "other": (("other",),
               r"\b(?:warranty"
               r"|(?:job|work|service|repair|repairs|install|installation|project)\b[^.?!]{0,30}\b"
               r"(?:never|not|still not) (?:finished|done|performed)"
-              r"|(?:unfinished|incomplete|half done) (?:job|work|repair|repairs|install|installation|project))\b"),
+              r"|(?:unfinished|incomplete|half done) (?:job|work|repair|repairs|install|installation|project)"
+              # the wrong thing sent: "you sent 3/4 inch fittings and we ordered 1/2 inch"
+              r"|wrong (?:items?|parts?|products?|colou?rs?|models?)|not what (?:we|i) ordered"
+              r"|and we ordered)\b"),
 }
 # A warranty claim names the damage it is about: the claim, not the damage, is why they do not pay.
 _WARRANTY = re.compile(r"\bwarranty\b")

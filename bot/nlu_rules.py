@@ -187,6 +187,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"(?: a| the| my| our| all)?(?: copy of| copies of)?(?: the| my| our| all)?"
         r"(?: open| unpaid| outstanding| overdue| past due| due| oldest)*\s*(?:invoices?|bills?|items|_invoice_"
         r"|everything|ones)\b",
+        r"\b(?:send|resend|email|text|fax)(?: me| us)? (?:a copy of )?(?:number |no |item |line )?_selector_",
     ], []),
     ("promise", [  # the customer will pay, by themselves, later
         rf"\b{MODAL}\s+{ADVERBS}(?:pay|paying|send|sending|mail|mailing|get|have|cover|make|settle|catch up|clear"
@@ -206,6 +207,13 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:sent|wired|initiated|transferred|scheduled) (?:you |over |out )?(?:a|the|our|my|an)"
         r" (?:wire|ach|transfer|bank transfer|payment|e ?check)\b", r"\bwired (?:it|the money|the funds|you)\b",
         r"\b(?:check|payment|it|wire|ach) (?:\w+ )?(?:went|gone|goes|going|go) out\b",
+        # Their own payment, told not asked: "we pay 1043 on friday", "I pay the invoice on the 28th, ok?", "we are
+        # paying it next week" (a request asks: "pay 1043 friday", "can you charge it friday", "we want to pay…")
+        r"^(?:so |then |and |ok )?(?:i|we)(?: are| am| will be)? (?:pay|paying)\b"
+        r"(?!.*\b(?:can|could|would|please|want|like|now|today|right away|immediately|card|visa|amex|mastercard"
+        r"|account|ach|bank|autopay)\b)",
+        r"\b(?:scheduled|queued|set up|approved|entered)\b (?:\w+ ){0,3}(?:in|on|through|by) (?:our|my) (?:own )?"
+        r"(?:system|ap|bank|erp|end|side|accounting)\b",
     ], [
         r"\b(?:will|can|going to|shall) (?!not\b)(?:\w+ )?pay\b[^.?!,]{0,25}\b(?:right now|now|immediately)\b",
         r"\balready (?:sent|mailed|paid|made)\b", r"\bwhere\b", r"\baddress\b",

@@ -87,6 +87,7 @@ _STATES = ("al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la me md ma mi
            " ok or pa ri sc sd tn tx ut vt va wa wv wi wy")
 _ZIP_BEFORE = re.compile(rf",\s*[a-z][a-z .]*\s(?:{_STATES.replace(' ', '|')})\s*,?\s*$")
 _LONG_AGO_AFTER = re.compile(r"^\s*(?:days|weeks|months)\s+ago\b")  # "6650 weeks ago": an invoice, paid long ago
+_SUM_PAID_AFTER = re.compile(r"\s+(?:i|we)\s+(?:paid|sent|wired|mailed|transferred)\b")
 _YEAR_BEFORE = re.compile(r"\b(?:in|since|during|year|of|for)\s*$")
 _QUANTITY_AFTER = re.compile(r"^\s*(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|lbs?|each|ea|qty|%"
                              r"|percent|days?|weeks?|cartons?|bags?|bottles?|rolls?|sets?|pairs?|dozen|gallons?|kg"
@@ -119,8 +120,9 @@ _SET_ASIDE_AFTER = re.compile(
     r"|(?:stays?|remains?|can wait|stays? scheduled)\b"
     r"|(?:i|we) will (?:handle|mail|send|pay|cover|take care of)\b(?!\s+(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d)"
     r"|(?:i|we) (?:do not|will not|can not|cannot|are not going to) pay\b"  # "the invoice 3325 we don't pay"
-    r"|[.,]?\s*(?:-+\s*)?(?:actual(?:ly)?\s*,?\s*)?(?:no|nope|oops|sorry|wait|my bad|wrong one)\b"
-    r"(?:[\s,.-]*(?:no|sorry|wait|my bad|wrong one|i mean|i meant)\b)*"
+    r"|not\s*[,.;]"  # "the invoice 6672 not, we returned those goods"
+    r"|[.,]*\s*(?:-+\s*)?(?:actual(?:ly)?\s*,?\s*)?(?:no|nope|oops|sorry|wait|my bad|wrong one|correction)\b"
+    r"(?:[\s,.-]*(?:no|sorry|wait|my bad|wrong one|i mean|i meant|correction)\b)*"
     r"[\s,.]*(?=(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d))")
 
 _EUROPEAN = r"\d{1,3}(?:\.\d{3})+,\d\d"  # 1.500,00
@@ -157,10 +159,15 @@ _AMOUNT = re.compile("|".join((
 _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?: [a-z]+)?"
                               r"|(?:charges?|surcharges?|fees?|price|cost|discount|deduction|rate) of|vs\.?"
                               r"|versus|(?:units?|cases?|is|are|was|were|billed|priced|quoted|charged|invoiced|listed)"
-                              r" at|lists?|says|(?:balance|total|price|cost) (?:is|was|of|shows?|showing|says|at)))"
+                              r" at|lists?|says|(?:balance|total|price|cost) (?:is|was|of|shows?|showing|says|at)"
+                              # "fuel surcharge $62.50", "the whole balance, $3,480.15", "credit memo CM-1 ($212.50)"
+                              r"|surcharges?:?|fees?:?|(?:whole|full|entire|total|open) balance\s*[,:(-]?"
+                              r"|credit (?:memo|note)(?:\s+_invoice_)?\s*\("
+                              r"|(?:a )?(?:couple|few|several)(?: of)?))"  # "a couple thousand": no exact sum
                               r"\s*$")
-_DESCRIBED_AFTER = re.compile(r"^\s*(?:(?!(?:on|to|toward|towards|against|for|of|off|from|in|into)\b)[a-z-]+\s+){0,2}"
-                              r"(?:charges?|surcharges?|fees?|balance"
+_DESCRIBED_AFTER = re.compile(r"^\s*(?:(?!(?:on|to|toward|towards|against|for|of|off|from|in|into)\b)"
+                              r"[\"']?[a-z-]+\s+){0,2}"
+                              r"[\"']?(?:charges?|surcharges?|fees?|balance|line|debit memo|credit memo|memo"
                               r"|(?:per|a|an) (?:unit|case|item|piece|box|bag|carton)|each|quoted)\b"
                               r"|^\s*/\s*(?:ft|foot|unit|each|ea|case|bag|box|lb|hr|hour)\b")
 _PER_UNIT = re.compile(r"^\s*(?:(?:per|a|an|each|/)\s*(?:unit|case|item|piece|box|bag|carton|foot|ft|lb|hour|hr)\b"
@@ -175,7 +182,8 @@ _DOLLARS_AND_CENTS = re.compile(r"(?<![\d.,])(?P<dollars>\d[\d,]*)\s*(?:dollars?
 _LATER_PART_BEFORE = re.compile(r"\b(?:the\s+)?(?:remaining|remainder|rest|other half|balance of it)"
                                 r"(?:\s+of)?(?:\s+it)?"
                                 r"(?:\s+balance)?\s*(?:of\s+|is\s+)?$|\d\s*k?\s+(?:of|out of)\s+$")
-_PAY_VERB_BEFORE = re.compile(r"(?<!\bnot )\b(?:pay|paying|charge|charging|take|taking|remit|remitting|process"
+_PAY_VERB_BEFORE = re.compile(r"(?<!\bnot )\b(?:net amount|net|pay|paying|charge|charging|take|taking|remit"
+                              r"|remitting|process"
                               r"|processing"
                               r"|apply|applying|debit|debiting|send|sending|wire|wiring|transfer|transferring)\b"
                               r"(?:\s+(?!(?:and|but|not)\b)\S+){0,3}\s*$")
@@ -245,13 +253,15 @@ _ALL = re.compile(
 _NOT_BEFORE = re.compile(r"\bnot\s+(?:\S+\s+){0,2}$")  # "not paying the whole thing", "can not pay the full amount"
 
 
-def excluded_invoices(text: str, invoices: Iterable[str]) -> tuple[str, ...]:
-    """The invoices among those found that the customer says not to pay or did not mean (the module's rules)."""
+def excluded_invoices(text: str, invoices: Iterable[str], *, chosen: bool = False) -> tuple[str, ...]:
+    """The invoices among those found that the customer says not to pay or did not mean (the module's rules).
+    `chosen`: the message also chooses invoices by a selector ("all that are past due"), beside which a refusal
+    leaves its invoice out as it does beside another invoice."""
     named = list(invoices)
     excluded = _said_in(_EXCLUDING, text, named) + _said_in(_LEFT_ALONE, text, named)
     refused = _said_in(_REFUSING, text, named) + _said_in(_SET_ASIDE, text, named) \
         + _said_in(_SET_ASIDE_AFTER, text, named)
-    if refused and len(set(named) - set(excluded) - set(refused)) > 0:
+    if refused and (chosen or len(set(named) - set(excluded) - set(refused)) > 0):
         excluded += refused  # "pay 2261 in full; we are NOT paying 2265 yet"
     return tuple(number for number in named if number in excluded)
 
@@ -292,6 +302,8 @@ def find_bare_invoices(text: str) -> tuple[list[str], str]:
         if _NOT_AN_INVOICE_BEFORE.search(before) or _STREET_AFTER.match(after) or _PER_UNIT.match(after) or (
                 _QUANTITY_AFTER.match(after) and not _LONG_AGO_AFTER.match(after)):
             return match.group()
+        if _SUM_PAID_AFTER.match(after) and re.search(r"\bthe\s*$", before):
+            return match.group()  # "what's left after the 1200 i paid": a sum paid
         if re.fullmatch(r"(?:19|20)\d\d", number) and _YEAR_BEFORE.search(before):
             return match.group()
         if _NOT_AN_INVOICE_PREFIX.match(number):
@@ -351,7 +363,8 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
         groups = match.groupdict()
         number = next(groups[f"n{i}"] for i in range(1, 11) if groups[f"n{i}"] is not None)
         before, after = text[:match.start()], text[match.end():]
-        if _NOT_PAID_BEFORE.search(before) or _LATER_PART_BEFORE.search(before) or (
+        later = _LATER_PART_BEFORE.search(before) and not _PAY_VERB_BEFORE.search(before)  # "remit the remaining"
+        if _NOT_PAID_BEFORE.search(before) or later or (
                 _DESCRIBED_AFTER.match(after) and not _PAYING_BEFORE.search(before)):
             named.append(_money(number, any(groups.get(f"k{i}") for i in range(1, 5)), locale=locale,
                                 dollar_first=groups["c1"] == "$"))

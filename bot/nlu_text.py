@@ -66,13 +66,16 @@ _SHORTHAND = {
     # time
     "tmrw": "tomorrow", "tmrws": "tomorrow", "tomorrows": "tomorrow", "todays": "today",
     "tmr": "tomorrow", "tmrrw": "tomorrow", "tmw": "tomorrow", "tmro": "tomorrow",
-    "tomoro": "tomorrow", "tomo": "tomorrow", "tdy": "today", "wk": "week", "wks": "weeks", "nxt": "next",
+    "tomoro": "tomorrow", "tomo": "tomorrow", "tdy": "today", "yday": "yesterday", "yest": "yesterday",
+    "ystrdy": "yesterday", "yesterdays": "yesterday", "wk": "week", "wks": "weeks", "nxt": "next",
     "eom": "end of month", "eow": "end of week", "rn": "right now", "asap": "asap",
     "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "weds": "wednesday",
     "thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday",
     "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
     "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november",
     "dec": "december",
+    # a voice transcript's hesitations: "the card ending in uh 6612" is a card ending
+    "uh": "", "uhh": "", "um": "", "umm": "", "uhm": "", "erm": "",
     # contractions typed without the apostrophe
     "cant": "can not", "cannot": "can not", "wont": "will not", "dont": "do not", "didnt": "did not",
     "doesnt": "does not", "isnt": "is not", "wasnt": "was not", "arent": "are not", "werent": "were not",

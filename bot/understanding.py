@@ -103,11 +103,17 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     dates = _meant(dates, intent, source) if _taken("date", intent, clarify) else []
     months = _meant(months, intent, source) if _taken("month", intent, clarify) else []
     done = nlu_dates.looks_back(canonical)  # "I paid on the 1st" looks back; "we'll get you paid by friday" not
-    date = nlu_dates.resolve_date(dates[0], today, intent in _BACKWARD_INTENTS or done) if dates else None
+    # A scheduled payment to cancel is ahead, even when said with what was done ("we mailed a check, cancel the one
+    # on Dec 28").
+    back = intent in _BACKWARD_INTENTS or (done and intent != "cancel_scheduled")
+    date = nlu_dates.resolve_date(dates[0], today, back) if dates else None
     if date is not None and date < today and intent in _MOVES_MONEY:
         date = None  # "pay the invoices from yesterday's list": money moves today or later, never before
     month_forward = intent in _FORWARD_INTENTS and not done
     month = nlu_dates.resolve_month(months[0], today, not month_forward) if months else None
+    if month and _SPAN_OF_MONTHS.search(read.masked) and len(
+            {nlu_dates.resolve_month(when, today, not month_forward) for when in months}) > 1:
+        month = None  # "Q4 (Oct-Dec)", "october through december": no one month
     if intent == "pay" and date is None and _NOW.search(canonical):
         date = today  # "pay 1066 now": today's date, as "pay 1066 today"
     if intent == "schedule" and date == today and not clarify:
@@ -127,9 +133,10 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     selector = read.selector if _taken("selector", intent, clarify) else None
     if read.invoices or (selector == "all" and intent in _NO_ALL):
         selector = None  # "we know 1187 is past due", "pay 5502, the whole thing": said of the invoice named
-    return Parsed(intent, read.invoices, selector, amount, date, month, reason, refers,
+    invoices = read.invoices if intent not in _NO_INVOICES or clarify else ()
+    return Parsed(intent, invoices, selector, amount, date, month, reason, refers,
                   unpayable_amount=read.money.unpayable, currency=read.money.currency,
-                  prefixed=tuple(number for number in read.invoices if number in read.prefixed), method=read.method,
+                  prefixed=tuple(number for number in invoices if number in read.prefixed), method=read.method,
                   confidence=confidence, clarify=clarify, excluded=read.excluded)
 
 
@@ -143,8 +150,10 @@ _OF_A_THING = re.compile(
 _THING_AFTER = re.compile(r"^(?:'s|s')\s|^\s*(?:list|email|call|meeting|invoices?|bills?|statements?|orders?)\b")
 _SINCE = re.compile(r"\bsince\s*$")
 _GOODS_AFTER = re.compile(r"^\s*(?:invoices?|bills?|orders?|deliver(?:y|ies)|shipments?|run)\b")
-_DONE_IN_CLAUSE = re.compile(r"\b(?:was|were|been|approved|signed off|reviewed|received|called|spoke|talked)\b")
-_EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|visits?|visiting|payroll|holidays?|vacation|pick up"
+_DONE_IN_CLAUSE = re.compile(r"\b(?:was|were|been|approved(?! for pay)|signed off|reviewed|received|called|spoke"
+                             r"|talked)\b")
+_EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?off|deadline|visits?|visiting"
+                    r"|payroll|holidays?|vacation|pick up"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
 _AS_OF_INTENTS = frozenset({"balance", "statement"})  # a date for these is the day the figure is "as of"
 _DUE_BEFORE = re.compile(r"\bdue\b(?:\s+\S+){0,2}\s*$")
@@ -152,6 +161,12 @@ _MOVES_MONEY = frozenset({"pay", "schedule", "deposit"})
 _NOW = re.compile(r"(?<!\bnot )(?<!\bby )(?<!\bfor )(?<!\bhappy )(?<!\bapproved )(?<!\bis )(?<!\bare )\b(?:right )?now"
                   r"\b(?! that\b)")
 _A_PAYMENT_AFTER = re.compile(r"^\s*(?:payments?|wire|transfer|ach|check|deposit|charge)\b")  # "today's payment"
+# Requests that act on no invoice: "stop emailing me about 4412", "an updated statement, the one below is out of date".
+_NO_INVOICES = (_CHAT - {"agent", "remit_to"}) | {"statement", "methods", "add_method"}
+_SPAN_OF_MONTHS = re.compile(r"\bq[1-4]\b|_month_\s*(?:-|–|through|thru|to|till|until)\s*_month_")
+# A date taken back: "sched 7705 for 12/18 wait no 12/19".
+_CORRECTED_AFTER = re.compile(r"^[\s,.;:!-]*(?:wait|no|nope|sorry|oops|i mean|i meant|actually|correction"
+                              r"|make (?:it|that))\b")
 # "how much do I owe TOTAL, including all the charges", "billed for all of them", "include all open items": no choice.
 _NO_ALL = frozenset({"balance", "dispute", "statement"})
 
@@ -160,9 +175,12 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
     """The dates (or months) the request is about, by what each is said of in its clause (LABELS.md): the day of a
     payment, a promise, a statement "as of", invoices "due" then; not the day of something else said in passing."""
     meant = []
-    for when in found:
+    for at, when in enumerate(found):
+        if at + 1 < len(found) and _CORRECTED_AFTER.match(when.trail) and found[at + 1].kind == when.kind:
+            continue
         month = when.kind in ("month", "month_rel")
-        if _SECOND_PART.search(when.lead) or (not month and _EVENT.search(f"{when.lead} {when.trail}")):
+        if _SECOND_PART.search(when.lead) or (not month and when.direction != "nearest"
+                                               and _EVENT.search(f"{when.lead} {when.trail}")):
             continue
         if month and intent != "invoices" and (_GOODS_AFTER.match(when.trail) or _SINCE.search(when.lead)):
             continue  # "check #3390 for the two october invoices", "everything since september"
@@ -239,7 +257,8 @@ def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Rea
     named = sorted(dict.fromkeys(prefixed + bare), key=lambda number: canonical.find(number.lower()))
     if not named and quoted and nlu_letters.points_at_quote(own):  # "please pay the invoice below"
         named = list(_read(quoted.replace(">", " "), reasons, locale=locale).invoices)  # read as a message
-    excluded = nlu_slots.excluded_invoices(canonical, named)  # "don't pay 1042, just 1043": never 1042
+    # "don't pay 1042, just 1043", "all that are past due, the invoice 6672 not": never 1042, never 6672
+    excluded = nlu_slots.excluded_invoices(canonical, named, chosen=selector in ("all", "overdue", "oldest"))
     invoices = tuple(number for number in named if number not in excluded)
     return _Read(canonical, masked, dates, months, prefixed, invoices, method, money, selector, reason, excluded)
 

@@ -1,0 +1,94 @@
+"""Slots of the kinds the 2026-12-09 tuning batches missed: hesitations, corrected dates, spans of months and weeks,
+fees and balances named beside a payment, refusals beside a selector, and reasons in everyday words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.understanding import parse, to_json
+
+MONDAY = dt.date(2026, 12, 14)
+
+
+def read(text: str, today: dt.date = MONDAY) -> dict[str, object]:
+    return to_json(parse(text, today=today))
+
+
+def test_a_voice_transcripts_hesitations_do_not_hide_a_card_ending_or_an_account_number() -> None:
+    assert read("ok go ahead and pay ten forty three on the card ending in uh four four one two")["invoices"] == \
+        ["1043"]
+    assert read("this is sam, our account number is um three three nine one")["invoices"] == []
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("schedule 5521 for 12/21 wait no 12/22", "2026-12-22"),  # a date taken back
+    ("Has the check I sent 3 weeks ago cleared?", None),  # weeks ago: a span
+    ("we'll pay 5521 after month end", None),
+    ("the check went out, mailed monday", "2026-12-07"),  # said on a Monday: the Monday before
+    ("we mailed a check for 5521, so cancel the card payment you have for it on Dec 28", "2026-12-28"),
+    ("what is our open balance per 31.12.2026?", "2026-12-31"),
+    ("did the transfer from 03.12. arrive?", "2026-12-03"),
+    ("Approved for payment today: invoices 88213 and 88219.", "2026-12-14"),
+    ("we'll have it to you friday, our year-end audit starts the 28th", "2026-12-18"),
+])
+def test_the_date_meant(text: str, date: str | None) -> None:
+    assert read(text)["date"] == date
+
+
+@pytest.mark.parametrize(("text", "month"), [
+    ("statement for Q4 please (Oct-Dec)", None),
+    ("a statement covering october through december", None),
+    ("our september and october statements", "2026-09"),  # two named: the first, as the corpus has it
+])
+def test_a_span_of_months_is_no_one_month(text: str, month: str | None) -> None:
+    assert read(text)["month"] == month
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("not paying 3381 till someone tells me what the $140 freight line is", None),
+    ("the $60 \"rush fee\" on 3381 was never authorized", None),
+    ("disputing 3381: restocking fee $45 is not in our agreement", None),
+    ("charge the visa for the whole balance, $2,980.15, today", None),
+    ("pay 3381 net of credit memo CM-2201 ($112.50). Net amount $887.50, card on file", "887.50"),
+    ("we will remit the remaining $900.00 on 3381 by the 30th", "900.00"),
+    ("we'll pay $400 now and the remaining $520.00 will follow", "400.00"),
+    ("can we put a couple thousand on account", None),
+])
+def test_the_sum_to_act_on(text: str, amount: str | None) -> None:
+    assert read(text)["amount"] == amount
+
+
+def test_an_invoice_refused_beside_a_selector_is_left_out() -> None:
+    parsed = parse("please take payment for all invoices past due. invoice 6610 not, we returned those goods",
+                   today=MONDAY)
+    assert (parsed.invoices, parsed.excluded, parsed.selector) == ((), ("6610",), "overdue")
+
+
+def test_a_correction_keeps_the_second_invoice() -> None:
+    assert read("please process 48213... correction, 48231. full amount")["invoices"] == ["48231"]
+
+
+def test_a_sum_paid_is_no_invoice_and_an_opt_out_names_none() -> None:
+    assert read("what's left after the 1500 we paid last week")["invoices"] == []
+    assert read("stop texting me about 4412, I sold the business")["invoices"] == []
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("7712 is $22.40 too high", "Pricing error"),
+    ("you didn't take off our contractor discount on 7712", "Pricing error"),
+    ("we were charged 50,00 EUR too much on 7712 for transport", "Pricing error"),
+    ("I'm not paying the late fee on 7712, your portal was down", "Disputed charge"),
+    ("why is there a pallet charge on 7712, we pick up ourselves", "Disputed charge"),
+    ("we pay 7712 less 200, the rest of the goods we return", "Returned goods"),
+    ("the driver dropped 3 cases off the truck, paying 7712 less $90", "Damaged goods"),
+])
+def test_reasons_in_everyday_words(text: str, reason: str) -> None:
+    assert read(text)["reason"] == reason
+
+
+def test_their_own_payment_told_is_a_promise_and_a_request_for_a_copy_by_position_is_no_payment() -> None:
+    assert read("we are paying 7712 on friday")["intent"] == "promise"
+    assert read("Payment of 7712 is scheduled in our own system for release on the 22nd.")["intent"] == "promise"
+    assert read("looking at your list, can you send me number two")["intent"] == "invoices"
