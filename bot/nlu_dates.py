@@ -102,6 +102,7 @@ DATE_PATTERN = re.compile("|".join((
     rf"(?P<weekday>\b(?:(?P<wd_mod>next|this coming|this|last|past)\s+)?(?:{_WEEKDAY})\b)",
     r"(?P<week>\b(?P<week_mod>next|this|last)\s+week\b)",
     rf"(?P<ordinal>(?:\b(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_A_POSITION}"
+    r"|\b(?:the\s+)?(?P<day_bare>\d{1,2})(?=\s+of\s+(?:this|next|the)\s+month\b)"  # "on 28 of this month"
     rf"|(?:(?<=\bon )|(?<=\bby )|(?<=until )|(?<=\btill )|(?<=after )|(?<=from )|(?<=\bfor ))the first\b"
     rf"{_NOT_A_POSITION})"
     r"(?:\s+of\s+(?P<of_month>this|next|the)\s+month\b)?)",
@@ -137,7 +138,7 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
     def take(match: re.Match[str]) -> str:
         kind = next(k for k in _KINDS if match.group(k) is not None)
         modifier = match.group("wd_mod") or match.group("week_mod") or match.group("end_of") \
-            or match.group("first_of") or match.group("day") or ""
+            or match.group("first_of") or match.group("day") or match.group("day_bare") or ""
         if match.group("of_month") == "next":
             modifier = f"{modifier or 1} next month"  # "the 5th of next month"
         before, after = text[:match.start()], text[match.end():]

@@ -153,7 +153,9 @@ _GOODS_AFTER = re.compile(r"^\s*(?:invoices?|bills?|orders?|deliver(?:y|ies)|shi
 _DONE_IN_CLAUSE = re.compile(r"\b(?:was|were|been|approved(?! for pay)|signed off|reviewed|received|called|spoke"
                              r"|talked)\b")
 _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?off|deadline|visits?|visiting"
-                    r"|payroll|holidays?|vacation|pick up"
+                    r"|payroll|holidays?|vacation|pick up|they pay out|pays out"
+                    r"|(?:our|their) (?:clients?|customers?) (?:pays?|paid|paying)"
+                    r"|payment of our (?:clients?|customers?)"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
 _AS_OF_INTENTS = frozenset({"balance", "statement"})  # a date for these is the day the figure is "as of"
 _DUE_BEFORE = re.compile(r"\bdue\b(?:\s+\S+){0,2}\s*$")
