@@ -22,6 +22,17 @@ _WRONG = r"(?:wrong|incorrect|not correct|not right|error|errors|does not match|
 _BILLED_THING = r"(?:invoices?|_invoice_|amount|_amount_|price|balance|bill|charges?|total|statement|qty|quantity)"
 _A_BOT = (r"(?:a |an |even a |really a |just a )?(?:real |live |actual )?(?:bot|robot|machine|computer|ai|human"
           r"|person|automated|automatic)")
+# Paying once the seller does something (LABELS.md, conditional payments): "we will not pay 72210 until the freight
+# charge is removed", "we'll pay 8120 as soon as you send a corrected invoice" is a dispute, not a promise.
+_SELLER_FIRST = (r"\b(?:until|till|unless|before|as soon as|once|when|after)\b(?:\s+\S+){0,6}?\s+"
+                 r"(?:(?:you|someone|somebody|they)\s+(?:\S+\s+)?(?:fix|fixes|remove|removes|credit|credits|correct"
+                 r"|corrects|explain|explains|send|sends|issue|issues|reissue|reissues|void|voids|refund|refunds"
+                 r"|sort|sorts|tell|tells|take|takes)"
+                 r"|(?:is|are|gets?|has been|have been)\s+(?:fixed|removed|credited|corrected|explained|voided"
+                 r"|refunded|reissued|sorted|resolved|taken off))\b")
+# Only the rest, and later: "can I pay the rest next month" asks for time (a promise), pays nothing now.
+_REST_LATER = (r"^(?!.*_amount_)(?:\S+\s+){0,4}pay (?:you )?the (?:rest|remainder)\b(?:\s+\S+){0,2}?"
+               r"\s+(?:_month_|later)\b")
 _FINANCE_CHARGE = r"(?:finance charges?|interest charges?|interest rate|interest|service charges?)\b"
 
 # Whole messages (after punctuation is dropped): carrier keywords and one-word answers.
@@ -142,7 +153,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"(?:(?:i|we) (?:want|would like|need|wish|am ready|are ready) to |let us |let me |can (?:i|we|you) "
         r"|could (?:i|we|you) |may i |ready to |go ahead and "
         rf"|want to |need to |would like to )?{PAY_VERB}\b",
-    ], [r"\bfrom now on\b", r"\bset (?:that|it|this) up\b"]),
+    ], [r"\bfrom now on\b", r"\bset (?:that|it|this) up\b", _REST_LATER]),
     ("add_method", [
         r"\b(?:add|adding|new|update|updating|change|changing|replace|different|another|set up|setup|link|connect"
         r"|save|enter|use|switch|switching)\b(?:\s+\S+){0,3}?\s+(?:card|cards|credit card|debit card|bank"
@@ -212,11 +223,12 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"^(?:so |then |and |ok )?(?:i|we)(?: are| am| will be)? (?:pay|paying)\b"
         r"(?!.*\b(?:can|could|would|please|want|like|now|today|right away|immediately|card|visa|amex|mastercard"
         r"|account|ach|bank|autopay)\b)",
+        _REST_LATER,
         r"\b(?:scheduled|queued|set up|approved|entered)\b (?:\w+ ){0,3}(?:in|on|through|by) (?:our|my) (?:own )?"
         r"(?:system|ap|bank|erp|end|side|accounting)\b",
     ], [
         r"\b(?:will|can|going to|shall) (?!not\b)(?:\w+ )?pay\b[^.?!,]{0,25}\b(?:right now|now|immediately)\b",
-        r"\balready (?:sent|mailed|paid|made)\b", r"\bwhere\b", r"\baddress\b",
+        r"\balready (?:sent|mailed|paid|made)\b", r"\bwhere\b", r"\baddress\b", _SELLER_FIRST,
     ]),
     ("pay", [r"\b(?:short pay|short paying|short paid|partial payment|partially pay)\b"], []),
     ("dispute", [
@@ -230,6 +242,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"^(?:please )?(?:correct|fix|adjust|amend)$",
         r"\bnot (?:going to )?pay(?:ing)? for\b", r"\bnot paying\b", r"\brefuse to pay\b",
         r"\b(?:will not|not going to|do not want to) pay\b(?! (?:until|till|before))",
+        r"\bpay\b.*" + _SELLER_FIRST,
         r"\bcredit(?: memo)? (?:was |has |is )?(?:not|never) (?:been )?applied\b", r"\bshould (?:be|have been)\b",
         r"\bwhy (?:am|are|is) (?:i|we|this|my|our) (?:still )?(?:being )?(?:charged|billed)\b",
         r"\b(?:never ordered|did not order|late fee|mistake|cashed)\b",
