@@ -47,6 +47,8 @@ def _promised_invoices(turn: Turn, ctx: dict[str, Any]) -> list[str] | Step:
 
 
 def ask_promise_date(turn: Turn, ctx: dict[str, Any]) -> Step | None:
+    if turn.parsed.invoices and turn.parsed.intent not in ("unknown", "promise", "confirm", "deny"):
+        return None  # "schedule 104005 for 12/22": a request of its own, not the date of the promise asked about
     if turn.parsed.date is None:
         return None if turn.parsed.intent not in ("unknown", "promise") else say(
             "Which date? For example FRIDAY or DEC 5 — or NO to cancel.", state="ask_promise_date")

@@ -125,6 +125,15 @@ def test_a_promise_asked_for_its_date_keeps_its_invoices_and_the_amount_said(cha
         assert (len(promise.invoice_ids), promise.amount_minor) == (2, 10000)
 
 
+def test_a_new_request_naming_an_invoice_is_not_taken_for_the_promise_date_asked(chat: Chat) -> None:
+    assert "By which date" in chat.say("can I pay the rest next month")
+    answer = chat.say("schedule 1044 for 12/21 wait no 12/22")
+
+    assert "you'll pay" not in answer and "Dec 22" in answer and "1044" in answer
+    with chat.services.db.uow() as uow:
+        assert uow.session.scalars(select(PaymentPromise)).all() == []
+
+
 def test_a_promise_for_an_invoice_not_open_notes_nothing_and_shows_the_open_ones(chat: Chat) -> None:
     answer = chat.say("I'll pay 9999 on friday")
 
