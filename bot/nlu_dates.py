@@ -50,6 +50,7 @@ _SIZE_AFTER = re.compile(r"\s*-?\s*(?:\"|''|inch(?:es)?\b|in\b\.?(?!\s*(?:full|a
 # Something already done looks back: "I paid", "was sent", "we mailed". `who` "you"/"it" after "get"/"have" is
 # the object of a promise: "we'll get you paid", "we'll have it sent".
 _DONE = re.compile(r"(?:^|[.!?]\s+|,\s+(?=mailed|went out|sent)"
+                   r"|\b(?:check|cheque|payment|wire|transfer)\s+(?=mailed|went out|left)"
                    r"|\b(?P<who>i|we|you|they|it|was|were|been|already|had) )(?:already )?(?:paid|sent"
                    r"|mailed|made|received|charged|billed|dropped off|returned|wired|transferred|deposited|emailed"
                    r"|faxed|shipped|delivered|settled|cashed|debited|processed|went out|left)\b")
@@ -68,6 +69,12 @@ _LISTED_ORDINAL_BEFORE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\s*(?:,|&|\band\b)
 _DAY_WORD_BEFORE = re.compile(r"\b(?:on|by|until|till|before|after|from|due|for)\s+(?:the\s+)?$")
 # "friday the 11th", "monday, january 4th": the weekday names the date that follows it.
 _WEEKDAY_NAMES_NEXT = re.compile(r",?\s*")
+_EUROPEAN_MONEY = re.compile(r"\d,\d\d\s*(?:eur|€|euros?|chf|sek|dkk|nok|pln)(?![a-z])|€\s*\d[\d.]*,\d\d\b"
+                             r"|\beuro?s?\b")
+# "between oct 1 and dec 31", "from 11/1 to 11/30": a span, neither end a date meant.
+_SPAN_BEFORE = re.compile(r"\bbetween\s+(?:the\s+)?$"
+                          r"|\b(?:between|from)\s+(?:the\s+)?\S+(?:\s+\S+)?\s+(?:and|to|through|thru|till|until|-)\s+(?:the\s+)?$")
+_DAY_OVER_12_FIRST = re.compile(r"(?<![\d/.,$])(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![\d])")
 _DAY_FIRST_SAID = re.compile(r"\b(?:day/month|dd/mm|dd\.mm|day first|day-month)\b")
 # A clause ends at a sentence mark, a colon or semicolon, a comma before a new phrase, or a line break.
 _CLAUSE_END = re.compile(r"[.;:!?\n]+(?:\s|$)|,\s+|\s+[-–—]\s+"
@@ -132,7 +139,10 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
     """The date phrases in order, and the text with each replaced by `_date_`. A date in digits is read day first
     when the customer's locale writes dates so (en_GB, de_DE: Babel) or the message says it does ("day/month")."""
     found: list[tuple[int, int, When]] = []
-    day_first = _writes_day_first(locale) or bool(_DAY_FIRST_SAID.search(text))
+    # Who writes money the European way writes dates so too: "4.250,00 EUR dated 02/12/2026" is 2 December.
+    # and so does who writes "24/12" anywhere in the message.
+    day_first = _writes_day_first(locale) or bool(_DAY_FIRST_SAID.search(text) or _EUROPEAN_MONEY.search(text)
+                                                  or _DAY_OVER_12_FIRST.search(text))
     text = _DAY_IN_WORDS.sub(lambda m: f"{m['on']} the {_IN_WORDS.index(m['word']) + 2}{_SUFFIX[m['word'][-2:]]}", text)
 
     def take(match: re.Match[str]) -> str:
@@ -148,7 +158,7 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
                 return match.group()  # "3/4 inch ball valves": a size
         if _EXPIRY_BEFORE.search(before) or (kind == "ordinal" and _listed_ordinal(before, after)):
             return match.group()
-        if kind == "ahead" or (kind == "week" and modifier in ("this", "last")) or (
+        if kind == "ahead" or (kind == "week" and modifier in ("this", "last")) or _SPAN_BEFORE.search(before) or (
                 kind == "end" and re.search(r"\bafter\s+$", before)) or (
                 kind == "ago" and "week" in match.group()):
             return " _date_ "  # "in 2 weeks", "two weeks ago", "after month end": a span, no single day (LABELS.md)

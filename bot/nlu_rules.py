@@ -224,6 +224,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"(?!.*\b(?:can|could|would|please|want|like|now|today|right away|immediately|card|visa|amex|mastercard"
         r"|account|ach|bank|autopay)\b)",
         _REST_LATER,
+        # paid from their side: "we pay 31190 friday through our own bill-pay run", "we'll pay these ourselves"
+        r"\b(?:ourselves|(?:on|from) our (?:own )?(?:end|side)|our own (?:bill ?pay|ap|payment|check) run)\b",
         r"\b(?:scheduled|queued|set up|approved|entered)\b (?:\w+ ){0,3}(?:in|on|through|by) (?:our|my) (?:own )?"
         r"(?:system|ap|bank|erp|end|side|accounting)\b",
     ], [
@@ -236,7 +238,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bpaid (?:in full|on time|by check|by ach|by card)\b", r"\b(?:was|were|been) paid\b",
         r"\b(?:i|we) (?:already )?paid (?:this|that|it|them|on|by|last|in|_date_|_month_|for)\b", r"^paid\b",
         r"\bdo not owe\b", r"\bnot (?:ours|mine|our|my)\b", r"\b(?:dispute|disputing|disputed|duplicate)\b",
-        r"\bdouble (?:billed|charged|billing)\b", r"\b(?:billed|charged|invoiced)(?: us| me)? twice\b",
+        r"\bdouble (?:billed|charged|billing)\b", r"\b(?:pay|paid) (?:it |this |that )?(?:two times|twice)\b",
+        r"\b(?:billed|charged|invoiced)(?: us| me)? twice\b",
         r"\b(?:overcharged|overbilled|over charged|over billed|overinvoiced)\b",
         r"\b(?:please )?(?:correct|fix|adjust|amend) (?:this|it|the invoice|_invoice_|the bill|the amount)\b",
         r"^(?:please )?(?:correct|fix|adjust|amend)$",

@@ -71,11 +71,12 @@ _BARE_INVOICE = re.compile(rf"(?<![\w#$.,/-])(?P<id>{_REFERENCE})(?![\w/]|[.,]\d
 _SLASH_LIST = re.compile(r"(?<![\w/])\d{4,20}(?:\s*/\s*\d{4,20})+(?![\w/])")  # 104233/104234: two invoices
 _NOT_AN_INVOICE_BEFORE = re.compile(
     r"\b(?:po|p\.o\.|purchase order|order|account|customer|check|cheque|ck|rma|ref|reference|confirmation|conf"
-    r"|ending|ending in|last four|last 4|zip|phone|ticket|case|tracking|card|visa|mastercard|amex|box|suite|apt"
+    r"|ending|ending in|finish in|finishing in|last four|last 4|zip|phone|ticket|case|tracking|card|visa|mastercard"
+    r"|amex|box|suite|apt"
     r"|sku|part|model|serial|routing|aba|iban|swift|sort code|trace|cust|ends|ends in|ending with|claim|ra"
     r"|return authorization|warranty|quote|quotation|estimate|expires|expiring|expiry|expiration|exp"
-    r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store)"
-    r"\s*(?:numbers?|nos?\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*[:#]?\s*(?:(?:is|are)\s*)?"
+    r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store|remittance|advice)"
+    r"\s*(?:numbers?|nos?\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*\(?\s*[:#]?\s*(?:(?:is|are)\s*)?"
     r"(?:#?\d[\w-]*\s*(?:,|/|&|\band\b)\s*)*$")  # "PO numbers are 88123 / 88140"
 # An ERP's reference to something that is not an invoice: sales/purchase/work order, quote, return, delivery note.
 _NOT_AN_INVOICE_PREFIX = re.compile(r"(?:so|po|wo|q|qt|rma|ra|dn|bol|ord|ro|v|ap|c)-", re.IGNORECASE)
@@ -86,8 +87,12 @@ _STREET_AFTER = re.compile(r"^\s+(?:(?!(?:on|for|the|and|is|was|by|to|of|from|in
 _STATES = ("al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh"
            " ok or pa ri sc sd tn tx ut vt va wa wv wi wy")
 _ZIP_BEFORE = re.compile(rf",\s*[a-z][a-z .]*\s(?:{_STATES.replace(' ', '|')})\s*,?\s*$")
+# A European address: "Hauptstr. 12, 80331 München", "via Roma 4, 20121 Milano": the postcode after the street.
+_EU_STREET_BEFORE = re.compile(r"(?:str\.?|stra(?:ß|ss)e|weg|platz|gasse|rue|via|straat|laan|vej)\s*\d+[a-z]?\s*,\s*$")
 _LONG_AGO_AFTER = re.compile(r"^\s*(?:days|weeks|months)\s+ago\b")  # "6650 weeks ago": an invoice, paid long ago
 _SUM_PAID_AFTER = re.compile(r"\s+(?:i|we)\s+(?:paid|sent|wired|mailed|transferred)\b")
+_YEAR_AFTER = re.compile(r"\s+(?:orders?|budget|season|fiscal|year|taxes|tax|audit|contracts?|pricing|prices|price list"
+                         r"|catalog|program|rates?|books|forecast)\b")  # "the 2027 orders", "our 2027 budget"
 _YEAR_BEFORE = re.compile(r"\b(?:in|since|during|year|of|for)\s*$")
 _QUANTITY_AFTER = re.compile(r"^\s*(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|lbs?|each|ea|qty|%"
                              r"|percent|days?|weeks?|cartons?|bags?|bottles?|rolls?|sets?|pairs?|dozen|gallons?|kg"
@@ -140,7 +145,7 @@ _AMOUNT = re.compile("|".join((
     r"(?!\s*(?:%|percent))",
     r"(?<![\w-])(?P<neg6>-)(?P<n6>\d[\d,.]*)\b",  # "-5"; "… - 6 of the 36 units" is a dash
     r"(?P<cue>\b(?:amount(?: of)?|total of|sum of|payment of|deposit(?: of)?|prepay(?:ment)?(?: of)?|put|add)\s+)"
-    rf"(?P<n7>{_NUMBER})\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|bags?"
+    rf"(?P<n7>{_NUMBER})\b(?![.,]\d)(?!\s*(?:,|and|&)\s*\d{{4}})(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|bags?"
     rf"|cartons?|rolls?|sheets?|feet|ft|lbs?|gallons?)\b)(?:\s*(?P<c7>[€£]|{_CODE})(?!\w))?",
     # "but only 600": three digits or more, so "pay only 2 invoices" stays a count
     r"(?P<cue9>\b(?:(?:pay|paying|but|for) (?:only|just)|only (?:pay|paying|send|sending))\s+)"
@@ -157,7 +162,8 @@ _AMOUNT = re.compile("|".join((
 # An amount named, not paid: "instead of $4,100", "the $47.12 service charge", "$38 per unit" (but "pay the $500
 # balance" pays it).
 _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?: [a-z]+)?"
-                              r"|(?:charges?|surcharges?|fees?|price|cost|discount|deduction|rate) of|vs\.?"
+                              r"|(?:charges?|surcharges?|fees?|price|cost|discount|deduction|rate|freight|shipping"
+                              r"|handling|delivery) of|vs\.?"
                               r"|versus|(?:units?|cases?|is|are|was|were|billed|priced|quoted|charged|invoiced|listed)"
                               r" at|lists?|says|(?:balance|total|price|cost) (?:is|was|of|shows?|showing|says|at)"
                               # "fuel surcharge $62.50", "the whole balance, $3,480.15", "credit memo CM-1 ($212.50)"
@@ -304,11 +310,12 @@ def find_bare_invoices(text: str) -> tuple[list[str], str]:
             return match.group()
         if _SUM_PAID_AFTER.match(after) and re.search(r"\bthe\s*$", before):
             return match.group()  # "what's left after the 1200 i paid": a sum paid
-        if re.fullmatch(r"(?:19|20)\d\d", number) and _YEAR_BEFORE.search(before):
+        if re.fullmatch(r"(?:19|20)\d\d", number) and (_YEAR_BEFORE.search(before) or _YEAR_AFTER.match(after)):
             return match.group()
         if _NOT_AN_INVOICE_PREFIX.match(number):
             return match.group()  # "SO-88231", "RMA-2231": an order, a return, a quote
-        if re.fullmatch(r"\d{5}", number) and _ZIP_BEFORE.search(before):
+        if re.fullmatch(r"\d{5}", number) and (_ZIP_BEFORE.search(before) or (
+                _EU_STREET_BEFORE.search(before) and re.match(r"\s+[^\W\d_]+", after))):
             return match.group()
         found.append(_invoice_number(number))
         return " _invoice_ "

@@ -110,6 +110,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     if date is not None and date < today and intent in _MOVES_MONEY:
         date = None  # "pay the invoices from yesterday's list": money moves today or later, never before
     month_forward = intent in _FORWARD_INTENTS and not done
+    if date is not None and intent == "promise":
+        months = []  # "can we have until 15 january? business is slow in december": the day promised is the answer
     month = nlu_dates.resolve_month(months[0], today, not month_forward) if months else None
     if month and _SPAN_OF_MONTHS.search(read.masked) and len(
             {nlu_dates.resolve_month(when, today, not month_forward) for when in months}) > 1:
@@ -151,7 +153,7 @@ _THING_AFTER = re.compile(r"^(?:'s|s')\s|^\s*(?:list|email|call|meeting|invoices
 _SINCE = re.compile(r"\bsince\s*$")
 _GOODS_AFTER = re.compile(r"^\s*(?:invoices?|bills?|orders?|deliver(?:y|ies)|shipments?|run)\b")
 _DONE_IN_CLAUSE = re.compile(r"\b(?:was|were|been|approved(?! for pay)|signed off|reviewed|received|called|spoke"
-                             r"|talked)\b")
+                             r"|talked|returned|shipped|delivered)\b")
 _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?off|deadline|visits?|visiting"
                     r"|payroll|holidays?|vacation|pick up|they pay out|pays out"
                     r"|(?:our|their) (?:clients?|customers?) (?:pays?|paid|paying)"
@@ -204,7 +206,8 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
 
 # "did my 500 from monday clear", "receipt for the 350": a payment asked about, named by its sum (three digits are
 # never an invoice).
-_SUM_NAMED = re.compile(r"\b(?:my|the|our|that|this)\s+(?P<sum>\d{3}(?:\.\d\d)?)\b(?!\s*(?:%|[a-z]+s\b))")
+_SUM_NAMED = re.compile(r"\b(?:my|the|our|that|this)\s+(?P<sum>\d{3}(?:\.\d\d)?|\d{4,5}(?=\s+(?:i|we)\s+(?:paid|sent"
+                        r"|wired|mailed)\b))\b(?!\s*(?:%|[a-z]+s\b))")  # "the 1800 i paid friday"
 
 
 def _amount_meant(read: _Read, intent: str) -> Decimal | None:

@@ -92,3 +92,26 @@ def test_their_own_payment_told_is_a_promise_and_a_request_for_a_copy_by_positio
     assert read("we are paying 7712 on friday")["intent"] == "promise"
     assert read("Payment of 7712 is scheduled in our own system for release on the 22nd.")["intent"] == "promise"
     assert read("looking at your list, can you send me number two")["intent"] == "invoices"
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("did our transfer of 2.450,00 € dated 02/12 arrive?", "2026-12-02"),  # European money: dates day first
+    ("we're closed from 24/12 until 06/01; invoice 6630 gets paid on 07/01/2027", "2027-01-07"),  # 24/12: day first
+    ("send the payments you received between Oct 1 and Dec 31", None),  # a span
+    ("pay 5530 today, less $280 for the units returned on 11/12", "2026-12-14"),  # the return is not when to pay
+])
+def test_day_first_writers_spans_and_days_of_other_events(text: str, date: str | None) -> None:
+    assert read(text)["date"] == date
+
+
+def test_years_postcodes_remittance_advice_and_a_check_in_brackets_are_no_invoices() -> None:
+    assert read("please book 10.000 EUR on account as advance payment for the 2027 orders")["invoices"] == []
+    assert read("pay 5591 please. Klaus Berger, Hauptstr. 12, 80331 Muenchen")["invoices"] == ["5591"]
+    assert read("did the ACH arrive? remittance advice #1009-22")["invoices"] == []
+    assert read("a check (#20114) covering invoices 8802 and 8806 went out")["invoices"] == ["8802", "8806"]
+    assert read("can we split the payment of 7781 and 7790 in 4 parts?")["invoices"] == ["7781", "7790"]
+
+
+def test_paid_from_their_side_is_a_promise_and_paid_twice_a_dispute() -> None:
+    assert read("no need, we pay 31190 on friday through our own bill-pay run")["intent"] == "promise"
+    assert read("invoice 6120 we pay two times already, please return money")["intent"] == "dispute"
