@@ -230,7 +230,7 @@ _LISTED_POSITIONS = re.compile(
     r"(?P<verb_listed>\d{1,2}(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?\d{1,2})+)\b(?![.,]\d|\s*(?:%|[a-z]+s\b|k\b))"
     # "the second and fourth invoices on your list", "the 1st and 3rd ones": ordinals listed before what they count
     rf"|\bthe\s+(?P<ordinals>(?:{_ORDINAL})(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?(?:the\s+)?(?:{_ORDINAL}))+)"
-    r"\s+(?:ones?|invoices?|bills?|items?)\b"
+    r"\s+(?:ones?|invoices?|bills?|items?|(?:of|on|from|in) (?:the|your|that|this) list)\b"
     # "#3 and #5 from that list": one or two digits after # are positions (an invoice has more)
     r"|(?P<hashes>#\d{1,2}(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?#\d{1,2})+)\b")
 # "the first four on that list": the first n positions.
@@ -249,7 +249,8 @@ _ALL = re.compile(
     r"\b(?:pay|clear|settle|paying)\b(?:\s+(?:it|them|off|for))?\s+(?:all|everything)\b"
     r"|\b(?:pay|clear|settle|paying|schedule|charge|send|show|list|email|breakdown)\b(?:\s+\S+){0,3}?\s+(?<!on top of )"
     r"everything\b"
-    r"|\ball\s+(?:of\s+)?(?:them|em|it|my|our|the|open|invoices|bills|outstanding)\b|\b(?:it|them|em) all\b"
+    r"|\ball\s+(?:of\s+)?(?:them|em|it|my|our|the(?!\s+(?:team|best|staff|folks|people|crew|guys|same)\b)|open"
+    r"|invoices|bills|outstanding)\b|\b(?:it|them|em) all\b"
     r"|\b(?:pay|clear|settle|paying)\b[^.?!]{0,15}\b(?:full|whole|entire|total) (?:balance|amount)\b"
     r"|\b(?:pay|clear|settle)(?: off)?(?: my| our| the)?(?: current| full| whole| entire| total| remaining)? balance\b"
     r"|\bpay(?: off)? what (?:i|we) owe\b|\b(?:whole|entire) (?:thing|lot)\b"

@@ -116,6 +116,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     if month and _SPAN_OF_MONTHS.search(read.masked) and len(
             {nlu_dates.resolve_month(when, today, not month_forward) for when in months}) > 1:
         month = None  # "Q4 (Oct-Dec)", "october through december": no one month
+    if intent == "deny" and not read.invoices and read.method is None:
+        date = None  # "no, don't take anything out today": no day to act on (a correction naming invoices keeps it)
     if intent == "pay" and date is None and _NOW.search(canonical):
         date = today  # "pay 1066 now": today's date, as "pay 1066 today"
     if intent == "schedule" and date == today and not clarify:

@@ -115,3 +115,10 @@ def test_years_postcodes_remittance_advice_and_a_check_in_brackets_are_no_invoic
 def test_paid_from_their_side_is_a_promise_and_paid_twice_a_dispute() -> None:
     assert read("no need, we pay 31190 on friday through our own bill-pay run")["intent"] == "promise"
     assert read("invoice 6120 we pay two times already, please return money")["intent"] == "dispute"
+
+
+def test_positions_of_the_list_a_greeting_to_all_and_a_no_for_today() -> None:
+    assert read("please pay the second and the fourth of the list, today")["selector"] == "2,4"
+    assert read("merry christmas to all the team!")["selector"] is None
+    assert read("no no don't, nothing comes out of the account today")["date"] is None
+    assert read("no, pay 1043 on friday instead")["date"] == "2026-12-18"  # a correction keeps its day
