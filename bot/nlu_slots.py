@@ -90,7 +90,8 @@ _ZIP_BEFORE = re.compile(rf",\s*[a-z][a-z .]*\s(?:{_STATES.replace(' ', '|')})\s
 # A European address: "Hauptstr. 12, 80331 München", "via Roma 4, 20121 Milano": the postcode after the street.
 _EU_STREET_BEFORE = re.compile(r"(?:str\.?|stra(?:ß|ss)e|weg|platz|gasse|rue|via|straat|laan|vej)\s*\d+[a-z]?\s*,\s*$")
 _LONG_AGO_AFTER = re.compile(r"^\s*(?:days|weeks|months)\s+ago\b")  # "6650 weeks ago": an invoice, paid long ago
-_SUM_PAID_AFTER = re.compile(r"\s+(?:i|we)\s+(?:paid|sent|wired|mailed|transferred)\b")
+PAID_BY_THEM = r"(?:i|we)\s+(?:paid|sent|wired|mailed|transferred)\b"  # "the 1200 i paid": a sum, said after it
+_SUM_PAID_AFTER = re.compile(rf"\s+{PAID_BY_THEM}")
 _YEAR_AFTER = re.compile(r"\s+(?:orders?|budget|season|fiscal|year|taxes|tax|audit|contracts?|pricing|prices|price list"
                          r"|catalog|program|rates?|books|forecast)\b")  # "the 2027 orders", "our 2027 budget"
 _YEAR_BEFORE = re.compile(r"\b(?:in|since|during|year|of|for)\s*$")

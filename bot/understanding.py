@@ -207,9 +207,9 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
 
 
 # "did my 500 from monday clear", "receipt for the 350": a payment asked about, named by its sum (three digits are
-# never an invoice).
-_SUM_NAMED = re.compile(r"\b(?:my|the|our|that|this)\s+(?P<sum>\d{3}(?:\.\d\d)?|\d{4,5}(?=\s+(?:i|we)\s+(?:paid|sent"
-                        r"|wired|mailed)\b))\b(?!\s*(?:%|[a-z]+s\b))")  # "the 1800 i paid friday"
+# never an invoice), or "the 1800 i paid friday".
+_SUM_NAMED = re.compile(rf"\b(?:my|the|our|that|this)\s+(?P<sum>\d{{3}}(?:\.\d\d)?"
+                        rf"|\d{{4,5}}(?=\s+{nlu_slots.PAID_BY_THEM}))\b(?!\s*(?:%|[a-z]+s\b))")
 
 
 def _amount_meant(read: _Read, intent: str) -> Decimal | None:
@@ -265,7 +265,7 @@ def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Rea
     if not named and quoted and nlu_letters.points_at_quote(own):  # "please pay the invoice below"
         named = list(_read(quoted.replace(">", " "), reasons, locale=locale).invoices)  # read as a message
     # "don't pay 1042, just 1043", "all that are past due, the invoice 6672 not": never 1042, never 6672
-    excluded = nlu_slots.excluded_invoices(canonical, named, chosen=selector in ("all", "overdue", "oldest"))
+    excluded = nlu_slots.excluded_invoices(canonical, named, chosen=selector in SELECTORS)
     invoices = tuple(number for number in named if number not in excluded)
     return _Read(canonical, masked, dates, months, prefixed, invoices, method, money, selector, reason, excluded)
 
