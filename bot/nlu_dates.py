@@ -34,6 +34,7 @@ from functools import lru_cache
 import dateparser
 from babel import UnknownLocaleError
 from babel.dates import get_date_format
+from dateutil.relativedelta import MO, TH, relativedelta
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
@@ -84,8 +85,22 @@ _IN_WORDS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
 _SUFFIX = {"nd": "nd", "rd": "rd", "th": "th"}
 _DAY_IN_WORDS = re.compile(rf"\b(?P<on>on|by|until|till|for|after|from|before) the (?P<word>{'|'.join(_IN_WORDS)})\b"
                            r"(?!\s+(?:one|ones|invoice|invoices|item|items|bill|bills|entry|line|option|choice|and|&|,)\b)")
-_HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "christmas day": (12, 25), "new year eve": (12, 31),
-             "new year day": (1, 1)}
+# Holidays named as a day: the fixed ones, and the US ones that move with the weekdays (dateutil counts them: the
+# fourth Thursday of November). "the day after christmas" is the 26th. Said alone, "christmas" and "thanksgiving" are a
+# day only after a word of dates ("by christmas"), since "merry christmas" is a greeting; "thanksgiving" only as
+# "thanksgiving day" or the day after or before it ("quit hounding us on thanksgiving" names no day to pay).
+_FIXED_HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "boxing day": (12, 26), "new year eve": (12, 31),
+                   "new year day": (1, 1), "independence day": (7, 4), "veterans day": (11, 11)}
+_MOVING_HOLIDAYS = {
+    "thanksgiving": relativedelta(month=11, day=1, weekday=TH(+4)),
+    "mlk day": relativedelta(month=1, day=1, weekday=MO(+3)),
+    "presidents day": relativedelta(month=2, day=1, weekday=MO(+3)),
+    "memorial day": relativedelta(month=5, day=31, weekday=MO(-1)),
+    "labor day": relativedelta(month=9, day=1, weekday=MO(+1)),
+}
+_HOLIDAY_NAMES = (r"(?:christmas|xmas) (?:eve|day)|new years? (?:eve|day)|boxing day|thanksgiving day"
+                  r"|(?:mlk|martin luther king)(?: jr)?(?: day)?|presidents? day|memorial day|labou?r day"
+                  r"|independence day|fourth of july|veterans? day")
 
 DATE_PATTERN = re.compile("|".join((
     r"(?P<iso>\b\d{4}-\d{1,2}-\d{1,2}\b)",
@@ -94,10 +109,11 @@ DATE_PATTERN = re.compile("|".join((
     # "paid on 02.11.", "the transfer from 03.12.": day and month, the year left out (after a word of dates only)
     r"|(?:(?<=\bon )|(?<=\bfrom )|(?<=\bdated )|(?<=\bper )|(?<=\bsince )|(?<=\bby )|(?<=\buntil ))"
     r"\d{1,2}\.\d{1,2}\.(?![\d.,]?\d))",
-    r"(?P<holiday>\b(?:christmas|xmas) (?:eve|day)\b|\bnew year (?:eve|day)\b|(?:(?<=\bby )|(?<=\bon )|(?<=before )"
-    r"|(?<=after )|(?<=until )|(?<=\btill )|(?<=\bfor ))(?:christmas|xmas)\b)",  # "merry christmas" is no date
+    rf"(?P<holiday>(?:\b(?:the )?day (?:after|before) )?(?:\b(?:{_HOLIDAY_NAMES})\b|(?:(?<=\bby )|(?<=\bon )"
+    r"|(?<=before )|(?<=after )|(?<=until )|(?<=\btill )|(?<=\bfor ))(?:christmas|xmas)\b"
+    r"|(?<=\bday after )thanksgiving\b|(?<=\bday before )thanksgiving\b))",
     rf"(?P<md>\b(?:{_MONTH})\.?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?)",
-    rf"(?P<dm>\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})\b(?:,?\s+\d{{4}}\b)?)",
+    rf"(?P<dm>\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(?:{_MONTH})\b(?:,?\s+\d{{4}}\b)?)",
     rf"(?P<end>\b(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<end_of>(?:this\s+|next\s+)?(?:month|week)|{_MONTH})\b"
     r"|\bmonth\s+end\b)",
     r"(?P<first>\b(?:the\s+)?(?:first|1st|beginning|start)\s+of\s+(?P<first_of>the|next|this)\s+month\b)",
@@ -133,6 +149,8 @@ class When:
     # The words of its clause before and after it ("pay 1043 and the rest | on friday"): what the date is said of.
     lead: str = field(default="", compare=False)
     trail: str = field(default="", compare=False)
+    # The words right after it, across a sentence end: "12/18. Sorry, make that 12/21" takes the first back.
+    after: str = field(default="", compare=False)
 
 
 def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
@@ -164,12 +182,12 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
             return " _date_ "  # "in 2 weeks", "two weeks ago", "after month end": a span, no single day (LABELS.md)
         direction = "back" if _SINCE_BEFORE.search(before) else "nearest" if _AS_OF_BEFORE.search(before) else ""
         found.append((match.start(), match.end(), When(kind, match.group().strip(), modifier, direction,
-                                                        *clause_around(before, after))))
+                                                        *clause_around(before, after), after[:40])))
         return " _date_ "
 
     masked = DATE_PATTERN.sub(take, text)
     named = [when for at, (start, end, when) in enumerate(found)
-             if not (when.kind == "weekday" and at + 1 < len(found) and found[at + 1][2].kind in _DAYS_NAMED
+             if not (when.kind == "weekday" and at + 1 < len(found) and found[at + 1][2].kind in DAYS_NAMED
                      and _WEEKDAY_NAMES_NEXT.fullmatch(text[end:found[at + 1][0]]))]
     # The day meant first: "covering for our bookkeeper this week … pay on the 15th" means the 15th.
     return sorted(named, key=lambda when: _VAGUENESS.get(when.kind, 0)), masked
@@ -214,7 +232,7 @@ def find_months(text: str) -> tuple[list[When], str]:
 # How loosely a phrase names its day: a calendar day first, then a day named relative to today or a holiday ("after
 # xmas, like the 28th" means the 28th), then a week.
 _VAGUENESS = {"holiday": 1, "rel": 1, "weekday": 1, "ahead": 1, "ago": 1, "end": 1, "week": 2}
-_DAYS_NAMED = ("iso", "num", "dotted", "md", "dm", "ordinal")
+DAYS_NAMED = ("iso", "num", "dotted", "md", "dm", "ordinal")
 _KINDS = ("iso", "num", "dotted", "holiday", "md", "dm", "end", "first", "rel", "ahead", "ago", "weekday", "week",
           "ordinal")
 
@@ -250,7 +268,9 @@ def _resolve(when: When, today: dt.date, past: bool) -> dt.date | None:
         found = _dateparser(phrase.split()[-1], today, backwards)
         # Looking back as ahead: "mailed it monday" said on a Monday is the Monday before (LABELS.md, weekdays)
         return found - dt.timedelta(days=7) if backwards and found == today else found
-    if kind in ("iso", "num", "dotted", "md", "dm", "holiday"):
+    if kind == "holiday":
+        return _holiday(phrase, today, past)
+    if kind in ("iso", "num", "dotted", "md", "dm"):
         return _calendar_date(when, today, past)
     if kind in ("rel", "ahead", "ago"):
         phrase = re.sub(r"\b(?:within|more|from now|from today)\b", "", phrase).replace("another", "1")
@@ -290,13 +310,34 @@ def resolve_month(when: When, today: dt.date, past: bool) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+def _holiday(phrase: str, today: dt.date, past: bool) -> dt.date:
+    """The holiday named, the coming one (on or after today) or, looking back, the latest (not long ago)."""
+    offset = -1 if phrase.startswith(("day before", "the day before")) else 1 if "day after" in phrase else 0
+    name = re.sub(r"^(?:the )?day (?:after|before) ", "", phrase).replace("xmas", "christmas")
+    name = re.sub(r"^christmas day$", "christmas", re.sub(r"^new years\b", "new year", name))
+    name = re.sub(r"^(?:mlk|martin luther king)\b.*", "mlk day", name).replace("president day", "presidents day")
+    name = {"thanksgiving day": "thanksgiving", "labour day": "labor day", "fourth of july": "independence day",
+            "veteran day": "veterans day"}.get(name, name)
+    days = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        if name in _MOVING_HOLIDAYS:
+            day = dt.date(year, 1, 1) + _MOVING_HOLIDAYS[name]
+        else:
+            month, day_of_month = _FIXED_HOLIDAYS[name]
+            day = dt.date(year, month, day_of_month)
+        days.append(day + dt.timedelta(days=offset))
+    coming = min(day for day in days if day >= today)
+    if not past:
+        return coming
+    latest = max(day for day in days if day <= today)
+    return coming if (today - latest).days > _LONG_AGO else latest
+
+
 def _calendar_date(when: When, today: dt.date, past: bool) -> dt.date | None:
     """A month and day, maybe a year: read here, so that dateparser cannot reinterpret "2/30" as 2030."""
     kind, phrase = when.kind, when.phrase
     numbers = [int(n) for n in re.findall(r"\d+", phrase)]
-    if kind == "holiday":
-        (month, day), year = _HOLIDAYS[phrase.replace("xmas", "christmas")], 0
-    elif kind == "iso":
+    if kind == "iso":
         year, month, day = numbers
     elif kind in ("num", "dotted"):
         month, day = _month_and_day(phrase, kind, when.modifier == "day first") or (0, 0)

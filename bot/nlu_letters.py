@@ -28,6 +28,16 @@ _SMALL_TALK = re.compile(
     r"|help|reminder|message|note|email|quick)|^\s*following up on\b|\bit'?s been a busy\b"
     r"|^\s*(?:i'?m|i am|we'?re|we are) catching up on\b|^\s*(?:happy|merry) (?:holidays|friday|monday)\b",
     re.IGNORECASE)
+# A season's greeting before or after the request ("merry christmas, paying 1043 friday", "pay it. happy new year!")
+# is no part of it: a message that is only the greeting stays one (it is answered as chit-chat).
+_SEASONS_GREETING = re.compile(
+    r"(?:^|(?<=[.!?])|(?<=[.!?] ))\s*(?:and\s+)?(?:a\s+)?(?:(?:merry|happy)\s+(?:christmas|xmas|holidays|new\s+year|"
+    r"thanksgiving|hanukkah|easter)|season'?s\s+greetings)(?:\s+to\s+(?:you|all|everyone|the\s+team)(?:\s+there)?)?"
+    r"(?:\s+(?:to\s+)?(?:you|all|everyone))?\s*(?:[,!.;:]+|\s+-+|$)\s*", re.IGNORECASE)
+# "… on Friday. Thanks and have a nice weekend, Marta": the wish closing a one-line letter
+_CLOSING_WISH = re.compile(r"(?<=[.!?])\s*(?:(?:thanks|thank you|thx)[\s,]+(?:and\s+)?)?have a"
+                           r" (?:nice|good|great|lovely|happy) (?:weekend|day|week|evening|holiday)[^.!?\n]{0,25}$",
+                           re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 # Where a reply's quoted history starts: the mail program's line above it, or the first quoted line.
 _QUOTE_START = re.compile(r"^\s*(?:on\b[^\n]{4,200}\bwrote:\s*$|-{2,}\s*(?:original message|forwarded message)\s*-{2,}"
@@ -58,6 +68,13 @@ def own_and_quoted(text: str) -> tuple[str, str]:
 
 def points_at_quote(own: str) -> bool:
     return bool(_POINTS_AT_QUOTE.search(own))
+
+
+def without_greetings(text: str) -> str:
+    """The message without a season's greeting opening or closing it, nor a closing "have a nice weekend", unless
+    the greeting is all there is."""
+    kept = _CLOSING_WISH.sub("", _SEASONS_GREETING.sub(" ", text)).strip()
+    return kept if re.search(r"\w", kept) else text
 
 
 def body(text: str) -> str:

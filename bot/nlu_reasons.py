@@ -23,7 +23,9 @@ _DOCUMENT = re.compile(r"\b(?:statements?|receipts?|copy|copies|pdf|email|emails
 _NEAR = r"(?:[^.?!]|\.\d)"
 _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
     "pricing": (("pricing", "price", "prices", "overcharge"),
-                r"\b(?:pricing|price|prices|priced|overcharged|overcharge|overcharging|quoted|quote"
+                # "quote our PO on the receipt" asks for a reference, not about a quote
+                r"\b(?:pricing|price|prices|priced|overcharged|overcharge|overcharging|quoted"
+                r"|quote(?! (?:our|the|my|your|po|reference|ref|number|invoice)\b)"
                 r"|overbilled|over billed|over charged|overinvoiced|billed (?:us |me )?too much"
                 r"|charged (?:us |me )?too much|wrong (?:amount|price|total|rate)"
                 r"|(?:amount|price|prices|total|rate)\b[^.?!]{0,30}\b"
@@ -37,17 +39,26 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                 rf"|(?:[$€£]|\d)[\d.,]*\s*(?:[a-z]+\s+){{0,2}}too (?:high|much)"
                 rf"|(?:charged|billed|invoiced)\b{_NEAR}{{0,40}}too (?:high|much)"
                 r"|higher than (?:our|the|what) (?:po|purchase order|quote|agreed|we agreed)"
+                # "we agree 8 dollar per piece", "you billed 62 a case when we agreed 55"
+                r"|\bagreed?\b[^.?!]{0,20}\d[\d.,]*\s*(?:dollars?|bucks|eur|euros?|€|\$)?\s*(?:per|a|an|each|/)\s*"
+                r"(?:piece|pc|unit|case|box|item|each|hour|foot|ft|bag|pallet)"
+                r"|\d\s*(?:dollars?|bucks|eur|euros?)?\s*(?:per|a|an|/)\s*(?:piece|pc|unit|case|box|item|bag)\b"
+                r"[^.?!]{0,30}\b(?:we|when we) agreed\b"
                 # "you didn't take off the contractor discount"
                 r"|(?:did not|forgot to|failed to|never) (?:take off|apply|applied|include|give us|took off)"
                 r" (?:the |our |my )?(?:[a-z]+ )?discount|discount (?:was |is )?(?:not|never) (?:applied|taken)"
                 # "typo on your end": the seller's slip in the figures ("my message had a typo" is none)
                 r"|typo (?:on your (?:end|side|part)|in (?:the|your) (?:amount|price|total|invoice))|your typo)\b"),
     "damaged": (("damaged", "damage", "broken", "defective"),
-                r"(?<!what is the )\b(?:damaged|damage|damages|broken|broke|defective|dented|crushed|cracked"
+                # "broken into two payments", "broke it up" split a sum, they break nothing
+                r"(?<!what is the )\b(?:damaged|damage|damages|broken(?! (?:into|up|down|out)\b)"
+                r"|broke(?! (?:it|them|this|that)? ?(?:into|up|down)\b)|defective|dented|crushed|cracked"
                 r"|busted|faulty|spoiled|leaking|shattered|ruined|smashed|destroyed|torn|soaked|water damaged"
                 r"|wet|unusable|scratched(?! that\b)|bent|rotten|rotted|moldy"
+                r"|dropped the (?:whole |entire )?(?:order|delivery|shipment|load|pallet)"
                 # "scratched" but not "scratch that" (taking back words); "dropped 2 cases off the liftgate"
-                r"|dropped (?:\d+|a|the|two|three|four|five|some) (?:cases?|boxes|box|pallets?|units?|cartons?))\b"),
+                r"|dropped (?:\d+|a|the|two|three|four|five|some) (?:cases?|boxes|box|pallets?|units?|cartons?)"
+                r"(?! off\b))\b"),
     "short": (("short", "shortage", "missing"),
               r"\b(?:short shipped|short shipment|short ship|shorted|shortage|missing"
               rf"|never (?:received|got|arrived|came)(?: (?:the|this|that|our|these|those|any|all))? {_OBJECT}"
@@ -64,9 +75,11 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
     "disputed": (("disputed", "dispute", "contested"),
                  r"\b(?:not (?:ours|mine|our order)|never ordered"
                  r"|did not order|do not recognize|unauthorized|double (?:billed|charged|billing)"
-                 # "charged our card twice", "billed us twice", "paid it twice"; not "so we are not charged twice"
-                 r"|(?<!not )(?<!not be )(?<!not get )(?:billed|charged|invoiced|paid)"
-                 r"(?: us| me| it| \d+| (?:our|my|the|invoice) \w+)? twice|duplicate"
+                 # "charged our card twice", "we've paid this twice", "debited twice", "paid it two times";
+                 # not "so we are not charged twice"
+                 r"|(?<!not )(?<!not be )(?<!not get )(?:billed|charged|invoiced|paid|debited|drafted|withdrawn"
+                 r"|deducted|taken|pulled)(?: us| me| it| this| that| them| \d+| (?:our|my|the|invoice) \w+)?"
+                 r"(?: already)? (?:twice|two times)|duplicate"
                  # A fee or charge nobody agreed to: "a rush fee of $60 that nobody asked for", "a $75 admin fee
                  # we never authorized", "fuel surcharge $62.50 is not in our pricing agreement"
                  rf"|(?:fees?|surcharges?|charges?|debit)\b{_NEAR}{{0,40}}\b"
@@ -87,6 +100,15 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  r"(?:[a-z]+ )?(?:fees?|surcharges?|charges?)"
                  # freight or delivery billed to a customer who collects: "we picked up at your dock"
                  rf"|(?:freight|delivery|shipping|pallet)\b{_NEAR}{{0,60}}\b(?:picked up|pick up|pickup|collected)"
+                 # "please remove this fee", "the late fee on 3391 … take it off"
+                 r"|(?:remove|take off|waive|reverse|drop)(?: (?:the|this|that|these|those|your))?"
+                 r"(?: [a-z$\d.,]+){0,2} (?:fees?|surcharges?|charges?)\b"
+                 r"|(?:fees?|surcharges?)\b[^?!]{0,100}\b(?:take (?:it|that|this|them) off|remove (?:it|this|that))"
+                 # billed for an order called off: "PO 4500021877, which we cancelled on 11/30"
+                 rf"|(?:order|po|purchase order)\b{_NEAR}{{0,40}}\b(?:we )?(?:canceled|cancelled)\b"
+                 r"|(?:canceled|cancelled) (?:the|that|this|our) (?:order|po|purchase order)"
+                 # tax that does not apply: "reverse charge applies", "we are tax exempt"
+                 r"|reverse charge|tax[ -]exempt|(?:vat|sales tax)\b[^.?!]{0,40}\b(?:not apply|should not)"
                  r")\b"),
     # What none of the others fits (LABELS.md): a warranty claim, or work billed that was never done.
     "other": (("other",),
@@ -128,8 +150,8 @@ def _mention(label: str, text: str, *, claim: bool = False) -> int | None:
     if kind == "short" and _DOCUMENT.search(text):
         text = re.sub(r"\bnever (?:received|got|arrived|came)(?: (?:the|this|that))? (?:it|them)\b",
                       lambda found: " " * len(found.group()), text)
-    if kind == "damaged" and claim:
-        kind = None  # "broken under warranty": a warranty claim, an "Other" reason
+    if kind in ("damaged", "pricing") and claim:
+        kind = None  # "broken under warranty", "billed at full price, a warranty replacement": an "Other" reason
     if kind:
         match = re.search(_KINDS[kind][1], text)
         if match:

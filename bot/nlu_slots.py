@@ -54,7 +54,9 @@ from text_to_num import text2num  # type: ignore[import-untyped]
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                "november", "december")
 
-PHONE = re.compile(r"(?<![\w$])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?![\w.,]?\d)")
+# North American numbers, and international ones written with their "+": "+49 89 1234 5678"
+PHONE = re.compile(r"(?<![\w$])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?![\w.,]?\d)"
+                   r"|(?<![\w$])\+(?!1\b)\d{2,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?![\w.,]?\d)")
 _PREFIXED_INVOICE = re.compile(
     r"(?:\binvoices?|\binv|\bbills?)(?![a-z])\s*(?:(?:number|no|num|nbr)\b\.?)?\s*[#:]?\s*-?\s*(?P<id>[a-z]{0,3}-?\d[\w-]*)"
     r"|#\s*(?P<hash>\d{3,20}[\w-]*)"
@@ -75,7 +77,8 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|amex|box|suite|apt"
     r"|sku|part|model|serial|routing|aba|iban|swift|sort code|trace|cust|ends|ends in|ending with|claim|ra"
     r"|return authorization|warranty|quote|quotation|estimate|expires|expiring|expiry|expiration|exp"
-    r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store|remittance|advice)"
+    r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store|remittance|advice"
+    r"|packing slip|slip|ps|delivery note|vat id)"
     r"\s*(?:numbers?|nos?\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*\(?\s*[:#]?\s*(?:(?:is|are)\s*)?"
     r"(?:#?\d[\w-]*\s*(?:,|/|&|\band\b)\s*)*$")  # "PO numbers are 88123 / 88140"
 # An ERP's reference to something that is not an invoice: sales/purchase/work order, quote, return, delivery note.
@@ -97,7 +100,8 @@ _YEAR_AFTER = re.compile(r"\s+(?:orders?|budget|season|fiscal|year|taxes|tax|aud
 _YEAR_BEFORE = re.compile(r"\b(?:in|since|during|year|of|for)\s*$")
 _QUANTITY_AFTER = re.compile(r"^\s*(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|lbs?|each|ea|qty|%"
                              r"|percent|days?|weeks?|cartons?|bags?|bottles?|rolls?|sets?|pairs?|dozen|gallons?|kg"
-                             r"|tons?|crates?|drums?|bundles?|packs?|kits?)\b")
+                             r"|tons?|crates?|drums?|bundles?|packs?|kits?|ft|feet|foot|inch|inches|yards?|yds"
+                             r"|meters?|metres?|sheets?|lf|sq)\b")
 # "don't pay 1042", "I meant 1043, not 1042", "all except 1042", "not to be applied to 7781": the references after
 # these words, and those listed with them, are the ones the customer does not mean. A refusal ("we are not paying
 # 2265 yet", "we won't pay 1050") leaves out the invoice only beside another one to pay: alone, it is a dispute
@@ -113,7 +117,7 @@ _EXCLUDING = re.compile(
     r"|\b(?:we are|we're|i am|i'm) holding(?: off on)?"
     r"|\bdo not (?:allocate|apply) (?:it|this|that|them|anything) (?:to|on|against))" + _SAID_REFERENCES)
 _LEFT_ALONE = re.compile(r"\bleave" + _SAID_REFERENCES
-                         + r"(?=\s*,?\s*(?:alone|out|off|aside|open|unpaid|for now|for later"
+                         + r"(?=\s*,?\s*(?:alone|out|off|aside|open|unpaid|for now|for later|as (?:scheduled|is)"
                          r"|for next (?:week|month|year)"
                          rf"|(?:for|until|till) (?:{'|'.join(MONTH_NAMES)})|until later)\b)")  # "leave 9135 alone"
 _REFUSING = re.compile(r"\b(?:(?:am|are|is|we|i) not (?:paying|going to pay)|will not pay|not paying)(?: for)?"
@@ -127,8 +131,8 @@ _SET_ASIDE_AFTER = re.compile(
     r"|(?:i|we) will (?:handle|mail|send|pay|cover|take care of)\b(?!\s+(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d)"
     r"|(?:i|we) (?:do not|will not|can not|cannot|are not going to) pay\b"  # "the invoice 3325 we don't pay"
     r"|not\s*[,.;]"  # "the invoice 6672 not, we returned those goods"
-    r"|[.,]*\s*(?:-+\s*)?(?:actual(?:ly)?\s*,?\s*)?(?:no|nope|oops|sorry|wait|my bad|wrong one|correction)\b"
-    r"(?:[\s,.-]*(?:no|sorry|wait|my bad|wrong one|i mean|i meant|correction)\b)*"
+    r"|[.,]*\s*(?:-+\s*)?(?:actual(?:ly)?\s*,?\s*)?(?:no|nope|oops|sorry|wait|my bad|wrong one|correction|typo)\b"
+    r"(?:[\s,.-]*(?:no|sorry|wait|my bad|wrong one|i mean|i meant|correction|typo)\b)*"
     r"[\s,.]*(?=(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d))")
 
 _EUROPEAN = r"\d{1,3}(?:\.\d{3})+,\d\d"  # 1.500,00
@@ -149,11 +153,13 @@ _AMOUNT = re.compile("|".join((
     rf"(?P<n7>{_NUMBER})\b(?![.,]\d)(?!\s*(?:,|and|&)\s*\d{{4}})(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|bags?"
     rf"|cartons?|rolls?|sheets?|feet|ft|lbs?|gallons?)\b)(?:\s*(?P<c7>[€£]|{_CODE})(?!\w))?",
     # "but only 600": three digits or more, so "pay only 2 invoices" stays a count
-    r"(?P<cue9>\b(?:(?:pay|paying|but|for) (?:only|just)|only (?:pay|paying|send|sending))\s+)"
+    r"(?P<cue9>\b(?:(?:pay|paying|but|for) (?:only|just)|only (?:pay|paying|send|sending)|but(?=\s+[\d.,]+\s+only\b))"
+    r"\s+)"
     r"(?P<n9>\d{1,3}(?:,\d{3})+(?:\.\d\d)?|\d{3,}(?:\.\d\d)?|\d+\.\d\d)\b(?![.,]\d)"
     r"(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|invoices?|bills?|ones?|of)\b)",
     r"(?<![\w.,/#$-])(?<!line )(?<!item )(?<!number )(?<!option )(?P<n8>\d+(?:\.\d+)?)"
-    r"(?=\s+(?:on|to|toward|towards|against|for)\s+(?:_invoice_|#?\d{3,}(?![\d.,]*\s*(?:dollars?|bucks|usd|eur)\b))"
+    r"(?=\s+(?:on|to|toward|towards|against|for)\s+(?:_invoice_|[a-z]{1,3}-\d{3,}|#?\d{3,}"
+    r"(?![\d.,]*\s*(?:dollars?|bucks|usd|eur)\b))"
     r"|\s+(?:on|to|into|onto|toward|towards)\s+(?:the\s+|my\s+|our\s+)?account\b)",
     # "will send 800 on the 5th", "take 500 out": three digits are never an invoice, so money after these verbs
     r"(?P<cue10>\b(?:send|sending|drop|dropping|take|taking|wire|wiring|transfer|transferring|pay|paying|charge"
@@ -169,7 +175,8 @@ _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?:
                               r" at|lists?|says|(?:balance|total|price|cost) (?:is|was|of|shows?|showing|says|at)"
                               # "fuel surcharge $62.50", "the whole balance, $3,480.15", "credit memo CM-1 ($212.50)"
                               r"|surcharges?:?|fees?:?|(?:whole|full|entire|total|open) balance\s*[,:(-]?"
-                              r"|credit (?:memo|note)(?:\s+_invoice_)?\s*\("
+                              r"|credit (?:memo|note)(?:\s+(?:_invoice_|[a-z]{1,3}-?\d[\w-]*))?\s*\("
+                              r"|,\s*not"  # "only 2.100 dollar, not 2.350": the figure refused
                               r"|(?:a )?(?:couple|few|several)(?: of)?))"  # "a couple thousand": no exact sum
                               r"\s*$")
 _DESCRIBED_AFTER = re.compile(r"^\s*(?:(?!(?:on|to|toward|towards|against|for|of|off|from|in|into)\b)"
@@ -183,8 +190,10 @@ _CENTS_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", 
                 "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
                 "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 # "2300 dollars and fifty cents" (the dollars are digits already: bot.nlu_text): 2300.50.
-_DOLLARS_AND_CENTS = re.compile(r"(?<![\d.,])(?P<dollars>\d[\d,]*)\s*(?:dollars?|bucks)\s+and\s+"
-                                rf"(?P<cents>\d{{1,2}}|(?:(?:{'|'.join(_CENTS_WORDS)})[\s-]?){{1,2}}?)\s*cents?\b")
+# "2300 dollars and fifty cents", "1187 and forty cents" (eleven eighty seven…), a check's "1475 and 50/100 dollars"
+_DOLLARS_AND_CENTS = re.compile(r"(?<![\d.,])(?P<dollars>\d[\d,]*)\s*(?:dollars?|bucks)?\s+and\s+"
+                                rf"(?:(?P<cents>\d{{1,2}}|(?:(?:{'|'.join(_CENTS_WORDS)})[\s-]?){{1,2}}?)\s*cents?\b"
+                                r"|(?P<fraction>\d\d)/100(?:\s*dollars?)?\b)")
 # A later part, not what is paid now: "the remaining $1,148.22 will follow", "$2,200.00 of $2,640.00".
 _LATER_PART_BEFORE = re.compile(r"\b(?:the\s+)?(?:remaining|remainder|rest|other half|balance of it)"
                                 r"(?:\s+of)?(?:\s+it)?"
@@ -229,6 +238,9 @@ _LISTED_POSITIONS = re.compile(
     r"|\b(?:pay|charge|schedule|process|copies of|copy of)\b(?:\s+(?:my|the|our)\s+(?:card|account|visa|amex))?"
     r"(?:\s+for)?\s+"
     r"(?P<verb_listed>\d{1,2}(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?\d{1,2})+)\b(?![.,]\d|\s*(?:%|[a-z]+s\b|k\b))"
+    # "a copy of three and four": positions in words after a copy
+    r"|\bcop(?:y|ies) of\s+(?P<copies>(?:one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten))+)\b"
     # "the second and fourth invoices on your list", "the 1st and 3rd ones": ordinals listed before what they count
     rf"|\bthe\s+(?P<ordinals>(?:{_ORDINAL})(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?(?:the\s+)?(?:{_ORDINAL}))+)"
     r"\s+(?:ones?|invoices?|bills?|items?|(?:of|on|from|in) (?:the|your|that|this) list)\b"
@@ -244,6 +256,8 @@ _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?|invoi
                       r"|\b(?:be|get|getting)\s+caught up\b|\bcatch(?:ing)? up\b|\b(?:be|get|getting) up to date\b"
                       r"|\bhow far behind\b|\b(?:are|is) (?:we|i) (?:behind|current)\b|\bbehind by\b"
                       r"|\b(?:which|what) (?:bills|invoices|ones) (?:are|r) late\b"
+                      # "how much is late right now", "what must we pay to be not late anymore"
+                      r"|\bhow much (?:is|are) (?:still )?late\b|\b(?:be|are) not late (?:anymore|any more)\b"
                       r"|\b\d{2,3}\s*\+?\s*days? (?:late|past)\b")
 _OLDEST = re.compile(r"(?<!\bat the )\b(?:oldest|earliest)\b(?!\s+(?:convenience|possible|opportunity|chance))")
 _ALL = re.compile(
@@ -257,7 +271,9 @@ _ALL = re.compile(
     r"|\bpay(?: off)? what (?:i|we) owe\b|\b(?:whole|entire) (?:thing|lot)\b"
     r"|\btake\b(?:\s+\S+){0,3}?\s+(?:for|of)\s+everything\b|\bevery (?:single )?one\b(?!\s+of\s+(?:those|these)\b)"
     r"|\bevery (?:open |unpaid |outstanding )?(?:invoice|bill)\b"
-    r"|\b(?:full|whole|hole|entire)(?: open| outstanding| remaining)? balance\b")
+    r"|\b(?:full|whole|hole|entire)(?: open| outstanding| remaining)? balance\b"
+    # "the outstanding amount", "the open amount of 12.600,00 EUR", "pay now the all balance"
+    r"|\bthe (?:total |full )?(?:outstanding|open) (?:amount|balance)\b|\bthe all balance\b")
 _NOT_BEFORE = re.compile(r"\bnot\s+(?:\S+\s+){0,2}$")  # "not paying the whole thing", "can not pay the full amount"
 
 
@@ -415,7 +431,7 @@ def _the_sum_paid(sums: set[Decimal | None], paid: set[Decimal | None]) -> set[D
 
 def _with_cents(match: re.Match[str]) -> str:
     """ "2300 dollars and fifty cents" → "2300.50 dollars" (the dollars in digits already: bot.nlu_text)."""
-    cents = match["cents"]
+    cents = match["cents"] or match["fraction"]
     if not cents.isdigit():
         try:
             cents = str(text2num(cents, "en"))
@@ -483,7 +499,8 @@ def find_selector(text: str) -> tuple[str | None, str]:
     for several in (_SEVERAL.search(text), _LISTED_POSITIONS.search(text)):
         if several is None:
             continue
-        group = next((name for name in ("ordinals", "verb_listed", "hashes") if several.groupdict().get(name)),
+        group = next((name for name in ("ordinals", "verb_listed", "hashes", "copies")
+                      if several.groupdict().get(name)),
                      "several")
         picks = re.findall(r"\d{1,2}(?:st|nd|rd|th)?|[a-z]+", several.group(group))
         positions = [_position(pick) for pick in picks if pick not in _LISTING_WORDS]

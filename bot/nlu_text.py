@@ -123,7 +123,11 @@ _CONTRACTIONS = [
 _DIGIT_WORDS = [
     (re.compile(r"\b2mor+o+w*\b|\b2mrw\b"), "tomorrow"), (re.compile(r"\b2day\b"), "today"),
     (re.compile(r"\bb4\b"), "before"), (re.compile(r"\bw/o\b"), "without"), (re.compile(r"\bw/\s?"), "with "),
+    # a voice transcript's homophone: "pay for thousand even" is four thousand
+    (re.compile(r"\bfor (?=(?:hundred|thousand|grand)\b)"), "four "),
 ]
+# A voice transcript spells a reference digit by digit: "invoice 2 2 0 9 1" is 22091 (four digits or more).
+_SPELLED_DIGITS = re.compile(r"(?<![\d.,/$#])\b\d(?: \d){3,}\b(?![\d.,/%])")
 # Numbers said in words (`words_as_digits`).
 _POSITIONS = 10  # "the tenth one": as far as a list the bot shows goes (bot.nlu_slots); "the eleventh" is a day
 _MONTH = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -158,7 +162,9 @@ def normalize(text: str, vocabulary: frozenset[str]) -> str:
     for pattern, spelled in _DIGIT_WORDS + _CONTRACTIONS:
         text = pattern.sub(spelled, text)
     text = _WORD.sub(lambda m: canonical_word(m.group(), vocabulary), text)
-    return words_as_digits(re.sub(r"\s+", " ", text).strip())
+    text = words_as_digits(re.sub(r"\s+", " ", text).strip())
+    return _SPELLED_DIGITS.sub(lambda m: m.group().replace(" ", ""), text)
+
 
 
 def words_as_digits(text: str) -> str:

@@ -171,7 +171,7 @@ _A_PAYMENT_AFTER = re.compile(r"^\s*(?:payments?|wire|transfer|ach|check|deposit
 _NO_INVOICES = (_CHAT - {"agent", "remit_to"}) | {"statement", "methods", "add_method"}
 _SPAN_OF_MONTHS = re.compile(r"\bq[1-4]\b|_month_\s*(?:-|–|through|thru|to|till|until)\s*_month_")
 # A date taken back: "sched 7705 for 12/18 wait no 12/19".
-_CORRECTED_AFTER = re.compile(r"^[\s,.;:!-]*(?:wait|no|nope|sorry|oops|i mean|i meant|actually|correction"
+_CORRECTED_AFTER = re.compile(r"^[\s,.;:!-]*(?:wait|no|nope|sorry|oops|i mean|i meant|actually|correction|typo"
                               r"|make (?:it|that))\b")
 # "how much do I owe TOTAL, including all the charges", "billed for all of them", "include all open items": no choice.
 _NO_ALL = frozenset({"balance", "dispute", "statement"})
@@ -182,8 +182,9 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
     payment, a promise, a statement "as of", invoices "due" then; not the day of something else said in passing."""
     meant = []
     for at, when in enumerate(found):
-        if at + 1 < len(found) and _CORRECTED_AFTER.match(when.trail) and found[at + 1].kind == when.kind:
-            continue
+        if at + 1 < len(found) and _CORRECTED_AFTER.match(when.after) and (
+                found[at + 1].kind == when.kind or {when.kind, found[at + 1].kind} <= set(nlu_dates.DAYS_NAMED)):
+            continue  # "on the 2nd of January - sorry, the 4th": the 4th
         month = when.kind in ("month", "month_rel")
         if _SECOND_PART.search(when.lead) or (not month and when.direction != "nearest"
                                                and _EVENT.search(f"{when.lead} {when.trail}")):
@@ -251,7 +252,8 @@ class _Read:
 
 def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Read:
     own, quoted = nlu_letters.own_and_quoted(text)  # a reply: the history under it is the seller's reminder
-    canonical = normalize(nlu_letters.body(own), _VOCABULARY)  # a pasted email: its request, not its sign-off
+    # a pasted email: its request, not its sign-off; nor a season's greeting ("merry christmas, paying 1043 friday")
+    canonical = normalize(nlu_letters.body(nlu_letters.without_greetings(own)), _VOCABULARY)
     dates, masked = nlu_dates.find_dates(canonical, locale=locale)  # "10/12" is 10 December to a German
     months, masked = nlu_dates.find_months(masked)
     masked = nlu_slots.PHONE.sub(" _phone_ ", masked)

@@ -1,0 +1,105 @@
+"""Slots of the kinds the 2026-12-11 tuning batches missed: holidays by name, season's greetings around a request,
+digits said one by one, cents in words, a date or an invoice taken back across a sentence, and reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.understanding import parse, to_json
+
+MONDAY = dt.date(2026, 12, 7)
+
+
+def read(text: str, today: dt.date = MONDAY) -> dict[str, object]:
+    return to_json(parse(text, today=today))
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("pay 1043 on boxing day", "2026-12-26"),
+    ("pay 1043 the day after christmas", "2026-12-26"),
+    ("pay 1043 on new year's day", "2027-01-01"),
+    ("pay 1043 on new years eve", "2026-12-31"),
+    ("schedule 1043 for martin luther king day", "2027-01-18"),  # the third Monday of January
+    ("schedule 1043 for MLK Day", "2027-01-18"),
+    ("schedule 1043 for the day after thanksgiving", "2027-11-26"),  # Thanksgiving 2027 is November 25
+    ("quit hounding us on thanksgiving, we will pay next month", None),  # a holiday said in passing
+    ("Hi, please schedule INV-30117 for 12/18. Sorry, make that 12/21, our deposit lands late.", "2026-12-21"),
+    ("Can I pay invoice 8832 on 15. december?", "2026-12-15"),
+])
+def test_the_date_meant(text: str, date: str | None) -> None:
+    assert read(text)["date"] == date
+
+
+def test_the_receipt_of_the_payment_made_on_a_holiday_looks_back() -> None:
+    assert read("can I get a receipt for the payment we made on christmas eve", dt.date(2027, 1, 4))["date"] == \
+        "2026-12-24"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("merry christmas, paying 1043 friday", "promise"),
+    ("Happy new year! can you pay 1043 today", "pay"),
+    ("Happy thanksgiving - whats our balance", "balance"),
+    ("merry christmas", "unknown"),  # the greeting alone is chit-chat
+])
+def test_a_seasons_greeting_is_not_the_request(text: str, intent: str) -> None:
+    assert read(text)["intent"] == intent
+
+
+def test_a_closing_wish_on_the_same_line_is_not_the_request() -> None:
+    found = read("Hello, please collect 950 € for invoice RE-40077 on Friday. Thanks and have a nice weekend, Marta")
+    assert (found["intent"], found["date"]) == ("schedule", "2026-12-11")
+
+
+@pytest.mark.parametrize(("text", "invoices", "amount"), [
+    ("pay for thousand even on invoice 2 2 0 9 1", ["22091"], "4000.00"),  # voice: digit by digit, "for" is four
+    ("yeah I want to pay eleven eighty seven and forty cents towards invoice three three one oh five", ["33105"],
+     "1187.40"),
+    ("Please apply a payment of one thousand four hundred seventy-five and 50/100 dollars to invoice 90217",
+     ["90217"], "1475.50"),
+    ("Please pay 6019 -- sorry, typo, I meant 6091. Card on file is fine.", ["6091"], None),
+    ("take 1500 for SI-51302 and I'm keeping the rest until you send the 6 missing fittings", ["SI-51302"], "1500.00"),
+    ("today we pay invoice 8807 but only 2.100 dollar, not 2.350, the cable price is too high", ["8807"], "2100.00"),
+    ("pay 3302 but 800 only, 1 unit missing", ["3302"], "800.00"),
+    ("Invoice SI-50877 bills 250 ft of 3/4 inch PEX but our PO was for 1/2 inch.", ["SI-50877"], None),
+])
+def test_invoices_and_amounts(text: str, invoices: list[str], amount: str | None) -> None:
+    found = read(text)
+    assert (found["invoices"], found["amount"]) == (invoices, amount)
+
+
+def test_an_international_phone_number_and_a_packing_slip_are_no_invoices() -> None:
+    assert read("could someone from credit call me regarding our account? +49 89 1234 5678")["invoices"] == []
+    assert read("invoice SI-50412: only 36 arrived, packing slip PS 88213 confirms 36")["invoices"] == ["SI-50412"]
+
+
+def test_an_invoice_left_as_scheduled_is_not_canceled() -> None:
+    found = read("Please stop the scheduled drafts for 81107 and 81112; leave SI-50331 as scheduled.")
+    assert (found["intent"], found["invoices"]) == ("cancel_scheduled", ["81107", "81112"])
+
+
+@pytest.mark.parametrize(("text", "selector"), [
+    ("how much is late right now", "overdue"),
+    ("can you send me a copy of three and four", "3,4"),
+    ("We'll transfer the outstanding amount on the 4th of January", "all"),
+    ("what is the outstanding amount", None),  # a balance question chooses nothing
+])
+def test_the_selector(text: str, selector: str | None) -> None:
+    assert read(text)["selector"] == selector
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("We've paid this twice. INV-63301, ACH on 10/28 and again 11/02.", "Disputed charge"),
+    ("invoice 2026-0471 was debited twice, 612,00 € on 02/12 and again on 03/12", "Disputed charge"),
+    ("the late fee on 3391, we paid that one on time. take it off please", "Disputed charge"),
+    ("Invoice 71150 is for PO 4500021877, which we cancelled on 11/30 before anything shipped.", "Disputed charge"),
+    ("on your invoice 40288 you charged 19% VAT, but reverse charge applies", "Disputed charge"),
+    ("why is invoice 2218 960 dollar? We agree 8 dollar per piece, please fix it", "Pricing error"),
+    ("Invoice 88102: the motor was billed at full price, but it was a warranty replacement", "Other"),
+    ("Your driver dropped the whole order in the rain. Invoice 61208, not paying it", "Damaged goods"),
+    ("Could the oldest invoice be broken into two payments?", None),
+    ("Pay 4411 and 4412. NOT 4410, that one's garbage.", None),
+])
+def test_the_reason(text: str, reason: str | None) -> None:
+    assert read(text)["reason"] == reason
