@@ -58,16 +58,27 @@ def ask_promise_date(turn: Turn, ctx: dict[str, Any]) -> Step | None:
 
 def _record(turn: Turn, ctx: dict[str, Any], when: dt.date, amount: str | None, numbers: list[str]) -> Step:
     money = None if amount is None else Money.of(amount, turn.account.currency)
+    # "we mailed the check friday", "sent a wire yesterday": the money is on its way. The promise is for today, so
+    # reminders hold off while it arrives, and the day they say it went out is kept in its note for staff.
+    sent_on = when if when < turn.today else None
+    said_sent = f"said sent on {sent_on.isoformat()}; " if sent_on else ""
     try:
-        made = record_promise(turn.services.db.uow(), turn.account.code, when, money, turn.actor, turn.inbound.channel,
-                              grace_days=turn.services.settings.promise_grace_days, today=turn.today,
-                              note=f"conversation:{turn.conversation.id}: {turn.text[:200]}", invoices=numbers)
+        made = record_promise(turn.services.db.uow(), turn.account.code, max(when, turn.today), money, turn.actor,
+                              turn.inbound.channel, grace_days=turn.services.settings.promise_grace_days,
+                              today=turn.today, invoices=numbers,
+                              note=f"conversation:{turn.conversation.id}: {said_sent}{turn.text[:200]}")
     except ARError as refused:
         ctx["request"] = {"kind": "promise", "amount": amount, "numbers": numbers}
         return say(f"I couldn't note that: {refused}. Which later date should I use?", state="ask_promise_date")
     held_off = ("Reminders to your account are paused meanwhile. "
                 if reads.reminders_paused(turn.services, turn.account, turn.today)  # a dunning hold: no date to name
                 else f"We'll hold off reminders until {texts.day(made.held_off_until)}. ")
+    if sent_on is not None:
+        what = _promised(made.invoices, made.amount, said=money)
+        payment = (f"your payment {'for' if made.invoices else 'of'} {what}" if made.invoices or money
+                   else "your payment")
+        return say(f"Thank you — I've noted that {payment} went out on {texts.day(sent_on)}. {held_off}If it hasn't "
+                   "reached us by then, reminders start again.")
     return say(f"Thank you — I've noted that you'll pay {_promised(made.invoices, made.amount, said=money)} by "
                f"{texts.day(made.promised_for)}. {held_off}Say PAY whenever you're ready to pay here.")
 

@@ -406,6 +406,19 @@ def test_a_promise_to_pay_is_recorded_and_dunning_holds_off(chat: Chat) -> None:
     assert result.status == "skipped" and "promise" in (result.reason or "")
 
 
+def test_money_said_already_sent_is_noted_on_its_way_not_refused_as_a_past_promise(chat: Chat) -> None:
+    from core.dunning.run import run_dunning
+
+    answer = chat.say("we mailed the check for 1042 on monday")  # said on Sunday, Nov 22
+    assert "went out on Mon, Nov 16, 2026" in answer and "in the past" not in answer
+    with chat.services.db.uow() as uow:
+        promise = uow.session.scalars(select(PaymentPromise)).one()
+        assert (promise.promised_for, promise.status) == (NOW.date(), "open")
+        assert "said sent on 2026-11-16" in (promise.note or "")
+    [result] = run_dunning(chat.services, NOW.date(), TEST_ACTOR)
+    assert result.status == "skipped" and "promise" in (result.reason or "")
+
+
 def test_a_dispute_is_recorded_and_staff_are_told(chat: Chat) -> None:
     answer = chat.say("I dispute invoice 1042, the price is wrong")
     assert "A person will get back to you" in answer
