@@ -107,15 +107,15 @@ DATE_PATTERN = re.compile("|".join((
     r"(?P<num>(?<![\d/.,$])\d{1,2}/\d{1,2}(?:/\d{2}(?:\d{2})?)?(?![\d/]))",
     r"(?P<dotted>(?<![\d/.,$])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?![\d.,]?\d)"
     # "paid on 02.11.", "the transfer from 03.12.": day and month, the year left out (after a word of dates only)
-    r"|(?:(?<=\bon )|(?<=\bfrom )|(?<=\bdated )|(?<=\bper )|(?<=\bsince )|(?<=\bby )|(?<=\buntil ))"
+    r"|(?:(?<=\bon )|(?<=\bfrom )|(?<=\bdated )|(?<=\bper )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bfor ))"
     r"\d{1,2}\.\d{1,2}\.(?![\d.,]?\d))",
     rf"(?P<holiday>(?:\b(?:the )?day (?:after|before) )?(?:\b(?:{_HOLIDAY_NAMES})\b|(?:(?<=\bby )|(?<=\bon )"
     r"|(?<=before )|(?<=after )|(?<=until )|(?<=\btill )|(?<=\bfor ))(?:christmas|xmas)\b"
     r"|(?<=\bday after )thanksgiving\b|(?<=\bday before )thanksgiving\b))",
     rf"(?P<md>\b(?:{_MONTH})\.?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?)",
     rf"(?P<dm>\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(?:{_MONTH})\b(?:,?\s+\d{{4}}\b)?)",
-    rf"(?P<end>\b(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<end_of>(?:this\s+|next\s+)?(?:month|week)|{_MONTH})\b"
-    r"|\bmonth\s+end\b)",
+    rf"(?P<end>\b(?:the\s+)?(?:end|last\s+day)\s+of\s+(?:the\s+)?(?P<end_of>(?:this\s+|next\s+|last\s+)?(?:month|week)"
+    rf"|{_MONTH})\b|\bmonth\s+end\b)",
     r"(?P<first>\b(?:the\s+)?(?:first|1st|beginning|start)\s+of\s+(?P<first_of>the|next|this)\s+month\b)",
     r"(?P<rel>(?<!\bnot )\b(?:day after tomorrow|tomorrow|today|tonight|yesterday|this (?:morning|afternoon|evening)"
     r"|later today)\b)",
@@ -387,6 +387,8 @@ def _end_of(what: str, today: dt.date, past: bool) -> dt.date:
     first = today.replace(day=1)
     if what.startswith("next"):
         first = (first + dt.timedelta(days=32)).replace(day=1)
+    if what.startswith("last"):  # "as of the end of last month"
+        first = (first - dt.timedelta(days=1)).replace(day=1)
     return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 

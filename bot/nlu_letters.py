@@ -46,7 +46,10 @@ _QUOTE_START = re.compile(r"^\s*(?:on\b[^\n]{4,200}\bwrote:\s*$|-{2,}\s*(?:origi
 _POINTS_AT_QUOTE = re.compile(
     r"\b(?:(?:one|ones|invoices?|bills?|payment)\s+(?:you\s+)?(?:mention(?:ed)?\s+)?below|below\s+(?:invoices?|bills?)"
     r"|(?:this|that|these|those)\s+(?:one|ones|invoices?|bills?)"
-    r"|(?:pay|charge|schedule|cancel|resend|send|process|void)\s+(?:it|them|this|that|these|those)\b(?!\s+\w+\s+(?:to|by)\b))",
+    r"|(?:pay|paying|charge|schedule|cancel|resend|send|process|void)\s+(?:it|them|this|that|these|those)\b"
+    r"(?!\s+\w+\s+(?:to|by)\b)"
+    # "the two invoices in your reminder below"
+    r"|(?:invoices?|bills?|ones?)\s+(?:in|from|on)\s+(?:your|the)\s+(?:reminder|email|message|notice|statement)\s+below)",
     re.IGNORECASE)
 # A line of a signature or letterhead: a phone, an email address, a street address, a state and zip code.
 _CONTACT_LINE = re.compile(

@@ -102,7 +102,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  rf"|(?:freight|delivery|shipping|pallet)\b{_NEAR}{{0,60}}\b(?:picked up|pick up|pickup|collected)"
                  # "please remove this fee", "the late fee on 3391 … take it off"
                  r"|(?:remove|take off|waive|reverse|drop)(?: (?:the|this|that|these|those|your))?"
-                 r"(?: [a-z$\d.,]+){0,2} (?:fees?|surcharges?|charges?)\b"
+                 r"(?: [a-z$\d.,]+){0,2} (?:fees?|surcharges?)\b"
                  r"|(?:fees?|surcharges?)\b[^?!]{0,100}\b(?:take (?:it|that|this|them) off|remove (?:it|this|that))"
                  # billed for an order called off: "PO 4500021877, which we cancelled on 11/30"
                  rf"|(?:order|po|purchase order)\b{_NEAR}{{0,40}}\b(?:we )?(?:canceled|cancelled)\b"

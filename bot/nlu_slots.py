@@ -127,8 +127,10 @@ _REFUSING = re.compile(r"\b(?:(?:am|are|is|we|i) not (?:paying|going to pay)|wil
 _SET_ASIDE = re.compile(r"\b(?:hold|do not touch|(?:i|we) will (?:handle|cover|take care of))" + _SAID_REFERENCES)
 _SET_ASIDE_AFTER = re.compile(
     rf"(?<![\w-])(?P<refs>{_SAID_REFERENCE})(?:\s*,?\s+|(?=[.,]))(?:(?:is|are) (?:on hold|still with|pending|disputed)"
+    r"|(?:is|are) (?:still )?(?:under review|in review|in clarification|being reviewed)"
     r"|(?:stays?|remains?|can wait|stays? scheduled)\b"
-    r"|(?:i|we) will (?:handle|mail|send|pay|cover|take care of)\b(?!\s+(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d)"
+    r"|(?:i|we) will (?:handle|mail|send|pay|cover|take care of|settle|transfer|wire)\b"
+    r"(?!\s+(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d)"
     r"|(?:i|we) (?:do not|will not|can not|cannot|are not going to) pay\b"  # "the invoice 3325 we don't pay"
     r"|not\s*[,.;]"  # "the invoice 6672 not, we returned those goods"
     r"|[.,]*\s*(?:-+\s*)?(?:actual(?:ly)?\s*,?\s*)?(?:no|nope|oops|sorry|wait|my bad|wrong one|correction|typo)\b"
@@ -176,11 +178,15 @@ _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?:
                               # "fuel surcharge $62.50", "the whole balance, $3,480.15", "credit memo CM-1 ($212.50)"
                               r"|surcharges?:?|fees?:?|(?:whole|full|entire|total|open) balance\s*[,:(-]?"
                               r"|credit (?:memo|note)(?:\s+(?:_invoice_|[a-z]{1,3}-?\d[\w-]*))?\s*\("
-                              r"|,\s*not"  # "only 2.100 dollar, not 2.350": the figure refused
+                              r"|[,.;]\s*not"  # "only 2.100 dollar, not 2.350", "$1,100. not $1,240": refused
+                              # "remitting $2,310.00 against $2,565.00"
+                              r"|\bagainst(?: the| an? )?(?: invoice(?:d| total)?)?"
                               r"|(?:a )?(?:couple|few|several)(?: of)?))"  # "a couple thousand": no exact sum
                               r"\s*$")
-_DESCRIBED_AFTER = re.compile(r"^\s*(?:(?!(?:on|to|toward|towards|against|for|of|off|from|in|into)\b)"
-                              r"[\"']?[a-z-]+\s+){0,2}"
+# "four thousand something", "nine hundred odd": no exact sum (LABELS.md, rough and vague sums)
+_VAGUE_AFTER = re.compile(r"\s*(?:dollars?\s+)?(?:something|odd|and change)\b")
+_DESCRIBED_AFTER = re.compile(r"^\s*(?:(?!(?:on|to|toward|towards|against|for|of|off|from|in|into|please)\b)"
+                              r"[\"']?[a-z][a-z-]*\s+){0,2}"
                               r"[\"']?(?:charges?|surcharges?|fees?|balance|line|debit memo|credit memo|memo"
                               r"|(?:per|a|an) (?:unit|case|item|piece|box|bag|carton)|each|quoted)\b"
                               r"|^\s*/\s*(?:ft|foot|unit|each|ea|case|bag|box|lb|hr|hour)\b")
@@ -389,7 +395,7 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
         number = next(groups[f"n{i}"] for i in range(1, 11) if groups[f"n{i}"] is not None)
         before, after = text[:match.start()], text[match.end():]
         later = _LATER_PART_BEFORE.search(before) and not _PAY_VERB_BEFORE.search(before)  # "remit the remaining"
-        if _NOT_PAID_BEFORE.search(before) or later or (
+        if _NOT_PAID_BEFORE.search(before) or later or _VAGUE_AFTER.match(after) or (
                 _DESCRIBED_AFTER.match(after) and not _PAYING_BEFORE.search(before)):
             named.append(_money(number, any(groups.get(f"k{i}") for i in range(1, 5)), locale=locale,
                                 dollar_first=groups["c1"] == "$"))

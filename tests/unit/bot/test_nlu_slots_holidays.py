@@ -103,3 +103,22 @@ def test_the_selector(text: str, selector: str | None) -> None:
 ])
 def test_the_reason(text: str, reason: str | None) -> None:
     assert read(text)["reason"] == reason
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("We'd like to pay invoice 60112 net of credit memo CM-104002 ($215.00). Net amount $1,087.50 - please charge "
+     "the bank account on file.", {"amount": "1087.50"}),  # "- please charge" describes no sum as a charge
+    ("please debit our account today for invoices 7731 and 7735. Invoice 7733 we will settle separately by bank "
+     "transfer.", {"invoices": ["7731", "7735"]}),
+    ("paying invoice 1090 today at OUR price, 20 cases, $1,100. not $1,240.", {"amount": "1100.00"}),
+    ("pay number two off that list, the one for the nine hundred something", {"amount": None, "selector": "2"}),
+    ("Short pay on INV-61180: remitting $2,310.00 against $2,565.00. The volume discount was not applied.",
+     {"amount": "2310.00"}),
+    ("how much do we owe as of the end of last month", {"date": "2026-11-30"}),
+    ("Please schedule $7,500 against the overdue invoices for the last day of the month.", {"date": "2026-12-31"}),
+    ("Please stop the direct debit planned for 15.01. for invoice 80112", {"date": "2027-01-15"}),
+    ("Remove the scheduled charge of $1,500 on Monday.", {"reason": None, "intent": "cancel_scheduled"}),
+])
+def test_more_slots_from_the_tuning_batches(text: str, found: dict[str, object]) -> None:
+    read_as = read(text)
+    assert {key: read_as[key] for key in found} == found
