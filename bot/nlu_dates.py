@@ -90,6 +90,7 @@ _DAY_IN_WORDS = re.compile(rf"\b(?P<on>on|by|until|till|for|after|from|before) t
 # day only after a word of dates ("by christmas"), since "merry christmas" is a greeting; "thanksgiving" only as
 # "thanksgiving day" or the day after or before it ("quit hounding us on thanksgiving" names no day to pay).
 _FIXED_HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "boxing day": (12, 26), "new year eve": (12, 31),
+                   "nye": (12, 31),
                    "new year day": (1, 1), "independence day": (7, 4), "veterans day": (11, 11)}
 _MOVING_HOLIDAYS = {
     "thanksgiving": relativedelta(month=11, day=1, weekday=TH(+4)),
@@ -98,8 +99,8 @@ _MOVING_HOLIDAYS = {
     "memorial day": relativedelta(month=5, day=31, weekday=MO(-1)),
     "labor day": relativedelta(month=9, day=1, weekday=MO(+1)),
 }
-_HOLIDAY_NAMES = (r"(?:christmas|xmas) (?:eve|day)|new years? (?:eve|day)|boxing day|thanksgiving day"
-                  r"|(?:mlk|martin luther king)(?: jr)?(?: day)?|presidents? day|memorial day|labou?r day"
+_HOLIDAY_NAMES = (r"(?:christmas|xmas) (?:eve|day)|new years? (?:eve|day)|nye|boxing day|thanksgiving day"
+                  r"|(?:mlk|martin luther king)(?: jr)?(?: day)?|presidents? day|memorial day|labor day|labour day"
                   r"|independence day|fourth of july|veterans? day")
 
 DATE_PATTERN = re.compile("|".join((

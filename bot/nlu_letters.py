@@ -45,7 +45,7 @@ _QUOTE_START = re.compile(r"^\s*(?:on\b[^\n]{4,200}\bwrote:\s*$|-{2,}\s*(?:origi
 # The customer's own lines pointing at the quoted message: "please pay the invoice below", "this one is paid".
 _POINTS_AT_QUOTE = re.compile(
     r"\b(?:(?:one|ones|invoices?|bills?|payment)\s+(?:you\s+)?(?:mention(?:ed)?\s+)?below|below\s+(?:invoices?|bills?)"
-    r"|(?:this|that|these|those)\s+(?:one|ones|invoices?|bills?)"
+    r"|(?:this|that|these|those)\s+(?:one|ones|invoices?|bills?)|\b(?:both|all) of (?:these|those|them)\b"
     r"|(?:pay|paying|charge|schedule|cancel|resend|send|process|void)\s+(?:it|them|this|that|these|those)\b"
     r"(?!\s+\w+\s+(?:to|by)\b)"
     # "the two invoices in your reminder below"

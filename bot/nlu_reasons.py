@@ -45,6 +45,8 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                 r"|\d\s*(?:dollars?|bucks|eur|euros?)?\s*(?:per|a|an|/)\s*(?:piece|pc|unit|case|box|item|bag)\b"
                 r"[^.?!]{0,30}\b(?:we|when we) agreed\b"
                 # "you didn't take off the contractor discount"
+                # "we deduct 5 % discount for payment within 10 days as agreed"
+                r"|deduct(?:ed|ing)? (?:the |our |a |your )?(?:\d+ ?%? )?(?:[a-z]+ )?discount"
                 r"|(?:did not|forgot to|failed to|never) (?:take off|apply|applied|include|give us|took off)"
                 r" (?:the |our |my )?(?:[a-z]+ )?discount|discount (?:was |is )?(?:not|never) (?:applied|taken)"
                 # "typo on your end": the seller's slip in the figures ("my message had a typo" is none)
@@ -97,7 +99,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  r"|should not (?:be|have been) (?:billed|charged|invoiced)"
                  # refusing a fee: "I am NOT paying the $75 late fee"; "not paying 1050 until…" says no reason
                  r"|not (?:paying|going to pay|pay) (?:the |this |that |your |any )?(?:[$€£]?\d[\d.,]* )?"
-                 r"(?:[a-z]+ )?(?:fees?|surcharges?|charges?)"
+                 r"(?:[a-z]+ )?(?:fees?|surcharges?|charges?|interest)"
                  # freight or delivery billed to a customer who collects: "we picked up at your dock"
                  rf"|(?:freight|delivery|shipping|pallet)\b{_NEAR}{{0,60}}\b(?:picked up|pick up|pickup|collected)"
                  # "please remove this fee", "the late fee on 3391 … take it off"
@@ -117,7 +119,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               r"(?:never|not|still not) (?:finished|done|performed)"
               r"|(?:unfinished|incomplete|half done) (?:job|work|repair|repairs|install|installation|project)"
               # the wrong thing sent: "you sent 3/4 inch fittings and we ordered 1/2 inch"
-              r"|wrong (?:items?|parts?|products?|colou?rs?|models?)|not what (?:we|i) ordered"
+              r"|wrong (?:items?|parts?|products?|colors?|colours?|models?)|not what (?:we|i) ordered"
               r"|and we ordered)\b"),
 }
 # A warranty claim names the damage it is about: the claim, not the damage, is why they do not pay.
@@ -125,7 +127,10 @@ _WARRANTY = re.compile(r"\bwarranty\b")
 
 
 # The verb alone says a dispute, not why: it is the reason only when no other is given.
-_DISPUTING = re.compile(r"\b(?:dispute|disputed|disputing|contest|contesting)\b")
+# A status said of an invoice set aside beside a payment is no reason for the payment: "hold 4111, we're disputing
+# the freight on it separately", "except 3318, that one is being disputed", "30119 is in dispute".
+_DISPUTING = re.compile(r"\b(?<!being )(?<!is in )(?<!are in )(?:dispute|disputed|disputing|contest|contesting)\b"
+                        r"(?![^.?!]{0,40}\bseparately\b)")
 
 
 def find_reason(text: str, reasons: tuple[str, ...]) -> str | None:

@@ -14,7 +14,8 @@ ADVERBS = (r"(?:(?:only|probably|definitely|hopefully|likely|also|still|then|jus
            r"|finally|have to|need to)\s+)*")
 GREETING = (r"(?:(?:hi|hello|hey|dear \w+|good (?:morning|afternoon|evening)|thanks for the (?:reminder|message|text)"
             r"|got (?:your|the) (?:reminder|message|text|notice))(?: there| team| all)? )?")
-PAY_VERB = (r"(?:pay|paying|settle|clear|pay off|(?:charge|run|use) (?:my|the|our) (?:card|visa|amex|mastercard)"
+PAY_VERB = (r"(?:pay|paying|settle|(?<!all )clear|pay off"  # "all clear" is no payment
+            r"|(?:charge|run|use) (?:my|the|our) (?:card|visa|amex|mastercard)"
             r"|charge (?:my|our) account|make (?:a |the )?payment|take (?:the )?payment|process (?:a |the |my )?payment"
             r"|submit (?:a )?payment|payment for|put (?:the |a |my )?payment through|put it through"
             r"|(?:take|charge|debit) (?:_amount_|me)\b)")
@@ -70,6 +71,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bdo not (?:charge|run|process|draft|debit) (?:my|the|our|it|that)\b", r"\bunschedule\b",
         r"\bdo not (?:charge|debit|bill|run|process|draft|take|submit|pay|send)\b.*_date_",
         r"\b(?:do not|no longer) (?:want|need) (?:\w+ ){0,2}(?:payment|autopay)\b",
+        r"\b(?:unenroll|un enroll|disenroll|opt (?:us |me )?out of|take (?:us|me) off|remove (?:us|me) from)\b"
+        r"(?:\s+\S+){0,2}?\s+(?:autopay|auto pay|automatic payments?)\b",
     ], []),
     ("start", [
         r"\bopt (?:me )?(?:back )?in\b", r"\bresume (?:texts|messages|texting|notifications)\b",
@@ -221,8 +224,9 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         # Their own payment, told not asked: "we pay 1043 on friday", "I pay the invoice on the 28th, ok?", "we are
         # paying it next week" (a request asks: "pay 1043 friday", "can you charge it friday", "we want to pay…")
         r"^(?:so |then |and |ok )?(?:i|we)(?: are| am| will be)? (?:pay|paying)\b"
-        r"(?!.*\b(?:can|could|would|please|want|like|now|today|right away|immediately|card|visa|amex|mastercard"
-        r"|account|ach|bank|autopay)\b)",
+        r"(?!.*\b(?:can|could|would|please|want|like|now(?! is not| not| we (?:do not|can not|have no))|today"
+        r"|right away|immediately|card|visa|amex"
+        r"|mastercard|account|ach|bank|autopay)\b)",  # "we pay next month, now is not possible" tells a later day
         _REST_LATER,
         # paid from their side: "we pay 31190 friday through our own bill-pay run", "we'll pay these ourselves"
         r"\b(?:ourselves|(?:on|from) our (?:own )?(?:end|side)|our own (?:bill ?pay|ap|payment|check) run)\b",
@@ -254,7 +258,10 @@ RULES: list[tuple[str, list[str], list[str]]] = [
     ], []),
     ("schedule", [r"\b(?:schedule|scheduled|reschedule|postdate|post date|postdated|autopay|auto pay"
                   r"|recurring payment|payment plan|set up (?:a |the )?payment)\b"], []),
-    ("statement", [r"\b(?:statement|statements|account summary)\b"], []),
+    ("statement", [r"\b(?:statement|statements|account summary)\b",
+                   # "send me a paper with all the account, everything we buy and pay this year"
+                   r"\b(?:send|give|email|mail) (?:me|us) (?:a |an )?(?:paper|document|overview|report|summary|list)"
+                   r" (?:with|of|for) (?:all|the whole|our whole|everything)\b"], []),
     ("methods", [
         r"\b(?:payment methods?|methods)\b",
         r"\b(?:cards?|bank|bank account|account|ach|methods?) (?:is |are )?on file\b",

@@ -91,7 +91,9 @@ _STATES = ("al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la me md ma mi
            " ok or pa ri sc sd tn tx ut vt va wa wv wi wy")
 _ZIP_BEFORE = re.compile(rf",\s*[a-z][a-z .]*\s(?:{_STATES.replace(' ', '|')})\s*,?\s*$")
 # A European address: "Hauptstr. 12, 80331 München", "via Roma 4, 20121 Milano": the postcode after the street.
-_EU_STREET_BEFORE = re.compile(r"(?:str\.?|stra(?:ß|ss)e|weg|platz|gasse|rue|via|straat|laan|vej)\s*\d+[a-z]?\s*,\s*$")
+_EU_STREET_BEFORE = re.compile(r"(?:str\.?|stra(?:ß|ss)e|weg|platz|gasse|rue|via|straat|laan|vej)(?:\s+[a-zà-ÿ]+){0,2}"
+                               r"\s*\d+[a-z]?\s*,\s*$")  # "Hauptstr. 12, 80331", "Via Roma 112, 20121"
+_MORE_POSITIONS = re.compile(r"\s*(?:,|&|and)\s*\d{1,2}\b(?![\d.,])|\s+(?:of|on|from) (?:the|your|that|this) list\b")
 _LONG_AGO_AFTER = re.compile(r"^\s*(?:days|weeks|months)\s+ago\b")  # "6650 weeks ago": an invoice, paid long ago
 PAID_BY_THEM = r"(?:i|we)\s+(?:paid|sent|wired|mailed|transferred)\b"  # "the 1200 i paid": a sum, said after it
 _SUM_PAID_AFTER = re.compile(rf"\s+{PAID_BY_THEM}")
@@ -125,9 +127,19 @@ _REFUSING = re.compile(r"\b(?:(?:am|are|is|we|i) not (?:paying|going to pay)|wil
 # Set aside beside others to pay, so left out then, like a refusal: "hold 30112", "do not touch 3314", "88121 is on
 # hold", "si-50331 stays scheduled", "4403 i will mail a check", and a first try corrected: "pay 6019 no sorry 6091".
 _SET_ASIDE = re.compile(r"\b(?:hold|do not touch|(?:i|we) will (?:handle|cover|take care of))" + _SAID_REFERENCES)
+# References joined by "and" ("78817 and 78830 are still with our buyer"); not a comma, which lists what is paid before
+# the one set aside ("pay 4402 and 4405, 4403 ill mail a check").
+_SAID_LIST = rf"{_SAID_REFERENCE}(?:\s+(?:and|&)\s+{_SAID_REFERENCE})*"
 _SET_ASIDE_AFTER = re.compile(
-    rf"(?<![\w-])(?P<refs>{_SAID_REFERENCE})(?:\s*,?\s+|(?=[.,]))(?:(?:is|are) (?:on hold|still with|pending|disputed)"
-    r"|(?:is|are) (?:still )?(?:under review|in review|in clarification|being reviewed)"
+    rf"(?<![\w-])(?P<refs>{_SAID_LIST})(?:\s*,?\s+|(?=[.,]))(?:(?:is|are) (?:on hold|still with|pending|disputed)"
+    r"|(?:is|are) (?:still )?(?:under review|in review|in clarification|being reviewed|being checked|with (?:our|the)"
+    r"|not (?:approved|included|due yet))"
+    # a letter's "INV-20377 and INV-20391 should be set aside for now", "2219 should wait until the credit…", "the
+    # balance on 39910 will follow in January", "61140 has not been approved", "4420 we must check internally first"
+    r"|(?:should|will|can|must|has to|have to)(?: \w+)? (?:be set aside|be held|wait|stay|remain|follow)\b"
+    r"|(?:has|have) not (?:yet )?(?:been )?(?:approved|checked|released)"
+    r"|(?:we|i) (?:will )?(?:pay|must check|need to check|check)\b(?: \w+){0,2} (?:by )?(?:ourselves|myself|internally"
+    r"|separately)"
     r"|(?:stays?|remains?|can wait|stays? scheduled)\b"
     r"|(?:i|we) will (?:handle|mail|send|pay|cover|take care of|settle|transfer|wire)\b"
     r"(?!\s+(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d)"
@@ -165,7 +177,7 @@ _AMOUNT = re.compile("|".join((
     r"|\s+(?:on|to|into|onto|toward|towards)\s+(?:the\s+|my\s+|our\s+)?account\b)",
     # "will send 800 on the 5th", "take 500 out": three digits are never an invoice, so money after these verbs
     r"(?P<cue10>\b(?:send|sending|drop|dropping|take|taking|wire|wiring|transfer|transferring|pay|paying|charge"
-    r"|remit)\s+)"
+    r"|remit)(?:\s+(?:u|you|ya))?\s+)"
     r"(?P<n10>\d{3}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)",
 )))
 # An amount named, not paid: "instead of $4,100", "the $47.12 service charge", "$38 per unit" (but "pay the $500
@@ -179,17 +191,21 @@ _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?:
                               r"|surcharges?:?|fees?:?|(?:whole|full|entire|total|open) balance\s*[,:(-]?"
                               r"|credit (?:memo|note)(?:\s+(?:_invoice_|[a-z]{1,3}-?\d[\w-]*))?\s*\("
                               r"|[,.;]\s*not"  # "only 2.100 dollar, not 2.350", "$1,100. not $1,240": refused
+                              # "(billed $2,356.90, less $238.50 for 3 damaged cartons)": the invoice's figures
+                              r"|[,;]\s*billed|(?<=\()billed|\bless(?: the)?"
                               # "remitting $2,310.00 against $2,565.00"
                               r"|\bagainst(?: the| an? )?(?: invoice(?:d| total)?)?"
                               r"|(?:a )?(?:couple|few|several)(?: of)?))"  # "a couple thousand": no exact sum
                               r"\s*$")
 # "four thousand something", "nine hundred odd": no exact sum (LABELS.md, rough and vague sums)
-_VAGUE_AFTER = re.compile(r"\s*(?:dollars?\s+)?(?:something|odd|and change)\b")
+_VAGUE_AFTER = re.compile(r"\s*(?:dollars?\s+)?(?:and\s+)?(?:something|odd|change)\b")
 _DESCRIBED_AFTER = re.compile(r"^\s*(?:(?!(?:on|to|toward|towards|against|for|of|off|from|in|into|please)\b)"
                               r"[\"']?[a-z][a-z-]*\s+){0,2}"
                               r"[\"']?(?:charges?|surcharges?|fees?|balance|line|debit memo|credit memo|memo"
                               r"|(?:per|a|an) (?:unit|case|item|piece|box|bag|carton)|each|quoted)\b"
-                              r"|^\s*/\s*(?:ft|foot|unit|each|ea|case|bag|box|lb|hr|hour)\b")
+                              r"|^\s*/\s*(?:ft|foot|unit|each|ea|case|bag|box|lb|hr|hour)\b"
+                              # "billed us $2,340 in freight"
+                              r"|^\s*in (?:freight|fees?|charges?|surcharges?|shipping|interest|late fees?)\b")
 _PER_UNIT = re.compile(r"^\s*(?:(?:per|a|an|each|/)\s*(?:unit|case|item|piece|box|bag|carton|foot|ft|lb|hour|hr)\b"
                        r"|each\b)")  # "twelve fifty a unit": a price, not an invoice
 _CENTS_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
@@ -204,8 +220,8 @@ _DOLLARS_AND_CENTS = re.compile(r"(?<![\d.,])(?P<dollars>\d[\d,]*)\s*(?:dollars?
 _LATER_PART_BEFORE = re.compile(r"\b(?:the\s+)?(?:remaining|remainder|rest|other half|balance of it)"
                                 r"(?:\s+of)?(?:\s+it)?"
                                 r"(?:\s+balance)?\s*(?:of\s+|is\s+)?$|\d\s*k?\s+(?:of|out of)\s+$")
-_PAY_VERB_BEFORE = re.compile(r"(?<!\bnot )\b(?:net amount|net|pay|paying|charge|charging|take|taking|remit"
-                              r"|remitting|process"
+_PAY_VERB_BEFORE = re.compile(r"(?<!\bnot )\b(?:net amount|net|in the amount of|pay|paying|charge|charging|take"
+                              r"|taking|remit|remitting|process"
                               r"|processing"
                               r"|apply|applying|debit|debiting|send|sending|wire|wiring|transfer|transferring)\b"
                               r"(?:\s+(?!(?:and|but|not)\b)\S+){0,3}\s*$")
@@ -255,7 +271,7 @@ _LISTED_POSITIONS = re.compile(
 # "the first four on that list": the first n positions.
 _FIRST_N = re.compile(r"\b(?:the\s+)?(?:first|top)\s+(?P<n>two|three|four|five|six|[2-9])\b"
                       r"(?=\s+(?:ones|invoices|bills|items|on|from|in|of)\b)")
-_OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?|invoices?|bills?|items?)|delinquent"
+_OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! time)|invoices?|bills?|items?)|delinquent"
                       r"|(?:that is|that are|thats|which is|which are) late)\b"
                       r"(?!\s+(?:notice|reminder|letter|message|text|email|notification|warning)s?\b)"
                       r"|\b(?:be|get|gets|bring (?:it|us|me|the account)|gets? (?:us|me|the account))\s+current\b"
@@ -263,7 +279,9 @@ _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?|invoi
                       r"|\bhow far behind\b|\b(?:are|is) (?:we|i) (?:behind|current)\b|\bbehind by\b"
                       r"|\b(?:which|what) (?:bills|invoices|ones) (?:are|r) late\b"
                       # "how much is late right now", "what must we pay to be not late anymore"
-                      r"|\bhow much (?:is|are) (?:still )?late\b|\b(?:be|are) not late (?:anymore|any more)\b"
+                      r"|\bhow much (?:is|are) (?:still |actually |really )?late\b"
+                      r"|\b(?:be|are) not late (?:anymore|any more)\b"
+                      r"|\b(?:which|what) (?:bills|invoices|ones) (?:am i|are we|r we) late on\b"
                       r"|\b\d{2,3}\s*\+?\s*days? (?:late|past)\b")
 _OLDEST = re.compile(r"(?<!\bat the )\b(?:oldest|earliest)\b(?!\s+(?:convenience|possible|opportunity|chance))")
 _ALL = re.compile(
@@ -278,6 +296,7 @@ _ALL = re.compile(
     r"|\btake\b(?:\s+\S+){0,3}?\s+(?:for|of)\s+everything\b|\bevery (?:single )?one\b(?!\s+of\s+(?:those|these)\b)"
     r"|\bevery (?:open |unpaid |outstanding )?(?:invoice|bill)\b"
     r"|\b(?:full|whole|hole|entire)(?: open| outstanding| remaining)? balance\b"
+    r"|\bthe (?:full|whole|entire) (?:hole |whole )amount\b"
     # "the outstanding amount", "the open amount of 12.600,00 EUR", "pay now the all balance"
     r"|\bthe (?:total |full )?(?:outstanding|open) (?:amount|balance)\b|\bthe all balance\b")
 _NOT_BEFORE = re.compile(r"\bnot\s+(?:\S+\s+){0,2}$")  # "not paying the whole thing", "can not pay the full amount"
@@ -296,6 +315,21 @@ def excluded_invoices(text: str, invoices: Iterable[str], *, chosen: bool = Fals
     return tuple(number for number in named if number in excluded)
 
 
+# Said to be wrong, refused or to be voided: in a dispute, the invoices it is about ("we will not pay 55120 until it is
+# corrected; 55102 and 55117 are fine", "7790 is a duplicate", "please void 71466, we already paid 71450").
+_WRONG_AFTER = re.compile(
+    rf"(?<![\w-])(?P<refs>{_SAID_LIST})\s*,?\s+(?:(?:is|are) (?:wrong|not (?:correct|right|ours|mine)|a duplicate"
+    r"|duplicates?|(?:somebody|someone) else)|(?:i|we) (?:do not|will not|not|never|can not) pay)\b")
+_VOIDING = re.compile(r"\b(?:void|cancel|credit|remove)" + _SAID_REFERENCES)
+
+
+def disputed_among(text: str, invoices: Iterable[str]) -> tuple[str, ...]:
+    """Of the invoices a dispute names, those it says are wrong or refuses; all of them when it singles none out."""
+    named = list(invoices)
+    wrong = {number for cue in (_REFUSING, _WRONG_AFTER, _VOIDING) for number in _said_in(cue, text, named)}
+    return tuple(number for number in named if number in wrong) if 0 < len(wrong) < len(named) else tuple(named)
+
+
 def _said_in(cue: re.Pattern[str], text: str, invoices: list[str]) -> list[str]:
     """The invoices among `invoices` named in the references after `cue`."""
     said = [match["refs"] for match in cue.finditer(text)]
@@ -312,8 +346,10 @@ def find_prefixed_invoices(text: str) -> tuple[list[str], str]:
             return match.group()  # check #8812, PO #5521, account number 104233
         if _QUANTITY_AFTER.match(text[match.end():]) and not _LONG_AGO_AFTER.match(text[match.end():]):
             return match.group()  # "INV-4471 bills 48 units": a count (but "I paid 6650 weeks ago")
-        if re.match(r"(?:invoices|bills)\b", match.group()) and re.fullmatch(r"\d{1,2}", match.group("id") or ""):
-            return match.group()  # "invoices 2 and 4 from your summary": positions in a list (find_selector)
+        if re.fullmatch(r"\d{1,2}", match.group("id") or "") and (
+                re.match(r"(?:invoices|bills)\b", match.group()) or _MORE_POSITIONS.match(text[match.end():])):
+            return match.group()  # "invoices 2 and 4 from your summary", "invoice number 1 and 3 of the list":
+            # positions in a list (find_selector)
         found.append(_invoice_number(match.group("id") or match.group("hash") or match.group("no")))
         return " _invoice_ "
 

@@ -60,6 +60,7 @@ _SHORTHAND = {
     "accnt": "account", "acnt": "account", "amt": "amount", "hist": "history", "dep": "deposit",
     "cc": "credit card", "dew": "due",
     "rep": "representative", "chk": "check", "chq": "check", "pd": "paid", "payed": "paid",
+    "dmgd": "damaged", "dmg": "damaged",
     "unsub": "unsubscribe", "xcept": "except", "exept": "except", "excpt": "except",
     "msg": "message", "msgs": "messages", "txt": "text", "txts": "texts",
     "txting": "texting",
@@ -107,8 +108,9 @@ _KEEP_WORDS = """
     holiday holidays vacation closed close closing hours weather people person persons anyone someone
     everyone nobody nothing something anything everything right left write wrote written read reading
     thought number phone cell mobile fax faxed copy copies file files folder report reports again about after
-    settled meant mean means
-"""
+    settled meant mean means aside
+    marco marca marci mario maria marie marty junie julia julie julio jules augusto mayer maya
+"""  # the last line: names a letter signs with, one letter from a month ("best regards, marco" is no March)
 _KEEP = frozenset(_KEEP_WORDS.split())
 
 _CONTRACTIONS = [
@@ -125,6 +127,8 @@ _DIGIT_WORDS = [
     (re.compile(r"\bb4\b"), "before"), (re.compile(r"\bw/o\b"), "without"), (re.compile(r"\bw/\s?"), "with "),
     # a voice transcript's homophone: "pay for thousand even" is four thousand
     (re.compile(r"\bfor (?=(?:hundred|thousand|grand)\b)"), "four "),
+    # and "pay number too and three": a position
+    (re.compile(r"\b(number|numbers|item|items|option|options) too\b"), r"\1 two"),
 ]
 # A voice transcript spells a reference digit by digit: "invoice 2 2 0 9 1" is 22091 (four digits or more).
 _SPELLED_DIGITS = re.compile(r"(?<![\d.,/$#])\b\d(?: \d){3,}\b(?![\d.,/%])")
@@ -243,13 +247,18 @@ def _digit_form(text: str, start: int, end: int, said: list[str], counts_goods: 
     return None
 
 
+_ONE_DIGIT = frozenset(["zero", "oh", "o", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])
+
+
 def _said_zeros(text: str) -> str:
     """ "seventy three oh four", "2026 dash oh three": "oh" before a number word, after another or a dash, is a
-    zero, which text2num reads."""
+    zero, which text2num reads; and so is an "oh" ending digits said one by one ("five one two two oh")."""
     words = text.split(" ")
-    return " ".join("zero" if word in ("oh", "o") and 0 < at < len(words) - 1 and _is_number(words[at + 1])
-                    and (_is_number(words[at - 1]) or _DASH.fullmatch(words[at - 1])) else word
-                    for at, word in enumerate(words))
+    return " ".join("zero" if word in ("oh", "o") and at > 0 and (
+        (at < len(words) - 1 and _is_number(words[at + 1])
+         and (_is_number(words[at - 1]) or _DASH.fullmatch(words[at - 1])))
+        or (at >= 3 and all(before in _ONE_DIGIT for before in words[at - 3:at]))) else word
+        for at, word in enumerate(words))
 
 
 def _is_number(word: str) -> bool:

@@ -138,6 +138,10 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     if read.invoices or (selector == "all" and intent in _NO_ALL):
         selector = None  # "we know 1187 is past due", "pay 5502, the whole thing": said of the invoice named
     invoices = read.invoices if intent not in _NO_INVOICES or clarify else ()
+    if intent == "dispute" and not clarify and len(read.invoices) + len(read.excluded) > 1:
+        # "we will not pay 55120 until it is corrected; 55102 and 55117 are fine": the dispute is about 55120
+        named = sorted(read.invoices + read.excluded, key=lambda number: canonical.find(number.lower()))
+        invoices = nlu_slots.disputed_among(canonical, named)
     return Parsed(intent, invoices, selector, amount, date, month, reason, refers,
                   unpayable_amount=read.money.unpayable, currency=read.money.currency,
                   prefixed=tuple(number for number in invoices if number in read.prefixed), method=read.method,

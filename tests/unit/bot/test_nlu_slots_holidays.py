@@ -122,3 +122,41 @@ def test_the_reason(text: str, reason: str | None) -> None:
 def test_more_slots_from_the_tuning_batches(text: str, found: dict[str, object]) -> None:
     read_as = read(text)
     assert {key: read_as[key] for key in found} == found
+
+
+@pytest.mark.parametrize(("text", "invoices"), [
+    ("Please process payment for invoice INV-20418 ($2,316.40) today. Invoices INV-20377 and INV-20391 should be set "
+     "aside for now - our warehouse is still checking the counts.", ["20418"]),
+    ("Check for 78802 ($1,408.00) was mailed yesterday. 78817 and 78830 are still with our buyer for approval.",
+     ["78802"]),
+    ("Our check run is Thursday. 61120 and 61135 are in it. 61140 hasn't been approved by the owner yet.",
+     ["61120", "61135"]),
+    ("pay 4402 and 4405, 4403 ill mail a check", ["4402", "4405"]),  # a comma lists what is paid
+    # a dispute names the invoices it says are wrong, not those it pays
+    ("We will not pay 55120 until it is corrected. 55102 and 55117 are fine and go out in our normal run.",
+     ["55120"]),
+    ("you billed 7781 AND 7790 for the same load. 7790 is a duplicate, I'm paying one not both", ["7790"]),
+    ("invoices 1043 and 1044 are wrong, we never ordered", ["1043", "1044"]),
+    ("yeah I'm calling about invoice five one two two oh you billed us a fuel surcharge we never agreed to",
+     ["51220"]),  # "oh" ending digits said one by one
+])
+def test_invoices_set_aside_and_disputed(text: str, invoices: list[str]) -> None:
+    assert read(text)["invoices"] == invoices
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("sched 6610 for NYE", {"date": "2026-12-31"}),
+    ("Many thanks, all clear.", {"intent": "thanks"}),
+    ("Please pay invoice 30377 in the amount of $2,118.40 (billed $2,356.90, less $238.50 for 3 damaged cartons).",
+     {"amount": "2118.40", "reason": "Damaged goods"}),
+    ("We received the wrong colour (RAL 7016 instead of RAL 9005). We will not pay invoice 33102 until it is "
+     "replaced.", {"reason": "Other"}),  # "colour" is not corrected to a regex fragment
+    ("Pay everything that's overdue except 3318, that one is being disputed with your sales rep.", {"reason": None}),
+    ("pay 5512 $300 only. 2 cs dmgd", {"amount": "300.00", "reason": "Damaged goods"}),
+    ("yeah go ahead and pay number too and three on that list you sent", {"selector": "2,3"}),
+    ("take the late fee off. we have never been late one time in 6 years", {"selector": None}),
+    ("Hello, payment will follow after the holidays.\nBest regards, Marco Bianchi", {"month": None}),
+])
+def test_the_second_round_of_slots(text: str, found: dict[str, object]) -> None:
+    read_as = read(text)
+    assert {key: read_as[key] for key in found} == found

@@ -18,10 +18,12 @@ FIFTH = SEALED.with_name("nlu_sealed_2026-12-08e.jsonl")
 SIXTH = SEALED.with_name("nlu_sealed_2026-12-09f.jsonl")
 SEVENTH = SEALED.with_name("nlu_sealed_2026-12-10g.jsonl")
 EIGHTH = SEALED.with_name("nlu_sealed_2026-12-11h.jsonl")
-NAMES = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"]
+NINTH = SEALED.with_name("nlu_sealed_2026-12-12i.jsonl")
+NAMES = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
 
 
-@pytest.mark.parametrize("batch", [SEALED, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH], ids=NAMES)
+@pytest.mark.parametrize("batch", [SEALED, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH],
+                         ids=NAMES)
 def test_the_sealed_batches_are_the_ones_written_before_tuning(batch: Path) -> None:
     digest = hashlib.sha256(batch.read_bytes()).hexdigest()
     recorded = (batch.parent / "README.md").read_text(encoding="utf-8")
@@ -33,13 +35,14 @@ def test_the_sealed_batches_are_the_ones_written_before_tuning(batch: Path) -> N
 # Measured before any change (25f0038) on the first batch: intent 74.9 %, slots 69.6 %, 11 money misreads.
 LEVELS = {
     SEALED: (0.975, 0.92, 0),
-    SECOND: (0.99, 0.955, 0),
+    SECOND: (0.985, 0.955, 0),
     THIRD: (0.99, 0.95, 0),
     FOURTH: (0.995, 0.945, 1),
-    FIFTH: (0.965, 0.905, 0),
-    SIXTH: (0.96, 0.925, 0),
+    FIFTH: (0.965, 0.91, 0),
+    SIXTH: (0.96, 0.93, 0),
     SEVENTH: (0.985, 0.95, 1),
-    EIGHTH: (0.97, 0.91, 0),
+    EIGHTH: (0.97, 0.915, 0),
+    NINTH: (0.96, 0.935, 2),
 }
 
 
