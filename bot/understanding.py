@@ -120,6 +120,11 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
         date = None  # "no, don't take anything out today": no day to act on (a correction naming invoices keeps it)
     if intent == "pay" and date is None and _NOW.search(canonical):
         date = today  # "pay 1066 now": today's date, as "pay 1066 today"
+    if date == today and {"pay", "schedule"} <= set(clarify):
+        # "pay it now, or schedule it for today?" is no question: both charge today
+        clarify = tuple(option for option in clarify if option != "schedule")
+        clarify = clarify if len(clarify) > 1 else ()
+        intent = "pay" if intent == "schedule" else intent
     if intent == "schedule" and date == today and not clarify:
         intent = "pay"  # "we spoke on friday … please charge it today": paid now, not scheduled
     if intent == "pay" and date is not None and date > today:

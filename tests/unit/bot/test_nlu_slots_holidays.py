@@ -160,3 +160,10 @@ def test_invoices_set_aside_and_disputed(text: str, invoices: list[str]) -> None
 def test_the_second_round_of_slots(text: str, found: dict[str, object]) -> None:
     read_as = read(text)
     assert {key: read_as[key] for key in found} == found
+
+
+def test_paying_now_or_scheduling_for_today_is_no_question() -> None:
+    found = read("Hi, please charge 104043 today with the card. 104039 and 104042 are still with our buyer for "
+                 "approval. Thanks, Anna")
+    assert (found["intent"], found["invoices"], found["date"], found.get("clarify")) == \
+        ("pay", ["104043"], "2026-12-07", None)
