@@ -68,7 +68,9 @@ _FORWARD_INTENTS = ("pay", "schedule", "promise", "deposit", "cancel_scheduled")
 _REFERS = re.compile(r"\b(?:the )?(?P<other>other) (?:one|invoice|bill)\b"
                      r"|\b(?P<that>that|this|the same) (?:one|invoice|bill)\b")
 _PLACEHOLDERS = re.compile(r"\b_[a-z]+_\b|\bplease\b")
-_FILLERS = re.compile(r"\b_[a-z]+_\b|\b(?:please|the|one|number|no|option|item|invoice|bill|and|on|for|um|uh|of)\b")
+# Words around slots that make no request of their own: "1043 too", "and 1044 as well" add to what is being done.
+_FILLERS = re.compile(r"\b_[a-z]+_\b|\b(?:please|the|one|number|no|option|item|invoice|bill|and|on|for|um|uh|of|too"
+                      r"|also|as well)\b")
 
 
 @dataclass(frozen=True)

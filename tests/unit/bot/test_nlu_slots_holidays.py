@@ -167,3 +167,8 @@ def test_paying_now_or_scheduling_for_today_is_no_question() -> None:
                  "approval. Thanks, Anna")
     assert (found["intent"], found["invoices"], found["date"], found.get("clarify")) == \
         ("pay", ["104043"], "2026-12-07", None)
+
+
+@pytest.mark.parametrize("text", ["1043 too", "and 1044 as well", "1043 also"])
+def test_an_invoice_added_with_too_is_an_answer_not_a_dispute(text: str) -> None:
+    assert read(text)["intent"] == "unknown"  # the dialogue adds it to what is being done (a waiting quote)
