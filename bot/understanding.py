@@ -144,15 +144,17 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     selector = read.selector if _taken("selector", intent, clarify) else None
     if read.invoices or (selector == "all" and intent in _NO_ALL):
         selector = None  # "we know 1187 is past due", "pay 5502, the whole thing": said of the invoice named
-    invoices = read.invoices if intent not in _NO_INVOICES or clarify else ()
+    invoices, excluded = (read.invoices if intent not in _NO_INVOICES or clarify else ()), read.excluded
     if intent == "dispute" and not clarify and len(read.invoices) + len(read.excluded) > 1:
-        # "we will not pay 55120 until it is corrected; 55102 and 55117 are fine": the dispute is about 55120
+        # "we will not pay 55120 until it is corrected; 55102 and 55117 are fine": the dispute is about 55120, and
+        # the others are the ones it does not mean
         named = sorted(read.invoices + read.excluded, key=lambda number: canonical.find(number.lower()))
         invoices = nlu_slots.disputed_among(canonical, named)
+        excluded = tuple(number for number in named if number not in invoices)
     return Parsed(intent, invoices, selector, amount, date, month, reason, refers,
                   unpayable_amount=read.money.unpayable, currency=read.money.currency,
                   prefixed=tuple(number for number in invoices if number in read.prefixed), method=read.method,
-                  confidence=confidence, clarify=clarify, excluded=read.excluded)
+                  confidence=confidence, clarify=clarify, excluded=excluded)
 
 
 # What a date or month is said of, by the words of its clause: a second part ("and the rest on friday", "the rest in
