@@ -28,13 +28,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import dateparser
 from babel import UnknownLocaleError
 from babel.dates import get_date_format
-from dateutil.relativedelta import MO, TH, relativedelta
+from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
@@ -70,6 +70,7 @@ _LISTED_ORDINAL_BEFORE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\s*(?:,|&|\band\b)
 _DAY_WORD_BEFORE = re.compile(r"\b(?:on|by|until|till|before|after|from|due|for)\s+(?:the\s+)?$")
 # "friday the 11th", "monday, january 4th": the weekday names the date that follows it.
 _WEEKDAY_NAMES_NEXT = re.compile(r",?\s*")
+_AFTER_BETWEEN = re.compile(r"\s+after\s+(?:the\s+)?")
 _EUROPEAN_MONEY = re.compile(r"\d,\d\d\s*(?:eur|€|euros?|chf|sek|dkk|nok|pln)(?![a-z])|€\s*\d[\d.]*,\d\d\b"
                              r"|\beuro?s?\b")
 # "between oct 1 and dec 31", "from 11/1 to 11/30": a span, neither end a date meant.
@@ -112,18 +113,24 @@ DATE_PATTERN = re.compile("|".join((
     r"\d{1,2}\.\d{1,2}\.(?![\d.,]?\d))",
     rf"(?P<holiday>(?:\b(?:the )?day (?:after|before) )?(?:\b(?:{_HOLIDAY_NAMES})\b|(?:(?<=\bby )|(?<=\bon )"
     r"|(?<=before )|(?<=after )|(?<=until )|(?<=\btill )|(?<=\bfor ))(?:christmas|xmas)\b"
-    r"|(?<=\bday after )thanksgiving\b|(?<=\bday before )thanksgiving\b))",
+    r"|(?<=\bday after )thanksgiving\b|(?<=\bday before )thanksgiving\b"
+    r"|(?:(?<=\bby )|(?<=\buntil )|(?<=\btill )|(?<=\bbefore ))thanksgiving\b))",
     rf"(?P<md>\b(?:{_MONTH})\.?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?)",
     rf"(?P<dm>\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(?:{_MONTH})\b(?:,?\s+\d{{4}}\b)?)",
     rf"(?P<end>\b(?:the\s+)?(?:end|last\s+day)\s+of\s+(?:the\s+)?(?P<end_of>(?:this\s+|next\s+|last\s+)?(?:month|week)"
     rf"|{_MONTH})\b|\bmonth\s+end\b)",
     r"(?P<first>\b(?:the\s+)?(?:first|1st|beginning|start)\s+of\s+(?P<first_of>the|next|this)\s+month\b)",
-    r"(?P<rel>(?<!\bnot )\b(?:day after tomorrow|tomorrow|today|tonight|yesterday|this (?:morning|afternoon|evening)"
-    r"|later today)\b)",
+    r"(?P<rel>(?<!\bnot )\b(?:day after tomorrow|tomorrow|today (?:morning|afternoon|evening)|today|tonight|yesterday"
+    r"|last night|this (?:morning|afternoon|evening)|later today)\b)",
     rf"(?P<ahead>\b(?:in|within)\s+(?:{_COUNT})\s+(?:more\s+)?(?:days?|weeks?)\b"
     rf"|\b(?:{_COUNT}|another)\s+more\s+(?:days?|weeks?)\b|\b(?:{_COUNT})\s+(?:days?|weeks?)\s+from\s+(?:now|today)\b)",
     rf"(?P<ago>\b(?:{_COUNT})\s+(?:days?|weeks?)\s+ago\b)",
-    rf"(?P<weekday>\b(?:(?P<wd_mod>next|this coming|this|last|past)\s+)?(?:{_WEEKDAY})\b)",
+    # "the first monday of january", "the last friday of next month"
+    rf"(?P<nth>\b(?:the\s+)?(?P<nth_n>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+(?P<nth_wd>{_WEEKDAY})\s+(?:of|in)"
+    rf"\s+(?P<nth_of>(?:this\s+|next\s+|the\s+)?month|{_MONTH})\b)",
+    rf"(?P<weekday>\b(?P<wd_week_from>(?:a|one) week from (?:this |next )?)?(?:(?P<wd_mod>next|this coming|this|last"
+    rf"|past)\s+)?(?:{_WEEKDAY})\b"
+    r"(?P<wd_after_next>\s+after\s+next\b)?)",
     r"(?P<week>\b(?P<week_mod>next|this|last)\s+week\b)",
     rf"(?P<ordinal>(?:\b(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_A_POSITION}"
     r"|\b(?:the\s+)?(?P<day_bare>\d{1,2})(?=\s+of\s+(?:this|next|the)\s+month\b)"  # "on 28 of this month"
@@ -152,6 +159,7 @@ class When:
     trail: str = field(default="", compare=False)
     # The words right after it, across a sentence end: "12/18. Sorry, make that 12/21" takes the first back.
     after: str = field(default="", compare=False)
+    anchor: When | None = field(default=None, compare=False)  # "the tuesday after MLK day": the day it is after
 
 
 def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
@@ -168,6 +176,10 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
         kind = next(k for k in _KINDS if match.group(k) is not None)
         modifier = match.group("wd_mod") or match.group("week_mod") or match.group("end_of") \
             or match.group("first_of") or match.group("day") or match.group("day_bare") or ""
+        if kind == "nth":
+            modifier = f"{match.group('nth_n')} {match.group('nth_wd')} {match.group('nth_of')}"
+        elif match.group("wd_after_next") or match.group("wd_week_from"):
+            modifier = "after next"  # "the friday after next", "a week from monday": a week after the coming one
         if match.group("of_month") == "next":
             modifier = f"{modifier or 1} next month"  # "the 5th of next month"
         before, after = text[:match.start()], text[match.end():]
@@ -187,6 +199,12 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
         return " _date_ "
 
     masked = DATE_PATTERN.sub(take, text)
+    for at in range(len(found) - 1):  # "the tuesday after MLK day": the first tuesday after that day
+        (_, end, when), (start, _, anchor) = found[at], found[at + 1]
+        if when.kind == "weekday" and not when.modifier and _AFTER_BETWEEN.fullmatch(text[end:start]):
+            found[at] = (found[at][0], end, replace(when, modifier="after", anchor=anchor))
+            found[at + 1] = (start, found[at + 1][1], replace(anchor, kind="anchor"))
+    found = [item for item in found if item[2].kind != "anchor"]
     named = [when for at, (start, end, when) in enumerate(found)
              if not (when.kind == "weekday" and at + 1 < len(found) and found[at + 1][2].kind in DAYS_NAMED
                      and _WEEKDAY_NAMES_NEXT.fullmatch(text[end:found[at + 1][0]]))]
@@ -232,10 +250,10 @@ def find_months(text: str) -> tuple[list[When], str]:
 
 # How loosely a phrase names its day: a calendar day first, then a day named relative to today or a holiday ("after
 # xmas, like the 28th" means the 28th), then a week.
-_VAGUENESS = {"holiday": 1, "rel": 1, "weekday": 1, "ahead": 1, "ago": 1, "end": 1, "week": 2}
+_VAGUENESS = {"holiday": 1, "rel": 1, "nth": 1, "weekday": 1, "ahead": 1, "ago": 1, "end": 1, "week": 2}
 DAYS_NAMED = ("iso", "num", "dotted", "md", "dm", "ordinal")
-_KINDS = ("iso", "num", "dotted", "holiday", "md", "dm", "end", "first", "rel", "ahead", "ago", "weekday", "week",
-          "ordinal")
+_KINDS = ("iso", "num", "dotted", "holiday", "md", "dm", "end", "first", "rel", "ahead", "ago", "nth", "weekday",
+          "week", "ordinal")
 
 
 def _month_and_day(text: str, kind: str, day_first: bool) -> tuple[int, int] | None:
@@ -264,6 +282,16 @@ def resolve_date(when: When, today: dt.date, past: bool) -> dt.date | None:
 
 def _resolve(when: When, today: dt.date, past: bool) -> dt.date | None:
     kind, phrase, modifier = when.kind, when.phrase, when.modifier
+    if kind == "weekday" and when.anchor is not None:
+        after = _resolve(when.anchor, today, past)
+        weekday = _WEEKDAYS.index(phrase.split()[-1])
+        return after + dt.timedelta(days=(weekday - after.weekday() - 1) % 7 + 1) if after else None
+    if kind == "weekday" and modifier == "after next":
+        named = re.search(_WEEKDAY, phrase)
+        coming = _dateparser(named.group(), today, False) if named else None
+        return coming + dt.timedelta(days=7) if coming else None
+    if kind == "nth":
+        return _nth_weekday(modifier, today, past)
     if kind == "weekday":
         backwards = modifier in ("last", "past") or (past and not modifier)
         found = _dateparser(phrase.split()[-1], today, backwards)
@@ -275,7 +303,8 @@ def _resolve(when: When, today: dt.date, past: bool) -> dt.date | None:
         return _calendar_date(when, today, past)
     if kind in ("rel", "ahead", "ago"):
         phrase = re.sub(r"\b(?:within|more|from now|from today)\b", "", phrase).replace("another", "1")
-        phrase = re.sub(r"\b(?:tonight|later today|this (?:morning|afternoon|evening))\b", "today", phrase)
+        phrase = re.sub(r"\b(?:tonight|later today|(?:this|today) (?:morning|afternoon|evening))\b", "today", phrase)
+        phrase = phrase.replace("last night", "yesterday")
         for words, count in sorted(_COUNTS.items(), key=lambda item: -len(item[0])):
             phrase = re.sub(rf"\b{words}\b", str(count), phrase)
         if kind == "ahead" and not phrase.strip().startswith("in "):
@@ -367,6 +396,27 @@ def _dateparser(phrase: str, base: dt.date, past: bool) -> dt.date | None:
                 "RETURN_AS_TIMEZONE_AWARE": False}
     parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
     return parsed.date() if parsed else None
+
+
+_WEEKDAYS = _WEEKDAY.split("|")
+_NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
+
+
+def _nth_weekday(modifier: str, today: dt.date, past: bool) -> dt.date | None:
+    """ "first monday of january" (the coming January, or the last one looking back), "last friday of next month"."""
+    nth, weekday, of = modifier.split(" ", 2)
+    day_of_week = (MO, TU, WE, TH, FR, SA, SU)[_WEEKDAYS.index(weekday)](_NTH[nth])
+    first = today.replace(day=1)
+    if of.endswith("month"):
+        months = [first + relativedelta(months=1)] if of.startswith("next") else [first]
+    else:
+        month = _MONTHS.index(of) + 1
+        months = [dt.date(year, month, 1) for year in (today.year - 1, today.year, today.year + 1)]
+    days = [month + relativedelta(day=31 if _NTH[nth] < 0 else 1, weekday=day_of_week) for month in months]
+    if len(days) == 1:
+        return days[0]
+    return max((day for day in days if day <= today), default=None) if past else \
+        min((day for day in days if day >= today), default=None)
 
 
 def _week(modifier: str, today: dt.date) -> dt.date:

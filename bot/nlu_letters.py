@@ -44,12 +44,15 @@ _QUOTE_START = re.compile(r"^\s*(?:on\b[^\n]{4,200}\bwrote:\s*$|-{2,}\s*(?:origi
                           r"|_{8,}\s*$|>|from:\s.+\n(?:.*\n){0,3}\s*(?:sent|date):\s)", re.IGNORECASE | re.MULTILINE)
 # The customer's own lines pointing at the quoted message: "please pay the invoice below", "this one is paid".
 _POINTS_AT_QUOTE = re.compile(
-    r"\b(?:(?:one|ones|invoices?|bills?|payment)\s+(?:you\s+)?(?:mention(?:ed)?\s+)?below|below\s+(?:invoices?|bills?)"
+    r"\b(?:(?:one|ones|invoices?|bills?|payment)\s+(?:you\s+)?(?:mention(?:ed)?\s+)?(?:below|underneath)"
+    r"|below\s+(?:invoices?|bills?)"
     r"|(?:this|that|these|those)\s+(?:one|ones|invoices?|bills?)|\b(?:both|all) of (?:these|those|them)\b"
-    r"|(?:pay|paying|charge|schedule|cancel|resend|send|process|void)\s+(?:it|them|this|that|these|those)\b"
+    r"|(?:pay|paying|paid|charge|schedule|cancel|resend|send|process|void)\s+(?:it|them|this|that|these|those)\b"
     r"(?!\s+\w+\s+(?:to|by)\b)"
-    # "the two invoices in your reminder below"
-    r"|(?:invoices?|bills?|ones?)\s+(?:in|from|on)\s+(?:your|the)\s+(?:reminder|email|message|notice|statement)\s+below)",
+    r"|^\s*(?:\S+\s+){0,8}?both (?:are|were|have|will|of them)\b"  # "Thanks. Both are approved and will go out friday"
+    # "the two invoices in your reminder below", "the one in the reminder underneath"
+    r"|(?:invoices?|bills?|ones?)\s+(?:in|from|on)\s+(?:your|the)\s+(?:reminder|email|message|notice|statement)"
+    r"\s+(?:below|underneath))",
     re.IGNORECASE)
 # A line of a signature or letterhead: a phone, an email address, a street address, a state and zip code.
 _CONTACT_LINE = re.compile(

@@ -70,10 +70,14 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               r"|short (?:\d+|a few|some|one|two|three|four|five) (?:cases|units|items|boxes|pallets|pieces"
               r"|pcs|cartons)"
               r"|did not (?:receive|get) (?:all|everything|the whole|the full)"
-              r"|not (?:all|everything) (?:was |were )?(?:delivered|received|shipped))\b"),
+              r"|not (?:all|everything) (?:was |were )?(?:delivered|received|shipped)"
+              r"|(?:\d+|a few|some|one|two|three|four|five) (?:fewer|less) (?:cases|units|items|boxes|pallets|pieces"
+              r"|pcs|cartons|bags|rolls)\b)\b"),
     "returned": (("returned", "return", "returns"),
                  r"\b(?:returned|returning|rma|return(?:ed)? (?:goods|items|parts|product|order)|(?:we|i) return\b"
-                 r"|sent (?:(?:those|them|it|these|everything|that|the \w+) )?back)\b"),
+                 r"|sent (?:(?:those|them|it|these|everything|that|the \w+) )?back"
+                 r"|(?:went|gone|shipped|mailed|were taken|was taken) back(?! and forth| to (?:you|the) about)"
+                 r"|(?:picked|pick) (?:them|it|those|these) back up)\b"),
     "disputed": (("disputed", "dispute", "contested"),
                  r"\b(?:not (?:ours|mine|our order)|never ordered"
                  r"|did not order|do not recognize|unauthorized|double (?:billed|charged|billing)"
@@ -111,6 +115,11 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  r"|(?:canceled|cancelled) (?:the|that|this|our) (?:order|po|purchase order)"
                  # tax that does not apply: "reverse charge applies", "we are tax exempt"
                  r"|reverse charge|tax[ -]exempt|(?:vat|sales tax)\b[^.?!]{0,40}\b(?:not apply|should not)"
+                 r"|no (?:tax|vat|sales tax) for us|(?:we are|we re) (?:an? )?(?:export|exporting|exempt)"
+                 # "a charge for transport but we take the goods ourself from your warehouse"
+                 rf"|(?:freight|delivery|shipping|transport|transportation)\b{_NEAR}{{0,60}}\b(?:take|took|fetch"
+                 r"|fetched|collect|get|got)\b[^.?!]{0,30}\b(?:ourself|ourselves|myself"
+                 r"|from your (?:warehouse|dock|yard))"
                  r")\b"),
     # What none of the others fits (LABELS.md): a warranty claim, or work billed that was never done.
     "other": (("other",),
@@ -119,8 +128,9 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               r"(?:never|not|still not) (?:finished|done|performed)"
               r"|(?:unfinished|incomplete|half done) (?:job|work|repair|repairs|install|installation|project)"
               # the wrong thing sent: "you sent 3/4 inch fittings and we ordered 1/2 inch"
-              r"|wrong (?:items?|parts?|products?|colors?|colours?|models?)|not what (?:we|i) ordered"
-              r"|and we ordered)\b"),
+              r"|wrong (?:items?|parts?|products?|colors?|colours?|models?|sizes?|size)|not what (?:we|i) ordered"
+              r"|and we ordered|(?:we|i) ordered\b[^.?!]{0,40}\b(?:you|they) (?:shipped|sent|delivered)"
+              r"|(?:you|they) (?:shipped|sent|delivered)\b[^.?!]{0,40}\b(?:we|i) ordered)\b"),
 }
 # A warranty claim names the damage it is about: the claim, not the damage, is why they do not pay.
 _WARRANTY = re.compile(r"\bwarranty\b")
@@ -140,6 +150,9 @@ def find_reason(text: str, reasons: tuple[str, ...]) -> str | None:
         start = _mention(label, text, claim=claim)
         if start is not None:
             found.append((start, order, label))
+    if not claim and len(found) > 1:
+        # the wrong size sent back, fewer cases than we ordered: the return or the shortage is why, not "Other"
+        found = [item for item in found if _kind_of(item[2]) != "other"] or found
     return min(found)[2] if found else None
 
 

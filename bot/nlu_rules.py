@@ -47,7 +47,7 @@ WHOLE: list[tuple[str, str]] = [
                 r"|definitely|of course|alright|all right)(?: yes| ok| please)?"),
     ("deny", r"(?:no|n|2|negative|wrong|not now|not yet)(?: no)?"),
     ("thanks", r"(?:thanks|thank you|many thanks|much appreciated|appreciate it|cheers)"
-               r"(?: (?:so much|very much|a lot|a ton|again|all|team|guys))?"
+               r"(?: (?:so much|very much|a lot|a ton|again|all|team|guys))?(?: yes| ok)?"
                r"(?: (?:bye|goodbye|have a (?:good|nice|great) (?:day|one|night|weekend)))?"),
 ]
 
@@ -69,6 +69,9 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:cancel|stop|void|undo|call off|delete|remove|reverse|hold off on)\b(?:\s+\S+){0,4}?"
         r"\s+(?:payments?|scheduled|autopay|auto pay|draft)\b(?!\s+methods?)",
         r"\bdo not (?:charge|run|process|draft|debit) (?:my|the|our|it|that)\b", r"\bunschedule\b",
+        # "that payment you are going to run friday, stop it": the scheduled one, named first
+        r"\bpayment (?:you are |you re |you will )?(?:going to |scheduled |set )?(?:run|take|charge|draft|for)\b"
+        r"(?:\s+\S+){0,4}?\s*,?\s*(?:stop|cancel|kill|void) it\b",
         r"\bdo not (?:charge|debit|bill|run|process|draft|take|submit|pay|send)\b.*_date_",
         r"\b(?:do not|no longer) (?:want|need) (?:\w+ ){0,2}(?:payment|autopay)\b",
         r"\b(?:unenroll|un enroll|disenroll|opt (?:us |me )?out of|take (?:us|me) off|remove (?:us|me) from)\b"
@@ -80,6 +83,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bunstop\b", r"\b(?:texts|messages|text messages|notifications) again\b",
         r"\b(?:you can|you may|ok to|feel free to) (?:text|message|contact|sms) (?:me|us)\b",
         r"\b(?:text|message|contact) (?:me|us) again\b",
+        r"\b(?:turn|switch|put) (?:the |my |your )?(?:texts|messages|text messages|notifications|reminders|alerts)"
+        r" back on\b",
     ], []),
     # An instalment plan (bot.flows_plan): paying in parts on several dates, which the bot proposes and schedules.
     ("plan", [
@@ -106,10 +111,13 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:mailing|remit|remit to|remittance|payment) address\b",
         r"\b(?:make|made|write|written) (?:the |a |our |my )?(?:check|checks|cheque) (?:out )?(?:payable )?to\b",
         r"\b(?:wire|ach|bank|banking|routing|remittance|remit) (?:instructions|details|info|information)\b",
-        r"\b(?:routing number|routing and account|aba number|swift code)\b",
+        r"\b(?:routing number|routing and account|aba number|swift code|swift|iban|beneficiary bank)\b",
+        # "to which bank account must I send the transfer?"
+        r"\b(?:which|what) (?:bank )?account (?:do |must |should |can |shall )?(?:i |we )?(?:must |should )?"
+        r"(?:send|wire|transfer|pay)\b",
         r"\bwhere (?:do|should|can) (?:i|we) (?:wire|send (?:a|the|an) (?:wire|ach|transfer))\b",
     ], [r"\b(?:change|changed|changing|update|updated|updating|new|wrong|correct|my|our)"
-        r" (?:\w+ )?(?:address|bank|routing|account)\b"]),
+        r" (?:\w+ )?(?:address|bank|routing|account)\b(?!\s+(?:needs?|requires?|asks?|wants?|is asking)\b)"]),
     ("finance_charge", [
         rf"\bwhy\b(?:\s+\S+){{0,8}}?\s+{_FINANCE_CHARGE}",
         rf"\bwhat (?:is|are) (?:this |that |these |those |the |my |our |your |a )?{_FINANCE_CHARGE}",
@@ -171,7 +179,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:link|connect|pair|verify|register)\b(?:\s+\S+){0,3}?\s+(?:account|telegram|phone|number|chat"
         r"|profile)\b",
         r"\b(?:account|customer) (?:number|no|num|code|id)\b", r"^(?:register|verify)\b",
-    ], []),
+    ], [r"\b(?:swift|iban|routing|beneficiary|wire instructions|bank details)\b"]),  # the seller's bank account
     ("agent", [
         r"\b(?:human|humans|real person|a person|live person|actual person|agent|representative|operator"
         r"|customer service|customer support|support team|manager|supervisor|accounts receivable|ar team"

@@ -78,7 +78,7 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|sku|part|model|serial|routing|aba|iban|swift|sort code|trace|cust|ends|ends in|ending with|claim|ra"
     r"|return authorization|warranty|quote|quotation|estimate|expires|expiring|expiry|expiration|exp"
     r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store|remittance|advice"
-    r"|packing slip|slip|ps|delivery note|vat id)"
+    r"|packing slip|slip|ps|delivery note|vat id|check request|payment request)"
     r"\s*(?:numbers?|nos?\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*\(?\s*[:#]?\s*(?:(?:is|are)\s*)?"
     r"(?:#?\d[\w-]*\s*(?:,|/|&|\band\b)\s*)*$")  # "PO numbers are 88123 / 88140"
 # An ERP's reference to something that is not an invoice: sales/purchase/work order, quote, return, delivery note.
@@ -89,9 +89,11 @@ _STREET_AFTER = re.compile(r"^\s+(?:(?!(?:on|for|the|and|is|was|by|to|of|from|in
                            r"|hwy|court|ct)\b")
 _STATES = ("al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh"
            " ok or pa ri sc sd tn tx ut vt va wa wv wi wy")
-_ZIP_BEFORE = re.compile(rf",\s*[a-z][a-z .]*\s(?:{_STATES.replace(' ', '|')})\s*,?\s*$")
+# "dayton oh 45414", "dallas, tx 75265"
+_ZIP_BEFORE = re.compile(rf"(?:,\s*[a-z][a-z .]*\s|[a-z]{{3,}},\s*)(?:{_STATES.replace(' ', '|')})\s*,?\s*$")
 # A European address: "Hauptstr. 12, 80331 München", "via Roma 4, 20121 Milano": the postcode after the street.
-_EU_STREET_BEFORE = re.compile(r"(?:str\.?|stra(?:ß|ss)e|weg|platz|gasse|rue|via|straat|laan|vej)(?:\s+[a-zà-ÿ]+){0,2}"
+_EU_STREET_BEFORE = re.compile(r"(?:str\.?|stra(?:ß|ss)e|weg|platz|gasse|allee|ring|damm|rue|via|straat|laan|vej)"
+                               r"(?:\s+[a-zà-ÿ]+){0,2}"
                                r"\s*\d+[a-z]?\s*,\s*$")  # "Hauptstr. 12, 80331", "Via Roma 112, 20121"
 _MORE_POSITIONS = re.compile(r"\s*(?:,|&|and)\s*\d{1,2}\b(?![\d.,])|\s+(?:of|on|from) (?:the|your|that|this) list\b")
 _LONG_AGO_AFTER = re.compile(r"^\s*(?:days|weeks|months)\s+ago\b")  # "6650 weeks ago": an invoice, paid long ago
@@ -164,6 +166,8 @@ _AMOUNT = re.compile("|".join((
     r"(?!\s*(?:%|percent))",
     r"(?<![\w-])(?P<neg6>-)(?P<n6>\d[\d,.]*)\b",  # "-5"; "… - 6 of the 36 units" is a dash
     r"(?P<cue>\b(?:amount(?: of)?|total of|sum of|payment of|deposit(?: of)?|prepay(?:ment)?(?: of)?|put|add)\s+)"
+    # "put 8115 thru tomorrow", "put 8132 on the first": an invoice put through, not a sum put on the account
+    r"(?!(?<=\bput )\d{4,}(?![\d.,])\s+(?:thru|through\b|(?:on\s+|for\s+)?_date_\s*[.!]*\s*$))"
     rf"(?P<n7>{_NUMBER})\b(?![.,]\d)(?!\s*(?:,|and|&)\s*\d{{4}})(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|bags?"
     rf"|cartons?|rolls?|sheets?|feet|ft|lbs?|gallons?)\b)(?:\s*(?P<c7>[€£]|{_CODE})(?!\w))?",
     # "but only 600": three digits or more, so "pay only 2 invoices" stays a count
@@ -177,8 +181,12 @@ _AMOUNT = re.compile("|".join((
     r"|\s+(?:on|to|into|onto|toward|towards)\s+(?:the\s+|my\s+|our\s+)?account\b)",
     # "will send 800 on the 5th", "take 500 out": three digits are never an invoice, so money after these verbs
     r"(?P<cue10>\b(?:send|sending|drop|dropping|take|taking|wire|wiring|transfer|transferring|pay|paying|charge"
-    r"|remit)(?:\s+(?:u|you|ya))?\s+)"
+    r"|remit|make it|make that)(?:\s+(?:u|you|ya))?\s+)"
     r"(?P<n10>\d{3}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)",
+    # "ill send like 1500 friday", "we can pay around 2500": a rough figure is a sum (LABELS.md), never an invoice
+    r"(?P<cue11>\b(?:send|sending|pay|paying|wire|wiring|transfer|transferring|drop|dropping|mail|mailing|remit)"
+    r"(?:\s+(?:u|you|ya))?\s+(?:like|about|around|roughly|approx(?:imately)?|close to)\s+)"
+    r"(?P<n11>\d{3,6}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)",
 )))
 # An amount named, not paid: "instead of $4,100", "the $47.12 service charge", "$38 per unit" (but "pay the $500
 # balance" pays it).
@@ -188,9 +196,10 @@ _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?:
                               r"|versus|(?:units?|cases?|is|are|was|were|billed|priced|quoted|charged|invoiced|listed)"
                               r" at|lists?|says|(?:balance|total|price|cost) (?:is|was|of|shows?|showing|says|at)"
                               # "fuel surcharge $62.50", "the whole balance, $3,480.15", "credit memo CM-1 ($212.50)"
-                              r"|surcharges?:?|fees?:?|(?:whole|full|entire|total|open) balance\s*[,:(-]?"
+                              r"|surcharges?:?|fees?:?|(?:whole|full|entire|total|open) balance\s*[,:(-]?(?:\s*the)?"
                               r"|credit (?:memo|note)(?:\s+(?:_invoice_|[a-z]{1,3}-?\d[\w-]*))?\s*\("
-                              r"|[,.;]\s*not"  # "only 2.100 dollar, not 2.350", "$1,100. not $1,240": refused
+                              r"|(?:[,.;]\s*|(?<=\d )|(?<=_amount_ ))not(?: the)?"  # "only 2.100 dollar, not 2.350",
+                              # "$1,100. not $1,240", "thats $1,150 not $1,310": refused
                               # "(billed $2,356.90, less $238.50 for 3 damaged cartons)": the invoice's figures
                               r"|[,;]\s*billed|(?<=\()billed|\bless(?: the)?"
                               # "remitting $2,310.00 against $2,565.00"
@@ -219,7 +228,10 @@ _DOLLARS_AND_CENTS = re.compile(r"(?<![\d.,])(?P<dollars>\d[\d,]*)\s*(?:dollars?
 # A later part, not what is paid now: "the remaining $1,148.22 will follow", "$2,200.00 of $2,640.00".
 _LATER_PART_BEFORE = re.compile(r"\b(?:the\s+)?(?:remaining|remainder|rest|other half|balance of it)"
                                 r"(?:\s+of)?(?:\s+it)?"
-                                r"(?:\s+balance)?\s*(?:of\s+|is\s+)?$|\d\s*k?\s+(?:of|out of)\s+$")
+                                r"(?:\s+balance)?\s*(?:of\s+|is\s+)?$|\d\s*k?\s+(?:of|out of)\s+(?:the\s+)?$")
+# "no wait make it 650", "sorry, i mean 1,250": the sum said before is taken back
+_CORRECTION_BEFORE = re.compile(r"(?:\bmake (?:it|that)|\bchange (?:it|that) to|\b(?:no|nope|sorry|wait|oops|correction"
+                                r"|i mean|i meant))[\s,.!:-]*$")
 _PAY_VERB_BEFORE = re.compile(r"(?<!\bnot )\b(?:net amount|net|in the amount of|pay|paying|charge|charging|take"
                               r"|taking|remit|remitting|process"
                               r"|processing"
@@ -272,7 +284,7 @@ _LISTED_POSITIONS = re.compile(
 _FIRST_N = re.compile(r"\b(?:the\s+)?(?:first|top)\s+(?P<n>two|three|four|five|six|[2-9])\b"
                       r"(?=\s+(?:ones|invoices|bills|items|on|from|in|of)\b)")
 _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! time)|invoices?|bills?|items?)|delinquent"
-                      r"|(?:that is|that are|thats|which is|which are) late)\b"
+                      r"|(?:that is|that are|thats|which is|which are|what is|whatever is|whatever) late)\b"
                       r"(?!\s+(?:notice|reminder|letter|message|text|email|notification|warning)s?\b)"
                       r"|\b(?:be|get|gets|bring (?:it|us|me|the account)|gets? (?:us|me|the account))\s+current\b"
                       r"|\b(?:be|get|getting)\s+caught up\b|\bcatch(?:ing)? up\b|\b(?:be|get|getting) up to date\b"
@@ -286,7 +298,8 @@ _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! ti
 _OLDEST = re.compile(r"(?<!\bat the )\b(?:oldest|earliest)\b(?!\s+(?:convenience|possible|opportunity|chance))")
 _ALL = re.compile(
     r"\b(?:pay|clear|settle|paying)\b(?:\s+(?:it|them|off|for))?\s+(?:all|everything)\b"
-    r"|\b(?:pay|clear|settle|paying|schedule|charge|send|show|list|email|breakdown)\b(?:\s+\S+){0,3}?\s+(?<!on top of )"
+    r"|\b(?:pay|clear|settle|paying|payment|process|schedule|charge|send|show|list|email|breakdown)\b"
+    r"(?:\s+\S+){0,3}?\s+(?<!on top of )"
     r"everything\b"
     r"|\ball\s+(?:of\s+)?(?:them|em|it|my|our|the(?!\s+(?:team|best|staff|folks|people|crew|guys|same)\b)|open"
     r"|invoices|bills|outstanding)\b|\b(?:it|them|em) all\b"
@@ -300,6 +313,16 @@ _ALL = re.compile(
     # "the outstanding amount", "the open amount of 12.600,00 EUR", "pay now the all balance"
     r"|\bthe (?:total |full )?(?:outstanding|open) (?:amount|balance)\b|\bthe all balance\b")
 _NOT_BEFORE = re.compile(r"\bnot\s+(?:\S+\s+){0,2}$")  # "not paying the whole thing", "can not pay the full amount"
+
+
+def names_everything(text: str) -> bool:
+    """Whether the message speaks of the whole balance, even as what cannot be paid at once ("we can not pay the
+    whole balance in one go": a plan for all of it)."""
+    return bool(_WHOLE_BALANCE.search(text))
+
+
+_WHOLE_BALANCE = re.compile(r"\b(?:whole|full|entire|total|complete|all the|all our|all my) (?:open |outstanding )?"
+                            r"(?:balance|amount)\b")
 
 
 def excluded_invoices(text: str, invoices: Iterable[str], *, chosen: bool = False) -> tuple[str, ...]:
@@ -319,14 +342,23 @@ def excluded_invoices(text: str, invoices: Iterable[str], *, chosen: bool = Fals
 # corrected; 55102 and 55117 are fine", "7790 is a duplicate", "please void 71466, we already paid 71450").
 _WRONG_AFTER = re.compile(
     rf"(?<![\w-])(?P<refs>{_SAID_LIST})\s*,?\s+(?:(?:is|are) (?:wrong|not (?:correct|right|ours|mine)|a duplicate"
-    r"|duplicates?|(?:somebody|someone) else)|(?:i|we) (?:do not|will not|not|never|can not) pay)\b")
+    r"|duplicates?|(?:somebody|someone) else)|(?:is |are )?(?:a )?(?:dup|dupe|duplicate)s? of"
+    r"|(?:i|we) (?:do not|will not|not|never|can not) pay)\b")
 _VOIDING = re.compile(r"\b(?:void|cancel|credit|remove)" + _SAID_REFERENCES)
 
 
+_FINE_AFTER = re.compile(rf"(?<![\w-])(?P<refs>{_SAID_LIST})\s*,?\s+(?:is|are) (?:correct|fine|ok|okay|right|good"
+                         r"|in order)\b")  # "55001 is correct, but 55020 is not ours"
+
+
 def disputed_among(text: str, invoices: Iterable[str]) -> tuple[str, ...]:
-    """Of the invoices a dispute names, those it says are wrong or refuses; all of them when it singles none out."""
+    """Of the invoices a dispute names, those it says are wrong or refuses (or all but those it says are fine); all
+    of them when it singles none out."""
     named = list(invoices)
     wrong = {number for cue in (_REFUSING, _WRONG_AFTER, _VOIDING) for number in _said_in(cue, text, named)}
+    if not wrong:
+        fine = set(_said_in(_FINE_AFTER, text, named))
+        wrong = {number for number in named if number not in fine} if fine else wrong
     return tuple(number for number in named if number in wrong) if 0 < len(wrong) < len(named) else tuple(named)
 
 
@@ -428,7 +460,7 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
 
     def take(match: re.Match[str]) -> str:
         groups = match.groupdict()
-        number = next(groups[f"n{i}"] for i in range(1, 11) if groups[f"n{i}"] is not None)
+        number = next(groups[f"n{i}"] for i in range(1, 12) if groups[f"n{i}"] is not None)
         before, after = text[:match.start()], text[match.end():]
         later = _LATER_PART_BEFORE.search(before) and not _PAY_VERB_BEFORE.search(before)  # "remit the remaining"
         if _NOT_PAID_BEFORE.search(before) or later or _VAGUE_AFTER.match(after) or (
@@ -446,11 +478,14 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
         if value is None and _EUROPEAN_THOUSANDS.fullmatch(number) and (
                 groups["c2"] or groups["c7"] or re.match(rf"\s*{CURRENCY_WORD}(?!\w)", after)):
             value = _money(number, thousands, locale="de_DE")  # "3.000 euro", "4.000 USD": thousands, the European way
+        if _CORRECTION_BEFORE.search(before):
+            values.clear()  # "pay 600 on 9102. no wait make it 650": the last one said
+            paid.clear()
         values.append(-value if value and negative else value)
         if _PAY_VERB_BEFORE.search(before):
             paid.append(values[-1])
         currencies.update([_CURRENCIES[sign]] if sign in _CURRENCIES else [])
-        return f"{groups['cue'] or groups['cue9'] or groups['cue10'] or ''} _amount_ "
+        return f"{groups['cue'] or groups['cue9'] or groups['cue10'] or groups['cue11'] or ''} _amount_ "
 
     masked = _AMOUNT.sub(take, text)
     distinct, every = set(values), frozenset(values + named)
@@ -562,8 +597,8 @@ def find_selector(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-_LISTING_WORDS = frozenset(("and", "the", "item", "items", "number", "numbers", "option", "options", "line", "lines",
-                            "choice", "choices"))
+_LISTING_WORDS = frozenset(("and", "n", "the", "item", "items", "number", "numbers", "option", "options", "line",
+                            "lines", "choice", "choices"))
 
 
 def _position(word: str) -> int | None:

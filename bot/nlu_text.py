@@ -60,7 +60,8 @@ _SHORTHAND = {
     "accnt": "account", "acnt": "account", "amt": "amount", "hist": "history", "dep": "deposit",
     "cc": "credit card", "dew": "due",
     "rep": "representative", "chk": "check", "chq": "check", "pd": "paid", "payed": "paid",
-    "dmgd": "damaged", "dmg": "damaged",
+    "dmgd": "damaged", "dmg": "damaged", "rcvd": "received", "recvd": "received", "rec'd": "received",
+    "recd": "received", "rcv": "receive", "rcvd?": "received",
     "unsub": "unsubscribe", "xcept": "except", "exept": "except", "excpt": "except",
     "msg": "message", "msgs": "messages", "txt": "text", "txts": "texts",
     "txting": "texting",
@@ -141,6 +142,7 @@ _MAGNITUDES = {"hundred": 100, "thousand": 1000, "grand": 1000}
 _DIGITS_MAGNITUDE = re.compile(r"(?<![\w.,])(?P<digits>\d+(?:\.\d+)?)\s*(?P<mag>hundred|thousand|grand)\b(?!\s+total)")
 _WORDS_GRAND = re.compile(r"\b(?P<number>[a-z]+(?:-[a-z]+)?)\s+grand\b(?!\s+total)")  # "two grand": two thousand
 _DASH = re.compile(r"\s*(?:-|dash|hyphen)\s*")
+_PHONE_BEFORE = re.compile(r"\b(?:at|call|phone|cell|mobile|number|reach|text)\b(?:\s+\S+){0,2}\s*$")  # a phone said
 _TIME_BEFORE = re.compile(r"\b(?:at|by|around|about|till|until|before|after|from)\s+$")  # "at ten thirty"
 _TIME_AFTER = re.compile(r"^\s*(?:am|pm|a\.m|p\.m|o'?clock|tonight|this (?:morning|afternoon|evening))\b")
 _SAID_AFTER_INVOICE = re.compile(r"\b(?:invoices?|inv|bills?)\s*(?:number|no\.?|num|nbr)?\s*#?\s*$")
@@ -150,6 +152,9 @@ _DAY_CUE_BEFORE = re.compile(rf"(?:\b(?:on|by|until|till|before|after|due|from)\
                              rf"|\b(?:{_MONTH})\.?\s+(?:the\s+)?)$")
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTH.replace('may|', '')})\.?\s+(?:the\s+)?$")
 _MONTH_AFTER = re.compile(rf"^\s+of\s+(?:{_MONTH})\b")
+# "on fifteen january", "we pay twenty second of december": a day said before its month, not "the two january invoices"
+_MONTH_NEXT = re.compile(rf"^\s+(?:of\s+)?(?:{_MONTH})\b(?!\s+(?:invoices?|bills?|statements?|orders?|deliver\w*"
+                         r"|shipments?|payments?|ones)\b)")
 _POSITION_AFTER = re.compile(r"^\s+(?:ones?|invoices?|items?|bills?|entry|entries|lines?|options?|choices?|time)\b")
 _SAID_NUMBER = re.compile(r"(?P<lead>\W*)(?P<value>\d+(?:\.\d+)?)(?P<ordinal>st|nd|rd|th)?(?P<trail>\W*)")
 _COUNTED = re.compile(r"\d\s+(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b")
@@ -230,8 +235,9 @@ def _digit_form(text: str, start: int, end: int, said: list[str], counts_goods: 
         if (len(values) == 1 or digits_only) and joined.isdigit() and (len(joined) >= 3 or listed):
             return f"{lead}{joined}{trail}", "reference"
         return None
-    if len(values) >= 3 and all(len(value) == 1 for value in values):
-        return f"{lead}{joined}{trail}", "digits"  # "four five five one two", read digit by digit
+    if len(values) >= 3 and all(len(value) == 1 or (len(value) == 2 and value[0] == "0") for value in values) and not (
+            len(joined) in (7, 10) and _PHONE_BEFORE.search(before)):
+        return f"{lead}{joined}{trail}", "digits"  # "four five five one two", "six zero nine one": digit by digit
     if (len(values) >= 2 and all(len(value) == 2 for value in values) and values[0][0] != "0"
             and not _TIME_BEFORE.search(before) and not _TIME_AFTER.match(after)):
         return f"{lead}{joined}{trail}", "digits"  # "sixty one thirty three": 6133 read out in pairs
@@ -244,6 +250,9 @@ def _digit_form(text: str, start: int, end: int, said: list[str], counts_goods: 
         return f"{lead}{values[0]}{'' if currency else ' dollars'}{trail}", "money"
     if _MONTH_BEFORE.search(before) and values[0].isdigit() and 1 <= int(values[0]) <= 31:
         return f"{lead}{values[0]}{trail}", "day"  # "december twenty two"
+    if (_MONTH_NEXT.match(after) and values[0].isdigit() and 1 <= int(values[0]) <= 31
+            and (int(values[0]) > _POSITIONS or _DAY_CUE_BEFORE.search(before))):
+        return f"{lead}{values[0]}{trail}", "day"  # "on fifteen january"
     return None
 
 

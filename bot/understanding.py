@@ -107,7 +107,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     done = nlu_dates.looks_back(canonical)  # "I paid on the 1st" looks back; "we'll get you paid by friday" not
     # A scheduled payment to cancel is ahead, even when said with what was done ("we mailed a check, cancel the one
     # on Dec 28").
-    back = intent in _BACKWARD_INTENTS or (done and intent != "cancel_scheduled")
+    # "run the oldest on the 15th, last time you charged early": a payment asked for is ahead, whatever was done before
+    back = intent in _BACKWARD_INTENTS or (done and intent not in _MOVES_MONEY | {"cancel_scheduled"})
     date = nlu_dates.resolve_date(dates[0], today, back) if dates else None
     if date is not None and date < today and intent in _MOVES_MONEY:
         date = None  # "pay the invoices from yesterday's list": money moves today or later, never before
@@ -142,6 +143,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
                   None)
     amount = _amount_meant(read, intent) if _taken("amount", intent, clarify) else None
     selector = read.selector if _taken("selector", intent, clarify) else None
+    if intent == "plan" and selector is None and not read.invoices and nlu_slots.names_everything(read.masked):
+        selector = "all"  # "we can not pay the whole balance at once, can we split it": the plan is for all of it
     if read.invoices or (selector == "all" and intent in _NO_ALL):
         selector = None  # "we know 1187 is past due", "pay 5502, the whole thing": said of the invoice named
     invoices, excluded = (read.invoices if intent not in _NO_INVOICES or clarify else ()), read.excluded
@@ -170,10 +173,11 @@ _GOODS_AFTER = re.compile(r"^\s*(?:invoices?|bills?|orders?|deliver(?:y|ies)|shi
 _DONE_IN_CLAUSE = re.compile(r"\b(?:was|were|been|approved(?! for pay)|signed off|reviewed|received|called|spoke"
                              r"|talked|returned|shipped|delivered)\b")
 _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?off|deadline|visits?|visiting"
-                    r"|payroll|holidays?|vacation|pick up|they pay out|pays out"
+                    r"|payroll|(?<!because of the )(?<!due to the )holidays?|vacation|pick up|they pay out|pays out"
                     r"|(?:our|their) (?:clients?|customers?) (?:pays?|paid|paying)"
                     r"|payment of our (?:clients?|customers?)"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
+_SIGNED = re.compile(r"\b(?:signed|approved|cut|printed|wrote|written|received|got)\b")
 _AS_OF_INTENTS = frozenset({"balance", "statement"})  # a date for these is the day the figure is "as of"
 _DUE_BEFORE = re.compile(r"\bdue\b(?:\s+\S+){0,2}\s*$")
 _MOVES_MONEY = frozenset({"pay", "schedule", "deposit"})
@@ -208,6 +212,8 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
             continue  # "pay 2 and 3 from the list you sent on tuesday", "our transfer for the october invoices"
         if intent in _MOVES_MONEY and not month and _DONE_IN_CLAUSE.search(f"{when.lead} {when.trail}"):
             continue  # "both were approved by the owner this morning": not when to pay
+        if intent == "promise" and not month and at + 1 < len(found) and _SIGNED.search(f"{when.lead} {when.trail}"):
+            continue  # "the owner signed checks today, the check goes in the mail tomorrow": when it goes out
         if intent in _AS_OF_INTENTS and not month and when.direction != "nearest":
             continue
         if intent == "invoices" and not month and not _DUE_BEFORE.search(when.lead):

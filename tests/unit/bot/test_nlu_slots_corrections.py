@@ -1,0 +1,119 @@
+"""Slots of the kinds the 2026-12-13 tuning batches missed: weekdays counted from another day ("the friday after
+next", "the first monday of january", "the tuesday after MLK day"), days said in words before their month, sums
+taken back or said roughly, invoices said to be fine beside the wrong one, addresses in prose, and reasons that
+name two causes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.understanding import parse, to_json
+
+MONDAY = dt.date(2026, 12, 7)
+
+
+def read(text: str, today: dt.date = MONDAY) -> dict[str, object]:
+    return to_json(parse(text, today=today))
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("schedule 1043 the friday after next", "2026-12-18"),  # the coming Friday is the 11th
+    ("can you take 1043 a week from monday", "2026-12-21"),  # said on a Monday: the coming Monday, and a week on
+    ("charge 1043 the first monday of january", "2027-01-04"),
+    ("charge it on the second tuesday of next month", "2027-01-12"),
+    ("charge 1043 on the last friday of the month", "2026-12-25"),
+    ("charge 1043 the Tuesday after MLK Day", "2027-01-19"),  # MLK Day 2027 is Monday the 18th
+    ("we will pay the monday after christmas", "2026-12-28"),
+    ("we will pay 1043 on fifteen January", "2027-01-15"),
+    ("yeah we'll get the check out by thanksgiving for 8120", "2027-11-25"),  # after a word of dates: the day
+    ("schedule nine one one five for the twenty third no wait the twenty ninth because of the holiday", "2026-12-29"),
+    ("Run the oldest one on the 15th and NOT a day earlier. Last time you charged early", "2026-12-15"),
+    ("The owner signed checks today. Check #20331 for 28810 goes in the mail tomorrow.", "2026-12-08"),
+])
+def test_the_date_meant(text: str, date: str | None) -> None:
+    assert read(text)["date"] == date
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("did my payment go thru last night", "2026-12-06"),
+    ("I need the receipt of payment I made today morning, for the accountant", "2026-12-07"),
+    ("we paid 1043 on the first monday of november, where is my receipt", "2026-11-02"),
+])
+def test_the_day_of_a_payment_asked_about(text: str, date: str) -> None:
+    assert read(text)["date"] == date
+
+
+def test_a_count_of_invoices_before_a_month_is_no_day() -> None:
+    assert read("pay the two january invoices")["date"] is None
+
+
+@pytest.mark.parametrize(("text", "amount", "invoices"), [
+    ("pay 600 on 9102. no wait make it 650, forgot the freight", "650.00", ["9102"]),
+    ("ill send like 1500 friday and the rest after new years", "1500.00", []),
+    ("pay 8433 minus the 2 cases you shorted me. thats $1,150 not $1,310. charge it now", "1150.00", ["8433"]),
+    ("We are paying invoice 55410 today but only $2,305.00 of the $2,530.00 billed.", "2305.00", ["55410"]),
+    ("just clear the whole balance, the $2,917.60 or whatever it is", None, []),
+    ("put 8115 thru tomorrow morning", None, ["8115"]),
+    ("put 1500 on the 5th of jan for the oldest one", "1500.00", []),
+])
+def test_the_sum_and_the_invoices(text: str, amount: str | None, invoices: list[str]) -> None:
+    got = read(text)
+    assert (got["amount"], got["invoices"]) == (amount, invoices)
+
+
+@pytest.mark.parametrize(("text", "invoices"), [
+    ("pay invoice six zero one nine no wait i mean six zero nine one", ["6091"]),
+    ("Check request #5520 was voided, please apply a payment of $3,418.07 to invoice 31562 today", ["31562"]),
+    ("Where do we mail the check for invoice 58812? The invoice shows a PO Box in Dallas, TX 75265", ["58812"]),
+    ("Invoices 55001 and 55020: 55001 is correct, but 55020 is for a delivery to Lindenallee 7, 50968 Köln, which "
+     "is not our site.", ["55020"]),
+    ("we paid 1042 already, 1043 is paid too so stop", ["1042", "1043"]),
+    ("Thanks for the reminder. Both are approved and will go out in our Friday ACH batch.\n\n-----Original "
+     "Message-----\nFrom: Accounts Receivable\nSent: Tuesday, December 1, 2026 9:14 AM\nSubject: Past due\n\n"
+     "INV-60301 and INV-60322 are past due.", ["60301", "60322"]),
+])
+def test_the_invoices_meant(text: str, invoices: list[str]) -> None:
+    assert read(text)["invoices"] == invoices
+
+
+def test_a_phone_said_digit_by_digit_is_no_invoice() -> None:
+    assert read("can somebody call me back at uh five five five oh one nine two thanks")["invoices"] == []
+
+
+@pytest.mark.parametrize(("text", "selector"), [
+    ("pay 2 n 3", "2,3"),
+    ("pay whatever is late today so we are current", "overdue"),
+    ("Please process payment for everything currently open on our account", "all"),
+    ("We cannot pay the whole balance one time (8.500 dollar). Can we divide in 3 months, please?", "all"),
+    ("i cant pay all of this at once, are you kidding me. break it up into payments or something", None),
+])
+def test_the_selector(text: str, selector: str | None) -> None:
+    assert read(text)["selector"] == selector
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("Re INV-60355: we ordered the gloves in size M and you shipped size L. They are no use to us.", "Other"),
+    ("don't you dare charge me for the 3/4\" fittings, they were the wrong size and went back the same day",
+     "Returned goods"),  # sent back: the return is why
+    ("Pay 3344 short $120, you shipped us 3 fewer cases than we ordered.", "Short shipment"),
+    ("The invoice 5602 has a charge for transport but we take the goods ourself from your warehouse",
+     "Disputed charge"),
+    ("Invoice 40877 you put tax, but we are export company, no tax for us. Is wrong 186,40 dollar.",
+     "Disputed charge"),
+])
+def test_the_reason(text: str, reason: str) -> None:
+    assert read(text)["reason"] == reason
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("pmt rcvd?", "history"),
+    ("fine, turn the texts back on. at least then i know what you THINK i owe", "start"),
+    ("To which bank account I must send the transfer?", "remit_to"),
+    ("Our bank needs the beneficiary bank name, SWIFT and account number before we can release the wire for "
+     "INV-60560. Could you send your wire instructions?", "remit_to"),
+    ("appreciate it 👍", "thanks"),
+])
+def test_the_intent(text: str, intent: str) -> None:
+    assert read(text)["intent"] == intent
