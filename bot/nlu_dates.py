@@ -77,7 +77,8 @@ _EUROPEAN_MONEY = re.compile(r"\d,\d\d\s*(?:eur|€|euros?|chf|sek|dkk|nok|pln)(
 _SPAN_BEFORE = re.compile(r"\bbetween\s+(?:the\s+)?$"
                           r"|\b(?:between|from)\s+(?:the\s+)?\S+(?:\s+\S+)?\s+(?:and|to|through|thru|till|until|-)\s+(?:the\s+)?$")
 _DAY_OVER_12_FIRST = re.compile(r"(?<![\d/.,$])(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![\d])")
-_DAY_FIRST_SAID = re.compile(r"\b(?:day/month|dd/mm|dd\.mm|day first|day-month)\b")
+# "day/month", and words only a European (or British) writer uses of a payment: "direct debit", "SEPA", "bank holiday"
+_DAY_FIRST_SAID = re.compile(r"\b(?:day/month|dd/mm|dd\.mm|day first|day-month|direct debit|sepa|bank holidays?)\b")
 # A clause ends at a sentence mark, a colon or semicolon, a comma before a new phrase, or a line break.
 _CLAUSE_END = re.compile(r"[.;:!?\n]+(?:\s|$)|,\s+|\s+[-–—]\s+"
                          r"|\s+(?:and|but|so)\s+(?=(?:the|we|i|you|they|that|it|our|my)\b)")
@@ -118,7 +119,7 @@ DATE_PATTERN = re.compile("|".join((
     rf"(?P<md>\b(?:{_MONTH})\.?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?)",
     rf"(?P<dm>\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(?:{_MONTH})\b(?:,?\s+\d{{4}}\b)?)",
     rf"(?P<end>\b(?:the\s+)?(?:end|last\s+day)\s+of\s+(?:the\s+)?(?P<end_of>(?:this\s+|next\s+|last\s+)?(?:month|week)"
-    rf"|{_MONTH})\b|\bmonth\s+end\b)",
+    rf"|{_MONTH}|year|this year)\b|\b(?:month|year)[\s-]+end\b)",
     r"(?P<first>\b(?:the\s+)?(?:first|1st|beginning|start)\s+of\s+(?P<first_of>the|next|this)\s+month\b)",
     r"(?P<rel>(?<!\bnot )\b(?:day after tomorrow|tomorrow|today (?:morning|afternoon|evening)|today|tonight|yesterday"
     r"|last night|this (?:morning|afternoon|evening)|later today)\b)",
@@ -176,6 +177,8 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
         kind = next(k for k in _KINDS if match.group(k) is not None)
         modifier = match.group("wd_mod") or match.group("week_mod") or match.group("end_of") \
             or match.group("first_of") or match.group("day") or match.group("day_bare") or ""
+        if kind == "end" and match.group().startswith("year"):
+            modifier = "year"  # "by year end"
         if kind == "nth":
             modifier = f"{match.group('nth_n')} {match.group('nth_wd')} {match.group('nth_of')}"
         elif match.group("wd_after_next") or match.group("wd_week_from"):
@@ -429,6 +432,8 @@ def _week(modifier: str, today: dt.date) -> dt.date:
 
 def _end_of(what: str, today: dt.date, past: bool) -> dt.date:
     what = what.replace("this ", "").strip()
+    if what == "year":
+        return dt.date(today.year, 12, 31)
     if what == "week":
         return _week("this", today)
     if what in _MONTHS:

@@ -49,7 +49,9 @@ _POINTS_AT_QUOTE = re.compile(
     r"|(?:this|that|these|those)\s+(?:one|ones|invoices?|bills?)|\b(?:both|all) of (?:these|those|them)\b"
     r"|(?:pay|paying|paid|charge|schedule|cancel|resend|send|process|void)\s+(?:it|them|this|that|these|those)\b"
     r"(?!\s+\w+\s+(?:to|by)\b)"
-    r"|^\s*(?:\S+\s+){0,8}?both (?:are|were|have|will|of them)\b"  # "Thanks. Both are approved and will go out friday"
+    r"|^\s*(?:\S+\s+){0,8}?(?:both|these|those|they) (?:are|were|have|will|of them)\b"  # "Both are approved"
+    r"|(?:draft|debit|run|take|pull|apply|settle)\s+(?:it|them)\s+(?:on|for|today|now|as)\b"  # "draft it on Jan 29"
+    r"|(?:reminder|email|notice|message|statement)\s+(?:below|underneath)\b"
     # "the two invoices in your reminder below", "the one in the reminder underneath"
     r"|(?:invoices?|bills?|ones?)\s+(?:in|from|on)\s+(?:your|the)\s+(?:reminder|email|message|notice|statement)"
     r"\s+(?:below|underneath))",

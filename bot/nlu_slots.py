@@ -131,7 +131,7 @@ _REFUSING = re.compile(r"\b(?:(?:am|are|is|we|i) not (?:paying|going to pay)|wil
 _SET_ASIDE = re.compile(r"\b(?:hold|do not touch|(?:i|we) will (?:handle|cover|take care of))" + _SAID_REFERENCES)
 # References joined by "and" ("78817 and 78830 are still with our buyer"); not a comma, which lists what is paid before
 # the one set aside ("pay 4402 and 4405, 4403 ill mail a check").
-_SAID_LIST = rf"{_SAID_REFERENCE}(?:\s+(?:and|&)\s+{_SAID_REFERENCE})*"
+_SAID_LIST = rf"{_SAID_REFERENCE}(?:\s+(?:and|&)\s+{_SAID_REFERENCE}|\s+(?=\d{{4}})\d[\w-]*)*"  # "1185 1190 and 1204"
 _SET_ASIDE_AFTER = re.compile(
     rf"(?<![\w-])(?P<refs>{_SAID_LIST})(?:\s*,?\s+|(?=[.,]))(?:(?:is|are) (?:on hold|still with|pending|disputed)"
     r"|(?:is|are) (?:still )?(?:under review|in review|in clarification|being reviewed|being checked|with (?:our|the)"
@@ -167,7 +167,10 @@ _AMOUNT = re.compile("|".join((
     r"(?<![\w-])(?P<neg6>-)(?P<n6>\d[\d,.]*)\b",  # "-5"; "… - 6 of the 36 units" is a dash
     r"(?P<cue>\b(?:amount(?: of)?|total of|sum of|payment of|deposit(?: of)?|prepay(?:ment)?(?: of)?|put|add)\s+)"
     # "put 8115 thru tomorrow", "put 8132 on the first": an invoice put through, not a sum put on the account
-    r"(?!(?<=\bput )\d{4,}(?![\d.,])\s+(?:thru|through\b|(?:on\s+|for\s+)?_date_\s*[.!]*\s*$))"
+    r"(?!(?<=\bput )\d{4,}(?![\d.,])\s+(?:thru|through\b|(?:on\s+|for\s+)?_date_\s*[.!]*\s*$"
+    r"|on (?:the|my|our) (?:card|visa|amex|mastercard|credit card)\b))"
+    # "schedule payment of 9012 for the 10th", "future-date payment of 58831 to the end of the month": an invoice
+    r"(?!(?<=\bpayment of )\d{4,5}(?![\d.,])\s+(?:for|to|on)\s+(?:the\s+)?(?:_date_|end)\b)"
     rf"(?P<n7>{_NUMBER})\b(?![.,]\d)(?!\s*(?:,|and|&)\s*\d{{4}})(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|bags?"
     rf"|cartons?|rolls?|sheets?|feet|ft|lbs?|gallons?)\b)(?:\s*(?P<c7>[€£]|{_CODE})(?!\w))?",
     # "but only 600": three digits or more, so "pay only 2 invoices" stays a count
@@ -183,6 +186,11 @@ _AMOUNT = re.compile("|".join((
     r"(?P<cue10>\b(?:send|sending|drop|dropping|take|taking|wire|wiring|transfer|transferring|pay|paying|charge"
     r"|remit|make it|make that)(?:\s+(?:u|you|ya))?\s+)"
     r"(?P<n10>\d{3}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)",
+    # "so it comes to 1480", "that makes it 649.99", "charge only 2100", "pay 5102 1460 only": the sum paid
+    r"(?P<cue12>\b(?:comes? to|makes? it|so (?:it )?is|so (?:that is|its|thats)|charge only|take only|only charge"
+    r"|only take)\s+)"
+    r"(?P<n12>\d{3,6}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)"
+    r"|(?:(?<=_invoice_ )|(?<=\d\d\d\d ))(?P<n13>\d{3,6}(?:\.\d\d)?)(?=\s+only\b)",
     # "ill send like 1500 friday", "we can pay around 2500": a rough figure is a sum (LABELS.md), never an invoice
     r"(?P<cue11>\b(?:send|sending|pay|paying|wire|wiring|transfer|transferring|drop|dropping|mail|mailing|remit)"
     r"(?:\s+(?:u|you|ya))?\s+(?:like|about|around|roughly|approx(?:imately)?|close to)\s+)"
@@ -460,7 +468,7 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
 
     def take(match: re.Match[str]) -> str:
         groups = match.groupdict()
-        number = next(groups[f"n{i}"] for i in range(1, 12) if groups[f"n{i}"] is not None)
+        number = next(groups[f"n{i}"] for i in range(1, 14) if groups[f"n{i}"] is not None)
         before, after = text[:match.start()], text[match.end():]
         later = _LATER_PART_BEFORE.search(before) and not _PAY_VERB_BEFORE.search(before)  # "remit the remaining"
         if _NOT_PAID_BEFORE.search(before) or later or _VAGUE_AFTER.match(after) or (
@@ -485,7 +493,8 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
         if _PAY_VERB_BEFORE.search(before):
             paid.append(values[-1])
         currencies.update([_CURRENCIES[sign]] if sign in _CURRENCIES else [])
-        return f"{groups['cue'] or groups['cue9'] or groups['cue10'] or groups['cue11'] or ''} _amount_ "
+        cue = next((groups[name] for name in ("cue", "cue9", "cue10", "cue11", "cue12") if groups[name]), "")
+        return f"{cue} _amount_ "
 
     masked = _AMOUNT.sub(take, text)
     distinct, every = set(values), frozenset(values + named)

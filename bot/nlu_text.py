@@ -128,6 +128,9 @@ _DIGIT_WORDS = [
     (re.compile(r"\bb4\b"), "before"), (re.compile(r"\bw/o\b"), "without"), (re.compile(r"\bw/\s?"), "with "),
     # a voice transcript's homophone: "pay for thousand even" is four thousand
     (re.compile(r"\bfor (?=(?:hundred|thousand|grand)\b)"), "four "),
+    # "invoice number for one seven seven": four, said before digits
+    (re.compile(r"\b(number|invoice|no) for (?=(?:one|two|three|four|five|six|seven|eight|nine|zero|oh) "
+                r"(?:one|two|three|four|five|six|seven|eight|nine|zero|oh)\b)"), r"\1 four "),
     # and "pay number too and three": a position
     (re.compile(r"\b(number|numbers|item|items|option|options) too\b"), r"\1 two"),
 ]
@@ -180,6 +183,8 @@ def words_as_digits(text: str) -> str:
     """The message with the numbers said in words written in digits where they are a slot (the module's rules):
     "pay twelve hundred" → "pay 1200 dollars", "invoice ten forty two" → "invoice 1042", "the twenty second" →
     "the 22nd". text2num reads the words; the words around them tell which are slots."""
+    if " ones" in text:  # "the big ones eleven eighty seven": text2num reads "ones" as a 1
+        return words_as_digits(text.replace(" ones", " onez")).replace(" onez", " ones")
     counts_goods = bool(_COUNTED.search(alpha2digit(text, "en", threshold=0)))
     text = _WORDS_GRAND.sub(lambda m: f"{m['number']} thousand" if _is_number(m["number"]) else m.group(), text)
     text = _DIGITS_MAGNITUDE.sub(lambda m: _times_magnitude(m, counts_goods), text)

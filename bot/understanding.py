@@ -148,6 +148,9 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     if read.invoices or (selector == "all" and intent in _NO_ALL):
         selector = None  # "we know 1187 is past due", "pay 5502, the whole thing": said of the invoice named
     invoices, excluded = (read.invoices if intent not in _NO_INVOICES or clarify else ()), read.excluded
+    if intent in _BACKWARD_INTENTS and amount is None and len(invoices) == 1 and not clarify and (
+            said := _SUM_WENT.search(canonical)) and said["sum"] == invoices[0]:
+        amount, invoices = Decimal(said["sum"]).quantize(Decimal("0.01")), ()  # a payment named by its sum
     if intent == "dispute" and not clarify and len(read.invoices) + len(read.excluded) > 1:
         # "we will not pay 55120 until it is corrected; 55102 and 55117 are fine": the dispute is about 55120, and
         # the others are the ones it does not mean
@@ -177,12 +180,13 @@ _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?
                     r"|(?:our|their) (?:clients?|customers?) (?:pays?|paid|paying)"
                     r"|payment of our (?:clients?|customers?)"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
+_CANNOT = re.compile(r"\b(?:not|no|difficult|hard|tight|impossible|bad|slow)\b")
 _SIGNED = re.compile(r"\b(?:signed|approved|cut|printed|wrote|written|received|got)\b")
 _AS_OF_INTENTS = frozenset({"balance", "statement"})  # a date for these is the day the figure is "as of"
 _DUE_BEFORE = re.compile(r"\bdue\b(?:\s+\S+){0,2}\s*$")
 _MOVES_MONEY = frozenset({"pay", "schedule", "deposit"})
 _NOW = re.compile(r"(?<!\bnot )(?<!\bby )(?<!\bfor )(?<!\bhappy )(?<!\bapproved )(?<!\bis )(?<!\bare )\b(?:right )?now"
-                  r"\b(?! that\b)")
+                  r"\b(?! that\b)|(?<!\bnot )\b(?:asap|right away|immediately)\b")  # LABELS.md: "asap" is now
 _A_PAYMENT_AFTER = re.compile(r"^\s*(?:payments?|wire|transfer|ach|check|deposit|charge)\b")  # "today's payment"
 # Requests that act on no invoice: "stop emailing me about 4412", "an updated statement, the one below is out of date".
 _NO_INVOICES = (_CHAT - {"agent", "remit_to"}) | {"statement", "methods", "add_method"}
@@ -206,6 +210,8 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
         if _SECOND_PART.search(when.lead) or (not month and when.direction != "nearest"
                                                and _EVENT.search(f"{when.lead} {when.trail}")):
             continue
+        if month and intent == "promise" and len(found) > 1 and _CANNOT.search(f"{when.lead} {when.trail}"):
+            continue  # "this month is very difficult, we pay next month": the month they can pay in
         if month and intent != "invoices" and (_GOODS_AFTER.match(when.trail) or _SINCE.search(when.lead)):
             continue  # "check #3390 for the two october invoices", "everything since september"
         if intent in _FORWARD_INTENTS and (_OF_A_THING.search(when.lead) or _THING_AFTER.match(when.trail)):
@@ -228,8 +234,13 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
 
 # "did my 500 from monday clear", "receipt for the 350": a payment asked about, named by its sum (three digits are
 # never an invoice), or "the 1800 i paid friday".
-_SUM_NAMED = re.compile(rf"\b(?:my|the|our|that|this)\s+(?P<sum>\d{{3}}(?:\.\d\d)?"
+_SUM_NAMED = re.compile(rf"(?:\b(?:my|the|our|that|this)|_date_)\s+(?P<sum>\d{{3}}(?:\.\d\d)?"
                         rf"|\d{{4,5}}(?=\s+{nlu_slots.PAID_BY_THEM}))\b(?!\s*(?:%|[a-z]+s\b))")
+
+
+# "did the 1800 go thru yesterday", "rcpt for the 1250 from tues": four digits named as a payment that went somewhere
+_SUM_WENT = re.compile(r"\b(?:my|the|our|that|this|[a-z]+days?)\s+(?P<sum>\d{4,5})\s+(?:go|goes|went|gone|clear|clears"
+                       r"|cleared|from|come|came|land|landed|post|posted|arrive|arrived)\b")
 
 
 def _amount_meant(read: _Read, intent: str) -> Decimal | None:

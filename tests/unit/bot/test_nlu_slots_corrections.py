@@ -117,3 +117,60 @@ def test_the_reason(text: str, reason: str) -> None:
 ])
 def test_the_intent(text: str, intent: str) -> None:
     assert read(text)["intent"] == intent
+
+
+@pytest.mark.parametrize(("text", "amount", "invoices"), [
+    ("pay 5102 1460 only. 2 cs crushed (180 off)", "1460.00", ["5102"]),
+    ("The goods of invoice 5562 arrive broken, 3 box. Please charge only 2100 for this invoice.", "2100.00", ["5562"]),
+    ("I want to pay the invoice 7 3 0 4 but uh take off the hundred and twenty for the stuff we sent back so it "
+     "comes to fourteen eighty", "1480.00", ["7304"]),
+    ("Please schedule payment of 9012 for the 10th of next month.", None, ["9012"]),
+    ("Future-date payment of 58831 to the end of the month.", None, ["58831"]),
+    ("put 8870 on the card 18/12", None, ["8870"]),
+    ("we want to make a payment of 1500 for the oldest invoice", "1500.00", []),
+    ("yeah hi I wanna pay invoice number for one seven seven please on the card we got on file", None, ["4177"]),
+    ("could we do like three payments on the big ones eleven eighty seven and eleven ninety", None, ["1187", "1190"]),
+])
+def test_the_sum_paid_and_the_invoice_named(text: str, amount: str | None, invoices: list[str]) -> None:
+    got = read(text)
+    assert (got["amount"], got["invoices"]) == (amount, invoices)
+
+
+@pytest.mark.parametrize(("text", "amount", "invoices"), [
+    ("did the 1800 go thru yesterday", "1800.00", []),
+    ("rcpt for the 1250 from tues pls", "1250.00", []),
+    ("did last fridays 600 clear", "600.00", []),
+    ("did the payment for 1043 go through", None, ["1043"]),  # the payment of an invoice, named by the invoice
+])
+def test_a_payment_asked_about_by_its_sum(text: str, amount: str | None, invoices: list[str]) -> None:
+    got = read(text, dt.date(2026, 12, 9))
+    assert (got["amount"], got["invoices"]) == (amount, invoices)
+
+
+@pytest.mark.parametrize(("text", "month"), [
+    ("cant do anything this month. next month for sure", "2027-01"),
+    ("This month is very difficult for us. We pay the invoice 39014 next month, sure.", "2027-01"),
+])
+def test_the_month_a_promise_can_pay_in(text: str, month: str) -> None:
+    assert read(text)["month"] == month
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("Please cancel the direct debit planned for 04/01/2027 for invoice 77120.", "2027-01-04"),  # a European's words
+    ("pay 1043 asap", "2026-12-07"),
+    ("we will pay by year end", "2026-12-31"),
+])
+def test_dates_said_the_european_way_or_in_other_words(text: str, date: str) -> None:
+    assert read(text)["date"] == date
+
+
+def test_invoices_said_wrong_side_by_side_are_all_disputed() -> None:
+    assert read("1185 1190 and 1204 are not ours. we closed that location in august. take them off")["invoices"] == \
+        ["1185", "1190", "1204"]
+
+
+def test_these_are_paid_points_at_the_reminder_quoted_below() -> None:
+    got = read("These are already paid. Our check 5512 went out November 20th. Please update your records.\n\n"
+               "-----Original Message-----\nFrom: AR\nSent: Monday, November 30, 2026\nSubject: Reminder\n\n"
+               "Invoices 4418 and 4420 are past due.")
+    assert (got["intent"], got["invoices"]) == ("dispute", ["4418", "4420"])
