@@ -54,7 +54,8 @@ _DONE = re.compile(r"(?:^|[.!?]\s+|,\s+(?=mailed|went out|sent)"
                    r"|\b(?:check|cheque|payment|wire|transfer)\s+(?=mailed|went out|left)"
                    r"|\b(?P<who>i|we|you|they|it|was|were|been|already|had) )(?:already )?(?:paid|sent"
                    r"|mailed|made|received|charged|billed|dropped off|returned|wired|transferred|deposited|emailed"
-                   r"|faxed|shipped|delivered|settled|cashed|debited|processed|went out|left)\b")
+                   r"|faxed|shipped|delivered|settled|cashed|debited|processed|went out|left"
+                   r"|went in the (?:mail|post)|is in the (?:mail|post) already)\b")
 _CAUSED_BEFORE = re.compile(r"\b(?:get|gets|getting|have|has|having)\s+$")
 _IF_BEFORE = re.compile(r"\b(?:if|once|when|whether|until|before)\s+$")  # "would it be alright if we paid by the 25th"
 # "since the 1st": behind us, whatever the message asks; "as of november 30" (said on December 6) and "a statement
@@ -115,11 +116,13 @@ DATE_PATTERN = re.compile("|".join((
     rf"(?P<holiday>(?:\b(?:the )?day (?:after|before) )?(?:\b(?:{_HOLIDAY_NAMES})\b|(?:(?<=\bby )|(?<=\bon )"
     r"|(?<=before )|(?<=after )|(?<=until )|(?<=\btill )|(?<=\bfor ))(?:christmas|xmas)\b"
     r"|(?<=\bday after )thanksgiving\b|(?<=\bday before )thanksgiving\b"
-    r"|(?:(?<=\bby )|(?<=\buntil )|(?<=\btill )|(?<=\bbefore ))thanksgiving\b))",
+    r"|(?:(?<=\bby )|(?<=\buntil )|(?<=\btill )|(?<=\bbefore ))thanksgiving\b"
+    r"|\bthanksgiving(?=\s+(?:payments?|checks?|wires?|transfers?|deposits?)\b)))",
     rf"(?P<md>\b(?:{_MONTH})\.?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?)",
     rf"(?P<dm>\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(?:{_MONTH})\b(?:,?\s+\d{{4}}\b)?)",
     rf"(?P<end>\b(?:the\s+)?(?:end|last\s+day)\s+of\s+(?:the\s+)?(?P<end_of>(?:this\s+|next\s+|last\s+)?(?:month|week)"
-    rf"|{_MONTH}|year|this year)\b|\b(?:month|year)[\s-]+end\b)",
+    rf"|{_MONTH}|year|this year)\b|\bmonth[\s-]+end\b"
+    r"|(?:(?<=\bby )|(?<=\buntil )|(?<=\btill )|(?<=\bat ))year[\s-]+end\b)",
     r"(?P<first>\b(?:the\s+)?(?:first|1st|beginning|start)\s+of\s+(?P<first_of>the|next|this)\s+month\b)",
     r"(?P<rel>(?<!\bnot )\b(?:day after tomorrow|tomorrow|today (?:morning|afternoon|evening)|today|tonight|yesterday"
     r"|last night|this (?:morning|afternoon|evening)|later today)\b)",
@@ -433,7 +436,7 @@ def _week(modifier: str, today: dt.date) -> dt.date:
 def _end_of(what: str, today: dt.date, past: bool) -> dt.date:
     what = what.replace("this ", "").strip()
     if what == "year":
-        return dt.date(today.year, 12, 31)
+        return dt.date(today.year - (1 if past and today.month < 12 else 0), 12, 31)
     if what == "week":
         return _week("this", today)
     if what in _MONTHS:

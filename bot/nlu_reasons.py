@@ -130,6 +130,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               # the wrong thing sent: "you sent 3/4 inch fittings and we ordered 1/2 inch"
               r"|wrong (?:items?|parts?|products?|colors?|colours?|models?|sizes?|size)|not what (?:we|i) ordered"
               r"|and we ordered|(?:we|i) ordered\b[^.?!]{0,40}\b(?:you|they) (?:shipped|sent|delivered)"
+              r"|(?:we|i) ordered \d+/\d+"  # "4410 is all 3/4 inch pipe. we ordered 1/2"
               r"|(?:you|they) (?:shipped|sent|delivered)\b[^.?!]{0,40}\b(?:we|i) ordered)\b"),
 }
 # A warranty claim names the damage it is about: the claim, not the damage, is why they do not pay.

@@ -270,9 +270,11 @@ _POSITION = re.compile(
 )
 _PICK = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{'|'.join(_ORDINALS)})"
 _SEVERAL = re.compile(  # "pay 2 and 3", "1, 4 and 8", "the first and third", "ok pay 1st and 3rd": the whole message
-    rf"^\s*(?:(?:ok|yes|so|um|uh)\s+)?(?:(?:please\s+)?(?:pay|schedule|sched)\s+)?(?:the\s+|numbers?\s+)?"
+    rf"^\s*(?:(?:ok|yes|so|um|uh)\s+)?(?:(?:please\s+)?(?:pay|payment|schedule|sched|do)\s+)?(?:the\s+|numbers?\s+)?"
     rf"(?P<several>#?{_PICK}(?:\s*(?:,|&|\+|\band\b|\bn\b)\s*(?:and\s+)?(?:the\s+)?#?{_PICK})+)"
-    r"(?:\s+(?:ones?|invoices?|bills?))?(?:\s+(?:on\s+|for\s+|by\s+)?_date_)?(?:\s+please)?\s*[.!]*\s*$")
+    r"(?:\s+(?:ones?|invoices?|bills?))?(?:\s+(?:from|on|of) (?:that|the|this|your) list)?"
+    r"(?:\s*,?\s*not\s+(?:the\s+)?#?\d{1,2})?"  # "ok do 3 and 4 from that list, not 1"
+    r"(?:\s+(?:on\s+|for\s+|by\s+)?_date_)?(?:\s+please)?\s*[.!]*\s*$")
 # "items 2 and 4", "number two and number three": positions listed anywhere in the message.
 _LISTED_POSITIONS = re.compile(
     r"\b(?:items?|numbers?|options?|lines?|choices?|invoices|bills)\s+(?P<several>(?:\d{1,2}|[a-z]+)\b(?:(?:,\s*|\s*&\s*|\s+and\s+)"
@@ -294,7 +296,8 @@ _FIRST_N = re.compile(r"\b(?:the\s+)?(?:first|top)\s+(?P<n>two|three|four|five|s
 _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! time)|invoices?|bills?|items?)|delinquent"
                       r"|(?:that is|that are|thats|which is|which are|what is|whatever is|whatever) late)\b"
                       r"(?!\s+(?:notice|reminder|letter|message|text|email|notification|warning)s?\b)"
-                      r"|\b(?:be|get|gets|bring (?:it|us|me|the account)|gets? (?:us|me|the account))\s+current\b"
+                      r"|\b(?:be|get|gets|bring (?:it|us|me|the account|our account|my account)"
+                      r"|gets? (?:us|me|the account))\s+current\b|\b(?:am i|are we|r we)(?: \w+)? late on\b"
                       r"|\b(?:be|get|getting)\s+caught up\b|\bcatch(?:ing)? up\b|\b(?:be|get|getting) up to date\b"
                       r"|\bhow far behind\b|\b(?:are|is) (?:we|i) (?:behind|current)\b|\bbehind by\b"
                       r"|\b(?:which|what) (?:bills|invoices|ones) (?:are|r) late\b"
@@ -307,7 +310,7 @@ _OLDEST = re.compile(r"(?<!\bat the )\b(?:oldest|earliest)\b(?!\s+(?:convenience
 _ALL = re.compile(
     r"\b(?:pay|clear|settle|paying)\b(?:\s+(?:it|them|off|for))?\s+(?:all|everything)\b"
     r"|\b(?:pay|clear|settle|paying|payment|process|schedule|charge|send|show|list|email|breakdown)\b"
-    r"(?:\s+\S+){0,3}?\s+(?<!on top of )"
+    r"(?:\s+\S+){0,4}?\s+(?<!on top of )"
     r"everything\b"
     r"|\ball\s+(?:of\s+)?(?:them|em|it|my|our|the(?!\s+(?:team|best|staff|folks|people|crew|guys|same)\b)|open"
     r"|invoices|bills|outstanding)\b|\b(?:it|them|em) all\b"

@@ -156,7 +156,8 @@ _DAY_CUE_BEFORE = re.compile(rf"(?:\b(?:on|by|until|till|before|after|due|from)\
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTH.replace('may|', '')})\.?\s+(?:the\s+)?$")
 _MONTH_AFTER = re.compile(rf"^\s+of\s+(?:{_MONTH})\b")
 # "on fifteen january", "we pay twenty second of december": a day said before its month, not "the two january invoices"
-_MONTH_NEXT = re.compile(rf"^\s+(?:of\s+)?(?:{_MONTH})\b(?!\s+(?:invoices?|bills?|statements?|orders?|deliver\w*"
+_MONTH_NEXT = re.compile(rf"^\s+(?:of\s+(?:this|next|the)\s+month\b|(?:of\s+)?(?:{_MONTH})\b)"
+                         r"(?!\s+(?:invoices?|bills?|statements?|orders?|deliver\w*"
                          r"|shipments?|payments?|ones)\b)")
 _POSITION_AFTER = re.compile(r"^\s+(?:ones?|invoices?|items?|bills?|entry|entries|lines?|options?|choices?|time)\b")
 _SAID_NUMBER = re.compile(r"(?P<lead>\W*)(?P<value>\d+(?:\.\d+)?)(?P<ordinal>st|nd|rd|th)?(?P<trail>\W*)")

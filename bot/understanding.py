@@ -170,7 +170,9 @@ _SECOND_PART = re.compile(r"\b(?:the )?(?:rest|remainder|other half|half|balance
 _OF_A_THING = re.compile(
     r"\b(?:list|email|call|meeting|conversation|letter|reminder|notice|message|statement|talk|chat)s?\s+"
     r"(?:(?:you|we|i)\s+(?:sent|emailed|had|made|mailed)\s+(?:on\s+|from\s+)?|(?:on|from|of|dated)\s+)(?:the\s+)?$")
-_THING_AFTER = re.compile(r"^(?:'s|s')\s|^\s*(?:list|email|call|meeting|invoices?|bills?|statements?|orders?)\b")
+# "this morning's list", "the friday invoices"; not "pay today invoice 30551"
+_THING_AFTER = re.compile(r"^(?:'s|s')\s|^\s*(?:list|email|call|meeting|invoices?|bills?|statements?|orders?)\b"
+                          r"(?!\s+(?:no\.?\s*|nr\.?\s*|number\s*|#\s*)?[a-z]{0,3}-?\d)")
 _SINCE = re.compile(r"\bsince\s*$")
 _GOODS_AFTER = re.compile(r"^\s*(?:invoices?|bills?|orders?|deliver(?:y|ies)|shipments?|run)\b")
 _DONE_IN_CLAUSE = re.compile(r"\b(?:was|were|been|approved(?! for pay)|signed off|reviewed|received|called|spoke"
@@ -180,6 +182,7 @@ _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?
                     r"|(?:our|their) (?:clients?|customers?) (?:pays?|paid|paying)"
                     r"|payment of our (?:clients?|customers?)"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
+_TAKEN = re.compile(r"\b(?:took|charged|debited|drafted|pulled|withdrew|ran)\b")
 _CANNOT = re.compile(r"\b(?:not|no|difficult|hard|tight|impossible|bad|slow)\b")
 _SIGNED = re.compile(r"\b(?:signed|approved|cut|printed|wrote|written|received|got)\b")
 _AS_OF_INTENTS = frozenset({"balance", "statement"})  # a date for these is the day the figure is "as of"
@@ -214,8 +217,11 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
             continue  # "this month is very difficult, we pay next month": the month they can pay in
         if month and intent != "invoices" and (_GOODS_AFTER.match(when.trail) or _SINCE.search(when.lead)):
             continue  # "check #3390 for the two october invoices", "everything since september"
-        if intent in _FORWARD_INTENTS and (_OF_A_THING.search(when.lead) or _THING_AFTER.match(when.trail)):
+        if intent in _FORWARD_INTENTS and ((_OF_A_THING.search(when.lead) and when.modifier != "next")
+                                           or _THING_AFTER.match(when.trail)):
             continue  # "pay 2 and 3 from the list you sent on tuesday", "our transfer for the october invoices"
+        if intent == "cancel_scheduled" and not month and _TAKEN.search(when.lead):
+            continue  # "your system took $2,000 out on the 3rd, cancel whatever else you have scheduled"
         if intent in _MOVES_MONEY and not month and _DONE_IN_CLAUSE.search(f"{when.lead} {when.trail}"):
             continue  # "both were approved by the owner this morning": not when to pay
         if intent == "promise" and not month and at + 1 < len(found) and _SIGNED.search(f"{when.lead} {when.trail}"):
