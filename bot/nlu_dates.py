@@ -71,7 +71,7 @@ _LISTED_ORDINAL_BEFORE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\s*(?:,|&|\band\b)
 _DAY_WORD_BEFORE = re.compile(r"\b(?:on|by|until|till|before|after|from|due|for)\s+(?:the\s+)?$")
 # "friday the 11th", "monday, january 4th": the weekday names the date that follows it.
 _WEEKDAY_NAMES_NEXT = re.compile(r",?\s*")
-_AFTER_BETWEEN = re.compile(r"\s+after\s+(?:the\s+)?")
+_AFTER_BETWEEN = re.compile(r"\s+(?P<side>after|before)\s+(?:the\s+)?")
 _EUROPEAN_MONEY = re.compile(r"\d,\d\d\s*(?:eur|€|euros?|chf|sek|dkk|nok|pln)(?![a-z])|€\s*\d[\d.]*,\d\d\b"
                              r"|\beuro?s?\b")
 # "between oct 1 and dec 31", "from 11/1 to 11/30": a span, neither end a date meant.
@@ -81,7 +81,7 @@ _DAY_OVER_12_FIRST = re.compile(r"(?<![\d/.,$])(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1
 # "day/month", and words only a European (or British) writer uses of a payment: "direct debit", "SEPA", "bank holiday"
 _DAY_FIRST_SAID = re.compile(r"\b(?:day/month|dd/mm|dd\.mm|day first|day-month|direct debit|sepa|bank holidays?)\b")
 # A clause ends at a sentence mark, a colon or semicolon, a comma before a new phrase, or a line break.
-_CLAUSE_END = re.compile(r"[.;:!?\n]+(?:\s|$)|,\s+|\s+[-–—]\s+"
+_CLAUSE_END = re.compile(r"[.;:!?\n]+(?:\s|$)|,\s+|\s+[-–—]\s+|\s+because\s+"
                          r"|\s+(?:and|but|so)\s+(?=(?:the|we|i|you|they|that|it|our|my)\b)")
 # "for the tenth", "by the third": a day of the month in words (text2num leaves the small ordinals as words).
 _IN_WORDS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
@@ -207,8 +207,8 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
     masked = DATE_PATTERN.sub(take, text)
     for at in range(len(found) - 1):  # "the tuesday after MLK day": the first tuesday after that day
         (_, end, when), (start, _, anchor) = found[at], found[at + 1]
-        if when.kind == "weekday" and not when.modifier and _AFTER_BETWEEN.fullmatch(text[end:start]):
-            found[at] = (found[at][0], end, replace(when, modifier="after", anchor=anchor))
+        if when.kind == "weekday" and not when.modifier and (side := _AFTER_BETWEEN.fullmatch(text[end:start])):
+            found[at] = (found[at][0], end, replace(when, modifier=side["side"], anchor=anchor))
             found[at + 1] = (start, found[at + 1][1], replace(anchor, kind="anchor"))
     found = [item for item in found if item[2].kind != "anchor"]
     named = [when for at, (start, end, when) in enumerate(found)
@@ -288,10 +288,14 @@ def resolve_date(when: When, today: dt.date, past: bool) -> dt.date | None:
 
 def _resolve(when: When, today: dt.date, past: bool) -> dt.date | None:
     kind, phrase, modifier = when.kind, when.phrase, when.modifier
-    if kind == "weekday" and when.anchor is not None:
-        after = _resolve(when.anchor, today, past)
+    if kind == "weekday" and when.anchor is not None:  # "the tuesday after MLK day", "the friday before christmas"
+        anchor = _resolve(when.anchor, today, past)
         weekday = _WEEKDAYS.index(phrase.split()[-1])
-        return after + dt.timedelta(days=(weekday - after.weekday() - 1) % 7 + 1) if after else None
+        if anchor is None:
+            return None
+        if modifier == "before":
+            return anchor - dt.timedelta(days=(anchor.weekday() - weekday - 1) % 7 + 1)
+        return anchor + dt.timedelta(days=(weekday - anchor.weekday() - 1) % 7 + 1)
     if kind == "weekday" and modifier == "after next":
         named = re.search(_WEEKDAY, phrase)
         coming = _dateparser(named.group(), today, False) if named else None

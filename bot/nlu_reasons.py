@@ -66,6 +66,8 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               rf"|never (?:received|got|arrived|came)(?: (?:the|this|that|our|these|those|any|all))? {_OBJECT}"
               r"|only (?:received|got|sent|delivered|shipped|came)|(?:received|got|delivered|shipped) only"
               r"|only \d+ (?:[a-z]+ )?(?:arrived|came|showed up|were delivered)"
+              r"|(?:half|part|some) of (?:it|them|the order|the shipment|the delivery) (?:arrived|came|showed up)"
+              r"(?!\s+(?:damaged|broken|crushed|wet|late|in|with|dented|cracked))"
               r"|never (?:arrived|came|showed up)"
               r"|short (?:\d+|a few|some|one|two|three|four|five) (?:cases|units|items|boxes|pallets|pieces"
               r"|pcs|cartons)"
@@ -75,7 +77,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               r"|pcs|cartons|bags|rolls)\b)\b"),
     "returned": (("returned", "return", "returns"),
                  r"\b(?:returned|returning|rma|return(?:ed)? (?:goods|items|parts|product|order)|(?:we|i) return\b"
-                 r"|sent (?:(?:those|them|it|these|everything|that|the \w+) )?back"
+                 r"|(?:sent|send|sending) (?:(?:those|them|it|these|everything|that|the \w+) )?back"
                  r"|(?:went|gone|shipped|mailed|were taken|was taken) back(?! and forth| to (?:you|the) about)"
                  r"|(?:picked|pick) (?:them|it|those|these) back up)\b"),
     "disputed": (("disputed", "dispute", "contested"),
@@ -85,7 +87,8 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  # not "so we are not charged twice"
                  r"|(?<!not )(?<!not be )(?<!not get )(?:billed|charged|invoiced|paid|debited|drafted|withdrawn"
                  r"|deducted|taken|pulled)(?: us| me| it| this| that| them| \d+| (?:our|my|the|invoice) \w+)?"
-                 r"(?: already)? (?:twice|two times)|duplicate"
+                 r"(?: already)? (?:twice|two times)|duplicate|(?:is|are) (?:a )?double\b"
+                 r"|same (?:like|as) (?:invoice )?\d"
                  # A fee or charge nobody agreed to: "a rush fee of $60 that nobody asked for", "a $75 admin fee
                  # we never authorized", "fuel surcharge $62.50 is not in our pricing agreement"
                  rf"|(?:fees?|surcharges?|charges?|debit)\b{_NEAR}{{0,40}}\b"
@@ -131,6 +134,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               r"|wrong (?:items?|parts?|products?|colors?|colours?|models?|sizes?|size)|not what (?:we|i) ordered"
               r"|and we ordered|(?:we|i) ordered\b[^.?!]{0,40}\b(?:you|they) (?:shipped|sent|delivered)"
               r"|(?:we|i) ordered \d+/\d+"  # "4410 is all 3/4 inch pipe. we ordered 1/2"
+              r"|instead of\b[^.?!]{0,30}\bas ordered"  # "delivered in RAL 7016 instead of RAL 7035 as ordered"
               r"|(?:you|they) (?:shipped|sent|delivered)\b[^.?!]{0,40}\b(?:we|i) ordered)\b"),
 }
 # A warranty claim names the damage it is about: the claim, not the damage, is why they do not pay.

@@ -131,6 +131,9 @@ RULES: list[tuple[str, list[str], list[str]]] = [
      [rf"^(?:(?:please|ok|yes|so|just|then|now) )*{PAY_VERB}\b.*\b(?:and|then|also)\b.*\breceipt"]),
     ("history", [
         r"\b(?:payment history|history|past payments|previous payments|recent payments|last payment)\b",
+        # "the 1.050,00 € we paid on 08/01, has it arrived?"
+        r"\b(?:has|have|did) (?:it|they|the (?:payment|money|transfer|wire|funds))"
+        r" (?:arrived|arrive|come in|landed|land|been received|reached you)\b",
         r"\bpayments (?:from|in|for|made|since|this year)\b",
         r"\bdid (?:my|the|our) (?:payment|check|wire|ach|transfer)\b(?: \S+){0,4}? (?:go through|clear|post"
         r"|arrive|land|come through)\b",
@@ -256,6 +259,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:please )?(?:correct|fix|adjust|amend) (?:this|it|the invoice|_invoice_|the bill|the amount)\b",
         r"^(?:please )?(?:correct|fix|adjust|amend)$",
         r"\bnot (?:going to )?pay(?:ing)? for\b", r"\bnot paying\b", r"\brefuse to pay\b",
+        r"\bnot (?:a|one) (?:cent|penny|dime|red cent|dollar)\b", r"\byou (?:want|expect) (?:me|us) to pay\b",
         r"\b(?:will not|not going to|do not want to) pay\b(?! (?:until|till|before))",
         r"\bpay\b.*" + _SELLER_FIRST,
         r"\bcredit(?: memo)? (?:was |has |is )?(?:not|never) (?:been )?applied\b", r"\bshould (?:be|have been)\b",
@@ -263,6 +267,9 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:never ordered|did not order|late fee|mistake|cashed)\b",
         r"\b(?:check|payment|ach|wire)\b(?: \S+)? (?:cleared|went through|was cashed|was deposited|posted)\b",
         rf"\b{_WRONG}\b.*\b{_BILLED_THING}\b", rf"\b{_BILLED_THING}\b.*\b{_WRONG}\b",
+        # two prices set side by side: "2388 says $19 a bag, we agreed $16 on the phone"
+        r"\b(?:says|shows|billed|charged|invoiced|lists)\b.{0,30}_amount_.{0,40}\b(?:we|you) (?:agreed|quoted|were"
+        r" quoted|negotiated)\b",
     ], []),
     ("schedule", [r"\b(?:schedule|scheduled|reschedule|postdate|post date|postdated|autopay|auto pay"
                   r"|recurring payment|payment plan|set up (?:a |the )?payment)\b"], []),

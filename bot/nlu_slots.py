@@ -78,7 +78,7 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|sku|part|model|serial|routing|aba|iban|swift|sort code|trace|cust|ends|ends in|ending with|claim|ra"
     r"|return authorization|warranty|quote|quotation|estimate|expires|expiring|expiry|expiration|exp"
     r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store|remittance|advice"
-    r"|packing slip|slip|ps|delivery note|vat id|check request|payment request)"
+    r"|packing slip|slip|ps|delivery note|vat id|check request|payment request|agreement|ral)"
     r"\s*(?:numbers?|nos?\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*\(?\s*[:#]?\s*(?:(?:is|are)\s*)?"
     r"(?:#?\d[\w-]*\s*(?:,|/|&|\band\b)\s*)*$")  # "PO numbers are 88123 / 88140"
 # An ERP's reference to something that is not an invoice: sales/purchase/work order, quote, return, delivery note.
@@ -135,6 +135,7 @@ _SAID_LIST = rf"{_SAID_REFERENCE}(?:\s+(?:and|&)\s+{_SAID_REFERENCE}|\s+(?=\d{{4
 _SET_ASIDE_AFTER = re.compile(
     rf"(?<![\w-])(?P<refs>{_SAID_LIST})(?:\s*,?\s+|(?=[.,]))(?:(?:is|are) (?:on hold|still with|pending|disputed)"
     r"|(?:is|are) (?:still )?(?:under review|in review|in clarification|being reviewed|being checked|with (?:our|the)"
+    r"|waiting (?:on|for)"
     r"|not (?:approved|included|due yet))"
     # a letter's "INV-20377 and INV-20391 should be set aside for now", "2219 should wait until the credit…", "the
     # balance on 39910 will follow in January", "61140 has not been approved", "4420 we must check internally first"
@@ -239,7 +240,8 @@ _LATER_PART_BEFORE = re.compile(r"\b(?:the\s+)?(?:remaining|remainder|rest|other
                                 r"(?:\s+balance)?\s*(?:of\s+|is\s+)?$|\d\s*k?\s+(?:of|out of)\s+(?:the\s+)?$")
 # "no wait make it 650", "sorry, i mean 1,250": the sum said before is taken back
 _CORRECTION_BEFORE = re.compile(r"(?:\bmake (?:it|that)|\bchange (?:it|that) to|\b(?:no|nope|sorry|wait|oops|correction"
-                                r"|i mean|i meant))[\s,.!:-]*$")
+                                r"|i mean|i meant))[\s,.!:-]*$"
+                                r"|\bcorrection\s*[:,-]\s*(?:the )?(?:correct |approved |right )?amount is\s*$")
 _PAY_VERB_BEFORE = re.compile(r"(?<!\bnot )\b(?:net amount|net|in the amount of|pay|paying|charge|charging|take"
                               r"|taking|remit|remitting|process"
                               r"|processing"
@@ -254,7 +256,8 @@ _ALONE = re.compile(  # a message that is only an amount: "500", "-5", "$1,200",
 _NUMBER_VOCABULARY = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
                       " sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety"
                       " hundred thousand grand")
-_SHORTFALL_BEFORE = re.compile(r"\b(?:less|minus|short by|short|deduct|deducting|knock off|knocking off|take off"
+_SHORTFALL_BEFORE = re.compile(r"\b(?:less|minus|short by|short|short paying by|short-paying by|short paid by"
+                               r"|underpaying by|deduct|deducting|knock off|knocking off|take off"
                                r"|taking off|discount of|without the|off by)\s*(?:the\s+)?$")
 _CENT = Decimal("0.01")
 

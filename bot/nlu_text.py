@@ -109,7 +109,7 @@ _KEEP_WORDS = """
     holiday holidays vacation closed close closing hours weather people person persons anyone someone
     everyone nobody nothing something anything everything right left write wrote written read reading
     thought number phone cell mobile fax faxed copy copies file files folder report reports again about after
-    settled meant mean means aside
+    settled meant mean means aside stays remains stayed
     marco marca marci mario maria marie marty junie julia julie julio jules augusto mayer maya
 """  # the last line: names a letter signs with, one letter from a month ("best regards, marco" is no March)
 _KEEP = frozenset(_KEEP_WORDS.split())

@@ -174,3 +174,29 @@ def test_these_are_paid_points_at_the_reminder_quoted_below() -> None:
                "-----Original Message-----\nFrom: AR\nSent: Monday, November 30, 2026\nSubject: Reminder\n\n"
                "Invoices 4418 and 4420 are past due.")
     assert (got["intent"], got["invoices"]) == ("dispute", ["4418", "4420"])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2388 says $19 a bag, we agreed $16 on the phone with Tony", {"clarify": ["pay", "dispute"]}),  # never a payment
+    ("We have a question: the amount of 1.050,00 € we paid on 08/01, has it arrived?",
+     {"intent": "history", "amount": "1050.00", "date": "2027-01-08"}),
+    ("Please schedule INV-44690 for the Friday before Christmas, ACH on file.", {"date": "2026-12-18"}),
+    ("I'm gonna pay forty four ninety today but only eleven eighty seven and forty cents because uh two of the boxes "
+     "were busted", {"date": "2026-12-10", "amount": "1187.40"}),
+    ("Invoice 6088 is double, same like 6085. Please cancel 6088", {"invoices": ["6088"], "reason": "Disputed charge"}),
+    ("Please charge $1,240.00 against INV-44702 today. Correction: the approved amount is $1,204.00, not $1,240.00.",
+     {"amount": "1204.00"}),
+    ("INV-44415: 4 of the 20 units arrived with crushed corners. We are short paying by $212.40. Please debit "
+     "$1,587.60 from the ACH on file today.", {"amount": "1587.60"}),
+    ("Invoice 7201: the goods were delivered in RAL 7016 instead of RAL 7035 as ordered. We cannot accept them.",
+     {"invoices": ["7201"], "reason": "Other"}),
+    ("The goods of invoice 6050 we send back to you last month because is wrong model.", {"reason": "Returned goods"}),
+    ("Following up on your reminder: INV-51890 and INV-51902 will be paid by check on Friday, total $3,118.40. "
+     "INV-51911 is still waiting on the owner's approval.", {"invoices": ["51890", "51902"]}),
+    ("Pay invoice SI-50331 and SI-50340 in full. SI-50338 stays scheduled.", {"invoices": ["SI-50331", "SI-50340"]}),
+    ("pay invoice fifty five ninety but only six hundred fifty because some of it came damaged",
+     {"reason": "Damaged goods"}),
+])
+def test_what_the_2026_12_14_tuning_batch_missed(text: str, expected: dict[str, object]) -> None:
+    got = read(text, dt.date(2026, 12, 10))
+    assert {key: got.get(key) for key in expected} == expected
