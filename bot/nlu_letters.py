@@ -108,5 +108,7 @@ def body(text: str) -> str:
     kept = "\n".join(line for line in lines[start:end]
                      if not (_CONTACT_LINE.search(line) and len(line.split()) <= _CONTACT_WORDS)).strip()
     if start > 0 or end < len(lines):  # a letter: its small talk goes too
-        kept = " ".join(sentence for sentence in _SENTENCE_END.split(kept) if not _SMALL_TALK.search(sentence))
+        # "Following up on your reminder: INV-51890 will be paid friday" keeps what follows the colon
+        kept = " ".join((sentence.partition(":")[2] if _SMALL_TALK.search(sentence) else sentence)
+                        for sentence in _SENTENCE_END.split(kept))
     return kept.strip() or text

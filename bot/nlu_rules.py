@@ -234,7 +234,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:check|payment|it|wire|ach) (?:\w+ )?(?:went|gone|goes|going|go) out\b",
         # Their own payment, told not asked: "we pay 1043 on friday", "I pay the invoice on the 28th, ok?", "we are
         # paying it next week" (a request asks: "pay 1043 friday", "can you charge it friday", "we want to pay…")
-        r"^(?:so |then |and |ok )?(?:i|we)(?: are| am| will be)? (?:pay|paying)\b"
+        r"^(?:so |then |and |ok |please correct |correction )?(?:i|we)(?: are| am| will be)? (?:pay|paying|transfer"
+        r"|transferring|wire|wiring|remit|remitting)\b"
         r"(?!.*\b(?:can|could|would|please|want|like|now(?! is not| not| we (?:do not|can not|have no))|today"
         r"|right away|immediately|card|visa|amex"
         r"|mastercard|account|ach|bank|autopay)\b)",  # "we pay next month, now is not possible" tells a later day
