@@ -55,6 +55,11 @@ WHOLE: list[tuple[str, str]] = [
 QUOTE_OBJECTION = (r"(?:(?:that|it|this) is )?(?:the )?(?:wrong|not right|incorrect|not correct)"
                    r"(?: (?:invoice|amount|one|card|date|account|total))?")
 
+_PROMISE_VETOES = [
+        r"\b(?:will|can|going to|shall) (?!not\b)(?:\w+ )?pay\b[^.?!,]{0,25}\b(?:right now|now|immediately)\b",
+        r"\balready (?:sent|mailed|paid|made)\b", r"\bwhere\b", r"\baddress\b", _SELLER_FIRST,
+]
+
 RULES: list[tuple[str, list[str], list[str]]] = [
     ("stop", [
         r"\bdo not want (?:(?:these|your|any|the|this|more|anymore|any more)\s+)+(?:texts|messages|text"
@@ -214,6 +219,19 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"|everything|ones)\b",
         r"\b(?:send|resend|email|text|fax)(?: me| us)? (?:a copy of )?(?:number |no |item |line )?_selector_",
     ], []),
+    ("promise", [  # "promise 0": their own payment, which the bot must not take (bot.nlu_decide.GUARDED)
+        # Their own payment, told not asked: "we pay 1043 on friday", "I pay the invoice on the 28th, ok?", "we are
+        # paying it next week" (a request asks: "pay 1043 friday", "can you charge it friday", "we want to pay…")
+        r"^(?:so |then |and |ok |please correct |correction )?(?:i|we)(?: are| am| will be)? (?:pay|paying|transfer"
+        r"|transferring|wire|wiring|remit|remitting)\b"
+        r"(?!.*\b(?:can|could|would|please|want|like|now(?! is not| not| we (?:do not|can not|have no))|today"
+        r"|right away|immediately|card|visa|amex"
+        r"|mastercard|account|ach|bank account|autopay)\b)",  # "we pay next month, now is not possible": a later day
+        # paid from their side: "we pay 31190 friday through our own bill-pay run", "we'll pay these ourselves"
+        r"\b(?:ourselves|(?:on|from) our (?:own )?(?:end|side)|our own (?:bill ?pay|ap|payment|check) run)\b",
+        r"\b(?:scheduled|queued|set up|approved|entered)\b (?:\w+ ){0,3}(?:in|on|through|by) (?:our|my) (?:own )?"
+        r"(?:system|ap|bank|erp|end|side|accounting)\b",
+    ], _PROMISE_VETOES),
     ("promise", [  # the customer will pay, by themselves, later
         rf"\b{MODAL}\s+{ADVERBS}(?:pay|paying|send|sending|mail|mailing|get|have|cover|make|settle|catch up|clear"
         r"|wire|drop|bring|transfer|put|take care)\b",
@@ -232,22 +250,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:sent|wired|initiated|transferred|scheduled) (?:you |over |out )?(?:a|the|our|my|an)"
         r" (?:wire|ach|transfer|bank transfer|payment|e ?check)\b", r"\bwired (?:it|the money|the funds|you)\b",
         r"\b(?:check|payment|it|wire|ach) (?:\w+ )?(?:went|gone|goes|going|go) out\b",
-        # Their own payment, told not asked: "we pay 1043 on friday", "I pay the invoice on the 28th, ok?", "we are
-        # paying it next week" (a request asks: "pay 1043 friday", "can you charge it friday", "we want to pay…")
-        r"^(?:so |then |and |ok |please correct |correction )?(?:i|we)(?: are| am| will be)? (?:pay|paying|transfer"
-        r"|transferring|wire|wiring|remit|remitting)\b"
-        r"(?!.*\b(?:can|could|would|please|want|like|now(?! is not| not| we (?:do not|can not|have no))|today"
-        r"|right away|immediately|card|visa|amex"
-        r"|mastercard|account|ach|bank|autopay)\b)",  # "we pay next month, now is not possible" tells a later day
         _REST_LATER,
-        # paid from their side: "we pay 31190 friday through our own bill-pay run", "we'll pay these ourselves"
-        r"\b(?:ourselves|(?:on|from) our (?:own )?(?:end|side)|our own (?:bill ?pay|ap|payment|check) run)\b",
-        r"\b(?:scheduled|queued|set up|approved|entered)\b (?:\w+ ){0,3}(?:in|on|through|by) (?:our|my) (?:own )?"
-        r"(?:system|ap|bank|erp|end|side|accounting)\b",
-    ], [
-        r"\b(?:will|can|going to|shall) (?!not\b)(?:\w+ )?pay\b[^.?!,]{0,25}\b(?:right now|now|immediately)\b",
-        r"\balready (?:sent|mailed|paid|made)\b", r"\bwhere\b", r"\baddress\b", _SELLER_FIRST,
-    ]),
+    ], _PROMISE_VETOES),
     ("pay", [r"\b(?:short pay|short paying|short paid|partial payment|partially pay)\b"], []),
     ("dispute", [
         r"\balready (?:paid|sent|mailed|made)\b", r"\bpaid (?:\w+ )?already\b",

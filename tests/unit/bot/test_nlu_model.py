@@ -60,6 +60,13 @@ def test_the_parse_json_carries_the_confidence_and_the_options_only_when_it_woul
     ("dispute", "dispute 3", (("finance_charge", 0.8), ("dispute", 0.1)), ("dispute", ())),
     # a money reading the model contradicts: ask, never act
     ("pay", "rule 30", (("dispute", 0.7), ("pay", 0.2)), ("dispute", ("dispute", "pay"))),
+    # the customer's own payment told, a statement asked for, a dispute said: however sure the model is of money,
+    # the bot asks ("we pay the invoice 6650 on 28 of this month, ok?")
+    ("promise", "promise 0", (("schedule", 0.96), ("pay", 0.03)), ("schedule", ("schedule", "promise"))),
+    ("statement", "statement 0", (("pay", 0.92), ("statement", 0.04)), ("pay", ("pay", "statement"))),
+    ("dispute", "dispute 0", (("pay", 0.86), ("dispute", 0.1)), ("pay", ("pay", "dispute"))),
+    # other promises the model may overrule: "please schedule it for the 30th, I'll make sure the funds are there"
+    ("promise", "promise 1", (("schedule", 0.96), ("promise", 0.02)), ("schedule", ())),
 ])
 def test_the_rules_and_the_model_combined(rule: str, source: str, ranked: tuple[tuple[str, float], ...],
                                           expected: tuple[str, tuple[str, ...]]) -> None:
