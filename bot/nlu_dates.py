@@ -50,12 +50,13 @@ _SIZE_AFTER = re.compile(r"\s*-?\s*(?:\"|''|inch(?:es)?\b|in\b\.?(?!\s*(?:full|a
                          r"|dia(?:meter)?\b|npt\b|x\s*\d)")
 # Something already done looks back: "I paid", "was sent", "we mailed". `who` "you"/"it" after "get"/"have" is
 # the object of a promise: "we'll get you paid", "we'll have it sent".
-_DONE = re.compile(r"(?:^|[.!?]\s+|,\s+(?=mailed|went out|sent)"
+_DONE = re.compile(r"(?:^|[.!?]\s+|,\s+(?=mailed|went out|sent)|\b(?=went in(?:to)? the (?:mail|post)\b)"
                    r"|\b(?:check|cheque|payment|wire|transfer)\s+(?=mailed|went out|left)"
-                   r"|\b(?P<who>i|we|you|they|it|was|were|been|already|had) )(?:already )?(?:paid|sent"
+                   r"|\b(?P<who>i|we|you|they|it|was|were|been|already|had|wife|husband|partner|accountant"
+                   r"|bookkeeper|boss|owner|office|bank|controller) )(?:already )?(?:paid|sent"
                    r"|mailed|made|received|charged|billed|dropped off|returned|wired|transferred|deposited|emailed"
                    r"|faxed|shipped|delivered|settled|cashed|debited|processed|went out|left"
-                   r"|went in the (?:mail|post)|is in the (?:mail|post) already)\b")
+                   r"|went in(?:to)? the (?:mail|post)|is in the (?:mail|post) already)\b")
 _CAUSED_BEFORE = re.compile(r"\b(?:get|gets|getting|have|has|having)\s+$")
 _IF_BEFORE = re.compile(r"\b(?:if|once|when|whether|until|before)\s+$")  # "would it be alright if we paid by the 25th"
 # "since the 1st": behind us, whatever the message asks; "as of november 30" (said on December 6) and "a statement

@@ -87,7 +87,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  # not "so we are not charged twice"
                  r"|(?<!not )(?<!not be )(?<!not get )(?:billed|charged|invoiced|paid|debited|drafted|withdrawn"
                  r"|deducted|taken|pulled)(?: us| me| it| this| that| them| \d+| (?:our|my|the|invoice) \w+)?"
-                 r"(?: already)? (?:twice|two times)|duplicate|(?:is|are) (?:a )?double\b"
+                 r"(?: already)? (?:twice|two times)|duplicate|(?:is|are) (?:a )?double\b(?! what| the)"
                  r"|same (?:like|as) (?:invoice )?\d"
                  # A fee or charge nobody agreed to: "a rush fee of $60 that nobody asked for", "a $75 admin fee
                  # we never authorized", "fuel surcharge $62.50 is not in our pricing agreement"
@@ -107,6 +107,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  # refusing a fee: "I am NOT paying the $75 late fee"; "not paying 1050 until…" says no reason
                  r"|not (?:paying|going to pay|pay) (?:the |this |that |your |any )?(?:[$€£]?\d[\d.,]* )?"
                  r"(?:[a-z]+ )?(?:fees?|surcharges?|charges?|interest)"
+                 r"|(?:fees?|surcharges?)\b[^?!]{0,80}\bnot (?:paying|going to pay|pay) (?:it|that|this|them)\b"
                  # freight or delivery billed to a customer who collects: "we picked up at your dock"
                  rf"|(?:freight|delivery|shipping|pallet)\b{_NEAR}{{0,60}}\b(?:picked up|pick up|pickup|collected)"
                  # "please remove this fee", "the late fee on 3391 … take it off"

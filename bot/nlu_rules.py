@@ -30,11 +30,15 @@ _SELLER_FIRST = (r"\b(?:until|till|unless|before|as soon as|once|when|after)\b(?
                  r"|corrects|explain|explains|send|sends|issue|issues|reissue|reissues|void|voids|refund|refunds"
                  r"|sort|sorts|tell|tells|take|takes)"
                  r"|(?:is|are|gets?|has been|have been)\s+(?:fixed|removed|credited|corrected|explained|voided"
-                 r"|refunded|reissued|sorted|resolved|taken off))\b")
+                 r"|refunded|reissued|sorted|resolved|taken off)"
+                 # "I'll pay when I get my credit for the broken fixtures"
+                 r"|(?:i|we)\s+(?:get|gets|receive|have|see)\s+(?:my|our|the|a)\s+(?:credit|refund|corrected invoice"
+                 r"|credit memo|credit note))\b")
 # Only the rest, and later: "can I pay the rest next month" asks for time (a promise), pays nothing now.
 _REST_LATER = (r"^(?!.*_amount_)(?:\S+\s+){0,4}pay (?:you )?the (?:rest|remainder)\b(?:\s+\S+){0,2}?"
                r"\s+(?:_month_|later)\b")
-_FINANCE_CHARGE = r"(?:finance charges?|interest charges?|interest rate|interest|service charges?)\b"
+_FINANCE_CHARGE = (r"(?:finance charges?|interest charges?|interest rate|interest|service charges?|verzugszinsen|zinsen"
+                   r"|mahngebuhr|mahngebühr|intérêts de retard|interessi di mora)\b")
 
 # Whole messages (after punctuation is dropped): carrier keywords and one-word answers.
 WHOLE: list[tuple[str, str]] = [
@@ -46,7 +50,9 @@ WHOLE: list[tuple[str, str]] = [
     ("confirm", r"(?:yes|y|ok|sure|confirm|confirmed|correct|1|affirmative|agreed|approve|approved|absolutely"
                 r"|definitely|of course|alright|all right)(?: yes| ok| please)?"),
     ("deny", r"(?:no|n|2|negative|wrong|not now|not yet)(?: no)?"),
-    ("thanks", r"(?:thanks|thank you|many thanks|much appreciated|appreciate it|cheers)"
+    # "thanks!", "got the receipt thanks"
+    ("thanks", r"(?:(?:ok |great |perfect )?(?:got|received) (?:it|that|the \w+|your \w+) )?"
+               r"(?:thanks|thank you|many thanks|much appreciated|appreciate it|cheers)"
                r"(?: (?:so much|very much|a lot|a ton|again|all|team|guys))?(?: yes| ok)?"
                r"(?: (?:bye|goodbye|have a (?:good|nice|great) (?:day|one|night|weekend)))?"),
 ]
@@ -222,14 +228,16 @@ RULES: list[tuple[str, list[str], list[str]]] = [
     ("promise", [  # "promise 0": their own payment, which the bot must not take (bot.nlu_decide.GUARDED)
         # Their own payment, told not asked: "we pay 1043 on friday", "I pay the invoice on the 28th, ok?", "we are
         # paying it next week" (a request asks: "pay 1043 friday", "can you charge it friday", "we want to pay…")
-        r"^(?:so |then |and |ok |please correct |correction )?(?:i|we)(?: are| am| will be)? (?:pay|paying|transfer"
+        r"^(?:so |then |and |ok |please correct |correction |(?:it )?is not possible(?: to)?(?: pay)?(?: now)? )?"
+        r"(?:i|we)(?: are| am| will be)? (?:pay|paying|transfer"
         r"|transferring|wire|wiring|remit|remitting)\b"
         r"(?!.*\b(?:can|could|would|please|want|like|now(?! is not| not| we (?:do not|can not|have no))|today"
         r"|right away|immediately|card|visa|amex"
         r"|mastercard|account|ach|bank account|autopay)\b)",  # "we pay next month, now is not possible": a later day
         # paid from their side: "we pay 31190 friday through our own bill-pay run", "we'll pay these ourselves"
         r"\b(?:ourselves|(?:on|from) our (?:own )?(?:end|side)|our own (?:bill ?pay|ap|payment|check) run)\b",
-        r"\b(?:scheduled|queued|set up|approved|entered)\b (?:\w+ ){0,3}(?:in|on|through|by) (?:our|my) (?:own )?"
+        r"\b(?:scheduled|queued|set up|approved|entered|make|making|made)\b (?:\w+ ){0,4}(?:in|on|through|by)"
+        r" (?:our|my) (?:own )?"
         r"(?:system|ap|bank|erp|end|side|accounting)\b",
     ], _PROMISE_VETOES),
     ("promise", [  # the customer will pay, by themselves, later

@@ -78,7 +78,7 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|sku|part|model|serial|routing|aba|iban|swift|sort code|trace|cust|ends|ends in|ending with|claim|ra"
     r"|return authorization|warranty|quote|quotation|estimate|expires|expiring|expiry|expiration|exp"
     r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store|remittance|advice"
-    r"|packing slip|slip|ps|delivery note|vat id|check request|payment request|agreement|ral)"
+    r"|packing slip|slip|ps|delivery note|vat id|check request|payment request|agreement|ral|lockbox|lock box)"
     r"\s*(?:numbers?|nos?\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*\(?\s*[:#]?\s*(?:(?:is|are)\s*)?"
     r"(?:#?\d[\w-]*\s*(?:,|/|&|\band\b)\s*)*$")  # "PO numbers are 88123 / 88140"
 # An ERP's reference to something that is not an invoice: sales/purchase/work order, quote, return, delivery note.
@@ -101,7 +101,7 @@ PAID_BY_THEM = r"(?:i|we)\s+(?:paid|sent|wired|mailed|transferred)\b"  # "the 12
 _SUM_PAID_AFTER = re.compile(rf"\s+{PAID_BY_THEM}")
 _YEAR_AFTER = re.compile(r"\s+(?:orders?|budget|season|fiscal|year|taxes|tax|audit|contracts?|pricing|prices|price list"
                          r"|catalog|program|rates?|books|forecast)\b")  # "the 2027 orders", "our 2027 budget"
-_YEAR_BEFORE = re.compile(r"\b(?:in|since|during|year|of|for)\s*$")
+_YEAR_BEFORE = re.compile(r"\b(?:in|since|during|year|of|for|from)\s*$")
 _QUANTITY_AFTER = re.compile(r"^\s*(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|lbs?|each|ea|qty|%"
                              r"|percent|days?|weeks?|cartons?|bags?|bottles?|rolls?|sets?|pairs?|dozen|gallons?|kg"
                              r"|tons?|crates?|drums?|bundles?|packs?|kits?|ft|feet|foot|inch|inches|yards?|yds"
@@ -189,7 +189,7 @@ _AMOUNT = re.compile("|".join((
     r"(?P<n10>\d{3}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)",
     # "so it comes to 1480", "that makes it 649.99", "charge only 2100", "pay 5102 1460 only": the sum paid
     r"(?P<cue12>\b(?:comes? to|makes? it|so (?:it )?is|so (?:that is|its|thats)|charge only|take only|only charge"
-    r"|only take)\s+)"
+    r"|only take|(?:which|that) (?:is|comes to)(?=\s+\d{3}(?:\.\d\d)?\b(?![.,]?\d)))\s+)"
     r"(?P<n12>\d{3,6}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)"
     r"|(?:(?<=_invoice_ )|(?<=\d\d\d\d ))(?P<n13>\d{3,6}(?:\.\d\d)?)(?=\s+only\b)",
     # "ill send like 1500 friday", "we can pay around 2500": a rough figure is a sum (LABELS.md), never an invoice
@@ -238,6 +238,7 @@ _DOLLARS_AND_CENTS = re.compile(r"(?<![\d.,])(?P<dollars>\d[\d,]*)\s*(?:dollars?
 _LATER_PART_BEFORE = re.compile(r"\b(?:the\s+)?(?:remaining|remainder|rest|other half|balance of it)"
                                 r"(?:\s+of)?(?:\s+it)?"
                                 r"(?:\s+balance)?\s*(?:of\s+|is\s+)?$|\d\s*k?\s+(?:of|out of)\s+(?:the\s+)?$")
+_BESIDE_INVOICE = re.compile(r"(?:\b[a-z]{0,3}-?\d{4,}|_invoice_)\s*\(\s*(?:[$€£]\s*)?$")
 # "no wait make it 650", "sorry, i mean 1,250": the sum said before is taken back
 _CORRECTION_BEFORE = re.compile(r"(?:\bmake (?:it|that)|\bchange (?:it|that) to|\b(?:no|nope|sorry|wait|oops|correction"
                                 r"|i mean|i meant))[\s,.!:-]*$"
@@ -256,7 +257,8 @@ _ALONE = re.compile(  # a message that is only an amount: "500", "-5", "$1,200",
 _NUMBER_VOCABULARY = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
                       " sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety"
                       " hundred thousand grand")
-_SHORTFALL_BEFORE = re.compile(r"\b(?:less|minus|short by|short|short paying by|short-paying by|short paid by"
+_SHORTFALL_BEFORE = re.compile(r"\b(?:less|minus|short by|short|short paying by|short-paying by|short paid by|take out"
+                               r"|taking out|we keep|keeping"
                                r"|underpaying by|deduct|deducting|knock off|knocking off|take off"
                                r"|taking off|discount of|without the|off by)\s*(?:the\s+)?$")
 _CENT = Decimal("0.01")
@@ -356,7 +358,7 @@ def excluded_invoices(text: str, invoices: Iterable[str], *, chosen: bool = Fals
 # corrected; 55102 and 55117 are fine", "7790 is a duplicate", "please void 71466, we already paid 71450").
 _WRONG_AFTER = re.compile(
     rf"(?<![\w-])(?P<refs>{_SAID_LIST})\s*,?\s+(?:(?:is|are) (?:wrong|not (?:correct|right|ours|mine)|a duplicate"
-    r"|duplicates?|(?:somebody|someone) else)|(?:is |are )?(?:a )?(?:dup|dupe|duplicate)s? of"
+    r"|duplicates?|(?:somebody|someone) else)|(?:is |are )?(?:a )?(?:dup|dupe|duplicate)s?(?: of)?"
     r"|(?:i|we) (?:do not|will not|not|never|can not) pay)\b")
 _VOIDING = re.compile(r"\b(?:void|cancel|credit|remove)" + _SAID_REFERENCES)
 
@@ -475,6 +477,8 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
     def take(match: re.Match[str]) -> str:
         groups = match.groupdict()
         number = next(groups[f"n{i}"] for i in range(1, 14) if groups[f"n{i}"] is not None)
+        if _BESIDE_INVOICE.search(text[:match.start()]):
+            beside.append(_money(number, False, locale=locale, dollar_first=groups["c1"] == "$"))
         before, after = text[:match.start()], text[match.end():]
         later = _LATER_PART_BEFORE.search(before) and not _PAY_VERB_BEFORE.search(before)  # "remit the remaining"
         if _NOT_PAID_BEFORE.search(before) or later or _VAGUE_AFTER.match(after) or (
@@ -502,8 +506,11 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
         cue = next((groups[name] for name in ("cue", "cue9", "cue10", "cue11", "cue12") if groups[name]), "")
         return f"{cue} _amount_ "
 
+    beside: list[Decimal | None] = []  # "4401 (980,00 €), 4415 (1.450,00 €)": each invoice's own total
     masked = _AMOUNT.sub(take, text)
     distinct, every = set(values), frozenset(values + named)
+    if beside and distinct - set(beside):
+        distinct -= set(beside)  # "… so 2.430,00 €": the sum paid, not the invoices' totals beside their numbers
     if len(distinct) > 1 and None not in distinct:
         distinct = _the_sum_paid(distinct, set(paid))
     if len(distinct) != 1 or None in distinct or len(currencies) > 1:

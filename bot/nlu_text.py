@@ -59,7 +59,7 @@ _SHORTHAND = {
     "paymt": "payment", "pmts": "payments", "pymts": "payments", "acct": "account", "acc": "account",
     "accnt": "account", "acnt": "account", "amt": "amount", "hist": "history", "dep": "deposit",
     "cc": "credit card", "dew": "due",
-    "rep": "representative", "chk": "check", "chq": "check", "pd": "paid", "payed": "paid",
+    "rep": "representative", "chk": "check", "chq": "check", "ck": "check", "pd": "paid", "payed": "paid",
     "dmgd": "damaged", "dmg": "damaged", "rcvd": "received", "recvd": "received", "rec'd": "received",
     "recd": "received", "rcv": "receive", "rcvd?": "received",
     "unsub": "unsubscribe", "xcept": "except", "exept": "except", "excpt": "except",

@@ -137,6 +137,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
             clarify = ()  # "pay it or schedule it?" with a future date is one request: schedule
     if not _taken("reason", intent, clarify):
         reason = None  # and "no, that's the wrong amount" objects to the quote: no short-pay reason
+    elif intent in ("pay", "schedule") and read.excluded and read.money.payable is None:
+        reason = None  # "pay 8840. NOT 8841, that one's a duplicate": why 8841 waits, not why 8840 is paid short
     elif reason is None and intent in ("pay", "dispute"):
         reason = _reason_guessed(model, read, reasons)
     refers = next((name for found in _REFERS.finditer(canonical) for name, word in found.groupdict().items() if word),
@@ -175,13 +177,14 @@ _THING_AFTER = re.compile(r"^(?:'s|s')\s|^\s*(?:list|email|call|meeting|invoices
                           r"(?!\s+(?:no\.?\s*|nr\.?\s*|number\s*|#\s*)?[a-z]{0,3}-?\d)")
 _SINCE = re.compile(r"\bsince\s*$")
 _GOODS_AFTER = re.compile(r"^\s*(?:invoices?|bills?|orders?|deliver(?:y|ies)|shipments?|run)\b")
-_DONE_IN_CLAUSE = re.compile(r"\b(?:was|were|been|approved(?! for pay)|signed off|reviewed|received|called|spoke"
-                             r"|talked|returned|shipped|delivered)\b")
+_DONE_IN_CLAUSE = re.compile(r"\b(?:was|were|been|approved(?! for pay| paying| to pay)|signed off|reviewed|received"
+                             r"|called|spoke|talked|returned|shipped|delivered)\b")
 _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?off|deadline|visits?|visiting"
                     r"|payroll|(?<!because of the )(?<!due to the )holidays?|vacation|pick up|they pay out|pays out"
                     r"|(?:our|their) (?:clients?|customers?) (?:pays?|paid|paying)"
                     r"|payment of our (?:clients?|customers?)"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
+_STAYS = re.compile(r"\b(?:stays?|remains?|is still|are still) (?:scheduled|on hold|set)\b")
 _TAKEN = re.compile(r"\b(?:took|charged|debited|drafted|pulled|withdrew|ran)\b")
 _CANNOT = re.compile(r"\b(?:not|no|difficult|hard|tight|impossible|bad|slow)\b")
 _SIGNED = re.compile(r"\b(?:signed|approved|cut|printed|wrote|written|received|got)\b")
@@ -220,6 +223,8 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
         if intent in _FORWARD_INTENTS and ((_OF_A_THING.search(when.lead) and when.modifier != "next")
                                            or _THING_AFTER.match(when.trail)):
             continue  # "pay 2 and 3 from the list you sent on tuesday", "our transfer for the october invoices"
+        if intent in _MOVES_MONEY and not month and _STAYS.search(f"{when.lead} {when.trail}"):
+            continue  # "pay SI-50331 now. SI-50352 stays scheduled for 12/30": the day of the one left alone
         if intent == "cancel_scheduled" and not month and _TAKEN.search(when.lead):
             continue  # "your system took $2,000 out on the 3rd, cancel whatever else you have scheduled"
         if intent in _MOVES_MONEY and not month and _DONE_IN_CLAUSE.search(f"{when.lead} {when.trail}"):
