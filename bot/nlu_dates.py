@@ -145,7 +145,8 @@ DATE_PATTERN = re.compile("|".join((
 )))
 MONTH_PATTERN = re.compile(
     r"\b(?P<rel_mod>last|previous|past|this|current|next)\s+months?\b"
-    rf"|\b(?P<name>(?:{_MONTH.replace('may|', '')}))\b(?:\s+(?P<year>\d{{4}})\b)?"
+    rf"|(?<!\bmid )(?<!\bmid-)(?<!\bearly )(?<!\blate )\b(?P<name>(?:{_MONTH.replace('may|', '')}))\b"
+    r"(?:\s+(?P<year>\d{4})\b)?"
     r"|\b(?P<may>may)\s+(?P<may_year>\d{4})\b|(?:(?<=\bfor )|(?<=\bfrom ))(?P<may2>may)\b"
     r"|\b(?P<may3>may)(?=\s+(?:statement|statements|invoices|payments)\b)"
 )

@@ -72,11 +72,13 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               r"|short (?:\d+|a few|some|one|two|three|four|five) (?:cases|units|items|boxes|pallets|pieces"
               r"|pcs|cartons)"
               r"|did not (?:receive|get) (?:all|everything|the whole|the full)"
+              r"|(?:not|never) (?:receive|received|get|got) (?:the |our |any )?(?:goods|order|delivery|items|shipment)"
               r"|not (?:all|everything) (?:was |were )?(?:delivered|received|shipped)"
               r"|(?:\d+|a few|some|one|two|three|four|five) (?:fewer|less) (?:cases|units|items|boxes|pallets|pieces"
               r"|pcs|cartons|bags|rolls)\b)\b"),
     "returned": (("returned", "return", "returns"),
-                 r"\b(?:returned|returning|rma|return(?:ed)? (?:goods|items|parts|product|order)|(?:we|i) return\b"
+                 r"\b(?:returned(?! to (?:our|my|the) (?:account|bank|card))|returning|rma"
+                 r"|return(?:ed)? (?:goods|items|parts|product|order)|(?:we|i) return\b"
                  r"|(?:sent|send|sending) (?:(?:those|them|it|these|everything|that|the \w+) )?back"
                  r"|(?:went|gone|shipped|mailed|were taken|was taken) back(?! and forth| to (?:you|the) about)"
                  r"|(?:picked|pick) (?:them|it|those|these) back up)\b"),
@@ -88,6 +90,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  r"|(?<!not )(?<!not be )(?<!not get )(?:billed|charged|invoiced|paid|debited|drafted|withdrawn"
                  r"|deducted|taken|pulled)(?: us| me| it| this| that| them| \d+| (?:our|my|the|invoice) \w+)?"
                  r"(?: already)? (?:twice|two times)|duplicate|(?:is|are) (?:a )?double\b(?! what| the)"
+                 r"|\btwo (?:\w+ )?(?:debits|charges|withdrawals|drafts) (?:of|for)\b"
                  r"|same (?:like|as) (?:invoice )?\d"
                  # A fee or charge nobody agreed to: "a rush fee of $60 that nobody asked for", "a $75 admin fee
                  # we never authorized", "fuel surcharge $62.50 is not in our pricing agreement"
@@ -138,6 +141,8 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               r"|instead of\b[^.?!]{0,30}\bas ordered"  # "delivered in RAL 7016 instead of RAL 7035 as ordered"
               r"|(?:you|they) (?:shipped|sent|delivered)\b[^.?!]{0,40}\b(?:we|i) ordered)\b"),
 }
+# Goods sent back (not only an RMA number beside photos of the damage)
+_SENT_BACK = re.compile(r"\b(?:returned|return them|sent (?:\w+ )?back|send (?:\w+ )?back|went back|shipped back)\b")
 # A warranty claim names the damage it is about: the claim, not the damage, is why they do not pay.
 _WARRANTY = re.compile(r"\bwarranty\b")
 
@@ -157,8 +162,11 @@ def find_reason(text: str, reasons: tuple[str, ...]) -> str | None:
         if start is not None:
             found.append((start, order, label))
     if not claim and len(found) > 1:
-        # the wrong size sent back, fewer cases than we ordered: the return or the shortage is why, not "Other"
+        # the wrong size sent back, fewer cases than we ordered: the return or the shortage is why, not "Other"; goods
+        # sent back because they were broken: the return (LABELS.md, two causes)
         found = [item for item in found if _kind_of(item[2]) != "other"] or found
+        if _SENT_BACK.search(text) and any(_kind_of(label) == "returned" for _, _, label in found):
+            found = [item for item in found if _kind_of(item[2]) not in ("damaged", "other")]
     return min(found)[2] if found else None
 
 

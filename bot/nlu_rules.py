@@ -127,7 +127,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:which|what) (?:bank )?account (?:do |must |should |can |shall )?(?:i |we )?(?:must |should )?"
         r"(?:send|wire|transfer|pay)\b",
         r"\bwhere (?:do|should|can) (?:i|we) (?:wire|send (?:a|the|an) (?:wire|ach|transfer))\b",
-    ], [r"\b(?:change|changed|changing|update|updated|updating|new|wrong|correct|my|our)"
+    ], [r"\b(?:mailed|sent|send|mail)\b(?:\s+\S+){0,3}\s+to (?:the|your) (?:remit|remittance|mailing) address\b",
+        r"\b(?:change|changed|changing|update|updated|updating|new|wrong|correct|my|our)"
         r" (?:\w+ )?(?:address|bank|routing|account)\b(?!\s+(?:needs?|requires?|asks?|wants?|is asking)\b)"]),
     ("finance_charge", [
         rf"\bwhy\b(?:\s+\S+){{0,8}}?\s+{_FINANCE_CHARGE}",
@@ -236,6 +237,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"|mastercard|account|ach|bank account|autopay)\b)",  # "we pay next month, now is not possible": a later day
         # paid from their side: "we pay 31190 friday through our own bill-pay run", "we'll pay these ourselves"
         r"\b(?:ourselves|(?:on|from) our (?:own )?(?:end|side)|our own (?:bill ?pay|ap|payment|check) run)\b",
+        # "included in our 12/23 check run", "goes out with our friday ACH batch"
+        r"\b(?:in|into|with|on) (?:our|the) (?:\S+ )?(?:check|payment|pay|ach|ap|bill ?pay) (?:run|batch)\b",
         r"\b(?:scheduled|queued|set up|approved|entered|make|making|made)\b (?:\w+ ){0,4}(?:in|on|through|by)"
         r" (?:our|my) (?:own )?"
         r"(?:system|ap|bank|erp|end|side|accounting)\b",

@@ -73,13 +73,15 @@ _BARE_INVOICE = re.compile(rf"(?<![\w#$.,/-])(?P<id>{_REFERENCE})(?![\w/]|[.,]\d
 _SLASH_LIST = re.compile(r"(?<![\w/])\d{4,20}(?:\s*/\s*\d{4,20})+(?![\w/])")  # 104233/104234: two invoices
 _NOT_AN_INVOICE_BEFORE = re.compile(
     r"\b(?:po|p\.o\.|purchase order|order|account|customer|check|cheque|ck|rma|ref|reference|confirmation|conf"
-    r"|ending|ending in|finish in|finishing in|last four|last 4|zip|phone|ticket|case|tracking|card|visa|mastercard"
+    r"|ending|ending in|finish in|finishing in|finish with|finishes with|finishing with|last four|last 4|zip|phone"
+    r"|ticket|case|tracking|card|visa|mastercard"
     r"|amex|box|suite|apt"
     r"|sku|part|model|serial|routing|aba|iban|swift|sort code|trace|cust|ends|ends in|ending with|claim|ra"
     r"|return authorization|warranty|quote|quotation|estimate|expires|expiring|expiry|expiration|exp"
     r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store|remittance|advice"
     r"|packing slip|slip|ps|delivery note|vat id|check request|payment request|agreement|ral|lockbox|lock box)"
-    r"\s*(?:numbers?|nos?\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*\(?\s*[:#]?\s*(?:(?:is|are)\s*)?"
+    r"\s*(?:numbers?|nos?\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*\(?\s*[:#]?\s*"
+    r"(?:(?:it is|its|is|are)\s*)?"
     r"(?:#?\d[\w-]*\s*(?:,|/|&|\band\b)\s*)*$")  # "PO numbers are 88123 / 88140"
 # An ERP's reference to something that is not an invoice: sales/purchase/work order, quote, return, delivery note.
 _NOT_AN_INVOICE_PREFIX = re.compile(r"(?:so|po|wo|q|qt|rma|ra|dn|bol|ord|ro|v|ap|c)-", re.IGNORECASE)
@@ -159,7 +161,8 @@ CURRENCY_WORD = rf"(?:[$€£]|{_CODE}|dollars?|bucks|dlrs)"
 _CURRENCIES = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP", "usd": "USD",
                "us$": "USD", "cad": "CAD"}  # "$", "dollars" and "bucks" name no one currency
 _AMOUNT = re.compile("|".join((
-    rf"(?P<neg1>-\s*)?(?P<c1>[$€£])\s*(?P<neg2>-\s*)?(?P<n1>{_NUMBER})(?P<k1>k)?(?!\w|\.\d)",
+    # "INV 22871 - $980.00", "collect 2026-0412 today - 1.234,56 €": a dash after a word lists, it is no minus
+    rf"(?P<neg1>(?<![\w)])-\s*)?(?P<c1>[$€£])\s*(?P<neg2>-\s*)?(?P<n1>{_NUMBER})(?P<k1>k)?(?!\w|\.\d)",
     rf"(?P<neg3>(?<![\w-])-\s*)?(?<![\w.,/#])(?P<n2>{_NUMBER})(?P<k2>k)?\s*(?P<c2>{CURRENCY_WORD})(?!\w)",
     rf"\b(?P<c3>{_CODE})\s*(?P<n3>{_NUMBER})(?P<k3>k)?\b",
     r"(?<![\w.,/#-])(?P<n4>\d+(?:\.\d+)?)(?P<k4>k)\b",
@@ -172,7 +175,7 @@ _AMOUNT = re.compile("|".join((
     r"|on (?:the|my|our) (?:card|visa|amex|mastercard|credit card)\b))"
     # "schedule payment of 9012 for the 10th", "future-date payment of 58831 to the end of the month": an invoice
     r"(?!(?<=\bpayment of )\d{4,5}(?![\d.,])\s+(?:for|to|on)\s+(?:the\s+)?(?:_date_|end)\b)"
-    rf"(?P<n7>{_NUMBER})\b(?![.,]\d)(?!\s*(?:,|and|&)\s*\d{{4}})(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|bags?"
+    rf"(?P<n7>{_NUMBER})\b(?![.,]\d)(?!-\d)(?!\s*(?:,|and|&)\s*\d{{4}})(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|bags?"
     rf"|cartons?|rolls?|sheets?|feet|ft|lbs?|gallons?)\b)(?:\s*(?P<c7>[€£]|{_CODE})(?!\w))?",
     # "but only 600": three digits or more, so "pay only 2 invoices" stays a count
     r"(?P<cue9>\b(?:(?:pay|paying|but|for) (?:only|just)|only (?:pay|paying|send|sending)|but(?=\s+[\d.,]+\s+only\b))"
@@ -182,7 +185,8 @@ _AMOUNT = re.compile("|".join((
     r"(?<![\w.,/#$-])(?<!line )(?<!item )(?<!number )(?<!option )(?P<n8>\d+(?:\.\d+)?)"
     r"(?=\s+(?:on|to|toward|towards|against|for)\s+(?:_invoice_|[a-z]{1,3}-\d{3,}|#?\d{3,}"
     r"(?![\d.,]*\s*(?:dollars?|bucks|usd|eur)\b))"
-    r"|\s+(?:on|to|into|onto|toward|towards)\s+(?:the\s+|my\s+|our\s+)?account\b)",
+    r"|\s+(?:on|to|into|onto|toward|towards)\s+(?:the\s+|my\s+|our\s+)?account\b"
+    r"|\s+(?:on|for)\s+_date_\s+(?:for|on|to|toward|towards|against)\s+(?:_invoice_|inv|invoice))",
     # "will send 800 on the 5th", "take 500 out": three digits are never an invoice, so money after these verbs
     r"(?P<cue10>\b(?:send|sending|drop|dropping|take|taking|wire|wiring|transfer|transferring|pay|paying|charge"
     r"|remit|make it|make that)(?:\s+(?:u|you|ya))?\s+)"
@@ -258,6 +262,7 @@ _NUMBER_VOCABULARY = ("zero one two three four five six seven eight nine ten ele
                       " sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety"
                       " hundred thousand grand")
 _SHORTFALL_BEFORE = re.compile(r"\b(?:less|minus|short by|short|short paying by|short-paying by|short paid by|take out"
+                               r"|(?:have |has )?deducted|deducting"
                                r"|taking out|we keep|keeping"
                                r"|underpaying by|deduct|deducting|knock off|knocking off|take off"
                                r"|taking off|discount of|without the|off by)\s*(?:the\s+)?$")
@@ -337,8 +342,8 @@ def names_everything(text: str) -> bool:
     return bool(_WHOLE_BALANCE.search(text))
 
 
-_WHOLE_BALANCE = re.compile(r"\b(?:whole|full|entire|total|complete|all the|all our|all my) (?:open |outstanding )?"
-                            r"(?:balance|amount)\b")
+_WHOLE_BALANCE = re.compile(r"\b(?:whole|full|entire|total|complete|all the|all our|all my|our|my)"
+                            r" (?:open |outstanding )?(?:balance|amount)\b")
 
 
 def excluded_invoices(text: str, invoices: Iterable[str], *, chosen: bool = False) -> tuple[str, ...]:
@@ -425,6 +430,9 @@ def find_bare_invoices(text: str) -> tuple[list[str], str]:
         if re.fullmatch(r"\d{5}", number) and (_ZIP_BEFORE.search(before) or (
                 _EU_STREET_BEFORE.search(before) and re.match(r"\s+[^\W\d_]+", after))):
             return match.group()
+        if re.fullmatch(r"\d{4}", number) and re.search(r"\s\d{1,4}[a-z]?\s*,\s*$", before) and (
+                re.match(r"\s?[a-z]{2}\s+[^\W\d_]{3,}", after) or _EU_STREET_BEFORE.search(before)):
+            return match.group()  # "Keizersgracht 210, 1016 DZ Amsterdam", "Linzer Str. 40, 4020 Linz": a postcode
         found.append(_invoice_number(number))
         return " _invoice_ "
 
@@ -486,7 +494,9 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
             named.append(_money(number, any(groups.get(f"k{i}") for i in range(1, 5)), locale=locale,
                                 dollar_first=groups["c1"] == "$"))
             return " _amount_ "  # named, not paid
-        negative = any(groups.get(name) for name in ("neg1", "neg2", "neg3", "neg6"))
+        dash = groups.get("neg1") or groups.get("neg3") or ""
+        negative = any(groups.get(name) for name in ("neg1", "neg2", "neg3", "neg6")) and not (
+            dash[1:2].isspace() and re.search(r"[\w)]\s+$", text[:match.start()]))  # "INV 22871 - $980": a list
         thousands = any(groups.get(f"k{i}") for i in range(1, 5))
         sign = next((groups[name] for name in ("c1", "c2", "c3", "c7") if groups[name]), "")
         value = _money(number, thousands, locale=locale, dollar_first=groups["c1"] == "$")

@@ -109,6 +109,9 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     # on Dec 28").
     # "run the oldest on the 15th, last time you charged early": a payment asked for is ahead, whatever was done before
     back = intent in _BACKWARD_INTENTS or (done and intent not in _MOVES_MONEY | {"cancel_scheduled"})
+    if intent in _MOVES_MONEY and len(dates) > 1:
+        # "collect these today: 2026-1187 14.10.2026 1.120,00 € …": the invoices' own dates are behind us
+        dates = [when for when in dates if (nlu_dates.resolve_date(when, today, back) or today) >= today] or dates
     date = nlu_dates.resolve_date(dates[0], today, back) if dates else None
     if date is not None and date < today and intent in _MOVES_MONEY:
         date = None  # "pay the invoices from yesterday's list": money moves today or later, never before
@@ -147,6 +150,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     selector = read.selector if _taken("selector", intent, clarify) else None
     if intent == "plan" and selector is None and not read.invoices and nlu_slots.names_everything(read.masked):
         selector = "all"  # "we can not pay the whole balance at once, can we split it": the plan is for all of it
+    if intent == "invoices" and selector == "all" and read.months:
+        selector = None  # "copies of all invoices issued in October": the month chooses them
     if read.invoices or (selector == "all" and intent in _NO_ALL):
         selector = None  # "we know 1187 is past due", "pay 5502, the whole thing": said of the invoice named
     invoices, excluded = (read.invoices if intent not in _NO_INVOICES or clarify else ()), read.excluded
@@ -181,7 +186,7 @@ _DONE_IN_CLAUSE = re.compile(r"\b(?:was|were|been|approved(?! for pay| paying| t
                              r"|called|spoke|talked|returned|shipped|delivered)\b")
 _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?off|deadline|visits?|visiting"
                     r"|payroll|(?<!because of the )(?<!due to the )holidays?|vacation|pick up|they pay out|pays out"
-                    r"|(?:our|their) (?:clients?|customers?) (?:pays?|paid|paying)"
+                    r"|(?:our|their) (?:own )?(?:clients?|customers?) (?:pays?|paid|paying)|is out until|are out until"
                     r"|payment of our (?:clients?|customers?)"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
 _STAYS = re.compile(r"\b(?:stays?|remains?|is still|are still) (?:scheduled|on hold|set)\b")
@@ -192,7 +197,7 @@ _AS_OF_INTENTS = frozenset({"balance", "statement"})  # a date for these is the 
 _DUE_BEFORE = re.compile(r"\bdue\b(?:\s+\S+){0,2}\s*$")
 _MOVES_MONEY = frozenset({"pay", "schedule", "deposit"})
 _NOW = re.compile(r"(?<!\bnot )(?<!\bby )(?<!\bfor )(?<!\bhappy )(?<!\bapproved )(?<!\bis )(?<!\bare )\b(?:right )?now"
-                  r"\b(?! that\b)|(?<!\bnot )\b(?:asap|right away|immediately)\b")  # LABELS.md: "asap" is now
+                  r"\b(?! that\b)|(?<!\bnot )\b(?:asap|right away|immediately|as soon as possible)\b")  # LABELS.md
 _A_PAYMENT_AFTER = re.compile(r"^\s*(?:payments?|wire|transfer|ach|check|deposit|charge)\b")  # "today's payment"
 # Requests that act on no invoice: "stop emailing me about 4412", "an updated statement, the one below is out of date".
 _NO_INVOICES = (_CHAT - {"agent", "remit_to"}) | {"statement", "methods", "add_method"}

@@ -204,3 +204,36 @@ def test_what_the_2026_12_14_tuning_batch_missed(text: str, expected: dict[str, 
 def test_two_prices_side_by_side_are_never_read_as_a_payment() -> None:
     got = read("2388 says $19 a bag, we agreed $16 on the phone with Tony")
     assert got["intent"] == "dispute" or "dispute" in (got.get("clarify") or [])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Please schedule the following for 01/15/2027 via ACH:\n\n- INV 22871 - $980.00\n- INV 22890 - $1,402.10\n"
+     "- INV 22914 - $366.00\nTotal: $2,748.10", {"amount": "2748.10"}),  # a dash between a reference and a sum lists
+    ("Hello, please collect invoice 2026-0412 today - 1.234,56 € by SEPA direct debit", {"amount": "1234.56"}),
+    ("Please collect the following invoices from our account today:\n\nInvoice      Date          Amount\n"
+     "2026-1187    14.10.2026    1.120,00 €\n2026-1203    28.10.2026      845,50 €\nTotal                      "
+     "1.965,50 €", {"invoices": ["2026-1187", "2026-1203"], "amount": "1965.50", "date": "2026-12-10"}),
+    ("can u take 1500 on the 20th for inv 18820", {"invoices": ["18820"], "amount": "1500.00"}),
+    ("please I want to pay the invoice 30512 today with my card which finish with 0045", {"invoices": ["30512"]}),
+    ("we already paid that invoice eight one four four zero I have the confirmation number it's uh four four seven "
+     "two nine nine", {"invoices": ["81440"]}),
+    ("invoice 77104 is wrong. De Vries Horeca B.V., Keizersgracht 210, 1016 DZ Amsterdam", {"invoices": ["77104"]}),
+    ("invoice 33901 is wrong. Huber Elektro GmbH, Linzer Str. 40, 4020 Linz", {"invoices": ["33901"]}),
+    ("Is it possible to pay our open balance in three instalments (January, February, March)?", {"selector": "all"}),
+    ("The goods is broken when arrive, 6 box of 20. Invoice 85521. We send back already.",
+     {"reason": "Returned goods"}),
+    ("Please charge SI-50331 at $1,862.00. Four cartons came in crushed (photos filed under RMA-2290).",
+     {"reason": "Damaged goods"}),  # an RMA number beside the damage: nothing sent back yet
+    ("We are not receive the goods for invoice 77801, only the paper come. Why you charge us?",
+     {"reason": "Short shipment"}),
+    ("Hello, we see two SEPA debits of 1.045,80 € each for Rechnung 66210. One of them must be returned to our "
+     "account please.", {"reason": "Disputed charge"}),
+    ("Per my last email, the owner is out until Monday 12/14. I'll have him release payment for 40817 as soon as "
+     "he's back - you should see it by Wednesday 12/16 at the latest.", {"date": "2026-12-16"}),
+    ("Please debit 1.980,00 € for invoice 70013 as soon as possible", {"date": "2026-12-10"}),
+    ("You'll get paid when MY customer pays ME. Probably mid January.", {"month": None}),
+    ("For our VAT return I need copies of all invoices issued in October", {"selector": None, "month": "2026-10"}),
+])
+def test_what_the_2026_12_15_letters_batch_missed(text: str, expected: dict[str, object]) -> None:
+    got = read(text, dt.date(2026, 12, 10))
+    assert {key: got.get(key) for key in expected} == expected
