@@ -10,8 +10,9 @@
   the model saw and it is not sure (MODEL_MONEY), it asks which the customer means (`clarify`, the likely
   intents as options). The same holds for a dispute or an opt-out only the model saw (LASTING): both are recorded.
 - A few rules say money must not move (GUARDED: the customer's own payment told, a statement asked for, a dispute
-  said in so many words). When the model reads such a message as money, the bot asks which is meant rather than
-  letting the model overrule the rule: on fresh messages it did so wrongly about once in twenty.
+  said in so many words, a scheduled payment to call off). When the model reads such a message as money, the bot
+  asks which is meant rather than letting the model overrule the rule: on fresh messages it did so wrongly about
+  once in twenty (bench/nlu_crossval.py).
 - A winner below FLOOR is `unknown` (the bot says what it can do).
 """
 
@@ -34,9 +35,9 @@ PRECISE = frozenset({"lead", "cancel_scheduled 0", "start 0", "who_are_you 0", "
 PRECISE_WEIGHT = 0.45
 # Rules that say money must NOT move, which the model may not overrule with a money reading, only question: the
 # customer's own payment told ("we pay 1043 on friday", "we'll pay these ourselves"), a request for a statement, a
-# dispute said in so many words ("already paid", "we agreed $16").
+# dispute said in so many words ("already paid", "we agreed $16"), a scheduled payment to call off.
 # On fresh messages the model overruled them wrongly as often as rightly (bench/nlu_crossval.py).
-GUARDED = frozenset({"promise 0", "statement 0", "dispute 0"})
+GUARDED = frozenset({"promise 0", "statement 0", "dispute 0", "cancel_scheduled 0"})
 MARGIN = 0.4  # a money intent this close to another: ask
 RUNNER_UP = 0.08  # an option less likely than this is not offered
 MODEL_MONEY = 0.75  # a money intent no rule saw needs this much from the model alone

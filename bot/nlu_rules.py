@@ -170,6 +170,10 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bhow (?:can|do|should) (?:i|we) pay\b", r"\bpayment options\b", r"\b(?:ach|card) or (?:ach|card|check)\b",
         r"\bdo you(?: guys| all)? (?:accept|take)\b",
         r"\bcan (?:i|we) use (?:amex|visa|mastercard|discover|a credit card|credit card|ach|a check|check|paypal)\b",
+        # "possible to pay with the card American Express?": a question about methods, no invoice named
+        r"^(?!.*_invoice_)(?:is it |it is |is )?possible (?:to )?pay (?:by|with|using|via) (?:the |a )?"
+        r"(?:card |credit card )?(?:amex|american express|visa|mastercard|discover|paypal|check|cheque|wire|ach"
+        r"|bank transfer|credit card|card)\b",
     ], []),
     ("deny", [r"^(?:no )?(?:please )?do not (?:pay|charge|process|run|submit|send|do|proceed)(?: (?:it|that|this"
               r"|them|anything|me|us|with it|with that|with the payment|_invoice_(?: and _invoice_)*))?"
@@ -237,6 +241,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"|mastercard|account|ach|bank account|autopay)\b)",  # "we pay next month, now is not possible": a later day
         # paid from their side: "we pay 31190 friday through our own bill-pay run", "we'll pay these ourselves"
         r"\b(?:ourselves|(?:on|from) our (?:own )?(?:end|side)|our own (?:bill ?pay|ap|payment|check) run)\b",
+        r"^remittance advice\b",  # a payment already sent, advised
         # "included in our 12/23 check run", "goes out with our friday ACH batch"
         r"\b(?:in|into|with|on) (?:our|the) (?:\S+ )?(?:check|payment|pay|ach|ap|bill ?pay) (?:run|batch)\b",
         r"\b(?:scheduled|queued|set up|approved|entered|make|making|made)\b (?:\w+ ){0,4}(?:in|on|through|by)"

@@ -237,3 +237,13 @@ def test_two_prices_side_by_side_are_never_read_as_a_payment() -> None:
 def test_what_the_2026_12_15_letters_batch_missed(text: str, expected: dict[str, object]) -> None:
     got = read(text, dt.date(2026, 12, 10))
     assert {key: got.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("Possible to pay with the card American Express?", "methods"),
+    ("REMITTANCE ADVICE\nPayer: Coastal Linen Services LLC\nPayment method: ACH\nPayment date: 12/09/2026\n\n"
+     "Invoice No.   Gross\n71402         1,118.00\n71455           842.60\nTotal paid    1,960.60", "promise"),
+])
+def test_questions_and_advices_that_move_no_money(text: str, intent: str) -> None:
+    got = read(text, dt.date(2026, 12, 10))
+    assert got["intent"] == intent or intent in (got.get("clarify") or [])
