@@ -247,3 +247,7 @@ def test_what_the_2026_12_15_letters_batch_missed(text: str, expected: dict[str,
 def test_questions_and_advices_that_move_no_money(text: str, intent: str) -> None:
     got = read(text, dt.date(2026, 12, 10))
     assert got["intent"] == intent or intent in (got.get("clarify") or [])
+
+
+def test_the_week_of_a_day_is_a_span() -> None:
+    assert read("we pay the week of january 4")["date"] is None
