@@ -227,7 +227,12 @@ def clause_around(before: str, after: str) -> tuple[str, str]:
 
 def _listed_ordinal(before: str, after: str) -> bool:
     return bool((_LISTED_ORDINAL_AFTER.match(after) or _LISTED_ORDINAL_BEFORE.search(before))
-                and not _DAY_WORD_BEFORE.search(before))
+                and not _DAY_WORD_BEFORE.search(before) and not _CORRECTING_BEFORE.search(before))
+
+
+# "on the 2nd of January - sorry, the 4th, the 2nd is a Saturday": a day said again, not a list of positions
+_CORRECTING_BEFORE = re.compile(r"\b(?:sorry|no|nope|i mean|i meant|make (?:it|that)|correction|wait|rather)\W*"
+                                r"(?:the\s+)?$")
 
 
 @lru_cache(maxsize=64)

@@ -189,6 +189,8 @@ _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?
                     r"|(?:our|their) (?:own )?(?:clients?|customers?) (?:pays?|paid|paying)|is out until|are out until"
                     r"|payment of our (?:clients?|customers?)"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
+_THEIR_OWN = re.compile(r"\b(?:ourselves|by ourself|we (?:will )?(?:transfer|settle|mail|send|wire)|separately"
+                        r"|by check|pay (?:it|that one|that|this one) (?:by check|ourselves))\b")
 _STAYS = re.compile(r"\b(?:stays?|remains?|is still|are still) (?:scheduled|on hold|set)\b")
 _TAKEN = re.compile(r"\b(?:took|charged|debited|drafted|pulled|withdrew|ran)\b")
 _CANNOT = re.compile(r"\b(?:not|no|difficult|hard|tight|impossible|bad|slow)\b")
@@ -228,6 +230,8 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
         if intent in _FORWARD_INTENTS and ((_OF_A_THING.search(when.lead) and when.modifier != "next")
                                            or _THING_AFTER.match(when.trail)):
             continue  # "pay 2 and 3 from the list you sent on tuesday", "our transfer for the october invoices"
+        if intent in _MOVES_MONEY and not month and _THEIR_OWN.search(f"{when.lead} {when.trail}"):
+            continue  # "charge 40518 now. 40519 we will transfer ourselves next week": the day of their own payment
         if intent in _MOVES_MONEY and not month and _STAYS.search(f"{when.lead} {when.trail}"):
             continue  # "pay SI-50331 now. SI-50352 stays scheduled for 12/30": the day of the one left alone
         if intent == "cancel_scheduled" and not month and _TAKEN.search(when.lead):

@@ -251,3 +251,12 @@ def test_questions_and_advices_that_move_no_money(text: str, intent: str) -> Non
 
 def test_the_week_of_a_day_is_a_span() -> None:
     assert read("we pay the week of january 4")["date"] is None
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("We will pay invoice 31002 on the 2nd of January - sorry, the 4th, the 2nd is a Saturday.", "2027-01-04"),
+    ("Hello, kindly charge 1.180,00 € on invoice 40518 now. Invoice 40519 we will transfer ourselves next week.",
+     "2026-12-10"),  # next week is the day of their own payment of the other invoice
+])
+def test_the_day_meant_among_others(text: str, date: str) -> None:
+    assert read(text, dt.date(2026, 12, 10))["date"] == date
