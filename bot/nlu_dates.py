@@ -55,7 +55,7 @@ _DONE = re.compile(r"(?:^|[.!?]\s+|,\s+(?=mailed|went out|sent)|\b(?=went in(?:t
                    r"|\b(?P<who>i|we|you|they|it|was|were|been|already|had|wife|husband|partner|accountant"
                    r"|bookkeeper|boss|owner|office|bank|controller) )(?:already )?(?:paid|sent"
                    r"|mailed|made|received|charged|billed|dropped off|returned|wired|transferred|deposited|emailed"
-                   r"|faxed|shipped|delivered|settled|cashed|debited|processed|went out|left"
+                   r"|faxed|shipped|delivered|settled|cashed|debited|processed|went out|left|released"
                    r"|went in(?:to)? the (?:mail|post)|is in the (?:mail|post) already)\b")
 _CAUSED_BEFORE = re.compile(r"\b(?:get|gets|getting|have|has|having)\s+$")
 _IF_BEFORE = re.compile(r"\b(?:if|once|when|whether|until|before)\s+$")  # "would it be alright if we paid by the 25th"
@@ -82,7 +82,7 @@ _DAY_OVER_12_FIRST = re.compile(r"(?<![\d/.,$])(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1
 # "day/month", and words only a European (or British) writer uses of a payment: "direct debit", "SEPA", "bank holiday"
 _DAY_FIRST_SAID = re.compile(r"\b(?:day/month|dd/mm|dd\.mm|day first|day-month|direct debit|sepa|bank holidays?)\b")
 # A clause ends at a sentence mark, a colon or semicolon, a comma before a new phrase, or a line break.
-_CLAUSE_END = re.compile(r"[.;:!?\n]+(?:\s|$)|,\s+|\s+[-–—]\s+|\s+because\s+"
+_CLAUSE_END = re.compile(r"[.;:!?\n]+(?:\s|$)|,\s+|\s+[-–—]\s+|\s+because\s+|\s+(?:uh|um|uhm|er)\s+"
                          r"|\s+(?:and|but|so)\s+(?=(?:the|we|i|you|they|that|it|our|my)\b)")
 # "for the tenth", "by the third": a day of the month in words (text2num leaves the small ordinals as words).
 _IN_WORDS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
@@ -107,6 +107,8 @@ _HOLIDAY_NAMES = (r"(?:christmas|xmas) (?:eve|day)|new years? (?:eve|day)|nye|bo
                   r"|(?:mlk|martin luther king)(?: jr)?(?: day)?|presidents? day|memorial day|labor day|labour day"
                   r"|independence day|fourth of july|veterans? day")
 
+# "December 22, 2026", not "22 of december, 2100 dollars"
+_YEAR = r"(?:,?\s+20\d\d\b(?![.,]?\d|\s*(?:dollars?|usd|eur|euros?|€|\$)))?"
 DATE_PATTERN = re.compile("|".join((
     r"(?P<iso>\b\d{4}-\d{1,2}-\d{1,2}\b)",
     r"(?P<num>(?<![\d/.,$])\d{1,2}/\d{1,2}(?:/\d{2}(?:\d{2})?)?(?![\d/]))",
@@ -119,8 +121,8 @@ DATE_PATTERN = re.compile("|".join((
     r"|(?<=\bday after )thanksgiving\b|(?<=\bday before )thanksgiving\b"
     r"|(?:(?<=\bby )|(?<=\buntil )|(?<=\btill )|(?<=\bbefore ))thanksgiving\b"
     r"|\bthanksgiving(?=\s+(?:payments?|checks?|wires?|transfers?|deposits?)\b)))",
-    rf"(?P<md>\b(?:{_MONTH})\.?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?)",
-    rf"(?P<dm>\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(?:{_MONTH})\b(?:,?\s+\d{{4}}\b)?)",
+    rf"(?P<md>\b(?:{_MONTH})\.?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b{_YEAR})",
+    rf"(?P<dm>\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(?:{_MONTH})\b{_YEAR})",
     rf"(?P<end>\b(?:the\s+)?(?:end|last\s+day)\s+of\s+(?:the\s+)?(?P<end_of>(?:this\s+|next\s+|last\s+)?(?:month|week)"
     rf"|{_MONTH}|year|this year)\b|\bmonth[\s-]+end\b"
     r"|(?:(?<=\bby )|(?<=\buntil )|(?<=\btill )|(?<=\bat ))year[\s-]+end\b)",
@@ -139,13 +141,14 @@ DATE_PATTERN = re.compile("|".join((
     r"(?P<week>\b(?P<week_mod>next|this|last)\s+week\b)",
     rf"(?P<ordinal>(?:\b(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_A_POSITION}"
     r"|\b(?:the\s+)?(?P<day_bare>\d{1,2})(?=\s+of\s+(?:this|next|the)\s+month\b)"  # "on 28 of this month"
+    r"|(?:(?<=\bon )|(?<=\bby ))(?P<day_on>[1-9]|[12]\d|3[01])(?=\s*(?:[.!?,]|$))"  # "will pay 9001 on 28"
     rf"|(?:(?<=\bon )|(?<=\bby )|(?<=until )|(?<=\btill )|(?<=after )|(?<=from )|(?<=\bfor ))the first\b"
     rf"{_NOT_A_POSITION})"
     r"(?:\s+of\s+(?P<of_month>this|next|the)\s+month\b)?)",
 )))
 MONTH_PATTERN = re.compile(
     r"\b(?P<rel_mod>last|previous|past|this|current|next)\s+months?\b"
-    rf"|(?<!\bmid )(?<!\bmid-)(?<!\bearly )(?<!\blate )\b(?P<name>(?:{_MONTH.replace('may|', '')}))\b"
+    rf"|(?<!\bmid )(?<!\bmid-)(?<!\bearly )(?<!\blate )(?<!\bweek of )\b(?P<name>(?:{_MONTH.replace('may|', '')}))\b"
     r"(?:\s+(?P<year>\d{4})\b)?"
     r"|\b(?P<may>may)\s+(?P<may_year>\d{4})\b|(?:(?<=\bfor )|(?<=\bfrom ))(?P<may2>may)\b"
     r"|\b(?P<may3>may)(?=\s+(?:statement|statements|invoices|payments)\b)"
@@ -181,7 +184,7 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
     def take(match: re.Match[str]) -> str:
         kind = next(k for k in _KINDS if match.group(k) is not None)
         modifier = match.group("wd_mod") or match.group("week_mod") or match.group("end_of") \
-            or match.group("first_of") or match.group("day") or match.group("day_bare") or ""
+            or match.group("first_of") or match.group("day") or match.group("day_bare") or match.group("day_on") or ""
         if kind == "end" and match.group().startswith("year"):
             modifier = "year"  # "by year end"
         if kind == "nth":

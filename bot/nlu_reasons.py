@@ -49,6 +49,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                 r"|deduct(?:ed|ing)? (?:the |our |a |your )?(?:\d+ ?%? )?(?:[a-z]+ )?discount"
                 r"|(?:did not|forgot to|failed to|never) (?:take off|apply|applied|include|give us|took off)"
                 r" (?:the |our |my )?(?:[a-z]+ )?discount|discount (?:was |is )?(?:not|never) (?:applied|taken)"
+                r"|discount\b[^.?!]{0,40}\b(?:not|never) (?:applied|taken|deducted)"
                 # "typo on your end": the seller's slip in the figures ("my message had a typo" is none)
                 r"|typo (?:on your (?:end|side|part)|in (?:the|your) (?:amount|price|total|invoice))|your typo)\b"),
     "damaged": (("damaged", "damage", "broken", "defective"),
@@ -65,7 +66,8 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               r"\b(?:short shipped|short shipment|short ship|shorted|shortage|missing"
               rf"|never (?:received|got|arrived|came)(?: (?:the|this|that|our|these|those|any|all))? {_OBJECT}"
               r"|only (?:received|got|sent|delivered|shipped|came)|(?:received|got|delivered|shipped) only"
-              r"|only \d+ (?:[a-z]+ )?(?:arrived|came|showed up|were delivered)"
+              r"|only \d+ (?:[a-z]+ )?(?:arrived|came|showed up|were delivered|delivered|received)"
+              r"|(?:was|were) never delivered|never (?:been )?delivered"
               r"|(?:half|part|some) of (?:it|them|the order|the shipment|the delivery) (?:arrived|came|showed up)"
               r"(?!\s+(?:damaged|broken|crushed|wet|late|in|with|dented|cracked))"
               r"|never (?:arrived|came|showed up)"
@@ -79,7 +81,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
     "returned": (("returned", "return", "returns"),
                  r"\b(?:returned(?! to (?:our|my|the) (?:account|bank|card))|returning|rma"
                  r"|return(?:ed)? (?:goods|items|parts|product|order)|(?:we|i) return\b"
-                 r"|(?:sent|send|sending) (?:(?:those|them|it|these|everything|that|the \w+) )?back"
+                 r"|(?:sent|send|sending) (?:\w+ ){0,3}back"
                  r"|(?:went|gone|shipped|mailed|were taken|was taken) back(?! and forth| to (?:you|the) about)"
                  r"|(?:picked|pick) (?:them|it|those|these) back up)\b"),
     "disputed": (("disputed", "dispute", "contested"),
@@ -142,7 +144,8 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               r"|(?:you|they) (?:shipped|sent|delivered)\b[^.?!]{0,40}\b(?:we|i) ordered)\b"),
 }
 # Goods sent back (not only an RMA number beside photos of the damage)
-_SENT_BACK = re.compile(r"\b(?:returned|return them|sent (?:\w+ )?back|send (?:\w+ )?back|went back|shipped back)\b")
+_SENT_BACK = re.compile(r"\b(?:returned|return them|sent (?:\w+ ){0,3}back|send (?:\w+ ){0,3}back|went back"
+                        r"|shipped back)\b")
 # A warranty claim names the damage it is about: the claim, not the damage, is why they do not pay.
 _WARRANTY = re.compile(r"\bwarranty\b")
 

@@ -102,7 +102,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:payment|installment|instalment|repayment|paying) (?:plan|plans|arrangement|schedule)\b",
         r"\b(?:in|into|over|across) (?:\d+|two|three|four|five|six|_amount_|_selector_|a few|several|(?:\d+ )?equal|"
         r"(?:two|three|four|five|six) equal|monthly|_invoice_) ?(?:payments|installments|instalments|parts|pieces|"
-        r"chunks|months|monthly payments|tranches)\b",
+        r"chunks|months|monthly payments|tranches|times)\b",
         r"\b(?:split|divide|break|spread)\b(?:\s+\S+){0,5}?\s+(?:into|over|across|in|out|up)\b",
         r"\b(?:installments|instalments|installment|instalment)\b",
         r"\bpay (?:\S+ ){0,3}(?:in|by) (?:parts|pieces|chunks|installments|instalments)\b",
@@ -242,6 +242,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         # paid from their side: "we pay 31190 friday through our own bill-pay run", "we'll pay these ourselves"
         r"\b(?:ourselves|(?:on|from) our (?:own )?(?:end|side)|our own (?:bill ?pay|ap|payment|check) run)\b",
         r"^remittance advice\b",  # a payment already sent, advised
+        r"^(?:our )?payment (?:sent|made|wired|transferred|mailed|initiated|released)"
+        r" (?:today|_date_|yesterday|via|by)\b",
         # "included in our 12/23 check run", "goes out with our friday ACH batch"
         r"\b(?:in|into|with|on) (?:our|the) (?:\S+ )?(?:check|payment|pay|ach|ap|bill ?pay) (?:run|batch)\b",
         r"\b(?:scheduled|queued|set up|approved|entered|make|making|made)\b (?:\w+ ){0,4}(?:in|on|through|by)"

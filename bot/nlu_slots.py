@@ -79,7 +79,8 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|sku|part|model|serial|routing|aba|iban|swift|sort code|trace|cust|ends|ends in|ending with|claim|ra"
     r"|return authorization|warranty|quote|quotation|estimate|expires|expiring|expiry|expiration|exp"
     r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store|remittance|advice"
-    r"|packing slip|slip|ps|delivery note|vat id|check request|payment request|agreement|ral|lockbox|lock box)"
+    r"|packing slip|slip|ps|delivery note|vat id|check request|payment request|agreement|ral|lockbox|lock box"
+    r"|returns? note|ach|dt|delivery ticket|item)"
     r"\s*(?:numbers?|nos?\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*\(?\s*[:#]?\s*"
     r"(?:(?:it is|its|is|are)\s*)?"
     r"(?:#?\d[\w-]*\s*(?:,|/|&|\band\b)\s*)*$")  # "PO numbers are 88123 / 88140"
@@ -163,7 +164,9 @@ _CURRENCIES = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": 
 _AMOUNT = re.compile("|".join((
     # "INV 22871 - $980.00", "collect 2026-0412 today - 1.234,56 €": a dash after a word lists, it is no minus
     rf"(?P<neg1>(?<![\w)])-\s*)?(?P<c1>[$€£])\s*(?P<neg2>-\s*)?(?P<n1>{_NUMBER})(?P<k1>k)?(?!\w|\.\d)",
-    rf"(?P<neg3>(?<![\w-])-\s*)?(?<![\w.,/#])(?P<n2>{_NUMBER})(?P<k2>k)?\s*(?P<c2>{CURRENCY_WORD})(?!\w)",
+    # "PO 4410-22 $ 412.00": a dollar sign before the next number is that number's (a euro sign follows its number)
+    rf"(?P<neg3>(?<![\w-])-\s*)?(?<![\w.,/#])(?P<n2>{_NUMBER})(?P<k2>k)?\s*(?P<c2>{CURRENCY_WORD})(?!\w)"
+    r"(?!(?<=\$)\s*\d)",
     rf"\b(?P<c3>{_CODE})\s*(?P<n3>{_NUMBER})(?P<k3>k)?\b",
     r"(?<![\w.,/#-])(?P<n4>\d+(?:\.\d+)?)(?P<k4>k)\b",
     rf"(?<![\w.,/#-])(?P<n5>{_EUROPEAN}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d{{1,3}})(?![\w.,]*\d)"
@@ -171,7 +174,7 @@ _AMOUNT = re.compile("|".join((
     r"(?<![\w-])(?P<neg6>-)(?P<n6>\d[\d,.]*)\b",  # "-5"; "… - 6 of the 36 units" is a dash
     r"(?P<cue>\b(?:amount(?: of)?|total of|sum of|payment of|deposit(?: of)?|prepay(?:ment)?(?: of)?|put|add)\s+)"
     # "put 8115 thru tomorrow", "put 8132 on the first": an invoice put through, not a sum put on the account
-    r"(?!(?<=\bput )\d{4,}(?![\d.,])\s+(?:thru|through\b|(?:on\s+|for\s+)?_date_\s*[.!]*\s*$"
+    r"(?!(?<=\bput )\d{4,}(?![\d.,])\s+(?:thru|through\b|(?:on\s+|for\s+)?_date_\s*(?:please|pls|thanks|thx)?[.!]*\s*$"
     r"|on (?:the|my|our) (?:card|visa|amex|mastercard|credit card)\b))"
     # "schedule payment of 9012 for the 10th", "future-date payment of 58831 to the end of the month": an invoice
     r"(?!(?<=\bpayment of )\d{4,5}(?![\d.,])\s+(?:for|to|on)\s+(?:the\s+)?(?:_date_|end)\b)"
@@ -223,7 +226,8 @@ _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?:
 _VAGUE_AFTER = re.compile(r"\s*(?:dollars?\s+)?(?:and\s+)?(?:something|odd|change)\b")
 _DESCRIBED_AFTER = re.compile(r"^\s*(?:(?!(?:on|to|toward|towards|against|for|of|off|from|in|into|please)\b)"
                               r"[\"']?[a-z][a-z-]*\s+){0,2}"
-                              r"[\"']?(?:charges?|surcharges?|fees?|balance|line|debit memo|credit memo|memo"
+                              r"[\"']?(?:charges?|surcharges?|fees?|freight|shipping|handling|balance|line|debit memo"
+                              r"|credit memo|memo"
                               r"|(?:per|a|an) (?:unit|case|item|piece|box|bag|carton)|each|quoted)\b"
                               r"|^\s*/\s*(?:ft|foot|unit|each|ea|case|bag|box|lb|hr|hour)\b"
                               # "billed us $2,340 in freight"
@@ -262,7 +266,7 @@ _NUMBER_VOCABULARY = ("zero one two three four five six seven eight nine ten ele
                       " sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety"
                       " hundred thousand grand")
 _SHORTFALL_BEFORE = re.compile(r"\b(?:less|minus|short by|short|short paying by|short-paying by|short paid by|take out"
-                               r"|(?:have |has )?deducted|deducting"
+                               r"|(?:have |has )?deducted|deducting|short[- ]paying\s+(?:\S+\s+){0,3}by"
                                r"|taking out|we keep|keeping"
                                r"|underpaying by|deduct|deducting|knock off|knocking off|take off"
                                r"|taking off|discount of|without the|off by)\s*(?:the\s+)?$")
@@ -304,7 +308,8 @@ _LISTED_POSITIONS = re.compile(
 _FIRST_N = re.compile(r"\b(?:the\s+)?(?:first|top)\s+(?P<n>two|three|four|five|six|[2-9])\b"
                       r"(?=\s+(?:ones|invoices|bills|items|on|from|in|of)\b)")
 _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! time)|invoices?|bills?|items?)|delinquent"
-                      r"|(?:that is|that are|thats|which is|which are|what is|whatever is|whatever) late)\b"
+                      r"|(?:that is|that are|thats|which is|which are|what is|whatever is|whatever) late"
+                      r"|(?:invoices?|bills?) late)\b"
                       r"(?!\s+(?:notice|reminder|letter|message|text|email|notification|warning)s?\b)"
                       r"|\b(?:be|get|gets|bring (?:it|us|me|the account|our account|my account)"
                       r"|gets? (?:us|me|the account))\s+current\b|\b(?:am i|are we|r we)(?: \w+)? late on\b"
@@ -327,6 +332,7 @@ _ALL = re.compile(
     r"|\b(?:pay|clear|settle|paying)\b[^.?!]{0,15}\b(?:full|whole|entire|total) (?:balance|amount)\b"
     r"|\b(?:pay|clear|settle)(?: off)?(?: my| our| the)?(?: current| full| whole| entire| total| remaining)? balance\b"
     r"|\bpay(?: off)? what (?:i|we) owe\b|\b(?:whole|entire) (?:thing|lot)\b"
+    r"|\b(?:pay|paying|settle|clear)\b(?:\s+\S+){0,2}?\s+what is (?:left|remaining)\b"
     r"|\btake\b(?:\s+\S+){0,3}?\s+(?:for|of)\s+everything\b|\bevery (?:single )?one\b(?!\s+of\s+(?:those|these)\b)"
     r"|\bevery (?:open |unpaid |outstanding )?(?:invoice|bill)\b"
     r"|\b(?:full|whole|hole|entire)(?: open| outstanding| remaining)? balance\b"

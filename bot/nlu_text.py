@@ -110,6 +110,7 @@ _KEEP_WORDS = """
     everyone nobody nothing something anything everything right left write wrote written read reading
     thought number phone cell mobile fax faxed copy copies file files folder report reports again about after
     settled meant mean means aside stays remains stayed
+    black white blue green grey gray brown yellow orange pink silver beige
     marco marca marci mario maria marie marty junie julia julie julio jules augusto mayer maya
 """  # the last line: names a letter signs with, one letter from a month ("best regards, marco" is no March)
 _KEEP = frozenset(_KEEP_WORDS.split())
@@ -162,7 +163,7 @@ _MONTH_NEXT = re.compile(rf"^\s+(?:of\s+(?:this|next|the)\s+month\b|(?:of\s+)?(?
 _POSITION_AFTER = re.compile(r"^\s+(?:ones?|invoices?|items?|bills?|entry|entries|lines?|options?|choices?|time)\b")
 _SAID_NUMBER = re.compile(r"(?P<lead>\W*)(?P<value>\d+(?:\.\d+)?)(?P<ordinal>st|nd|rd|th)?(?P<trail>\W*)")
 _COUNTED = re.compile(r"\d\s+(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b")
-_WORD = re.compile(r"(?<![0-9])[a-z]+(?![0-9])")
+_WORD = re.compile(r"(?<![0-9])(?![a-z]-\d)[a-z]+(?![0-9])")  # "r-4471": a reference, not "are"
 MAX_LENGTH = 2000  # longer than any SMS or chat message: bounds the work one message can cause
 
 

@@ -194,6 +194,7 @@ _THEIR_OWN = re.compile(r"\b(?:ourselves|by ourself|we (?:will )?(?:transfer|set
 _STAYS = re.compile(r"\b(?:stays?|remains?|is still|are still) (?:scheduled|on hold|set)\b")
 _TAKEN = re.compile(r"\b(?:took|charged|debited|drafted|pulled|withdrew|ran)\b")
 _CANNOT = re.compile(r"\b(?:not|no|difficult|hard|tight|impossible|bad|slow)\b")
+_INVOICE_DATED = re.compile(r"\b(?:is|was|are|were) (?:dated|issued|invoiced|delivered)\s+(?:on\s+)?$")
 _SIGNED = re.compile(r"\b(?:signed|approved|cut|printed|wrote|written|received|got)\b")
 _AS_OF_INTENTS = frozenset({"balance", "statement"})  # a date for these is the day the figure is "as of"
 _DUE_BEFORE = re.compile(r"\bdue\b(?:\s+\S+){0,2}\s*$")
@@ -206,6 +207,7 @@ _NO_INVOICES = (_CHAT - {"agent", "remit_to"}) | {"statement", "methods", "add_m
 _SPAN_OF_MONTHS = re.compile(r"\bq[1-4]\b|_month_\s*(?:-|–|through|thru|to|till|until)\s*_month_")
 # A date taken back: "sched 7705 for 12/18 wait no 12/19".
 _CORRECTED_AFTER = re.compile(r"^[\s,.;:!-]*(?:wait|no|nope|sorry|oops|i mean|i meant|actually|correction|typo"
+                              r"|apologies|my apologies|my mistake|my bad|pardon"
                               r"|make (?:it|that))\b")
 # "how much do I owe TOTAL, including all the charges", "billed for all of them", "include all open items": no choice.
 _NO_ALL = frozenset({"balance", "dispute", "statement"})
@@ -227,6 +229,8 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
             continue  # "this month is very difficult, we pay next month": the month they can pay in
         if month and intent != "invoices" and (_GOODS_AFTER.match(when.trail) or _SINCE.search(when.lead)):
             continue  # "check #3390 for the two october invoices", "everything since september"
+        if intent in _MOVES_MONEY and not month and _INVOICE_DATED.search(when.lead):
+            continue  # "77412 is dated 11/24": the invoice's day, not the payment's
         if intent in _FORWARD_INTENTS and ((_OF_A_THING.search(when.lead) and when.modifier != "next")
                                            or _THING_AFTER.match(when.trail)):
             continue  # "pay 2 and 3 from the list you sent on tuesday", "our transfer for the october invoices"

@@ -260,3 +260,37 @@ def test_the_week_of_a_day_is_a_span() -> None:
 ])
 def test_the_day_meant_among_others(text: str, date: str) -> None:
     assert read(text, dt.date(2026, 12, 10))["date"] == date
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("put 6120 on next tuesday pls", {"invoices": ["6120"], "amount": None}),
+    ("Please charge $2,401.00 for invoice 40115 today. That is net of the 2% prompt-payment discount in our terms, "
+     "which was not taken off the invoice.", {"reason": "Pricing error"}),
+    ("Please schedule 70440 for Jan 8. Apologies, I meant Jan 15 - the 8th is before their payroll deposit.",
+     {"date": "2027-01-15"}),
+    ("5801 was NEVER DELIVERED. not one box. and you're billing me for it?", {"reason": "Short shipment"}),
+    ("we sent that whole order back 3 weeks ago because it was the wrong size and 5870 is STILL on our account.",
+     {"reason": "Returned goods"}),
+    ("u sent the black ones, we ordered white. not paying 6640 for something we cant use", {"reason": "Other"}),
+    ("will pay 9001 on 28", {"date": "2026-12-28"}),
+    ("We want pay the invoice 7400 in 4 times, it is big amount for us now.", {"intent": "plan"}),
+    ("Invoice 66602 - the 3 pallets were returned to your warehouse (returns note R-4471). We will not pay this "
+     "invoice.", {"invoices": ["66602"]}),
+    ("Please process the following today on the ACH account ending 0932:\n\nINV-77412    PO 4410-22    $2,318.60\n"
+     "INV-77420    PO 4410-22    $  412.00\n                            ---------\nTotal                       "
+     "$2,730.60\n\nFor matching: 77412 is dated 11/24 and 77420 is dated 11/30.",
+     {"amount": "2730.60", "date": "2026-12-10"}),
+    ("can i pay whats left on the account on the 20th? cash is tight til then", {"selector": "all"}),
+    ("Attached is our remittance advice. ACH #88120 was released on 12/06 for the following:\n46201 - $415.50\n"
+     "46207 - $1,090.00\nTotal $1,505.50", {"invoices": ["46201", "46207"], "date": "2026-12-06"}),
+    ("invoice 46344 charges us for 12 bags, but the delivery ticket (DT 30918) was signed for 10.",
+     {"invoices": ["46344"]}),
+    ("We are short-paying INV-46830 by $120.00, as item 4471-B was quoted at $24.00/ea and billed at $30.00/ea. "
+     "Please charge $1,380.00 to the card on file today.", {"invoices": ["46830"], "amount": "1380.00"}),
+    ("I want know if you receive my transfer from 2 of december, 2100 dollars",
+     {"amount": "2100.00", "date": "2026-12-02"}),
+    ("I send the money for all invoices late on friday, promise", {"selector": "overdue"}),
+])
+def test_what_the_2026_12_16_tuning_batches_missed(text: str, expected: dict[str, object]) -> None:
+    got = read(text, dt.date(2026, 12, 10))
+    assert {key: got.get(key) for key in expected} == expected
