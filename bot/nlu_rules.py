@@ -77,8 +77,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bno more (?:texts|messages|text|message|reminders)\b", r"\bleave (?:me|us) alone\b", r"\bwrong number\b",
     ], []),
     ("cancel_scheduled", [
-        r"\b(?:cancel|stop|void|undo|call off|delete|remove|reverse|hold off on)\b(?:\s+\S+){0,4}?"
-        r"\s+(?:payments?|scheduled|autopay|auto pay|draft)\b(?!\s+methods?)",
+        r"\b(?:cancel|stop|void|undo|call off|delete|remove|reverse|hold off on|quit|end|kill|disable)\b"
+        r"(?:\s+\S+){0,4}?\s+(?:payments?|scheduled|autopay|auto pay|draft)\b(?!\s+methods?)",
         r"\bdo not (?:charge|run|process|draft|debit) (?:my|the|our|it|that)\b", r"\bunschedule\b",
         # "that payment you are going to run friday, stop it": the scheduled one, named first
         r"\bpayment (?:you are |you re |you will )?(?:going to |scheduled |set )?(?:run|take|charge|draft|for)\b"
