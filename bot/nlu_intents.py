@@ -32,6 +32,7 @@ _CLOSERS = re.compile(r"(?:\s*\b(?:thanks|thank you|bye|goodbye|cheers|ttyl|appr
                       r"|have a (?:good|nice|great) (?:day|one|night|weekend))\b)+\s*")
 _PAYING = re.compile(rf"\b{PAY_VERB}\b")
 _OBJECTION = re.compile(QUOTE_OBJECTION)
+_ONLY_SLOTS = re.compile(r"(?:\s*(?:_amount_|_invoice_|_date_|_month_|_selector_|dollars?|bucks|euros?))+\s*")
 LINK_TOKEN = re.compile(r"^\s*/start\s+[A-Za-z0-9_-]{1,64}\s*$")
 
 
@@ -54,6 +55,11 @@ def classify(text: str, *, has_details: bool, has_reason: bool) -> tuple[str, st
         if pattern.fullmatch(words):
             return intent, "whole"
     if _STOP.search(words):
+        # "I'll pay 8440 friday, now STOP": a money request with its details beside the opt-out wins (LABELS.md)
+        other, source = _by_rules(_STOP.sub(" ", words), has_reason=has_reason)
+        if has_details and (other in ("pay", "schedule", "cancel_scheduled")
+                            or (other == "promise" and re.search(r"\b(?:will|going to|shall)\b", words))):
+            return other, source  # not "I sent that check on the 10th. Stop.": no request, an opt-out
         return "stop", RULE_NAMES[_STOP_RULE]  # before a leading "no": "no more texts"
     lead, rest = (re.split(r"\s+", words, maxsplit=1) + [""])[:2]
     if lead in _YES_LEAD or (lead in ("no", "negative") and not re.match(r"one\b", rest)):  # "no one called"
@@ -67,6 +73,8 @@ def _after_yes_or_no(lead: str, rest: str, *, has_details: bool, has_reason: boo
         return "thanks", "lead"  # "ok thanks bye", "ok thank you 🙏": an acknowledgement, not a yes to a quote
     if answer == "deny" and _OBJECTION.fullmatch(rest):
         return "deny", "lead"  # "no, wrong invoice"
+    if answer == "confirm" and _ONLY_SLOTS.fullmatch(rest):
+        return "unknown", "whole"  # "uh yeah twenty five hundred dollars": the answer to a question, no yes to a quote
     intent, source = _by_rules(rest, has_reason=has_reason)
     if intent in ("unknown", "confirm", "deny") or (intent in ("pay", "schedule") and not has_details):
         return answer, "lead"

@@ -90,7 +90,8 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  # "charged our card twice", "we've paid this twice", "debited twice", "paid it two times";
                  # not "so we are not charged twice"
                  r"|(?<!not )(?<!not be )(?<!not get )(?:billed|charged|invoiced|paid|debited|drafted|withdrawn"
-                 r"|deducted|taken|pulled)(?: us| me| it| this| that| them| \d+| (?:our|my|the|invoice) \w+)?"
+                 r"|deducted|taken|pulled)(?: us| me| it| this| that| them| you| you people| you guys| \d+"
+                 r"| (?:our|my|the|invoice) \w+)?"
                  r"(?: already)? (?:twice|two times)|duplicate|(?:is|are) (?:a )?double\b(?! what| the)"
                  r"|\btwo (?:\w+ )?(?:debits|charges|withdrawals|drafts) (?:of|for)\b"
                  r"|same (?:like|as) (?:invoice )?\d"

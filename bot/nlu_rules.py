@@ -33,7 +33,9 @@ _SELLER_FIRST = (r"\b(?:until|till|unless|before|as soon as|once|when|after)\b(?
                  r"|refunded|reissued|sorted|resolved|taken off)"
                  # "I'll pay when I get my credit for the broken fixtures"
                  r"|(?:i|we)\s+(?:get|gets|receive|have|see)\s+(?:my|our|the|a)\s+(?:credit|refund|corrected invoice"
-                 r"|credit memo|credit note))\b")
+                 r"|credit memo|credit note))\b"
+                 # "we've been waiting for the credit on 5561 … until it shows up nothing gets paid"
+                 r"|\bcredit\b[\s\S]{0,80}\b(?:until|till|unless) (?:it|that|the credit)\b")
 # Only the rest, and later: "can I pay the rest next month" asks for time (a promise), pays nothing now.
 _REST_LATER = (r"^(?!.*_amount_)(?:\S+\s+){0,4}pay (?:you )?the (?:rest|remainder)\b(?:\s+\S+){0,2}?"
                r"\s+(?:_month_|later)\b")
@@ -80,6 +82,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:cancel|stop|void|undo|call off|delete|remove|reverse|hold off on|quit|end|kill|disable)\b"
         r"(?:\s+\S+){0,4}?\s+(?:payments?|scheduled|autopay|auto pay|draft)\b(?!\s+methods?)",
         r"\bdo not (?:charge|run|process|draft|debit) (?:my|the|our|it|that)\b", r"\bunschedule\b",
+        r"\btake\b(?:\s+\S+){0,3}\s+off (?:the )?(?:autopay|auto pay|automatic payments?)\b",
         # "that payment you are going to run friday, stop it": the scheduled one, named first
         r"\bpayment (?:you are |you re |you will )?(?:going to |scheduled |set )?(?:run|take|charge|draft|for)\b"
         r"(?:\s+\S+){0,4}?\s*,?\s*(?:stop|cancel|kill|void) it\b",
@@ -134,7 +137,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         rf"\bwhy\b(?:\s+\S+){{0,8}}?\s+{_FINANCE_CHARGE}",
         rf"\bwhat (?:is|are) (?:this |that |these |those |the |my |our |your |a )?{_FINANCE_CHARGE}",
         rf"\bhow (?:is|are|do you|does|much is) (?:the |your |my |this |that |a )?{_FINANCE_CHARGE}",
-        rf"\b(?:explain|about) (?:the |this |that |my )?{_FINANCE_CHARGE}",
+        rf"\b(?:explain|about) (?:the |this |that |my )?(?:line |item |charge )?{_FINANCE_CHARGE}",
         rf"^(?:the |this |a |my |what |why )?{_FINANCE_CHARGE}$",
     ], [r"\b(?:already paid|paid (?:on time|in full|it|this|that)|wrong|remove|waive|waived|reverse|refund"
         r"|dispute|mistake|error|take (?:it |this |that )?off)\b"]),

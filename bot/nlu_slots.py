@@ -80,7 +80,7 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|return authorization|warranty|quote|quotation|estimate|expires|expiring|expiry|expiration|exp"
     r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store|remittance|advice"
     r"|packing slip|slip|ps|delivery note|vat id|check request|payment request|agreement|ral|lockbox|lock box"
-    r"|returns? note|ach|dt|delivery ticket|item)"
+    r"|returns? note|ach|dt|delivery ticket|item|receipt)"
     r"\s*(?:numbers?|nos?\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*\(?\s*[:#]?\s*"
     r"(?:(?:it is|its|is|are)\s*)?"
     r"(?:#?\d[\w-]*\s*(?:,|/|&|\band\b)\s*)*$")  # "PO numbers are 88123 / 88140"
@@ -178,7 +178,7 @@ _AMOUNT = re.compile("|".join((
     r"|on (?:the|my|our) (?:card|visa|amex|mastercard|credit card)\b))"
     # "schedule payment of 9012 for the 10th", "future-date payment of 58831 to the end of the month": an invoice
     r"(?!(?<=\bpayment of )\d{4,5}(?![\d.,])\s+(?:for|to|on)\s+(?:the\s+)?(?:_date_|end)\b)"
-    rf"(?P<n7>{_NUMBER})\b(?![.,]\d)(?!-\d)(?!\s*(?:,|and|&)\s*\d{{4}})(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|bags?"
+    rf"(?P<n7>{_NUMBER})\b(?![.,]\d)(?!-\d)(?!\s*(?:,|and|&)\s*\d{{4}})(?!\s*(?:%|percent|invoices?|bills?|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|bags?"
     rf"|cartons?|rolls?|sheets?|feet|ft|lbs?|gallons?)\b)(?:\s*(?P<c7>[€£]|{_CODE})(?!\w))?",
     # "but only 600": three digits or more, so "pay only 2 invoices" stays a count
     r"(?P<cue9>\b(?:(?:pay|paying|but|for) (?:only|just)|only (?:pay|paying|send|sending)|but(?=\s+[\d.,]+\s+only\b))"
@@ -349,7 +349,8 @@ def names_everything(text: str) -> bool:
 
 
 _WHOLE_BALANCE = re.compile(r"\b(?:whole|full|entire|total|complete|all the|all our|all my|our|my)"
-                            r" (?:open |outstanding )?(?:balance|amount)\b")
+                            r" (?:open |outstanding )?(?:balance|amount)\b|\b(?:whole|entire) (?:thing|lot)\b"
+                            r"|\ball of it\b|\bthe total(?: of)?\b")
 
 
 def excluded_invoices(text: str, invoices: Iterable[str], *, chosen: bool = False) -> tuple[str, ...]:
@@ -527,6 +528,8 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
     distinct, every = set(values), frozenset(values + named)
     if beside and distinct - set(beside):
         distinct -= set(beside)  # "… so 2.430,00 €": the sum paid, not the invoices' totals beside their numbers
+    elif beside:
+        paid.clear()  # "process 66019 ($540.00) and 66020 ($1,212.30)": each its own total, none said paid (LABELS.md)
     if len(distinct) > 1 and None not in distinct:
         distinct = _the_sum_paid(distinct, set(paid))
     if len(distinct) != 1 or None in distinct or len(currencies) > 1:

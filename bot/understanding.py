@@ -187,6 +187,7 @@ _DONE_IN_CLAUSE = re.compile(r"\b(?:was|were|been|approved(?! for pay| paying| t
 _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?off|deadline|visits?|visiting"
                     r"|payroll|(?<!because of the )(?<!due to the )holidays?|vacation|pick up|they pay out|pays out"
                     r"|(?:our|their) (?:own )?(?:clients?|customers?) (?:pays?|paid|paying)|is out until|are out until"
+                    r"|funds (?:arrive|land) on"
                     r"|payment of our (?:clients?|customers?)"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
 _THEIR_OWN = re.compile(r"\b(?:ourselves|by ourself|we (?:will )?(?:transfer|settle|mail|send|wire)|separately"

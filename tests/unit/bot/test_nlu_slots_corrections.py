@@ -294,3 +294,22 @@ def test_the_day_meant_among_others(text: str, date: str) -> None:
 def test_what_the_2026_12_16_tuning_batches_missed(text: str, expected: dict[str, object]) -> None:
     got = read(text, dt.date(2026, 12, 10))
     assert {key: got.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("uh yeah twenty five hundred dollars", {"intent": "unknown", "amount": "2500.00"}),  # an answer, no yes to a quote
+    ("yes please", {"intent": "confirm"}),
+    ("i already paid you people TWICE for 7781, both came out of our checking. refund the second one",
+     {"reason": "Disputed charge"}),
+    ("we've been waiting 3 weeks for the credit on 5561 that you PROMISED. until it shows up nothing gets paid.",
+     {"intent": "dispute"}),
+    ("um we can't pay the whole thing right now is there any way we could uh split it into like three payments",
+     {"intent": "plan", "selector": "all"}),
+    ("Could you explain the line 'Service charge 1.5%' on invoice 27700?", {"intent": "finance_charge"}),
+    ("We'll pay what's left on the account by the end of the month. The funds arrive on the 26th.",
+     {"date": "2026-12-31"}),
+    ("Please process 66019 ($540.00) and 66020 ($1,212.30) from the checking account today.", {"amount": None}),
+])
+def test_what_the_2026_12_17_tuning_batch_missed(text: str, expected: dict[str, object]) -> None:
+    got = read(text, dt.date(2026, 12, 10))
+    assert {key: got.get(key) for key in expected} == expected
