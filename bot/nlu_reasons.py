@@ -81,7 +81,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
     "returned": (("returned", "return", "returns"),
                  r"\b(?:returned(?! to (?:our|my|the) (?:account|bank|card))|returning|rma"
                  r"|return(?:ed)? (?:goods|items|parts|product|order)|(?:we|i) return\b"
-                 r"|(?:sent|send|sending) (?:\w+ ){0,3}back"
+                 r"|(?:sent|send|sending|shipped|shipping) (?:\w+ ){0,3}back"
                  r"|(?:went|gone|shipped|mailed|were taken|was taken) back(?! and forth| to (?:you|the) about)"
                  r"|(?:picked|pick) (?:them|it|those|these) back up)\b"),
     "disputed": (("disputed", "dispute", "contested"),
@@ -94,6 +94,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  r"| (?:our|my|the|invoice) \w+)?"
                  r"(?: already)? (?:twice|two times)|duplicate|(?:is|are) (?:a )?double\b(?! what| the)"
                  r"|\btwo (?:\w+ )?(?:debits|charges|withdrawals|drafts) (?:of|for)\b"
+                 r"|\b(?:separate (?:entity|company)|wrong (?:entity|company|customer|location))\b"
                  r"|same (?:like|as) (?:invoice )?\d"
                  # A fee or charge nobody agreed to: "a rush fee of $60 that nobody asked for", "a $75 admin fee
                  # we never authorized", "fuel surcharge $62.50 is not in our pricing agreement"
@@ -146,7 +147,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 # Goods sent back (not only an RMA number beside photos of the damage)
 _SENT_BACK = re.compile(r"\b(?:returned|return them|sent (?:\w+ ){0,3}back|send (?:\w+ ){0,3}back|went back"
-                        r"|shipped back)\b")
+                        r"|shipped (?:\w+ ){0,3}back)\b")
 # A warranty claim names the damage it is about: the claim, not the damage, is why they do not pay.
 _WARRANTY = re.compile(r"\bwarranty\b")
 

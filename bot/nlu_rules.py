@@ -79,7 +79,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bno more (?:texts|messages|text|message|reminders)\b", r"\bleave (?:me|us) alone\b", r"\bwrong number\b",
     ], []),
     ("cancel_scheduled", [
-        r"\b(?:cancel|stop|void|undo|call off|delete|remove|reverse|hold off on|quit|end|kill|disable)\b"
+        r"\b(?:cancel|stop|void|undo|call off|delete|remove|reverse|hold off on|quit|end|kill|disable|scratch)\b"
         r"(?:\s+\S+){0,4}?\s+(?:payments?|scheduled|autopay|auto pay|draft)\b(?!\s+methods?)",
         r"\bdo not (?:charge|run|process|draft|debit) (?:my|the|our|it|that)\b", r"\bunschedule\b",
         r"\btake\b(?:\s+\S+){0,3}\s+off (?:the )?(?:autopay|auto pay|automatic payments?)\b",
@@ -130,9 +130,11 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:which|what) (?:bank )?account (?:do |must |should |can |shall )?(?:i |we )?(?:must |should )?"
         r"(?:send|wire|transfer|pay)\b",
         r"\bwhere (?:do|should|can) (?:i|we) (?:wire|send (?:a|the|an) (?:wire|ach|transfer))\b",
+        r"\bwhere (?:must|should|do|can|shall) (?:we|i) send the (?:money|payment|transfer)\b",
     ], [r"\b(?:mailed|sent|send|mail)\b(?:\s+\S+){0,3}\s+to (?:the|your) (?:remit|remittance|mailing) address\b",
         r"\b(?:change|changed|changing|update|updated|updating|new|wrong|correct|my|our)"
-        r" (?:\w+ )?(?:address|bank|routing|account)\b(?!\s+(?:needs?|requires?|asks?|wants?|is asking)\b)"]),
+        r" (?:\w+ )?(?:address|bank|routing|account)\b(?!\s+(?:needs?|requires?|asks?|wants?|is asking|does|do|did"
+        r"|can|cannot|will|is|has)\b)"]),
     ("finance_charge", [
         rf"\bwhy\b(?:\s+\S+){{0,8}}?\s+{_FINANCE_CHARGE}",
         rf"\bwhat (?:is|are) (?:this |that |these |those |the |my |our |your |a )?{_FINANCE_CHARGE}",
@@ -233,6 +235,10 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"|everything|ones)\b",
         r"\b(?:send|resend|email|text|fax)(?: me| us)? (?:a copy of )?(?:number |no |item |line )?_selector_",
     ], []),
+    # part now, the rest later (LABELS.md): "take 500 today and ill send the rest friday"
+    ("pay", [r"^(?:please )?(?:take|charge|run|pay|do|debit)\b.{0,40}\b(?:_date_|now)\b.{0,10}\b(?:and|then)"
+             r" (?:(?:i|we) will|ill|i ll|we ll) (?:send|pay|do|mail|wire|transfer)"
+             r" the (?:rest|remainder|balance)\b"], []),
     ("promise", [  # "promise 0": their own payment, which the bot must not take (bot.nlu_decide.GUARDED)
         # Their own payment, told not asked: "we pay 1043 on friday", "I pay the invoice on the 28th, ok?", "we are
         # paying it next week" (a request asks: "pay 1043 friday", "can you charge it friday", "we want to pay…")
@@ -285,7 +291,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:please )?(?:correct|fix|adjust|amend) (?:this|it|the invoice|_invoice_|the bill|the amount)\b",
         r"^(?:please )?(?:correct|fix|adjust|amend)$",
         r"\bnot (?:going to )?pay(?:ing)? for\b", r"\bnot paying\b", r"\brefuse to pay\b",
-        r"\bnot (?:a|one) (?:cent|penny|dime|red cent|dollar)\b", r"\byou (?:want|expect) (?:me|us) to pay\b",
+        r"\bnot (?:a|one) (?:cent|penny|dime|red cent|dollar)\b(?! more)", r"\byou (?:want|expect) (?:me|us) to pay\b",
         r"\b(?:will not|not going to|do not want to) pay\b(?! (?:until|till|before))",
         r"\bpay\b.*" + _SELLER_FIRST,
         r"\bcredit(?: memo)? (?:was |has |is )?(?:not|never) (?:been )?applied\b", r"\bshould (?:be|have been)\b",

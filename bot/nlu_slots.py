@@ -80,7 +80,7 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|return authorization|warranty|quote|quotation|estimate|expires|expiring|expiry|expiration|exp"
     r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store|remittance|advice"
     r"|packing slip|slip|ps|delivery note|vat id|check request|payment request|agreement|ral|lockbox|lock box"
-    r"|returns? note|ach|dt|delivery ticket|item|receipt)"
+    r"|returns? note|ach|dt|delivery ticket|item|receipt\s*(?:#|no\.?|number|nr\.?))"
     r"\s*(?:numbers?|nos?\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*\(?\s*[:#]?\s*"
     r"(?:(?:it is|its|is|are)\s*)?"
     r"(?:#?\d[\w-]*\s*(?:,|/|&|\band\b)\s*)*$")  # "PO numbers are 88123 / 88140"
@@ -131,7 +131,8 @@ _REFUSING = re.compile(r"\b(?:(?:am|are|is|we|i) not (?:paying|going to pay)|wil
                        + _SAID_REFERENCES)
 # Set aside beside others to pay, so left out then, like a refusal: "hold 30112", "do not touch 3314", "88121 is on
 # hold", "si-50331 stays scheduled", "4403 i will mail a check", and a first try corrected: "pay 6019 no sorry 6091".
-_SET_ASIDE = re.compile(r"\b(?:hold|do not touch|(?:i|we) will (?:handle|cover|take care of))" + _SAID_REFERENCES)
+_SET_ASIDE = re.compile(r"\b(?:hold|(?:do|better) not touch|never touch|(?:i|we) will (?:handle|cover|take care of))"
+                        + _SAID_REFERENCES)
 # References joined by "and" ("78817 and 78830 are still with our buyer"); not a comma, which lists what is paid before
 # the one set aside ("pay 4402 and 4405, 4403 ill mail a check").
 _SAID_LIST = rf"{_SAID_REFERENCE}(?:\s+(?:and|&)\s+{_SAID_REFERENCE}|\s+(?=\d{{4}})\d[\w-]*)*"  # "1185 1190 and 1204"
@@ -147,6 +148,7 @@ _SET_ASIDE_AFTER = re.compile(
     r"|(?:we|i) (?:will )?(?:pay|must check|need to check|check)\b(?: \w+){0,2} (?:by )?(?:ourselves|myself|internally"
     r"|separately)"
     r"|(?:stays?|remains?|can wait|stays? scheduled)\b"
+    r"|(?:will go|goes|is going) out with our\b"
     r"|(?:i|we) will (?:handle|mail|send|pay|cover|take care of|settle|transfer|wire)\b"
     r"(?!\s+(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d)"
     r"|(?:i|we) (?:do not|will not|can not|cannot|are not going to) pay\b"  # "the invoice 3325 we don't pay"
@@ -226,9 +228,11 @@ _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?:
 _VAGUE_AFTER = re.compile(r"\s*(?:dollars?\s+)?(?:and\s+)?(?:something|odd|change)\b")
 _DESCRIBED_AFTER = re.compile(r"^\s*(?:(?!(?:on|to|toward|towards|against|for|of|off|from|in|into|please)\b)"
                               r"[\"']?[a-z][a-z-]*\s+){0,2}"
-                              r"[\"']?(?:charges?|surcharges?|fees?|freight|shipping|handling|balance|line|debit memo"
+                              r"[\"']?(?:charges?(?!\s+(?:the|my|our|it|to|your)\b)|surcharges?|fees?|freight|shipping|handling"
+                              r"|balance|line|debit memo"
                               r"|credit memo|memo"
-                              r"|(?:per|a|an) (?:unit|case|item|piece|box|bag|carton)|each|quoted)\b"
+                              r"|(?:per|a|an) (?:unit|case|item|piece|box|bag|carton|foot|ft|hour|lb|pallet|roll|sheet)"
+                              r"|each|quoted)\b"
                               r"|^\s*/\s*(?:ft|foot|unit|each|ea|case|bag|box|lb|hr|hour)\b"
                               # "billed us $2,340 in freight"
                               r"|^\s*in (?:freight|fees?|charges?|surcharges?|shipping|interest|late fees?)\b")
@@ -246,7 +250,8 @@ _DOLLARS_AND_CENTS = re.compile(r"(?<![\d.,])(?P<dollars>\d[\d,]*)\s*(?:dollars?
 _LATER_PART_BEFORE = re.compile(r"\b(?:the\s+)?(?:remaining|remainder|rest|other half|balance of it)"
                                 r"(?:\s+of)?(?:\s+it)?"
                                 r"(?:\s+balance)?\s*(?:of\s+|is\s+)?$|\d\s*k?\s+(?:of|out of)\s+(?:the\s+)?$")
-_BESIDE_INVOICE = re.compile(r"(?:\b[a-z]{0,3}-?\d{4,}|_invoice_)\s*\(\s*(?:[$€£]\s*)?$")
+_TOTAL_BEFORE = re.compile(r"\btotal(?: paid| amount| due| to pay)?\s*(?:eur|usd|\$|€)?\s*[:=]?\s*$")
+_BESIDE_INVOICE = re.compile(r"(?:\b[a-z]{0,3}-?\d{4,}|_invoice_)\s*(?:\(\s*|[-–:]\s*)?(?:[$€£]\s*)?$")
 # "no wait make it 650", "sorry, i mean 1,250": the sum said before is taken back
 _CORRECTION_BEFORE = re.compile(r"(?:\bmake (?:it|that)|\bchange (?:it|that) to|\b(?:no|nope|sorry|wait|oops|correction"
                                 r"|i mean|i meant))[\s,.!:-]*$"
@@ -333,6 +338,8 @@ _ALL = re.compile(
     r"|\b(?:pay|clear|settle)(?: off)?(?: my| our| the)?(?: current| full| whole| entire| total| remaining)? balance\b"
     r"|\bpay(?: off)? what (?:i|we) owe\b|\b(?:whole|entire) (?:thing|lot)\b"
     r"|\b(?:pay|paying|settle|clear)\b(?:\s+\S+){0,2}?\s+what is (?:left|remaining)\b"
+    r"|\b(?:pay|debit|charge|collect|process|run|settle|clear)\s+(?:\S+\s+){0,2}?the open (?:invoices|bills|items)\b"
+    r"|\b(?:the rest|all) of what (?:i|we) owe\b"
     r"|\btake\b(?:\s+\S+){0,3}?\s+(?:for|of)\s+everything\b|\bevery (?:single )?one\b(?!\s+of\s+(?:those|these)\b)"
     r"|\bevery (?:open |unpaid |outstanding )?(?:invoice|bill)\b"
     r"|\b(?:full|whole|hole|entire)(?: open| outstanding| remaining)? balance\b"
@@ -350,7 +357,7 @@ def names_everything(text: str) -> bool:
 
 _WHOLE_BALANCE = re.compile(r"\b(?:whole|full|entire|total|complete|all the|all our|all my|our|my)"
                             r" (?:open |outstanding )?(?:balance|amount)\b|\b(?:whole|entire) (?:thing|lot)\b"
-                            r"|\ball of it\b|\bthe total(?: of)?\b")
+                            r"|\ball of it\b|\bthe (?:\w+ )?total(?: of)?\b")
 
 
 def excluded_invoices(text: str, invoices: Iterable[str], *, chosen: bool = False) -> tuple[str, ...]:
@@ -492,8 +499,11 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
     def take(match: re.Match[str]) -> str:
         groups = match.groupdict()
         number = next(groups[f"n{i}"] for i in range(1, 14) if groups[f"n{i}"] is not None)
-        if _BESIDE_INVOICE.search(text[:match.start()]):
+        cued = any(groups[name] for name in ("cue", "cue9", "cue10", "cue11", "cue12"))  # "pay 31144 but only 900"
+        if not cued and _BESIDE_INVOICE.search(text[:match.start()]):
             beside.append(_money(number, False, locale=locale, dollar_first=groups["c1"] == "$"))
+        if _TOTAL_BEFORE.search(text[:match.start()]):
+            totals.append(_money(number, False, locale=locale, dollar_first=groups["c1"] == "$"))
         before, after = text[:match.start()], text[match.end():]
         later = _LATER_PART_BEFORE.search(before) and not _PAY_VERB_BEFORE.search(before)  # "remit the remaining"
         if _NOT_PAID_BEFORE.search(before) or later or _VAGUE_AFTER.match(after) or (
@@ -524,12 +534,15 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
         return f"{cue} _amount_ "
 
     beside: list[Decimal | None] = []  # "4401 (980,00 €), 4415 (1.450,00 €)": each invoice's own total
+    totals: list[Decimal | None] = []  # "Total paid EUR 2.015,50" under a table
     masked = _AMOUNT.sub(take, text)
     distinct, every = set(values), frozenset(values + named)
     if beside and distinct - set(beside):
         distinct -= set(beside)  # "… so 2.430,00 €": the sum paid, not the invoices' totals beside their numbers
     elif beside:
         paid.clear()  # "process 66019 ($540.00) and 66020 ($1,212.30)": each its own total, none said paid (LABELS.md)
+    if len(distinct) > 1 and len(set(totals) & distinct) == 1:
+        distinct = set(totals) & distinct  # a table's "Total paid": the sum of the lines, with a credit note's minus
     if len(distinct) > 1 and None not in distinct:
         distinct = _the_sum_paid(distinct, set(paid))
     if len(distinct) != 1 or None in distinct or len(currencies) > 1:

@@ -173,6 +173,9 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
 # What a date or month is said of, by the words of its clause: a second part ("and the rest on friday", "the rest in
 # january"), a thing rather than the request ("the list you sent on tuesday", "this morning's list", "following our
 # call on monday") or another event ("our audit begins the 14th", "payroll is friday", "are you open saturday").
+# "I will pay the rest on the 20": the rest is all that is asked, not the second part of it
+_REST_IS_ALL = re.compile(r"^(?:i|we)(?: will| can| are going to| am going to)? (?:pay|send|transfer|wire|settle)"
+                          r"\s+(?:you )?the (?:rest|remainder)\b")
 _SECOND_PART = re.compile(r"\b(?:the )?(?:rest|remainder|other half|half|balance of it)\b(?:\s+\S+){0,4}\s*$")
 _OF_A_THING = re.compile(
     r"\b(?:list|email|call|meeting|conversation|letter|reminder|notice|message|statement|talk|chat)s?\s+"
@@ -183,7 +186,7 @@ _THING_AFTER = re.compile(r"^(?:'s|s')\s|^\s*(?:list|email|call|meeting|invoices
 _SINCE = re.compile(r"\bsince\s*$")
 _GOODS_AFTER = re.compile(r"^\s*(?:invoices?|bills?|orders?|deliver(?:y|ies)|shipments?|run)\b")
 _DONE_IN_CLAUSE = re.compile(r"\b(?:was|were|been|approved(?! for pay| paying| to pay)|signed off|reviewed|received"
-                             r"|called|spoke|talked|returned|shipped|delivered)\b")
+                             r"|called|spoke|talked|returned|shipped|delivered|sent)\b")
 _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?off|deadline|visits?|visiting"
                     r"|payroll|(?<!because of the )(?<!due to the )holidays?|vacation|pick up|they pay out|pays out"
                     r"|(?:our|their) (?:own )?(?:clients?|customers?) (?:pays?|paid|paying)|is out until|are out until"
@@ -191,10 +194,11 @@ _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?
                     r"|payment of our (?:clients?|customers?)"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
 _THEIR_OWN = re.compile(r"\b(?:ourselves|by ourself|we (?:will )?(?:transfer|settle|mail|send|wire)|separately"
+                        r"|out with our"
                         r"|by check|pay (?:it|that one|that|this one) (?:by check|ourselves))\b")
 _STAYS = re.compile(r"\b(?:stays?|remains?|is still|are still) (?:scheduled|on hold|set)\b")
 _TAKEN = re.compile(r"\b(?:took|charged|debited|drafted|pulled|withdrew|ran)\b")
-_CANNOT = re.compile(r"\b(?:not|no|difficult|hard|tight|impossible|bad|slow)\b")
+_CANNOT = re.compile(r"\b(?:not|no|difficult|hard|tight|impossible|bad|slow|late)\b")
 _INVOICE_DATED = re.compile(r"\b(?:is|was|are|were) (?:dated|issued|invoiced|delivered)\s+(?:on\s+)?$")
 _SIGNED = re.compile(r"\b(?:signed|approved|cut|printed|wrote|written|received|got)\b")
 _AS_OF_INTENTS = frozenset({"balance", "statement"})  # a date for these is the day the figure is "as of"
@@ -223,7 +227,8 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
                 found[at + 1].kind == when.kind or {when.kind, found[at + 1].kind} <= set(nlu_dates.DAYS_NAMED)):
             continue  # "on the 2nd of January - sorry, the 4th": the 4th
         month = when.kind in ("month", "month_rel")
-        if _SECOND_PART.search(when.lead) or (not month and when.direction != "nearest"
+        second = _SECOND_PART.search(when.lead) and not _REST_IS_ALL.match(when.lead)
+        if second or (not month and when.direction != "nearest"
                                                and _EVENT.search(f"{when.lead} {when.trail}")):
             continue
         if month and intent == "promise" and len(found) > 1 and _CANNOT.search(f"{when.lead} {when.trail}"):

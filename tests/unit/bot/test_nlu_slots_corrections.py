@@ -313,3 +313,30 @@ def test_what_the_2026_12_16_tuning_batches_missed(text: str, expected: dict[str
 def test_what_the_2026_12_17_tuning_batch_missed(text: str, expected: dict[str, object]) -> None:
     got = read(text, dt.date(2026, 12, 10))
     assert {key: got.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Hi, can you please debit the open invoices per SEPA direct debit on 20.12.2026?", {"selector": "all"}),
+    ("Dear team, where must we send the money to? We need your IBAN and BIC, our bank does not make ACH.",
+     {"intent": "remit_to"}),
+    ("Is possible to divide the actual total in 3 parts? january, february, march.", {"selector": "all"}),
+    ("Sorry, this month we are little late. I will pay the rest on the 20, when my customers pay me",
+     {"date": "2026-12-20", "month": None}),
+    ("REMITTANCE ADVICE\nPayment date: 30/11/2026\n\nInvoice 2026-3310            1.245,00\nInvoice 2026-3318"
+     "              890,50\nCredit note CM-2026-0091      -120,00\nTotal paid EUR               2.015,50",
+     {"amount": "2015.50"}),
+    ("Please schedule payment of the following for December 20:\n- SI-50812   $1,104.00\n- SI-50840   $  386.25\n\n"
+     "Charge the ACH account ending 4471.", {"amount": None}),  # each invoice's own total, none said paid
+    ("We are paying invoice 41130 today but short by $212.00: 4 cartons arrived crushed (photos sent to your driver "
+     "on 11/12). Please charge $1,488.00 to the Visa on file.", {"amount": "1488.00", "date": "2026-12-10"}),
+    ("9240: you shipped the wrong model AGAIN. I shipped it back yesterday and I'm not paying for it",
+     {"reason": "Returned goods"}),
+    ("uh yeah the invoice forty five fifty one has the wrong price on the pipe we agreed eight dollars a foot and it "
+     "says nine fifty", {"amount": None}),
+    ("receipt 2340 pls", {"invoices": ["2340"]}),
+    ("Please pay invoice 31144 but only 900 dollar, because 3 pieces was broken when arrive. The other 260 dollar we "
+     "not pay.", {"amount": "900.00"}),
+])
+def test_what_the_2026_12_17_letters_batch_missed(text: str, expected: dict[str, object]) -> None:
+    got = read(text, dt.date(2026, 12, 10))
+    assert {key: got.get(key) for key in expected} == expected
