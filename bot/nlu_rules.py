@@ -64,7 +64,8 @@ QUOTE_OBJECTION = (r"(?:(?:that|it|this) is )?(?:the )?(?:wrong|not right|incorr
                    r"(?: (?:invoice|amount|one|card|date|account|total))?")
 
 _PROMISE_VETOES = [
-        r"\b(?:will|can|going to|shall) (?!not\b)(?:\w+ )?pay\b[^.?!,]{0,25}\b(?:right now|now|immediately)\b",
+        r"\b(?:will|can|going to|shall) (?!not\b)(?:\w+ )?pay\b[^.?!,]{0,25}\b(?:right now|now|immediately)\b"
+        r"(?!\s+stop\b)",  # "I'll pay 8440 friday, now STOP"
         r"\balready (?:sent|mailed|paid|made)\b", r"\bwhere\b", r"\baddress\b", _SELLER_FIRST,
 ]
 
@@ -188,7 +189,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"(?:(?:i|we) (?:want|would like|need|wish|am ready|are ready) to |let us |let me |can (?:i|we|you) "
         r"|could (?:i|we|you) |may i |ready to |go ahead and "
         rf"|want to |need to |would like to )?{PAY_VERB}\b",
-    ], [r"\bfrom now on\b", r"\bset (?:that|it|this) up\b", _REST_LATER]),
+    ], [r"\bfrom now on\b", r"\bset (?:that|it|this) up\b", _REST_LATER, r"^pay you\b"]),  # "pay u 500 tmrw": I'll pay
     ("add_method", [
         r"\b(?:add|adding|new|update|updating|change|changing|replace|different|another|set up|setup|link|connect"
         r"|save|enter|use|switch|switching)\b(?:\s+\S+){0,3}?\s+(?:card|cards|credit card|debit card|bank"
@@ -251,6 +252,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         # paid from their side: "we pay 31190 friday through our own bill-pay run", "we'll pay these ourselves"
         r"\b(?:ourselves|(?:on|from) our (?:own )?(?:end|side)|our own (?:bill ?pay|ap|payment|check) run)\b",
         r"^remittance advice\b",  # a payment already sent, advised
+        r"^pay you\b",  # "pay u 500 tmrw rest next wk": SMS for "I'll pay you"
         r"^(?:our )?payment (?:sent|made|wired|transferred|mailed|initiated|released)"
         r" (?:today|_date_|yesterday|via|by)\b",
         # "included in our 12/23 check run", "goes out with our friday ACH batch"

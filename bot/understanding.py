@@ -193,6 +193,7 @@ _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?
                     r"|funds (?:arrive|land) on"
                     r"|payment of our (?:clients?|customers?)"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
+_MESSAGES_BEFORE = re.compile(r"\b(?:texts?|messages?|calls?|emails?|reminders?|notices?)\s+$")
 _THEIR_OWN = re.compile(r"\b(?:ourselves|by ourself|we (?:will )?(?:transfer|settle|mail|send|wire)|separately"
                         r"|out with our"
                         r"|by check|pay (?:it|that one|that|this one) (?:by check|ourselves))\b")
@@ -240,6 +241,8 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
         if intent in _FORWARD_INTENTS and ((_OF_A_THING.search(when.lead) and when.modifier != "next")
                                            or _THING_AFTER.match(when.trail)):
             continue  # "pay 2 and 3 from the list you sent on tuesday", "our transfer for the october invoices"
+        if not month and _MESSAGES_BEFORE.search(when.lead):
+            continue  # "5 texts today. FIVE. I'll pay 8440 friday": the day of the reminders, not of the payment
         if intent in _MOVES_MONEY and not month and _THEIR_OWN.search(f"{when.lead} {when.trail}"):
             continue  # "charge 40518 now. 40519 we will transfer ourselves next week": the day of their own payment
         if intent in _MOVES_MONEY and not month and _STAYS.search(f"{when.lead} {when.trail}"):

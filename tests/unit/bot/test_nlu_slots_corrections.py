@@ -340,3 +340,12 @@ def test_what_the_2026_12_17_tuning_batch_missed(text: str, expected: dict[str, 
 def test_what_the_2026_12_17_letters_batch_missed(text: str, expected: dict[str, object]) -> None:
     got = read(text, dt.date(2026, 12, 10))
     assert {key: got.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("pay u 500 tmrw rest next wk", {"intent": "promise", "amount": "500.00", "date": "2026-12-11"}),
+    ("5 texts today. FIVE. I'll pay 8440 friday, now STOP", {"intent": "promise", "date": "2026-12-11"}),
+])
+def test_their_own_payment_told_in_a_few_words(text: str, expected: dict[str, object]) -> None:
+    got = read(text, dt.date(2026, 12, 10))
+    assert {key: got.get(key) for key in expected} == expected
