@@ -172,6 +172,9 @@ def find_reason(text: str, reasons: tuple[str, ...]) -> str | None:
         found = [item for item in found if _kind_of(item[2]) != "other"] or found
         if _SENT_BACK.search(text) and any(_kind_of(label) == "returned" for _, _, label in found):
             found = [item for item in found if _kind_of(item[2]) not in ("damaged", "other")]
+        elif any(_kind_of(label) == "disputed" for _, _, label in found):
+            # "a $65 restocking fee for the return under RMA-2207 … was waived": the fee is why, not the return
+            found = [item for item in found if _kind_of(item[2]) != "returned"] or found
     return min(found)[2] if found else None
 
 

@@ -318,7 +318,7 @@ _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! ti
                       r"(?!\s+(?:notice|reminder|letter|message|text|email|notification|warning)s?\b)"
                       r"|\b(?:be|get|gets|bring (?:it|us|me|the account|our account|my account)"
                       r"|gets? (?:us|me|the account))\s+current\b|\b(?:am i|are we|r we)(?: \w+)? late on\b"
-                      r"|\b(?:be|get|getting)\s+caught up\b|\bcatch(?:ing)? up\b|\b(?:be|get|getting) up to date\b"
+                      r"|\b(?:be|get|getting|all)\s+caught up\b|\bcatch(?:ing)? up\b|\b(?:be|get|getting) up to date\b"
                       r"|\bhow far behind\b|\b(?:are|is) (?:we|i) (?:behind|current)\b|\bbehind by\b"
                       r"|\b(?:which|what) (?:bills|invoices|ones) (?:are|r) late\b"
                       # "how much is late right now", "what must we pay to be not late anymore"

@@ -194,6 +194,7 @@ _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?
                     r"|payment of our (?:clients?|customers?)"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
 _MESSAGES_BEFORE = re.compile(r"\b(?:texts?|messages?|calls?|emails?|reminders?|notices?)\s+$")
+_PAY_BEFORE = re.compile(r"\b(?:pay|charge|debit|run|process|collect)\s+(?:invoice\s+)?[\w-]*\d[\w-]*\s+$")
 _THEIR_OWN = re.compile(r"\b(?:ourselves|by ourself|we (?:will )?(?:transfer|settle|mail|send|wire)|separately"
                         r"|out with our"
                         r"|by check|pay (?:it|that one|that|this one) (?:by check|ourselves))\b")
@@ -249,7 +250,8 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
             continue  # "pay SI-50331 now. SI-50352 stays scheduled for 12/30": the day of the one left alone
         if intent == "cancel_scheduled" and not month and _TAKEN.search(when.lead):
             continue  # "your system took $2,000 out on the 3rd, cancel whatever else you have scheduled"
-        if intent in _MOVES_MONEY and not month and _DONE_IN_CLAUSE.search(f"{when.lead} {when.trail}"):
+        if intent in _MOVES_MONEY and not month and _DONE_IN_CLAUSE.search(f"{when.lead} {when.trail}") and not (
+                _PAY_BEFORE.search(when.lead)):  # "pay 31204 today but deduct the cases that were short": today
             continue  # "both were approved by the owner this morning": not when to pay
         if intent == "promise" and not month and at + 1 < len(found) and _SIGNED.search(f"{when.lead} {when.trail}"):
             continue  # "the owner signed checks today, the check goes in the mail tomorrow": when it goes out

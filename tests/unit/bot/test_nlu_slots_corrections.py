@@ -349,3 +349,16 @@ def test_what_the_2026_12_17_letters_batch_missed(text: str, expected: dict[str,
 def test_their_own_payment_told_in_a_few_words(text: str, expected: dict[str, object]) -> None:
     got = read(text, dt.date(2026, 12, 10))
     assert {key: got.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("pay 1043 on 5/1", {"date": "2027-05-01"}),  # month first, as an American writes it
+    ("Pay 31204 today but deduct the 2 cases that were short on delivery (2 x $42.50). Remitting $1,215.00.",
+     {"date": "2026-12-10", "amount": "1215.00"}),
+    ("all caught up by the 31st, promise", {"selector": "overdue", "date": "2026-12-31"}),
+    ("Invoice 31190 includes a $65.00 restocking fee for the return under RMA-2207. Restocking was waived per your "
+     "rep Carlos. Please remove and reissue.", {"reason": "Disputed charge"}),
+])
+def test_what_the_last_round_found(text: str, expected: dict[str, object]) -> None:
+    got = read(text, dt.date(2026, 12, 10))
+    assert {key: got.get(key) for key in expected} == expected
