@@ -51,7 +51,7 @@ _SIZE_AFTER = re.compile(r"\s*-?\s*(?:\"|''|inch(?:es)?\b|in\b\.?(?!\s*(?:full|a
 # Something already done looks back: "I paid", "was sent", "we mailed". `who` "you"/"it" after "get"/"have" is
 # the object of a promise: "we'll get you paid", "we'll have it sent".
 _DONE = re.compile(r"(?:^|[.!?]\s+|,\s+(?=mailed|went out|sent)|\b(?=went in(?:to)? the (?:mail|post)\b)"
-                   r"|\b(?:check|cheque|payment|wire|transfer)\s+(?=mailed|went out|left)"
+                   r"|\b(?:check|cheque|payment|wire|transfer)(?:\s+#?\d+)?\s+(?=mailed|went out|left)"
                    r"|\b(?P<who>i|we|you|they|it|was|were|been|already|had|wife|husband|partner|accountant"
                    r"|bookkeeper|boss|owner|office|bank|controller) )(?:already )?(?:paid|sent"
                    r"|mailed|made|received|charged|billed|dropped off|returned|wired|transferred|deposited|emailed"

@@ -82,7 +82,8 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  r"\b(?:returned(?! to (?:our|my|the) (?:account|bank|card))|returning|rma"
                  r"|return(?:ed)? (?:goods|items|parts|product|order)|(?:we|i) return\b"
                  r"|(?:sent|send|sending|shipped|shipping) (?:\w+ ){0,3}back"
-                 r"|(?:went|gone|shipped|mailed|were taken|was taken) back(?! and forth| to (?:you|the) about)"
+                 r"|(?:went|gone|shipped|mailed|were taken|was taken) (?:straight |right )?back"
+                 r"(?! and forth| to (?:you|the) about)"
                  r"|(?:picked|pick) (?:them|it|those|these) back up)\b"),
     "disputed": (("disputed", "dispute", "contested"),
                  r"\b(?:not (?:ours|mine|our order)|never ordered"
@@ -92,7 +93,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  r"|(?<!not )(?<!not be )(?<!not get )(?:billed|charged|invoiced|paid|debited|drafted|withdrawn"
                  r"|deducted|taken|pulled)(?: us| me| it| this| that| them| you| you people| you guys| \d+"
                  r"| (?:our|my|the|invoice) \w+)?"
-                 r"(?: already)? (?:twice|two times)|duplicate|(?:is|are) (?:a )?double\b(?! what| the)"
+                 r"(?: already)? (?:twice|two times|2x|2 x|x2)|duplicate|(?:is|are) (?:a )?double\b(?! what| the)"
                  r"|\btwo (?:\w+ )?(?:debits|charges|withdrawals|drafts) (?:of|for)\b"
                  r"|\b(?:separate (?:entity|company)|wrong (?:entity|company|customer|location))\b"
                  r"|same (?:like|as) (?:invoice )?\d"
@@ -146,7 +147,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               r"|(?:you|they) (?:shipped|sent|delivered)\b[^.?!]{0,40}\b(?:we|i) ordered)\b"),
 }
 # Goods sent back (not only an RMA number beside photos of the damage)
-_SENT_BACK = re.compile(r"\b(?:returned|return them|sent (?:\w+ ){0,3}back|send (?:\w+ ){0,3}back|went back"
+_SENT_BACK = re.compile(r"\b(?:returned|return them|sent (?:\w+ ){0,3}back|send (?:\w+ ){0,3}back|went (?:\w+ )?back"
                         r"|shipped (?:\w+ ){0,3}back)\b")
 # A warranty claim names the damage it is about: the claim, not the damage, is why they do not pay.
 _WARRANTY = re.compile(r"\bwarranty\b")

@@ -53,7 +53,9 @@ WHOLE: list[tuple[str, str]] = [
                 r"|definitely|of course|alright|all right)(?: yes| ok| please)?"),
     ("deny", r"(?:no|n|2|negative|wrong|not now|not yet)(?: no)?"),
     # "thanks!", "got the receipt thanks"
-    ("thanks", r"(?:(?:ok |great |perfect )?(?:got|received) (?:it|that|the \w+|your \w+) )?"
+    ("thanks", r"(?:merci|danke|gracias|grazie|dank je|dank u|tack)"
+               r"(?: (?:beaucoup|schon|schön|mille|bien recu|bien reçu|wel|sehr))*"
+               r"|(?:(?:ok |great |perfect )?(?:got|received) (?:it|that|the \w+|your \w+) )?"
                r"(?:thanks|thank you|many thanks|much appreciated|appreciate it|cheers)"
                r"(?: (?:so much|very much|a lot|a ton|again|all|team|guys))?(?: yes| ok)?"
                r"(?: (?:bye|goodbye|have a (?:good|nice|great) (?:day|one|night|weekend)))?"),
@@ -84,6 +86,9 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"(?:\s+\S+){0,4}?\s+(?:payments?|scheduled|autopay|auto pay|draft)\b(?!\s+methods?)",
         r"\bdo not (?:charge|run|process|draft|debit) (?:my|the|our|it|that)\b", r"\bunschedule\b",
         r"\btake\b(?:\s+\S+){0,3}\s+off (?:the )?(?:autopay|auto pay|automatic payments?)\b",
+        # "the payment thats set up for the twentieth can you stop that one"
+        r"\bpayment (?:that is |thats |which is )?(?:set up|scheduled|set|going out|planned)(?: for)?\b(?:\s+\S+){0,6}?"
+        r"\s+(?:stop|cancel|kill|void|delete)\s+(?:it|that|that one|this one)\b",
         # "that payment you are going to run friday, stop it": the scheduled one, named first
         r"\bpayment (?:you are |you re |you will )?(?:going to |scheduled |set )?(?:run|take|charge|draft|for)\b"
         r"(?:\s+\S+){0,4}?\s*,?\s*(?:stop|cancel|kill|void) it\b",

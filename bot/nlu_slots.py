@@ -103,7 +103,7 @@ _LONG_AGO_AFTER = re.compile(r"^\s*(?:days|weeks|months)\s+ago\b")  # "6650 week
 PAID_BY_THEM = r"(?:i|we)\s+(?:paid|sent|wired|mailed|transferred)\b"  # "the 1200 i paid": a sum, said after it
 _SUM_PAID_AFTER = re.compile(rf"\s+{PAID_BY_THEM}")
 _YEAR_AFTER = re.compile(r"\s+(?:orders?|budget|season|fiscal|year|taxes|tax|audit|contracts?|pricing|prices|price list"
-                         r"|catalog|program|rates?|books|forecast)\b")  # "the 2027 orders", "our 2027 budget"
+                         r"|catalog|program|rates?|books|forecast|file|files|records)\b")  # "the 2027 orders"
 _YEAR_BEFORE = re.compile(r"\b(?:in|since|during|year|of|for|from)\s*$")
 _QUANTITY_AFTER = re.compile(r"^\s*(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|lbs?|each|ea|qty|%"
                              r"|percent|days?|weeks?|cartons?|bags?|bottles?|rolls?|sets?|pairs?|dozen|gallons?|kg"
@@ -119,6 +119,7 @@ _EXCLUDING = re.compile(
     r"(?:\bnot|(?<!\bi )(?<!\bwe )(?<!\bthey )\bdo not (?:you dare )?(?:want to )?"
     r"(?:pay|charge|schedule|include|process|debit|apply (?:it|this|that|them|anything|any of it) (?:to|on|against))"
     r"|\bnot (?:to be )?(?:applied|used|put) (?:to|on|against|toward)|\bskip(?:ping)?|\bexcept(?: for)?|\bexcluding"
+    r"|\bnot (?:include|including|count|counting)"
     r"|\bother than|\binstead of|\bleave out|\bhold off on(?: paying| charging)?|\bapart from"
     r"|\b(?:all|everything|every one) but"
     r"|\b(?:we are|we're|i am|i'm) holding(?: off on)?"
@@ -209,7 +210,7 @@ _AMOUNT = re.compile("|".join((
 # An amount named, not paid: "instead of $4,100", "the $47.12 service charge", "$38 per unit" (but "pay the $500
 # balance" pays it).
 _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?: [a-z]+)?"
-                              r"|(?:charges?|surcharges?|fees?|price|cost|discount|deduction|rate|freight|shipping"
+                              r"|(?:charges?|surcharges?|fees?|price|cost|discount|deduction|rate|freight|shipping|tax|vat"
                               r"|handling|delivery) of|vs\.?"
                               r"|versus|(?:units?|cases?|is|are|was|were|billed|priced|quoted|charged|invoiced|listed)"
                               r" at|lists?|says|(?:balance|total|price|cost) (?:is|was|of|shows?|showing|says|at)"
@@ -232,12 +233,12 @@ _DESCRIBED_AFTER = re.compile(r"^\s*(?:(?!(?:on|to|toward|towards|against|for|of
                               r"|balance|line|debit memo"
                               r"|credit memo|memo"
                               r"|(?:per|a|an) (?:unit|case|item|piece|box|bag|carton|foot|ft|hour|lb|pallet|roll|sheet)"
-                              r"|each|quoted)\b"
+                              r"|each(?! time)|quoted)\b"
                               r"|^\s*/\s*(?:ft|foot|unit|each|ea|case|bag|box|lb|hr|hour)\b"
                               # "billed us $2,340 in freight"
                               r"|^\s*in (?:freight|fees?|charges?|surcharges?|shipping|interest|late fees?)\b")
 _PER_UNIT = re.compile(r"^\s*(?:(?:per|a|an|each|/)\s*(?:unit|case|item|piece|box|bag|carton|foot|ft|lb|hour|hr)\b"
-                       r"|each\b)")  # "twelve fifty a unit": a price, not an invoice
+                       r"|each\b(?! time))")  # "twelve fifty a unit": a price, not an invoice
 _CENTS_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                 "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
                 "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
@@ -250,6 +251,7 @@ _DOLLARS_AND_CENTS = re.compile(r"(?<![\d.,])(?P<dollars>\d[\d,]*)\s*(?:dollars?
 _LATER_PART_BEFORE = re.compile(r"\b(?:the\s+)?(?:remaining|remainder|rest|other half|balance of it)"
                                 r"(?:\s+of)?(?:\s+it)?"
                                 r"(?:\s+balance)?\s*(?:of\s+|is\s+)?$|\d\s*k?\s+(?:of|out of)\s+(?:the\s+)?$")
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{3})(?=(?:[.,]\d\d)?\s*(?:dollars?|euros?|eur|usd|€))")
 _TOTAL_BEFORE = re.compile(r"\btotal(?: paid| amount| due| to pay)?\s*(?:eur|usd|\$|€)?\s*[:=]?\s*$")
 _BESIDE_INVOICE = re.compile(r"(?:\b[a-z]{0,3}-?\d{4,}|_invoice_)\s*(?:\(\s*|[-–:]\s*)?(?:[$€£]\s*)?$")
 # "no wait make it 650", "sorry, i mean 1,250": the sum said before is taken back
@@ -355,8 +357,9 @@ def names_everything(text: str) -> bool:
     return bool(_WHOLE_BALANCE.search(text))
 
 
-_WHOLE_BALANCE = re.compile(r"\b(?:whole|full|entire|total|complete|all the|all our|all my|our|my)"
-                            r" (?:open |outstanding )?(?:balance|amount)\b|\b(?:whole|entire) (?:thing|lot)\b"
+_WHOLE_BALANCE = re.compile(r"\b(?:whole|full|entire|total|complete|all the|all our|all my|our|my|the remaining)"
+                            r" (?:open |outstanding |remaining )?(?:balance|amount)\b"
+                            r"|\b(?:whole|entire) (?:thing|lot)\b"
                             r"|\ball of it\b|\bthe (?:\w+ )?total(?: of)?\b")
 
 
@@ -495,6 +498,7 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
     named: list[Decimal | None] = []  # the amounts named and not paid ("billed at $18.00")
     currencies: set[str] = set()
     text = _DOLLARS_AND_CENTS.sub(_with_cents, text)
+    text = _SPACED_THOUSANDS.sub(r"\1\2", text)  # "1 350 dollar": thousands set apart by a space
 
     def take(match: re.Match[str]) -> str:
         groups = match.groupdict()

@@ -148,6 +148,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
                   None)
     amount = _amount_meant(read, intent) if _taken("amount", intent, clarify) else None
     selector = read.selector if _taken("selector", intent, clarify) else None
+    if intent == "schedule" and selector == "all" and _AUTOPAY.search(canonical):
+        selector = None  # "charge all invoices automatically on their due date": autopay is for all (LABELS.md)
     if intent == "plan" and selector is None and not read.invoices and nlu_slots.names_everything(read.masked):
         selector = "all"  # "we can not pay the whole balance at once, can we split it": the plan is for all of it
     if intent == "invoices" and selector == "all" and read.months:
@@ -195,6 +197,7 @@ _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
 _MESSAGES_BEFORE = re.compile(r"\b(?:texts?|messages?|calls?|emails?|reminders?|notices?)\s+$")
 _PAY_BEFORE = re.compile(r"\b(?:pay|charge|debit|run|process|collect)\s+(?:invoice\s+)?[\w-]*\d[\w-]*\s+$")
+_AUTOPAY = re.compile(r"\b(?:autopay|auto pay|auto-pay|automatic(?:ally)?|recurring|every (?:invoice|month|time))\b")
 _THEIR_OWN = re.compile(r"\b(?:ourselves|by ourself|we (?:will )?(?:transfer|settle|mail|send|wire)|separately"
                         r"|out with our"
                         r"|by check|pay (?:it|that one|that|this one) (?:by check|ourselves))\b")
@@ -235,7 +238,8 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
             continue
         if month and intent == "promise" and len(found) > 1 and _CANNOT.search(f"{when.lead} {when.trail}"):
             continue  # "this month is very difficult, we pay next month": the month they can pay in
-        if month and intent != "invoices" and (_GOODS_AFTER.match(when.trail) or _SINCE.search(when.lead)):
+        if month and intent != "invoices" and (_GOODS_AFTER.match(when.trail) or _SINCE.search(when.lead)
+                                               or re.search(r"\binvoices? (?:from|of|for|in)\s+$", when.lead)):
             continue  # "check #3390 for the two october invoices", "everything since september"
         if intent in _MOVES_MONEY and not month and _INVOICE_DATED.search(when.lead):
             continue  # "77412 is dated 11/24": the invoice's day, not the payment's

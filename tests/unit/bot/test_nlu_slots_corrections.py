@@ -362,3 +362,26 @@ def test_their_own_payment_told_in_a_few_words(text: str, expected: dict[str, ob
 def test_what_the_last_round_found(text: str, expected: dict[str, object]) -> None:
     got = read(text, dt.date(2026, 12, 10))
     assert {key: got.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("i got charged twice on the 22nd, $1,140 each time. fix it", {"amount": "1140.00"}),
+    ("Invoice 66871 includes sales tax of $212.40; we are a tax exempt non-profit. Please reissue without tax.",
+     {"amount": None, "reason": "Disputed charge"}),
+    ("uh yeah the payment thats set up for the twentieth can you stop that one",
+     {"intent": "cancel_scheduled", "date": "2026-12-20"}),
+    ("chk 2201 mailed thurs for inv 5512, $980", {"date": "2026-12-10"}),
+    ("You received our transfer of 1 350 dollar from Wednesday? I want to be sure.", {"amount": "1350.00"}),
+    ("Can you send me copies of 3 and 4 from that list? Our auditor wants backup for the 2026 file.",
+     {"invoices": [], "selector": "3,4"}),
+    ("can we split the remaining balance into monthly payments, like 3 months?", {"selector": "all"}),
+    ("how much do we supposedly owe you now. and it better not include 7781 again", {"invoices": []}),
+    ("We got 40 units but 12 were the wrong size and went straight back with your driver. Not paying for the 12.",
+     {"reason": "Returned goods"}),
+    ("Hello, is it possible to be charged automatically on the due date? Direct debit for every invoice?",
+     {"intent": "schedule", "selector": None}),
+    ("Merci, bien recu.", {"intent": "thanks"}),
+])
+def test_what_the_2026_12_18_tuning_batches_missed(text: str, expected: dict[str, object]) -> None:
+    got = read(text, dt.date(2026, 12, 11))
+    assert {key: got.get(key) for key in expected} == expected
