@@ -96,6 +96,7 @@ def _offer(intent: str, parsed: Parsed) -> str:
         "remit_to": "get our remit-to address",
         "finance_charge": "know about a finance charge",
         "stop": "stop getting messages from us",
+        "confirm": "say yes to what we proposed",
         "plan": f"pay {them or 'it'} in instalments (a payment plan)",
     }
     return offers.get(intent, intent.replace("_", " "))

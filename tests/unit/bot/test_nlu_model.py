@@ -65,6 +65,7 @@ def test_the_parse_json_carries_the_confidence_and_the_options_only_when_it_woul
     ("promise", "promise 0", (("schedule", 0.96), ("pay", 0.03)), ("schedule", ("schedule", "promise"))),
     ("statement", "statement 0", (("pay", 0.92), ("statement", 0.04)), ("pay", ("pay", "statement"))),
     ("dispute", "dispute 0", (("pay", 0.86), ("dispute", 0.1)), ("pay", ("pay", "dispute"))),
+    ("dispute", "dispute 0", (("confirm", 0.8), ("dispute", 0.1)), ("confirm", ("confirm", "dispute"))),
     ("cancel_scheduled", "cancel_scheduled 0", (("schedule", 0.89), ("pay", 0.04)),
      ("schedule", ("schedule", "cancel_scheduled"))),  # "please delete the future-dated payment for the oldest"
     # other promises the model may overrule: "please schedule it for the 30th, I'll make sure the funds are there"
