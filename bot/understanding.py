@@ -198,10 +198,12 @@ _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?
 _MESSAGES_BEFORE = re.compile(r"\b(?:texts?|messages?|calls?|emails?|reminders?|notices?)\s+$")
 _PAY_BEFORE = re.compile(r"\b(?:pay|charge|debit|run|process|collect)\s+(?:invoice\s+)?[\w-]*\d[\w-]*\s+$")
 _AUTOPAY = re.compile(r"\b(?:autopay|auto pay|auto-pay|automatic(?:ally)?|recurring|every (?:invoice|month|time))\b")
-_THEIR_OWN = re.compile(r"\b(?:ourselves|by ourself|we (?:will )?(?:transfer|settle|mail|send|wire)|separately"
-                        r"|out with our"
-                        r"|by check|pay (?:it|that one|that|this one) (?:by check|ourselves))\b")
-_STAYS = re.compile(r"\b(?:stays?|remains?|is still|are still) (?:scheduled|on hold|set)\b")
+# Another payment's clause: the customer's own ("40519 we will transfer ourselves next week") or one left alone
+# ("SI-50352 stays scheduled for 12/30").
+_ANOTHER_PAYMENT = re.compile(r"\b(?:ourselves|by ourself|we (?:will )?(?:transfer|settle|mail|send|wire)|separately"
+                              r"|out with our|by check|pay (?:it|that one|that|this one) (?:by check|ourselves)"
+                              r"|(?:stays?|remains?|is still|are still) (?:scheduled|on hold|set))\b")
+_INVOICES_OF_BEFORE = re.compile(r"\binvoices? (?:from|of|for|in)\s+$")  # "three invoices from | December"
 _TAKEN = re.compile(r"\b(?:took|charged|debited|drafted|pulled|withdrew|ran)\b")
 _CANNOT = re.compile(r"\b(?:not|no|difficult|hard|tight|impossible|bad|slow|late)\b")
 _INVOICE_DATED = re.compile(r"\b(?:is|was|are|were) (?:dated|issued|invoiced|delivered)\s+(?:on\s+)?$")
@@ -232,14 +234,14 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
                 found[at + 1].kind == when.kind or {when.kind, found[at + 1].kind} <= set(nlu_dates.DAYS_NAMED)):
             continue  # "on the 2nd of January - sorry, the 4th": the 4th
         month = when.kind in ("month", "month_rel")
+        clause = f"{when.lead} {when.trail}"
         second = _SECOND_PART.search(when.lead) and not _REST_IS_ALL.match(when.lead)
-        if second or (not month and when.direction != "nearest"
-                                               and _EVENT.search(f"{when.lead} {when.trail}")):
+        if second or (not month and when.direction != "nearest" and _EVENT.search(clause)):
             continue
-        if month and intent == "promise" and len(found) > 1 and _CANNOT.search(f"{when.lead} {when.trail}"):
+        if month and intent == "promise" and len(found) > 1 and _CANNOT.search(clause):
             continue  # "this month is very difficult, we pay next month": the month they can pay in
         if month and intent != "invoices" and (_GOODS_AFTER.match(when.trail) or _SINCE.search(when.lead)
-                                               or re.search(r"\binvoices? (?:from|of|for|in)\s+$", when.lead)):
+                                               or _INVOICES_OF_BEFORE.search(when.lead)):
             continue  # "check #3390 for the two october invoices", "everything since september"
         if intent in _MOVES_MONEY and not month and _INVOICE_DATED.search(when.lead):
             continue  # "77412 is dated 11/24": the invoice's day, not the payment's
@@ -248,16 +250,14 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
             continue  # "pay 2 and 3 from the list you sent on tuesday", "our transfer for the october invoices"
         if not month and _MESSAGES_BEFORE.search(when.lead):
             continue  # "5 texts today. FIVE. I'll pay 8440 friday": the day of the reminders, not of the payment
-        if intent in _MOVES_MONEY and not month and _THEIR_OWN.search(f"{when.lead} {when.trail}"):
-            continue  # "charge 40518 now. 40519 we will transfer ourselves next week": the day of their own payment
-        if intent in _MOVES_MONEY and not month and _STAYS.search(f"{when.lead} {when.trail}"):
-            continue  # "pay SI-50331 now. SI-50352 stays scheduled for 12/30": the day of the one left alone
+        if intent in _MOVES_MONEY and not month and _ANOTHER_PAYMENT.search(clause):
+            continue  # "charge 40518 now. 40519 we will transfer ourselves next week": not this payment's day
         if intent == "cancel_scheduled" and not month and _TAKEN.search(when.lead):
             continue  # "your system took $2,000 out on the 3rd, cancel whatever else you have scheduled"
-        if intent in _MOVES_MONEY and not month and _DONE_IN_CLAUSE.search(f"{when.lead} {when.trail}") and not (
+        if intent in _MOVES_MONEY and not month and _DONE_IN_CLAUSE.search(clause) and not (
                 _PAY_BEFORE.search(when.lead)):  # "pay 31204 today but deduct the cases that were short": today
             continue  # "both were approved by the owner this morning": not when to pay
-        if intent == "promise" and not month and at + 1 < len(found) and _SIGNED.search(f"{when.lead} {when.trail}"):
+        if intent == "promise" and not month and at + 1 < len(found) and _SIGNED.search(clause):
             continue  # "the owner signed checks today, the check goes in the mail tomorrow": when it goes out
         if intent in _AS_OF_INTENTS and not month and when.direction != "nearest":
             continue
