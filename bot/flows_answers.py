@@ -119,7 +119,8 @@ def ask_comment(turn: Turn, ctx: dict[str, Any]) -> Step | None:
 def ask_method(turn: Turn, ctx: dict[str, Any]) -> Step | None:
     """Which method (bot.flows_methods.answer); a message naming what to pay is a new request, not an answer."""
     p, req = turn.parsed, dict(ctx["request"])
-    if _new_request(turn) and (p.invoices or p.selector in ("all", "overdue", "oldest") or p.amount is not None):
+    chosen = p.selector in ("all", "overdue") or nlu_slots.oldest_count(p.selector) is not None
+    if _new_request(turn) and (p.invoices or chosen or p.amount is not None):
         return None
     method = flows_methods.answer(turn, ctx)
     if method is None:

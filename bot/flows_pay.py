@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot import dialogue_reads as reads
-from bot import flows_answers_general, flows_methods, flows_plan, quotes, texts
+from bot import flows_answers_general, flows_methods, flows_plan, nlu_slots, quotes, texts
 from bot.dialogue_core import Step, Turn, position, say
 from bot.turns import Button
 from core.kernel import Conflict, Invalid, Money, NotFound
@@ -88,8 +88,8 @@ def choose(turn: Turn, ctx: dict[str, Any], req: Request, debits: list[OpenDebit
         if not overdue:
             return say("Nothing is overdue — thank you! Say INVOICES to see what is open.")
         return _undisputed(req, overdue)
-    if selector == "oldest":
-        return _undisputed(req, payable[:1])
+    if (count := nlu_slots.oldest_count(selector)) is not None:  # "the oldest", "the two oldest"
+        return _undisputed(req, payable[:count])
     if (reminder := reads.reminder(turn.services, turn.account, turn.today)) is not None:
         asked = [d for n in reminder.invoices for d in payable if d.number == n]
         if asked:  # "PAY" after a reminder: what the reminder named, and nothing more

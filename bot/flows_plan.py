@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from bot import dialogue_reads as reads
-from bot import flows_methods, quotes, texts
+from bot import flows_methods, nlu_slots, quotes, texts
 from bot.dialogue_core import Step, Turn, say
 from bot.turns import Button
 from core import payments
@@ -66,8 +66,8 @@ def _invoices(turn: Turn) -> list[str] | Step:
         return list(dict.fromkeys(d.number for d in found))
     if p.selector == "overdue":
         free = [d for d in free if d.days_past_due > 0]
-    elif p.selector == "oldest":
-        free = free[:1]
+    elif (count := nlu_slots.oldest_count(p.selector)) is not None:
+        free = free[:count]
     elif p.selector != "all" and (reminder := reads.reminder(turn.services, turn.account, turn.today)) is not None:
         free = [d for d in free if d.number in reminder.invoices] or free
     chosen = [d.number for d in free if d.in_bulk]

@@ -77,6 +77,7 @@ _EUROPEAN_MONEY = re.compile(r"\d,\d\d\s*(?:eur|€|euros?|chf|sek|dkk|nok|pln)(
                              r"|\beuro?s?\b")
 # "between oct 1 and dec 31", "from 11/1 to 11/30": a span, neither end a date meant.
 _SPAN_BEFORE = re.compile(r"\bbetween\s+(?:the\s+)?$|\b(?:the\s+)?week\s+of\s+(?:the\s+)?$"
+                          r"|(?<!\bday )(?<![a-z]day )\bafter\s+(?:the\s+)?$"  # "after the 15th": any day after it
                           r"|\b(?:between|from)\s+(?:the\s+)?\S+(?:\s+\S+)?\s+(?:and|to|through|thru|till|until|-)\s+(?:the\s+)?$")
 _DAY_OVER_12_FIRST = re.compile(r"(?<![\d/.,$])(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![\d])")
 # "day/month", and words only a European (or British) writer uses of a payment: "direct debit", "SEPA", "bank holiday"

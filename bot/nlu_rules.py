@@ -254,6 +254,9 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"(?!.*\b(?:can|could|would|please|want|like|now(?! is not| not| we (?:do not|can not|have no))|today"
         r"|right away|immediately|card|visa|amex"
         r"|mastercard|account|ach|bank account|autopay)\b)",  # "we pay next month, now is not possible": a later day
+        # "I'm paying 1043 today", "we're paying it friday": their own payment, any day (LABELS.md, 2026-12-17)
+        r"^(?:so |ok |and )?(?:i am|we are|im) paying\b(?!.*\b(?:card|visa|amex|mastercard|discover|ach|bank account"
+        r"|autopay|through (?:here|you|this|the (?:bot|link|portal))|with you|online|portal|link|you can)\b)",
         # paid from their side: "we pay 31190 friday through our own bill-pay run", "we'll pay these ourselves"
         r"\b(?:ourselves|(?:on|from) our (?:own )?(?:end|side)|our own (?:bill ?pay|ap|payment|check) run)\b",
         r"^remittance advice\b",  # a payment already sent, advised

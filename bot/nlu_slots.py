@@ -231,12 +231,14 @@ _DESCRIBED_AFTER = re.compile(r"^\s*(?:(?!(?:on|to|toward|towards|against|for|of
                               r"[\"']?[a-z][a-z-]*\s+){0,2}"
                               r"[\"']?(?:charges?(?!\s+(?:the|my|our|it|to|your)\b)|surcharges?|fees?|freight|shipping|handling"
                               r"|balance|line|debit memo"
+                              r"|(?:tax(?:es)?|vat|gst|hst)(?!\s+(?:included|incl|inclusive|in))"
                               r"|credit memo|memo"
                               r"|(?:per|a|an) (?:unit|case|item|piece|box|bag|carton|foot|ft|hour|lb|pallet|roll|sheet)"
                               r"|each(?! time)|quoted)\b"
                               r"|^\s*/\s*(?:ft|foot|unit|each|ea|case|bag|box|lb|hr|hour)\b"
                               # "billed us $2,340 in freight"
-                              r"|^\s*in (?:freight|fees?|charges?|surcharges?|shipping|interest|late fees?)\b")
+                              r"|^\s*in (?:freight|fees?|charges?|surcharges?|shipping|interest|late fees?"
+                              r"|(?:sales )?tax(?:es)?|vat)\b")
 _PER_UNIT = re.compile(r"^\s*(?:(?:per|a|an|each|/)\s*(?:unit|case|item|piece|box|bag|carton|foot|ft|lb|hour|hr)\b"
                        r"|each\b(?! time))")  # "twelve fifty a unit": a price, not an invoice
 _CENTS_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
@@ -328,6 +330,9 @@ _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! ti
                       r"|\b(?:be|are) not late (?:anymore|any more)\b"
                       r"|\b(?:which|what) (?:bills|invoices|ones) (?:am i|are we|r we) late on\b"
                       r"|\b\d{2,3}\s*\+?\s*days? (?:late|past)\b")
+# "the two oldest", "the 3 oldest invoices", "the oldest two": that many, oldest first
+_OLDEST_FEW = re.compile(r"\b(?:(?P<n>two|three|four|five|[2-9])\s+(?:oldest|earliest)"
+                         r"|(?:oldest|earliest)\s+(?P<m>two|three|four|five|[2-9])(?!\s*(?:days?|weeks?|months?)\b))\b")
 _OLDEST = re.compile(r"(?<!\bat the )\b(?:oldest|earliest)\b(?!\s+(?:convenience|possible|opportunity|chance))")
 _ALL = re.compile(
     r"\b(?:pay|clear|settle|paying)\b(?:\s+(?:it|them|off|for))?\s+(?:all|everything)\b"
@@ -349,6 +354,19 @@ _ALL = re.compile(
     # "the outstanding amount", "the open amount of 12.600,00 EUR", "pay now the all balance"
     r"|\bthe (?:total |full )?(?:outstanding|open) (?:amount|balance)\b|\bthe all balance\b")
 _NOT_BEFORE = re.compile(r"\bnot\s+(?:\S+\s+){0,2}$")  # "not paying the whole thing", "can not pay the full amount"
+
+
+# "pay the rest", "I'll send the remainder friday": what is left on the account, when nothing else is paid beside it
+_THE_REST = re.compile(r"\b(?:pay|paying|settle|clear|send|sending|remit|wire|mail|schedule|charge|cover)\b"
+                       r"(?:\s+(?:off|over|in))?\s+(?:the|our|my)\s+(?:rest|remainder|remaining)\b"
+                       r"(?!\s+of\s+(?:the\s+)?(?:order|goods|items|shipment|delivery|parts|pallets?|cases?)\b)")
+_PART_NOW = re.compile(r"\b(?:half|part|partial|some|portion|deposit|down payment|first payment|installments?"
+                       r"|instalments?)\b")
+
+
+def means_the_rest(text: str) -> bool:
+    """Whether the message pays "the rest" with nothing paid beside it (the caller checks no invoice or sum)."""
+    return bool(_THE_REST.search(text)) and not _PART_NOW.search(text)
 
 
 def names_everything(text: str) -> bool:
@@ -525,8 +543,8 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
             named.append(value)  # "short by $180": what is not paid; "… please process $1,020.00" is
             return " _amount_ "
         if value is None and _EUROPEAN_THOUSANDS.fullmatch(number) and (
-                groups["c2"] or groups["c7"] or re.match(rf"\s*{CURRENCY_WORD}(?!\w)", after)):
-            value = _money(number, thousands, locale="de_DE")  # "3.000 euro", "4.000 USD": thousands, the European way
+                groups["c1"] or groups["c2"] or groups["c7"] or re.match(rf"\s*{CURRENCY_WORD}(?!\w)", after)):
+            value = _money(number, thousands, locale="de_DE")  # "3.000 euro", "$1.250": thousands (LABELS.md)
         if _CORRECTION_BEFORE.search(before):
             values.clear()  # "pay 600 on 9102. no wait make it 650": the last one said
             paid.clear()
@@ -590,7 +608,7 @@ def _money(number: str, thousands: bool, *, locale: str, dollar_first: bool = Fa
     """The number as money (zero included), or None when malformed, over-precise or read two ways."""
     value = _decimal(number, locale)
     if value is not None and not thousands and _places(value) > 2:
-        return None  # "1.500" to an American: $1.50, or 1,500 written the European way? "10.555": over-precise
+        return None  # "1.500" to an American: $1.50, or 1,500 written the European way? "10.5555": over-precise
     if value is None:
         other = _OTHER_CONVENTION.get(get_decimal_symbol(locale), "en_US")
         value = _decimal(number, other)
@@ -623,6 +641,8 @@ def _places(value: Decimal) -> int:
 def find_selector(text: str) -> tuple[str | None, str]:
     if _OVERDUE.search(text):
         return "overdue", text
+    if few := _OLDEST_FEW.search(text):
+        return f"oldest:{_position(few['n'] or few['m'])}", text
     if _OLDEST.search(text):
         return "oldest", text
     if any(not _NOT_BEFORE.search(text[:found.start()]) for found in _ALL.finditer(text)):
@@ -657,6 +677,15 @@ def find_selector(text: str) -> tuple[str | None, str]:
 
 _LISTING_WORDS = frozenset(("and", "n", "the", "item", "items", "number", "numbers", "option", "options", "line",
                             "lines", "choice", "choices"))
+
+
+def oldest_count(selector: str | None) -> int | None:
+    """How many invoices an "oldest" selector takes ("oldest" 1, "oldest:2" 2); None for another selector."""
+    if selector == "oldest":
+        return 1
+    if selector and selector.startswith("oldest:"):
+        return int(selector.partition(":")[2])
+    return None
 
 
 def _position(word: str) -> int | None:

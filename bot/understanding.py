@@ -36,7 +36,7 @@ from core.kernel import DEFAULT_SHORT_PAY_REASONS
 INTENTS = ("balance", "statement", "invoices", "pay", "schedule", "cancel_scheduled", "deposit", "methods",
            "add_method", "history", "receipt", "promise", "dispute", "agent", "help", "stop", "start", "confirm",
            "deny", "link", "who_are_you", "thanks", "finance_charge", "remit_to", "plan", "unknown")
-SELECTORS = ("all", "overdue", "oldest")  # or 1-based positions as a string: "2", "2,3"
+SELECTORS = ("all", "overdue", "oldest")  # or "oldest:2" (the two oldest), or 1-based positions: "2", "2,3"
 
 _VOCABULARY = vocabulary_of(
     nlu_intents.PATTERNS + nlu_dates.PATTERNS + nlu_slots.PATTERNS + nlu_reasons.PATTERNS,
@@ -176,7 +176,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
 # january"), a thing rather than the request ("the list you sent on tuesday", "this morning's list", "following our
 # call on monday") or another event ("our audit begins the 14th", "payroll is friday", "are you open saturday").
 # "I will pay the rest on the 20": the rest is all that is asked, not the second part of it
-_REST_IS_ALL = re.compile(r"^(?:i|we)(?: will| can| are going to| am going to)? (?:pay|send|transfer|wire|settle)"
+_REST_IS_ALL = re.compile(r"^(?:(?:i|we)(?: will| can| are going to| am going to)? |(?:can|could|may) (?:i|we) )?"
+                          r"(?:please )?(?:pay|send|transfer|wire|settle|schedule|charge|debit)"
                           r"\s+(?:you )?the (?:rest|remainder)\b")
 _SECOND_PART = re.compile(r"\b(?:the )?(?:rest|remainder|other half|half|balance of it)\b(?:\s+\S+){0,4}\s*$")
 _OF_A_THING = re.compile(
@@ -333,10 +334,13 @@ def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Rea
     selector, masked = nlu_slots.find_selector(masked)
     reason = nlu_reasons.find_reason(canonical, reasons)
     named = sorted(dict.fromkeys(prefixed + bare), key=lambda number: canonical.find(number.lower()))
+    if selector is None and not named and money.payable is None and nlu_slots.means_the_rest(masked):
+        selector = "all"  # "pay the rest": what is left on the account
     if not named and quoted and nlu_letters.points_at_quote(own):  # "please pay the invoice below"
         named = list(_read(quoted.replace(">", " "), reasons, locale=locale).invoices)  # read as a message
     # "don't pay 1042, just 1043", "all that are past due, the invoice 6672 not": never 1042, never 6672
-    excluded = nlu_slots.excluded_invoices(canonical, named, chosen=selector in SELECTORS)
+    chosen = selector in SELECTORS or nlu_slots.oldest_count(selector) is not None
+    excluded = nlu_slots.excluded_invoices(canonical, named, chosen=chosen)
     invoices = tuple(number for number in named if number not in excluded)
     return _Read(canonical, masked, dates, months, prefixed, invoices, method, money, selector, reason, excluded)
 

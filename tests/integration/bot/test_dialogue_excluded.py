@@ -25,3 +25,13 @@ def test_a_reference_with_a_year_finds_the_document_numbered_with_the_prefix(cha
     invoice(chat.services.db, "INV-2026-0311", "75.00", "2026-11-01")
     quote = chat.say(text)
     assert "INV-2026-0311: $75.00" in quote and "INV-1042" not in quote
+
+
+@pytest.mark.parametrize(("text", "quoted", "left_out"), [
+    ("pay the oldest", ["INV-1043: $250.00"], ["INV-1044", "INV-1042"]),
+    ("pay the two oldest", ["INV-1043: $250.00", "INV-1044: $400.00"], ["INV-1042"]),
+])
+def test_the_oldest_few_are_that_many_oldest_first(chat: Chat, text: str, quoted: list[str],
+                                                    left_out: list[str]) -> None:
+    quote = chat.say(text)
+    assert all(line in quote for line in quoted) and not any(number in quote for number in left_out)

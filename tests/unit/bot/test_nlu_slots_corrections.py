@@ -385,3 +385,48 @@ def test_what_the_last_round_found(text: str, expected: dict[str, object]) -> No
 def test_what_the_2026_12_18_tuning_batches_missed(text: str, expected: dict[str, object]) -> None:
     got = read(text, dt.date(2026, 12, 11))
     assert {key: got.get(key) for key in expected} == expected
+
+
+FRIDAY = dt.date(2026, 12, 11)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the oldest few: that many, oldest first
+    ("pay the two oldest", {"intent": "pay", "selector": "oldest:2"}),
+    ("pay the 3 oldest invoices", {"selector": "oldest:3"}),
+    ("Schedule the oldest two for Thursday.", {"selector": "oldest:2", "date": "2026-12-17"}),
+    ("pay the oldest", {"selector": "oldest"}),
+    # "the rest" as the whole ask is what is left; beside a part paid now it is the later part
+    ("pay the rest", {"intent": "pay", "selector": "all"}),
+    ("schedule the remainder for the 20th", {"intent": "schedule", "selector": "all", "date": "2026-12-20"}),
+    ("can I pay the rest next month", {"selector": "all", "month": "2027-01"}),
+    ("pay 500 today and the rest friday", {"intent": "pay", "selector": None, "amount": "500.00"}),
+    ("pay 1043 now and the rest next month", {"invoices": ["1043"], "selector": None}),
+    ("we will send the rest of the order payment next week", {"selector": None}),
+    # "I'm paying": their own payment, unless the seller is asked to take it
+    ("I'm paying 1043 today", {"intent": "promise", "date": "2026-12-11"}),
+    ("we're paying 2210 friday", {"intent": "promise", "date": "2026-12-18"}),
+    ("I'm paying 1043 with the card on file", {"intent": "pay"}),
+    # looking back
+    ("did you get the payment from last friday", {"intent": "history", "date": "2026-12-04"}),
+    ("receipt for the ACH on the 11th", {"intent": "receipt", "date": "2026-12-11"}),
+    # a dot for thousands after a dollar sign
+    ("pay $1.250 on 1043", {"amount": "1250.00"}),
+    ("pay $1.25 on 1043", {"amount": "1.25"}),
+    # tax objected to as a whole: the charge is disputed, no sum
+    ("you charged $45 sales tax on 1043, we are exempt", {"intent": "dispute", "amount": None,
+                                                          "reason": "Disputed charge"}),
+    ("you billed us $120 in tax on 1043, we are tax exempt", {"amount": None}),
+    ("pay 1043 $1,080 tax included", {"amount": "1080.00"}),
+    # a cancellation keeps its invoice when it was paid another way
+    ("cancel the scheduled payment for 1043, we paid it by check", {"intent": "cancel_scheduled",
+                                                                     "invoices": ["1043"]}),
+    # any day after a day is no one day
+    ("we will pay 1043 after the 15th", {"intent": "promise", "date": None}),
+    ("we will pay 1043 after friday", {"date": None}),
+    ("we pay the day after christmas", {"date": "2026-12-26"}),
+    ("we will pay after xmas like the 28th", {"date": "2026-12-28"}),
+])
+def test_the_cases_settled_on_2026_12_17(text: str, expected: dict[str, object]) -> None:
+    got = read(text, FRIDAY)
+    assert {key: got.get(key) for key in expected} == expected

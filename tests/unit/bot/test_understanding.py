@@ -109,7 +109,7 @@ def test_other_numbers_are_not_invoices(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "pay -5", "pay -$5", "pay $-5", "pay $0", "pay $0.00", "pay $10.555", "pay $1,50", "pay $abc",
+    "pay -5", "pay -$5", "pay $-5", "pay $0", "pay $0.00", "pay $10.5555", "pay $1,50", "pay $abc",
     "pay 1042 less $40", "pay 1042, short by $40 for damage", "pay $400 or $500",
 ])
 def test_negative_nonsense_or_ambiguous_amounts_give_no_amount_but_the_request_is_understood(text: str) -> None:

@@ -23,7 +23,7 @@ def test_a_zero_or_negative_amount_is_kept_as_typed_apart_from_the_payable_one(t
     assert got.unpayable_amount == Decimal(typed)
 
 
-@pytest.mark.parametrize("text", ["pay 1042 less $40", "pay $400 or $500", "pay $10.555", "pay 500 on 1042"])
+@pytest.mark.parametrize("text", ["pay 1042 less $40", "pay $400 or $500", "pay $10.5555", "pay 500 on 1042"])
 def test_a_shortfall_two_amounts_or_a_payable_one_are_not_unpayable(text: str) -> None:
     assert parse(text, today=SUNDAY).unpayable_amount is None
 
