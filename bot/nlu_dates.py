@@ -136,9 +136,9 @@ DATE_PATTERN = re.compile("|".join((
     # "the first monday of january", "the last friday of next month"
     rf"(?P<nth>\b(?:the\s+)?(?P<nth_n>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+(?P<nth_wd>{_WEEKDAY})\s+(?:of|in)"
     rf"\s+(?P<nth_of>(?:this\s+|next\s+|the\s+)?month|{_MONTH})\b)",
-    rf"(?P<weekday>\b(?P<wd_week_from>(?:a|one) week from (?:this |next )?)?(?:(?P<wd_mod>next|this coming|this|last"
-    rf"|past)\s+)?(?:{_WEEKDAY})\b"
-    r"(?P<wd_after_next>\s+after\s+next\b)?)",
+    rf"(?P<weekday>\b(?P<wd_week_from>(?:a|one) week from (?:this |next )?)?(?P<wd_next_week_before>next\s+week\s+"
+    rf"(?:on\s+)?)?(?:(?P<wd_mod>next|this coming|this|last|past)\s+)?(?:{_WEEKDAY})\b"
+    r"(?P<wd_after_next>\s+after\s+next\b)?(?P<wd_next_week>\s+(?:of\s+)?next\s+week\b)?)",
     r"(?P<week>\b(?P<week_mod>next|this|last)\s+week\b)",
     rf"(?P<ordinal>(?:\b(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_A_POSITION}"
     r"|\b(?:the\s+)?(?P<day_bare>\d{1,2})(?=\s+of\s+(?:this|next|the)\s+month\b)"  # "on 28 of this month"
@@ -190,6 +190,8 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
             modifier = "year"  # "by year end"
         if kind == "nth":
             modifier = f"{match.group('nth_n')} {match.group('nth_wd')} {match.group('nth_of')}"
+        elif match.group("wd_next_week") or match.group("wd_next_week_before"):
+            modifier = "next week"  # "friday next week", "next week on friday": that day of the week after this one
         elif match.group("wd_after_next") or match.group("wd_week_from"):
             modifier = "after next"  # "the friday after next", "a week from monday": a week after the coming one
         if match.group("of_month") == "next":
@@ -307,6 +309,10 @@ def _resolve(when: When, today: dt.date, past: bool) -> dt.date | None:
         if modifier == "before":
             return anchor - dt.timedelta(days=(anchor.weekday() - weekday - 1) % 7 + 1)
         return anchor + dt.timedelta(days=(weekday - anchor.weekday() - 1) % 7 + 1)
+    if kind == "weekday" and modifier == "next week":
+        named = re.search(_WEEKDAY, phrase)
+        monday = today + dt.timedelta(days=7 - today.weekday())
+        return monday + dt.timedelta(days=_WEEKDAYS.index(named.group())) if named else None
     if kind == "weekday" and modifier == "after next":
         named = re.search(_WEEKDAY, phrase)
         coming = _dateparser(named.group(), today, False) if named else None

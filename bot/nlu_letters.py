@@ -28,6 +28,8 @@ _SMALL_TALK = re.compile(
     r"|help|reminder|message|note|email|quick)|^\s*following up on\b|\bit'?s been a busy\b"
     r"|^\s*(?:i'?m|i am|we'?re|we are) catching up on\b|^\s*(?:happy|merry) (?:holidays|friday|monday)\b",
     re.IGNORECASE)
+# "Following up on our call — please schedule …": the request after a colon or a dash
+_AFTER_A_BREAK = re.compile(r":|\s[—–-]+\s|\s*[—–]\s*")
 # A season's greeting before or after the request ("merry christmas, paying 1043 friday", "pay it. happy new year!")
 # is no part of it: a message that is only the greeting stays one (it is answered as chit-chat).
 _SEASONS_GREETING = re.compile(
@@ -109,7 +111,14 @@ def body(text: str) -> str:
     kept = "\n".join(line for line in lines[start:end]
                      if not (_CONTACT_LINE.search(line) and len(line.split()) <= _CONTACT_WORDS)).strip()
     if start > 0 or end < len(lines):  # a letter: its small talk goes too
-        # "Following up on your reminder: INV-51890 will be paid friday" keeps what follows the colon
-        kept = " ".join((sentence.partition(":")[2] if _SMALL_TALK.search(sentence) else sentence)
-                        for sentence in _SENTENCE_END.split(kept))
+        kept = " ".join(_past_small_talk(sentence) for sentence in _SENTENCE_END.split(kept))
     return kept.strip() or text
+
+
+def _past_small_talk(sentence: str) -> str:
+    """A letter's sentence without its small talk: "Following up on your reminder: INV-51890 will be paid friday"
+    keeps what follows the colon (or a dash); small talk alone goes."""
+    if not _SMALL_TALK.search(sentence):
+        return sentence
+    parts = _AFTER_A_BREAK.split(sentence, maxsplit=1)
+    return parts[1] if len(parts) == 2 else ""

@@ -70,7 +70,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               r"|(?:was|were) never delivered|never (?:been )?delivered"
               r"|(?:half|part|some) of (?:it|them|the order|the shipment|the delivery) (?:arrived|came|showed up)"
               r"(?!\s+(?:damaged|broken|crushed|wet|late|in|with|dented|cracked))"
-              r"|never (?:arrived|came|showed up)"
+              r"|(?:never|not|did not|do not) (?:arrived?|came|come|showed up)(?! (?:on time|in time|late))"
               r"|short (?:\d+|a few|some|one|two|three|four|five) (?:cases|units|items|boxes|pallets|pieces"
               r"|pcs|cartons)"
               r"|did not (?:receive|get) (?:all|everything|the whole|the full)"
@@ -149,6 +149,10 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
 # Goods sent back (not only an RMA number beside photos of the damage)
 _SENT_BACK = re.compile(r"\b(?:returned|return them|sent (?:\w+ ){0,3}back|send (?:\w+ ){0,3}back|went (?:\w+ )?back"
                         r"|shipped (?:\w+ ){0,3}back)\b")
+# "overbilled $1,140.00 for the six pallets never delivered": the shortage is why the sum is too high
+_SHORT_BILLED = re.compile(r"\b(?:overbilled|over billed|overcharged|over charged|billed|charged|invoiced)\b"
+                           rf"{_NEAR}{{0,60}}"
+                           r"\b(?:never (?:delivered|arrived|received|came)|not (?:delivered|received)|missing)\b")
 # A warranty claim names the damage it is about: the claim, not the damage, is why they do not pay.
 _WARRANTY = re.compile(r"\bwarranty\b")
 
@@ -157,7 +161,7 @@ _WARRANTY = re.compile(r"\bwarranty\b")
 # A status said of an invoice set aside beside a payment is no reason for the payment: "hold 4111, we're disputing
 # the freight on it separately", "except 3318, that one is being disputed", "30119 is in dispute".
 _DISPUTING = re.compile(r"\b(?<!being )(?<!is in )(?<!are in )(?:dispute|disputed|disputing|contest|contesting)\b"
-                        r"(?![^.?!]{0,40}\bseparately\b)")
+                        r"(?![^.?!]{0,40}\bseparately\b)(?!(?: \S+){0,3} with (?:my|our|the) (?:bank|card))")
 
 
 def find_reason(text: str, reasons: tuple[str, ...]) -> str | None:
@@ -173,6 +177,8 @@ def find_reason(text: str, reasons: tuple[str, ...]) -> str | None:
         found = [item for item in found if _kind_of(item[2]) != "other"] or found
         if _SENT_BACK.search(text) and any(_kind_of(label) == "returned" for _, _, label in found):
             found = [item for item in found if _kind_of(item[2]) not in ("damaged", "other")]
+        elif _SHORT_BILLED.search(text) and any(_kind_of(label) == "short" for _, _, label in found):
+            found = [item for item in found if _kind_of(item[2]) != "pricing"]  # billed too much for what never came
         elif any(_kind_of(label) == "disputed" for _, _, label in found):
             # "a $65 restocking fee for the return under RMA-2207 … was waived": the fee is why, not the return
             found = [item for item in found if _kind_of(item[2]) != "returned"] or found

@@ -58,6 +58,7 @@ WHOLE: list[tuple[str, str]] = [
                r"|(?:(?:ok |great |perfect )?(?:got|received) (?:it|that|the \w+|your \w+) )?"
                r"(?:thanks|thank you|many thanks|much appreciated|appreciate it|cheers)"
                r"(?: (?:so much|very much|a lot|a ton|again|all|team|guys))?(?: yes| ok)?"
+               r"(?: (?:that is|thats) (?:all|everything)(?: (?:i|we) (?:needed|need|wanted))?)?"
                r"(?: (?:bye|goodbye|have a (?:good|nice|great) (?:day|one|night|weekend)))?"),
 ]
 
@@ -143,6 +144,9 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"|can|cannot|will|is|has)\b)"]),
     ("finance_charge", [
         rf"\bwhy\b(?:\s+\S+){{0,8}}?\s+{_FINANCE_CHARGE}",
+        r"^why (?:am i|are we|is (?:there|my account|our account)) (?:being )?(?:charged|billed)?\s*(?:a|the)"
+        r" late (?:fee|charge)"
+        r"\b(?!.*\b(?:not|never|on time|before)\b)",
         rf"\bwhat (?:is|are) (?:this |that |these |those |the |my |our |your |a )?{_FINANCE_CHARGE}",
         rf"\bhow (?:is|are|do you|does|much is) (?:the |your |my |this |that |a )?{_FINANCE_CHARGE}",
         rf"\b(?:explain|about) (?:the |this |that |my )?(?:line |item |charge )?{_FINANCE_CHARGE}",
@@ -176,6 +180,9 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:pay|paying|send|sending)\b(?: \S+){0,3}? (?:in advance|ahead of time)\b",
     ], []),
     ("methods", [
+        # "which card is autopay using?": the method on file, not a schedule
+        r"\b(?:which|what) (?:card|bank account|account|payment method) (?:is |does )?(?:the )?(?:autopay|auto pay"
+        r"|automatic payment|recurring payment)s? (?:is )?(?:using|use|on|charging|drawing)\b",
         r"\bcan (?:i|we) pay (?:by|with|using|via) (?:check|card|credit card|ach|bank|wire|cash|debit|visa|amex"
         r"|mastercard|bank transfer)\b",
         r"\bhow (?:can|do|should) (?:i|we) pay\b", r"\bpayment options\b", r"\b(?:ach|card) or (?:ach|card|check)\b",
@@ -297,7 +304,10 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bdo not owe\b", r"\bnot (?:ours|mine|our|my)\b", r"\b(?:dispute|disputing|disputed|duplicate)\b",
         r"\bdouble (?:billed|charged|billing)\b", r"\b(?:pay|paid) (?:it |this |that )?(?:two times|twice)\b",
         r"\b(?:billed|charged|invoiced)(?: us| me)? twice\b",
+        r"\b(?:two|2|double|duplicate) (?:charges|debits|withdrawals|drafts)\b(?! (?:today|tomorrow|on|for next|scheduled|set up|planned|coming|pending))",
         r"\b(?:overcharged|overbilled|over charged|over billed|overinvoiced)\b",
+        r"\b(?:please |kindly |pls )?(?:credit|refund) (?:us|me|back"
+        r"|the (?!card)\w+ (?:missing|damaged|short|wrong))\b",
         r"\b(?:please )?(?:correct|fix|adjust|amend) (?:this|it|the invoice|_invoice_|the bill|the amount)\b",
         r"^(?:please )?(?:correct|fix|adjust|amend)$",
         r"\bnot (?:going to )?pay(?:ing)? for\b", r"\bnot paying\b", r"\brefuse to pay\b",

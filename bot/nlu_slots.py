@@ -57,6 +57,16 @@ MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "
 # North American numbers, and international ones written with their "+": "+49 89 1234 5678"
 PHONE = re.compile(r"(?<![\w$])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?![\w.,]?\d)"
                    r"|(?<![\w$])\+(?!1\b)\d{2,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?![\w.,]?\d)")
+# "call me back bout my acct. 555 0192": a local number, seven digits, after a word of calling
+_LOCAL_PHONE = re.compile(r"(?P<lead>\b(?:call|phone|cell|reach|text|tel|mobile|ring|number)\b[^\d_]{0,30}?)"
+                          r"(?<![\w$#-])\d{3}[\s.-]\d{4}(?![\w.,-]?\d)")
+
+
+def mask_phones(text: str) -> str:
+    """The message with its phone numbers masked: none of their digits is an invoice or a sum."""
+    return _LOCAL_PHONE.sub(lambda match: f"{match['lead']} _phone_ ", PHONE.sub(" _phone_ ", text))
+
+
 _PREFIXED_INVOICE = re.compile(
     r"(?:\binvoices?|\binv|\bbills?)(?![a-z])\s*(?:(?:number|no|num|nbr)\b\.?)?\s*[#:]?\s*-?\s*(?P<id>[a-z]{0,3}-?\d[\w-]*)"
     r"|#\s*(?P<hash>\d{3,20}[\w-]*)"
@@ -80,7 +90,8 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|return authorization|warranty|quote|quotation|estimate|expires|expiring|expiry|expiration|exp"
     r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store|remittance|advice"
     r"|packing slip|slip|ps|delivery note|vat id|check request|payment request|agreement|ral|lockbox|lock box"
-    r"|returns? note|ach|dt|delivery ticket|item|receipt\s*(?:#|no\.?|number|nr\.?))"
+    r"|returns? note|ach|dt|delivery ticket|item|receipt\s*(?:#|no\.?|number|nr\.?)|cert|certificate|lieferschein"
+    r"|exemption)\.?"
     r"\s*(?:numbers?|nos?\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*\(?\s*[:#]?\s*"
     r"(?:(?:it is|its|is|are)\s*)?"
     r"(?:#?\d[\w-]*\s*(?:,|/|&|\band\b)\s*)*$")  # "PO numbers are 88123 / 88140"
@@ -106,7 +117,8 @@ _YEAR_AFTER = re.compile(r"\s+(?:orders?|budget|season|fiscal|year|taxes|tax|aud
                          r"|catalog|program|rates?|books|forecast|file|files|records)\b")  # "the 2027 orders"
 _YEAR_BEFORE = re.compile(r"\b(?:in|since|during|year|of|for|from)\s*$")
 _QUANTITY_AFTER = re.compile(r"^\s*(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|lbs?|each|ea|qty|%"
-                             r"|percent|days?|weeks?|cartons?|bags?|bottles?|rolls?|sets?|pairs?|dozen|gallons?|kg"
+                             r"|percent|days?|weeks?|cartons?|bags?|bottles?|rolls?|sets?(?! (?:for|up|to|on)\b)"
+                             r"|pairs?|dozen|gallons?|kg"
                              r"|tons?|crates?|drums?|bundles?|packs?|kits?|ft|feet|foot|inch|inches|yards?|yds"
                              r"|meters?|metres?|sheets?|lf|sq)\b")
 # "don't pay 1042", "I meant 1043, not 1042", "all except 1042", "not to be applied to 7781": the references after
@@ -139,7 +151,8 @@ _SET_ASIDE = re.compile(r"\b(?:hold|(?:do|better) not touch|never touch|(?:i|we)
 _SAID_LIST = rf"{_SAID_REFERENCE}(?:\s+(?:and|&)\s+{_SAID_REFERENCE}|\s+(?=\d{{4}})\d[\w-]*)*"  # "1185 1190 and 1204"
 _SET_ASIDE_AFTER = re.compile(
     rf"(?<![\w-])(?P<refs>{_SAID_LIST})(?:\s*,?\s+|(?=[.,]))(?:(?:is|are) (?:on hold|still with|pending|disputed)"
-    r"|(?:is|are) (?:still )?(?:under review|in review|in clarification|being reviewed|being checked|with (?:our|the)"
+    r"|(?:is|are) (?:still )?(?:under review|in review|in approval|awaiting approval|pending approval"
+    r"|in clarification|being reviewed|being checked|being handled separately|handled separately|with (?:our|the)"
     r"|waiting (?:on|for)"
     r"|not (?:approved|included|due yet))"
     # a letter's "INV-20377 and INV-20391 should be set aside for now", "2219 should wait until the credit…", "the
@@ -203,14 +216,17 @@ _AMOUNT = re.compile("|".join((
     r"(?P<n12>\d{3,6}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)"
     r"|(?:(?<=_invoice_ )|(?<=\d\d\d\d ))(?P<n13>\d{3,6}(?:\.\d\d)?)(?=\s+only\b)",
     # "ill send like 1500 friday", "we can pay around 2500": a rough figure is a sum (LABELS.md), never an invoice
-    r"(?P<cue11>\b(?:send|sending|pay|paying|wire|wiring|transfer|transferring|drop|dropping|mail|mailing|remit)"
+    r"(?P<cue11>\b(?:send|sending|pay|paying|wire|wiring|transfer|transferring|drop|dropping|mail|mailing|remit"
+    r"|(?:check|cheque|payment)(?:\s+_date_)?\s+for)"
     r"(?:\s+(?:u|you|ya))?\s+(?:like|about|around|roughly|approx(?:imately)?|close to)\s+)"
     r"(?P<n11>\d{3,6}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)",
 )))
 # An amount named, not paid: "instead of $4,100", "the $47.12 service charge", "$38 per unit" (but "pay the $500
 # balance" pays it).
 _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?: [a-z]+)?"
-                              r"|(?:charges?|surcharges?|fees?|price|cost|discount|deduction|rate|freight|shipping|tax|vat"
+                              r"|(?:(?<!\btwo )(?<!\b2 )(?<!double )(?<!duplicate )charges?|surcharges?|fees?"
+                              r"|price|cost"
+                              r"|discount|deduction|rate|freight|shipping|tax|vat"
                               r"|handling|delivery) of|vs\.?"
                               r"|versus|(?:units?|cases?|is|are|was|were|billed|priced|quoted|charged|invoiced|listed)"
                               r" at|lists?|says|(?:balance|total|price|cost) (?:is|was|of|shows?|showing|says|at)"
@@ -227,16 +243,20 @@ _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?:
                               r"\s*$")
 # "four thousand something", "nine hundred odd": no exact sum (LABELS.md, rough and vague sums)
 _VAGUE_AFTER = re.compile(r"\s*(?:dollars?\s+)?(?:and\s+)?(?:something|odd|change)\b")
-_DESCRIBED_AFTER = re.compile(r"^\s*(?:(?!(?:on|to|toward|towards|against|for|of|off|from|in|into|please)\b)"
+_DESCRIBED_AFTER = re.compile(r"^\s*(?:(?!(?:on|to|toward|towards|against|for|of|off|from|in|into|please|plus|less"
+                              r"|after|minus|with|incl|including|net|before|without|and|excluding|excl)\b)"
                               r"[\"']?[a-z][a-z-]*\s+){0,2}"
                               r"[\"']?(?:charges?(?!\s+(?:the|my|our|it|to|your)\b)|surcharges?|fees?|freight|shipping|handling"
-                              r"|balance|line|debit memo"
+                              r"|balance|line|debit memo|(?:billed|invoiced)(?!\s+(?:to|on|via|through|from)\b)"
                               r"|(?:tax(?:es)?|vat|gst|hst)(?!\s+(?:included|incl|inclusive|in))"
                               r"|credit memo|memo"
                               r"|(?:per|a|an) (?:unit|case|item|piece|box|bag|carton|foot|ft|hour|lb|pallet|roll|sheet)"
                               r"|each(?! time)|quoted)\b"
                               r"|^\s*/\s*(?:ft|foot|unit|each|ea|case|bag|box|lb|hr|hour)\b"
                               # "billed us $2,340 in freight"
+                              # "the $80.00 early-order discount"; not "$1,176 after discount"
+                              r"|^\s*(?:(?!(?:after|less|minus|with|net|before|incl|including|plus|and)\b)[a-z][a-z-]*\s+)"
+                              r"{1,2}(?:discount|deduction)\b"
                               r"|^\s*in (?:freight|fees?|charges?|surcharges?|shipping|interest|late fees?"
                               r"|(?:sales )?tax(?:es)?|vat)\b")
 _PER_UNIT = re.compile(r"^\s*(?:(?:per|a|an|each|/)\s*(?:unit|case|item|piece|box|bag|carton|foot|ft|lb|hour|hr)\b"
@@ -249,11 +269,19 @@ _CENTS_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", 
 _DOLLARS_AND_CENTS = re.compile(r"(?<![\d.,])(?P<dollars>\d[\d,]*)\s*(?:dollars?|bucks)?\s+and\s+"
                                 rf"(?:(?P<cents>\d{{1,2}}|(?:(?:{'|'.join(_CENTS_WORDS)})[\s-]?){{1,2}}?)\s*cents?\b"
                                 r"|(?P<fraction>\d\d)/100(?:\s*dollars?)?\b)")
+# "312 dollars 50" (said "three hundred twelve dollars fifty"): the cents after the dollars
+_DOLLARS_THEN_CENTS = re.compile(r"(?<![\d.,])(?P<dollars>\d[\d,]*)\s*dollars?\s+"
+                                 rf"(?P<cents>[1-9]\d|(?:{'|'.join(_CENTS_WORDS[19:])})(?:[\s-](?:{'|'.join(_CENTS_WORDS[:9])}))?"
+                                 r"|(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))"
+                                 r"\b(?![\d.,/])(?P<fraction>)"
+                                 r"(?!\s*(?:cents?|percent|%|units?|cases?|pieces?|pcs|boxes|items?|pallets?|days?)\b)")
 # A later part, not what is paid now: "the remaining $1,148.22 will follow", "$2,200.00 of $2,640.00".
 _LATER_PART_BEFORE = re.compile(r"\b(?:the\s+)?(?:remaining|remainder|rest|other half|balance of it)"
                                 r"(?:\s+of)?(?:\s+it)?"
                                 r"(?:\s+balance)?\s*(?:of\s+|is\s+)?$|\d\s*k?\s+(?:of|out of)\s+(?:the\s+)?$")
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{3})(?=(?:[.,]\d\d)?\s*(?:dollars?|euros?|eur|usd|€))")
+_NET_BEFORE = re.compile(r"\bnet(?: amount| payment| total| paid| remitted| to pay)?\s*(?:of\s*)?(?:eur|usd|\$|€)?"
+                         r"\s*[:=]?\s*$")
 _TOTAL_BEFORE = re.compile(r"\btotal(?: paid| amount| due| to pay)?\s*(?:eur|usd|\$|€)?\s*[:=]?\s*$")
 _BESIDE_INVOICE = re.compile(r"(?:\b[a-z]{0,3}-?\d{4,}|_invoice_)\s*(?:\(\s*|[-–:]\s*)?(?:[$€£]\s*)?$")
 # "no wait make it 650", "sorry, i mean 1,250": the sum said before is taken back
@@ -322,7 +350,8 @@ _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! ti
                       r"(?!\s+(?:notice|reminder|letter|message|text|email|notification|warning)s?\b)"
                       r"|\b(?:be|get|gets|bring (?:it|us|me|the account|our account|my account)"
                       r"|gets? (?:us|me|the account))\s+current\b|\b(?:am i|are we|r we)(?: \w+)? late on\b"
-                      r"|\b(?:be|get|getting|all)\s+caught up\b|\bcatch(?:ing)? up\b|\b(?:be|get|getting) up to date\b"
+                      r"|\b(?:be|get|getting|all|(?:get|getting|have) (?:you|ya|you guys|the account|it|us))"
+                      r"\s+caught up\b|\bcatch(?:ing)? up\b|\b(?:be|get|getting) up to date\b"
                       r"|\bhow far behind\b|\b(?:are|is) (?:we|i) (?:behind|current)\b|\bbehind by\b"
                       r"|\b(?:which|what) (?:bills|invoices|ones) (?:are|r) late\b"
                       # "how much is late right now", "what must we pay to be not late anymore"
@@ -344,7 +373,7 @@ _ALL = re.compile(
     r"|\b(?:pay|clear|settle|paying)\b[^.?!]{0,15}\b(?:full|whole|entire|total) (?:balance|amount)\b"
     r"|\b(?:pay|clear|settle)(?: off)?(?: my| our| the)?(?: current| full| whole| entire| total| remaining)? balance\b"
     r"|\bpay(?: off)? what (?:i|we) owe\b|\b(?:whole|entire) (?:thing|lot)\b"
-    r"|\b(?:pay|paying|settle|clear)\b(?:\s+\S+){0,2}?\s+what is (?:left|remaining)\b"
+    r"|\b(?:pay|paying|settle|clear|split|spread|break up)\b(?:\s+\S+){0,2}?\s+what is (?:left|remaining)\b"
     r"|\b(?:pay|debit|charge|collect|process|run|settle|clear)\s+(?:\S+\s+){0,2}?the open (?:invoices|bills|items)\b"
     r"|\b(?:the rest|all) of what (?:i|we) owe\b"
     r"|\btake\b(?:\s+\S+){0,3}?\s+(?:for|of)\s+everything\b|\bevery (?:single )?one\b(?!\s+of\s+(?:those|these)\b)"
@@ -369,6 +398,13 @@ def means_the_rest(text: str) -> bool:
     return bool(_THE_REST.search(text)) and not _PART_NOW.search(text)
 
 
+def all_as_owed(text: str) -> bool:
+    """Whether "all" is said only as what is owed ("pay what we owe in some parts"): on a plan, no choice
+    (LABELS.md)."""
+    said = [found.group() for found in _ALL.finditer(text)]
+    return bool(said) and all(re.search(r"\bwhat (?:i|we) owe\b", words) for words in said)
+
+
 def names_everything(text: str) -> bool:
     """Whether the message speaks of the whole balance, even as what cannot be paid at once ("we can not pay the
     whole balance in one go": a plan for all of it)."""
@@ -381,14 +417,19 @@ _WHOLE_BALANCE = re.compile(r"\b(?:whole|full|entire|total|complete|all the|all 
                             r"|\ball of it\b|\bthe (?:\w+ )?total(?: of)?\b")
 
 
+def set_aside(text: str, named: list[str]) -> list[str]:
+    """The invoices named that the customer refuses or sets aside ("4471 is being handled separately")."""
+    return (_said_in(_REFUSING, text, named) + _said_in(_SET_ASIDE, text, named)
+            + _said_in(_SET_ASIDE_AFTER, text, named))
+
+
 def excluded_invoices(text: str, invoices: Iterable[str], *, chosen: bool = False) -> tuple[str, ...]:
     """The invoices among those found that the customer says not to pay or did not mean (the module's rules).
     `chosen`: the message also chooses invoices by a selector ("all that are past due"), beside which a refusal
     leaves its invoice out as it does beside another invoice."""
     named = list(invoices)
     excluded = _said_in(_EXCLUDING, text, named) + _said_in(_LEFT_ALONE, text, named)
-    refused = _said_in(_REFUSING, text, named) + _said_in(_SET_ASIDE, text, named) \
-        + _said_in(_SET_ASIDE_AFTER, text, named)
+    refused = set_aside(text, named)
     if refused and (chosen or len(set(named) - set(excluded) - set(refused)) > 0):
         excluded += refused  # "pay 2261 in full; we are NOT paying 2265 yet"
     return tuple(number for number in named if number in excluded)
@@ -448,6 +489,10 @@ def find_prefixed_invoices(text: str) -> tuple[list[str], str]:
     return found, masked
 
 
+_TAX_FORM_AFTER = re.compile(r"(?:-?(?:misc|nec|k)\b|s\b|\s+(?:forms?|records?|reporting|purposes|filings?|and year"
+                             r"|and tax))")
+
+
 def find_bare_invoices(text: str) -> tuple[list[str], str]:
     found: list[str] = []
 
@@ -460,6 +505,8 @@ def find_bare_invoices(text: str) -> tuple[list[str], str]:
             return match.group()  # "what's left after the 1200 i paid": a sum paid
         if re.fullmatch(r"(?:19|20)\d\d", number) and (_YEAR_BEFORE.search(before) or _YEAR_AFTER.match(after)):
             return match.group()
+        if number == "1099" and _TAX_FORM_AFTER.match(after):
+            return match.group()  # "for our 1099 and year-end records": the US tax form
         if _NOT_AN_INVOICE_PREFIX.match(number):
             return match.group()  # "SO-88231", "RMA-2231": an order, a return, a quote
         if re.fullmatch(r"\d{5}", number) and (_ZIP_BEFORE.search(before) or (
@@ -516,6 +563,7 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
     named: list[Decimal | None] = []  # the amounts named and not paid ("billed at $18.00")
     currencies: set[str] = set()
     text = _DOLLARS_AND_CENTS.sub(_with_cents, text)
+    text = _DOLLARS_THEN_CENTS.sub(_with_cents, text)
     text = _SPACED_THOUSANDS.sub(r"\1\2", text)  # "1 350 dollar": thousands set apart by a space
 
     def take(match: re.Match[str]) -> str:
@@ -526,6 +574,8 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
             beside.append(_money(number, False, locale=locale, dollar_first=groups["c1"] == "$"))
         if _TOTAL_BEFORE.search(text[:match.start()]):
             totals.append(_money(number, False, locale=locale, dollar_first=groups["c1"] == "$"))
+        if _NET_BEFORE.search(text[:match.start()]):
+            nets.append(_money(number, False, locale=locale, dollar_first=groups["c1"] == "$"))
         before, after = text[:match.start()], text[match.end():]
         later = _LATER_PART_BEFORE.search(before) and not _PAY_VERB_BEFORE.search(before)  # "remit the remaining"
         if _NOT_PAID_BEFORE.search(before) or later or _VAGUE_AFTER.match(after) or (
@@ -557,12 +607,15 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
 
     beside: list[Decimal | None] = []  # "4401 (980,00 €), 4415 (1.450,00 €)": each invoice's own total
     totals: list[Decimal | None] = []  # "Total paid EUR 2.015,50" under a table
+    nets: list[Decimal | None] = []  # "Net amount $1,087.50 (invoice $1,240.00 less credit $152.50)": the sum paid
     masked = _AMOUNT.sub(take, text)
     distinct, every = set(values), frozenset(values + named)
     if beside and distinct - set(beside):
         distinct -= set(beside)  # "… so 2.430,00 €": the sum paid, not the invoices' totals beside their numbers
     elif beside:
         paid.clear()  # "process 66019 ($540.00) and 66020 ($1,212.30)": each its own total, none said paid (LABELS.md)
+    if len(distinct) > 1 and len(set(nets) & distinct) == 1:
+        distinct = set(nets) & distinct
     if len(distinct) > 1 and len(set(totals) & distinct) == 1:
         distinct = set(totals) & distinct  # a table's "Total paid": the sum of the lines, with a credit note's minus
     if len(distinct) > 1 and None not in distinct:

@@ -109,7 +109,7 @@ _KEEP_WORDS = """
     holiday holidays vacation closed close closing hours weather people person persons anyone someone
     everyone nobody nothing something anything everything right left write wrote written read reading
     thought number phone cell mobile fax faxed copy copies file files folder report reports again about after
-    settled meant mean means aside stays remains stayed
+    settled meant mean means aside stays remains stayed addressed addresses handled cleared
     black white blue green grey gray brown yellow orange pink silver beige
     marco marca marci mario maria marie marty junie julia julie julio jules augusto mayer maya
 """  # the last line: names a letter signs with, one letter from a month ("best regards, marco" is no March)
@@ -150,6 +150,9 @@ _PHONE_BEFORE = re.compile(r"\b(?:at|call|phone|cell|mobile|number|reach|text)\b
 _TIME_BEFORE = re.compile(r"\b(?:at|by|around|about|till|until|before|after|from)\s+$")  # "at ten thirty"
 _TIME_AFTER = re.compile(r"^\s*(?:am|pm|a\.m|p\.m|o'?clock|tonight|this (?:morning|afternoon|evening))\b")
 _SAID_AFTER_INVOICE = re.compile(r"\b(?:invoices?|inv|bills?)\s*(?:number|no\.?|num|nbr)?\s*#?\s*$")
+# Words before a sum said as people say prices, hundreds then tens ("only seven fifty", "the six fifty one for")
+_MONEY_CUE_BEFORE = re.compile(r"\b(?:only|just|pay|paying|paid|amount|charges? of|charged|like|remit|remitting|send"
+                               r"|sending|the)\s+$")
 _CURRENCY_BEFORE = re.compile(r"[$€£]\s*$")
 _CURRENCY_AFTER = re.compile(rf"^\s*{CURRENCY_WORD}(?!\w)")
 _DAY_CUE_BEFORE = re.compile(rf"(?:\b(?:on|by|until|till|before|after|due|from)\s+(?:the\s+)?"
@@ -238,7 +241,7 @@ def _digit_form(text: str, start: int, end: int, said: list[str], counts_goods: 
     listed = after_reference is not None and bool(LISTED_BETWEEN.fullmatch(after_reference)
                                                   or _DASH.fullmatch(after_reference))
     if _SAID_AFTER_INVOICE.search(before) or listed:  # read out in pairs or digits: "ten forty two", "one oh four"
-        digits_only = all(value.isdigit() and len(value) <= 2 for value in values)
+        digits_only = all(value.isdigit() and (len(value) <= 2 or not value[:-1].strip("0")) for value in values)
         if (len(values) == 1 or digits_only) and joined.isdigit() and (len(joined) >= 3 or listed):
             return f"{lead}{joined}{trail}", "reference"
         return None
@@ -248,6 +251,11 @@ def _digit_form(text: str, start: int, end: int, said: list[str], counts_goods: 
     if (len(values) >= 2 and all(len(value) == 2 for value in values) and values[0][0] != "0"
             and not _TIME_BEFORE.search(before) and not _TIME_AFTER.match(after)):
         return f"{lead}{joined}{trail}", "digits"  # "sixty one thirty three": 6133 read out in pairs
+    if (2 <= len(values) <= 3 and len(values[0]) == 1 and values[0] != "0"
+            and all(len(value) == 2 and value[0] != "0" for value in values[1:])
+            and _MONEY_CUE_BEFORE.search(before) and not _TIME_AFTER.match(after)):
+        cents = f".{values[2]}" if len(values) == 3 else ""  # "four twenty five ninety": 425.90
+        return f"{lead}{values[0]}{values[1]}{cents} dollars{trail}", "money"  # "only seven fifty": $750
     if len(values) > 1:
         return None  # "one fifty": $1.50, $150 or two numbers
     currency = _currency_around(text, start, end)
@@ -270,11 +278,14 @@ def _said_zeros(text: str) -> str:
     """ "seventy three oh four", "2026 dash oh three": "oh" before a number word, after another or a dash, is a
     zero, which text2num reads; and so is an "oh" ending digits said one by one ("five one two two oh")."""
     words = text.split(" ")
-    return " ".join("zero" if word in ("oh", "o") and at > 0 and (
-        (at < len(words) - 1 and _is_number(words[at + 1])
-         and (_is_number(words[at - 1]) or _DASH.fullmatch(words[at - 1])))
-        or (at >= 3 and all(before in _ONE_DIGIT for before in words[at - 3:at]))) else word
-        for at, word in enumerate(words))
+    for at, word in enumerate(words):
+        if word not in ("oh", "o") or at == 0 or words[at + 1:at + 2] == ["clock"]:
+            continue
+        ahead = next((later for later in words[at + 1:] if later not in ("oh", "o")), "")  # "eight two oh oh seven"
+        if ((_is_number(ahead) and (_is_number(words[at - 1]) or _DASH.fullmatch(words[at - 1])))
+                or (at >= 3 and all(before in _ONE_DIGIT for before in words[at - 3:at]))):
+            words[at] = "zero"
+    return " ".join(words)
 
 
 def _is_number(word: str) -> bool:

@@ -150,6 +150,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     selector = read.selector if _taken("selector", intent, clarify) else None
     if intent == "schedule" and selector == "all" and _AUTOPAY.search(canonical):
         selector = None  # "charge all invoices automatically on their due date": autopay is for all (LABELS.md)
+    if intent == "plan" and selector == "all" and nlu_slots.all_as_owed(read.masked):
+        selector = None  # "can we pay what we owe in some parts": the plan takes the balance anyway (LABELS.md)
     if intent == "plan" and selector is None and not read.invoices and nlu_slots.names_everything(read.masked):
         selector = "all"  # "we can not pay the whole balance at once, can we split it": the plan is for all of it
     if intent == "invoices" and selector == "all" and read.months:
@@ -157,6 +159,16 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     if read.invoices or (selector == "all" and intent in _NO_ALL):
         selector = None  # "we know 1187 is past due", "pay 5502, the whole thing": said of the invoice named
     invoices, excluded = (read.invoices if intent not in _NO_INVOICES or clarify else ()), read.excluded
+    if intent in ("deny", "confirm") and read.from_quote:
+        invoices = ()  # "No, please don't process that" over "Shall I charge … for 50219?": the answer, not 50219
+    if intent == "deposit" and invoices:  # "a prepayment only (4471 is being handled separately)": on no invoice
+        invoices = tuple(number for number in invoices if number not in nlu_slots.set_aside(canonical, list(invoices)))
+    if intent == "cancel_scheduled" and not invoices and excluded:
+        invoices, excluded = excluded, ()  # "cancel the payment for 33019, we will send a wire instead": that one
+    if intent == "invoices" and selector == "all" and not _EVERY.search(read.masked):
+        selector = None  # "a breakdown of the open balance by invoice": which invoices, not all of them chosen
+    if intent == "unknown" and not _slot_alone(read.masked):
+        date = month = None  # "Christmas Eve and I'm getting a billing bot": no answer to a question asked
     if intent in _BACKWARD_INTENTS and amount is None and len(invoices) == 1 and not clarify and (
             said := _SUM_WENT.search(canonical)) and said["sum"] == invoices[0]:
         amount, invoices = Decimal(said["sum"]).quantize(Decimal("0.01")), ()  # a payment named by its sum
@@ -196,6 +208,8 @@ _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?
                     r"|funds (?:arrive|land) on"
                     r"|payment of our (?:clients?|customers?)"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
+# Why that day, said after it: the day is still the payment's ("on MLK day, that is when we are back in the office")
+_WHY_AFTER = re.compile(r"^\W*(?:\S+\s+){0,8}?(?:that is when|thats when|because|since|as that is)\b")
 _MESSAGES_BEFORE = re.compile(r"\b(?:texts?|messages?|calls?|emails?|reminders?|notices?)\s+$")
 _PAY_BEFORE = re.compile(r"\b(?:pay|charge|debit|run|process|collect)\s+(?:invoice\s+)?[\w-]*\d[\w-]*\s+$")
 _AUTOPAY = re.compile(r"\b(?:autopay|auto pay|auto-pay|automatic(?:ally)?|recurring|every (?:invoice|month|time))\b")
@@ -205,7 +219,7 @@ _ANOTHER_PAYMENT = re.compile(r"\b(?:ourselves|by ourself|we (?:will )?(?:transf
                               r"|out with our|by check|pay (?:it|that one|that|this one) (?:by check|ourselves)"
                               r"|(?:stays?|remains?|is still|are still) (?:scheduled|on hold|set))\b")
 _INVOICES_OF_BEFORE = re.compile(r"\binvoices? (?:from|of|for|in)\s+$")  # "three invoices from | December"
-_TAKEN = re.compile(r"\b(?:took|charged|debited|drafted|pulled|withdrew|ran)\b")
+_TAKEN = re.compile(r"\b(?:took|charged|debited|drafted|pulled|withdrew|ran|paid)\b")
 _CANNOT = re.compile(r"\b(?:not|no|difficult|hard|tight|impossible|bad|slow|late)\b")
 _INVOICE_DATED = re.compile(r"\b(?:is|was|are|were) (?:dated|issued|invoiced|delivered)\s+(?:on\s+)?$")
 _SIGNED = re.compile(r"\b(?:signed|approved|cut|printed|wrote|written|received|got)\b")
@@ -224,6 +238,15 @@ _CORRECTED_AFTER = re.compile(r"^[\s,.;:!-]*(?:wait|no|nope|sorry|oops|i mean|i 
                               r"|make (?:it|that))\b")
 # "how much do I owe TOTAL, including all the charges", "billed for all of them", "include all open items": no choice.
 _NO_ALL = frozenset({"balance", "dispute", "statement"})
+_EVERY = re.compile(r"\b(?:all|every|everything|each|whole|entire|full)\b")
+_SLOT_ALONE_WORDS = 6  # "friday", "the 15th works", "on friday please": a slot answered, not a message about a day
+
+
+def _slot_alone(masked: str) -> bool:
+    """Whether a message the rules do not read answers with a day: short, or a sentence of its own that is the day
+    ("FRIDAY. I already told the last bot FRIDAY.")."""
+    return len(masked.split()) <= _SLOT_ALONE_WORDS or any(
+        "_date_" in sentence and len(sentence.split()) <= 3 for sentence in re.split(r"[.!?\n]+", masked))
 
 
 def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_dates.When]:
@@ -237,7 +260,8 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
         month = when.kind in ("month", "month_rel")
         clause = f"{when.lead} {when.trail}"
         second = _SECOND_PART.search(when.lead) and not _REST_IS_ALL.match(when.lead)
-        if second or (not month and when.direction != "nearest" and _EVENT.search(clause)):
+        event = _EVENT.search(clause) and not _WHY_AFTER.match(when.trail)  # "… the 18th, that is when we are back"
+        if second or (not month and when.direction != "nearest" and event):
             continue
         if month and intent == "promise" and len(found) > 1 and _CANNOT.search(clause):
             continue  # "this month is very difficult, we pay next month": the month they can pay in
@@ -314,6 +338,7 @@ class _Read:
     selector: str | None
     reason: str | None
     excluded: tuple[str, ...] = ()
+    from_quote: bool = False  # the invoices are the quoted message's ("please pay the invoice below")
 
     @property
     def details(self) -> bool:
@@ -326,7 +351,7 @@ def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Rea
     canonical = normalize(nlu_letters.body(nlu_letters.without_greetings(own)), _VOCABULARY)
     dates, masked = nlu_dates.find_dates(canonical, locale=locale)  # "10/12" is 10 December to a German
     months, masked = nlu_dates.find_months(masked)
-    masked = nlu_slots.PHONE.sub(" _phone_ ", masked)
+    masked = nlu_slots.mask_phones(masked)
     prefixed, masked = nlu_slots.find_prefixed_invoices(masked)  # first: "#1044" is an invoice, "visa #4444" a card
     method, masked = nlu_methods.find_method(masked)
     money, masked = nlu_slots.find_amount(masked, locale=locale)  # "1.234,50": Babel, in the customer's locale
@@ -336,13 +361,15 @@ def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Rea
     named = sorted(dict.fromkeys(prefixed + bare), key=lambda number: canonical.find(number.lower()))
     if selector is None and not named and money.payable is None and nlu_slots.means_the_rest(masked):
         selector = "all"  # "pay the rest": what is left on the account
-    if not named and quoted and nlu_letters.points_at_quote(own):  # "please pay the invoice below"
+    from_quote = not named and bool(quoted) and nlu_letters.points_at_quote(own)
+    if from_quote:  # "please pay the invoice below"
         named = list(_read(quoted.replace(">", " "), reasons, locale=locale).invoices)  # read as a message
     # "don't pay 1042, just 1043", "all that are past due, the invoice 6672 not": never 1042, never 6672
     chosen = selector in SELECTORS or nlu_slots.oldest_count(selector) is not None
     excluded = nlu_slots.excluded_invoices(canonical, named, chosen=chosen)
     invoices = tuple(number for number in named if number not in excluded)
-    return _Read(canonical, masked, dates, months, prefixed, invoices, method, money, selector, reason, excluded)
+    return _Read(canonical, masked, dates, months, prefixed, invoices, method, money, selector, reason, excluded,
+                 from_quote)
 
 
 def readings(read: _Read, model: nlu_model.IntentModel) -> tuple[str, str, nlu_model.Guess]:

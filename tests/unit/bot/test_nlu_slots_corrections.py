@@ -399,7 +399,7 @@ FRIDAY = dt.date(2026, 12, 11)
     # "the rest" as the whole ask is what is left; beside a part paid now it is the later part
     ("pay the rest", {"intent": "pay", "selector": "all"}),
     ("schedule the remainder for the 20th", {"intent": "schedule", "selector": "all", "date": "2026-12-20"}),
-    ("can I pay the rest next month", {"selector": "all", "month": "2027-01"}),
+    ("I will pay the rest next month", {"selector": "all", "month": "2027-01"}),
     ("pay 500 today and the rest friday", {"intent": "pay", "selector": None, "amount": "500.00"}),
     ("pay 1043 now and the rest next month", {"invoices": ["1043"], "selector": None}),
     ("we will send the rest of the order payment next week", {"selector": None}),
@@ -429,4 +429,85 @@ FRIDAY = dt.date(2026, 12, 11)
 ])
 def test_the_cases_settled_on_2026_12_17(text: str, expected: dict[str, object]) -> None:
     got = read(text, FRIDAY)
+    assert {key: got.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "today", "expected"), [
+    # a net sum is what is paid, whatever adds up beside it
+    ("Payment notice: we are releasing payment for invoice 84410 net of CM-84022 on our next payment run, Thursday "
+     "1/28. Net amount $1,087.50 (invoice $1,240.00 less credit $152.50).", "2027-01-21", {"amount": "1087.50"}),
+    ("we released a wire today for invoice 88140. Gross $3,600.00, credit $412.50, net amount $3,187.50.",
+     "2027-01-21", {"amount": "3187.50"}),
+    # the billed total and a discount beside the sum paid are named, not paid; "after discount" is paid
+    ("Please take payment today on invoice 58830 but only $1,450.00 of the $1,530.00 billed - the $80.00 "
+     "early-order discount we were promised wasn't taken off.", "2026-12-21", {"amount": "1450.00"}),
+    ("pay $1,176 after discount on 1043", "2026-12-21", {"amount": "1176.00"}),
+    ("pay 1043 $1,080 plus tax", "2026-12-21", {"amount": "1080.00"}),
+    # sums said as prices are said
+    ("i want to pay invoice five one seven seven zero but only seven fifty because two heaters came in dented",
+     "2026-12-21", {"invoices": ["51770"], "amount": "750.00"}),
+    ("same amount four twenty five ninety, charged twice on invoice 62331", "2026-12-21", {"amount": "425.90"}),
+    ("invoice nine one four four oh we got billed twice for it i see two charges of three hundred twelve dollars "
+     "fifty on my card", "2026-12-21",
+     {"intent": "dispute", "amount": "312.50"}),
+    ("gonna mail a check monday for like 1200", "2026-12-14", {"invoices": [], "amount": "1200.00"}),
+    ("call me about seven thirty", "2026-12-14", {"amount": None}),
+    # numbers that are no invoices
+    ("can sum1 call me back bout my acct. 555 0192", "2026-12-14", {"intent": "agent", "invoices": []}),
+    ("For our 1099 and year-end records could you send a list of all payments we made in December?", "2027-01-05",
+     {"invoices": []}),
+    ("We are tax exempt (certificate on file, cert # TX-88213). Invoice 5531 includes sales tax, please reissue.",
+     "2026-12-14", {"invoices": ["5531"]}),
+    ("We would like to make a prepayment of $5,000.00 to our account (cust. no. 20488).", "2026-12-14",
+     {"intent": "deposit", "invoices": []}),
+    ("Rechnung 80377: nur 46 geliefert (Lieferschein 7712). Please credit the 4 missing Kartons = 148,00 €.",
+     "2026-12-14", {"invoices": ["80377"]}),
+    # digits said one by one with "oh oh"
+    ("invoice eight two oh oh seven isn't ours we never ordered those", "2026-12-14", {"invoices": ["82007"]}),
+    # a weekday with "next week"
+    ("we pay friday next week", "2027-01-27", {"date": "2027-02-05"}),
+    ("we will pay next week on friday", "2027-01-27", {"date": "2027-02-05"}),
+    ("we pay friday", "2027-01-27", {"date": "2027-01-29"}),
+    # why that day, said after it
+    ("could you take the payment on martin luther king day for invoice 81104 that's when we're back in the office",
+     "2026-12-21", {"date": "2027-01-18"}),
+    # a cancellation: its invoice though paid another way, and no day of that other payment
+    ("Please cancel the scheduled payment of $2,750.00 against invoice 33019 set for 12/18. Our treasury will send "
+     "a wire instead.", "2026-12-14", {"intent": "cancel_scheduled", "invoices": ["33019"], "date": "2026-12-18"}),
+    ("Kindly remove the pending autopay draft for invoice 91420. This invoice was paid by check #4471 on Dec 11.",
+     "2026-12-14", {"invoices": ["91420"], "date": None}),
+    # a deposit names no invoice set aside; a plan "for what we owe" chooses none
+    ("Place $1,500 on deposit ahead of the spring orders. This is a prepayment only — please don't apply it to the "
+     "open invoices (4471 is being handled separately).", "2026-12-14", {"intent": "deposit", "invoices": []}),
+    ("Is possible to pay what we owe in some parts, like every month a little?", "2026-12-14",
+     {"intent": "plan", "selector": None}),
+    ("can i split whats left into like 4 payments", "2026-12-14", {"intent": "plan", "selector": "all"}),
+    ("For our year-end close could you send a breakdown of the open balance by invoice?", "2026-12-14",
+     {"intent": "invoices", "selector": None}),
+    ("The bank transfer for invoices 10772 and 10785 will be done on 15/01. Invoice 10790 is still in approval.",
+     "2026-12-14", {"invoices": ["10772", "10785"], "date": "2027-01-15"}),
+    # reasons
+    ("We were overbilled $1,140.00 on INV-2026-0388 for the six pallets never delivered. Please credit.",
+     "2026-12-14", {"reason": "Short shipment", "amount": "1140.00"}),
+    ("For invoice 33870 the goods never arrive to us, nothing. Why you want money for this?", "2026-12-14",
+     {"reason": "Short shipment"}),
+    ("Take it out on the 1st, not a day earlier, or I'll dispute the charge with my bank.", "2026-12-14",
+     {"reason": None}),
+    # intents
+    ("Why am I being charged a late fee on 84100? Explain.", "2026-12-14", {"intent": "finance_charge"}),
+    ("Hi,\n\nGot the statement, thank you — that's everything I needed.\n\nBest,\nMonica", "2026-12-14",
+     {"intent": "thanks"}),
+    ("yeah we'll get you caught up by the end of the year", "2026-12-14", {"intent": "promise", "selector": "overdue"}),
+    ("Hi,\n\nNo, please don't process that — the owner wants to review it first.\n\nThanks,\nLaura\n\n"
+     "On Jan 18, 2027, AR Assistant wrote:\n> Shall I charge $2,480.00 to the Visa ending 4242 for invoice 50219?",
+     "2027-01-19", {"intent": "deny", "invoices": []}),
+    ("Unbelievable. Christmas Eve and I'm getting a billing bot. Merry Christmas to you too.", "2026-12-14",
+     {"intent": "unknown", "date": None}),
+    ("FRIDAY. I already told the last bot FRIDAY.", "2026-12-07", {"date": "2026-12-11"}),
+    ("Hello AR team,\n\nHope you're well. Following up on our call — please schedule invoices 3391 and 3402 to be "
+     "drafted from our checking on Tuesday, December 1.\n\nWarm regards,\nPatricia Nolan", "2026-11-27",
+     {"intent": "schedule", "invoices": ["3391", "3402"], "date": "2026-12-01"}),
+])
+def test_what_the_2026_12_19_tuning_batches_missed(text: str, today: str, expected: dict[str, object]) -> None:
+    got = read(text, dt.date.fromisoformat(today))
     assert {key: got.get(key) for key in expected} == expected
