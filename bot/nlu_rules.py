@@ -304,7 +304,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bdo not owe\b", r"\bnot (?:ours|mine|our|my)\b", r"\b(?:dispute|disputing|disputed|duplicate)\b",
         r"\bdouble (?:billed|charged|billing)\b", r"\b(?:pay|paid) (?:it |this |that )?(?:two times|twice)\b",
         r"\b(?:billed|charged|invoiced)(?: us| me)? twice\b",
-        r"\b(?:two|2|double|duplicate) (?:charges|debits|withdrawals|drafts)\b(?! (?:today|tomorrow|on|for next|scheduled|set up|planned|coming|pending))",
+        r"\b(?:two|2|double|duplicate) (?:charges|debits|withdrawals|drafts)\b"
+        r"(?! (?:today|tomorrow|on|for next|scheduled|set up|planned|coming|pending))",
         r"\b(?:overcharged|overbilled|over charged|over billed|overinvoiced)\b",
         r"\b(?:please |kindly |pls )?(?:credit|refund) (?:us|me|back"
         r"|the (?!card)\w+ (?:missing|damaged|short|wrong))\b",
