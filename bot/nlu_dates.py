@@ -62,7 +62,7 @@ _IF_BEFORE = re.compile(r"\b(?:if|once|when|whether|until|before)\s+$")  # "woul
 # "since the 1st": behind us, whatever the message asks; "as of november 30" (said on December 6) and "a statement
 # as of december 31" (the same day): the nearer one, behind or ahead.
 _SINCE_BEFORE = re.compile(r"\bsince\s+$")
-_AS_OF_BEFORE = re.compile(r"\b(?:as (?:of|at)|per|at)\s+$")  # "the open balance per 31.12.2026"
+_AS_OF_BEFORE = re.compile(r"\b(?:as (?:of|at)|per|at|(?<=statement )dated)\s+$")  # "the open balance per 31.12.2026"
 # "the card expires 12/26", "expires at the end of this month": a card's expiry, not the date the message means.
 _EXPIRY_BEFORE = re.compile(r"\b(?:expires?|expiring|expired|expiry|expiration|exp\.?|valid (?:thru|through|until))"
                             r"\s+(?:on\s+|in\s+|at\s+)?(?:the\s+end\s+of\s+(?:the\s+)?)?$")
@@ -142,7 +142,8 @@ DATE_PATTERN = re.compile("|".join((
     r"(?P<week>\b(?P<week_mod>next|this|last)\s+week\b)",
     rf"(?P<ordinal>(?:\b(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_A_POSITION}"
     r"|\b(?:the\s+)?(?P<day_bare>\d{1,2})(?=\s+of\s+(?:this|next|the)\s+month\b)"  # "on 28 of this month"
-    r"|(?:(?<=\bon )|(?<=\bby )|(?<=\bon the )|(?<=\bby the ))(?P<day_on>[1-9]|[12]\d|3[01])(?=\s*(?:[.!?,]|$))"
+    r"|(?:(?<=\bon )|(?<=\bby )|(?<=\bon the )|(?<=\bby the )|(?<=\bon day )|(?<=\bfor day )|(?<=\bby day ))"
+    r"(?P<day_on>[1-9]|[12]\d|3[01])(?=\s*(?:[.!?,]|$))"
     rf"|(?:(?<=\bon )|(?<=\bby )|(?<=until )|(?<=\btill )|(?<=after )|(?<=from )|(?<=\bfor ))the first\b"
     rf"{_NOT_A_POSITION})"
     r"(?:\s+of\s+(?P<of_month>this|next|the)\s+month\b)?)",

@@ -52,6 +52,10 @@ def decide(rule: str, source: str, guess: Guess, vetoed: frozenset[str] = frozen
     if source == "whole":
         return rule, max(guess.probability(rule), 0.9), ()
     scores = {name: p for name, p in guess.ranked if name not in vetoed or name == rule}
+    if rule != "unknown" and rule not in MONEY:
+        # A vetoed intent is not meant: the model's belief in it goes to the rule's reading ("can I pay the rest
+        # next month" is no payment now, so the model's sure "pay" is the rule's "promise"); never to money.
+        scores[rule] = scores.get(rule, 0.0) + sum(p for name, p in guess.ranked if name in vetoed and name != rule)
     weight = PRECISE_WEIGHT if source in PRECISE else RULE_WEIGHT
     if rule != "unknown":
         scores[rule] = scores.get(rule, 0.0) + weight

@@ -30,7 +30,7 @@ _YES_LEAD = {"yes", "ok", "sure", "confirm", "confirmed", "correct", "alright"}
 _ACKNOWLEDGEMENTS = {"ok", "alright"}
 _CLOSERS = re.compile(r"(?:\s*\b(?:thanks|thank you|bye|goodbye|cheers|ttyl|appreciate it|cool|got it|noted|awesome"
                       r"|have a (?:good|nice|great) (?:day|one|night|weekend))\b)+\s*")
-_PAYING = re.compile(rf"\b{PAY_VERB}\b")
+_PAYING = re.compile(rf"\b{PAY_VERB}\b|\bcharge (?:us|me)\b")  # "just charge us for what we got": a short pay
 _OBJECTION = re.compile(QUOTE_OBJECTION)
 _ONLY_SLOTS = re.compile(r"(?:\s*(?:_amount_|_invoice_|_date_|_month_|_selector_|dollars?|bucks|euros?))+\s*")
 LINK_TOKEN = re.compile(r"^\s*/start\s+[A-Za-z0-9_-]{1,64}\s*$")

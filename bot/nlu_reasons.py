@@ -24,8 +24,8 @@ _NEAR = r"(?:[^.?!]|\.\d)"
 _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
     "pricing": (("pricing", "price", "prices", "overcharge"),
                 # "quote our PO on the receipt" asks for a reference, not about a quote
-                r"\b(?:pricing|price|prices|priced|overcharged|overcharge|overcharging|quoted"
-                r"|quote(?! (?:our|the|my|your|po|reference|ref|number|invoice)\b)"
+                r"\b(?:pricing|price|prices|priced|overcharged|overcharge|overcharging|(?<!as )quoted"
+                r"|(?<!as )quote(?! (?:our|the|my|your|po|reference|ref|number|invoice)\b)"
                 r"|overbilled|over billed|over charged|overinvoiced|billed (?:us |me )?too much"
                 r"|charged (?:us |me )?too much|wrong (?:amount|price|total|rate)"
                 r"|(?:amount|price|prices|total|rate)\b[^.?!]{0,30}\b"
@@ -93,7 +93,8 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  r"|(?<!not )(?<!not be )(?<!not get )(?:billed|charged|invoiced|paid|debited|drafted|withdrawn"
                  r"|deducted|taken|pulled)(?: us| me| it| this| that| them| you| you people| you guys| \d+"
                  r"| (?:our|my|the|invoice) \w+)?"
-                 r"(?: already)? (?:twice|two times|2x|2 x|x2)|duplicate|(?:is|are) (?:a )?double\b(?! what| the)"
+                 r"(?: already)? (?:twice|two times|2x|2 x|x2)|make (?:us|me) pay (?:two|2) times|duplicate"
+                 r"|(?:is|are) (?:a )?double\b(?! what| the)"
                  r"|\btwo (?:\w+ )?(?:debits|charges|withdrawals|drafts) (?:of|for)\b"
                  r"|\b(?:separate (?:entity|company)|wrong (?:entity|company|customer|location))\b"
                  r"|same (?:like|as) (?:invoice )?\d"
@@ -141,6 +142,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               r"|(?:unfinished|incomplete|half done) (?:job|work|repair|repairs|install|installation|project)"
               # the wrong thing sent: "you sent 3/4 inch fittings and we ordered 1/2 inch"
               r"|wrong (?:items?|parts?|products?|colors?|colours?|models?|sizes?|size)|not what (?:we|i) ordered"
+              r"|(?:were|was|are|is) the wrong (?:ones?|kind|type)"
               r"|and we ordered|(?:we|i) ordered\b[^.?!]{0,40}\b(?:you|they) (?:shipped|sent|delivered)"
               r"|(?:we|i) ordered \d+/\d+"  # "4410 is all 3/4 inch pipe. we ordered 1/2"
               r"|instead of\b[^.?!]{0,30}\bas ordered"  # "delivered in RAL 7016 instead of RAL 7035 as ordered"

@@ -40,7 +40,8 @@ _SELLER_FIRST = (r"\b(?:until|till|unless|before|as soon as|once|when|after)\b(?
 _REST_LATER = (r"^(?!.*_amount_)(?:\S+\s+){0,4}pay (?:you )?the (?:rest|remainder)\b(?:\s+\S+){0,2}?"
                r"\s+(?:_month_|later)\b")
 _FINANCE_CHARGE = (r"(?:finance charges?|interest charges?|interest rate|interest|service charges?|verzugszinsen|zinsen"
-                   r"|mahngebuhr|mahngebühr|intérêts de retard|interessi di mora)\b")
+                   r"|mahngebuhren|mahngebühren|mahngebuhr|mahngebühr|intérêts de retard|interessi di mora"
+                   r"|reminder fees?|dunning fees?)\b")
 
 # Whole messages (after punctuation is dropped): carrier keywords and one-word answers.
 WHOLE: list[tuple[str, str]] = [
@@ -55,9 +56,14 @@ WHOLE: list[tuple[str, str]] = [
     # "thanks!", "got the receipt thanks"
     ("thanks", r"(?:merci|danke|gracias|grazie|dank je|dank u|tack)"
                r"(?: (?:beaucoup|schon|schön|mille|bien recu|bien reçu|wel|sehr))*"
-               r"|(?:(?:ok |great |perfect )?(?:got|received) (?:it|that|the \w+|your \w+) )?"
+               r"|(?:ok |great |perfect )?(?:(?:got|received) (?:it|that|the \w+|your \w+) )?"
                r"(?:thanks|thank you|many thanks|much appreciated|appreciate it|cheers)"
-               r"(?: (?:so much|very much|a lot|a ton|again|all|team|guys))?(?: yes| ok)?"
+               r"(?: (?:so much|very much|a lot|a ton|again|all|team|guys))?"
+               r"(?: for (?:your|the|all (?:your|the)) help)?"
+               r"(?: yes| ok)?"
+               # "ok thx happy tgiving", "thank you, and merry christmas for you and your family"
+               r"(?: (?:and )?(?:happy|merry) (?:thanksgiving|tgiving|christmas|xmas|holidays|new year)"
+               r"(?: (?:for|to) (?:you|all of you)(?: and your (?:family|team|families))?)?(?: too)?)?"
                r"(?: (?:that is|thats) (?:all|everything)(?: (?:i|we) (?:needed|need|wanted))?)?"
                r"(?: (?:bye|goodbye|have a (?:good|nice|great) (?:day|one|night|weekend)))?"),
 ]
@@ -69,7 +75,9 @@ QUOTE_OBJECTION = (r"(?:(?:that|it|this) is )?(?:the )?(?:wrong|not right|incorr
 _PROMISE_VETOES = [
         r"\b(?:will|can|going to|shall) (?!not\b)(?:\w+ )?pay\b[^.?!,]{0,25}\b(?:right now|now|immediately)\b"
         r"(?!\s+stop\b)",  # "I'll pay 8440 friday, now STOP"
-        r"\balready (?:sent|mailed|paid|made)\b", r"\bwhere\b", r"\baddress\b", _SELLER_FIRST,
+        r"\balready (?:sent|mailed|paid|made)\b", r"\bwhere\b",
+        r"\b(?:what|which|need|send me|give me|confirm|correct|new|updated|your)\b(?: \S+){0,4} address\b",
+        _SELLER_FIRST,
 ]
 
 RULES: list[tuple[str, list[str], list[str]]] = [
@@ -218,7 +226,9 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:account|customer) (?:number|no|num|code|id)\b", r"^(?:register|verify)\b",
     ], [r"\b(?:swift|iban|routing|beneficiary|wire instructions|bank details)\b"]),  # the seller's bank account
     ("agent", [
-        r"\b(?:human|humans|real person|a person|live person|actual person|agent|representative|operator"
+        # not "as agreed with your rep", "approved by the manager": a person named in passing
+        r"\b(?<!with your )(?<!with the )(?<!by your )(?<!by the )(?<!by our )"
+        r"(?:human|humans|real person|a person|live person|actual person|agent|representative|operator"
         r"|customer service|customer support|support team|manager|supervisor|accounts receivable|ar team"
         r"|ar department|billing department|billing team)\b",
         r"\b(?:speak|talk|chat) (?:to|with)\b", r"\bcall (?:me|us)\b", r"\bcall (?:me |us )?back\b",
@@ -232,7 +242,9 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\btotal amount due\b", r"\bdo (?:i|we) owe\b", r"\bhow far behind\b", r"\bwhat is the damage\b",
         r"\bwhere (?:do|does) (?:i|we|my account|our account) stand\b", r"\b(?:what|where) are (?:we|you) at\b",
         r"\b(?:left|remaining|still) to (?:pay|be paid)\b", r"\bwhat is (?:left|remaining|still owed)\b",
-    ], [r"^(?!.*\bhow much\b).*\boldest\b"]),  # "what is the oldest thing we owe" asks for an invoice
+    ], [r"^(?!.*\bhow much\b).*\boldest\b",  # "what is the oldest thing we owe" asks for an invoice
+        r"\bhow much (?:each|is each|each one)\b"
+        r"|\b(?:which|what) (?:invoices|bills) are (?:open|outstanding|unpaid)\b"]),
     ("invoices", [  # questions about, and requests for, invoices
         r"\b(?:which|what) (?:invoices?|bills?|ones|items)\b", r"\bwhich ones\b", r"\bwhat is (?:still )?open\b",
         r"\bwhat (?:is|are) (?:the |my |our )?(?:(?:still|open|unpaid|overdue|past due|oldest|outstanding)\s+)*"
@@ -249,8 +261,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:send|resend|email|text|fax)(?: me| us)? (?:a copy of )?(?:number |no |item |line )?_selector_",
     ], []),
     # part now, the rest later (LABELS.md): "take 500 today and ill send the rest friday"
-    ("pay", [r"^(?:please )?(?:take|charge|run|pay|do|debit)\b.{0,40}\b(?:_date_|now)\b.{0,10}\b(?:and|then)"
-             r" (?:(?:i|we) will|ill|i ll|we ll) (?:send|pay|do|mail|wire|transfer)"
+    ("pay", [r"^(?:please )?(?:take|charge|run|pay|do|debit)\b.{0,40}\b(?:_date_|now)\b.{0,10}\b(?:(?:and|then) )?"
+             r"(?:(?:i|we) will|ill|i ll|we ll) (?:send|pay|do|mail|wire|transfer|sort|cover|handle|settle)"
              r" the (?:rest|remainder|balance)\b"], []),
     ("promise", [  # "promise 0": their own payment, which the bot must not take (bot.nlu_decide.GUARDED)
         # Their own payment, told not asked: "we pay 1043 on friday", "I pay the invoice on the 28th, ok?", "we are
@@ -265,8 +277,10 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"^(?:so |ok |and )?(?:i am|we are|im) paying\b(?!.*\b(?:card|visa|amex|mastercard|discover|ach|bank account"
         r"|autopay|through (?:here|you|this|the (?:bot|link|portal))|with you|online|portal|link|you can)\b)",
         # paid from their side: "we pay 31190 friday through our own bill-pay run", "we'll pay these ourselves"
-        r"\b(?:ourselves|(?:on|from) our (?:own )?(?:end|side)|our own (?:bill ?pay|ap|payment|check) run)\b",
+        r"\b(?:ourselves|(?:on|from) our (?:own )?(?:end|side)|our own (?:bill ?pay|ap|payment|check) run"
+        r"|through (?:our|my) (?:own )?(?:bill ?pay|online banking|ap system|erp|bank))\b",
         r"^remittance advice\b",  # a payment already sent, advised
+        r"^(?:we|i) (?:have )?(?:remitted|wired|transferred|initiated|released)\b",  # "we remitted $2,310.00 today"
         r"^pay you\b",  # "pay u 500 tmrw rest next wk": SMS for "I'll pay you"
         r"^(?:our )?payment (?:sent|made|wired|transferred|mailed|initiated|released)"
         r" (?:today|_date_|yesterday|via|by)\b",
@@ -278,8 +292,9 @@ RULES: list[tuple[str, list[str], list[str]]] = [
     ], _PROMISE_VETOES),
     ("promise", [  # the customer will pay, by themselves, later
         rf"\b{MODAL}\s+{ADVERBS}(?:pay|paying|send|sending|mail|mailing|get|have|cover|make|settle|catch up|clear"
-        r"|wire|drop|bring|transfer|put|take care)\b",
+        r"|wire|drop|bring|transfer|put|take care|remit|remitting|release|releasing)\b",
         r"\bexpect(?:ing)? (?:the |a |our |your )?(?:payment|check|it)\b",
+        _REST_LATER,  # "can I pay the rest next month": the rest is theirs to pay later
         r"\b(?:can not|unable to|not able to) (?:pay|afford)\b", r"\b(?:until|till)\b",
         r"\bgive (?:me|us) (?:until|till|more|a few|another|a couple|some|_date_)",
         r"\b(?:more time|extension|few more days|couple more days|grace period|promise)\b",
@@ -349,7 +364,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bwhat (?:can|does|do|will) (?:you|this|it|the)(?: \w+)? (?:do|help (?:me )?with)\b",
     ], []),
     ("confirm", [r"^(?:go ahead|sounds good|do it|go for it|please do(?! not)|that is (?:right|correct)|proceed"
-                 r"|perfect)\b"], []),
+                 r"|perfect|(?:confirmed|approved)(?: please)? proceed)\b"], []),
     ("link", [r"\bthis is \w+(?: \w+)? (?:from|at|with)\b"], []),  # an introduction, when nothing else is asked
     ("deny", [r"^(?:please )?(?:do not|never mind|not now|not right now|not yet|cancel (?:that|it|this)|hold on"
               r"|wait|stop that|forget it)\b"], []),

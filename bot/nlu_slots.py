@@ -58,7 +58,7 @@ MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "
 PHONE = re.compile(r"(?<![\w$])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?![\w.,]?\d)"
                    r"|(?<![\w$])\+(?!1\b)\d{2,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?![\w.,]?\d)")
 # "call me back bout my acct. 555 0192": a local number, seven digits, after a word of calling
-_LOCAL_PHONE = re.compile(r"(?P<lead>\b(?:call|phone|cell|reach|text|tel|mobile|ring|number)\b[^\d_]{0,30}?)"
+_LOCAL_PHONE = re.compile(r"(?P<lead>\b(?:call|phone|cell|reach|text|tel|mobile|ring|number|at)\b[^\d_]{0,30}?)"
                           r"(?<![\w$#-])\d{3}[\s.-]\d{4}(?![\w.,-]?\d)")
 
 
@@ -91,6 +91,8 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store|remittance|advice"
     r"|packing slip|slip|ps|delivery note|vat id|check request|payment request|agreement|ral|lockbox|lock box"
     r"|returns? note|ach|dt|delivery ticket|item|receipt\s*(?:#|no\.?|number|nr\.?)|cert|certificate|lieferschein"
+    r"|albaran|albarán"
+    r"|voucher"
     r"|exemption)\.?"
     r"\s*(?:numbers?|nos?\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*\(?\s*[:#]?\s*"
     r"(?:(?:it is|its|is|are)\s*)?"
@@ -106,9 +108,12 @@ _STATES = ("al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la me md ma mi
 # "dayton oh 45414", "dallas, tx 75265"
 _ZIP_BEFORE = re.compile(rf"(?:,\s*[a-z][a-z .]*\s|[a-z]{{3,}},\s*)(?:{_STATES.replace(' ', '|')})\s*,?\s*$")
 # A European address: "Hauptstr. 12, 80331 München", "via Roma 4, 20121 Milano": the postcode after the street.
-_EU_STREET_BEFORE = re.compile(r"(?:str\.?|stra(?:ß|ss)e|weg|platz|gasse|allee|ring|damm|rue|via|straat|laan|vej)"
+_EU_STREET_BEFORE = re.compile(r"(?:str\.?|stra(?:ß|ss)e|weg|platz|gasse|allee|ring|damm|rue|via|straat|laan|vej|calle"
+                               r"|avenida|plaza|carrer|rua|ul\.)"
                                r"(?:\s+[a-zà-ÿ]+){0,2}"
                                r"\s*\d+[a-z]?\s*,\s*$")  # "Hauptstr. 12, 80331", "Via Roma 112, 20121"
+_COMPANY_BEFORE = re.compile(r"\b(?:ag|gmbh|sa|s\.a\.|sl|s\.l\.|srl|s\.r\.l\.|bv|b\.v\.|nv|sarl|oy|ab|as|aps|kg)"
+                             r"\s*,\s*$")  # "Keller & Söhne AG, 8005 Zürich"
 _MORE_POSITIONS = re.compile(r"\s*(?:,|&|and)\s*\d{1,2}\b(?![\d.,])|\s+(?:of|on|from) (?:the|your|that|this) list\b")
 _LONG_AGO_AFTER = re.compile(r"^\s*(?:days|weeks|months)\s+ago\b")  # "6650 weeks ago": an invoice, paid long ago
 PAID_BY_THEM = r"(?:i|we)\s+(?:paid|sent|wired|mailed|transferred)\b"  # "the 1200 i paid": a sum, said after it
@@ -136,7 +141,7 @@ _EXCLUDING = re.compile(
     r"|\b(?:all|everything|every one) but"
     r"|\b(?:we are|we're|i am|i'm) holding(?: off on)?"
     r"|\bdo not (?:allocate|apply) (?:it|this|that|them|anything) (?:to|on|against))" + _SAID_REFERENCES)
-_LEFT_ALONE = re.compile(r"\bleave" + _SAID_REFERENCES
+_LEFT_ALONE = re.compile(r"\bleave(?: the(?: _date_| \S+)? (?:one|payment))?(?: for| on)?" + _SAID_REFERENCES
                          + r"(?=\s*,?\s*(?:alone|out|off|aside|open|unpaid|for now|for later|as (?:scheduled|is)"
                          r"|for next (?:week|month|year)"
                          rf"|(?:for|until|till) (?:{'|'.join(MONTH_NAMES)})|until later)\b)")  # "leave 9135 alone"
@@ -150,14 +155,16 @@ _SET_ASIDE = re.compile(r"\b(?:hold|(?:do|better) not touch|never touch|(?:i|we)
 # the one set aside ("pay 4402 and 4405, 4403 ill mail a check").
 _SAID_LIST = rf"{_SAID_REFERENCE}(?:\s+(?:and|&)\s+{_SAID_REFERENCE}|\s+(?=\d{{4}})\d[\w-]*)*"  # "1185 1190 and 1204"
 _SET_ASIDE_AFTER = re.compile(
-    rf"(?<![\w-])(?P<refs>{_SAID_LIST})(?:\s*,?\s+|(?=[.,]))(?:(?:is|are) (?:on hold|still with|pending|disputed)"
+    rf"(?<![\w-])(?P<refs>{_SAID_LIST})(?:\s*\([^()]{{0,30}}\))?(?:\s*,?\s+|(?=[.,]))"
+    r"(?:(?:is|are) (?:on hold|still with|pending|disputed)"
     r"|(?:is|are) (?:still )?(?:under review|in review|in approval|awaiting approval|pending approval"
     r"|in clarification|being reviewed|being checked|being handled separately|handled separately|with (?:our|the)"
     r"|waiting (?:on|for)"
-    r"|not (?:approved|included|due yet))"
+    r"|not (?:approved|included|due yet|correct|right)|incorrect|wrong)"
     # a letter's "INV-20377 and INV-20391 should be set aside for now", "2219 should wait until the credit…", "the
     # balance on 39910 will follow in January", "61140 has not been approved", "4420 we must check internally first"
-    r"|(?:should|will|can|must|has to|have to)(?: \w+)? (?:be set aside|be held|wait|stay|remain|follow)\b"
+    r"|(?:should|will|can|must|has to|have to)(?: \w+)? (?:be set aside|be held|wait|stay|remain|follow"
+    r"|be (?:paid|handled|settled|addressed) separately)\b"
     r"|(?:has|have) not (?:yet )?(?:been )?(?:approved|checked|released)"
     r"|(?:we|i) (?:will )?(?:pay|must check|need to check|check)\b(?: \w+){0,2} (?:by )?(?:ourselves|myself|internally"
     r"|separately)"
@@ -239,7 +246,10 @@ _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?:
                               r"|[,;]\s*billed|(?<=\()billed|\bless(?: the)?"
                               # "remitting $2,310.00 against $2,565.00"
                               r"|\bagainst(?: the| an? )?(?: invoice(?:d| total)?)?"
-                              r"|(?:a )?(?:couple|few|several)(?: of)?))"  # "a couple thousand": no exact sum
+                              r"|(?:a )?(?:couple|few|several)(?: of)?"  # "a couple thousand": no exact sum
+                              # "Deduction taken: $156.40", "the other $145 is for the cases your driver dropped",
+                              # "agreed at 8 euro", "our own customer owes us forty grand"
+                              r"|deduction(?: taken)?:?|the other|agreed(?: at)?|owes? (?:us|me|them)))"
                               r"\s*$")
 # "four thousand something", "nine hundred odd": no exact sum (LABELS.md, rough and vague sums)
 _VAGUE_AFTER = re.compile(r"\s*(?:dollars?\s+)?(?:and\s+)?(?:something|odd|change)\b")
@@ -377,16 +387,18 @@ _ALL = re.compile(
     r"|\b(?:pay|debit|charge|collect|process|run|settle|clear)\s+(?:\S+\s+){0,2}?the open (?:invoices|bills|items)\b"
     r"|\b(?:the rest|all) of what (?:i|we) owe\b"
     r"|\btake\b(?:\s+\S+){0,3}?\s+(?:for|of)\s+everything\b|\bevery (?:single )?one\b(?!\s+of\s+(?:those|these)\b)"
-    r"|\bevery (?:open |unpaid |outstanding )?(?:invoice|bill)\b"
-    r"|\b(?:full|whole|hole|entire)(?: open| outstanding| remaining)? balance\b"
+    r"|\bevery (?:single )?(?:open |unpaid |outstanding )?(?:invoice|bill)\b"
+    r"|\b(?:full|whole|hole|entire)(?: \w+)?(?: open| outstanding| remaining)? balance\b"
+    r"|(?<!and )(?<!then )\b(?:the|our|my) remaining balance\b"  # not the later part: "… and the remaining balance"
     r"|\bthe (?:full|whole|entire) (?:hole |whole )amount\b"
     # "the outstanding amount", "the open amount of 12.600,00 EUR", "pay now the all balance"
-    r"|\bthe (?:total |full )?(?:outstanding|open) (?:amount|balance)\b|\bthe all balance\b")
+    r"|\bthe (?:total |full |complete |entire )?(?:outstanding|open) (?:amount|balance)\b|\bthe all balance\b")
 _NOT_BEFORE = re.compile(r"\bnot\s+(?:\S+\s+){0,2}$")  # "not paying the whole thing", "can not pay the full amount"
 
 
 # "pay the rest", "I'll send the remainder friday": what is left on the account, when nothing else is paid beside it
-_THE_REST = re.compile(r"\b(?:pay|paying|settle|clear|send|sending|remit|wire|mail|schedule|charge|cover)\b"
+_THE_REST = re.compile(r"\b(?:pay|paying|settle|clear|send|sending|remit|wire|mail|schedule|charge|cover"
+                       r"|get (?:you|u|ya))\b"
                        r"(?:\s+(?:off|over|in))?\s+(?:the|our|my)\s+(?:rest|remainder|remaining)\b"
                        r"(?!\s+of\s+(?:the\s+)?(?:order|goods|items|shipment|delivery|parts|pallets?|cases?)\b)")
 _PART_NOW = re.compile(r"\b(?:half|part|partial|some|portion|deposit|down payment|first payment|installments?"
@@ -441,11 +453,11 @@ _WRONG_AFTER = re.compile(
     rf"(?<![\w-])(?P<refs>{_SAID_LIST})\s*,?\s+(?:(?:is|are) (?:wrong|not (?:correct|right|ours|mine)|a duplicate"
     r"|duplicates?|(?:somebody|someone) else)|(?:is |are )?(?:a )?(?:dup|dupe|duplicate)s?(?: of)?"
     r"|(?:i|we) (?:do not|will not|not|never|can not) pay)\b")
-_VOIDING = re.compile(r"\b(?:void|cancel|credit|remove)" + _SAID_REFERENCES)
+_VOIDING = re.compile(r"\b(?:void|cancel|credit|remove|delete)" + _SAID_REFERENCES)
 
 
 _FINE_AFTER = re.compile(rf"(?<![\w-])(?P<refs>{_SAID_LIST})\s*,?\s+(?:is|are) (?:correct|fine|ok|okay|right|good"
-                         r"|in order)\b")  # "55001 is correct, but 55020 is not ours"
+                         r"|in order|ours|mine)\b")  # "55001 is correct, but 55020 is not ours"
 
 
 def disputed_among(text: str, invoices: Iterable[str]) -> tuple[str, ...]:
@@ -512,6 +524,8 @@ def find_bare_invoices(text: str) -> tuple[list[str], str]:
         if re.fullmatch(r"\d{5}", number) and (_ZIP_BEFORE.search(before) or (
                 _EU_STREET_BEFORE.search(before) and re.match(r"\s+[^\W\d_]+", after))):
             return match.group()
+        if re.fullmatch(r"\d{4,5}", number) and _COMPANY_BEFORE.search(before) and re.match(r"\s+[^\W\d_]{3,}", after):
+            return match.group()  # "Keller & Söhne AG, 8005 Zürich": a postcode after the company's name
         if re.fullmatch(r"\d{4}", number) and re.search(r"\s\d{1,4}[a-z]?\s*,\s*$", before) and (
                 re.match(r"\s?[a-z]{2}\s+[^\W\d_]{3,}", after) or _EU_STREET_BEFORE.search(before)):
             return match.group()  # "Keizersgracht 210, 1016 DZ Amsterdam", "Linzer Str. 40, 4020 Linz": a postcode

@@ -42,6 +42,7 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"'
 
 _SHORTHAND = {
     # politeness and pronouns
+    "hunnit": "hundred", "hunned": "hundred", "hundo": "hundred", "yr": "year", "yrs": "years",
     "pls": "please", "plz": "please", "plse": "please", "pleez": "please", "u": "you", "ur": "your",
     "hlp": "help", "halp": "help",
     "thx": "thanks", "thnx": "thanks", "thanx": "thanks", "tnx": "thanks", "ty": "thanks", "thks": "thanks",
@@ -109,7 +110,8 @@ _KEEP_WORDS = """
     holiday holidays vacation closed close closing hours weather people person persons anyone someone
     everyone nobody nothing something anything everything right left write wrote written read reading
     thought number phone cell mobile fax faxed copy copies file files folder report reports again about after
-    settled meant mean means aside stays remains stayed addressed addresses handled cleared
+    settled meant mean means aside stays remains stayed addressed addresses handled cleared deduction deductions
+    included includes
     black white blue green grey gray brown yellow orange pink silver beige
     marco marca marci mario maria marie marty junie julia julie julio jules augusto mayer maya
 """  # the last line: names a letter signs with, one letter from a month ("best regards, marco" is no March)

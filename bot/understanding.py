@@ -59,7 +59,7 @@ _TAKEN_BY = {
     "amount": frozenset(INTENTS) - _CHAT - {"balance", "invoices", "statement", "finance_charge", "methods",
                                             "add_method", "cancel_scheduled", "plan"},
     "selector": frozenset(INTENTS) - _CHAT - {"history", "receipt", "finance_charge"},
-    "reason": frozenset({"pay", "schedule", "dispute", "cancel_scheduled"}),
+    "reason": frozenset({"pay", "schedule", "dispute"}),
 }
 REASON_CONFIDENCE = 0.5  # the reason model's probability for a reason the finder missed
 REASONED_INTENTS = tuple(sorted(_TAKEN_BY["reason"]))
@@ -161,10 +161,11 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     invoices, excluded = (read.invoices if intent not in _NO_INVOICES or clarify else ()), read.excluded
     if intent in ("deny", "confirm") and read.from_quote:
         invoices = ()  # "No, please don't process that" over "Shall I charge … for 50219?": the answer, not 50219
-    if intent == "deposit" and invoices:  # "a prepayment only (4471 is being handled separately)": on no invoice
-        invoices = tuple(number for number in invoices if number not in nlu_slots.set_aside(canonical, list(invoices)))
-    if intent == "cancel_scheduled" and not invoices and excluded:
-        invoices, excluded = excluded, ()  # "cancel the payment for 33019, we will send a wire instead": that one
+    if intent == "deposit" and not clarify:
+        invoices = ()  # money on account is on no invoice ("not against 82001, which we pay separately"; LABELS.md)
+    if intent in ("cancel_scheduled", "dispute") and not invoices and excluded:
+        # "cancel the payment for 33019, we will send a wire instead", "invoice 12877 is not right": that one
+        invoices, excluded = excluded, ()
     if intent == "invoices" and selector == "all" and not _EVERY.search(read.masked):
         selector = None  # "a breakdown of the open balance by invoice": which invoices, not all of them chosen
     if intent == "unknown" and not _slot_alone(read.masked):
@@ -189,7 +190,7 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
 # call on monday") or another event ("our audit begins the 14th", "payroll is friday", "are you open saturday").
 # "I will pay the rest on the 20": the rest is all that is asked, not the second part of it
 _REST_IS_ALL = re.compile(r"^(?:(?:i|we)(?: will| can| are going to| am going to)? |(?:can|could|may) (?:i|we) )?"
-                          r"(?:please )?(?:pay|send|transfer|wire|settle|schedule|charge|debit)"
+                          r"(?:please )?(?:pay|send|transfer|wire|settle|schedule|charge|debit|get)"
                           r"\s+(?:you )?the (?:rest|remainder)\b")
 _SECOND_PART = re.compile(r"\b(?:the )?(?:rest|remainder|other half|half|balance of it)\b(?:\s+\S+){0,4}\s*$")
 _OF_A_THING = re.compile(
@@ -209,7 +210,7 @@ _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?
                     r"|payment of our (?:clients?|customers?)"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
 # Why that day, said after it: the day is still the payment's ("on MLK day, that is when we are back in the office")
-_WHY_AFTER = re.compile(r"^\W*(?:\S+\s+){0,8}?(?:that is when|thats when|because|since|as that is)\b")
+_WHY_AFTER = re.compile(r"^\W*(?:\S+\s+){0,8}?(?:that is when|thats when|because|since|as that is|when|once)\b")
 _MESSAGES_BEFORE = re.compile(r"\b(?:texts?|messages?|calls?|emails?|reminders?|notices?)\s+$")
 _PAY_BEFORE = re.compile(r"\b(?:pay|charge|debit|run|process|collect)\s+(?:invoice\s+)?[\w-]*\d[\w-]*\s+$")
 _AUTOPAY = re.compile(r"\b(?:autopay|auto pay|auto-pay|automatic(?:ally)?|recurring|every (?:invoice|month|time))\b")

@@ -100,3 +100,15 @@ def test_a_reason_said_in_other_words_is_read_by_the_reason_model(retrained: nlu
     spanish = parse("you billed us twice for the same delivery, not paying that", today=SUNDAY,
                     reasons=("Cargo duplicado", "Otro"))
     assert spanish.reason in ("Cargo duplicado", None)  # never a reason outside the configured ones
+
+
+@pytest.mark.parametrize(("rule", "ranked", "vetoed", "expected"), [
+    # "can I pay the rest next month": the model is sure of pay, a rule says pay is not meant and reads a promise
+    ("promise", (("pay", 0.95), ("promise", 0.03)), frozenset({"pay"}), "promise"),
+    # the vetoed belief never goes to a money reading: it is only dropped
+    ("pay", (("promise", 0.9), ("pay", 0.02)), frozenset({"promise"}), "unknown"),
+])
+def test_a_vetoed_reading_leaves_its_belief_with_the_rule_never_with_money(
+        rule: str, ranked: tuple[tuple[str, float], ...], vetoed: frozenset[str], expected: str) -> None:
+    intent, _, _ = nlu_decide.decide(rule, "rule 1", Guess(ranked[0][0], ranked[0][1], ranked), vetoed)
+    assert intent == expected

@@ -511,3 +511,68 @@ def test_the_cases_settled_on_2026_12_17(text: str, expected: dict[str, object])
 def test_what_the_2026_12_19_tuning_batches_missed(text: str, today: str, expected: dict[str, object]) -> None:
     got = read(text, dt.date.fromisoformat(today))
     assert {key: got.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an invoice said to be wrong beside one paid, with its total in brackets, is left out
+    ("please pay invoice 2026-1187 today, 1.234,50 EUR. The invoice 2026-1190 (3.870,00 EUR) is not correct.",
+     {"intent": "pay", "invoices": ["2026-1187"]}),
+    # one payment left as it is beside the one cancelled
+    ("please cancel the scheduled payment for 1/22 on invoice 60318, we pay it by wire. Leave the 1/29 one for "
+     "60342 as is.", {"intent": "cancel_scheduled", "invoices": ["60318"]}),
+    # a deposit beside invoices paid separately names none
+    ("We'd like to put $5,000.00 on account as a prepayment. 33410 and 33425 will be paid separately on their due "
+     "dates.", {"intent": "deposit", "invoices": [], "amount": "5000.00"}),
+    ("send me every single invoice you say is open", {"intent": "invoices", "selector": "all"}),
+    ("Please email a year-end statement dated 12/31/2026 to our CPA. Our auditor arrives on the 25th.",
+     {"intent": "statement", "date": "2026-12-31"}),
+    ("can you tell me which invoices are open on our account and how much each one is for", {"intent": "invoices"}),
+    ("We will remit $8,904.22 for invoices 7781, 7782 and 7790 on December 18. 7785 remains on hold pending a "
+     "credit for the short shipment.", {"intent": "promise", "invoices": ["7781", "7782", "7790"],
+                                        "date": "2026-12-18"}),
+])
+def test_what_the_check_batches_missed(text: str, expected: dict[str, object]) -> None:
+    got = read(text, dt.date(2026, 12, 14))
+    assert {key: got.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Please charge the Visa on file $1,862.00 against invoice 62015 (billed $2,018.40). Two cartons arrived "
+     "crushed. Deduction taken: $156.40. PO 3319.", {"amount": "1862.00", "reason": "Damaged goods"}),
+    ("Pay 3308 but only $600. The other $145 is for the cases your driver DROPPED.", {"amount": "600.00"}),
+    ("Please debit Rechnung 44190 today but only 1.180,00 €. The price per piece was agreed at 8 euro, not 9,50 euro.",
+     {"amount": "1180.00"}),
+    ("I'll pay when I get paid, not a day before. Our own customer owes US forty grand.",
+     {"intent": "promise", "amount": None}),
+    ("Our payment run is on Friday 15/01. Invoices 74410 and 74432 are included, total EUR 1.906,20.\n"
+     "Regards, Accounts, Keller & Söhne AG, 8005 Zürich", {"invoices": ["74410", "74432"], "date": "2027-01-15"}),
+    ("Please email a receipt for the payment made on 12/14 against invoice 70125. Our ref: voucher 88412.",
+     {"invoices": ["70125"]}),
+    ("ill drop a check at ur counter wed for the 3 hunnit", {"amount": "300.00", "date": "2026-12-16"}),
+    ("will pay by yr end", {"date": "2026-12-31"}),
+    ("Our payment for you is ready in our system for day 25. We pay with our bank, you don't need to take it.",
+     {"intent": "promise", "date": "2026-12-25"}),
+    ("can somebody call me back bout 3305 at 555 0192", {"intent": "agent", "invoices": ["3305"]}),
+    ("Please debit the complete open amount now from our SEPA account.", {"selector": "all"}),
+    ("Pay the whole damn balance today with the Amex", {"selector": "all"}),
+    ("8901 is ours, fine. 8915 and 8922 are NOT. We never ordered any of that junk.",
+     {"intent": "dispute", "invoices": ["8915", "8922"]}),
+    ("invoice 12877 is not right. we pick up all our orders at your dock.", {"intent": "dispute",
+                                                                            "invoices": ["12877"]}),
+    ("The invoice 3590 is not correct, you make us pay 2 times the transport.", {"reason": "Disputed charge"}),
+    ("the parts on invoice 66041 were the wrong ones, we ordered the three quarter inch fittings, not paying that one",
+     {"reason": "Other"}),
+    ("uh we'll get you the rest uh by the end of the month okay", {"selector": "all", "date": "2026-12-31"}),
+    ("Charge the card for the overdue ones on the 20th when payroll clears. NOT before.", {"date": "2026-12-20"}),
+    ("Please cancel the scheduled payment for invoice 58213 set for 12/01. We settled it by check on 11/20, so the "
+     "card should not be charged.", {"intent": "cancel_scheduled", "reason": None}),
+    ("What are these Mahngebühren (reminder fees) of 15,00 € on invoice 71208?", {"intent": "finance_charge"}),
+    ("Confirmed, please proceed as quoted. Thank you for turning this around so quickly.", {"intent": "confirm"}),
+    ("ok thx happy tgiving", {"intent": "thanks"}),
+    ("Thank you very much for your help, and merry Christmas for you and your family.", {"intent": "thanks"}),
+    ("We will be sending a prepayment of $12,500.00. Please hold it on our account, not against invoices 82001 or "
+     "82015, which we are paying separately.", {"intent": "deposit", "invoices": [], "amount": "12500.00"}),
+])
+def test_what_the_2026_12_20_tuning_batches_missed(text: str, expected: dict[str, object]) -> None:
+    got = read(text, dt.date(2026, 12, 14))
+    assert {key: got.get(key) for key in expected} == expected

@@ -24,10 +24,11 @@ ELEVENTH = SEALED.with_name("nlu_sealed_2026-12-14k.jsonl")
 TWELFTH = SEALED.with_name("nlu_sealed_2026-12-15o.jsonl")
 THIRTEENTH = SEALED.with_name("nlu_sealed_2026-12-17t.jsonl")
 FOURTEENTH = SEALED.with_name("nlu_sealed_2026-12-19w.jsonl")
+FIFTEENTH = SEALED.with_name("nlu_sealed_2026-12-20z.jsonl")
 BATCHES = [SEALED, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH,
-           FOURTEENTH]
+           FOURTEENTH, FIFTEENTH]
 NAMES = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
-         "twelfth", "thirteenth", "fourteenth"]
+         "twelfth", "thirteenth", "fourteenth", "fifteenth"]
 
 
 @pytest.mark.parametrize("batch", BATCHES, ids=NAMES)
@@ -54,9 +55,10 @@ LEVELS = {
     NINTH: (0.977, 0.95, 0),
     TENTH: (0.99, 0.947, 0),
     ELEVENTH: (0.979, 0.942, 0),
-    TWELFTH: (0.988, 0.92, 0),
+    TWELFTH: (0.983, 0.925, 0),
     THIRTEENTH: (0.979, 0.942, 0),
     FOURTEENTH: (0.987, 0.942, 0),
+    FIFTEENTH: (0.97, 0.925, 0),
 }
 
 
