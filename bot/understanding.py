@@ -210,7 +210,11 @@ _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?
                     r"|payment of our (?:clients?|customers?)"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
 # Why that day, said after it: the day is still the payment's ("on MLK day, that is when we are back in the office")
-_WHY_AFTER = re.compile(r"^\W*(?:\S+\s+){0,8}?(?:that is when|thats when|because|since|as that is|when|once)\b")
+_WHY_AFTER = re.compile(r"^\W*(?:\S+\s+){0,8}?(?:that is when|thats when|because|since|as that is|when|once"
+                        r"|after (?:we|i|our))\b")
+# "payroll hits friday so I'll send like a grand then": the payment comes on the event's day
+_THEN_AFTER = re.compile(r"^[^.?!]*\b(?:pay|send|mail|wire|transfer|remit|drop|cover|get you)\b"
+                         r"[^.?!]*\b(?:then|that day)\b")
 _MESSAGES_BEFORE = re.compile(r"\b(?:texts?|messages?|calls?|emails?|reminders?|notices?)\s+$")
 _PAY_BEFORE = re.compile(r"\b(?:pay|charge|debit|run|process|collect)\s+(?:invoice\s+)?[\w-]*\d[\w-]*\s+$")
 _AUTOPAY = re.compile(r"\b(?:autopay|auto pay|auto-pay|automatic(?:ally)?|recurring|every (?:invoice|month|time))\b")
@@ -250,6 +254,14 @@ def _slot_alone(masked: str) -> bool:
         "_date_" in sentence and len(sentence.split()) <= 3 for sentence in re.split(r"[.!?\n]+", masked))
 
 
+def _own_words(found: list[nlu_dates.When], at: int) -> str:
+    """The words of a date's clause that can be said of it: not those before the next date, which are said of that
+    one ("we pay on monday | payroll hits friday": "payroll hits" is said of friday, not of monday)."""
+    when = found[at]
+    ahead = at + 1 < len(found) and found[at + 1].phrase in when.trail
+    return when.lead if ahead else f"{when.lead} {when.trail}"
+
+
 def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_dates.When]:
     """The dates (or months) the request is about, by what each is said of in its clause (LABELS.md): the day of a
     payment, a promise, a statement "as of", invoices "due" then; not the day of something else said in passing."""
@@ -261,7 +273,8 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
         month = when.kind in ("month", "month_rel")
         clause = f"{when.lead} {when.trail}"
         second = _SECOND_PART.search(when.lead) and not _REST_IS_ALL.match(when.lead)
-        event = _EVENT.search(clause) and not _WHY_AFTER.match(when.trail)  # "… the 18th, that is when we are back"
+        event = _EVENT.search(_own_words(found, at)) and not (_WHY_AFTER.match(when.trail)
+                                                              or _THEN_AFTER.search(when.after))
         if second or (not month and when.direction != "nearest" and event):
             continue
         if month and intent == "promise" and len(found) > 1 and _CANNOT.search(clause):

@@ -576,3 +576,19 @@ def test_what_the_check_batches_missed(text: str, expected: dict[str, object]) -
 def test_what_the_2026_12_20_tuning_batches_missed(text: str, expected: dict[str, object]) -> None:
     got = read(text, dt.date(2026, 12, 14))
     assert {key: got.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "today", "date"), [
+    # the words before the next date are said of it: "payroll hits" is friday's, not monday's
+    ("we'll pay sixty six oh one on monday uh payroll hits friday so monday is good", "2026-12-03", "2026-12-07"),
+    ("ya ill get u paid by next fri payroll hits thurs", "2026-11-09", "2026-11-13"),
+    # the event's day is the one meant when the payment is said to come "then"
+    ("Payroll hits friday so I'll send like a grand then", "2026-11-16", "2026-11-20"),
+    # why that day, said after it
+    ("I'll have the money for you the twenty eighth after we close out the month", "2026-12-03", "2026-12-28"),
+    ("banks closed today for MLK, ill send the wire for 4493 tomorrow", "2027-01-18", "2027-01-19"),
+    ("Our office is closed 12/24 through 1/4. We will release payment for all overdue invoices on January 5.",
+     "2026-12-16", "2027-01-05"),
+])
+def test_the_day_an_event_is_said_of(text: str, today: str, date: str) -> None:
+    assert read(text, dt.date.fromisoformat(today))["date"] == date
