@@ -51,11 +51,11 @@ _SIZE_AFTER = re.compile(r"\s*-?\s*(?:\"|''|inch(?:es)?\b|in\b\.?(?!\s*(?:full|a
 # Something already done looks back: "I paid", "was sent", "we mailed". `who` "you"/"it" after "get"/"have" is
 # the object of a promise: "we'll get you paid", "we'll have it sent".
 _DONE = re.compile(r"(?:^|[.!?]\s+|,\s+(?=mailed|went out|sent)|\b(?=went in(?:to)? the (?:mail|post)\b)"
-                   r"|\b(?:check|cheque|payment|wire|transfer)(?:\s+#?\d+)?\s+(?=mailed|went out|left)"
+                   r"|\b(?:check|cheque|payment|wire|transfer)(?:\s+#?\d+)?\s+(?=mailed|went out|left|done)"
                    r"|\b(?P<who>i|we|you|they|it|was|were|been|already|had|wife|husband|partner|accountant"
                    r"|bookkeeper|boss|owner|office|bank|controller) )(?:already )?(?:paid|sent"
                    r"|mailed|made|received|charged|billed|dropped off|returned|wired|transferred|deposited|emailed"
-                   r"|faxed|shipped|delivered|settled|cashed|debited|processed|went out|left|released"
+                   r"|faxed|shipped|delivered|settled|cashed|debited|processed|went out|left|released|done"
                    r"|went in(?:to)? the (?:mail|post)|is in the (?:mail|post) already)\b")
 _CAUSED_BEFORE = re.compile(r"\b(?:get|gets|getting|have|has|having)\s+$")
 _IF_BEFORE = re.compile(r"\b(?:if|once|when|whether|until|before)\s+$")  # "would it be alright if we paid by the 25th"
@@ -81,7 +81,8 @@ _SPAN_BEFORE = re.compile(r"\bbetween\s+(?:the\s+)?$|\b(?:the\s+)?week\s+of\s+(?
                           r"|\b(?:between|from)\s+(?:the\s+)?\S+(?:\s+\S+)?\s+(?:and|to|through|thru|till|until|-)\s+(?:the\s+)?$")
 _DAY_OVER_12_FIRST = re.compile(r"(?<![\d/.,$])(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![\d])")
 # "day/month", and words only a European (or British) writer uses of a payment: "direct debit", "SEPA", "bank holiday"
-_DAY_FIRST_SAID = re.compile(r"\b(?:day/month|dd/mm|dd\.mm|day first|day-month|direct debit|sepa|bank holidays?)\b")
+_DAY_FIRST_SAID = re.compile(r"\b(?:day/month|dd/mm|dd\.mm|day first|day-month|direct debit|sepa|bank holidays?"
+                             r"|factura|facture|fattura|rechnung(?:en)?|cordialement|saludos|grüßen|grussen|groeten)\b")
 # A clause ends at a sentence mark, a colon or semicolon, a comma before a new phrase, or a line break.
 _CLAUSE_END = re.compile(r"[.;:!?\n]+(?:\s|$)|,\s+|\s+[-–—]\s+|\s+because\s+|\s+(?:uh|um|uhm|er)\s+"
                          r"|\s+(?:and|but|so)\s+(?=(?:the|we|i|you|they|that|it|our|my)\b)")

@@ -67,7 +67,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               rf"|never (?:received|got|arrived|came)(?: (?:the|this|that|our|these|those|any|all))? {_OBJECT}"
               r"|only (?:received|got|sent|delivered|shipped|came)|(?:received|got|delivered|shipped) only"
               r"|only \d+ (?:[a-z]+ )?(?:arrived|came|showed up|were delivered|delivered|received)"
-              r"|(?:was|were) never delivered|never (?:been )?delivered"
+              r"|(?:was|were) never delivered|never (?:been |got |gotten )?delivered"
               r"|(?:half|part|some) of (?:it|them|the order|the shipment|the delivery) (?:arrived|came|showed up)"
               r"(?!\s+(?:damaged|broken|crushed|wet|late|in|with|dented|cracked))"
               r"|(?:never|not|did not|do not) (?:arrived?|came|come|showed up)(?! (?:on time|in time|late))"
@@ -92,7 +92,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  # not "so we are not charged twice"
                  r"|(?<!not )(?<!not be )(?<!not get )(?:billed|charged|invoiced|paid|debited|drafted|withdrawn"
                  r"|deducted|taken|pulled)(?: us| me| it| this| that| them| you| you people| you guys| \d+"
-                 r"| (?:our|my|the|invoice) \w+)?"
+                 r"| (?:our|my|the|invoice) \w+| the invoice \w+)?"
                  r"(?: already)? (?:twice|two times|2x|2 x|x2)|make (?:us|me) pay (?:two|2) times|duplicate"
                  r"|(?:is|are) (?:a )?double\b(?! what| the)"
                  r"|\btwo (?:\w+ )?(?:debits|charges|withdrawals|drafts) (?:of|for)\b"
@@ -143,6 +143,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               # the wrong thing sent: "you sent 3/4 inch fittings and we ordered 1/2 inch"
               r"|wrong (?:items?|parts?|products?|colors?|colours?|models?|sizes?|size)|not what (?:we|i) ordered"
               r"|(?:were|was|are|is) the wrong (?:ones?|kind|type)"
+              r"|(?:received|got|sent|shipped|delivered)\b[^.?!]{0,40}\bbut (?:we|i) ordered"
               r"|and we ordered|(?:we|i) ordered\b[^.?!]{0,40}\b(?:you|they) (?:shipped|sent|delivered)"
               r"|(?:we|i) ordered \d+/\d+"  # "4410 is all 3/4 inch pipe. we ordered 1/2"
               r"|instead of\b[^.?!]{0,30}\bas ordered"  # "delivered in RAL 7016 instead of RAL 7035 as ordered"
@@ -153,8 +154,9 @@ _SENT_BACK = re.compile(r"\b(?:returned|return them|sent (?:\w+ ){0,3}back|send 
                         r"|shipped (?:\w+ ){0,3}back)\b")
 # "overbilled $1,140.00 for the six pallets never delivered": the shortage is why the sum is too high
 _SHORT_BILLED = re.compile(r"\b(?:overbilled|over billed|overcharged|over charged|billed|charged|invoiced)\b"
-                           rf"{_NEAR}{{0,60}}"
-                           r"\b(?:never (?:delivered|arrived|received|came)|not (?:delivered|received)|missing)\b")
+                           rf"{_NEAR}{{0,100}}"
+                           r"\b(?:never (?:got )?(?:delivered|arrived|received|came)|not (?:delivered|received)"
+                           r"|missing)\b")
 # A warranty claim names the damage it is about: the claim, not the damage, is why they do not pay.
 _WARRANTY = re.compile(r"\bwarranty\b")
 
@@ -176,6 +178,9 @@ def find_reason(text: str, reasons: tuple[str, ...]) -> str | None:
     if not claim and len(found) > 1:
         # the wrong size sent back, fewer cases than we ordered: the return or the shortage is why, not "Other"; goods
         # sent back because they were broken: the return (LABELS.md, two causes)
+        kinds = {_kind_of(item[2]) for item in found}
+        if kinds == {"other", "pricing"}:  # "you sent M8 screws, we ordered M10 … the price must be lower": the item
+            found = [item for item in found if _kind_of(item[2]) == "other"]
         found = [item for item in found if _kind_of(item[2]) != "other"] or found
         if _SENT_BACK.search(text) and any(_kind_of(label) == "returned" for _, _, label in found):
             found = [item for item in found if _kind_of(item[2]) not in ("damaged", "other")]

@@ -85,7 +85,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bdo not want (?:(?:these|your|any|the|this|more|anymore|any more)\s+)+(?:texts|messages|text"
         r"|notifications|reminders)\b",
         r"\b(?:stop|quit) (?:texting|messaging|sending|contacting|calling|emailing|bothering|spamming)\b",
-        r"\bstop (?:these|this|the|all|your) (?:texts|messages|text|message|notifications|reminders)\b",
+        r"\bstop (?:these|this|the|all|your) (?:texts|messages|text|message|notifications|reminders|emails|e-mails"
+        r"|calls|letters|notices)\b",
         r"\bremove (?:me|my number|my phone|this number)\b", r"\btake (?:me|my number|this number) off\b",
         r"\bopt (?:me )?out\b", r"\bunsubscribe\b", r"\bdo not (?:text|message|contact|call|email) (?:me|us)\b",
         r"\bno more (?:texts|messages|text|message|reminders)\b", r"\bleave (?:me|us) alone\b", r"\bwrong number\b",
@@ -183,7 +184,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
     ], []),
     ("deposit", [
         r"\b(?:deposit|deposits|prepay|prepayment|pay ahead|pay in advance|advance payment|down payment)\b",
-        r"\b(?:_amount_|payment|pay|put|money|funds|cash)\b[^.?!]{0,20}\bon account\b",
+        r"\b(?:_amount_|payment|pay|put|money|funds|cash)\b[^.?!]{0,20}\bon account\b(?! of\b)",  # not "on account of"
         r"\bcredit (?:to|on) (?:my|our|the) account\b", r"\b(?:add|put) _amount_",
         r"\b(?:pay|paying|send|sending)\b(?: \S+){0,3}? (?:in advance|ahead of time)\b",
     ], []),
@@ -272,14 +273,14 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"|transferring|wire|wiring|remit|remitting)\b"
         r"(?!.*\b(?:can|could|would|please|want|like|now(?! is not| not| we (?:do not|can not|have no))|today"
         r"|right away|immediately|card|visa|amex"
-        r"|mastercard|account|ach|bank account|autopay)\b)",  # "we pay next month, now is not possible": a later day
+        r"|mastercard|account(?! of)|ach|bank account|autopay)\b)",  # "we pay next month, now is not possible"
         # "I'm paying 1043 today", "we're paying it friday": their own payment, any day (LABELS.md, 2026-12-17)
         r"^(?:so |ok |and )?(?:i am|we are|im) paying\b(?!.*\b(?:card|visa|amex|mastercard|discover|ach|bank account"
         r"|autopay|through (?:here|you|this|the (?:bot|link|portal))|with you|online|portal|link|you can)\b)",
         # paid from their side: "we pay 31190 friday through our own bill-pay run", "we'll pay these ourselves"
         r"\b(?:ourselves|(?:on|from) our (?:own )?(?:end|side)|our own (?:bill ?pay|ap|payment|check) run"
         r"|through (?:our|my) (?:own )?(?:bill ?pay|online banking|ap system|erp|bank))\b",
-        r"^remittance advice\b",  # a payment already sent, advised
+        r"^(?:remittance advice|zahlungsavis|avis de paiement|payment advice)\b",  # a payment already sent, advised
         r"^(?:we|i) (?:have )?(?:remitted|wired|transferred|initiated|released)\b",  # "we remitted $2,310.00 today"
         r"^pay you\b",  # "pay u 500 tmrw rest next wk": SMS for "I'll pay you"
         r"^(?:our )?payment (?:sent|made|wired|transferred|mailed|initiated|released)"

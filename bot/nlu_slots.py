@@ -78,11 +78,11 @@ _REFERENCE = r"(?:19|20)\d\d-\d{3,8}|\d{4,20}|[a-z]{1,3}-\d{3,20}(?:-\d{2,8})?"
 # "inv 1042 n 1043", "invoices 1042, 1043 & #1044": the numbers listed after a reference are references too.
 _LISTED_AFTER = re.compile(
     r"(?P<head>_invoice_\s*(?:,\s*(?:and\s+)?|&\s*|\+\s*|\b(?:and|n|or)\s+)(?:#\s*)?)"
-    rf"(?P<id>{_REFERENCE})(?![\w/]|[.,]\d)(?!\s*(?:k\b|[$€£]|usd|eur|euros?|gbp|cad|dollars?|bucks))")
+    rf"(?P<id>{_REFERENCE})(?![\w/]|[.,]\d)(?!\s*(?:k\b|[$€£]|usd|eur|euros?|gbp|cad|dollars?|bucks)(?!\s*[$€£]?\s*\d))")
 _BARE_INVOICE = re.compile(rf"(?<![\w#$.,/-])(?P<id>{_REFERENCE})(?![\w/]|[.,]\d)")
 _SLASH_LIST = re.compile(r"(?<![\w/])\d{4,20}(?:\s*/\s*\d{4,20})+(?![\w/])")  # 104233/104234: two invoices
 _NOT_AN_INVOICE_BEFORE = re.compile(
-    r"\b(?:po|p\.o\.|purchase order|order|account|customer|check|cheque|ck|rma|ref|reference|confirmation|conf"
+    r"\b(?:po|pos|p\.o\.|purchase orders?|order|account|customer|check|cheque|ck|rma|ref|reference|confirmation|conf"
     r"|ending|ending in|finish in|finishing in|finish with|finishes with|finishing with|last four|last 4|zip|phone"
     r"|ticket|case|tracking|card|visa|mastercard"
     r"|amex|box|suite|apt"
@@ -92,9 +92,9 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|packing slip|slip|ps|delivery note|vat id|check request|payment request|agreement|ral|lockbox|lock box"
     r"|returns? note|ach|dt|delivery ticket|item|receipt\s*(?:#|no\.?|number|nr\.?)|cert|certificate|lieferschein"
     r"|albaran|albarán"
-    r"|voucher"
+    r"|voucher|avis(?: de paiement)?"
     r"|exemption)\.?"
-    r"\s*(?:numbers?|nos?\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*\(?\s*[:#]?\s*"
+    r"\s*(?:numbers?|nos?\.?|nr\.?|nbr\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*\(?\s*[:#]?\s*"
     r"(?:(?:it is|its|is|are)\s*)?"
     r"(?:#?\d[\w-]*\s*(?:,|/|&|\band\b)\s*)*$")  # "PO numbers are 88123 / 88140"
 # An ERP's reference to something that is not an invoice: sales/purchase/work order, quote, return, delivery note.
@@ -130,7 +130,8 @@ _QUANTITY_AFTER = re.compile(r"^\s*(?:cases?|units?|pcs|pieces?|boxes|box|items?
 # these words, and those listed with them, are the ones the customer does not mean. A refusal ("we are not paying
 # 2265 yet", "we won't pay 1050") leaves out the invoice only beside another one to pay: alone, it is a dispute
 # about that invoice ("I'm not paying 1050 until someone explains the freight").
-_SAID_REFERENCE = r"(?:(?:the|for|on|to|invoices?|inv|bills?|number|no\.?)\b[\s#:.-]*|#\s*)*[a-z]{0,3}-?\d[\w-]*"
+_SAID_REFERENCE = (r"(?:(?:the|for|on|to|invoices?|inv|bills?|number|no\.?|fattura|facture|factura|rechnung)\b[\s#:.-]*"
+                   r"|#\s*)*[a-z]{0,3}-?\d[\w-]*")
 _SAID_REFERENCES = rf"\s+(?P<refs>{_SAID_REFERENCE}(?:{LISTED_BETWEEN.pattern}{_SAID_REFERENCE})*)"
 _EXCLUDING = re.compile(
     r"(?:\bnot|(?<!\bi )(?<!\bwe )(?<!\bthey )\bdo not (?:you dare )?(?:want to )?"
@@ -166,6 +167,10 @@ _SET_ASIDE_AFTER = re.compile(
     r"|(?:should|will|can|must|has to|have to)(?: \w+)? (?:be set aside|be held|wait|stay|remain|follow"
     r"|be (?:paid|handled|settled|addressed) separately)\b"
     r"|(?:has|have) not (?:yet )?(?:been )?(?:approved|checked|released)"
+    # "55622 was already paid by check", "FA-3322 is fine but we pay it ourselves", "5083 we contest"
+    r"|(?:was|were|has been|have been) (?:already )?paid"
+    r"|(?:is|are) (?:fine|ok|okay|correct) but (?:we|i) (?:will )?(?:pay|transfer|settle|wire|send)"
+    r"|(?:we|i) (?:contest|dispute)"
     r"|(?:we|i) (?:will )?(?:pay|must check|need to check|check)\b(?: \w+){0,2} (?:by )?(?:ourselves|myself|internally"
     r"|separately)"
     r"|(?:stays?|remains?|can wait|stays? scheduled)\b"
@@ -189,7 +194,8 @@ _AMOUNT = re.compile("|".join((
     rf"(?P<neg1>(?<![\w)])-\s*)?(?P<c1>[$€£])\s*(?P<neg2>-\s*)?(?P<n1>{_NUMBER})(?P<k1>k)?(?!\w|\.\d)",
     # "PO 4410-22 $ 412.00": a dollar sign before the next number is that number's (a euro sign follows its number)
     rf"(?P<neg3>(?<![\w-])-\s*)?(?<![\w.,/#])(?P<n2>{_NUMBER})(?P<k2>k)?\s*(?P<c2>{CURRENCY_WORD})(?!\w)"
-    r"(?!(?<=\$)\s*\d)",
+    # "Rechnung 93001 EUR 1.402,50": a currency code before a number is that number's
+    r"(?!(?<=\$)\s*\d)(?!(?<![$€£])\s+\d[\d.,]*\d)",
     rf"\b(?P<c3>{_CODE})\s*(?P<n3>{_NUMBER})(?P<k3>k)?\b",
     r"(?<![\w.,/#-])(?P<n4>\d+(?:\.\d+)?)(?P<k4>k)\b",
     rf"(?<![\w.,/#-])(?P<n5>{_EUROPEAN}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d{{1,3}})(?![\w.,]*\d)"
@@ -249,7 +255,8 @@ _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?:
                               r"|(?:a )?(?:couple|few|several)(?: of)?"  # "a couple thousand": no exact sum
                               # "Deduction taken: $156.40", "the other $145 is for the cases your driver dropped",
                               # "agreed at 8 euro", "our own customer owes us forty grand"
-                              r"|deduction(?: taken)?:?|the other|agreed(?: at)?|owes? (?:us|me|them)))"
+                              r"|deduction(?: taken)?:?|the other|agreed(?: at)?|owes? (?:us|me|them)"
+                              r"|(?:by|with) (?:check|cheque|ck)\s*#?\s*\d*\s*\())"
                               r"\s*$")
 # "four thousand something", "nine hundred odd": no exact sum (LABELS.md, rough and vague sums)
 _VAGUE_AFTER = re.compile(r"\s*(?:dollars?\s+)?(?:and\s+)?(?:something|odd|change)\b")
@@ -267,6 +274,9 @@ _DESCRIBED_AFTER = re.compile(r"^\s*(?:(?!(?:on|to|toward|towards|against|for|of
                               # "the $80.00 early-order discount"; not "$1,176 after discount"
                               r"|^\s*(?:(?!(?:after|less|minus|with|net|before|incl|including|plus|and)\b)[a-z][a-z-]*\s+)"
                               r"{1,2}(?:discount|deduction)\b"
+                              # "$112.40 of sales tax", "$185 for 'expedited shipping'", "1,234.56 for freight"
+                              r"|^\s*(?:of|for) [\"']?(?:[a-z-]+ )?(?:sales tax|tax|vat|freight|shipping|handling|fees?"
+                              r"|surcharges?)\b"
                               r"|^\s*in (?:freight|fees?|charges?|surcharges?|shipping|interest|late fees?"
                               r"|(?:sales )?tax(?:es)?|vat)\b")
 _PER_UNIT = re.compile(r"^\s*(?:(?:per|a|an|each|/)\s*(?:unit|case|item|piece|box|bag|carton|foot|ft|lb|hour|hr)\b"
@@ -355,7 +365,8 @@ _LISTED_POSITIONS = re.compile(
 _FIRST_N = re.compile(r"\b(?:the\s+)?(?:first|top)\s+(?P<n>two|three|four|five|six|[2-9])\b"
                       r"(?=\s+(?:ones|invoices|bills|items|on|from|in|of)\b)")
 _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! time)|invoices?|bills?|items?)|delinquent"
-                      r"|(?:that is|that are|thats|which is|which are|what is|whatever is|whatever) late"
+                      r"|(?:that is|that are|thats|which is|which are|what is|what are|who are|whatever is"
+                      r"|whatever) late"
                       r"|(?:invoices?|bills?) late)\b"
                       r"(?!\s+(?:notice|reminder|letter|message|text|email|notification|warning)s?\b)"
                       r"|\b(?:be|get|gets|bring (?:it|us|me|the account|our account|my account)"
@@ -370,9 +381,10 @@ _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! ti
                       r"|\b(?:which|what) (?:bills|invoices|ones) (?:am i|are we|r we) late on\b"
                       r"|\b\d{2,3}\s*\+?\s*days? (?:late|past)\b")
 # "the two oldest", "the 3 oldest invoices", "the oldest two": that many, oldest first
-_OLDEST_FEW = re.compile(r"\b(?:(?P<n>two|three|four|five|[2-9])\s+(?:oldest|earliest)"
+_OLDEST_FEW = re.compile(r"\b(?:(?P<n>two|three|four|five|[2-9])\s+(?:oldest|earliest|most old)"
                          r"|(?:oldest|earliest)\s+(?P<m>two|three|four|five|[2-9])(?!\s*(?:days?|weeks?|months?)\b))\b")
-_OLDEST = re.compile(r"(?<!\bat the )\b(?:oldest|earliest)\b(?!\s+(?:convenience|possible|opportunity|chance))")
+_OLDEST = re.compile(r"(?<!\bat the )\b(?:oldest|earliest|most old)\b"
+                     r"(?!\s+(?:convenience|possible|opportunity|chance))")
 _ALL = re.compile(
     r"\b(?:pay|clear|settle|paying)\b(?:\s+(?:it|them|off|for))?\s+(?:all|everything)\b"
     r"|\b(?:pay|clear|settle|paying|payment|process|schedule|charge|send|show|list|email|breakdown)\b"
@@ -382,7 +394,7 @@ _ALL = re.compile(
     r"|invoices|bills|outstanding)\b|\b(?:it|them|em) all\b"
     r"|\b(?:pay|clear|settle|paying)\b[^.?!]{0,15}\b(?:full|whole|entire|total) (?:balance|amount)\b"
     r"|\b(?:pay|clear|settle)(?: off)?(?: my| our| the)?(?: current| full| whole| entire| total| remaining)? balance\b"
-    r"|\bpay(?: off)? what (?:i|we) owe\b|\b(?:whole|entire) (?:thing|lot)\b"
+    r"|\bpay(?: off)? what (?:i|we) owe\b|\b(?:whole|hole|entire) (?:thing|lot)\b"
     r"|\b(?:pay|paying|settle|clear|split|spread|break up)\b(?:\s+\S+){0,2}?\s+what is (?:left|remaining)\b"
     r"|\b(?:pay|debit|charge|collect|process|run|settle|clear)\s+(?:\S+\s+){0,2}?the open (?:invoices|bills|items)\b"
     r"|\b(?:the rest|all) of what (?:i|we) owe\b"
@@ -390,7 +402,7 @@ _ALL = re.compile(
     r"|\bevery (?:single )?(?:open |unpaid |outstanding )?(?:invoice|bill)\b"
     r"|\b(?:full|whole|hole|entire)(?: \w+)?(?: open| outstanding| remaining)? balance\b"
     r"|(?<!and )(?<!then )\b(?:the|our|my) remaining balance\b"  # not the later part: "… and the remaining balance"
-    r"|\bthe (?:full|whole|entire) (?:hole |whole )amount\b"
+    r"|\bthe (?:full|whole|entire) (?:hole |whole )?(?:open |outstanding )?amount\b"
     # "the outstanding amount", "the open amount of 12.600,00 EUR", "pay now the all balance"
     r"|\bthe (?:total |full |complete |entire )?(?:outstanding|open) (?:amount|balance)\b|\bthe all balance\b")
 _NOT_BEFORE = re.compile(r"\bnot\s+(?:\S+\s+){0,2}$")  # "not paying the whole thing", "can not pay the full amount"
@@ -456,8 +468,10 @@ _WRONG_AFTER = re.compile(
 _VOIDING = re.compile(r"\b(?:void|cancel|credit|remove|delete)" + _SAID_REFERENCES)
 
 
-_FINE_AFTER = re.compile(rf"(?<![\w-])(?P<refs>{_SAID_LIST})\s*,?\s+(?:is|are) (?:correct|fine|ok|okay|right|good"
-                         r"|in order|ours|mine)\b")  # "55001 is correct, but 55020 is not ours"
+_FINE_AFTER = re.compile(rf"(?<![\w-])(?P<refs>{_SAID_LIST})"
+                         r"(?:\s+(?:on|from|for|of|in) [^.,;?!\d]{0,25}?)?\s*,?\s+"
+                         r"(?:is|are) (?:correct|fine|ok|okay|right|good|in order|ours|mine)\b")
+# ("55001 is correct, but 55020 is not ours", "70951 on the same PO is correct")
 
 
 def disputed_among(text: str, invoices: Iterable[str]) -> tuple[str, ...]:

@@ -42,7 +42,8 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"'
 
 _SHORTHAND = {
     # politeness and pronouns
-    "hunnit": "hundred", "hunned": "hundred", "hundo": "hundred", "yr": "year", "yrs": "years",
+    "tonite": "tonight", "2nite": "tonight", "hunnit": "hundred", "hunned": "hundred", "hundo": "hundred",
+    "yr": "year", "yrs": "years",
     "pls": "please", "plz": "please", "plse": "please", "pleez": "please", "u": "you", "ur": "your",
     "hlp": "help", "halp": "help",
     "thx": "thanks", "thnx": "thanks", "thanx": "thanks", "tnx": "thanks", "ty": "thanks", "thks": "thanks",

@@ -195,7 +195,8 @@ _REST_IS_ALL = re.compile(r"^(?:(?:i|we)(?: will| can| are going to| am going to
 _SECOND_PART = re.compile(r"\b(?:the )?(?:rest|remainder|other half|half|balance of it)\b(?:\s+\S+){0,4}\s*$")
 _OF_A_THING = re.compile(
     r"\b(?:list|email|call|meeting|conversation|letter|reminder|notice|message|statement|talk|chat)s?\s+"
-    r"(?:(?:you|we|i)\s+(?:sent|emailed|had|made|mailed)\s+(?:on\s+|from\s+)?|(?:on|from|of|dated)\s+)(?:the\s+)?$")
+    r"(?:(?:you|we|i)\s+(?:sent|emailed|had|made|mailed)\s+(?:on\s+|from\s+)?|(?<!list )(?<!lists )on\s+"
+    r"|(?:from|of|dated)\s+)(?:the\s+)?$")  # "the list on 29/01" is when to pay it
 # "this morning's list", "the friday invoices"; not "pay today invoice 30551"
 _THING_AFTER = re.compile(r"^(?:'s|s')\s|^\s*(?:list|email|call|meeting|invoices?|bills?|statements?|orders?)\b"
                           r"(?!\s+(?:no\.?\s*|nr\.?\s*|number\s*|#\s*)?[a-z]{0,3}-?\d)")
@@ -227,6 +228,14 @@ _INVOICES_OF_BEFORE = re.compile(r"\binvoices? (?:from|of|for|in)\s+$")  # "thre
 _TAKEN = re.compile(r"\b(?:took|charged|debited|drafted|pulled|withdrew|ran|paid)\b")
 _CANNOT = re.compile(r"\b(?:not|no|difficult|hard|tight|impossible|bad|slow|late)\b")
 _INVOICE_DATED = re.compile(r"\b(?:is|was|are|were) (?:dated|issued|invoiced|delivered)\s+(?:on\s+)?$")
+# An invoice's or a delivery's own day beside the payment's: "invoice 55730 dated 10/28/2026 (delivered 11/02) for
+# friday 11/20", "(invoice dates 11/02 and 11/06, received 11/09)", "Rechnung RE-2026-0412 from 03/11", "due 31/12"
+_DOCUMENT_DATED = re.compile(r"(?:\b(?:dated|invoice dates?|issued|invoiced|delivered|shipped|received|delivery|due)"
+                             r"|\b(?:invoice|rechnung|factura|facture|fattura|lieferschein)\s+[\w-]+\s+(?:from|of))"
+                             r"\s+(?:on\s+)?(?:\S+\s+(?:and|,)\s+)?$")
+_INSTEAD_AFTER = re.compile(r"^\W*instead\b")  # "it was to go out on the 10th … mailed on the 14th instead"
+_NOT_BEFORE = re.compile(r"\bnot\s+$")  # "I need it TODAY, not next week"
+_MADE_BEFORE = re.compile(r"\b(?:made|paid|sent|did|wired|transferred)\s+$")  # "the payment I made today"
 _SIGNED = re.compile(r"\b(?:signed|approved|cut|printed|wrote|written|received|got)\b")
 _AS_OF_INTENTS = frozenset({"balance", "statement"})  # a date for these is the day the figure is "as of"
 _DUE_BEFORE = re.compile(r"\bdue\b(?:\s+\S+){0,2}\s*$")
@@ -238,7 +247,7 @@ _A_PAYMENT_AFTER = re.compile(r"^\s*(?:payments?|wire|transfer|ach|check|deposit
 _NO_INVOICES = (_CHAT - {"agent", "remit_to"}) | {"statement", "methods", "add_method"}
 _SPAN_OF_MONTHS = re.compile(r"\bq[1-4]\b|_month_\s*(?:-|–|through|thru|to|till|until)\s*_month_")
 # A date taken back: "sched 7705 for 12/18 wait no 12/19".
-_CORRECTED_AFTER = re.compile(r"^[\s,.;:!-]*(?:wait|no|nope|sorry|oops|i mean|i meant|actually|correction|typo"
+_CORRECTED_AFTER = re.compile(r"^[\s,.;:!?-]*(?:wait|no|nope|sorry|oops|i mean|i meant|actually|correction|typo"
                               r"|apologies|my apologies|my mistake|my bad|pardon"
                               r"|make (?:it|that))\b")
 # "how much do I owe TOTAL, including all the charges", "billed for all of them", "include all open items": no choice.
@@ -259,7 +268,8 @@ def _own_words(found: list[nlu_dates.When], at: int) -> str:
     one ("we pay on monday | payroll hits friday": "payroll hits" is said of friday, not of monday)."""
     when = found[at]
     ahead = at + 1 < len(found) and found[at + 1].phrase in when.trail
-    return when.lead if ahead else f"{when.lead} {when.trail}"
+    # "on new year's eve, our fiscal year closes then": what follows says why that day
+    return when.lead if ahead or re.search(r"\bthen\b", when.trail) else f"{when.lead} {when.trail}"
 
 
 def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_dates.When]:
@@ -284,6 +294,11 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
             continue  # "check #3390 for the two october invoices", "everything since september"
         if intent in _MOVES_MONEY and not month and _INVOICE_DATED.search(when.lead):
             continue  # "77412 is dated 11/24": the invoice's day, not the payment's
+        if (intent in _MOVES_MONEY | {"promise"} and not month and len(found) > 1
+                and _DOCUMENT_DATED.search(when.lead)):
+            continue  # "invoice 70220 dated 01/12, delivered 04/12, due 31/12. We will pay on 04/01": the 4th
+        if not month and _NOT_BEFORE.search(when.lead):
+            continue  # "I need it TODAY, not next week"
         if intent in _FORWARD_INTENTS and ((_OF_A_THING.search(when.lead) and when.modifier != "next")
                                            or _THING_AFTER.match(when.trail)):
             continue  # "pay 2 and 3 from the list you sent on tuesday", "our transfer for the october invoices"
@@ -293,7 +308,9 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
             continue  # "charge 40518 now. 40519 we will transfer ourselves next week": not this payment's day
         if intent == "cancel_scheduled" and not month and _TAKEN.search(when.lead):
             continue  # "your system took $2,000 out on the 3rd, cancel whatever else you have scheduled"
-        if intent in _MOVES_MONEY and not month and _DONE_IN_CLAUSE.search(clause) and not (
+        since_last = when.lead.rsplit(found[at - 1].phrase, 1)[-1] if at and found[at - 1].phrase in when.lead else None
+        done_here = _DONE_IN_CLAUSE.search(f"{since_last} {when.trail}" if since_last is not None else clause)
+        if intent in _MOVES_MONEY and not month and done_here and not (
                 _PAY_BEFORE.search(when.lead)):  # "pay 31204 today but deduct the cases that were short": today
             continue  # "both were approved by the owner this morning": not when to pay
         if intent == "promise" and not month and at + 1 < len(found) and _SIGNED.search(clause):
@@ -302,12 +319,14 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
             continue
         if intent == "invoices" and not month and not _DUE_BEFORE.search(when.lead):
             continue
-        if intent == "receipt" and when.phrase == "today" and not _A_PAYMENT_AFTER.match(when.trail):
+        if intent == "receipt" and when.phrase == "today" and not (_A_PAYMENT_AFTER.match(when.trail)
+                                                                    or _MADE_BEFORE.search(when.lead)):
             continue  # "I need a receipt for 8817 TODAY": how soon, not which payment
         if intent == "unknown" and source != "whole" and when.lead.strip():
             continue  # "happy holidays, closed dec 24-26"; a date alone ("friday", "the 22nd. ok?") answers a question
         meant.append(when)
-    return meant
+    instead = [when for when in meant if _INSTEAD_AFTER.match(when.after)]
+    return instead or meant
 
 
 # "did my 500 from monday clear", "receipt for the 350": a payment asked about, named by its sum (three digits are

@@ -592,3 +592,68 @@ def test_what_the_2026_12_20_tuning_batches_missed(text: str, expected: dict[str
 ])
 def test_the_day_an_event_is_said_of(text: str, today: str, date: str) -> None:
     assert read(text, dt.date.fromisoformat(today))["date"] == date
+
+
+@pytest.mark.parametrize(("text", "today", "expected"), [
+    # an invoice's or a delivery's own day beside the payment's
+    ("Please schedule payment of invoice 55730 dated 10/28/2026 (delivered 11/02) for Friday 11/20.", "2026-11-16",
+     {"date": "2026-11-20"}),
+    ("Payment for invoices 33810 and 33812 (invoice dates 11/02 and 11/06, received 11/09) has been approved in our "
+     "check run for Thursday 12/10.", "2026-11-16", {"date": "2026-12-10"}),
+    ("Invoice 70220 dated 01/12, delivered 04/12, due 31/12. We will pay on 04/01 after our year closing.",
+     "2026-12-16", {"date": "2027-01-04"}),
+    ("Hello, for facture 4410 dated 02/11 we transfer EUR 980,00 today from our side.", "2026-11-10",
+     {"date": "2026-11-10"}),
+    # a later day said "instead", a day taken back after a question mark, a day said not to be it
+    ("the check was supposed to go out on the 10th but our signer is out, so it will be mailed on the 14th instead.",
+     "2026-12-07", {"date": "2026-12-14"}),
+    ("Can you charge factura 2291 on 23/12? No, sorry, 22/12 is better.", "2026-12-16", {"date": "2026-12-22"}),
+    ("Send me a receipt for the payment I made today. I need it TODAY, not next week.", "2027-01-20",
+     {"date": "2027-01-20"}),
+    ("we'll pay invoices three three one one and three three one two on new year's eve our fiscal year closes then",
+     "2026-12-16", {"date": "2026-12-31"}),
+    ("Pay invoices 2 and 4 of your list on 29/01, total EUR 1.912,30.", "2027-01-20",
+     {"intent": "schedule", "date": "2027-01-29"}),
+    ("Transfer done yesterday, value date 27/01: EUR 2.745,00 for Rechnungen 61501, 61502 and 61509 (Avis nr. 4471).",
+     "2027-01-28", {"invoices": ["61501", "61502", "61509"], "date": "2027-01-27"}),
+    ("Could we have until 12/02 for factura 9102? Our client pays us on the 10th.", "2027-01-20",
+     {"date": "2027-02-12"}),
+    # a remittance table in German: each invoice before its total
+    ("Zahlungsavis: Überweisung vom 13/01/2027\nRechnung 93001 EUR 1.402,50\nRechnung 93007 EUR 318,00\n"
+     "gesamt EUR 1.720,50", "2027-01-14", {"intent": "promise", "invoices": ["93001", "93007"], "amount": "1720.50",
+                                           "date": "2027-01-13"}),
+    ("We pay 1.250 EUR on account of Rechnung 88104 on 15/01, the remaining part in February.", "2027-01-05",
+     {"amount": "1250.00", "date": "2027-01-15"}),
+    # invoices fine, paid another way, contested, POs
+    ("Invoice 70945 should be credited in full, the goods were returned (wrong model shipped). 70951 on the same PO "
+     "is correct.", "2026-12-07", {"invoices": ["70945"]}),
+    ("Please send copies of invoices 90310, 90322 and 90347 with the matching POs 5512, 5519 and 5530.", "2026-12-07",
+     {"invoices": ["90310", "90322", "90347"]}),
+    ("Please schedule invoices 55601 and 55618 for Tuesday, December 1. Invoice 55622 was already paid by check, so "
+     "please leave it off.", "2026-11-20", {"invoices": ["55601", "55618"]}),
+    ("Please pay now FA-3310 and FA-3318. FA-3322 is fine but we pay it by bank transfer ourselves next month.",
+     "2026-12-07", {"invoices": ["FA-3310", "FA-3318"]}),
+    ("Please pay the whole open amount today with the card, except fattura 6620 which we dispute separately.",
+     "2026-12-07", {"invoices": [], "selector": "all"}),
+    ("can u do 3 paymnts on the hole thing", "2026-12-07", {"intent": "plan", "selector": "all"}),
+    ("Please make the payment of the two most old invoices now.", "2026-12-07", {"selector": "oldest:2"}),
+    ("We will pay the 4 invoices what are late on 5 February.", "2026-12-07", {"selector": "overdue"}),
+    # sums of a fee or a tax, a payment's sum in brackets after its check
+    ("INV-58830 includes $112.40 of sales tax, but we are a tax-exempt nonprofit.", "2026-12-07", {"amount": None}),
+    ("you charged us $185 for 'expedited shipping' that we NEVER asked for on INV-39001. not paying it.", "2026-12-07",
+     {"amount": None}),
+    ("We keep receiving reminders for INV-66120, but it was paid in full on October 23 by check #4418 ($2,205.00).",
+     "2026-12-07", {"intent": "dispute", "amount": None}),
+    ("We want pay in advance 800 dollar for next delivery, not for the old invoices", "2026-12-07",
+     {"intent": "deposit", "amount": "800.00"}),
+    # reasons
+    ("You OVERBILLED us $860 on invoice 52277 for the ten boxes of 3/4 inch fittings that never got delivered.",
+     "2026-12-07", {"reason": "Short shipment"}),
+    ("Fattura 91520: you sent M8 screws, we ordered M10. We kept them, but the price must be lower. Please revise.",
+     "2026-12-07", {"reason": "Other"}),
+    ("We paid the invoice 60029 two times, one with check and one with card. The invoice 60022 is ok.", "2026-12-07",
+     {"invoices": ["60029"], "reason": "Disputed charge"}),
+])
+def test_what_the_2026_12_21_tuning_batches_missed(text: str, today: str, expected: dict[str, object]) -> None:
+    got = read(text, dt.date.fromisoformat(today))
+    assert {key: got.get(key) for key in expected} == expected
