@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot import dialogue_reads as reads
-from bot import flows_methods, flows_pay, nlu_slots
+from bot import flows_methods, flows_pay, nlu_slots, texts
 from bot.dialogue_core import Step, Turn, say
 from core.kernel import Money
 from core.ledger import OTHER_REASON
@@ -59,7 +59,8 @@ def ask_date(turn: Turn, ctx: dict[str, Any]) -> Step | None:
     if turn.parsed.invoices and _new_request(turn):
         return None  # "pay 1043 on friday": a request of its own, not just the date
     if when is None:
-        return None if _new_request(turn) else say("Which date? For example FRIDAY or DEC 5 — or NO to cancel.",
+        example = texts.date_example(turn.today)
+        return None if _new_request(turn) else say(f"Which date? For example {example} — or NO to cancel.",
                                                    state="ask_date")
     if when < turn.today:
         return say(f"{when:%b} {when.day} has passed. Which later date should I use?", state="ask_date")

@@ -28,7 +28,8 @@ def promise(turn: Turn, ctx: dict[str, Any]) -> Step:
         return numbers
     if turn.parsed.date is None:
         ctx["request"] = {"kind": "promise", "amount": amount, "numbers": numbers}
-        return say("Thanks! By which date will you pay? For example FRIDAY or DEC 5.", state="ask_promise_date")
+        return say(f"Thanks! By which date will you pay? For example {texts.date_example(turn.today)}.",
+                   state="ask_promise_date")
     return _record(turn, ctx, turn.parsed.date, amount, numbers)
 
 
@@ -49,9 +50,11 @@ def _promised_invoices(turn: Turn, ctx: dict[str, Any]) -> list[str] | Step:
 def ask_promise_date(turn: Turn, ctx: dict[str, Any]) -> Step | None:
     if turn.parsed.invoices and turn.parsed.intent not in ("unknown", "promise", "confirm", "deny"):
         return None  # "schedule 104005 for 12/22": a request of its own, not the date of the promise asked about
+    if turn.parsed.intent == "promise" and (turn.parsed.invoices or turn.parsed.amount is not None):
+        return promise(turn, ctx)  # "we pay 104002 on thursday, $7,100": a promise of its own, with what it names
     if turn.parsed.date is None:
         return None if turn.parsed.intent not in ("unknown", "promise") else say(
-            "Which date? For example FRIDAY or DEC 5 — or NO to cancel.", state="ask_promise_date")
+            f"Which date? For example {texts.date_example(turn.today)} — or NO to cancel.", state="ask_promise_date")
     request = ctx.get("request", {})
     return _record(turn, ctx, turn.parsed.date, request.get("amount"), request.get("numbers", []))
 

@@ -231,7 +231,7 @@ def advance(turn: Turn, ctx: dict[str, Any], req: Request) -> Step:
     if req["kind"] == "plan":
         return flows_plan.quote(turn, ctx, req)  # back from "which method?"
     if req["kind"] == "schedule" and not req["pay_on"]:
-        return say("On which date should I pay it? For example FRIDAY or DEC 5.", state="ask_date")
+        return say(f"On which date should I pay it? For example {texts.date_example(turn.today)}.", state="ask_date")
     if req["kind"] == "deposit" and not req["amount"]:
         return say("How much would you like to pay on account? For example 500.", state="ask_amount")
     pay_on = dt.date.fromisoformat(req["pay_on"]) if req["pay_on"] else turn.today

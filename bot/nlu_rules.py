@@ -91,10 +91,17 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bopt (?:me )?out\b", r"\bunsubscribe\b", r"\bdo not (?:text|message|contact|call|email) (?:me|us)\b",
         r"\bno more (?:texts|messages|text|message|reminders)\b", r"\bleave (?:me|us) alone\b", r"\bwrong number\b",
     ], []),
+    # "move the scheduled payment for 1043 to the 22nd": the same payment on a new day (LABELS.md, 2026-12-22)
+    ("schedule", [r"^(?:please |can you |could you )?(?:move|push|shift|change|reschedule)\b(?: \S+){0,5}?"
+                  r" (?:payment|charge|draft|autopay)\b(?: \S+){0,4}? (?:to|until|till) _date_"], []),
     ("cancel_scheduled", [
         r"\b(?:cancel|stop|void|undo|call off|delete|remove|reverse|hold off on|quit|end|kill|disable|scratch)\b"
         r"(?:\s+\S+){0,4}?\s+(?:payments?|scheduled|autopay|auto pay|draft)\b(?!\s+methods?)",
         r"\bdo not (?:charge|run|process|draft|debit) (?:my|the|our|it|that)\b", r"\bunschedule\b",
+        # "please skip the autopay charge on the 18th" (LABELS.md, 2026-12-22)
+        r"\bskip (?:the |this |that |our |my |next |one |this month s |the next )?(?:\w+ )?"
+        r"(?:autopay|auto pay|automatic|scheduled|recurring|direct debit)?\s*"
+        r"(?:payment|charge|draft|debit|withdrawal|run)\b",
         r"\btake\b(?:\s+\S+){0,3}\s+off (?:the )?(?:autopay|auto pay|automatic payments?)\b",
         # "the payment thats set up for the twentieth can you stop that one"
         r"\bpayment (?:that is |thats |which is )?(?:set up|scheduled|set|going out|planned)(?: for)?\b(?:\s+\S+){0,6}?"

@@ -123,6 +123,12 @@ def count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+def date_example(today: dt.date) -> str:
+    """ "FRIDAY or DEC 15": a weekday and a day of the month ahead of today, to show how to answer "which date?"."""
+    ahead = today + dt.timedelta(days=8)
+    return f"FRIDAY or {ahead.strftime('%b').upper()} {ahead.day}"
+
+
 def short_day(value: dt.date) -> str:
     """"Dec 1": a date in a sentence about the weeks around today."""
     return f"{value:%b} {value.day}"

@@ -234,6 +234,8 @@ _DOCUMENT_DATED = re.compile(r"(?:\b(?:dated|invoice dates?|issued|invoiced|deli
                              r"|\b(?:invoice|rechnung|factura|facture|fattura|lieferschein)\s+[\w-]+\s+(?:from|of))"
                              r"\s+(?:on\s+)?(?:\S+\s+(?:and|,)\s+)?$")
 _INSTEAD_AFTER = re.compile(r"^\W*instead\b")  # "it was to go out on the 10th … mailed on the 14th instead"
+_DUPLICATE_TOTAL = re.compile(r"\b(?:duplicate|dup|dupe|same as|twice)\b.*\btotal(?: of| is)?:?\s*_amount_"
+                              r"|\btotal(?: of| is)?:?\s*_amount_.*\b(?:duplicate|dup|dupe|twice)\b")
 _NOT_BEFORE = re.compile(r"\bnot\s+$")  # "I need it TODAY, not next week"
 _MADE_BEFORE = re.compile(r"\b(?:made|paid|sent|did|wired|transferred)\s+$")  # "the payment I made today"
 _SIGNED = re.compile(r"\b(?:signed|approved|cut|printed|wrote|written|received|got)\b")
@@ -346,7 +348,8 @@ def _amount_meant(read: _Read, intent: str) -> Decimal | None:
     asks about."""
     money = read.money
     if intent == "dispute":
-        return None if money.sums > 1 else money.payable
+        # "1043 is a duplicate of 1042, total $540.00": the invoice is what is wrong, its total no sum in dispute
+        return None if money.sums > 1 or _DUPLICATE_TOTAL.search(read.masked) else money.payable
     if intent in _BACKWARD_INTENTS and money.payable is None and money.sums == 0:
         said = _SUM_NAMED.search(read.masked)
         return Decimal(said["sum"]).quantize(Decimal("0.01")) if said else None

@@ -134,6 +134,24 @@ def test_a_new_request_naming_an_invoice_is_not_taken_for_the_promise_date_asked
         assert uow.session.scalars(select(PaymentPromise)).all() == []
 
 
+def test_the_date_asked_for_is_shown_by_a_day_ahead_of_today(chat: Chat) -> None:
+    question = chat.say("can I pay the rest next month")
+
+    aheads = [chat.now.date() + dt.timedelta(days=days) for days in (7, 8, 9)]  # the seller's day, a zone away
+    assert any(f"For example FRIDAY or {f'{ahead:%b}'.upper()} {ahead.day}." in question for ahead in aheads)
+
+
+def test_a_whole_promise_sent_while_a_date_is_asked_is_noted_with_what_it_names(chat: Chat) -> None:
+    assert "By which date" in chat.say("can I pay the rest next month")
+    answer = chat.say("Payment notice: we are releasing payment for invoice 1043 on Friday. Net amount $240.00 "
+                      "(invoice $250.00 less credit $10.00).")
+
+    assert "you'll pay $240.00 on INV-1043 by Fri" in answer
+    with chat.services.db.uow() as uow:
+        promise = uow.session.scalars(select(PaymentPromise)).one()
+        assert (len(promise.invoice_ids), promise.amount_minor) == (1, 24000)
+
+
 def test_a_promise_for_an_invoice_not_open_notes_nothing_and_shows_the_open_ones(chat: Chat) -> None:
     answer = chat.say("I'll pay 9999 on friday")
 
