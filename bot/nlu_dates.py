@@ -45,12 +45,14 @@ _COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
 _COUNT = r"\d{1,3}|a couple of|a couple|couple of|an|a|one|two|three|four|five|six|seven|eight|nine|ten"
 _NOT_A_POSITION = r"(?!\s+(?:one|ones|invoice|invoices|item|items|bill|bills|entry|line|option|choice)\b)"
 # After a fraction: a unit, so a size ("3/4 inch", "1/2\"", "3/8 in ball valves"); "in" but not "in full".
+_FRACTION = re.compile(r"(?:[1-9]|[1-5]\d)/(?:2|4|8|16|32|64)")  # "3/4 inch", "5/8 in": a size; "29/01 in our run" no
 _SIZE_AFTER = re.compile(r"\s*-?\s*(?:\"|''|inch(?:es)?\b|in\b\.?(?!\s*(?:full|advance|time|cash|person|total)\b)"
                          r"|ft\b|feet\b|foot\b|mm\b|cm\b|meters?\b|lbs?\b|oz\b|gal(?:lons?)?\b|pounds?\b|thick\b"
                          r"|dia(?:meter)?\b|npt\b|x\s*\d)")
 # Something already done looks back: "I paid", "was sent", "we mailed". `who` "you"/"it" after "get"/"have" is
 # the object of a promise: "we'll get you paid", "we'll have it sent".
 _DONE = re.compile(r"(?:^|[.!?]\s+|,\s+(?=mailed|went out|sent)|\b(?=went in(?:to)? the (?:mail|post)\b)"
+                   r"|(?<=\s)(?=went out\b)"
                    r"|\b(?:check|cheque|payment|wire|transfer)(?:\s+#?\d+)?\s+(?=mailed|went out|left|done)"
                    r"|\b(?P<who>i|we|you|they|it|was|were|been|already|had|wife|husband|partner|accountant"
                    r"|bookkeeper|boss|owner|office|bank|controller) )(?:already )?(?:paid|sent"
@@ -201,7 +203,8 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
         before, after = text[:match.start()], text[match.end():]
         if kind in ("num", "dotted"):
             modifier = "day first" if day_first else ""
-            if _month_and_day(match.group(), kind, day_first) is None or (kind == "num" and _SIZE_AFTER.match(after)):
+            if _month_and_day(match.group(), kind, day_first) is None or (
+                    kind == "num" and _SIZE_AFTER.match(after) and _FRACTION.fullmatch(match.group().strip())):
                 return match.group()  # "3/4 inch ball valves": a size
         if _EXPIRY_BEFORE.search(before) or (kind == "ordinal" and _listed_ordinal(before, after)):
             return match.group()

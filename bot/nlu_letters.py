@@ -29,7 +29,9 @@ _SMALL_TALK = re.compile(
     r"|^\s*(?:i'?m|i am|we'?re|we are) catching up on\b|^\s*(?:happy|merry) (?:holidays|friday|monday)\b",
     re.IGNORECASE)
 # "Following up on our call — please schedule …": the request after a colon or a dash
-_AFTER_A_BREAK = re.compile(r":|\s[—–-]+\s|\s*[—–]\s*")
+# "… and wanted to get the October statement"
+_AFTER_A_BREAK = re.compile(r":|\s[—–-]+\s|\s*[—–]\s*"
+                            r"|\s+and (?=(?:wanted|want|need|needed|would like|i need|we need)\b)")
 # A season's greeting before or after the request ("merry christmas, paying 1043 friday", "pay it. happy new year!")
 # is no part of it: a message that is only the greeting stays one (it is answered as chit-chat).
 _SEASONS_GREETING = re.compile(

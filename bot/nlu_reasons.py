@@ -24,8 +24,9 @@ _NEAR = r"(?:[^.?!]|\.\d)"
 _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
     "pricing": (("pricing", "price", "prices", "overcharge"),
                 # "quote our PO on the receipt" asks for a reference, not about a quote
-                r"\b(?:pricing|price|prices|priced|overcharged|overcharge|overcharging|(?<!as )quoted"
-                r"|(?<!as )quote(?! (?:our|the|my|your|po|reference|ref|number|invoice)\b)"
+                r"\b(?:pricing|price|prices|priced|overcharged|overcharge|overcharging"
+                r"|(?<!as )(?<!nobody )(?<!no one )quoted"
+                r"|(?<!as )(?<!nobody )(?<!no one )quote(?! (?:our|the|my|your|po|reference|ref|number|invoice)\b)"
                 r"|overbilled|over billed|over charged|overinvoiced|billed (?:us |me )?too much"
                 r"|charged (?:us |me )?too much|wrong (?:amount|price|total|rate)"
                 r"|(?:amount|price|prices|total|rate)\b[^.?!]{0,30}\b"
@@ -63,7 +64,8 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                 r"|dropped (?:\d+|a|the|two|three|four|five|some) (?:cases?|boxes|box|pallets?|units?|cartons?)"
                 r"(?! off\b))\b"),
     "short": (("short", "shortage", "missing"),
-              r"\b(?:short shipped|short shipment|short ship|shorted|shortage|missing"
+              r"\b(?:short shipped|short shipment|short ship|shorted|shortage"
+              r"|missing(?! (?:due dates?|payments?|deadlines?|the deadline|a payment|the due date))"
               rf"|never (?:received|got|arrived|came)(?: (?:the|this|that|our|these|those|any|all))? {_OBJECT}"
               r"|only (?:received|got|sent|delivered|shipped|came)|(?:received|got|delivered|shipped) only"
               r"|only \d+ (?:[a-z]+ )?(?:arrived|came|showed up|were delivered|delivered|received)"
@@ -93,7 +95,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  r"|(?<!not )(?<!not be )(?<!not get )(?:billed|charged|invoiced|paid|debited|drafted|withdrawn"
                  r"|deducted|taken|pulled)(?: us| me| it| this| that| them| you| you people| you guys| \d+"
                  r"| (?:our|my|the|invoice) \w+| the invoice \w+)?"
-                 r"(?: already)? (?:twice|two times|2x|2 x|x2)|make (?:us|me) pay (?:two|2) times|duplicate"
+                 r"(?: already)? (?:twice|two times|2x|2 x|x2)|make (?:us|me) pay (?:two|2) times|duplicate|dup|dupe"
                  r"|(?:is|are) (?:a )?double\b(?! what| the)"
                  r"|\btwo (?:\w+ )?(?:debits|charges|withdrawals|drafts) (?:of|for)\b"
                  r"|\b(?:separate (?:entity|company)|wrong (?:entity|company|customer|location))\b"
@@ -102,7 +104,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  # we never authorized", "fuel surcharge $62.50 is not in our pricing agreement"
                  rf"|(?:fees?|surcharges?|charges?|debit)\b{_NEAR}{{0,40}}\b"
                  r"(?:never (?:agreed|authorized|approved|requested|asked for)"
-                 r"|(?:nobody|no one) (?:asked for|agreed to|requested|ordered|authorized|told us|tell us)"
+                 r"|(?:nobody|no one) (?:asked for|agreed to|requested|ordered|authorized|told us|tell us|quoted)"
                  r"|not in (?:our|the) (?:\w+ )?(?:agreement|contract)"
                  r"|did not (?:agree|request|order|ask for|authorize|approve))"
                  # Said of the charge in a sentence of its own: "there is nothing about late fees in our contract",
@@ -155,8 +157,10 @@ _SENT_BACK = re.compile(r"\b(?:returned|return them|sent (?:\w+ ){0,3}back|send 
 # "overbilled $1,140.00 for the six pallets never delivered": the shortage is why the sum is too high
 _SHORT_BILLED = re.compile(r"\b(?:overbilled|over billed|overcharged|over charged|billed|charged|invoiced)\b"
                            rf"{_NEAR}{{0,100}}"
-                           r"\b(?:never (?:got )?(?:delivered|arrived|received|came)|not (?:delivered|received)"
+                           r"\b(?:never (?:got )?(?:delivered|arrived|received|came|showed up)"
+                           r"|not (?:delivered|received)"
                            r"|missing)\b")
+_WRONG_ITEM = re.compile(r"\bwrong (?:model|items?|parts?|products?|sizes?|colou?rs?|ones)\b")
 # A warranty claim names the damage it is about: the claim, not the damage, is why they do not pay.
 _WARRANTY = re.compile(r"\bwarranty\b")
 
@@ -179,6 +183,8 @@ def find_reason(text: str, reasons: tuple[str, ...]) -> str | None:
         # the wrong size sent back, fewer cases than we ordered: the return or the shortage is why, not "Other"; goods
         # sent back because they were broken: the return (LABELS.md, two causes)
         kinds = {_kind_of(item[2]) for item in found}
+        if kinds == {"other", "disputed"} and _WRONG_ITEM.search(text):
+            found = [item for item in found if _kind_of(item[2]) == "other"]  # "the wrong model … we didn't order"
         if kinds == {"other", "pricing"}:  # "you sent M8 screws, we ordered M10 … the price must be lower": the item
             found = [item for item in found if _kind_of(item[2]) == "other"]
         found = [item for item in found if _kind_of(item[2]) != "other"] or found

@@ -93,7 +93,9 @@ RULES: list[tuple[str, list[str], list[str]]] = [
     ], []),
     # "move the scheduled payment for 1043 to the 22nd": the same payment on a new day (LABELS.md, 2026-12-22)
     ("schedule", [r"^(?:please |can you |could you )?(?:move|push|shift|change|reschedule)\b(?: \S+){0,5}?"
-                  r" (?:payment|charge|draft|autopay)\b(?: \S+){0,4}? (?:to|until|till) _date_"], []),
+                  r" (?:payment|charge|draft|autopay)\b(?: \S+){0,4}? (?:to|until|till) _date_",
+                  r"\b(?:needs? to|has to|should|must|please) (?:be )?(?:move|moved|pushed|push|shifted|changed"
+                  r"|rescheduled) to _date_"], []),
     ("cancel_scheduled", [
         r"\b(?:cancel|stop|void|undo|call off|delete|remove|reverse|hold off on|quit|end|kill|disable|scratch)\b"
         r"(?:\s+\S+){0,4}?\s+(?:payments?|scheduled|autopay|auto pay|draft)\b(?!\s+methods?)",
@@ -125,6 +127,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
     ], []),
     # An instalment plan (bot.flows_plan): paying in parts on several dates, which the bot proposes and schedules.
     ("plan", [
+        # "can you take from me 500 dollars every month until the total is finish"
+        r"\b(?:take|charge|debit|pay|draft)\b.{0,30}\b_amount_ (?:every|each|a|per) (?:month|week)\b",
         r"\b(?:payment|installment|instalment|repayment|paying) (?:plan|plans|arrangement|schedule)\b",
         r"\b(?:in|into|over|across) (?:\d+|two|three|four|five|six|_amount_|_selector_|a few|several|(?:\d+ )?equal|"
         r"(?:two|three|four|five|six) equal|monthly|_invoice_) ?(?:payments|installments|instalments|parts|pieces|"
@@ -226,6 +230,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"(?:expired|expiring|declined|lost|stolen|canceled|cancelled|replaced|renewed|reissued|compromised"
         r"|hacked|frozen|blocked)\b",
         r"\b(?:bank|card|account)(?: info| details| information)? (?:changed|is changing|has changed)\b",
+        r"\buse (?:the |our |this |these )?(?:new )?routing (?:and account )?numbers?\b",
         r"\b(?:bank|card|ach|payment method|bank transfer)\b.{0,40}\bset (?:that|it|this) up\b",
     ], []),
     ("link", [
@@ -260,7 +265,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bwhat is _invoice_", r"\b(?:anything|any) (?:overdue|past due|open|unpaid)\b",
         r"\b(?:what|which) is (?:the |my |our )?oldest\b",
         r"\bwhat (?:do|does) (?:i|we|my account|our account) have (?:open|outstanding|unpaid|overdue|past due)\b",
-        r"\b(?:need|want|get|have)(?: a| the| my)?(?: copy of| copies of)? (?:_invoice_|invoices?)\b",
+        r"\b(?:need|want|get|have)(?: a| the| my)?(?: copy of| copies of)? (?:_invoice_|invoices?)\b"
+        r"(?! (?:paid|charged|processed|debited|drafted|scheduled|included)\b)",  # not "we do not want 9902 paid yet"
         r"\binvoice (?:copy|copies|list)\b",
         r"\b(?:list|show|see|view|pull up|send|resend|email|text|fax|copy|copies|details)(?: me)?(?: on| for| of)?"
         r"(?: a| the| my| our| all)?(?: copy of| copies of)?(?: the| my| our| all)?"
@@ -288,7 +294,9 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:ourselves|(?:on|from) our (?:own )?(?:end|side)|our own (?:bill ?pay|ap|payment|check) run"
         r"|through (?:our|my) (?:own )?(?:bill ?pay|online banking|ap system|erp|bank))\b",
         r"^(?:remittance advice|zahlungsavis|avis de paiement|payment advice)\b",  # a payment already sent, advised
-        r"^(?:we|i) (?:have )?(?:remitted|wired|transferred|initiated|released)\b",  # "we remitted $2,310.00 today"
+        r"^(?:fyi |just fyi |please note |note |please be advised that )?(?:we|i) (?:have )?"
+        r"(?:remitted|wired|transferred"
+        r"|initiated|released)\b",  # "we remitted $2,310.00 today"
         r"^pay you\b",  # "pay u 500 tmrw rest next wk": SMS for "I'll pay you"
         r"^(?:our )?payment (?:sent|made|wired|transferred|mailed|initiated|released)"
         r" (?:today|_date_|yesterday|via|by)\b",

@@ -92,13 +92,14 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|packing slip|slip|ps|delivery note|vat id|check request|payment request|agreement|ral|lockbox|lock box"
     r"|returns? note|ach|dt|delivery ticket|item|receipt\s*(?:#|no\.?|number|nr\.?)|cert|certificate|lieferschein"
     r"|albaran|albarán"
-    r"|voucher|avis(?: de paiement)?"
+    r"|voucher|avis(?: de paiement)?|zahlungsavis|ext|extension"
     r"|exemption)\.?"
-    r"\s*(?:numbers?|nos?\.?|nr\.?|nbr\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?,?\s*\(?\s*[:#]?\s*"
+    r"\s*(?:numbers?|nos?\.?|nr\.?|nbr\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?"
+    r"(?:for (?:those|these|them|it|this|that|both)\s*)?,?\s*\(?\s*[:#]?\s*"
     r"(?:(?:it is|its|is|are)\s*)?"
     r"(?:#?\d[\w-]*\s*(?:,|/|&|\band\b)\s*)*$")  # "PO numbers are 88123 / 88140"
 # An ERP's reference to something that is not an invoice: sales/purchase/work order, quote, return, delivery note.
-_NOT_AN_INVOICE_PREFIX = re.compile(r"(?:so|po|wo|q|qt|rma|ra|dn|bol|ord|ro|v|ap|c)-", re.IGNORECASE)
+_NOT_AN_INVOICE_PREFIX = re.compile(r"(?:so|po|wo|q|qt|rma|ra|dn|bol|ord|ro|v|ap|c|wt|ft)-", re.IGNORECASE)
 # A street number ("4410 industrial pkwy") and a zip code after a city and state ("dayton oh 45414").
 _STREET_AFTER = re.compile(r"^\s+(?:(?!(?:on|for|the|and|is|was|by|to|of|from|in|at|please)\b)[a-z]+\.?\s+){1,2}"
                            r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|parkway|pkwy|highway"
@@ -120,7 +121,7 @@ PAID_BY_THEM = r"(?:i|we)\s+(?:paid|sent|wired|mailed|transferred)\b"  # "the 12
 _SUM_PAID_AFTER = re.compile(rf"\s+{PAID_BY_THEM}")
 _YEAR_AFTER = re.compile(r"\s+(?:orders?|budget|season|fiscal|year|taxes|tax|audit|contracts?|pricing|prices|price list"
                          r"|catalog|program|rates?|books|forecast|file|files|records)\b")  # "the 2027 orders"
-_YEAR_BEFORE = re.compile(r"\b(?:in|since|during|year|of|for|from)\s*$")
+_YEAR_BEFORE = re.compile(r"\b(?:in|since|during|year|of|for|from|closing out|close out|closing|close)\s*$")
 _QUANTITY_AFTER = re.compile(r"^\s*(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|lbs?|each|ea|qty|%"
                              r"|percent|days?|weeks?|cartons?|bags?|bottles?|rolls?|sets?(?! (?:for|up|to|on)\b)"
                              r"|pairs?|dozen|gallons?|kg"
@@ -237,7 +238,8 @@ _AMOUNT = re.compile("|".join((
 # An amount named, not paid: "instead of $4,100", "the $47.12 service charge", "$38 per unit" (but "pay the $500
 # balance" pays it).
 _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?: [a-z]+)?"
-                              r"|(?:(?<!\btwo )(?<!\b2 )(?<!double )(?<!duplicate )charges?|surcharges?|fees?"
+                              r"|(?:(?<!\btwo )(?<!\b2 )(?<!double )(?<!duplicate )(?<!make the )(?<!make a )charges?"
+                              r"|surcharges?|fees?"
                               r"|price|cost"
                               r"|discount|deduction|rate|freight|shipping|tax|vat"
                               r"|handling|delivery) of|vs\.?"
@@ -256,7 +258,14 @@ _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?:
                               # "Deduction taken: $156.40", "the other $145 is for the cases your driver dropped",
                               # "agreed at 8 euro", "our own customer owes us forty grand"
                               r"|deduction(?: taken)?:?|the other|agreed(?: at)?|owes? (?:us|me|them)"
-                              r"|(?:by|with) (?:check|cheque|ck)\s*#?\s*\d*\s*\())"
+                              r"|(?:by|with) (?:check|cheque|ck)\s*#?\s*\d*\s*\("
+                              # "our monthly volume runs around $18,000", "a credit note for the $240.00",
+                              # "tax 8% = 312 dollars", "19% VAT (EUR 836,00)"
+                              r"|(?:volume|spend|spending|purchases|billing|usage)\b(?: \w+){0,2}?"
+                              r" (?:runs?|averages?|is)"
+                              r"(?: at)?(?: around| about| roughly)?|\baverag(?:e|es|ing)(?: of| around| about)"
+                              r"|credit(?: note| memo)? (?:for|of)(?: the)?"
+                              r"|(?:tax|vat|gst|hst)(?:es)?\b[^.()]{0,12}(?:=|\()\s*(?:eur|usd|gbp)?))"
                               r"\s*$")
 # "four thousand something", "nine hundred odd": no exact sum (LABELS.md, rough and vague sums)
 _VAGUE_AFTER = re.compile(r"\s*(?:dollars?\s+)?(?:and\s+)?(?:something|odd|change)\b")
@@ -308,7 +317,7 @@ _BESIDE_INVOICE = re.compile(r"(?:\b[a-z]{0,3}-?\d{4,}|_invoice_)\s*(?:\(\s*|[-�
 _CORRECTION_BEFORE = re.compile(r"(?:\bmake (?:it|that)|\bchange (?:it|that) to|\b(?:no|nope|sorry|wait|oops|correction"
                                 r"|i mean|i meant))[\s,.!:-]*$"
                                 r"|\bcorrection\s*[:,-]\s*(?:the )?(?:correct |approved |right )?amount is\s*$")
-_PAY_VERB_BEFORE = re.compile(r"(?<!\bnot )\b(?:net amount|net|in the amount of|pay|paying|charge|charging|take"
+_PAY_VERB_BEFORE = re.compile(r"(?<!\bnot )\b(?:net amount|net|in the amount of|pay|paying|paid|charge|charging|take"
                               r"|taking|remit|remitting|process"
                               r"|processing"
                               r"|apply|applying|debit|debiting|send|sending|wire|wiring|transfer|transferring)\b"
@@ -373,7 +382,9 @@ _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! ti
                       r"|gets? (?:us|me|the account))\s+current\b|\b(?:am i|are we|r we)(?: \w+)? late on\b"
                       r"|\b(?:be|get|getting|all|(?:get|getting|have) (?:you|ya|you guys|the account|it|us))"
                       r"\s+caught up\b|\bcatch(?:ing)? up\b|\b(?:be|get|getting) up to date\b"
-                      r"|\bhow far behind\b|\b(?:are|is) (?:we|i) (?:behind|current)\b|\bbehind by\b"
+                      r"|\bhow far behind\b|\b(?:are|is|am) (?:we|i) (?:behind|current)\b|\bbehind by\b"
+                      r"|\b(?:passed|past|after|over) (?:the|their|its) due dates?\b"
+                      r"|\b(?:and|that|which) (?:are|is) late\b"
                       r"|\b(?:which|what) (?:bills|invoices|ones) (?:are|r) late\b"
                       # "how much is late right now", "what must we pay to be not late anymore"
                       r"|\bhow much (?:is|are) (?:still |actually |really )?late\b"
@@ -438,7 +449,7 @@ def names_everything(text: str) -> bool:
 _WHOLE_BALANCE = re.compile(r"\b(?:whole|full|entire|total|complete|all the|all our|all my|our|my|the remaining)"
                             r" (?:open |outstanding |remaining )?(?:balance|amount)\b"
                             r"|\b(?:whole|entire) (?:thing|lot)\b"
-                            r"|\ball of it\b|\bthe (?:\w+ )?total(?: of)?\b")
+                            r"|\ball of it\b|\bthe (?:\w+ )?total(?: of)?\b|\bthe (?:whole|full|entire)\s+_amount_")
 
 
 def set_aside(text: str, named: list[str]) -> list[str]:
@@ -613,7 +624,7 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
             return " _amount_ "  # named, not paid
         dash = groups.get("neg1") or groups.get("neg3") or ""
         negative = any(groups.get(name) for name in ("neg1", "neg2", "neg3", "neg6")) and not (
-            dash[1:2].isspace() and re.search(r"[\w)]\s+$", text[:match.start()]))  # "INV 22871 - $980": a list
+            dash[1:2].isspace() and re.search(r"[\w)]\s+-*\s*$", text[:match.start()]))  # "INV 22871 -- $980": a list
         thousands = any(groups.get(f"k{i}") for i in range(1, 5))
         sign = next((groups[name] for name in ("c1", "c2", "c3", "c7") if groups[name]), "")
         value = _money(number, thousands, locale=locale, dollar_first=groups["c1"] == "$")
@@ -621,7 +632,8 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
             named.append(value)  # "short by $180": what is not paid; "… please process $1,020.00" is
             return " _amount_ "
         if value is None and _EUROPEAN_THOUSANDS.fullmatch(number) and (
-                groups["c1"] or groups["c2"] or groups["c7"] or re.match(rf"\s*{CURRENCY_WORD}(?!\w)", after)):
+                groups["c1"] or groups["c2"] or groups["c3"] or groups["c7"]
+                or re.match(rf"\s*{CURRENCY_WORD}(?!\w)", after)):
             value = _money(number, thousands, locale="de_DE")  # "3.000 euro", "$1.250": thousands (LABELS.md)
         if _CORRECTION_BEFORE.search(before):
             values.clear()  # "pay 600 on 9102. no wait make it 650": the last one said
@@ -644,6 +656,8 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
         paid.clear()  # "process 66019 ($540.00) and 66020 ($1,212.30)": each its own total, none said paid (LABELS.md)
     if len(distinct) > 1 and len(set(nets) & distinct) == 1:
         distinct = set(nets) & distinct
+    if len(distinct) > 1 and len(set(paid) & distinct) == 1 and len(set(paid)) == 1:
+        distinct = set(paid)  # "we will pay $2,880.00 now … (total $3,150.00)": the sum said paid, not the total
     if len(distinct) > 1 and len(set(totals) & distinct) == 1:
         distinct = set(totals) & distinct  # a table's "Total paid": the sum of the lines, with a credit note's minus
     if len(distinct) > 1 and None not in distinct:

@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
-from text_to_num import alpha2digit  # type: ignore[import-untyped]
+from text_to_num import alpha2digit, text2num  # type: ignore[import-untyped]
 
 from bot.nlu_slots import CURRENCY_WORD, LISTED_BETWEEN
 
@@ -147,6 +147,7 @@ _MAGNITUDE = re.compile(r"\b(?:hundred|thousand|million)\b")
 _MAGNITUDES = {"hundred": 100, "thousand": 1000, "grand": 1000}
 # "2 grand", "1.5 thousand": digits times a magnitude word, which text2num leaves apart ("2 1000").
 _DIGITS_MAGNITUDE = re.compile(r"(?<![\w.,])(?P<digits>\d+(?:\.\d+)?)\s*(?P<mag>hundred|thousand|grand)\b(?!\s+total)")
+_AND_A_HALF = re.compile(r"\b(?P<number>[a-z]+)\s+and a half\s+(?P<mag>grand|thousand)\b")
 _WORDS_GRAND = re.compile(r"\b(?P<number>[a-z]+(?:-[a-z]+)?)\s+grand\b(?!\s+total)")  # "two grand": two thousand
 _DASH = re.compile(r"\s*(?:-|dash|hyphen)\s*")
 _PHONE_BEFORE = re.compile(r"\b(?:at|call|phone|cell|mobile|number|reach|text)\b(?:\s+\S+){0,2}\s*$")  # a phone said
@@ -194,6 +195,7 @@ def words_as_digits(text: str) -> str:
     if " ones" in text:  # "the big ones eleven eighty seven": text2num reads "ones" as a 1
         return words_as_digits(text.replace(" ones", " onez")).replace(" onez", " ones")
     counts_goods = bool(_COUNTED.search(alpha2digit(text, "en", threshold=0)))
+    text = _AND_A_HALF.sub(_and_a_half, text)  # "two and a half grand": 2.5 thousand
     text = _WORDS_GRAND.sub(lambda m: f"{m['number']} thousand" if _is_number(m["number"]) else m.group(), text)
     text = _DIGITS_MAGNITUDE.sub(lambda m: _times_magnitude(m, counts_goods), text)
     text = _said_zeros(text)
@@ -289,6 +291,14 @@ def _said_zeros(text: str) -> str:
                 or (at >= 3 and all(before in _ONE_DIGIT for before in words[at - 3:at]))):
             words[at] = "zero"
     return " ".join(words)
+
+
+def _and_a_half(match: re.Match[str]) -> str:
+    try:
+        whole = text2num(match["number"], "en")
+    except ValueError:
+        return match.group()
+    return f"{whole}.5 {match['mag']}"
 
 
 def _is_number(word: str) -> bool:

@@ -207,12 +207,14 @@ _DONE_IN_CLAUSE = re.compile(r"\b(?:was|were|been|approved(?! for pay| paying| t
 _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?off|deadline|visits?|visiting"
                     r"|payroll|(?<!because of the )(?<!due to the )holidays?|vacation|pick up|they pay out|pays out"
                     r"|(?:our|their) (?:own )?(?:clients?|customers?) (?:pays?|paid|paying)|is out until|are out until"
+                    r"|(?:travelling|traveling|away|on vacation|on holiday|out of town) until"
+                    r"|(?:job|client|customer|customers|clients) (?:is |are )?paying (?:me|us)"
                     r"|funds (?:arrive|land) on"
                     r"|payment of our (?:clients?|customers?)"
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
 # Why that day, said after it: the day is still the payment's ("on MLK day, that is when we are back in the office")
 _WHY_AFTER = re.compile(r"^\W*(?:\S+\s+){0,8}?(?:that is when|thats when|because|since|as that is|when|once"
-                        r"|after (?:we|i|our))\b")
+                        r"|after (?:we|i|our)|before (?:the |our )?(?:\w+ )?(?:holidays?|break|closing|close))\b")
 # "payroll hits friday so I'll send like a grand then": the payment comes on the event's day
 _THEN_AFTER = re.compile(r"^[^.?!]*\b(?:pay|send|mail|wire|transfer|remit|drop|cover|get you)\b"
                          r"[^.?!]*\b(?:then|that day)\b")
@@ -233,7 +235,9 @@ _INVOICE_DATED = re.compile(r"\b(?:is|was|are|were) (?:dated|issued|invoiced|del
 _DOCUMENT_DATED = re.compile(r"(?:\b(?:dated|invoice dates?|issued|invoiced|delivered|shipped|received|delivery|due)"
                              r"|\b(?:invoice|rechnung|factura|facture|fattura|lieferschein)\s+[\w-]+\s+(?:from|of))"
                              r"\s+(?:on\s+)?(?:\S+\s+(?:and|,)\s+)?$")
-_INSTEAD_AFTER = re.compile(r"^\W*instead\b")  # "it was to go out on the 10th … mailed on the 14th instead"
+_INSTEAD_AFTER = re.compile(r"^\W*instead\b")
+_MOVED_TO_BEFORE = re.compile(r"\b(?:move|moved|push|pushed|shift|shifted|change|changed|reschedule|rescheduled)"
+                              r"(?: it| that| them| the payment)? (?:to|until)\s+$")  # "needs to move to December 17"
 _DUPLICATE_TOTAL = re.compile(r"\b(?:duplicate|dup|dupe|same as|twice)\b.*\btotal(?: of| is)?:?\s*_amount_"
                               r"|\btotal(?: of| is)?:?\s*_amount_.*\b(?:duplicate|dup|dupe|twice)\b")
 _NOT_BEFORE = re.compile(r"\bnot\s+$")  # "I need it TODAY, not next week"
@@ -279,7 +283,7 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
     payment, a promise, a statement "as of", invoices "due" then; not the day of something else said in passing."""
     meant = []
     for at, when in enumerate(found):
-        if at + 1 < len(found) and _CORRECTED_AFTER.match(when.after) and (
+        if at + 1 < len(found) and _CORRECTED_AFTER.match(when.after or when.trail) and (
                 found[at + 1].kind == when.kind or {when.kind, found[at + 1].kind} <= set(nlu_dates.DAYS_NAMED)):
             continue  # "on the 2nd of January - sorry, the 4th": the 4th
         month = when.kind in ("month", "month_rel")
@@ -327,7 +331,7 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
         if intent == "unknown" and source != "whole" and when.lead.strip():
             continue  # "happy holidays, closed dec 24-26"; a date alone ("friday", "the 22nd. ok?") answers a question
         meant.append(when)
-    instead = [when for when in meant if _INSTEAD_AFTER.match(when.after)]
+    instead = [when for when in meant if _INSTEAD_AFTER.match(when.after) or _MOVED_TO_BEFORE.search(when.lead)]
     return instead or meant
 
 

@@ -657,3 +657,77 @@ def test_the_day_an_event_is_said_of(text: str, today: str, date: str) -> None:
 def test_what_the_2026_12_21_tuning_batches_missed(text: str, today: str, expected: dict[str, object]) -> None:
     got = read(text, dt.date.fromisoformat(today))
     assert {key: got.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "today", "expected"), [
+    # a sum said paid beats the invoice's total; a sum repeated, and a volume, are no payment
+    ("Re: INV 51903 (total $3,150.00). We will pay $2,880.00 now and deduct $270.00 for 6 cartons received crushed. "
+     "Please run the $2,880.00 against the card on file.", "2026-12-07", {"amount": "2880.00"}),
+    ("FYI we released a wire today for invoice 83307. Invoice total $4,200.00; we paid $3,960.00 and withheld "
+     "$240.00 for 8 units short on delivery.", "2026-12-09", {"intent": "promise", "amount": "3960.00"}),
+    ("Please enroll our account in autopay for all future invoices. Our monthly volume runs around $18,000.",
+     "2026-12-07", {"intent": "schedule", "amount": None}),
+    ("Run $2,000 on Thursday, not a day sooner.", "2026-12-07", {"amount": "2000.00"}),
+    ("Please take a deposit of USD 2.500 on our account next Monday.", "2026-12-07", {"amount": "2500.00"}),
+    ("hi um i want to put uh two and a half grand on the account like as a credit not for any invoice", "2026-12-07",
+     {"intent": "deposit", "amount": "2500.00"}),
+    ("Please you make the charge of 3 thousand dollars for invoice 61408 on the next Tuesday.", "2026-12-07",
+     {"amount": "3000.00"}),
+    ("on invoice 66001 there is tax 8% = 312 dollars, but we are company with exemption. This tax we do not pay.",
+     "2026-12-07", {"amount": None}),
+    ("on invoice 62210 you charged 19% VAT (EUR 836,00) but we are an EU company under reverse charge.",
+     "2026-12-07", {"amount": None}),
+    ("Please charge our card for invoice 47720, but for $2,145.00 rather than the billed $2,385.00. Two chairs "
+     "($120.00 each) arrived cracked. We'll expect a credit note for the $240.00.", "2026-12-07",
+     {"amount": "2145.00"}),
+    ("Could you schedule the following payment for the end of the month, please?\n\n  Invoice 41108 -- $3,050.00",
+     "2026-12-07", {"amount": "3050.00"}),
+    # numbers that are no invoices
+    ("Please pay the two oldest open invoices using the Mastercard ending 0092. Our PO numbers for those are 55120 "
+     "and 55134.", "2026-12-07", {"invoices": [], "selector": "oldest:2"}),
+    ("We are paying the remaining $1,115.30 on SI-61820 through our own payables system. - Robert Chen, AP, ext 3302",
+     "2026-12-07", {"invoices": ["SI-61820"]}),
+    ("Payment advice: on 12/11/2026 we transferred EUR 5.312,40 for invoices 55820 and 55847. Zahlungsavis Nr. "
+     "4471-2026.", "2026-12-14", {"invoices": ["55820", "55847"]}),
+    ("can you confirm receipt of our wire dated 11/27 for $12,400.00 covering invoices 6621 and 6634? Reference on "
+     "our side WT-558201.", "2026-12-07", {"invoices": ["6621", "6634"]}),
+    # selectors
+    ("cant do the whole 6 grand at once can we split it in like 3", "2026-12-07", {"intent": "plan",
+                                                                                  "selector": "all"}),
+    ("how much am i behind rn", "2026-12-07", {"selector": "overdue"}),
+    ("Which invoices of me are passed the due date?", "2026-12-07", {"selector": "overdue"}),
+    ("Which invoices from us are not paid still and are late?", "2026-12-07", {"selector": "overdue"}),
+    # days
+    ("Hallo, we pay the open amount on 29/01 in our own SEPA run, please do not debit.", "2027-01-20",
+     {"intent": "promise", "date": "2027-01-29"}),
+    ("The payment you have scheduled for invoice 55930 on December 10 needs to move to December 17.", "2026-12-07",
+     {"date": "2026-12-17"}),
+    ("Our owner is travelling until the 20th. Would it be ok if we pay the outstanding amount by December 23?",
+     "2026-12-10", {"date": "2026-12-23"}),
+    ("Stop harassing me. The check for eighteen hundred went out Monday. It's in the mail.", "2026-11-16",
+     {"date": "2026-11-09"}),
+    ("um can you tell me what payments we made in uh december no wait november", "2027-01-05",
+     {"month": "2026-11"}),
+    ("We will pay all open invoices on 23/12 before the Christmas holidays.", "2026-12-14", {"date": "2026-12-23"}),
+    ("we need 3/4 in fittings on 1043", "2026-12-07", {"date": None}),
+    # reasons
+    ("You overbilled us $1,140 on 24061 for six pallets that NEVER SHOWED UP.", "2026-12-07",
+     {"reason": "Short shipment"}),
+    ("9931 dup, already pd", "2026-12-07", {"intent": "dispute", "reason": "Disputed charge"}),
+    ("Please put our account on automatic payments so we stop missing due dates.", "2026-12-07", {"reason": None}),
+    ("Ridiculous. 51102 has the wrong model, we ordered the X200 not the X150. I won't pay for something we didn't "
+     "order.", "2026-12-07", {"reason": "Other"}),
+    ("there's a $125 expedite fee on 84520. We never requested expedited shipping and nobody quoted us that fee.",
+     "2026-12-07", {"reason": "Disputed charge"}),
+    # intents
+    ("Please use the routing and account number below for all future payments from us.\nRouting: 011000015",
+     "2026-12-07", {"intent": "add_method"}),
+    ("Hi there,\n\nHope you had a good weekend. I'm catching up on the books for Alvarez Family Bakery and wanted to "
+     "get the October statement so I can reconcile. Could you send it?\n\nThanks so much,\nRosa", "2026-12-07",
+     {"intent": "statement", "month": "2026-10"}),
+    ("Please disregard my previous message. We do NOT want 9902 paid yet - only 9904.", "2026-12-07",
+     {"intent": "deny"}),
+])
+def test_what_the_2026_12_22_tuning_batches_missed(text: str, today: str, expected: dict[str, object]) -> None:
+    got = read(text, dt.date.fromisoformat(today))
+    assert {key: got.get(key) for key in expected} == expected
