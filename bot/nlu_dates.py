@@ -145,7 +145,8 @@ DATE_PATTERN = re.compile("|".join((
     r"(?P<week>\b(?P<week_mod>next|this|last)\s+week\b)",
     rf"(?P<ordinal>(?:\b(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_A_POSITION}"
     r"|\b(?:the\s+)?(?P<day_bare>\d{1,2})(?=\s+of\s+(?:this|next|the)\s+month\b)"  # "on 28 of this month"
-    r"|(?:(?<=\bon )|(?<=\bby )|(?<=\bon the )|(?<=\bby the )|(?<=\bon day )|(?<=\bfor day )|(?<=\bby day ))"
+    r"|(?:(?<=\bon )|(?<=\bby )|(?<=\bon the )|(?<=\bby the )|(?<=\bon day )|(?<=\bfor day )|(?<=\bby day )"
+    r"|(?<=\buntil the )|(?<=\btill the ))"
     r"(?P<day_on>[1-9]|[12]\d|3[01])(?=\s*(?:[.!?,]|$))"
     rf"|(?:(?<=\bon )|(?<=\bby )|(?<=until )|(?<=\btill )|(?<=after )|(?<=from )|(?<=\bfor ))the first\b"
     rf"{_NOT_A_POSITION})"

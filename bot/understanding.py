@@ -56,8 +56,9 @@ _TAKEN_BY = {
     "month": frozenset({"statement", "history", "balance", "invoices", "receipt", "promise", "unknown"}),
     # A scheduled payment to cancel is found by its date ("the 2k on friday": friday), never by a sum to move.
     # A plan's instalments are the bot's to propose from the invoices chosen: no sum, no day of the customer's.
+    # A yes repeats the proposal's sum at most ("yes go ahead with the $7,179.42"): the quote has it.
     "amount": frozenset(INTENTS) - _CHAT - {"balance", "invoices", "statement", "finance_charge", "methods",
-                                            "add_method", "cancel_scheduled", "plan"},
+                                            "add_method", "cancel_scheduled", "plan", "confirm"},
     "selector": frozenset(INTENTS) - _CHAT - {"history", "receipt", "finance_charge"},
     "reason": frozenset({"pay", "schedule", "dispute"}),
 }

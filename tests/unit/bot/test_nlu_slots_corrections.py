@@ -731,3 +731,14 @@ def test_what_the_2026_12_21_tuning_batches_missed(text: str, today: str, expect
 def test_what_the_2026_12_22_tuning_batches_missed(text: str, today: str, expected: dict[str, object]) -> None:
     got = read(text, dt.date.fromisoformat(today))
     assert {key: got.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("yes go ahead with the $7,179.42", {"intent": "confirm", "amount": None}),  # the quote has the sum
+    ("is it ok if we pay 1043 until the 20", {"intent": "promise", "date": "2026-12-20"}),  # "until" as "by"
+    ("we will pay sometime in January", {"date": None, "month": "2027-01"}),
+    ("we can send about 2.700 € next week", {"amount": "2700.00", "date": "2026-12-14"}),
+])
+def test_the_cases_settled_on_2026_12_23(text: str, expected: dict[str, object]) -> None:
+    got = read(text)
+    assert {key: got.get(key) for key in expected} == expected
