@@ -55,7 +55,7 @@ _DONE = re.compile(r"(?:^|[.!?]\s+|,\s+(?=mailed|went out|sent)|\b(?=went in(?:t
                    r"|(?<=\s)(?=went out\b)"
                    r"|\b(?:check|cheque|payment|wire|transfer)(?:\s+#?\d+)?\s+(?=mailed|went out|left|done)"
                    r"|\b(?P<who>i|we|you|they|it|was|were|been|already|had|wife|husband|partner|accountant"
-                   r"|bookkeeper|boss|owner|office|bank|controller) )(?:already )?(?:paid|sent"
+                   r"|bookkeeper|boss|owner|office|bank|controller) )(?:have |has |had )?(?:already )?(?:paid|sent"
                    r"|mailed|made|received|charged|billed|dropped off|returned|wired|transferred|deposited|emailed"
                    r"|faxed|shipped|delivered|settled|cashed|debited|processed|went out|left|released|done"
                    r"|went in(?:to)? the (?:mail|post)|is in the (?:mail|post) already)\b")

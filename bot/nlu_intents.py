@@ -58,7 +58,8 @@ def classify(text: str, *, has_details: bool, has_reason: bool) -> tuple[str, st
         # "I'll pay 8440 friday, now STOP": a money request with its details beside the opt-out wins (LABELS.md)
         other, source = _by_rules(_STOP.sub(" ", words), has_reason=has_reason)
         if has_details and (other in ("pay", "schedule", "cancel_scheduled")
-                            or (other == "promise" and re.search(r"\b(?:will|going to|shall)\b", words))):
+                            or (other == "promise" and re.search(r"\b(?:will|going to|shall)\b", words))
+                            or (other == "dispute" and "_invoice_" in words)):  # "STOP TEXTING ME. I PAID 48011"
             return other, source  # not "I sent that check on the 10th. Stop.": no request, an opt-out
         return "stop", RULE_NAMES[_STOP_RULE]  # before a leading "no": "no more texts"
     lead, rest = (re.split(r"\s+", words, maxsplit=1) + [""])[:2]

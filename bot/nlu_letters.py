@@ -120,7 +120,7 @@ def body(text: str) -> str:
 def _past_small_talk(sentence: str) -> str:
     """A letter's sentence without its small talk: "Following up on your reminder: INV-51890 will be paid friday"
     keeps what follows the colon (or a dash); small talk alone goes."""
-    if not _SMALL_TALK.search(sentence):
-        return sentence
+    if not _SMALL_TALK.search(sentence) or re.search(r"\d{4,}", sentence):
+        return sentence  # "Thanks for your patience on invoices 62110 and 62145": it names what the letter is about
     parts = _AFTER_A_BREAK.split(sentence, maxsplit=1)
     return parts[1] if len(parts) == 2 else ""

@@ -76,6 +76,8 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               r"|short (?:\d+|a few|some|one|two|three|four|five) (?:cases|units|items|boxes|pallets|pieces"
               r"|pcs|cartons)"
               r"|did not (?:receive|get) (?:all|everything|the whole|the full)"
+              r"|(?:billed|invoiced|charged)(?: us)?(?: for)? \d+ \w+[^.?!]{0,30}\b(?:we )?(?:received|got)"
+              r" (?:only )?\d+"
               r"|(?:not|never) (?:receive|received|get|got) (?:the |our |any )?(?:goods|order|delivery|items|shipment)"
               r"|not (?:all|everything) (?:was |were )?(?:delivered|received|shipped)"
               r"|(?:\d+|a few|some|one|two|three|four|five) (?:fewer|less) (?:cases|units|items|boxes|pallets|pieces"
@@ -145,6 +147,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
               # the wrong thing sent: "you sent 3/4 inch fittings and we ordered 1/2 inch"
               r"|wrong (?:items?|parts?|products?|colors?|colours?|models?|sizes?|size)|not what (?:we|i) ordered"
               r"|(?:were|was|are|is) the wrong (?:ones?|kind|type)"
+              r"|(?:colou?rs?|sizes?|models?)\b[^.?!]{0,20}\b(?:is|are|was|were) wrong"
               r"|(?:received|got|sent|shipped|delivered)\b[^.?!]{0,40}\bbut (?:we|i) ordered"
               r"|and we ordered|(?:we|i) ordered\b[^.?!]{0,40}\b(?:you|they) (?:shipped|sent|delivered)"
               r"|(?:we|i) ordered \d+/\d+"  # "4410 is all 3/4 inch pipe. we ordered 1/2"
@@ -158,7 +161,7 @@ _SENT_BACK = re.compile(r"\b(?:returned|return them|sent (?:\w+ ){0,3}back|send 
 _SHORT_BILLED = re.compile(r"\b(?:overbilled|over billed|overcharged|over charged|billed|charged|invoiced)\b"
                            rf"{_NEAR}{{0,100}}"
                            r"\b(?:never (?:got )?(?:delivered|arrived|received|came|showed up)"
-                           r"|not (?:delivered|received)"
+                           r"|not (?:delivered|received)|(?:received|got) (?:only )?\d+"
                            r"|missing)\b")
 _WRONG_ITEM = re.compile(r"\bwrong (?:model|items?|parts?|products?|sizes?|colou?rs?|ones)\b")
 # A warranty claim names the damage it is about: the claim, not the damage, is why they do not pay.

@@ -39,6 +39,9 @@ _SELLER_FIRST = (r"\b(?:until|till|unless|before|as soon as|once|when|after)\b(?
 # Only the rest, and later: "can I pay the rest next month" asks for time (a promise), pays nothing now.
 _REST_LATER = (r"^(?!.*_amount_)(?:\S+\s+){0,4}pay (?:you )?the (?:rest|remainder)\b(?:\s+\S+){0,2}?"
                r"\s+(?:_month_|later)\b")
+# "explain the 'Verpackung' line before we pay it": a question first, no payment asked for yet
+_EXPLAIN_FIRST = (r"\bexplain\b.{0,100}\bbefore (?:we|i) (?:can )?(?:pay|approve|release)\b"
+                  r"|\bbefore (?:we|i) (?:can )?(?:pay|approve|release)\b.{0,60}\bexplain\b")
 _FINANCE_CHARGE = (r"(?:finance charges?|interest charges?|interest rate|interest|service charges?|verzugszinsen|zinsen"
                    r"|mahngebuhren|mahngebühren|mahngebuhr|mahngebühr|intérêts de retard|interessi di mora"
                    r"|reminder fees?|dunning fees?)\b")
@@ -145,6 +148,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
     ], [r"\b(?:not a bot|no bot|no bots|speak (?:to|with)|talk (?:to|with)|connect me|transfer me|need a|want a"
         r"|get me)\b"]),
     ("remit_to", [
+        r"^(?:your )?(?:ach|wire|bank|banking|remit|remittance) (?:info|information|details|instructions)$",
         r"\bwhere (?:do|should|can|shall|would|to) (?:i |we )?(?:send|mail|post|drop off|deliver|remit|address)"
         r" (?:the |a |an |our |my |your |this |that )?(?:check|checks|cheque|cheques|payment|payments|remittance)\b",
         r"\b(?:what|where) is (?:your|the) (?:mailing |postal |remit |remit to |remittance |payment )?address\b",
@@ -175,7 +179,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"|dispute|mistake|error|take (?:it |this |that )?off)\b"]),
     ("receipt", [r"\b(?:receipt|receipts|proof|payment confirmation|confirmation of payment|confirmation number"
                  r"|confirmation email)\b"],
-     [rf"^(?:(?:please|ok|yes|so|just|then|now) )*{PAY_VERB}\b.*\b(?:and|then|also)\b.*\breceipt"]),
+     [rf"^(?:(?:please|ok|yes|so|just|then|now) )*{PAY_VERB}\b.*\b(?:and|then|also)\b.*\breceipt",
+      r"\bproof of (?:delivery|shipment)\b"]),
     ("history", [
         r"\b(?:payment history|history|past payments|previous payments|recent payments|last payment)\b",
         # "the 1.050,00 € we paid on 08/01, has it arrived?"
@@ -213,6 +218,13 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"(?:card |credit card )?(?:amex|american express|visa|mastercard|discover|paypal|check|cheque|wire|ach"
         r"|bank transfer|credit card|card)\b",
     ], []),
+    # "explain the fuel surcharge on 9021 before i pay it", "before we approve INV-71890, can you explain …": asked,
+    # not refused (LABELS.md, 2026-12-21)
+    ("invoices", [r"\bexplain\b(?!.*\b(?:interest|finance charges?|late fees?|not (?:going to )?pay|will not pay"
+                  r"|refuse)\b)"
+                  r".{0,100}\bbefore (?:we|i) (?:can )?(?:pay|approve|release)\b",
+                  r"\bbefore (?:we|i) (?:can )?(?:pay|approve|release)\b.{0,60}\bexplain\b"
+                  r"(?!.*\b(?:interest|finance charges?|late fees?)\b)"], []),
     ("deny", [r"^(?:no )?(?:please )?do not (?:pay|charge|process|run|submit|send|do|proceed)(?: (?:it|that|this"
               r"|them|anything|me|us|with it|with that|with the payment|_invoice_(?: and _invoice_)*))?"
               r"(?: (?:yet|now|please|today))*$"], []),
@@ -221,7 +233,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"(?:(?:i|we) (?:want|would like|need|wish|am ready|are ready) to |let us |let me |can (?:i|we|you) "
         r"|could (?:i|we|you) |may i |ready to |go ahead and "
         rf"|want to |need to |would like to )?{PAY_VERB}\b",
-    ], [r"\bfrom now on\b", r"\bset (?:that|it|this) up\b", _REST_LATER, r"^pay you\b"]),  # "pay u 500 tmrw": I'll pay
+    ], [r"\bfrom now on\b", r"\bset (?:that|it|this) up\b", _REST_LATER, r"^pay you\b",  # "pay u 500 tmrw": I'll pay
+        _EXPLAIN_FIRST]),
     ("add_method", [
         r"\b(?:add|adding|new|update|updating|change|changing|replace|different|another|set up|setup|link|connect"
         r"|save|enter|use|switch|switching)\b(?:\s+\S+){0,3}?\s+(?:card|cards|credit card|debit card|bank"
@@ -294,6 +307,9 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:ourselves|(?:on|from) our (?:own )?(?:end|side)|our own (?:bill ?pay|ap|payment|check) run"
         r"|through (?:our|my) (?:own )?(?:bill ?pay|online banking|ap system|erp|bank))\b",
         r"^(?:remittance advice|zahlungsavis|avis de paiement|payment advice)\b",  # a payment already sent, advised
+        r"^(?:just )?(?:a )?heads up(?: that)? (?:we|i) (?:have )?(?:sent|mailed) (?:an? |the |our )?"
+        r"(?:ach|wire|payment"
+        r"|check|transfer|eft)\b",
         r"^(?:fyi |just fyi |please note |note |please be advised that )?(?:we|i) (?:have )?"
         r"(?:remitted|wired|transferred"
         r"|initiated|released)\b",  # "we remitted $2,310.00 today"
@@ -331,7 +347,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
     ("dispute", [
         r"\balready (?:paid|sent|mailed|made)\b", r"\bpaid (?:\w+ )?already\b",
         r"\bpaid (?:in full|on time|by check|by ach|by card)\b", r"\b(?:was|were|been) paid\b",
-        r"\b(?:i|we) (?:already )?paid (?:this|that|it|them|on|by|last|in|_date_|_month_|for)\b", r"^paid\b",
+        r"\b(?:i|we) (?:already )?paid (?:this|that|it|them|on|by|last|in|_date_|_month_|for|_invoice_)\b", r"^paid\b",
         r"\bdo not owe\b", r"\bnot (?:ours|mine|our|my)\b", r"\b(?:dispute|disputing|disputed|duplicate)\b",
         r"\bdouble (?:billed|charged|billing)\b", r"\b(?:pay|paid) (?:it |this |that )?(?:two times|twice)\b",
         r"\b(?:billed|charged|invoiced)(?: us| me)? twice\b",

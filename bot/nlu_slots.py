@@ -59,7 +59,7 @@ PHONE = re.compile(r"(?<![\w$])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{
                    r"|(?<![\w$])\+(?!1\b)\d{2,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?![\w.,]?\d)")
 # "call me back bout my acct. 555 0192": a local number, seven digits, after a word of calling
 _LOCAL_PHONE = re.compile(r"(?P<lead>\b(?:call|phone|cell|reach|text|tel|mobile|ring|number|at)\b[^\d_]{0,30}?)"
-                          r"(?<![\w$#-])\d{3}[\s.-]\d{4}(?![\w.,-]?\d)")
+                          r"(?<![\w$#-])(?:\d{3,5}[\s.-])?\d{3}[\s.-]\d{4}(?![\w.,-]?\d)")
 
 
 def mask_phones(text: str) -> str:
@@ -96,7 +96,7 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|exemption)\.?"
     r"\s*(?:numbers?|nos?\.?|nr\.?|nbr\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?"
     r"(?:for (?:those|these|them|it|this|that|both)\s*)?,?\s*\(?\s*[:#]?\s*"
-    r"(?:(?:it is|its|is|are)\s*)?"
+    r"(?:(?:it is|its|is|are|was|were)\s*)?"
     r"(?:#?\d[\w-]*\s*(?:,|/|&|\band\b)\s*)*$")  # "PO numbers are 88123 / 88140"
 # An ERP's reference to something that is not an invoice: sales/purchase/work order, quote, return, delivery note.
 _NOT_AN_INVOICE_PREFIX = re.compile(r"(?:so|po|wo|q|qt|rma|ra|dn|bol|ord|ro|v|ap|c|wt|ft)-", re.IGNORECASE)
@@ -180,9 +180,9 @@ _SET_ASIDE_AFTER = re.compile(
     r"(?!\s+(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d)"
     r"|(?:i|we) (?:do not|will not|can not|cannot|are not going to) pay\b"  # "the invoice 3325 we don't pay"
     r"|not\s*[,.;]"  # "the invoice 6672 not, we returned those goods"
-    r"|[.,]*\s*(?:-+\s*)?(?:actual(?:ly)?\s*,?\s*)?(?:no|nope|oops|sorry|wait|my bad|wrong one|correction|typo)\b"
+    r"|[.,(]*\s*(?:-+\s*)?(?:actual(?:ly)?\s*,?\s*)?(?:no|nope|oops|sorry|wait|my bad|wrong one|correction|typo)\b"
     r"(?:[\s,.-]*(?:no|sorry|wait|my bad|wrong one|i mean|i meant|correction|typo)\b)*"
-    r"[\s,.]*(?=(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d))")
+    r"[\s,.:]*(?=(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d))")
 
 _EUROPEAN = r"\d{1,3}(?:\.\d{3})+,\d\d"  # 1.500,00
 _NUMBER = rf"{_EUROPEAN}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+"
@@ -222,7 +222,7 @@ _AMOUNT = re.compile("|".join((
     r"|\s+(?:on|for)\s+_date_\s+(?:for|on|to|toward|towards|against)\s+(?:_invoice_|inv|invoice))",
     # "will send 800 on the 5th", "take 500 out": three digits are never an invoice, so money after these verbs
     r"(?P<cue10>\b(?:send|sending|drop|dropping|take|taking|wire|wiring|transfer|transferring|pay|paying|charge"
-    r"|remit|make it|make that)(?:\s+(?:u|you|ya))?\s+)"
+    r"|remit|make it|make that)(?:\s+(?:u|you|ya|me|us))?\s+)"
     r"(?P<n10>\d{3}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)",
     # "so it comes to 1480", "that makes it 649.99", "charge only 2100", "pay 5102 1460 only": the sum paid
     r"(?P<cue12>\b(?:comes? to|makes? it|so (?:it )?is|so (?:that is|its|thats)|charge only|take only|only charge"
@@ -259,12 +259,16 @@ _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?:
                               # "agreed at 8 euro", "our own customer owes us forty grand"
                               r"|deduction(?: taken)?:?|the other|agreed(?: at)?|owes? (?:us|me|them)"
                               r"|(?:by|with) (?:check|cheque|ck)\s*#?\s*\d*\s*\("
+                              r"|(?:customer|client|customers|clients)(?: s|'s)?|full price\s*\("
+                              r"|(?:charges?|charged|billed|bills|invoiced)\s+(?:us\s+)?(?:for\s+)?(?:the\s+)?"
+                              r"(?:transport|freight|shipping|packaging|handling|delivery)"
                               # "our monthly volume runs around $18,000", "a credit note for the $240.00",
                               # "tax 8% = 312 dollars", "19% VAT (EUR 836,00)"
                               r"|(?:volume|spend|spending|purchases|billing|usage)\b(?: \w+){0,2}?"
                               r" (?:runs?|averages?|is)"
                               r"(?: at)?(?: around| about| roughly)?|\baverag(?:e|es|ing)(?: of| around| about)"
-                              r"|credit(?: note| memo)? (?:for|of)(?: the)?"
+                              r"|credit (?:note|memo) (?:for|of)(?: the)?"
+                              r"|(?:have|has|got) (?:a |the |our )?credit (?:of|for)"
                               r"|(?:tax|vat|gst|hst)(?:es)?\b[^.()]{0,12}(?:=|\()\s*(?:eur|usd|gbp)?))"
                               r"\s*$")
 # "four thousand something", "nine hundred odd": no exact sum (LABELS.md, rough and vague sums)
@@ -385,6 +389,7 @@ _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! ti
                       r"|\bhow far behind\b|\b(?:are|is|am) (?:we|i) (?:behind|current)\b|\bbehind by\b"
                       r"|\b(?:passed|past|after|over) (?:the|their|its) due dates?\b"
                       r"|\b(?:and|that|which) (?:are|is) late\b"
+                      r"|\binvoices?\b[^.?]{0,20}\b(?:are|is) (?:already |still )late\b"
                       r"|\b(?:which|what) (?:bills|invoices|ones) (?:are|r) late\b"
                       # "how much is late right now", "what must we pay to be not late anymore"
                       r"|\bhow much (?:is|are) (?:still |actually |really )?late\b"
@@ -446,7 +451,8 @@ def names_everything(text: str) -> bool:
     return bool(_WHOLE_BALANCE.search(text))
 
 
-_WHOLE_BALANCE = re.compile(r"\b(?:whole|full|entire|total|complete|all the|all our|all my|our|my|the remaining)"
+_WHOLE_BALANCE = re.compile(r"\b(?:whole|full|entire|total|complete|all the|all our|all my|our|my|the remaining"
+                            r"|the open|the outstanding)"
                             r" (?:open |outstanding |remaining )?(?:balance|amount)\b"
                             r"|\b(?:whole|entire) (?:thing|lot)\b"
                             r"|\ball of it\b|\bthe (?:\w+ )?total(?: of)?\b|\bthe (?:whole|full|entire)\s+_amount_")

@@ -42,7 +42,8 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"'
 
 _SHORTHAND = {
     # politeness and pronouns
-    "tonite": "tonight", "2nite": "tonight", "hunnit": "hundred", "hunned": "hundred", "hundo": "hundred",
+    "dbl": "double", "tonite": "tonight", "2nite": "tonight", "hunnit": "hundred", "hunned": "hundred",
+    "hundo": "hundred",
     "yr": "year", "yrs": "years",
     "pls": "please", "plz": "please", "plse": "please", "pleez": "please", "u": "you", "ur": "your",
     "hlp": "help", "halp": "help",
@@ -112,7 +113,7 @@ _KEEP_WORDS = """
     everyone nobody nothing something anything everything right left write wrote written read reading
     thought number phone cell mobile fax faxed copy copies file files folder report reports again about after
     settled meant mean means aside stays remains stayed addressed addresses handled cleared deduction deductions
-    included includes
+    included includes color colors colour colours tile tiles
     black white blue green grey gray brown yellow orange pink silver beige
     marco marca marci mario maria marie marty junie julia julie julio jules augusto mayer maya
 """  # the last line: names a letter signs with, one letter from a month ("best regards, marco" is no March)

@@ -52,7 +52,7 @@ _CHAT = frozenset({"thanks", "help", "who_are_you", "remit_to", "agent", "stop",
 _TAKEN_BY = {
     # A dispute records invoices, amount and reason: the day an earlier payment or return was made is for staff to
     # read in the customer's words ("I paid 1043 three weeks ago"), not a date the bot acts on.
-    "date": frozenset(INTENTS) - _CHAT - {"methods", "add_method", "dispute", "plan"},
+    "date": frozenset(INTENTS) - _CHAT - {"methods", "add_method", "dispute", "plan", "finance_charge"},
     "month": frozenset({"statement", "history", "balance", "invoices", "receipt", "promise", "unknown"}),
     # A scheduled payment to cancel is found by its date ("the 2k on friday": friday), never by a sum to move.
     # A plan's instalments are the bot's to propose from the invoices chosen: no sum, no day of the customer's.
@@ -202,13 +202,17 @@ _OF_A_THING = re.compile(
 _THING_AFTER = re.compile(r"^(?:'s|s')\s|^\s*(?:list|email|call|meeting|invoices?|bills?|statements?|orders?)\b"
                           r"(?!\s+(?:no\.?\s*|nr\.?\s*|number\s*|#\s*)?[a-z]{0,3}-?\d)")
 _SINCE = re.compile(r"\bsince\s*$")
-_GOODS_AFTER = re.compile(r"^\s*(?:invoices?|bills?|orders?|deliver(?:y|ies)|shipments?|run)\b")
+_GOODS_AFTER = re.compile(r"^\s*(?:invoices?|bills?|orders?|deliver(?:y|ies)|shipments?|run|accruals?|aging|reports?"
+                          r"|books|close|closing|reconciliation|budget)\b")  # "I'm preparing the January aging report"
 _DONE_IN_CLAUSE = re.compile(r"\b(?:was|were|been|approved(?! for pay| paying| to pay)|signed off|reviewed|received"
                              r"|called|spoke|talked|returned|shipped|delivered|sent)\b")
 _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?off|deadline|visits?|visiting"
                     r"|payroll|(?<!because of the )(?<!due to the )holidays?|vacation|pick up|they pay out|pays out"
-                    r"|(?:our|their) (?:own )?(?:clients?|customers?) (?:pays?|paid|paying)|is out until|are out until"
-                    r"|(?:travelling|traveling|away|on vacation|on holiday|out of town) until"
+                    r"|(?:our|their) (?:own |largest |biggest |main |big )?(?:clients?|customers?)"
+                    r" (?:pays?|paid|paying)"
+                    r"|is out until|are out until"
+                    r"|(?:travelling|traveling|away|on vacation|on holiday|out of town) until|auditors?|go-live|go live"
+                    r"|goes live|(?:wire|payment|check|deposit) lands"
                     r"|(?:job|client|customer|customers|clients) (?:is |are )?paying (?:me|us)"
                     r"|funds (?:arrive|land) on"
                     r"|payment of our (?:clients?|customers?)"
@@ -241,6 +245,11 @@ _MOVED_TO_BEFORE = re.compile(r"\b(?:move|moved|push|pushed|shift|shifted|change
                               r"(?: it| that| them| the payment)? (?:to|until)\s+$")  # "needs to move to December 17"
 _DUPLICATE_TOTAL = re.compile(r"\b(?:duplicate|dup|dupe|same as|twice)\b.*\btotal(?: of| is)?:?\s*_amount_"
                               r"|\btotal(?: of| is)?:?\s*_amount_.*\b(?:duplicate|dup|dupe|twice)\b")
+_MADE_IT = re.compile(r"\bmake (?:it|that)(?: the)?\s*$")  # "… probably closed, make it the twenty eighth"
+_PAID_CLAIM = re.compile(r"\b(?:we|i) (?:already )?paid\b|\b(?:was|were|been) paid\b"
+                         r"|\bpaid (?:it |this |that )?in full\b|\balready paid\b")
+_WRONG_SUM = re.compile(r"\b(?:overcharged|overbilled|over billed|too much|extra|short|missing|not pay|not paying"
+                        r"|will not pay|credit|refund|twice|double|two times|deduct|deducted|withheld)\b")
 _NOT_BEFORE = re.compile(r"\bnot\s+$")  # "I need it TODAY, not next week"
 _MADE_BEFORE = re.compile(r"\b(?:made|paid|sent|did|wired|transferred)\s+$")  # "the payment I made today"
 _SIGNED = re.compile(r"\b(?:signed|approved|cut|printed|wrote|written|received|got)\b")
@@ -254,7 +263,7 @@ _A_PAYMENT_AFTER = re.compile(r"^\s*(?:payments?|wire|transfer|ach|check|deposit
 _NO_INVOICES = (_CHAT - {"agent", "remit_to"}) | {"statement", "methods", "add_method"}
 _SPAN_OF_MONTHS = re.compile(r"\bq[1-4]\b|_month_\s*(?:-|–|through|thru|to|till|until)\s*_month_")
 # A date taken back: "sched 7705 for 12/18 wait no 12/19".
-_CORRECTED_AFTER = re.compile(r"^[\s,.;:!?-]*(?:wait|no|nope|sorry|oops|i mean|i meant|actually|correction|typo"
+_CORRECTED_AFTER = re.compile(r"^[\s,.;:!?—–-]*(?:wait|no|nope|sorry|oops|i mean|i meant|actually|correction|typo"
                               r"|apologies|my apologies|my mistake|my bad|pardon"
                               r"|make (?:it|that))\b")
 # "how much do I owe TOTAL, including all the charges", "billed for all of them", "include all open items": no choice.
@@ -290,7 +299,7 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
         month = when.kind in ("month", "month_rel")
         clause = f"{when.lead} {when.trail}"
         second = _SECOND_PART.search(when.lead) and not _REST_IS_ALL.match(when.lead)
-        event = _EVENT.search(_own_words(found, at)) and not (_WHY_AFTER.match(when.trail)
+        event = _EVENT.search(_own_words(found, at)) and not (_WHY_AFTER.match(when.trail) or _MADE_IT.search(when.lead)
                                                               or _THEN_AFTER.search(when.after))
         if second or (not month and when.direction != "nearest" and event):
             continue
@@ -353,8 +362,10 @@ def _amount_meant(read: _Read, intent: str) -> Decimal | None:
     asks about."""
     money = read.money
     if intent == "dispute":
-        # "1043 is a duplicate of 1042, total $540.00": the invoice is what is wrong, its total no sum in dispute
-        return None if money.sums > 1 or _DUPLICATE_TOTAL.search(read.masked) else money.payable
+        # "1043 is a duplicate of 1042, total $540.00": the invoice is what is wrong, its total no sum in dispute;
+        # "we paid it in full, $2,980.00, by ACH": what was paid is not said to be wrong (LABELS.md, 2026-12-23)
+        paid_only = _PAID_CLAIM.search(read.canonical) and not _WRONG_SUM.search(read.canonical)
+        return None if money.sums > 1 or _DUPLICATE_TOTAL.search(read.masked) or paid_only else money.payable
     if intent in _BACKWARD_INTENTS and money.payable is None and money.sums == 0:
         said = _SUM_NAMED.search(read.masked)
         return Decimal(said["sum"]).quantize(Decimal("0.01")) if said else None

@@ -742,3 +742,51 @@ def test_what_the_2026_12_22_tuning_batches_missed(text: str, today: str, expect
 def test_the_cases_settled_on_2026_12_23(text: str, expected: dict[str, object]) -> None:
     got = read(text)
     assert {key: got.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a question before paying is no payment, however sure the model is
+    ("Hi, please explain the position 'Verpackung' 38,00 € on Rechnung 66291 before we pay it. Thank you.",
+     {"intent": "invoices"}),
+    ("Before we approve INV-71890, can you explain the 'environmental surcharge' of $48.50 on line 5?",
+     {"intent": "invoices"}),
+    # an opt-out beside an invoice said paid is a dispute of it; without an invoice, an opt-out
+    ("STOP TEXTING ME. I PAID 48011 LAST WEEK", {"intent": "dispute", "invoices": ["48011"]}),
+    ("i paid this already, stop texting me", {"intent": "stop"}),
+    # what was paid is no sum in dispute
+    ("Your statement again lists invoice 33560 as open. We paid it in full, $2,980.00, by ACH on November 2.",
+     {"intent": "dispute", "amount": None}),
+    ("Invoice 61140: goods arrived broken, 3 of 10 pieces. Please make a credit of 486,00 € before we pay.",
+     {"amount": "486.00"}),
+    ("We have a credit of $300 from the returned pallet. Please pay 6650 less that credit: $1,640.00.",
+     {"amount": "1640.00"}),
+    ("charge me 750 now on 42210 ill do the rest on the 8th", {"intent": "pay", "amount": "750.00"}),
+    ("Your invoice 20377 charges transport 145,00 € but our agreement is delivery free house. We will not pay it.",
+     {"amount": None}),
+    # reasons
+    ("Invoice 82011: you billed 50 pieces, we received 44. Overbilled by 312,60 €.", {"reason": "Short shipment"}),
+    ("The color of tiles is wrong, we order grey and come white. Invoice 3305, we keep them but we cannot pay full "
+     "price.", {"reason": "Other"}),
+    # numbers that are no invoices, and days
+    ("Please you can call me back? My number is 0172 555 0192. Is about the invoice 7034.", {"invoices": ["7034"]}),
+    ("Please send copies of invoices 7731, 7748 and 7762. The POs were 2026-1145, 2026-1151 and 2026-1160.",
+     {"invoices": ["7731", "7748", "7762"]}),
+    ("Please schedule invoice 55019 (correction: 55091) for payment on January 29.", {"invoices": ["55091"]}),
+    ("Please debit invoice 46630 on 24/12 — sorry, on 23/12, our office is closed on Christmas Eve.",
+     {"date": "2026-12-23"}),
+    ("um i want to schedule the oldest invoice for uh christmas eve no wait you guys are probably closed make it the "
+     "twenty eighth", {"date": "2026-12-28"}),
+    ("we have transferred EUR 980,00 on 03/11 for facture 4410 and facture 4417.", {"date": "2026-11-03"}),
+    ("Your November statement shows a finance charge of $48.22 on invoice 71154. Please explain how it was "
+     "calculated; our records show the invoice was within terms until 11/10.", {"date": None}),
+    ("Could you let me know our current balance as of today? I'm preparing the January aging report.",
+     {"month": None}),
+    ("the open amount we cannot pay at once after the holidays. Could you set up a payment plan over three months?",
+     {"intent": "plan", "selector": "all"}),
+    ("Which invoices of us are already late?", {"selector": "overdue"}),
+    ("ach info?", {"intent": "remit_to"}),
+    ("so i'm not gonna pay six six three oh until you guys send me the proof of delivery", {"intent": "dispute"}),
+])
+def test_what_the_2026_12_23_tuning_batches_missed(text: str, expected: dict[str, object]) -> None:
+    got = read(text)
+    assert {key: got.get(key) for key in expected} == expected
