@@ -102,6 +102,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
     ("cancel_scheduled", [
         r"\b(?:cancel|stop|void|undo|call off|delete|remove|reverse|hold off on|quit|end|kill|disable|scratch)\b"
         r"(?:\s+\S+){0,4}?\s+(?:payments?|scheduled|autopay|auto pay|draft)\b(?!\s+methods?)",
+        r"\b(?:revoke|withdraw|cancel)\b(?:\s+\S+){0,4}?\s+(?:direct debit )?mandate\b",  # a SEPA mandate
         r"\bdo not (?:charge|run|process|draft|debit) (?:my|the|our|it|that)\b", r"\bunschedule\b",
         # "please skip the autopay charge on the 18th" (LABELS.md, 2026-12-22)
         r"\bskip (?:the |this |that |our |my |next |one |this month s |the next )?(?:\w+ )?"
@@ -131,7 +132,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
     # An instalment plan (bot.flows_plan): paying in parts on several dates, which the bot proposes and schedules.
     ("plan", [
         # "can you take from me 500 dollars every month until the total is finish"
-        r"\b(?:take|charge|debit|pay|draft)\b.{0,30}\b_amount_ (?:every|each|a|per) (?:month|week)\b",
+        r"\b(?:take|charge|debit|draft)\b.{0,30}\b_amount_ (?:every|each|a|per) (?:month|week)\b",  # the seller takes
         r"\b(?:payment|installment|instalment|repayment|paying) (?:plan|plans|arrangement|schedule)\b",
         r"\b(?:in|into|over|across) (?:\d+|two|three|four|five|six|_amount_|_selector_|a few|several|(?:\d+ )?equal|"
         r"(?:two|three|four|five|six) equal|monthly|_invoice_) ?(?:payments|installments|instalments|parts|pieces|"
@@ -396,7 +397,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\bwhat (?:can|does|do|will) (?:you|this|it|the)(?: \w+)? (?:do|help (?:me )?with)\b",
     ], []),
     ("confirm", [r"^(?:go ahead|sounds good|do it|go for it|please do(?! not)|that is (?:right|correct)|proceed"
-                 r"|perfect|(?:confirmed|approved)(?: please)? proceed)\b"], []),
+                 r"|perfect|(?:confirmed|approved)(?: please)? proceed)\b"],
+     [r"\b(?:lmao|lmfao|lol|haha+|rofl|smh|yeah right|sure sure)\b"]),  # "lmao ok", "ugh. whatever": no consent
     ("link", [r"\bthis is \w+(?: \w+)? (?:from|at|with)\b"], []),  # an introduction, when nothing else is asked
     ("deny", [r"^(?:please )?(?:do not|never mind|not now|not right now|not yet|cancel (?:that|it|this)|hold on"
               r"|wait|stop that|forget it)\b"], []),

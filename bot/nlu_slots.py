@@ -151,14 +151,22 @@ _REFUSING = re.compile(r"\b(?:(?:am|are|is|we|i) not (?:paying|going to pay)|wil
                        + _SAID_REFERENCES)
 # Set aside beside others to pay, so left out then, like a refusal: "hold 30112", "do not touch 3314", "88121 is on
 # hold", "si-50331 stays scheduled", "4403 i will mail a check", and a first try corrected: "pay 6019 no sorry 6091".
-_SET_ASIDE = re.compile(r"\b(?:hold|(?:do|better) not touch|never touch|(?:i|we) will (?:handle|cover|take care of))"
+_SET_ASIDE = re.compile(r"\b(?:hold|(?:do|better) not touch|never touch"
+                        r"|(?:i |we |and )will (?:handle|cover|take care of|settle))"
                         + _SAID_REFERENCES)
 # References joined by "and" ("78817 and 78830 are still with our buyer"); not a comma, which lists what is paid before
 # the one set aside ("pay 4402 and 4405, 4403 ill mail a check").
 _SAID_LIST = rf"{_SAID_REFERENCE}(?:\s+(?:and|&)\s+{_SAID_REFERENCE}|\s+(?=\d{{4}})\d[\w-]*)*"  # "1185 1190 and 1204"
 _SET_ASIDE_AFTER = re.compile(
-    rf"(?<![\w-])(?P<refs>{_SAID_LIST})(?:\s*\([^()]{{0,30}}\))?(?:\s*,?\s+|(?=[.,]))"
+    rf"(?<![\w-])(?P<refs>{_SAID_LIST})(?:\s*\([^()]{{0,30}}\))?"
+    r"(?:\s+(?:on|for|set for|scheduled for)\s+(?:the\s+)?[\w/.-]{1,10}(?=\s+(?:should|can|stays?|remains?|will)\b))?"
+    r"(?:\s*,?\s+|(?=[.,]))"
     r"(?:(?:is|are) (?:on hold|still with|pending|disputed)"
+    # "66325 we're still reviewing", "30830 please not", "66215 not yet please",
+    # "61177 we pay in next month", "70230 … should remain as is", "40225 … can stay as it is"
+    r"|(?:we|i) (?:are|am|re|m) (?:still )?(?:reviewing|checking)|please not|not yet"
+    r"|(?:we|i) (?:will )?pay(?: it| this one| that one)? (?:in |on )?(?:next (?:week|month)|later)"
+    r"|(?:should|can|will) (?:remain|stay)(?: as (?:it )?is)?"
     r"|(?:is|are) (?:still )?(?:under review|in review|in approval|awaiting approval|pending approval"
     r"|in clarification|being reviewed|being checked|being handled separately|handled separately|with (?:our|the)"
     r"|waiting (?:on|for)"
@@ -260,6 +268,8 @@ _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?:
                               r"|deduction(?: taken)?:?|the other|agreed(?: at)?|owes? (?:us|me|them)"
                               r"|(?:by|with) (?:check|cheque|ck)\s*#?\s*\d*\s*\("
                               r"|(?:customer|client|customers|clients)(?: s|'s)?|full price\s*\("
+                              r"|(?:anything|amounts?|payments?) (?:over|above|under|below)"
+                              r"|according to (?:our|my) (?:books|records)(?:,? (?:it is|that is|this is))?"
                               r"|(?:charges?|charged|billed|bills|invoiced)\s+(?:us\s+)?(?:for\s+)?(?:the\s+)?"
                               r"(?:transport|freight|shipping|packaging|handling|delivery)"
                               # "our monthly volume runs around $18,000", "a credit note for the $240.00",
@@ -415,7 +425,7 @@ _ALL = re.compile(
     r"|\b(?:pay|debit|charge|collect|process|run|settle|clear)\s+(?:\S+\s+){0,2}?the open (?:invoices|bills|items)\b"
     r"|\b(?:the rest|all) of what (?:i|we) owe\b"
     r"|\btake\b(?:\s+\S+){0,3}?\s+(?:for|of)\s+everything\b|\bevery (?:single )?one\b(?!\s+of\s+(?:those|these)\b)"
-    r"|\bevery (?:single )?(?:open |unpaid |outstanding )?(?:invoice|bill)\b"
+    r"|(?<!\bby )\bevery (?:single )?(?:open |unpaid |outstanding )?(?:invoice|bill)\b"
     r"|\b(?:full|whole|hole|entire)(?: \w+)?(?: open| outstanding| remaining)? balance\b"
     r"|(?<!and )(?<!then )\b(?:the|our|my) remaining balance\b"  # not the later part: "… and the remaining balance"
     r"|\bthe (?:full|whole|entire) (?:hole |whole )?(?:open |outstanding )?amount\b"
@@ -487,7 +497,7 @@ _VOIDING = re.compile(r"\b(?:void|cancel|credit|remove|delete)" + _SAID_REFERENC
 
 _FINE_AFTER = re.compile(rf"(?<![\w-])(?P<refs>{_SAID_LIST})"
                          r"(?:\s+(?:on|from|for|of|in) [^.,;?!\d]{0,25}?)?\s*,?\s+"
-                         r"(?:is|are) (?:correct|fine|ok|okay|right|good|in order|ours|mine)\b")
+                         r"(?:is|are|looks?|seems?) (?:correct|fine|ok|okay|right|good|in order|ours|mine)\b")
 # ("55001 is correct, but 55020 is not ours", "70951 on the same PO is correct")
 
 

@@ -212,7 +212,8 @@ _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?
                     r" (?:pays?|paid|paying)"
                     r"|is out until|are out until"
                     r"|(?:travelling|traveling|away|on vacation|on holiday|out of town) until|auditors?|go-live|go live"
-                    r"|goes live|(?:wire|payment|check|deposit) lands"
+                    r"|goes live|(?:wire|payment|check|deposit) lands|disbursement|grant funds"
+                    r"|from our (?:own )?(?:customer|client)"
                     r"|(?:job|client|customer|customers|clients) (?:is |are )?paying (?:me|us)"
                     r"|funds (?:arrive|land) on"
                     r"|payment of our (?:clients?|customers?)"
@@ -232,7 +233,8 @@ _ANOTHER_PAYMENT = re.compile(r"\b(?:ourselves|by ourself|we (?:will )?(?:transf
                               r"|out with our|by check|pay (?:it|that one|that|this one) (?:by check|ourselves)"
                               r"|(?:stays?|remains?|is still|are still) (?:scheduled|on hold|set))\b")
 _INVOICES_OF_BEFORE = re.compile(r"\binvoices? (?:from|of|for|in)\s+$")  # "three invoices from | December"
-_TAKEN = re.compile(r"\b(?:took|charged|debited|drafted|pulled|withdrew|ran|paid)\b")
+_TAKEN = re.compile(r"\b(?:took|charged|debited|drafted|pulled|withdrew|ran|paid"
+                    r"|last (?:autopay )?(?:debit|charge|draft))\b")
 _CANNOT = re.compile(r"\b(?:not|no|difficult|hard|tight|impossible|bad|slow|late)\b")
 _INVOICE_DATED = re.compile(r"\b(?:is|was|are|were) (?:dated|issued|invoiced|delivered)\s+(?:on\s+)?$")
 # An invoice's or a delivery's own day beside the payment's: "invoice 55730 dated 10/28/2026 (delivered 11/02) for

@@ -790,3 +790,37 @@ def test_the_cases_settled_on_2026_12_23(text: str, expected: dict[str, object])
 def test_what_the_2026_12_23_tuning_batches_missed(text: str, expected: dict[str, object]) -> None:
     got = read(text)
     assert {key: got.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # invoices set aside in a letter, in more words
+    ("Please cancel the scheduled debit of $3,410.00 for invoice 70215 set for 12/01. We paid it by wire. The debit "
+     "scheduled for invoice 70230 on 12/15 should remain as is.", {"invoices": ["70215"]}),
+    ("Please cancel the payment you have scheduled for invoice 40218 on January 8. The one for 40225 on the 22nd can "
+     "stay as it is.", {"invoices": ["40218"]}),
+    ("We can cover invoice 9507 in full now ($3,200.00) and will settle 9511 and 9514 in January. Please charge 9507 "
+     "to the card on file.", {"invoices": ["9507"]}),
+    ("our check for invoices 66310 and 66318 went in the mail yesterday. Invoice 66325 we're still reviewing.",
+     {"invoices": ["66310", "66318"]}),
+    ("We were charged sales tax on invoice 50771, but we're tax-exempt. The other two invoices, 50762 and 50780, look "
+     "fine.", {"invoices": ["50771"]}),
+    ("I want make the payment for the invoice 30815 and 30822 now. The 30830 please not, we still check it.",
+     {"invoices": ["30815", "30822"]}),
+    ("please take the total of 2.350 dollars for the invoice 61190 today. The invoice 61177 we pay in next month.",
+     {"invoices": ["61190"]}),
+    # no sum in a deadline or a balance said with its figure
+    ("Is it alright if we pay invoice 77104 by the end of the month? Our director has to sign anything over $5,000.",
+     {"amount": None}),
+    ("please settle the whole open amount now by SEPA debit; according to our books it is 4.812,30 €.",
+     {"selector": "all", "amount": None}),
+    ("please debit the invoice 41240 over 1.834,20 € on 06/11.", {"amount": "1834.20"}),
+    # days of other things
+    ("Please turn off autopay on our account effective immediately. The last autopay debit on 12/15 was fine.",
+     {"intent": "cancel_scheduled", "date": None}),
+    ("Which invoices of us are still open and not paid? I need the list by every invoice.", {"selector": None}),
+    ("Please revoke our SEPA direct-debit mandate; from now on we pay all Rechnungen ourselves by transfer.",
+     {"intent": "cancel_scheduled"}),
+])
+def test_what_the_2026_12_24_tuning_batch_missed(text: str, expected: dict[str, object]) -> None:
+    got = read(text)
+    assert {key: got.get(key) for key in expected} == expected
