@@ -113,6 +113,8 @@ _EU_STREET_BEFORE = re.compile(r"(?:str\.?|stra(?:ß|ss)e|weg|platz|gasse|allee|
                                r"|avenida|plaza|carrer|rua|ul\.)"
                                r"(?:\s+[a-zà-ÿ]+){0,2}"
                                r"\s*\d+[a-z]?\s*,\s*$")  # "Hauptstr. 12, 80331", "Via Roma 112, 20121"
+_STREET_FIRST_BEFORE = re.compile(r"(?:\b\d+[a-z]?,?\s+(?:rue|place|avenue|av\.|boulevard|bd|chemin|allée|allee|quai"
+                                  r"|impasse)\b[^,\d]{0,40}|\b(?:rua|avenida|calle|via)\s+[^,\d]{1,30}\s\d+[a-z]?)\s*,\s*$")
 _COMPANY_BEFORE = re.compile(r"\b(?:ag|gmbh|sa|s\.a\.|sl|s\.l\.|srl|s\.r\.l\.|bv|b\.v\.|nv|sarl|oy|ab|as|aps|kg)"
                              r"\s*,\s*$")  # "Keller & Söhne AG, 8005 Zürich"
 _MORE_POSITIONS = re.compile(r"\s*(?:,|&|and)\s*\d{1,2}\b(?![\d.,])|\s+(?:of|on|from) (?:the|your|that|this) list\b")
@@ -565,6 +567,9 @@ def find_bare_invoices(text: str) -> tuple[list[str], str]:
         if re.fullmatch(r"\d{5}", number) and (_ZIP_BEFORE.search(before) or (
                 _EU_STREET_BEFORE.search(before) and re.match(r"\s+[^\W\d_]+", after))):
             return match.group()
+        if re.fullmatch(r"\d{4,5}", number) and _STREET_FIRST_BEFORE.search(before) and re.match(
+                r"(?:-\d{3})?\s+[^\W\d_]{3,}", after):
+            return match.group()  # "3 place du Marché, 33000 Bordeaux", "Rua Augusta 50, 1100-053 Lisboa": a postcode
         if re.fullmatch(r"\d{4,5}", number) and _COMPANY_BEFORE.search(before) and re.match(r"\s+[^\W\d_]{3,}", after):
             return match.group()  # "Keller & Söhne AG, 8005 Zürich": a postcode after the company's name
         if re.fullmatch(r"\d{4}", number) and re.search(r"\s\d{1,4}[a-z]?\s*,\s*$", before) and (

@@ -824,3 +824,14 @@ def test_what_the_2026_12_23_tuning_batches_missed(text: str, expected: dict[str
 def test_what_the_2026_12_24_tuning_batch_missed(text: str, expected: dict[str, object]) -> None:
     got = read(text)
     assert {key: got.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("okay so pay invoice uh sixty nine seventy no sorry sixty nine seventy five uh and the amount is um six fifty one",
+     {"invoices": ["6975"], "amount": "651.00"}),
+    ("We have received facture 9931 for goods we never ordered, it is not ours.\nMerci, Luc Moreau, Moreau Traiteur, "
+     "3 place du Marché, 33000 Bordeaux", {"invoices": ["9931"]}),
+])
+def test_a_sum_after_the_amount_is_and_a_french_postcode(text: str, expected: dict[str, object]) -> None:
+    got = read(text)
+    assert {key: got.get(key) for key in expected} == expected
