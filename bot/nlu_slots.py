@@ -470,7 +470,7 @@ _WHOLE_BALANCE = re.compile(r"\b(?:whole|full|entire|total|complete|all the|all 
                             r"|\ball of it\b|\bthe (?:\w+ )?total(?: of)?\b|\bthe (?:whole|full|entire)\s+_amount_")
 
 
-def set_aside(text: str, named: list[str]) -> list[str]:
+def _set_aside(text: str, named: list[str]) -> list[str]:
     """The invoices named that the customer refuses or sets aside ("4471 is being handled separately")."""
     return (_said_in(_REFUSING, text, named) + _said_in(_SET_ASIDE, text, named)
             + _said_in(_SET_ASIDE_AFTER, text, named))
@@ -482,7 +482,7 @@ def excluded_invoices(text: str, invoices: Iterable[str], *, chosen: bool = Fals
     leaves its invoice out as it does beside another invoice."""
     named = list(invoices)
     excluded = _said_in(_EXCLUDING, text, named) + _said_in(_LEFT_ALONE, text, named)
-    refused = set_aside(text, named)
+    refused = _set_aside(text, named)
     if refused and (chosen or len(set(named) - set(excluded) - set(refused)) > 0):
         excluded += refused  # "pay 2261 in full; we are NOT paying 2265 yet"
     return tuple(number for number in named if number in excluded)
