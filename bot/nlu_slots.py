@@ -232,8 +232,11 @@ _AMOUNT = re.compile("|".join((
     r"|\s+(?:on|for)\s+_date_\s+(?:for|on|to|toward|towards|against)\s+(?:_invoice_|inv|invoice))",
     # "will send 800 on the 5th", "take 500 out": three digits are never an invoice, so money after these verbs
     r"(?P<cue10>\b(?:send|sending|drop|dropping|take|taking|wire|wiring|transfer|transferring|pay|paying|charge"
-    r"|remit|make it|make that)(?:\s+(?:u|you|ya|me|us))?\s+)"
+    r"|remit|make it|make that|schedule|sched|(?<![\w'] )do)(?:\s+(?:u|you|ya|me|us))?\s+)"
     r"(?P<n10>\d{3}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)",
+    # "can u take 1500 on friday", "ill have the 3400 to u": a round sum sent is no invoice (find_bare_invoices)
+    r"(?P<cue14>\b(?:(?:can|could) (?:u|you|ya) (?:take|do)|take|send|sending|wire|wiring|drop|dropping|(?:have|get) the)"
+    r"(?:\s+(?:u|you|ya))?\s+)(?P<n14>[1-9]\d?00)\b(?![.,]\d)",
     # "so it comes to 1480", "that makes it 649.99", "charge only 2100", "pay 5102 1460 only": the sum paid
     r"(?P<cue12>\b(?:comes? to|makes? it|so (?:it )?is|so (?:that is|its|thats)|charge only|take only|only charge"
     r"|only take|(?:which|that) (?:is|comes to)(?=\s+\d{3}(?:\.\d\d)?\b(?![.,]?\d)))\s+)"
@@ -424,7 +427,7 @@ _ALL = re.compile(
     r"|\b(?:pay|clear|settle)(?: off)?(?: my| our| the)?(?: current| full| whole| entire| total| remaining)? balance\b"
     r"|\bpay(?: off)? what (?:i|we) owe\b|\b(?:whole|hole|entire) (?:thing|lot)\b"
     r"|\b(?:pay|paying|settle|clear|split|spread|break up)\b(?:\s+\S+){0,2}?\s+what is (?:left|remaining)\b"
-    r"|\b(?:pay|debit|charge|collect|process|run|settle|clear)\s+(?:\S+\s+){0,2}?the open (?:invoices|bills|items)\b"
+    r"|\b(?:pay|debit|charge|collect|process|run|settle|clear|schedule)\s+(?:\S+\s+){0,2}?the open (?:invoices|bills|items)\b"
     r"|\b(?:the rest|all) of what (?:i|we) owe\b"
     r"|\btake\b(?:\s+\S+){0,3}?\s+(?:for|of)\s+everything\b|\bevery (?:single )?one\b(?!\s+of\s+(?:those|these)\b)"
     r"|(?<!\bby )\bevery (?:single )?(?:open |unpaid |outstanding )?(?:invoice|bill)\b"
@@ -548,6 +551,11 @@ _TAX_FORM_AFTER = re.compile(r"(?:-?(?:misc|nec|k)\b|s\b|\s+(?:forms?|records?|r
                              r"|and tax))")
 
 
+_ROUND_SUM = re.compile(r"[1-9]\d?00")
+_SENDING_BEFORE = re.compile(r"\b(?:(?:can|could) (?:u|you|ya) (?:take|do)|take|send|sending|wire|wiring|drop|dropping"
+                             r"|(?:have|get) the)(?:\s+(?:u|you|ya))?\s+$")  # the cue14 of _AMOUNT
+
+
 def find_bare_invoices(text: str) -> tuple[list[str], str]:
     found: list[str] = []
 
@@ -562,6 +570,8 @@ def find_bare_invoices(text: str) -> tuple[list[str], str]:
             return match.group()
         if number == "1099" and _TAX_FORM_AFTER.match(after):
             return match.group()  # "for our 1099 and year-end records": the US tax form
+        if _ROUND_SUM.fullmatch(number) and _SENDING_BEFORE.search(before):
+            return match.group()  # "can u take 1500 on friday", "ill have the 3400 to u": a round sum, sent
         if _NOT_AN_INVOICE_PREFIX.match(number):
             return match.group()  # "SO-88231", "RMA-2231": an order, a return, a quote
         if re.fullmatch(r"\d{5}", number) and (_ZIP_BEFORE.search(before) or (
@@ -628,8 +638,8 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
 
     def take(match: re.Match[str]) -> str:
         groups = match.groupdict()
-        number = next(groups[f"n{i}"] for i in range(1, 14) if groups[f"n{i}"] is not None)
-        cued = any(groups[name] for name in ("cue", "cue9", "cue10", "cue11", "cue12"))  # "pay 31144 but only 900"
+        number = next(groups[f"n{i}"] for i in range(1, 15) if groups[f"n{i}"] is not None)
+        cued = any(groups[name] for name in ("cue", "cue9", "cue10", "cue11", "cue12", "cue14"))  # "pay 31144 but only 900"
         if not cued and _BESIDE_INVOICE.search(text[:match.start()]):
             beside.append(_money(number, False, locale=locale, dollar_first=groups["c1"] == "$"))
         if _TOTAL_BEFORE.search(text[:match.start()]):
@@ -663,7 +673,7 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
         if _PAY_VERB_BEFORE.search(before):
             paid.append(values[-1])
         currencies.update([_CURRENCIES[sign]] if sign in _CURRENCIES else [])
-        cue = next((groups[name] for name in ("cue", "cue9", "cue10", "cue11", "cue12") if groups[name]), "")
+        cue = next((groups[name] for name in ("cue", "cue9", "cue10", "cue11", "cue12", "cue14") if groups[name]), "")
         return f"{cue} _amount_ "
 
     beside: list[Decimal | None] = []  # "4401 (980,00 €), 4415 (1.450,00 €)": each invoice's own total

@@ -149,6 +149,8 @@ _MAGNITUDES = {"hundred": 100, "thousand": 1000, "grand": 1000}
 # "2 grand", "1.5 thousand": digits times a magnitude word, which text2num leaves apart ("2 1000").
 _DIGITS_MAGNITUDE = re.compile(r"(?<![\w.,])(?P<digits>\d+(?:\.\d+)?)\s*(?P<mag>hundred|thousand|grand)\b(?!\s+total)")
 _AND_A_HALF = re.compile(r"\b(?P<number>[a-z]+)\s+and a half\s+(?P<mag>grand|thousand)\b")
+_POINT_THOUSANDS = re.compile(r"\b(?P<whole>one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) point "
+                              r"(?P<tenth>one|two|three|four|five|six|seven|eight|nine|\d)\s*(?P<mag>k|ok|grand|thousand)\b")  # "k": "ok" by now
 _WORDS_GRAND = re.compile(r"\b(?P<number>[a-z]+(?:-[a-z]+)?)\s+grand\b(?!\s+total)")  # "two grand": two thousand
 _DASH = re.compile(r"\s*(?:-|dash|hyphen)\s*")
 _PHONE_BEFORE = re.compile(r"\b(?:at|call|phone|cell|mobile|number|reach|text)\b(?:\s+\S+){0,2}\s*$")  # a phone said
@@ -197,6 +199,7 @@ def words_as_digits(text: str) -> str:
         return words_as_digits(text.replace(" ones", " onez")).replace(" onez", " ones")
     counts_goods = bool(_COUNTED.search(alpha2digit(text, "en", threshold=0)))
     text = _AND_A_HALF.sub(_and_a_half, text)  # "two and a half grand": 2.5 thousand
+    text = _POINT_THOUSANDS.sub(_point_thousands, text)  # "one point five k": 1.5 thousand
     text = _WORDS_GRAND.sub(lambda m: f"{m['number']} thousand" if _is_number(m["number"]) else m.group(), text)
     text = _DIGITS_MAGNITUDE.sub(lambda m: _times_magnitude(m, counts_goods), text)
     text = _said_zeros(text)
@@ -300,6 +303,11 @@ def _and_a_half(match: re.Match[str]) -> str:
     except ValueError:
         return match.group()
     return f"{whole}.5 {match['mag']}"
+
+
+def _point_thousands(match: re.Match[str]) -> str:
+    whole, tenth = (part if part.isdigit() else str(text2num(part, "en")) for part in (match["whole"], match["tenth"]))
+    return f"{whole}.{tenth} thousand"
 
 
 def _is_number(word: str) -> bool:
