@@ -417,9 +417,17 @@ def _calendar_date(when: When, today: dt.date, past: bool) -> dt.date | None:
     if past and not year and found and (today - found).days > _LONG_AGO:
         # "the payment run on 12/23" said on December 10th: the coming one, not last year's (the year would be said)
         found = _dateparser(words, today - dt.timedelta(days=1), False)
-    return found if found and (found.month, found.day) == (month, day) else None
+    found = found if found and (found.month, found.day) == (month, day) else None
+    if found and kind == "num" and when.modifier != "day first" and month != day and day <= 12 and (
+            abs((found - today).days) > _FAR_OFF):
+        # "is it okay when we pay until 08/01/2027?" said in December: 8 January, not August (a day-first writer)
+        swapped = _calendar_date(replace(when, modifier="day first"), today, past)
+        if swapped and abs((swapped - today).days) <= _NEAR:
+            return swapped
+    return found
 
 
+_FAR_OFF, _NEAR = 150, 90  # days: a day and month read month first this far off, and day first this near
 _LONG_AGO = 270  # days: a month and day without a year this far back means the coming one
 
 

@@ -134,6 +134,9 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
         intent = "pay" if intent == "schedule" else intent
     if intent == "schedule" and date == today and not clarify:
         intent = "pay"  # "we spoke on friday … please charge it today": paid now, not scheduled
+    if intent == "pay" and date is None and _IN_A_SPAN.search(canonical) and not _NOW.search(canonical) and not (
+            _PART_LATER.search(canonical)):
+        intent = "schedule"  # "pay 7120 in 3 days": later, on a day the customer picks when asked
     if intent == "pay" and date is not None and date > today:
         intent = "schedule"
         clarify = tuple(dict.fromkeys("schedule" if option == "pay" else option for option in clarify))
@@ -257,6 +260,8 @@ _MADE_BEFORE = re.compile(r"\b(?:made|paid|sent|did|wired|transferred)\s+$")  # 
 _SIGNED = re.compile(r"\b(?:signed|approved|cut|printed|wrote|written|received|got)\b")
 _AS_OF_INTENTS = frozenset({"balance", "statement"})  # a date for these is the day the figure is "as of"
 _DUE_BEFORE = re.compile(r"\bdue\b(?:\s+\S+){0,2}\s*$")
+_IN_A_SPAN = re.compile(r"(?<!\bdue )(?<!\bpayable )\bin (?:\d+|a few|a couple(?: of)?) (?:days?|weeks?)\b|\bin a week\b")
+_PART_LATER = re.compile(r"\b(?:rest|remainder|remaining|balance|other half)\b")
 _MOVES_MONEY = frozenset({"pay", "schedule", "deposit"})
 _NOW = re.compile(r"(?<!\bnot )(?<!\bby )(?<!\bfor )(?<!\bhappy )(?<!\bapproved )(?<!\bis )(?<!\bare )\b(?:right )?now"
                   r"\b(?! that\b)|(?<!\bnot )\b(?:asap|right away|immediately|as soon as possible)\b")  # LABELS.md
