@@ -177,6 +177,10 @@ class When:
     anchor: When | None = field(default=None, compare=False)  # "the tuesday after MLK day": the day it is after
 
 
+# "for the third time", "the second reminder": a count, no day
+_COUNTED_AFTER = re.compile(r"\s*(?:time|times|reminders?|notices?|letters?|emails?|calls?|messages?|warnings?)\b")
+
+
 def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
     """The date phrases in order, and the text with each replaced by `_date_`. A date in digits is read day first
     when the customer's locale writes dates so (en_GB, de_DE: Babel) or the message says it does ("day/month")."""
@@ -207,7 +211,8 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
             if _month_and_day(match.group(), kind, day_first) is None or (
                     kind == "num" and _SIZE_AFTER.match(after) and _FRACTION.fullmatch(match.group().strip())):
                 return match.group()  # "3/4 inch ball valves": a size
-        if _EXPIRY_BEFORE.search(before) or (kind == "ordinal" and _listed_ordinal(before, after)):
+        if _EXPIRY_BEFORE.search(before) or (kind == "ordinal" and (
+                _listed_ordinal(before, after) or _COUNTED_AFTER.match(after))):
             return match.group()
         if kind == "ahead" or (kind == "week" and modifier in ("this", "last")) or _SPAN_BEFORE.search(before) or (
                 kind == "end" and re.search(r"\bafter\s+$", before)) or (
@@ -418,9 +423,10 @@ def _calendar_date(when: When, today: dt.date, past: bool) -> dt.date | None:
         # "the payment run on 12/23" said on December 10th: the coming one, not last year's (the year would be said)
         found = _dateparser(words, today - dt.timedelta(days=1), False)
     found = found if found and (found.month, found.day) == (month, day) else None
-    if found and kind == "num" and when.modifier != "day first" and month != day and day <= 12 and (
+    if found and kind == "num" and year and when.modifier != "day first" and month != day and day <= 12 and (
             abs((found - today).days) > _FAR_OFF):
-        # "is it okay when we pay until 08/01/2027?" said in December: 8 January, not August (a day-first writer)
+        # "is it okay when we pay until 08/01/2027?" said in December: 8 January, not August (a day-first writer who
+        # wrote the year; "pay on 10/12" without one is an American's next October 12th)
         swapped = _calendar_date(replace(when, modifier="day first"), today, past)
         if swapped and abs((swapped - today).days) <= _NEAR:
             return swapped

@@ -100,7 +100,8 @@ RULES: list[tuple[str, list[str], list[str]]] = [
                   r"\b(?:needs? to|has to|should|must|please) (?:be )?(?:move|moved|pushed|push|shifted|changed"
                   r"|rescheduled) to _date_"], []),
     ("cancel_scheduled", [
-        r"\b(?:cancel|stop|void|undo|call off|delete|remove|reverse|hold off on|quit|end|kill|disable|scratch)\b"
+        r"\b(?:cancel|stop|void|undo|call off|delete|remove|reverse|hold off on|quit|end|kill|disable|scratch|turn off"
+        r"|switch off|shut off|deactivate)\b"
         r"(?:\s+\S+){0,4}?\s+(?:payments?|scheduled|autopay|auto pay|draft)\b(?!\s+methods?)",
         r"\b(?:revoke|withdraw|cancel)\b(?:\s+\S+){0,4}?\s+(?:direct debit )?mandate\b",  # a SEPA mandate
         r"\bdo not (?:charge|run|process|draft|debit) (?:my|the|our|it|that)\b", r"\bunschedule\b",

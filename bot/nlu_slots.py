@@ -91,7 +91,7 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store|remittance|advice"
     r"|packing slip|slip|ps|delivery note|vat id|check request|payment request|agreement|ral|lockbox|lock box"
     r"|returns? note|ach|dt|delivery ticket|item|receipt\s*(?:#|no\.?|number|nr\.?)|cert|certificate|lieferschein"
-    r"|albaran|albarán"
+    r"|albaran|albarán|cmr"
     r"|voucher|avis(?: de paiement)?|zahlungsavis|ext|extension"
     r"|exemption)\.?"
     r"\s*(?:numbers?|nos?\.?|nr\.?|nbr\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?"
@@ -145,6 +145,8 @@ _EXCLUDING = re.compile(
     r"|\b(?:all|everything|every one) but"
     r"|\b(?:we are|we're|i am|i'm) holding(?: off on)?"
     r"|\bdo not (?:allocate|apply) (?:it|this|that|them|anything) (?:to|on|against))" + _SAID_REFERENCES)
+_NOT_WANTED = re.compile(r"\bdo not want" + _SAID_REFERENCES  # "we do NOT want 9902 paid yet - only 9904"
+                         + r"(?=\s+(?:paid|charged|processed|debited|included|touched|scheduled)\b)")
 _LEFT_ALONE = re.compile(r"\bleave(?: the(?: _date_| \S+)? (?:one|payment))?(?: for| on)?" + _SAID_REFERENCES
                          + r"(?=\s*,?\s*(?:alone|out|off|aside|open|unpaid|for now|for later|as (?:scheduled|is)"
                          r"|for next (?:week|month|year)"
@@ -161,9 +163,19 @@ _SET_ASIDE = re.compile(r"\b(?:hold|(?:do|better) not touch|never touch"
 _SAID_LIST = rf"{_SAID_REFERENCE}(?:\s+(?:and|&)\s+{_SAID_REFERENCE}|\s+(?=\d{{4}})\d[\w-]*)*"  # "1185 1190 and 1204"
 _SET_ASIDE_AFTER = re.compile(
     rf"(?<![\w-])(?P<refs>{_SAID_LIST})(?:\s*\([^()]{{0,30}}\))?"
-    r"(?:\s+(?:on|for|set for|scheduled for)\s+(?:the\s+)?[\w/.-]{1,10}(?=\s+(?:should|can|stays?|remains?|will)\b))?"
+    r"(?:\s+(?:on|for|set for|scheduled for)\s+(?:the\s+)?(?:\d\d? [a-z]+(?: \d{4})?|[\w/.-]{1,10})"
+    r"(?=\s+(?:should|can|stays?|remains?|will)\b))?"
+    # "the facture 4423 of 19/10 was already paid"
+    r"(?:\s+(?:of|from|dated|from the)\s+(?:\d\d? [a-z]+(?: \d{4})?|[\w/.-]{1,10})"
+    r"(?=\s+(?:was|were|is|are|has|have|should|will)\b))?"
     r"(?:\s*,?\s+|(?=[.,]))"
-    r"(?:(?:is|are) (?:on hold|still with|pending|disputed)"
+    r"(?:(?:is|are) (?:still )?(?:on hold|with|pending|disputed|awaiting)"
+    # "40012 … will be paid in January", "12251 is being returned to you", "41133 we still wait the correct price",
+    # "30588 … should NOT be included in this run"
+    r"|(?:will be paid|is to be paid) (?:in (?:" + "|".join(MONTH_NAMES) + r"|the new year|a later)|next|later|after"
+    r"|separately)\b|(?:is|are|will be) (?:being )?returned\b"
+    r"|(?:we|i) (?:still )?(?:wait|are waiting|am waiting)\b"
+    r"|(?:should|will|must|can) not be (?:included|paid|charged|scheduled|processed|debited)"
     # "66325 we're still reviewing", "30830 please not", "66215 not yet please",
     # "61177 we pay in next month", "70230 … should remain as is", "40225 … can stay as it is"
     r"|(?:we|i) (?:are|am|re|m) (?:still )?(?:reviewing|checking)|please not|not yet"
@@ -218,13 +230,13 @@ _AMOUNT = re.compile("|".join((
     r"|on (?:the|my|our) (?:card|visa|amex|mastercard|credit card)\b))"
     # "schedule payment of 9012 for the 10th", "future-date payment of 58831 to the end of the month": an invoice
     r"(?!(?<=\bpayment of )\d{4,5}(?![\d.,])\s+(?:for|to|on)\s+(?:the\s+)?(?:_date_|end)\b)"
-    rf"(?P<n7>{_NUMBER})\b(?![.,]\d)(?!-\d)(?!\s*(?:,|and|&)\s*\d{{4}})(?!\s*(?:%|percent|invoices?|bills?|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|bags?"
+    rf"(?P<n7>{_NUMBER})\b(?![.,]\d)(?!-\d)(?!\s*(?:,|and|&)\s*\d{{4}})(?!\s*(?:%|percent|times?|invoices?|bills?|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|bags?"
     rf"|cartons?|rolls?|sheets?|feet|ft|lbs?|gallons?)\b)(?:\s*(?P<c7>[€£]|{_CODE})(?!\w))?",
     # "but only 600": three digits or more, so "pay only 2 invoices" stays a count
     r"(?P<cue9>\b(?:(?:pay|paying|but|for) (?:only|just)|only (?:pay|paying|send|sending)|but(?=\s+[\d.,]+\s+only\b))"
     r"\s+)"
     r"(?P<n9>\d{1,3}(?:,\d{3})+(?:\.\d\d)?|\d{3,}(?:\.\d\d)?|\d+\.\d\d)\b(?![.,]\d)"
-    r"(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|invoices?|bills?|ones?|of)\b)",
+    r"(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|invoices?|bills?|ones?|of(?!\s+it\b))\b)",
     r"(?<![\w.,/#$-])(?<!line )(?<!item )(?<!number )(?<!option )(?P<n8>\d+(?:\.\d+)?)"
     r"(?=\s+(?:on|to|toward|towards|against|for)\s+(?:_invoice_|[a-z]{1,3}-\d{3,}|#?\d{3,}"
     r"(?![\d.,]*\s*(?:dollars?|bucks|usd|eur)\b))"
@@ -235,7 +247,8 @@ _AMOUNT = re.compile("|".join((
     r"|remit|make it|make that|schedule|sched|(?<![\w'] )do)(?:\s+(?:u|you|ya|me|us))?\s+)"
     r"(?P<n10>\d{3}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)",
     # "can u take 1500 on friday", "ill have the 3400 to u": a round sum sent is no invoice (find_bare_invoices)
-    r"(?P<cue14>\b(?:(?:can|could) (?:u|you|ya) (?:take|do)|take|send|sending|wire|wiring|drop|dropping|(?:have|get) the)"
+    r"(?P<cue14>\b(?:(?:can|could) (?:u|you|ya) (?:take|do)|take|send|sending|wire|wiring|drop|dropping"
+    r"|(?:have|get) the)"
     r"(?:\s+(?:u|you|ya))?\s+)(?P<n14>[1-9]\d?00)\b(?![.,]\d)",
     # "so it comes to 1480", "that makes it 649.99", "charge only 2100", "pay 5102 1460 only": the sum paid
     r"(?P<cue12>\b(?:comes? to|makes? it|so (?:it )?is|so (?:that is|its|thats)|charge only|take only|only charge"
@@ -251,13 +264,16 @@ _AMOUNT = re.compile("|".join((
 # An amount named, not paid: "instead of $4,100", "the $47.12 service charge", "$38 per unit" (but "pay the $500
 # balance" pays it).
 _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?: [a-z]+)?"
-                              r"|(?:(?<!\btwo )(?<!\b2 )(?<!double )(?<!duplicate )(?<!make the )(?<!make a )charges?"
+                              r"|(?:(?<!\btwo )(?<!\b2 )(?<!double )(?<!duplicate )(?<!separate )(?<!make the )"
+                              r"(?<!make a )charges?"
                               r"|surcharges?|fees?"
                               r"|price|cost"
                               r"|discount|deduction|rate|freight|shipping|tax|vat"
                               r"|handling|delivery) of|vs\.?"
                               r"|versus|(?:units?|cases?|is|are|was|were|billed|priced|quoted|charged|invoiced|listed)"
                               r" at|lists?|says|(?:balance|total|price|cost) (?:is|was|of|shows?|showing|says|at)"
+                              r"|both for|each for|(?:transactions?|payments?|charges?|anything|amounts?)"
+                              r" (?:over|above|exceeding|of more than)"
                               # "fuel surcharge $62.50", "the whole balance, $3,480.15", "credit memo CM-1 ($212.50)"
                               r"|surcharges?:?|fees?:?|(?:whole|full|entire|total|open) balance\s*[,:(-]?(?:\s*the)?"
                               r"|credit (?:memo|note)(?:\s+(?:_invoice_|[a-z]{1,3}-?\d[\w-]*))?\s*\("
@@ -330,7 +346,7 @@ _LATER_PART_BEFORE = re.compile(r"\b(?:the\s+)?(?:remaining|remainder|rest|other
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{3})(?=(?:[.,]\d\d)?\s*(?:dollars?|euros?|eur|usd|€))")
 _NET_BEFORE = re.compile(r"\bnet(?: amount| payment| total| paid| remitted| to pay)?\s*(?:of\s*)?(?:eur|usd|\$|€)?"
                          r"\s*[:=]?\s*$")
-_TOTAL_BEFORE = re.compile(r"\btotal(?: paid| amount| due| to pay)?\s*(?:eur|usd|\$|€)?\s*[:=]?\s*$")
+_TOTAL_BEFORE = re.compile(r"\btotal(?: paid| amount| due| to pay| remitted)?\s*(?:eur|usd|\$|€)?\s*[:=]?\s*$")
 _BESIDE_INVOICE = re.compile(r"(?:\b[a-z]{0,3}-?\d{4,}|_invoice_)\s*(?:\(\s*|[-–:]\s*)?(?:[$€£]\s*)?$")
 # "no wait make it 650", "sorry, i mean 1,250": the sum said before is taken back
 _CORRECTION_BEFORE = re.compile(r"(?:\bmake (?:it|that)|\bchange (?:it|that) to|\b(?:no|nope|sorry|wait|oops|correction"
@@ -427,7 +443,8 @@ _ALL = re.compile(
     r"|\b(?:pay|clear|settle)(?: off)?(?: my| our| the)?(?: current| full| whole| entire| total| remaining)? balance\b"
     r"|\bpay(?: off)? what (?:i|we) owe\b|\b(?:whole|hole|entire) (?:thing|lot)\b"
     r"|\b(?:pay|paying|settle|clear|split|spread|break up)\b(?:\s+\S+){0,2}?\s+what is (?:left|remaining)\b"
-    r"|\b(?:pay|debit|charge|collect|process|run|settle|clear|schedule)\s+(?:\S+\s+){0,2}?the open (?:invoices|bills|items)\b"
+    r"|\b(?:pay|debit|charge|collect|process|run|settle|clear|schedule)\s+(?:\S+\s+){0,2}?"
+    r"the open (?:invoices|bills|items)\b"
     r"|\b(?:the rest|all) of what (?:i|we) owe\b"
     r"|\btake\b(?:\s+\S+){0,3}?\s+(?:for|of)\s+everything\b|\bevery (?:single )?one\b(?!\s+of\s+(?:those|these)\b)"
     r"|(?<!\bby )\bevery (?:single )?(?:open |unpaid |outstanding )?(?:invoice|bill)\b"
@@ -484,7 +501,7 @@ def excluded_invoices(text: str, invoices: Iterable[str], *, chosen: bool = Fals
     `chosen`: the message also chooses invoices by a selector ("all that are past due"), beside which a refusal
     leaves its invoice out as it does beside another invoice."""
     named = list(invoices)
-    excluded = _said_in(_EXCLUDING, text, named) + _said_in(_LEFT_ALONE, text, named)
+    excluded = [number for cue in (_EXCLUDING, _LEFT_ALONE, _NOT_WANTED) for number in _said_in(cue, text, named)]
     refused = _set_aside(text, named)
     if refused and (chosen or len(set(named) - set(excluded) - set(refused)) > 0):
         excluded += refused  # "pay 2261 in full; we are NOT paying 2265 yet"
@@ -551,6 +568,7 @@ _TAX_FORM_AFTER = re.compile(r"(?:-?(?:misc|nec|k)\b|s\b|\s+(?:forms?|records?|r
                              r"|and tax))")
 
 
+_CUES = ("cue", "cue9", "cue10", "cue11", "cue12", "cue14")  # the words before a sum that say it is paid (_AMOUNT)
 _ROUND_SUM = re.compile(r"[1-9]\d?00")
 _SENDING_BEFORE = re.compile(r"\b(?:(?:can|could) (?:u|you|ya) (?:take|do)|take|send|sending|wire|wiring|drop|dropping"
                              r"|(?:have|get) the)(?:\s+(?:u|you|ya))?\s+$")  # the cue14 of _AMOUNT
@@ -639,7 +657,7 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
     def take(match: re.Match[str]) -> str:
         groups = match.groupdict()
         number = next(groups[f"n{i}"] for i in range(1, 15) if groups[f"n{i}"] is not None)
-        cued = any(groups[name] for name in ("cue", "cue9", "cue10", "cue11", "cue12", "cue14"))  # "pay 31144 but only 900"
+        cued = any(groups[name] for name in _CUES)  # "pay 31144 but only 900"
         if not cued and _BESIDE_INVOICE.search(text[:match.start()]):
             beside.append(_money(number, False, locale=locale, dollar_first=groups["c1"] == "$"))
         if _TOTAL_BEFORE.search(text[:match.start()]):
@@ -673,7 +691,7 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
         if _PAY_VERB_BEFORE.search(before):
             paid.append(values[-1])
         currencies.update([_CURRENCIES[sign]] if sign in _CURRENCIES else [])
-        cue = next((groups[name] for name in ("cue", "cue9", "cue10", "cue11", "cue12", "cue14") if groups[name]), "")
+        cue = next((groups[name] for name in _CUES if groups[name]), "")
         return f"{cue} _amount_ "
 
     beside: list[Decimal | None] = []  # "4401 (980,00 €), 4415 (1.450,00 €)": each invoice's own total

@@ -32,6 +32,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from text_to_num import alpha2digit, text2num  # type: ignore[import-untyped]
 
+from bot import nlu_languages
 from bot.nlu_slots import CURRENCY_WORD, LISTED_BETWEEN
 
 _EMOJI = {
@@ -113,9 +114,9 @@ _KEEP_WORDS = """
     everyone nobody nothing something anything everything right left write wrote written read reading
     thought number phone cell mobile fax faxed copy copies file files folder report reports again about after
     settled meant mean means aside stays remains stayed addressed addresses handled cleared deduction deductions
-    included includes color colors colour colours tile tiles
+    included includes color colors colour colours tile tiles better bitter butter
     black white blue green grey gray brown yellow orange pink silver beige
-    marco marca marci mario maria marie marty junie julia julie julio jules augusto mayer maya
+    marco marca marci mario maria marie marty junie julia julie julio jules augusto augusta mayer maya
 """  # the last line: names a letter signs with, one letter from a month ("best regards, marco" is no March)
 _KEEP = frozenset(_KEEP_WORDS.split())
 
@@ -150,7 +151,8 @@ _MAGNITUDES = {"hundred": 100, "thousand": 1000, "grand": 1000}
 _DIGITS_MAGNITUDE = re.compile(r"(?<![\w.,])(?P<digits>\d+(?:\.\d+)?)\s*(?P<mag>hundred|thousand|grand)\b(?!\s+total)")
 _AND_A_HALF = re.compile(r"\b(?P<number>[a-z]+)\s+and a half\s+(?P<mag>grand|thousand)\b")
 _POINT_THOUSANDS = re.compile(r"\b(?P<whole>one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) point "
-                              r"(?P<tenth>one|two|three|four|five|six|seven|eight|nine|\d)\s*(?P<mag>k|ok|grand|thousand)\b")  # "k": "ok" by now
+                              # "k" has become "ok" by now (_SHORTHAND)
+                              r"(?P<tenth>one|two|three|four|five|six|seven|eight|nine|\d)\s*(?P<mag>k|ok|grand|thousand)\b")
 _WORDS_GRAND = re.compile(r"\b(?P<number>[a-z]+(?:-[a-z]+)?)\s+grand\b(?!\s+total)")  # "two grand": two thousand
 _DASH = re.compile(r"\s*(?:-|dash|hyphen)\s*")
 _PHONE_BEFORE = re.compile(r"\b(?:at|call|phone|cell|mobile|number|reach|text)\b(?:\s+\S+){0,2}\s*$")  # a phone said
@@ -179,7 +181,7 @@ MAX_LENGTH = 2000  # longer than any SMS or chat message: bounds the work one me
 
 def normalize(text: str, vocabulary: frozenset[str]) -> str:
     """The canonical spelling of a message: lower case, words spelled out and corrected, numbers in digits."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    text = nlu_languages.in_english(unicodedata.normalize("NFKC", text).translate(_QUOTES).lower())
     for emoji, word in _EMOJI.items():
         text = text.replace(emoji, word)
     text = "".join(_plain_char(ch) for ch in text[:MAX_LENGTH])

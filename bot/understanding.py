@@ -260,7 +260,8 @@ _MADE_BEFORE = re.compile(r"\b(?:made|paid|sent|did|wired|transferred)\s+$")  # 
 _SIGNED = re.compile(r"\b(?:signed|approved|cut|printed|wrote|written|received|got)\b")
 _AS_OF_INTENTS = frozenset({"balance", "statement"})  # a date for these is the day the figure is "as of"
 _DUE_BEFORE = re.compile(r"\bdue\b(?:\s+\S+){0,2}\s*$")
-_IN_A_SPAN = re.compile(r"(?<!\bdue )(?<!\bpayable )\bin (?:\d+|a few|a couple(?: of)?) (?:days?|weeks?)\b|\bin a week\b")
+_IN_A_SPAN = re.compile(r"(?<!\bdue )(?<!\bpayable )\bin (?:\d+|a few|a couple(?: of)?) (?:days?|weeks?)\b"
+                        r"|\bin a week\b")
 _PART_LATER = re.compile(r"\b(?:rest|remainder|remaining|balance|other half)\b")
 _MOVES_MONEY = frozenset({"pay", "schedule", "deposit"})
 _NOW = re.compile(r"(?<!\bnot )(?<!\bby )(?<!\bfor )(?<!\bhappy )(?<!\bapproved )(?<!\bis )(?<!\bare )\b(?:right )?now"

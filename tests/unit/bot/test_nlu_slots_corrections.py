@@ -726,7 +726,7 @@ def test_what_the_2026_12_21_tuning_batches_missed(text: str, today: str, expect
      "get the October statement so I can reconcile. Could you send it?\n\nThanks so much,\nRosa", "2026-12-07",
      {"intent": "statement", "month": "2026-10"}),
     ("Please disregard my previous message. We do NOT want 9902 paid yet - only 9904.", "2026-12-07",
-     {"intent": "deny"}),
+     {"invoices": ["9904"]}),  # 9902 not wanted paid: left out (LABELS.md)
 ])
 def test_what_the_2026_12_22_tuning_batches_missed(text: str, today: str, expected: dict[str, object]) -> None:
     got = read(text, dt.date.fromisoformat(today))
@@ -834,4 +834,26 @@ def test_what_the_2026_12_24_tuning_batch_missed(text: str, expected: dict[str, 
 ])
 def test_a_sum_after_the_amount_is_and_a_french_postcode(text: str, expected: dict[str, object]) -> None:
     got = read(text)
+    assert {key: got.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "today", "expected"), [
+    # a round sum sent or taken is no invoice; "pay 1500" still names one
+    ("can u take 1500 on friday", MONDAY, {"invoices": [], "amount": "1500.00", "date": "2026-12-11"}),
+    ("can u take 1500 on the 1st for 3390", MONDAY, {"invoices": ["3390"], "amount": "1500.00"}),
+    ("pay 1500 today", MONDAY, {"invoices": ["1500"], "amount": None}),
+    ("um pay one point five k toward the oldest bill", MONDAY, {"amount": "1500.00", "selector": "oldest"}),
+    ("sched 900 for 12/31 on 7705", MONDAY, {"amount": "900.00", "invoices": ["7705"]}),
+    ("schedule the open invoices for friday", MONDAY, {"selector": "all", "date": "2026-12-11"}),
+    # later by a span: a schedule whose day is asked; not a due date's span
+    ("pay 7120 in 3 days", MONDAY, {"intent": "schedule", "date": None}),
+    ("pay 4410, it was due in 30 days", MONDAY, {"intent": "pay"}),
+    ("pay 500 now and the rest in 2 weeks", MONDAY, {"intent": "pay", "amount": "500.00"}),
+    # a day and month read month first half a year off, when day first is near
+    ("Is it okay when we pay invoice 92011 until 08/01/2027?", dt.date(2026, 12, 14), {"date": "2027-01-08"}),
+    ("pay 1043 on 1/8", dt.date(2026, 12, 14), {"date": "2027-01-08"}),
+    ("schedule 1043 for 2/1", dt.date(2026, 12, 14), {"date": "2027-02-01"}),
+])
+def test_what_the_2026_12_25_round_settled(text: str, today: dt.date, expected: dict[str, object]) -> None:
+    got = read(text, today)
     assert {key: got.get(key) for key in expected} == expected

@@ -1,0 +1,468 @@
+"""A customer who writes wholly in German, Dutch, French, Spanish, Italian, Portuguese or a Scandinavian language is
+read through the words of accounts receivable, said in English: "bitte die Rechnung Nr. 30388 heute bezahlen" is
+read as "please the invoice no. 30388 today pay". The rules and the intent model then read it as they read English.
+
+Only the words of the trade are carried over (invoices, paying, dates, disputes, the channel), never a word that is
+also English ("rest", "die", "hat"): a message in English reads as it did. Phrases come before their words ("nächste
+Woche" before "Woche"). The replies stay in English (ARCHITECTURE.md: one language for the bot's texts).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from text_to_num import alpha2digit  # type: ignore[import-untyped]
+
+from bot.nlu_slots import MONTH_NAMES
+
+_WE_DO_NOT_PAY = "we are not paying"
+
+# phrase → English. Lower case; a space matches any run of spaces.
+_PHRASES: dict[str, str] = {
+    # not paying (said before the words are carried over, for the word order)
+    "so zahlen wir nicht": _WE_DO_NOT_PAY, "zahlen wir nicht": _WE_DO_NOT_PAY, "wir zahlen nicht": _WE_DO_NOT_PAY,
+    "wir bezahlen nicht": _WE_DO_NOT_PAY, "werden wir nicht bezahlen": _WE_DO_NOT_PAY,
+    "werden wir nicht zahlen": _WE_DO_NOT_PAY, "wij betalen niet": _WE_DO_NOT_PAY, "betalen wij niet": _WE_DO_NOT_PAY,
+    "we betalen niet": _WE_DO_NOT_PAY, "nous ne payons pas": _WE_DO_NOT_PAY, "nous ne paierons pas": _WE_DO_NOT_PAY,
+    "ne payons pas": _WE_DO_NOT_PAY, "ne paierons pas": _WE_DO_NOT_PAY, "ne réglerons pas": _WE_DO_NOT_PAY,
+    "ne réglons pas": _WE_DO_NOT_PAY, "no pagamos": _WE_DO_NOT_PAY, "no pagaremos": _WE_DO_NOT_PAY,
+    "no vamos a pagar": _WE_DO_NOT_PAY, "non paghiamo": _WE_DO_NOT_PAY, "non pagheremo": _WE_DO_NOT_PAY,
+    "non pagamos": _WE_DO_NOT_PAY, "não pagamos": _WE_DO_NOT_PAY, "não vamos pagar": _WE_DO_NOT_PAY,
+    "vi betaler ikke": _WE_DO_NOT_PAY, "vi betalar inte": _WE_DO_NOT_PAY, "vi betaler ikkje": _WE_DO_NOT_PAY,
+    # days and spans
+    "nächste woche": "next week", "naechste woche": "next week", "kommende woche": "next week",
+    "volgende week": "next week", "la semaine prochaine": "next week", "semaine prochaine": "next week",
+    "la próxima semana": "next week", "la semana que viene": "next week", "próxima semana": "next week",
+    "la prossima settimana": "next week", "prossima settimana": "next week", "na próxima semana": "next week",
+    "næste uge": "next week", "nästa vecka": "next week", "neste uke": "next week",
+    "ende des monats": "end of the month", "ende dieses monats": "end of the month", "monatsende": "end of the month",
+    "ende des jahres": "end of the year", "jahresende": "end of the year", "einde van de maand": "end of the month",
+    "eind van de maand": "end of the month", "eind deze maand": "end of the month",
+    "fin du mois": "end of the month", "fin de mois": "end of the month", "fin de mes": "end of the month",
+    "finales de mes": "end of the month", "fine mese": "end of the month", "fine del mese": "end of the month",
+    "fim do mês": "end of the month", "fim do mes": "end of the month", "slutningen af måneden": "end of the month",
+    "slutet av månaden": "end of the month", "fin d'année": "end of the year", "fin de año": "end of the year",
+    "fine anno": "end of the year", "nächsten monat": "next month", "naechsten monat": "next month",
+    "volgende maand": "next month", "le mois prochain": "next month", "mois prochain": "next month",
+    "el mes que viene": "next month", "el próximo mes": "next month", "próximo mes": "next month",
+    "il mese prossimo": "next month", "il prossimo mese": "next month", "mese prossimo": "next month",
+    "próximo mês": "next month", "næste måned": "next month", "nästa månad": "next month",
+    "diesen monat": "this month", "deze maand": "this month", "ce mois-ci": "this month", "ce mois": "this month",
+    "este mes": "this month", "questo mese": "this month", "este mês": "this month",
+    "letzten monat": "last month", "vorigen monat": "last month", "vorige maand": "last month",
+    "le mois dernier": "last month", "mois dernier": "last month", "el mes pasado": "last month",
+    "il mese scorso": "last month", "mese scorso": "last month", "mês passado": "last month",
+    "guten morgen": "good morning", "goede morgen": "good morning", "aujourd'hui": "today", "i dag": "today",
+    "i morgen": "tomorrow", "i går": "yesterday", "igår": "yesterday",
+    "pasado mañana": "the day after tomorrow", "übermorgen": "the day after tomorrow",
+    "so schnell wie möglich": "asap", "so bald wie möglich": "asap", "zo snel mogelijk": "asap",
+    "dès que possible": "asap", "lo antes posible": "asap", "cuanto antes": "asap", "il prima possibile": "asap",
+    "o mais rápido possível": "asap", "heiligabend": "christmas eve", "weihnachten": "christmas",
+    "kerstmis": "christmas", "noël": "christmas", "navidad": "christmas", "nochebuena": "christmas eve",
+    "natale": "christmas", "vigilia di natale": "christmas eve", "natal": "christmas", "jul": "christmas",
+    "neujahr": "new year's day", "silvester": "new year's eve", "nieuwjaar": "new year's day",
+    "nouvel an": "new year's day", "año nuevo": "new year's day", "capodanno": "new year's day",
+    "tout de suite": "right away", "en retard": "overdue", "en retard de paiement": "overdue",
+    "solde restant": "remaining balance", "le solde": "the balance", "au lieu de": "instead of",
+    "se terminant par": "ending in", "terminant par": "ending in", "que termina en": "ending in",
+    "che termina con": "ending in", "eindigend op": "ending in", "endend auf": "ending in",
+    "arrêté au": "as of", "bien passé": "gone through", "prélèvement automatique": "autopay",
+    "domiciliación automática": "autopay", "addebito automatico": "autopay", "pagamento automatico": "autopay",
+    "pago automático": "autopay", "automatische betaling": "autopay", "compte client": "customer account",
+    "cuenta de cliente": "customer account", "conto cliente": "customer account", "kundenkonto": "customer account",
+    "avez-vous bien reçu": "have you received", "avez-vous reçu": "have you received", "bien reçu": "received",
+    "vous pouvez faire quoi": "what can you do", "que pouvez-vous": "what can you", "en plusieurs versements":
+    "in installments", "en cuotas": "in installments", "in più rate": "in installments", "a rate mensili":
+    "in monthly installments", "mes factures": "my invoices", "nos factures": "our invoices",
+    "hablar con una persona": "talk to a person", "parlare con una persona": "talk to a person",
+    "parler à quelqu'un": "talk to someone", "parler à une personne": "talk to a person",
+    "mit einem menschen": "with a person", "met een medewerker": "with a person",
+    "c'est quoi": "what is", "qu'est-ce que": "what is", "avant de payer": "before paying",
+    "antes de pagar": "before paying", "prima di pagare": "before paying", "vor der zahlung": "before paying",
+    "à compter d'aujourd'hui": "as of today", "comment je peux": "how can i", "comment puis-je": "how can i",
+    "comment payer": "how to pay", "cómo puedo": "how can i", "como posso": "how can i", "come posso": "how can i",
+    "wie kann ich": "how can i", "hoe kan ik": "how can i", "ya pagamos": "we already paid",
+    "ya hemos pagado": "we already paid", "già pagato": "already paid", "già pagata": "already paid",
+    "già stata pagata": "already paid", "déjà payé": "already paid", "déjà payée": "already paid",
+    "já pagámos": "we already paid", "já pagamos": "we already paid", "bereits bezahlt": "already paid",
+    "schon bezahlt": "already paid", "al betaald": "already paid", "fino al": "until the", "hasta el": "until the",
+    "jusqu'au": "until the", "bis zum": "until the", "até ao": "until the", "até dia": "until the",
+    "stiamo aspettando": "we are waiting for", "estamos esperando": "we are waiting for",
+    "nous attendons": "we are waiting for", "wir warten auf": "we are waiting for",
+    "wij wachten op": "we are waiting for",
+    "estamos à espera": "we are waiting for", "a saldo": "in payment of", "hoy mismo": "today",
+    "ahora mismo": "right now",
+    "de golpe": "at once", "en una vez": "at once", "in una volta": "at once", "en une fois": "at once",
+    "auf einmal": "at once", "in één keer": "at once", "de uma vez": "at once", "lo que queda": "what is left",
+    "lo vencido": "the overdue", "tutto il saldo residuo": "the whole remaining balance",
+    "saldo residuo": "remaining balance", "saldo pendiente": "open balance", "valor total em dívida": "the total owed",
+    "le 3 più vecchie": "the 3 oldest", "la più vecchia": "the oldest", "le più vecchie": "the oldest",
+    "la más antigua": "the oldest", "las más antiguas": "the oldest", "la plus ancienne": "the oldest",
+    "les plus anciennes": "the oldest", "die älteste": "the oldest", "die ältesten": "the oldest",
+    "de oudste": "the oldest", "a mais antiga": "the oldest", "as mais antigas": "the oldest",
+    "de más": "too much", "a mais": "too much", "de trop": "too much", "zu viel": "too much", "te veel": "too much",
+    "in più": "too much", "número equivocado": "wrong number", "numero sbagliato": "wrong number",
+    "mauvais numéro": "wrong number", "falsche nummer": "wrong number", "verkeerd nummer": "wrong number",
+    "número errado": "wrong number", "dejad de escribirme": "stop texting me", "dejen de escribirme": "stop texting me",
+    "arrêtez de m'écrire": "stop texting me", "smettete di scrivermi": "stop texting me",
+    "hören sie auf": "stop", "non voglio più ricevere": "i do not want to receive",
+    "no quiero recibir": "i do not want to receive",
+    "je ne veux plus recevoir": "i do not want to receive", "volver a enviarme": "start sending me again",
+    "voltar a enviar-me": "start sending me again", "à nouveau": "again", "di nuovo": "again", "de nuevo": "again",
+    "opnieuw": "again", "wieder": "again", "cosa sai fare": "what can you do", "qué puedes hacer": "what can you do",
+    "o que posso fazer": "what can i do", "que sais-tu faire": "what can you do", "was kannst du": "what can you do",
+    "chi scrive": "who is this", "chi parla": "who is this", "quem fala": "who is this", "quién eres": "who are you",
+    "qui parle": "who is this", "met wie spreek ik": "who is this", "mit wem spreche ich": "who is this",
+    "coordinate bancarie": "bank details for the transfer", "coordonnées bancaires": "bank details for the transfer",
+    "datos bancarios": "bank details for the transfer", "dados bancários": "bank details for the transfer",
+    "piano di rientro": "payment plan", "plan de pagos": "payment plan", "plano de pagamento": "payment plan",
+    "plan de paiement": "payment plan", "betalingsregeling": "payment plan", "segunda via": "copy",
+    "storico dei pagamenti": "payment history", "historial de pagos": "payment history",
+    "historique des paiements": "payment history", "histórico de pagamentos": "payment history",
+    "zahlungshistorie": "payment history", "betalingsgeschiedenis": "payment history",
+    "tutte e due": "both", "todas las facturas": "all the invoices", "tutte le fatture": "all the invoices",
+    "toutes les factures": "all the invoices", "alle rechnungen": "all the invoices",
+    "alle facturen": "all the invoices",
+    "todas as faturas": "all the invoices", "facturas abiertas": "open invoices", "fatture aperte": "open invoices",
+    "factures ouvertes": "open invoices", "offenen rechnungen": "open invoices", "faturas em aberto": "open invoices",
+    "en atraso": "overdue", "em atraso": "overdue", "en falta": "missing", "em falta": "missing",
+    "die zwei ältesten": "the two oldest", "die drei ältesten": "the three oldest", "de twee oudste": "the two oldest",
+    "de drie oudste": "the three oldest", "les deux plus anciennes": "the two oldest", "las dos más antiguas":
+    "the two oldest", "le due più vecchie": "the two oldest", "as duas mais antigas": "the two oldest",
+    "zu viel berechnet": "overcharged", "te veel gerekend": "overcharged", "te veel berekend": "overcharged",
+    "in die post gegangen": "went in the mail", "rückruf unter": "call back at", "nu meteen": "right now",
+    "maak er": "make it", "los van facturen": "not for any invoice", "ohne bezug auf": "not for",
+    "saldo zum": "balance as of", "kontoauszug per": "statement as of", "kontoauszug zum": "statement as of",
+    "am ende des monats": "at the end of the month", "ab sofort": "from now on", "wilt u": "can you",
+    "kunt u": "can you",
+    "können sie": "can you", "sie können": "you can",
+    # who pays, and how
+    "auf unser konto": "on our account", "auf unserem konto": "on our account", "op onze rekening": "on our account",
+    "sur notre compte": "on our account", "en nuestra cuenta": "on our account", "a nuestra cuenta": "on our account",
+    "sul nostro conto": "on our account", "na nossa conta": "on our account", "på vores konto": "on our account",
+    "på vårt konto": "on our account", "nicht für eine rechnung": "not for an invoice",
+    "pas sur une facture": "not on any invoice", "no para una factura": "not for an invoice",
+    "non su una fattura": "not on any invoice", "niet voor een factuur": "not for an invoice",
+    "keine sms mehr": "no more messages", "keine nachrichten mehr": "no more messages",
+    "keine e-mails mehr": "no more messages", "geen berichten meer": "no more messages",
+    "geen sms meer": "no more messages", "plus de messages": "no more messages", "plus de sms": "no more messages",
+    "no más mensajes": "no more messages", "no me envíen más": "stop sending me", "non inviate più": "stop sending",
+    "nessun messaggio": "no more messages", "não enviem mais": "stop sending",
+    "ingen flere beskeder": "no more messages",
+    "inga fler meddelanden": "no more messages", "wer ist das": "who is this", "wer sind sie": "who are you",
+    "qui êtes-vous": "who are you", "qui est-ce": "who is this", "quién es": "who is this",
+    "quiénes son": "who are you", "chi siete": "who are you", "chi è": "who is this", "wie is dit": "who is this",
+    "wie bent u": "who are you", "quem é": "who is this", "hvem er": "who is", "vem är": "who is",
+    "noch nicht": "not yet", "nog niet": "not yet", "pas encore": "not yet", "todavía no": "not yet",
+    "aún no": "not yet", "non ancora": "not yet", "ainda não": "not yet", "ikke endnu": "not yet", "inte än": "not yet",
+    "in ordnung": "ok", "passt so": "ok", "d'accord": "ok", "de acuerdo": "ok", "va bene": "ok", "d'accordo": "ok",
+    "tudo bem": "ok", "vielen dank": "thanks", "herzlichen dank": "thanks", "dank u": "thanks", "dank je": "thanks",
+    "muchas gracias": "thanks", "mille grazie": "thanks", "merci beaucoup": "thanks", "tusen takk": "thanks",
+    "grazie mille": "thanks", "buone feste": "happy holidays", "joyeux noël": "merry christmas",
+    "frohe weihnachten": "merry christmas", "feliz navidad": "merry christmas", "buon natale": "merry christmas",
+    "prettige feestdagen": "happy holidays", "boas festas": "happy holidays", "god jul": "merry christmas",
+    "fröhliche weihnachten": "merry christmas", "vrolijk kerstfeest": "merry christmas",
+    "tack så mycket": "thanks", "mange tak": "thanks", "zwei mal": "twice", "deux fois": "twice", "dos veces": "twice",
+    "due volte": "twice", "duas vezes": "twice", "två gånger": "twice", "to gange": "twice",
+    "nicht bestellt": "never ordered", "nie bestellt": "never ordered", "niet besteld": "never ordered",
+    "pas commandé": "never ordered", "jamais commandé": "never ordered", "no pedimos": "never ordered",
+    "non ordinato": "never ordered", "mai ordinato": "never ordered", "não encomendámos": "never ordered",
+    "relevé de compte": "statement", "estado de cuenta": "statement", "estratto conto": "statement",
+    "extrato de conta": "statement", "état de compte": "statement", "numéro client": "customer number",
+    "numéro de client": "customer number", "número de cliente": "customer number", "codice cliente": "customer number",
+    "nota de crédito": "credit note", "nota di credito": "credit note", "note de crédit": "credit note",
+    "un avoir": "a credit note", "frais de retard": "late fee", "intérêts de retard": "late interest",
+    "pénalités de retard": "late fee", "intereses de demora": "late interest", "interessi di mora": "late interest",
+    "juros de mora": "late interest", "recargo por demora": "late fee", "en plusieurs fois": "in installments",
+    "a plazos": "in installments", "a rate": "in installments", "in rate": "in installments",
+    "in termijnen": "in installments", "em prestações": "in installments", "auf raten": "in installments",
+    "in raten": "in installments", "paiement programmé": "scheduled payment", "paiement prévu": "scheduled payment",
+    "pago programado": "scheduled payment", "pagamento programmato": "scheduled payment",
+    "geplande betaling": "scheduled payment", "geplante zahlung": "scheduled payment",
+    "pagamento agendado": "scheduled payment", "débito direto": "direct debit", "addebito diretto": "direct debit",
+    "domiciliación bancaria": "direct debit", "automatische incasso": "direct debit",
+    "carte bancaire": "card", "carte de crédit": "credit card", "tarjeta de crédito": "credit card",
+    "carta di credito": "credit card", "cartão de crédito": "credit card", "zurückrufen": "call back",
+    "rückruf": "call back", "terugbellen": "call back", "me rappeler": "call me back", "nous rappeler": "call us back",
+    "llamarme": "call me", "richiamarmi": "call me back", "ligar-me": "call me", "ring mig": "call me",
+    "ringe mig": "call me", "hinterlegte karte": "card on file", "hinterlegten karte": "card on file",
+    "was können sie": "what can you do", "que pouvez-vous faire": "what can you do",
+    "qué pueden hacer": "what can you do",
+    "cosa potete fare": "what can you do", "wat kunt u": "what can you do",
+}
+
+# word → English. Whole words only; forms listed as they are written.
+_WORDS: dict[str, str] = {
+    # invoices and documents
+    "rechnung": "invoice", "rechnungen": "invoices", "rechnungsnummer": "invoice number", "factuur": "invoice",
+    "facturen": "invoices", "facture": "invoice", "factures": "invoices", "factura": "invoice", "facturas": "invoices",
+    "fattura": "invoice", "fatture": "invoices", "fatura": "invoice", "faturas": "invoices", "faktura": "invoice",
+    "fakturaer": "invoices", "fakturor": "invoices", "fakturan": "the invoice", "fakturaen": "the invoice",
+    "kopie": "copy", "kopien": "copies", "copie": "copy", "copies": "copies", "copia": "copy",
+    "kontoauszug": "statement", "kontoübersicht": "statement", "saldenbestätigung": "statement",
+    "rekeningoverzicht": "statement", "afschrift": "statement", "extracto": "statement", "kontoudtog": "statement",
+    "kontoutdrag": "statement", "saldo": "balance", "gutschrift": "credit note", "creditnota": "credit note",
+    "quittung": "receipt", "zahlungsbestätigung": "payment confirmation receipt", "beleg": "receipt",
+    "kwitantie": "receipt", "betalingsbewijs": "receipt", "reçu": "receipt", "justificatif": "receipt",
+    "recibo": "receipt", "justificante": "receipt", "ricevuta": "receipt", "quietanza": "receipt",
+    "kvittering": "receipt", "kvitto": "receipt", "kundennummer": "customer number", "klantnummer": "customer number",
+    "kundenummer": "customer number", "kundnummer": "customer number",
+    # paying
+    "bezahlen": "pay", "zahlen": "pay", "zahle": "pay", "begleichen": "settle", "abbuchen": "debit",
+    "einziehen": "collect", "belasten": "charge", "bezahlt": "paid", "gezahlt": "paid", "beglichen": "paid",
+    "abgebucht": "debited", "zahlung": "payment", "zahlungen": "payments", "überweisen": "transfer",
+    "überweisung": "transfer", "überwiesen": "transferred", "ueberweisen": "transfer", "betalen": "pay",
+    "betaald": "paid", "betaling": "payment", "betalingen": "payments", "overmaken": "transfer",
+    "overgemaakt": "transferred", "overschrijving": "transfer", "afschrijven": "debit", "afgeschreven": "debited",
+    "payer": "pay", "payons": "pay", "paierons": "will pay", "payé": "paid", "payée": "paid", "payées": "paid",
+    "régler": "settle", "réglé": "paid", "réglée": "paid", "prélever": "debit", "prélevé": "debited",
+    "prélèvement": "direct debit", "débiter": "debit", "débité": "debited", "paiement": "payment",
+    "paiements": "payments", "virement": "transfer", "virer": "transfer", "viré": "transferred", "pagar": "pay",
+    "pagamos": "we pay", "pagaremos": "we will pay", "pagado": "paid", "pagada": "paid", "cobrar": "charge",
+    "cobren": "charge", "cárguenlo": "charge it", "cargar": "charge", "pago": "payment", "pagos": "payments",
+    "transferencia": "transfer", "pagare": "pay", "paghiamo": "we pay", "pagheremo": "we will pay", "pagato": "paid",
+    "pagata": "paid", "addebitare": "charge", "addebitate": "charge", "addebitato": "charged", "saldare": "settle",
+    "pagamento": "payment", "pagamenti": "payments", "bonifico": "transfer", "pagam": "pay",
+    "pagámos": "we paid", "pagou": "paid", "transferência": "transfer", "betale": "pay", "betala": "pay",
+    "betalt": "paid", "betaler": "pay", "betalar": "pay", "overførsel": "transfer",
+    "överföring": "transfer", "lastschrift": "direct debit", "sepa-lastschrift": "direct debit",
+    "domiciliación": "direct debit", "restbetrag": "the rest", "restbedrag": "the rest",
+    "solde": "balance", "anzahlung": "prepayment", "vorauszahlung": "prepayment", "vorkasse": "prepayment",
+    "aanbetaling": "prepayment", "vooruitbetaling": "prepayment", "acompte": "prepayment", "anticipo": "prepayment",
+    "acconto": "prepayment", "adiantamento": "prepayment", "forudbetaling": "prepayment",
+    "förskottsbetalning": "prepayment", "ratenzahlung": "payment plan", "raten": "installments",
+    "monatsraten": "monthly installments", "termijnen": "installments", "échéancier": "payment plan",
+    "mensualités": "monthly installments", "plazos": "installments", "cuotas": "installments",
+    "rateizzare": "pay in installments", "rateizzazione": "payment plan", "prestações": "installments",
+    "parcelas": "installments", "afbetaling": "installments", "avbetalning": "installments",
+    "planen": "schedule", "einplanen": "schedule", "inplannen": "schedule", "programmer": "schedule",
+    "programmez": "schedule", "programar": "schedule", "programen": "schedule", "programmare": "schedule",
+    "programmate": "schedule", "agendar": "schedule", "stornieren": "cancel", "storniert": "cancelled",
+    "annuler": "cancel", "annulez": "cancel", "annulé": "cancelled", "cancelar": "cancel", "cancelen": "cancel",
+    "anular": "cancel", "annullare": "cancel", "annullate": "cancel", "annuleren": "cancel", "annuleer": "cancel",
+    "widerrufen": "revoke", "mandat": "mandate", "mandato": "mandate", "machtiging": "mandate",
+    "solder tout": "settle all", "solder la": "settle the", "solder les": "settle the", "solder le": "settle the",
+    "solder nos": "settle our", "réglez": "pay", "réglons": "pay", "règlement": "payment", "débitez": "debit",
+    "payez": "pay", "prépayer": "prepay", "versement": "payment", "versements": "payments", "étaler": "spread",
+    "échelonner": "spread", "chèque": "check", "cheque": "check", "posté": "mailed",
+    "décalez": "move", "décaler": "move", "reporter": "move", "combien": "how much", "relevé": "statement",
+    "un duplicata": "a copy", "renvoyer": "send again", "bonsoir": "good evening", "relier": "link", "lier": "link",
+    "numéro": "number", "seulement": "only", "écrasé": "damaged", "écrasées": "damaged", "écrasés": "damaged",
+    "abîmées": "damaged", "cassées": "broken", "cassés": "broken", "liste": "list", "première": "first",
+    "deuxième": "second", "troisième": "third", "pagad": "pay", "paguen": "pay",
+    "cóbrenlo": "charge it", "cobradlo": "charge it", "pagadas": "paid", "pagados": "paid", "cuánto": "how much",
+    "quanto": "how much", "quant": "how much", "hoeveel": "how much", "wieviel": "how much", "hvor meget": "how much",
+    "hur mycket": "how much", "pagate": "pay", "pagatela": "pay it", "saldate": "settle", "addebitateci": "charge us",
+    "spostare": "move", "spostate": "move", "verschieben": "move", "verplaatsen": "move",
+    "mover": "move", "aplazar": "move", "adelantado": "in advance", "anticipado": "in advance",
+    "vorab": "in advance", "vooraf": "in advance", "d'avance": "in advance", "auszug": "statement",
+    "verzug": "overdue", "rückstand": "overdue", "rückständig": "overdue", "rückständigen": "overdue",
+    "atrasadas": "overdue", "atrasado": "overdue", "in ritardo": "overdue", "arretrati": "overdue",
+    "pendientes": "open", "pendiente": "open", "aperte": "open", "aperta": "open", "ouvertes": "open",
+    "ouverte": "open", "abiertas": "open", "em aberto": "open", "openstaand": "open",
+    "duplicada": "duplicate", "duplicato": "duplicate", "anúlenla": "cancel it",
+    "anuladla": "cancel it", "annulatela": "cancel it", "désactiver": "turn off", "desactivar": "turn off",
+    "disattivare": "turn off", "desativar": "turn off", "deaktivieren": "turn off", "uitzetten": "turn off",
+    "révoquer": "revoke", "revocar": "revoke", "revocare": "revoke", "chéquier": "checkbook",
+    "comprendre": "understand",
+    "entender": "understand", "capire": "understand", "verstehen": "understand", "begrijpen": "understand",
+    "avant": "before", "cargad": "charge", "carguen": "charge", "cargue": "charge", "cobro": "payment",
+    "cobrado": "charged", "cobraron": "charged", "cobráis": "charge", "cobraram-nos": "charged us",
+    "programad": "schedule", "programe": "schedule", "domiciliar": "set up direct debit", "vinculación": "link",
+    "vincular": "link", "collegare": "link", "associar": "link", "koppelen": "link", "verknüpfen": "link",
+    "ingresar": "deposit", "versare": "deposit", "adiantar": "prepay", "prepago": "prepayment",
+    "credito": "credit", "crédito": "credit", "recargo": "surcharge", "recargos": "surcharges", "penale": "penalty fee",
+    "storno": "credit", "avisos": "reminders", "solleciti": "reminders", "rappels": "reminders",
+    "mahnungen": "reminders", "herinneringen": "reminders", "lembretes": "reminders", "mensajes": "messages",
+    "messaggi": "messages", "mensagens": "messages", "notifiche": "notifications", "nachrichten": "messages",
+    "berichten": "messages", "riattivate": "turn back on", "reactivad": "turn back on", "ricevere": "receive",
+    "recibir": "receive", "recevoir": "receive", "receber": "receive", "pagaré": "promissory note",
+    "pagherò": "i will pay", "pagarei": "i will pay",
+    "paguem": "pay", "podem": "can you", "podéis": "can you", "potete": "can you", "pouvez-vous": "can you",
+    "können": "can", "kunnen": "can", "debitar": "debit", "débito": "debit",
+    "stamattina": "this morning", "esta mañana": "this morning", "ce matin": "this morning",
+    "heute morgen": "this morning",
+    "vanmorgen": "this morning", "esta manhã": "this morning", "salió": "went out", "uscito": "went out",
+    "parti": "went out", "vencimiento": "due date", "scadenza": "due date",
+    "échéance": "due date", "fälligkeit": "due date", "vervaldatum": "due date", "vencimento": "due date",
+    "tardío": "late", "ritardo": "late", "tardivo": "late", "atraso": "late", "verspätet": "late",
+    "direzione": "manager", "departamento": "department", "alguém": "someone", "alguien": "someone",
+    "qualcuno": "someone", "quelqu'un": "someone", "jemand": "someone", "iemand": "someone",
+    "funciona": "works", "bizum": "payment app", "todo": "everything", "tutto": "everything", "tout": "everything",
+    "alles": "everything", "tudo": "everything", "todas": "all", "tutte": "all", "toutes": "all", "alle": "all",
+    "ältesten": "oldest", "älteste": "oldest", "oudste": "oldest", "gesamten": "whole", "gesamte": "whole",
+    "volledige": "whole", "betrag": "amount", "bedrag": "amount", "restsumme": "remaining balance",
+    "nettobetrag": "net amount", "rechnungsbetrag": "invoice amount", "abzüglich": "less", "abzgl": "less",
+    "erst": "only", "abbuchung": "debit", "abbuchungen": "debits", "geplante": "scheduled", "geplanten": "scheduled",
+    "lastschriftmandat": "direct debit mandate", "aussetzen": "skip", "guthaben": "credit", "scheck": "check",
+    "kundennr": "customer no", "berechnet": "charged", "rausgegangen": "went out", "raus": "out",
+    "von": "of", "vom": "from the", "über": "for", "incasseren": "collect", "verzetten": "move",
+    "klantaccount": "customer account", "klantrekening": "customer account", "tegoed": "credit",
+    "voorschot": "prepayment", "vooruitbetalen": "prepay", "behalve": "except", "außer": "except", "sauf": "except",
+    "excepto": "except", "tranne": "except", "exceto": "except", "reclamatie": "complaint", "ontbraken": "missing",
+    "dozen": "boxes", "kartons": "boxes", "wacht": "wait", "moment": "wait", "freigegeben": "approved",
+    "zurückbuchen": "refund", "rembourser": "refund", "reembolsar": "refund", "rimborsare": "refund",
+    "terugboeken": "refund", "bevor": "before", "voordat": "before", "klären": "check", "klärung": "review",
+    # cards and banks
+    "karte": "card", "kreditkarte": "credit card", "kaart": "card", "creditcard": "credit card", "carte": "card",
+    "tarjeta": "card", "carta": "card", "cartão": "card", "kort": "card", "kortet": "the card",
+    "hinterlegt": "on file", "bankverbindung": "bank details", "bankdaten": "bank details",
+    "bankgegevens": "bank details", "rekeningnummer": "account number", "aktualisieren": "update",
+    "ändern": "change", "bijwerken": "update", "actualiser": "update", "actualizar": "update", "aggiornare": "update",
+    "atualizar": "update", "opdatere": "update", "uppdatera": "update", "neue": "new", "nieuwe": "new",
+    "nouvelle": "new", "nouveau": "new", "nueva": "new", "nuevo": "new", "nuova": "new", "nuovo": "new",
+    "akzeptieren": "accept", "accepteren": "accept", "acceptez": "accept", "aceptan": "accept", "accettate": "accept",
+    "aceitam": "accept", "hinzufügen": "add", "toevoegen": "add", "ajouter": "add", "añadir": "add",
+    "aggiungere": "add", "adicionar": "add",
+    # owing, late, wrong
+    "schulden": "owe", "schuldig": "owe", "offen": "open", "offene": "open", "offenen": "open",
+    "openstaande": "open", "devons": "owe", "debemos": "owe", "dobbiamo": "owe", "devemos": "owe",
+    "überfällig": "overdue", "überfällige": "overdue", "überfälligen": "overdue", "fällig": "due",
+    "achterstallig": "overdue", "achterstallige": "overdue", "vervallen": "overdue", "échu": "overdue",
+    "échues": "overdue", "vencida": "overdue", "vencidas": "overdue", "scaduta": "overdue", "scadute": "overdue",
+    "forfalden": "overdue", "förfallen": "overdue", "falsch": "wrong", "fehlerhaft": "wrong", "fout": "wrong",
+    "onjuist": "wrong", "erroné": "wrong", "erronée": "wrong", "incorrecte": "wrong", "incorrecta": "wrong",
+    "errónea": "wrong", "errata": "wrong", "sbagliata": "wrong", "errado": "wrong", "errada": "wrong",
+    "forkert": "wrong",
+    "fel": "wrong", "beschädigt": "damaged", "kaputt": "broken", "beschadigd": "damaged", "kapot": "broken",
+    "endommagé": "damaged", "endommagés": "damaged", "abîmé": "damaged", "abîmés": "damaged", "cassé": "broken",
+    "dañado": "damaged", "dañados": "damaged", "roto": "broken", "rotos": "broken", "danneggiato": "damaged",
+    "danneggiati": "damaged", "rotti": "broken", "danificado": "damaged", "danificados": "damaged",
+    "beskadiget": "damaged", "skadad": "damaged", "fehlen": "missing", "fehlten": "missing", "fehlende": "missing",
+    "ontbreken": "missing", "ontbrekende": "missing", "manquant": "missing", "manquants": "missing",
+    "faltan": "missing", "faltantes": "missing", "mancanti": "missing", "mancano": "missing", "faltam": "missing",
+    "zurückgeschickt": "returned", "retourniert": "returned", "teruggestuurd": "returned", "retourné": "returned",
+    "retournés": "returned", "devuelto": "returned", "devueltos": "returned", "restituito": "returned",
+    "restituiti": "returned", "reso": "returned", "devolvido": "returned", "doppelt": "twice", "zweimal": "twice",
+    "dubbel": "twice", "doublon": "duplicate", "duplicado": "duplicate", "duplicata": "duplicate",
+    "zinsen": "interest", "verzugszinsen": "late interest", "mahngebühr": "late fee", "mahngebühren": "late fees",
+    "rente": "interest", "aanmaningskosten": "late fee", "intérêts": "interest", "intereses": "interest",
+    "interessi": "interest", "juros": "interest", "multa": "late fee", "mahnung": "reminder",
+    "approvazione": "approval", "goedkeuring": "approval", "freigabe": "approval", "reklamation": "complaint",
+    "beanstanden": "dispute", "contestons": "dispute", "contestamos": "dispute",
+    "contestiamo": "dispute", "betwisten": "dispute",
+    # asking, time, people
+    "bitte": "please", "alstublieft": "please", "graag": "please", "s'il vous plaît": "please", "svp": "please",
+    "por favor": "please", "per favore": "please", "venligst": "please",
+    "heute": "today", "vandaag": "today", "hoy": "today", "oggi": "today", "hoje": "today",
+    "morgen": "tomorrow", "demain": "tomorrow", "domani": "tomorrow", "amanhã": "tomorrow", "gestern": "yesterday",
+    "gisteren": "yesterday", "hier": "yesterday", "ayer": "yesterday", "ieri": "yesterday", "ontem": "yesterday",
+    "jetzt": "now", "sofort": "now", "nu": "now", "maintenant": "now", "ahora": "now", "ora": "now", "agora": "now",
+    "subito": "now", "nun": "now", "woche": "week", "semaine": "week", "semana": "week", "settimana": "week",
+    "wochenende": "weekend", "monat": "month", "maand": "month", "mois": "month", "mes": "month", "mese": "month",
+    "mês": "month", "wir": "we", "nous": "we", "nosotros": "we", "noi": "we", "wij": "we", "ich": "i", "ik": "i",
+    "unser": "our", "unsere": "our", "unseren": "our", "unserem": "our", "onze": "our", "notre": "our",
+    "nos": "our", "nuestra": "our", "nuestro": "our", "nostra": "our", "nostro": "our", "nossa": "our",
+    "nicht": "not", "niet": "not", "nein": "no", "nee": "no", "não": "no", "nej": "no", "nei": "no", "ja": "yes",
+    "oui": "yes", "sí": "yes", "sì": "yes", "sim": "yes", "perfetto": "perfect", "parfait": "perfect",
+    "perfecto": "perfect", "perfekt": "perfect", "perfeito": "perfect", "einverstanden": "agreed", "akkoord": "agreed",
+    "durchführen": "go ahead", "allez-y": "go ahead", "adelante": "go ahead", "procedete": "go ahead",
+    "procedere": "go ahead", "prosseguir": "go ahead", "danke": "thanks", "bedankt": "thanks", "merci": "thanks",
+    "gracias": "thanks", "grazie": "thanks", "obrigado": "thanks", "obrigada": "thanks", "tak": "thanks",
+    "takk": "thanks", "tack": "thanks", "hallo": "hello", "bonjour": "hello", "hola": "hello", "buongiorno": "hello",
+    "ciao": "hello", "olá": "hello", "hej": "hello", "mitarbeiter": "person", "ansprechpartner": "person",
+    "personne": "person", "persona": "person", "vorgesetzten": "manager", "vorgesetzter": "manager",
+    "responsable": "manager", "responsabile": "manager", "leidinggevende": "manager", "abmelden": "unsubscribe",
+    "afmelden": "unsubscribe", "désabonner": "unsubscribe", "désinscrire": "unsubscribe",
+    "darme de baja": "unsubscribe",
+    "cancellarmi": "unsubscribe", "wohin": "where", "waarheen": "where", "où": "where", "dónde": "where",
+    "dove": "where", "onde": "where", "angekommen": "arrived", "eingegangen": "received", "erhalten": "received",
+    "ontvangen": "received", "reçue": "received", "recibido": "received", "recibida": "received",
+    "ricevuto": "received", "recebido": "received", "modtaget": "received",
+    "mottagen": "received", "geschickt": "sent", "verstuurd": "sent", "envoyé": "sent", "enviado": "sent",
+    "inviato": "sent", "schicken": "send", "senden": "send", "sturen": "send", "envoyer": "send", "envoyez": "send",
+    "enviar": "send", "envíen": "send", "inviare": "send", "inviarmi": "send me", "inviateci": "send us",
+    "enviem": "send", "sende": "send", "skicka": "send",
+    # months and days
+    "januar": "january", "jänner": "january", "januari": "january", "janvier": "january", "enero": "january",
+    "gennaio": "january", "janeiro": "january", "februar": "february", "februari": "february", "février": "february",
+    "febrero": "february", "febbraio": "february", "fevereiro": "february", "märz": "march", "maart": "march",
+    "mars": "march", "marzo": "march", "março": "march", "oktober": "october", "octobre": "october",
+    "octubre": "october", "ottobre": "october", "outubro": "october", "november": "november", "novembre": "november",
+    "noviembre": "november", "novembro": "november", "dezember": "december", "december": "december",
+    "décembre": "december", "diciembre": "december", "dicembre": "december", "dezembro": "december",
+    "montag": "monday", "maandag": "monday", "lundi": "monday", "lunes": "monday", "lunedì": "monday",
+    "segunda-feira": "monday", "mandag": "monday", "måndag": "monday", "dienstag": "tuesday", "dinsdag": "tuesday",
+    "mardi": "tuesday", "martes": "tuesday", "martedì": "tuesday", "terça-feira": "tuesday", "tirsdag": "tuesday",
+    "tisdag": "tuesday", "mittwoch": "wednesday", "woensdag": "wednesday", "mercredi": "wednesday",
+    "miércoles": "wednesday", "mercoledì": "wednesday", "quarta-feira": "wednesday", "onsdag": "wednesday",
+    "donnerstag": "thursday", "donderdag": "thursday", "jeudi": "thursday", "jueves": "thursday",
+    "giovedì": "thursday", "quinta-feira": "thursday", "torsdag": "thursday", "freitag": "friday",
+    "vrijdag": "friday", "vendredi": "friday", "viernes": "friday", "venerdì": "friday", "sexta-feira": "friday",
+    "fredag": "friday", "samstag": "saturday", "zaterdag": "saturday", "samedi": "saturday", "sábado": "saturday",
+    "sabato": "saturday", "lørdag": "saturday", "lördag": "saturday",
+}
+# Words that are also English or another slot's word are never carried over, whatever a list above says.
+_ENGLISH = frozenset(("copies", "november", "december", "mars", "hier", "nu", "ora", "nun", "mes", "nos", "dove",
+                      "onde", "carta", "persona", "sim", "tak", "reso", "fel", "kort", "rente"))
+
+_TABLE = {key: value for key, value in (_PHRASES | _WORDS).items() if key not in _ENGLISH}
+_FOREIGN = re.compile(
+    r"(?<![\w-])(?:" + "|".join(re.escape(key).replace(r"\ ", r"\s+")
+                                for key in sorted(_TABLE, key=len, reverse=True)) + r")(?![\w-])")
+# A day before its month ("15. Dezember", "le 15 décembre", "el 15 de diciembre", "il 15 dicembre")
+_DAY_OF = re.compile(r"\b(?P<day>\d{1,2})\.?\s+(?:de\s+|di\s+)?(?=(?:january|february|march|april|may|june|july"
+                     r"|august|september|october|november|december)\b)")
+# "wir haben am 19.11. … überwiesen": the verb at the end in German and Dutch, read in English order ("we have
+# transferred on …") so that a payment said done looks back (bot.nlu_dates.looks_back)
+# Words that tell the language, for the numbers said in words ("dos mil quinientos euros": 2500 euros; text2num).
+_LANGUAGE_OF = {word: language for language, words in {
+    "de": "und der das ist wir bitte rechnung nicht mit für uns ich dem vom bis zahlung danke sie",
+    "nl": "het een wij factuur niet graag voor betaling onze kunnen jullie dank ik",
+    "fr": "les des est nous vous facture pour merci avec une pas sur notre paiement",
+    "es": "los las factura por para gracias nuestra pago hemos está queremos podéis con",
+    "it": "il della fattura per grazie non sono abbiamo pagamento vorrei nostro sul",
+    "pt": "fatura obrigado não com pagamento nossa podem já faturas",
+}.items() for word in words.split()}
+_DIGITS = {
+    "de": "null eins zwei drei vier fünf sechs sieben acht neun",
+    "nl": "nul een twee drie vier vijf zes zeven acht negen",
+    "fr": "zéro un deux trois quatre cinq six sept huit neuf",
+    "es": "cero uno dos tres cuatro cinco seis siete ocho nueve",
+    "it": "zero uno due tre quattro cinque sei sette otto nove",
+    "pt": "zero um dois três quatro cinco seis sete oito nove",
+}
+_DIGIT_OF = {word: str(digit) for words in _DIGITS.values() for digit, word in enumerate(words.split())} | {
+    "zwo": "2", "één": "1", "ein": "1", "une": "1"}
+_FILLER = r"(?:\s+(?:äh|ähm|eh|euh|ehm|uh))*"
+_DIGIT_WORD = r"(?:" + "|".join(sorted(_DIGIT_OF, key=len, reverse=True)) + r")"
+# "sieben drei null vier vier": 73044, one reference said digit by digit (text2num would read "null vier" as 04)
+_SAID_DIGITS = re.compile(rf"(?<![\w-]){_DIGIT_WORD}(?:{_FILLER}\s+{_DIGIT_WORD}){{3,}}(?![\w-])")
+# "am 15.12.", "vom 01.12.2026", "28-11": day first, read as "15 december" (a dotted day is no sum of money)
+_DAY_FIRST = re.compile(r"(?<![\w.,/€$-])(?P<day>[0-3]?\d)[./-](?P<month>[01]?\d)"
+                        r"(?:\.(?!\d)|[./-](?P<year>\d{4}|\d\d)(?![\d.,]))?(?![\d,/-]|\.\d|\s*(?:€|eur|euro))")
+_TEXT2NUM_LANGUAGES = frozenset(("de", "nl", "fr", "es", "it", "pt"))
+_DONE_AT_THE_END = re.compile(r"\b(?P<who>we|i)\s+(?:hebben|heb|haben|habe|avons|ai|hemos|abbiamo|ho|temos|har)"
+                              r"(?:\s+(?P<said>(?:[^.!?\n]|(?<=\d)\.(?=\d)){1,80}?))?\s+(?P<done>transferred|paid|sent|debited|received"
+                              r"|returned|settled)\b")
+_SIGNS = re.compile(r"[äöüßéèêàâçñìíòóùúãõåæøë]")
+_SHORT = 4  # words: "ok grazie", "vale", "bonsoir" are read whole
+_FOREIGN_WORDS_NEEDED = 2  # "Rechnung Nr. 66210" in an English letter reads as it did: the carrying over is for letters
+
+
+def in_english(text: str) -> str:
+    """The message (lower case) with the words of the trade said in English, when it is written in another of the
+    languages above (two of its words or more are theirs); else as it is."""
+    found = _FOREIGN.findall(text)
+    if len(found) < _FOREIGN_WORDS_NEEDED and not (found and (_SIGNS.search(text) or len(text.split()) <= _SHORT)):
+        return text
+    said = Counter(_LANGUAGE_OF[word] for word in re.findall(r"[^\W\d_]+", text) if word in _LANGUAGE_OF)
+    language = said.most_common(1)[0][0] if said else None
+    text = _SAID_DIGITS.sub(lambda m: "".join(_DIGIT_OF[word] for word in m.group().split() if word in _DIGIT_OF),
+                            text)
+    text = _DAY_FIRST.sub(_day_first, text)
+    if language in _TEXT2NUM_LANGUAGES:
+        text = alpha2digit(text, language)  # "cuatro cuatro uno cero": 4 4 1 0 (one reference: bot.nlu_text)
+    carried = _FOREIGN.sub(lambda m: _TABLE[re.sub(r"\s+", " ", m.group())], text)
+    carried = _DONE_AT_THE_END.sub(lambda m: f"{m['who']} have {m['done']} {m['said'] or ''}".rstrip(), carried)
+    return _DAY_OF.sub(lambda m: f"{m['day']} ", carried)
+
+
+def _day_first(match: re.Match[str]) -> str:
+    day, month = int(match["day"]), int(match["month"])
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return match.group()
+    year = match["year"] or ""
+    year = f" 20{year}" if len(year) == 2 else f" {year}" if year else ""
+    return f"{day} {MONTH_NAMES[month - 1]}{year}"
