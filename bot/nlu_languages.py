@@ -137,6 +137,27 @@ _PHRASES: dict[str, str] = {
     "am ende des monats": "at the end of the month", "ab sofort": "from now on", "wilt u": "can you",
     "kunt u": "can you",
     "können sie": "can you", "sie können": "you can",
+    "nein moment": "no wait", "no perdón": "no sorry", "non pardon": "no sorry", "no scusi": "no sorry",
+    "não desculpe": "no sorry", "nee sorry": "no sorry", "nächster woche": "next week",
+    "nicht abbuchen": "do not debit",
+    "nicht einziehen": "do not collect", "nosotros mismos": "ourselves", "noi stessi": "ourselves",
+    "nous-mêmes": "ourselves", "ne la paiera pas": "will not pay it", "ne la paierons pas": "will not pay it",
+    "ne le paierons pas": "will not pay it", "no la vamos a pagar": "we will not pay it",
+    "non la paghiamo": "we will not pay it", "não a vamos pagar": "we will not pay it", "non merci": "no thanks",
+    "no gracias": "no thanks", "no grazie": "no thanks", "nein danke": "no thanks", "nee dank je": "no thanks",
+    "saldo completo": "full balance", "importe pendiente": "open amount", "a cuenta de": "toward",
+    "os parece bien si": "is it ok if", "antes del": "before the", "avant le": "before the", "prima del": "before the",
+    "vor dem": "before the", "antes do": "before the", "hoje de manhã": "this morning", "quanto siamo indietro":
+    "how far behind are we", "im rückstand": "behind", "come funziona": "how does it work",
+    "comment ça marche": "how does it work", "cómo funciona": "how does it work", "como funciona": "how does it work",
+    "wie funktioniert": "how does it work", "hoe werkt": "how does it work", "quem está a falar": "who is this",
+    "con quién hablo": "who is this", "à qui je parle": "who is this", "pode ser": "ok", "dá para": "can you",
+    "el día": "the day", "no dia": "on the day", "il giorno": "the day", "am tag": "on the day", "dela upp": "split",
+    "holder tilbake": "withhold", "håller inne": "withhold", "fikk bare": "only got", "fick bara": "only got",
+    "sätta in": "deposit", "ble sendt": "was sent", "blev sendt": "was sent", "skickades": "was sent",
+    "en 4 fois": "in 4 payments", "en 3 fois": "in 3 payments", "en deux fois": "in 2 payments",
+    "en trois fois": "in 3 payments", "faire un avoir": "issue a credit note", "li teniamo": "we keep them",
+    "les gardons": "we keep them", "nos las quedamos": "we keep them", "behalten sie": "we keep them",
     # who pays, and how
     "auf unser konto": "on our account", "auf unserem konto": "on our account", "op onze rekening": "on our account",
     "sur notre compte": "on our account", "en nuestra cuenta": "on our account", "a nuestra cuenta": "on our account",
@@ -304,6 +325,26 @@ _WORDS: dict[str, str] = {
     "dozen": "boxes", "kartons": "boxes", "wacht": "wait", "moment": "wait", "freigegeben": "approved",
     "zurückbuchen": "refund", "rembourser": "refund", "reembolsar": "refund", "rimborsare": "refund",
     "terugboeken": "refund", "bevor": "before", "voordat": "before", "klären": "check", "klärung": "review",
+    "perdón": "sorry", "pardon": "sorry", "scusi": "sorry", "scusa": "sorry", "desculpe": "sorry",
+    "entschuldigung": "sorry", "äh": "", "ähm": "", "euh": "", "ehm": "", "kommt": "comes", "selbst": "ourselves",
+    "zelf": "ourselves", "kontostand": "account balance", "ersten": "first", "erste": "first",
+    "prochain": "next", "prochaine": "next", "próximo": "next", "próxima": "next", "prossimo": "next",
+    "prossima": "next", "nächsten": "next", "nächste": "next", "volgende": "next", "næste": "next",
+    "nästa": "next", "neste": "next", "surfacturé": "overcharged", "surfacturés": "overcharged",
+    "renvoyé": "returned", "renvoyés": "returned", "rib": "bank details", "redonner": "give again",
+    "completo": "full", "complet": "full", "intero": "whole", "totale": "total", "restbeløbet": "the remaining balance",
+    "restbeløb": "remaining balance", "hele": "whole", "træk": "debit", "trekke": "debit", "dra": "debit",
+    "förskott": "prepayment", "fraccionar": "split", "parcelar": "split", "vezes": "payments", "importe": "amount",
+    "abonaremos": "we will pay", "abonar": "pay", "resto": "rest", "agendem": "schedule", "sexta": "friday",
+    "colore": "color", "sbagliato": "wrong", "bancali": "pallets", "paletten": "pallets", "palettes": "pallets",
+    "palés": "pallets", "paletes": "pallets", "cajas": "cases", "pezzi": "pieces", "stück": "pieces",
+    "piezas": "pieces", "peças": "pieces", "kartonger": "boxes", "sconto": "discount", "rabatt": "discount",
+    "remise": "discount", "descuento": "discount", "desconto": "discount", "korting": "discount",
+    "indietro": "behind", "opgeslagen": "on file", "enregistrée": "on file", "registrada": "on file",
+    "registado": "on file", "registrata": "on file", "guardada": "on file", "kopieën": "copies",
+    "cobrados": "charged", "acordámos": "we agreed", "hvilke": "which", "vilka": "which", "welke": "which",
+    "welche": "which", "quelles": "which", "quels": "which", "cuáles": "which", "quali": "which", "quais": "which",
+    "förfallna": "overdue", "forfalt": "overdue", "fakturert": "billed", "fakturerat": "billed",
     # cards and banks
     "karte": "card", "kreditkarte": "credit card", "kaart": "card", "creditcard": "credit card", "carte": "card",
     "tarjeta": "card", "carta": "card", "cartão": "card", "kort": "card", "kortet": "the card",
@@ -413,7 +454,8 @@ _LANGUAGE_OF = {word: language for language, words in {
     "fr": "les des est nous vous facture pour merci avec une pas sur notre paiement",
     "es": "los las factura por para gracias nuestra pago hemos está queremos podéis con",
     "it": "il della fattura per grazie non sono abbiamo pagamento vorrei nostro sul",
-    "pt": "fatura obrigado não com pagamento nossa podem já faturas",
+    "pt": "fatura obrigado não com pagamento nossa podem já faturas é da do pelo vai bom dia sim uma ou",
+    "nordic": "og ikke jeg vi faktura och inte jag fakturaen fakturan fakturaer dere ni har kan den",
 }.items() for word in words.split()}
 _DIGITS = {
     "de": "null eins zwei drei vier fünf sechs sieben acht neun",
@@ -432,6 +474,22 @@ _SAID_DIGITS = re.compile(rf"(?<![\w-]){_DIGIT_WORD}(?:{_FILLER}\s+{_DIGIT_WORD}
 # "am 15.12.", "vom 01.12.2026", "28-11": day first, read as "15 december" (a dotted day is no sum of money)
 _DAY_FIRST = re.compile(r"(?<![\w.,/€$-])(?P<day>[0-3]?\d)[./-](?P<month>[01]?\d)"
                         r"(?:\.(?!\d)|[./-](?P<year>\d{4}|\d\d)(?![\d.,]))?(?![\d,/-]|\.\d|\s*(?:€|eur|euro))")
+# Small words each language shares with another or with English: carried over only in their own language
+_OWN_WORDS = {
+    "de": {"und": "and", "der": "the", "die": "the", "das": "the", "den": "the", "dem": "the", "oder": "or"},
+    "nl": {"en": "and", "de": "the", "het": "the", "nu": "now", "of": "or"},
+    "fr": {"et": "and", "le": "the", "la": "the", "les": "the", "ou": "or"},
+    "es": {"y": "and", "el": "the", "la": "the", "los": "the", "las": "the", "o": "or"},
+    "it": {"e": "and", "il": "the", "la": "the", "le": "the", "lo": "the", "gli": "the", "o": "or"},
+    "pt": {"e": "and", "os": "the", "ou": "or"},
+    "nordic": {"og": "and", "och": "and", "nu": "now", "den": "the", "eller": "or"},
+}
+_OWN_WORD = {language: re.compile(r"(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])")
+             for language, words in _OWN_WORDS.items()}
+# "le 28", "el día 20", "op de 20e", "no dia 8": the day of the month, as "the 28th"
+_DAY_NUMBER = re.compile(r"\b(?P<lead>the day|on the day|the|day)\s+(?P<day>[1-9]|[12]\d|3[01])(?![.,]\d)"
+                         r"(?:e|er|de|°|º|\.(?!\d))?(?=\s*(?:[?.!,;]|$)|\s+(?:of|for|from|please|pls|in|to|at)\b)")
+_NEXT_AFTER = re.compile(r"\b(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday) next\b")
 _TEXT2NUM_LANGUAGES = frozenset(("de", "nl", "fr", "es", "it", "pt"))
 _DONE_AT_THE_END = re.compile(r"\b(?P<who>we|i)\s+(?:hebben|heb|haben|habe|avons|ai|hemos|abbiamo|ho|temos|har)"
                               r"(?:\s+(?P<said>(?:[^.!?\n]|(?<=\d)\.(?=\d)){1,80}?))?\s+(?P<done>transferred|paid|sent|debited|received"
@@ -455,6 +513,10 @@ def in_english(text: str) -> str:
     if language in _TEXT2NUM_LANGUAGES:
         text = alpha2digit(text, language)  # "cuatro cuatro uno cero": 4 4 1 0 (one reference: bot.nlu_text)
     carried = _FOREIGN.sub(lambda m: _TABLE[re.sub(r"\s+", " ", m.group())], text)
+    if language in _OWN_WORD:
+        carried = _OWN_WORD[language].sub(lambda m: _OWN_WORDS[language][m.group()], carried)
+    carried = _DAY_NUMBER.sub(lambda m: f"{'on ' if 'on' in m['lead'] else ''}the {_ordinal(int(m['day']))}", carried)
+    carried = _NEXT_AFTER.sub(lambda m: f"next {m['day']}", carried)
     carried = _DONE_AT_THE_END.sub(lambda m: f"{m['who']} have {m['done']} {m['said'] or ''}".rstrip(), carried)
     return _DAY_OF.sub(lambda m: f"{m['day']} ", carried)
 
@@ -466,3 +528,7 @@ def _day_first(match: re.Match[str]) -> str:
     year = match["year"] or ""
     year = f" 20{year}" if len(year) == 2 else f" {year}" if year else ""
     return f"{day} {MONTH_NAMES[month - 1]}{year}"
+
+
+def _ordinal(day: int) -> str:
+    return f"{day}{'th' if 10 <= day % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"

@@ -208,10 +208,11 @@ _SET_ASIDE_AFTER = re.compile(
 
 _EUROPEAN = r"\d{1,3}(?:\.\d{3})+,\d\d"  # 1.500,00
 _NUMBER = rf"{_EUROPEAN}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+"
-_CODE = r"usd|us\$|eur|euros?|gbp|cad"
+_CODE = r"usd|us\$|eur|euros?|gbp|cad|sek|nok|dkk|kr"
 CURRENCY_WORD = rf"(?:[$€£]|{_CODE}|dollars?|bucks|dlrs)"
 _CURRENCIES = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP", "usd": "USD",
-               "us$": "USD", "cad": "CAD"}  # "$", "dollars" and "bucks" name no one currency
+               "us$": "USD", "cad": "CAD", "sek": "SEK", "nok": "NOK", "dkk": "DKK"}
+# "$", "dollars", "bucks" and "kr" name no one currency
 _AMOUNT = re.compile("|".join((
     # "INV 22871 - $980.00", "collect 2026-0412 today - 1.234,56 €": a dash after a word lists, it is no minus
     rf"(?P<neg1>(?<![\w)])-\s*)?(?P<c1>[$€£])\s*(?P<neg2>-\s*)?(?P<n1>{_NUMBER})(?P<k1>k)?(?!\w|\.\d)",
@@ -343,7 +344,8 @@ _DOLLARS_THEN_CENTS = re.compile(r"(?<![\d.,])(?P<dollars>\d[\d,]*)\s*dollars?\s
 _LATER_PART_BEFORE = re.compile(r"\b(?:the\s+)?(?:remaining|remainder|rest|other half|balance of it)"
                                 r"(?:\s+of)?(?:\s+it)?"
                                 r"(?:\s+balance)?\s*(?:of\s+|is\s+)?$|\d\s*k?\s+(?:of|out of)\s+(?:the\s+)?$")
-_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{3})(?=(?:[.,]\d\d)?\s*(?:dollars?|euros?|eur|usd|€))")
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{3})"
+                               r"(?=(?:[.,]\d\d)?\s*(?:dollars?|euros?|eur|usd|€|kr|sek|nok|dkk))")
 _NET_BEFORE = re.compile(r"\bnet(?: amount| payment| total| paid| remitted| to pay)?\s*(?:of\s*)?(?:eur|usd|\$|€)?"
                          r"\s*[:=]?\s*$")
 _TOTAL_BEFORE = re.compile(r"\btotal(?: paid| amount| due| to pay| remitted)?\s*(?:eur|usd|\$|€)?\s*[:=]?\s*$")
