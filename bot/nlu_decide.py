@@ -43,12 +43,16 @@ RUNNER_UP = 0.08  # an option less likely than this is not offered
 MODEL_MONEY = 0.75  # a money intent no rule saw needs this much from the model alone
 MODEL_YES = 0.85  # and a yes more: "lmao ok", "ugh. whatever." are no consent
 FLOOR = 0.35
+# A message carried over from another language (bot.nlu_languages) is read through a word list: money moves on it
+# only when the model is this sure, else the bot asks which is meant.
+CARRIED_MONEY = 0.85
+_MOVES = frozenset({"pay", "schedule", "deposit", "confirm"})
 
 
-def decide(rule: str, source: str, guess: Guess, vetoed: frozenset[str] = frozenset(),
+def decide(rule: str, source: str, guess: Guess, vetoed: frozenset[str] = frozenset(), *, carried: bool = False,
            ) -> tuple[str, float, tuple[str, ...]]:
     """(intent, confidence, the intents to offer when the bot should ask rather than act). `vetoed`: intents a
-    rule says are not meant (nlu_intents.vetoed)."""
+    rule says are not meant (nlu_intents.vetoed); `carried`: the message was written in another language."""
     if source == "whole":
         return rule, max(guess.probability(rule), 0.9), ()
     scores = {name: p for name, p in guess.ranked if name not in vetoed or name == rule}
@@ -70,6 +74,7 @@ def decide(rule: str, source: str, guess: Guess, vetoed: frozenset[str] = frozen
     unsure_money = ((top in MONEY or second in MONEY) and best - next_best < MARGIN and next_best >= RUNNER_UP)
     guessed = top in MONEY | LASTING and top != rule and guess.probability(top) < (
         MODEL_YES if top == "confirm" else MODEL_MONEY)
+    guessed = guessed or (carried and top in _MOVES and guess.probability(top) < CARRIED_MONEY)
     if (unsure_money or guessed) and len(offered) == 2:
         return top, confidence, tuple(offered)
     if guessed:

@@ -325,7 +325,9 @@ _WORDS: dict[str, str] = {
     "dozen": "boxes", "kartons": "boxes", "wacht": "wait", "moment": "wait", "freigegeben": "approved",
     "zurückbuchen": "refund", "rembourser": "refund", "reembolsar": "refund", "rimborsare": "refund",
     "terugboeken": "refund", "bevor": "before", "voordat": "before", "klären": "check", "klärung": "review",
-    "perdón": "sorry", "pardon": "sorry", "scusi": "sorry", "scusa": "sorry", "desculpe": "sorry",
+    "abbiamo": "we have", "hemos": "we have", "temos": "we have", "avons": "have", "hebben": "have", "heb": "have",
+    "haben": "have", "habe": "have", "perdón": "sorry", "pardon": "sorry", "scusi": "sorry", "scusa": "sorry",
+    "desculpe": "sorry",
     "entschuldigung": "sorry", "äh": "", "ähm": "", "euh": "", "ehm": "", "kommt": "comes", "selbst": "ourselves",
     "zelf": "ourselves", "kontostand": "account balance", "ersten": "first", "erste": "first",
     "prochain": "next", "prochaine": "next", "próximo": "next", "próxima": "next", "prossimo": "next",
@@ -447,16 +449,6 @@ _DAY_OF = re.compile(r"\b(?P<day>\d{1,2})\.?\s+(?:de\s+|di\s+)?(?=(?:january|feb
                      r"|august|september|october|november|december)\b)")
 # "wir haben am 19.11. … überwiesen": the verb at the end in German and Dutch, read in English order ("we have
 # transferred on …") so that a payment said done looks back (bot.nlu_dates.looks_back)
-# Words that tell the language, for the numbers said in words ("dos mil quinientos euros": 2500 euros; text2num).
-_LANGUAGE_OF = {word: language for language, words in {
-    "de": "und der das ist wir bitte rechnung nicht mit für uns ich dem vom bis zahlung danke sie",
-    "nl": "het een wij factuur niet graag voor betaling onze kunnen jullie dank ik",
-    "fr": "les des est nous vous facture pour merci avec une pas sur notre paiement",
-    "es": "los las factura por para gracias nuestra pago hemos está queremos podéis con",
-    "it": "il della fattura per grazie non sono abbiamo pagamento vorrei nostro sul",
-    "pt": "fatura obrigado não com pagamento nossa podem já faturas é da do pelo vai bom dia sim uma ou",
-    "nordic": "og ikke jeg vi faktura och inte jag fakturaen fakturan fakturaer dere ni har kan den",
-}.items() for word in words.split()}
 _DIGITS = {
     "de": "null eins zwei drei vier fünf sechs sieben acht neun",
     "nl": "nul een twee drie vier vijf zes zeven acht negen",
@@ -465,6 +457,17 @@ _DIGITS = {
     "it": "zero uno due tre quattro cinque sei sette otto nove",
     "pt": "zero um dois três quatro cinco seis sete oito nove",
 }
+# Words that tell the language, for the numbers said in words ("dos mil quinientos euros": 2500 euros; text2num).
+_LANGUAGE_OF = {word: language for language, words in {
+    "de": "und der die das den ist wir bitte rechnung nicht mit für uns ich dem vom bis zahlung danke sie auf am zum",
+    "nl": "het een wij factuur niet graag voor betaling onze kunnen jullie dank ik",
+    "fr": "les des est nous vous facture pour merci avec une pas sur notre paiement",
+    "es": "los las factura por para gracias nuestra pago hemos está queremos podéis con",
+    "it": "il della fattura per grazie non sono abbiamo pagamento vorrei nostro sul",
+    "pt": "fatura obrigado não com pagamento nossa podem já faturas é da do pelo vai bom dia sim uma ou",
+    "nordic": "og ikke jeg vi faktura och inte jag fakturaen fakturan fakturaer dere ni har kan den",
+}.items() for word in words.split()} | {word: language for language, words in _DIGITS.items()
+                                         for word in words.split() if len(word) > 3}
 _DIGIT_OF = {word: str(digit) for words in _DIGITS.values() for digit, word in enumerate(words.split())} | {
     "zwo": "2", "één": "1", "ein": "1", "une": "1"}
 _FILLER = r"(?:\s+(?:äh|ähm|eh|euh|ehm|uh))*"
@@ -476,13 +479,35 @@ _DAY_FIRST = re.compile(r"(?<![\w.,/€$-])(?P<day>[0-3]?\d)[./-](?P<month>[01]?
                         r"(?:\.(?!\d)|[./-](?P<year>\d{4}|\d\d)(?![\d.,]))?(?![\d,/-]|\.\d|\s*(?:€|eur|euro))")
 # Small words each language shares with another or with English: carried over only in their own language
 _OWN_WORDS = {
-    "de": {"und": "and", "der": "the", "die": "the", "das": "the", "den": "the", "dem": "the", "oder": "or"},
-    "nl": {"en": "and", "de": "the", "het": "the", "nu": "now", "of": "or"},
-    "fr": {"et": "and", "le": "the", "la": "the", "les": "the", "ou": "or"},
-    "es": {"y": "and", "el": "the", "la": "the", "los": "the", "las": "the", "o": "or"},
-    "it": {"e": "and", "il": "the", "la": "the", "le": "the", "lo": "the", "gli": "the", "o": "or"},
-    "pt": {"e": "and", "os": "the", "ou": "or"},
-    "nordic": {"og": "and", "och": "and", "nu": "now", "den": "the", "eller": "or"},
+    "de": {"und": "and", "der": "the", "die": "the", "das": "the", "den": "the", "dem": "the", "oder": "or",
+           "mit": "with", "für": "for", "auf": "on", "zu": "to", "ist": "is", "sind": "are", "ein": "a", "eine": "a",
+           "einen": "a", "sie": "you", "ihr": "your", "ihre": "your", "ihnen": "you", "uns": "us", "es": "it",
+           "zum": "to the", "zur": "to the", "im": "in the", "am": "on the", "bei": "at", "nach": "after",
+           "vor": "before", "bis": "until", "aber": "but", "noch": "still", "schon": "already", "auch": "also",
+           "wenn": "if", "dass": "that", "wie": "how", "was": "what", "wir": "we", "ich": "i"},
+    "nl": {"en": "and", "de": "the", "het": "the", "nu": "now", "of": "or", "van": "of", "voor": "for",
+           "met": "with", "op": "on", "aan": "to", "te": "to", "zijn": "are", "een": "a", "u": "you", "uw": "your",
+           "ons": "us", "dat": "that", "als": "if", "nog": "still", "al": "already", "ook": "also", "naar": "to",
+           "bij": "at", "wat": "what", "hoe": "how"},
+    "fr": {"et": "and", "le": "the", "la": "the", "les": "the", "ou": "or", "de": "of", "du": "of the",
+           "des": "of the", "au": "to the", "aux": "to the", "que": "that", "avec": "with", "pour": "for",
+           "en": "in", "un": "a", "une": "a", "est": "is", "sur": "on", "par": "by", "vous": "you", "je": "i",
+           "il": "it", "mon": "my", "ma": "my", "votre": "your", "vos": "your", "ne": "", "pas": "not", "ai": "have"},
+    "es": {"y": "and", "el": "the", "la": "the", "los": "the", "las": "the", "o": "or", "de": "of",
+           "del": "of the", "al": "to the", "que": "that", "con": "with", "por": "by", "para": "for", "en": "in",
+           "un": "a", "una": "a", "lo": "it", "es": "is", "está": "is", "mi": "my", "su": "your", "nos": "us",
+           "os": "you", "me": "me", "se": ""},
+    "it": {"e": "and", "il": "the", "la": "the", "le": "the", "lo": "the", "gli": "the", "o": "or", "di": "of",
+           "del": "of the", "della": "of the", "al": "to the", "alla": "to the", "che": "that", "con": "with",
+           "per": "for", "un": "a", "una": "a", "è": "is", "non": "not", "mi": "me", "ci": "us", "vi": "you",
+           "sul": "on the", "sulla": "on the", "dal": "from the", "dalla": "from the", "ho": "i have"},
+    "pt": {"e": "and", "os": "the", "ou": "or", "de": "of", "do": "of the", "da": "of the", "em": "in",
+           "na": "in the", "com": "with", "para": "for", "por": "by", "que": "that", "um": "a", "uma": "a",
+           "é": "is"},
+    "nordic": {"og": "and", "och": "and", "nu": "now", "den": "the", "eller": "or", "på": "on", "för": "for",
+               "for": "for", "med": "with", "til": "to", "till": "to", "av": "of", "af": "of", "är": "is",
+               "er": "is", "har": "have", "ni": "you", "dere": "you", "en": "a", "ett": "a", "et": "a",
+               "ikke": "not", "inte": "not", "kan": "can", "vi": "we", "jeg": "i", "jag": "i"},
 }
 _OWN_WORD = {language: re.compile(r"(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])")
              for language, words in _OWN_WORDS.items()}
@@ -491,22 +516,49 @@ _DAY_NUMBER = re.compile(r"\b(?P<lead>the day|on the day|the|day)\s+(?P<day>[1-9
                          r"(?:e|er|de|°|º|\.(?!\d))?(?=\s*(?:[?.!,;]|$)|\s+(?:of|for|from|please|pls|in|to|at)\b)")
 _NEXT_AFTER = re.compile(r"\b(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday) next\b")
 _TEXT2NUM_LANGUAGES = frozenset(("de", "nl", "fr", "es", "it", "pt"))
-_DONE_AT_THE_END = re.compile(r"\b(?P<who>we|i)\s+(?:hebben|heb|haben|habe|avons|ai|hemos|abbiamo|ho|temos|har)"
+_DONE_AT_THE_END = re.compile(r"\b(?P<who>we|i)\s+(?:have|has)"
                               r"(?:\s+(?P<said>(?:[^.!?\n]|(?<=\d)\.(?=\d)){1,80}?))?\s+(?P<done>transferred|paid|sent|debited|received"
                               r"|returned|settled)\b")
 _SIGNS = re.compile(r"[äöüßéèêàâçñìíòóùúãõåæøë]")
 _SHORT = 4  # words: "ok grazie", "vale", "bonsoir" are read whole
-_FOREIGN_WORDS_NEEDED = 2  # "Rechnung Nr. 66210" in an English letter reads as it did: the carrying over is for letters
+_FOREIGN_WORDS_NEEDED = 2
+# "Rechnung Nr. 66210" in an English letter reads as it did: the carrying over is for letters written in another
+# language, told by two of its words of the trade and two of its small words ("und", "wir", "rechnung")
+_HINTS_NEEDED = 2
+
+
+def foreign(text: str) -> bool:
+    """Whether the message (lower case) is written in another of the languages above, so that `in_english` carries
+    it over whole (the intent model is told so: bot.understanding)."""
+    return _language(text) is not None
+
+
+def carries(text: str) -> bool:
+    """Whether the message (lower case) holds words of another of the languages above, whole or a word or two: what
+    it asks is then read through a word list, and money waits for a surer reading (bot.nlu_decide)."""
+    return bool(_FOREIGN.search(text))
+
+
+def _language(text: str) -> str | None:
+    """The language the message is written in, when it is one of those above: two of its words or more are theirs
+    (one, in a short message or beside a letter of theirs: "ok grazie", "Überweisung") and so are two of its small
+    words ("und", "wir"); else None (English, maybe with a word or two of another language)."""
+    found = _FOREIGN.findall(text)
+    short = len(text.split()) <= _SHORT
+    if len(found) < _FOREIGN_WORDS_NEEDED and not (found and (_SIGNS.search(text) or short)):
+        return None
+    said = Counter(_LANGUAGE_OF[word] for word in re.findall(r"[^\W\d_]+", text) if word in _LANGUAGE_OF)
+    language, count = said.most_common(1)[0] if said else ("", 0)
+    return language if count >= _HINTS_NEEDED or short else None
 
 
 def in_english(text: str) -> str:
-    """The message (lower case) with the words of the trade said in English, when it is written in another of the
-    languages above (two of its words or more are theirs); else as it is."""
-    found = _FOREIGN.findall(text)
-    if len(found) < _FOREIGN_WORDS_NEEDED and not (found and (_SIGNS.search(text) or len(text.split()) <= _SHORT)):
-        return text
-    said = Counter(_LANGUAGE_OF[word] for word in re.findall(r"[^\W\d_]+", text) if word in _LANGUAGE_OF)
-    language = said.most_common(1)[0][0] if said else None
+    """The message (lower case) with the words of the trade said in English: whole, with its dates and numbers read
+    its language's way, when it is written in another of the languages above; else only the words of theirs it
+    holds ("a Zahlungsbestätigung (receipt) for …")."""
+    language = _language(text)
+    if language is None:
+        return _FOREIGN.sub(_in_an_english_letter, text) if _FOREIGN.search(text) else text
     text = _SAID_DIGITS.sub(lambda m: "".join(_DIGIT_OF[word] for word in m.group().split() if word in _DIGIT_OF),
                             text)
     text = _DAY_FIRST.sub(_day_first, text)
@@ -517,7 +569,8 @@ def in_english(text: str) -> str:
         carried = _OWN_WORD[language].sub(lambda m: _OWN_WORDS[language][m.group()], carried)
     carried = _DAY_NUMBER.sub(lambda m: f"{'on ' if 'on' in m['lead'] else ''}the {_ordinal(int(m['day']))}", carried)
     carried = _NEXT_AFTER.sub(lambda m: f"next {m['day']}", carried)
-    carried = _DONE_AT_THE_END.sub(lambda m: f"{m['who']} have {m['done']} {m['said'] or ''}".rstrip(), carried)
+    if language in ("de", "nl"):
+        carried = _DONE_AT_THE_END.sub(lambda m: f"{m['who']} have {m['done']} {m['said'] or ''}".rstrip(), carried)
     return _DAY_OF.sub(lambda m: f"{m['day']} ", carried)
 
 
@@ -532,3 +585,14 @@ def _day_first(match: re.Match[str]) -> str:
 
 def _ordinal(day: int) -> str:
     return f"{day}{'th' if 10 <= day % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
+
+
+# Words of another language an English letter keeps: the English reading knows them, and they tell it the writer
+# writes dates day first ("until 12/02 for factura 9102": 12 February; bot.nlu_dates)
+_KNOWN_IN_ENGLISH = frozenset(("rechnung", "rechnungen", "factura", "facturas", "facture", "factures", "fattura",
+                               "fatture"))
+
+
+def _in_an_english_letter(match: re.Match[str]) -> str:
+    said = re.sub(r"\s+", " ", match.group())
+    return said if said in _KNOWN_IN_ENGLISH else _TABLE[said]

@@ -204,7 +204,7 @@ _SET_ASIDE_AFTER = re.compile(
     r"|not\s*[,.;]"  # "the invoice 6672 not, we returned those goods"
     r"|[.,(]*\s*(?:-+\s*)?(?:actual(?:ly)?\s*,?\s*)?(?:no|nope|oops|sorry|wait|my bad|wrong one|correction|typo)\b"
     r"(?:[\s,.-]*(?:no|sorry|wait|my bad|wrong one|i mean|i meant|correction|typo)\b)*"
-    r"[\s,.:]*(?=(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d))")
+    r"[\s,.:]*(?=(?:the\s+)?(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d))")
 
 _EUROPEAN = r"\d{1,3}(?:\.\d{3})+,\d\d"  # 1.500,00
 _NUMBER = rf"{_EUROPEAN}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+"

@@ -23,6 +23,7 @@ from bot import (
     nlu_dates,
     nlu_decide,
     nlu_intents,
+    nlu_languages,
     nlu_letters,
     nlu_methods,
     nlu_model,
@@ -100,7 +101,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     read = _read(text, reasons, locale=locale)
     model = model or nlu_training.shipped_model()
     rule, source, guess = readings(read, model)
-    intent, confidence, clarify = nlu_decide.decide(rule, source, guess, nlu_intents.vetoed(read.masked))
+    intent, confidence, clarify = nlu_decide.decide(rule, source, guess, nlu_intents.vetoed(read.masked),
+                                                    carried=read.carried)
     canonical, dates, months, reason = read.canonical, read.dates, read.months, read.reason
 
     dates = _meant(dates, intent, source) if _taken("date", intent, clarify) else []
@@ -399,6 +401,8 @@ class _Read:
     reason: str | None
     excluded: tuple[str, ...] = ()
     from_quote: bool = False  # the invoices are the quoted message's ("please pay the invoice below")
+    carried: bool = False  # words of another language read through bot.nlu_languages (money waits for surer)
+    foreign: bool = False  # and written wholly in it
 
     @property
     def details(self) -> bool:
@@ -408,7 +412,8 @@ class _Read:
 def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Read:
     own, quoted = nlu_letters.own_and_quoted(text)  # a reply: the history under it is the seller's reminder
     # a pasted email: its request, not its sign-off; nor a season's greeting ("merry christmas, paying 1043 friday")
-    canonical = normalize(nlu_letters.body(nlu_letters.without_greetings(own)), _VOCABULARY)
+    body = nlu_letters.body(nlu_letters.without_greetings(own))
+    canonical = normalize(body, _VOCABULARY)
     dates, masked = nlu_dates.find_dates(canonical, locale=locale)  # "10/12" is 10 December to a German
     months, masked = nlu_dates.find_months(masked)
     masked = nlu_slots.mask_phones(masked)
@@ -429,7 +434,7 @@ def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Rea
     excluded = nlu_slots.excluded_invoices(canonical, named, chosen=chosen)
     invoices = tuple(number for number in named if number not in excluded)
     return _Read(canonical, masked, dates, months, prefixed, invoices, method, money, selector, reason, excluded,
-                 from_quote)
+                 from_quote, nlu_languages.carries(body.lower()), nlu_languages.foreign(body.lower()))
 
 
 def readings(read: _Read, model: nlu_model.IntentModel) -> tuple[str, str, nlu_model.Guess]:
@@ -457,7 +462,8 @@ def _reason_guessed(model: nlu_model.IntentModel, read: _Read, reasons: tuple[st
 
 
 def _model_words(read: _Read) -> str:
-    return model_text(_REFERS.sub(" _refers_ ", read.masked))  # "and the other one?" names an invoice
+    words = model_text(_REFERS.sub(" _refers_ ", read.masked))  # "and the other one?" names an invoice
+    return f"_carried_ {words}" if read.foreign else words  # a message read through a word list (nlu_languages)
 
 
 def only_slots(model_words: str) -> bool:

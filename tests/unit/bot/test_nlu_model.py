@@ -84,7 +84,7 @@ def test_the_fast_probabilities_are_scikit_learns(retrained: nlu_model.IntentMod
 
 
 def test_a_doubt_between_paying_and_scheduling_a_future_date_is_no_doubt(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(nlu_decide, "decide", lambda *args: ("pay", 0.5, ("pay", "schedule")))
+    monkeypatch.setattr(nlu_decide, "decide", lambda *args, **kwargs: ("pay", 0.5, ("pay", "schedule")))
     parsed = parse("pay invoice 2231 on the twenty second", today=SUNDAY)
     assert (parsed.intent, parsed.clarify, parsed.date) == ("schedule", (), dt.date(2026, 12, 22))
 

@@ -29,10 +29,17 @@ SIXTEENTH = SEALED.with_name("nlu_sealed_2026-12-21s.jsonl")
 SEVENTEENTH = SEALED.with_name("nlu_sealed_2026-12-22q.jsonl")
 EIGHTEENTH = SEALED.with_name("nlu_sealed_2026-12-23r.jsonl")
 NINETEENTH = SEALED.with_name("nlu_sealed_2026-12-24s.jsonl")
+TWENTIETH = SEALED.with_name("nlu_sealed_2026-12-25u.jsonl")
+TWENTY_FIRST = SEALED.with_name("nlu_sealed_2026-12-25v.jsonl")
+TWENTY_SECOND = SEALED.with_name("nlu_sealed_2026-12-26a.jsonl")
+TWENTY_THIRD = SEALED.with_name("nlu_sealed_2026-12-26b.jsonl")
+MULTILINGUAL = SEALED.with_name("nlu_sealed_2026-12-26m.jsonl")  # written wholly in seven other languages
 BATCHES = [SEALED, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH,
-           FOURTEENTH, FIFTEENTH, SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH]
+           FOURTEENTH, FIFTEENTH, SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
+           TWENTY_SECOND, TWENTY_THIRD, MULTILINGUAL]
 NAMES = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
-         "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth"]
+         "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
+         "twentieth", "twenty-first", "twenty-second", "twenty-third", "multilingual"]
 
 
 @pytest.mark.parametrize("batch", BATCHES, ids=NAMES)
@@ -42,7 +49,7 @@ def test_the_sealed_batches_are_the_ones_written_before_tuning(batch: Path) -> N
     assert f"sha256 {digest}" in recorded, "a sealed batch never changes: write a new one"
 
 
-# Each batch at the level measured last (bench/README.md, "2026-12-07, eleventh session"), less about one message for a
+# Each batch at the level measured last (bench/README.md, "2026-12-07, twelfth session"), less about one message for a
 # retrained model's small moves: (intent, every slot, money misreads at most). A money misread may grow only for a
 # reason written in bench/README.md (the fourth batch's one has been there since it was written).
 # Measured before any change (25f0038) on the first batch: intent 74.9 %, slots 69.6 %, 11 money misreads.
@@ -65,7 +72,14 @@ LEVELS = {
     SIXTEENTH: (0.983, 0.946, 0),
     SEVENTEENTH: (0.975, 0.929, 0),
     EIGHTEENTH: (0.983, 0.937, 0),
-    NINETEENTH: (0.966, 0.908, 0),
+    NINETEENTH: (0.979, 0.916, 0),
+    TWENTIETH: (0.975, 0.921, 0),
+    TWENTY_FIRST: (0.979, 0.938, 0),
+    TWENTY_SECOND: (0.988, 0.925, 0),
+    TWENTY_THIRD: (0.992, 0.954, 0),
+    # other languages are read through a word list (bot/nlu_languages.py): far from the others' level; its one
+    # money misread is written in bench/README.md ("2026-12-07, twelfth session")
+    MULTILINGUAL: (0.891, 0.745, 1),
 }
 
 
