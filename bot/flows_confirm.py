@@ -34,9 +34,14 @@ from core.payments import PaymentMade, QuoteView
 
 # The words that confirm a quote, alone or together ("yes, go ahead"), with "please"/"thanks" around them.
 EXPLICIT_YES = ("yes", "y", "yep", "yup", "yeah", "yes please", "confirm", "confirmed", "i confirm", "pay it",
-                "pay now", "go ahead", "do it", "approve", "approved", "proceed")
+                "pay now", "go ahead", "do it", "approve", "approved", "proceed",
+                # the same yes in the languages bot.nlu_languages reads
+                "ja", "jawohl", "oui", "sí", "si", "sì", "sim", "bevestigd", "bestätigt", "confirmé", "confirmado",
+                "confermato", "einverstanden", "akkoord", "d'accord", "de acuerdo", "va bene")
+_POLITE = "please|thanks|thank you|bitte|danke|graag|alstublieft|merci|s'il vous plaît|por favor|gracias|per favore" \
+          "|grazie|obrigado|obrigada|tak|takk|tack"
 _PHRASE = "|".join(re.escape(word) for word in sorted(EXPLICIT_YES, key=len, reverse=True))
-_YES = re.compile(rf"(?:(?:ok|okay)[\s,]+)?(?:{_PHRASE})(?:[\s,]+(?:{_PHRASE}|please|thanks|thank you))*[\s.!]*",
+_YES = re.compile(rf"(?:(?:ok|okay)[\s,]+)?(?:{_PHRASE})(?:[\s,]+(?:{_PHRASE}|{_POLITE}))*[\s.!]*",
                   re.IGNORECASE)
 _ADDING = re.compile(r"\b(?:too|also|as well|plus)\b", re.IGNORECASE)  # "1043 too": beside the quoted ones
 

@@ -52,7 +52,8 @@ def test_an_emoji_or_a_vague_answer_only_asks_again_for_an_explicit_yes(chat: Ch
     assert payments(chat.services.db) == [(40000, "pending", "sms")] and quote_statuses(chat) == ["executed"]
 
 
-@pytest.mark.parametrize("word", ["y", "yep", "go ahead", "pay it", "Confirm.", "yes please"])
+@pytest.mark.parametrize("word", ["y", "yep", "go ahead", "pay it", "Confirm.", "yes please", "Ja, bitte", "oui merci",
+                                  "Sí, por favor"])
 def test_each_explicit_yes_word_pays_once(chat: Chat, word: str) -> None:
     chat.say("pay 1043")
     assert "on its way" in chat.say(word)
