@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from text_to_num import alpha2digit  # type: ignore[import-untyped]
 
@@ -444,6 +445,9 @@ _TABLE = {key: value for key, value in (_PHRASES | _WORDS).items() if key not in
 _FOREIGN = re.compile(
     r"(?<![\w-])(?:" + "|".join(re.escape(key).replace(r"\ ", r"\s+")
                                 for key in sorted(_TABLE, key=len, reverse=True)) + r")(?![\w-])")
+_TOKEN = re.compile(r"[^\W\d_][\w'-]*")
+# each word or phrase above by its longest word: "i dag" by "dag", "a rate" by "rate" (not "i", "a")
+_FIRST_WORDS = frozenset(max(_TOKEN.findall(key), key=len) for key in _TABLE if _TOKEN.findall(key))
 # A day before its month ("15. Dezember", "le 15 décembre", "el 15 de diciembre", "il 15 dicembre")
 _DAY_OF = re.compile(r"\b(?P<day>\d{1,2})\.?\s+(?:de\s+|di\s+)?(?=(?:january|february|march|april|may|june|july"
                      r"|august|september|october|november|december)\b)")
@@ -536,13 +540,22 @@ def foreign(text: str) -> bool:
 def carries(text: str) -> bool:
     """Whether the message (lower case) holds words of another of the languages above, whole or a word or two: what
     it asks is then read through a word list, and money waits for a surer reading (bot.nlu_decide)."""
-    return bool(_FOREIGN.search(text))
+    return _may_carry(text) and bool(_FOREIGN.search(text))
 
 
+def _may_carry(text: str) -> bool:
+    """A quick look before the long pattern: whether the message holds the longest word of a word or phrase above
+    (most messages are English and hold none)."""
+    return not _FIRST_WORDS.isdisjoint(_TOKEN.findall(text))
+
+
+@lru_cache(maxsize=1024)
 def _language(text: str) -> str | None:
     """The language the message is written in, when it is one of those above: two of its words or more are theirs
     (one, in a short message or beside a letter of theirs: "ok grazie", "Überweisung") and so are two of its small
     words ("und", "wir"); else None (English, maybe with a word or two of another language)."""
+    if not _may_carry(text):
+        return None
     found = _FOREIGN.findall(text)
     short = len(text.split()) <= _SHORT
     if len(found) < _FOREIGN_WORDS_NEEDED and not (found and (_SIGNS.search(text) or short)):
@@ -558,7 +571,7 @@ def in_english(text: str) -> str:
     holds ("a Zahlungsbestätigung (receipt) for …")."""
     language = _language(text)
     if language is None:
-        return _FOREIGN.sub(_in_an_english_letter, text) if _FOREIGN.search(text) else text
+        return _FOREIGN.sub(_in_an_english_letter, text) if carries(text) else text
     text = _SAID_DIGITS.sub(lambda m: "".join(_DIGIT_OF[word] for word in m.group().split() if word in _DIGIT_OF),
                             text)
     text = _DAY_FIRST.sub(_day_first, text)
