@@ -445,7 +445,7 @@ _TABLE = {key: value for key, value in (_PHRASES | _WORDS).items() if key not in
 _FOREIGN = re.compile(
     r"(?<![\w-])(?:" + "|".join(re.escape(key).replace(r"\ ", r"\s+")
                                 for key in sorted(_TABLE, key=len, reverse=True)) + r")(?![\w-])")
-_TOKEN = re.compile(r"[^\W\d_][\w'-]*")
+_TOKEN = re.compile(r"[^\W\d_](?:[\w'-]*\w)?")  # "'verzugszinsen'": the word, not its quote
 # each word or phrase above by its longest word: "i dag" by "dag", "a rate" by "rate" (not "i", "a")
 _FIRST_WORDS = frozenset(max(_TOKEN.findall(key), key=len) for key in _TABLE if _TOKEN.findall(key))
 # A day before its month ("15. Dezember", "le 15 décembre", "el 15 de diciembre", "il 15 dicembre")
