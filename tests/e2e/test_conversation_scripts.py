@@ -320,8 +320,8 @@ def test_a_message_read_with_doubt_is_asked_about_and_the_answer_pays_only_after
     the exact quote, and money only after YES. Every message with words in it is read as pay or dispute, too close
     to call; "1" and "yes" are whole answers, read as always."""
     real = nlu_decide.decide
-    monkeypatch.setattr(nlu_decide, "decide", lambda rule, source, guess, vetoed=frozenset(): (
-        real(rule, source, guess, vetoed) if source == "whole" else ("pay", 0.44, ("pay", "dispute"))))
+    monkeypatch.setattr(nlu_decide, "decide", lambda rule, source, guess, vetoed=frozenset(), **kwargs: (
+        real(rule, source, guess, vetoed, **kwargs) if source == "whole" else ("pay", 0.44, ("pay", "dispute"))))
     asked = line.say("1043 needs sorting out")
     assert "1) pay invoice 1043 now" in asked and "2) tell us it's wrong" in asked and paid(line.services) == []
     if line.channel == "telegram":

@@ -30,7 +30,7 @@ def test_one_message_prints_exactly_the_contract_json() -> None:
 
 def test_a_message_read_with_doubt_names_the_options_it_would_ask_about(monkeypatch: pytest.MonkeyPatch) -> None:
     """`clarify` appears only when the bot would ask; its options are intents, the likeliest first."""
-    monkeypatch.setattr(nlu_decide, "decide", lambda rule, source, guess, vetoed=frozenset(): (
+    monkeypatch.setattr(nlu_decide, "decide", lambda rule, source, guess, vetoed=frozenset(), **kwargs: (
         (rule, 0.95, ()) if source == "whole" else ("pay", 0.41, ("pay", "dispute"))))
     outputs = [json.loads(line) for line in run("parse", "-", "--today", "2026-11-22", stdin="\n".join((
         "not paying 1042 until the freight is explained", "STOP"))).output.splitlines()]

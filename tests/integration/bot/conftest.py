@@ -27,9 +27,9 @@ def unsure(monkeypatch: pytest.MonkeyPatch) -> None:
     dialogue's question, whatever the shipped model makes of the words."""
     real = nlu_decide.decide
 
-    def decide(rule: str, source: str, guess: Any, vetoed: frozenset[str] = frozenset()) -> Any:
+    def decide(rule: str, source: str, guess: Any, vetoed: frozenset[str] = frozenset(), **kwargs: Any) -> Any:
         if source == "whole":
-            return real(rule, source, guess, vetoed)
+            return real(rule, source, guess, vetoed, **kwargs)
         return "pay", 0.41, ("pay", "schedule", "dispute")
 
     monkeypatch.setattr(nlu_decide, "decide", decide)
