@@ -3,8 +3,9 @@ read through the words of accounts receivable, said in English: "bitte die Rechn
 read as "please the invoice no. 30388 today pay". The rules and the intent model then read it as they read English.
 
 Only the words of the trade are carried over (invoices, paying, dates, disputes, the channel), never a word that is
-also English ("rest", "die", "hat"): a message in English reads as it did. Phrases come before their words ("nächste
-Woche" before "Woche"). The replies stay in English (ARCHITECTURE.md: one language for the bot's texts).
+also English ("rest", "hier", "sim"), and the small words ("die", "en", "la") only in their own language: a message in
+English reads as it did. Phrases come before their words ("nächste Woche" before "Woche"). Dates in digits are read
+day first, numbers in words by text2num in the message's language. The bot's replies stay in English.
 """
 
 from __future__ import annotations
@@ -577,7 +578,7 @@ def in_english(text: str) -> str:
     text = _DAY_FIRST.sub(_day_first, text)
     if language in _TEXT2NUM_LANGUAGES:
         text = alpha2digit(text, language)  # "cuatro cuatro uno cero": 4 4 1 0 (one reference: bot.nlu_text)
-    carried = _FOREIGN.sub(lambda m: _TABLE[re.sub(r"\s+", " ", m.group())], text)
+    carried = _FOREIGN.sub(lambda m: _TABLE[_said(m)], text)
     if language in _OWN_WORD:
         carried = _OWN_WORD[language].sub(lambda m: _OWN_WORDS[language][m.group()], carried)
     carried = _DAY_NUMBER.sub(lambda m: f"{'on ' if 'on' in m['lead'] else ''}the {_ordinal(int(m['day']))}", carried)
@@ -607,5 +608,10 @@ _KNOWN_IN_ENGLISH = frozenset(("rechnung", "rechnungen", "factura", "facturas", 
 
 
 def _in_an_english_letter(match: re.Match[str]) -> str:
-    said = re.sub(r"\s+", " ", match.group())
+    said = _said(match)
     return said if said in _KNOWN_IN_ENGLISH else _TABLE[said]
+
+
+def _said(match: re.Match[str]) -> str:
+    """A word or phrase of the table as the message wrote it, its spaces as one."""
+    return re.sub(r"\s+", " ", match.group())
