@@ -422,9 +422,10 @@ def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Rea
     money, masked = nlu_slots.find_amount(masked, locale=locale)  # "1.234,50": Babel, in the customer's locale
     bare, masked = nlu_slots.find_bare_invoices(masked)
     selector, masked = nlu_slots.find_selector(masked)
-    carried = nlu_languages.carries(body.lower())
+    lowered = body.lower()
+    carried = nlu_languages.carries(lowered)
     # a reason configured in the customer's own language ("Artículo dañado") is found in their words, not in English
-    reason = (carried and nlu_reasons.find_reason(body.lower(), reasons)) or nlu_reasons.find_reason(canonical, reasons)
+    reason = (carried and nlu_reasons.find_reason(lowered, reasons)) or nlu_reasons.find_reason(canonical, reasons)
     named = sorted(dict.fromkeys(prefixed + bare), key=lambda number: canonical.find(number.lower()))
     if selector is None and not named and money.payable is None and nlu_slots.means_the_rest(masked):
         selector = "all"  # "pay the rest": what is left on the account
@@ -436,7 +437,7 @@ def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Rea
     excluded = nlu_slots.excluded_invoices(canonical, named, chosen=chosen)
     invoices = tuple(number for number in named if number not in excluded)
     return _Read(canonical, masked, dates, months, prefixed, invoices, method, money, selector, reason, excluded,
-                 from_quote, carried, nlu_languages.foreign(body.lower()))
+                 from_quote, carried, nlu_languages.foreign(lowered))
 
 
 def readings(read: _Read, model: nlu_model.IntentModel) -> tuple[str, str, nlu_model.Guess]:
