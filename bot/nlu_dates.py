@@ -53,7 +53,9 @@ _SIZE_AFTER = re.compile(r"\s*-?\s*(?:\"|''|inch(?:es)?\b|in\b\.?(?!\s*(?:full|a
 # the object of a promise: "we'll get you paid", "we'll have it sent".
 _DONE = re.compile(r"(?:^|[.!?]\s+|,\s+(?=mailed|went out|sent)|\b(?=went in(?:to)? the (?:mail|post)\b)"
                    r"|(?<=\s)(?=went out\b)"
-                   r"|\b(?:check|cheque|payment|wire|transfer)(?:\s+#?\d+)?\s+(?=mailed|went out|left|done)"
+                   # "check #4471 mailed monday", "check of 960,00 € mailed monday"
+                   r"|\b(?:check|cheque|payment|wire|transfer)(?:\s+#?\d+|\s+(?:of|for)\s+[$€£]?\s*\d[\d.,]*"
+                   r"(?:\s*(?:€|eur|euros?|kr|usd|dollars?))?)?\s+(?=mailed|went out|left|done)"
                    r"|\b(?P<who>i|we|you|they|it|was|were|been|already|had|wife|husband|partner|accountant"
                    r"|bookkeeper|boss|owner|office|bank|controller) )(?:have |has |had )?(?:already )?(?:paid|sent"
                    r"|mailed|made|received|charged|billed|dropped off|returned|wired|transferred|deposited|emailed"
@@ -81,6 +83,12 @@ _EUROPEAN_MONEY = re.compile(r"\d,\d\d\s*(?:eur|€|euros?|chf|sek|dkk|nok|pln)(
 _SPAN_BEFORE = re.compile(r"\bbetween\s+(?:the\s+)?$|\b(?:the\s+)?week\s+of\s+(?:the\s+)?$"
                           r"|(?<!\bday )(?<![a-z]day )\bafter\s+(?:the\s+)?$"  # "after the 15th": any day after it
                           r"|\b(?:between|from)\s+(?:the\s+)?\S+(?:\s+\S+)?\s+(?:and|to|through|thru|till|until|-)\s+(?:the\s+)?$")
+# A payment moved from one day to another ("reschedule 70391 from dec 22 to jan 5"): the day it moves to.
+_MOVING = re.compile(r"\b(?:move|moved|moving|reschedule|rescheduled|push|pushed|shift|shifted|postpone|postponed"
+                     r"|change|changed|switch|defer|deferred)\b")
+_MOVED_FROM = re.compile(r"\bfrom\s+(?:the\s+)?\S+(?:\s+\S+)?\s+(?:to|till|until|on)\s+(?:the\s+)?$"
+                        r"|\b(?:move|reschedule|push|shift|postpone|change|switch)\s+(?:it|that|this|them)?\s*"
+                        r"(?:to|till|until)\s+(?:the\s+)?$")  # "… on the 18th, move it to monday"
 _DAY_OVER_12_FIRST = re.compile(r"(?<![\d/.,$])(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![\d])")
 # "day/month", and words only a European (or British) writer uses of a payment: "direct debit", "SEPA", "bank holiday"
 _DAY_FIRST_SAID = re.compile(r"\b(?:day/month|dd/mm|dd\.mm|day first|day-month|direct debit|sepa|bank holidays?"
@@ -119,7 +127,10 @@ DATE_PATTERN = re.compile("|".join((
     r"(?P<dotted>(?<![\d/.,$])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?![\d.,]?\d)"
     # "paid on 02.11.", "the transfer from 03.12.": day and month, the year left out (after a word of dates only)
     r"|(?:(?<=\bon )|(?<=\bfrom )|(?<=\bdated )|(?<=\bper )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bfor ))"
-    r"\d{1,2}\.\d{1,2}\.(?![\d.,]?\d))",
+    r"\d{1,2}\.\d{1,2}\.(?![\d.,]?\d)"
+    # "we pay it until 29.01", "charge on 10.12": without its dot, only from who writes dates day first (take)
+    r"|(?:(?<=\bon )|(?<=\bfrom )|(?<=\bdated )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bbefore )|(?<=\bat ))"
+    r"(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])(?!\d|[.,]\d|\s*(?:€|eur|euros?|usd|dollars?|kr)\b))",
     rf"(?P<holiday>(?:\b(?:the )?day (?:after|before) )?(?:\b(?:{_HOLIDAY_NAMES})\b|(?:(?<=\bby )|(?<=\bon )"
     r"|(?<=before )|(?<=after )|(?<=until )|(?<=\btill )|(?<=\bfor ))(?:christmas|xmas)\b"
     r"|(?<=\bday after )thanksgiving\b|(?<=\bday before )thanksgiving\b"
@@ -206,6 +217,8 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
         if match.group("of_month") == "next":
             modifier = f"{modifier or 1} next month"  # "the 5th of next month"
         before, after = text[:match.start()], text[match.end():]
+        if kind == "dotted" and not day_first and re.fullmatch(r"\d{1,2}\.\d{1,2}", match.group()):
+            return match.group()  # "on 10.12" from who writes dollars: ten dollars twelve, maybe
         if kind in ("num", "dotted"):
             modifier = "day first" if day_first else ""
             if _month_and_day(match.group(), kind, day_first) is None or (
@@ -214,7 +227,11 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
         if _EXPIRY_BEFORE.search(before) or (kind == "ordinal" and (
                 _listed_ordinal(before, after) or _COUNTED_AFTER.match(after))):
             return match.group()
-        if kind == "ahead" or (kind == "week" and modifier in ("this", "last")) or _SPAN_BEFORE.search(before) or (
+        moved = bool(found) and _MOVING.search(text) is not None and _MOVED_FROM.search(before) is not None
+        if moved:
+            found.pop()  # "move 42210 from monday to wednesday": the day it moves to, not a span
+        if kind == "ahead" or (kind == "week" and modifier in ("this", "last")) or (
+                _SPAN_BEFORE.search(before) and not moved) or (
                 kind == "end" and re.search(r"\bafter\s+$", before)) or (
                 kind == "ago" and "week" in match.group()):
             return " _date_ "  # "in 2 weeks", "two weeks ago", "after month end": a span, no single day (LABELS.md)

@@ -82,7 +82,7 @@ _PHRASES: dict[str, str] = {
     "mit einem menschen": "with a person", "met een medewerker": "with a person",
     "c'est quoi": "what is", "qu'est-ce que": "what is", "avant de payer": "before paying",
     "antes de pagar": "before paying", "prima di pagare": "before paying", "vor der zahlung": "before paying",
-    "à compter d'aujourd'hui": "as of today", "comment je peux": "how can i", "comment puis-je": "how can i",
+    "comment je peux": "how can i", "comment puis-je": "how can i",
     "comment payer": "how to pay", "cómo puedo": "how can i", "como posso": "how can i", "come posso": "how can i",
     "wie kann ich": "how can i", "hoe kan ik": "how can i", "ya pagamos": "we already paid",
     "ya hemos pagado": "we already paid", "già pagato": "already paid", "già pagata": "already paid",
@@ -212,6 +212,31 @@ _PHRASES: dict[str, str] = {
     "ringe mig": "call me", "hinterlegte karte": "card on file", "hinterlegten karte": "card on file",
     "was können sie": "what can you do", "que pouvez-vous faire": "what can you do",
     "qué pueden hacer": "what can you do",
+    # agreeing, promising, asking (2026-12-27)
+    "c'est bon pour moi": "ok", "c'est bon": "ok", "ça me va": "ok", "me parece bien": "ok", "mi va bene": "ok",
+    "sieht gut aus": "looks good", "ziet er goed uit": "looks good", "ser bra ut": "looks good",
+    "ser godt ud": "looks good", "ser bra ud": "looks good", "est-ce que je peux": "can i", "est-ce que": "",
+    "de nouveau": "again", "sin falta": "without fail", "vi confermo": "we confirm", "undrar om": "wonder if",
+    "lägga in": "add", "verzetten van": "move from", "verplaatsen van": "move from",
+    "verschuiven van": "move from", "décalez-le": "move it", "décalez-la": "move it", "reportez-le": "move it",
+    "kör på": "go ahead", "kjør på": "go ahead", "de volgende": "the following",
+    "volgende facturen": "following invoices", "adesso non possiamo": "at the moment we can not",
+    "i förrgår": "the day before yesterday", "i morse": "this morning", "i morges": "this morning",
+    "just nu": "right now", "denne måned": "this month", "denna månad": "this month", "denne måneden": "this month",
+    "sidst på måneden": "end of the month", "inden udgangen af måneden": "by the end of the month",
+    "udgangen af måneden": "end of the month", "slutten av måneden": "end of the month",
+    "det forfaldne": "the overdue", "det forfalte": "the overdue", "det förfallna": "the overdue",
+    "hele det utestående beløpet": "the whole outstanding balance", "auf dem laufenden": "current",
+    "avant la fin de l'année": "before the end of the year", "la fin de l'année": "the end of the year",
+    "fin de l'année": "end of the year", "à compter d'aujourd'hui": "from now on",
+    "garde en attente": "hold", "en attente": "on hold", "bon de livraison": "delivery note",
+    "albarán de devolución": "return note", "deux plus anciennes": "two oldest", "tout le retard": "all the overdue",
+    "le retard": "the overdue", "saldo pendiente a": "open balance as of", "a fecha de": "as of",
+    "die rechnung unten": "the invoice below", "die anderen": "the others", "deze wordt": "this one is",
+    "as faturas": "the invoices", "no cartão": "on the card", "klären wir noch intern": "we check internally",
+    "mogen we": "may we", "kan ik": "can i", "kan jag": "can i", "kan vi": "can we",
+    "dezelfde levering": "the same delivery", "een betaalbewijs": "a receipt",
+
     "cosa potete fare": "what can you do", "wat kunt u": "what can you do",
 }
 
@@ -437,6 +462,44 @@ _WORDS: dict[str, str] = {
     "vrijdag": "friday", "vendredi": "friday", "viernes": "friday", "venerdì": "friday", "sexta-feira": "friday",
     "fredag": "friday", "samstag": "saturday", "zaterdag": "saturday", "samedi": "saturday", "sábado": "saturday",
     "sabato": "saturday", "lørdag": "saturday", "lördag": "saturday",
+    "sonntag": "sunday", "zondag": "sunday", "dimanche": "sunday", "domingo": "sunday", "domenica": "sunday",
+    "søndag": "sunday", "söndag": "sunday", "april": "april", "avril": "april", "abril": "april", "aprile": "april",
+    "mei": "may", "mayo": "may", "maggio": "may", "maio": "may", "maj": "may", "juni": "june", "juin": "june",
+    "junio": "june", "giugno": "june", "junho": "june", "juli": "july", "juillet": "july", "julio": "july",
+    "luglio": "july", "julho": "july", "augustus": "august", "août": "august", "agosto": "august",
+    "augusti": "august", "septembre": "september", "septiembre": "september", "settembre": "september",
+    "setembro": "september", "desember": "december",
+    # words of the 2026-12-27 round
+    "versprochen": "promise", "promis": "promise", "beloofd": "promise", "prometido": "promise",
+    "promesso": "promise", "lovet": "promise", "lovat": "promise", "ausführen": "go ahead", "validez": "go ahead",
+    "hazlo": "do it", "fatelo": "do it", "doe maar": "go ahead", "warum": "why", "waarom": "why",
+    "pourquoi": "why", "berechnen": "charge", "peux": "can", "pouvez": "can", "prélevez": "debit",
+    "réglerons": "will pay", "restant": "remaining", "restante": "remaining", "m'écrire": "text me",
+    "necesito": "i need", "rotas": "broken", "rotte": "broken", "transporte": "freight", "trasporto": "freight",
+    "frachtkosten": "freight", "fracht": "freight", "vracht": "freight", "adesso": "now", "arrivati": "arrived",
+    "arrivées": "arrived", "llegaron": "arrived", "partirà": "will go out", "possiamo": "can we", "mesi": "months",
+    "spiegate": "explain", "spiegare": "explain", "expliquer": "explain", "explicar": "explain",
+    "erklären": "explain", "uitleggen": "explain", "cos'è": "what is", "scusate": "sorry", "betaal": "pay",
+    "staat": "is", "ingepland": "scheduled", "systeem": "system", "stuur": "send", "nummer": "number",
+    "krijgen": "get", "betaalbewijs": "receipt", "idag": "today", "från": "from", "vårt": "our", "vår": "our",
+    "konto": "account", "kontoen": "the account", "äldsta": "oldest", "ældste": "oldest", "eldste": "oldest",
+    "trække": "debit", "indhenter": "catch up", "utestående": "outstanding", "udestående": "outstanding",
+    "beløpet": "the amount", "beløbet": "the amount", "beloppet": "the amount", "beløp": "amount",
+    "beløb": "amount", "belopp": "amount", "förfallet": "overdue", "forfalte": "overdue", "forfaldne": "overdue",
+    "nedbetalingsplan": "payment plan", "afbetalingsordning": "payment plan", "avbetalningsplan": "payment plan",
+    "betalning": "payment", "betalningen": "the payment", "skickade": "sent",
+    "fått": "received", "nytt": "new", "nyt": "new", "företagskort": "company card", "firmakort": "company card",
+    "firmenkarte": "company card", "nur": "only", "statt": "instead of", "anstatt": "instead of",
+    "zerdrückt": "damaged", "nass": "wet", "genau": "exactly",
+    "unten": "below", "überweisungsbetrag": "amount transferred", "lieferung": "delivery", "livraison": "delivery",
+    "levering": "delivery", "uitstel": "more time", "aufschub": "more time", "délai": "more time",
+    "prórroga": "more time", "proroga": "more time", "frist": "more time", "achterstand": "overdue balance",
+    "rattraper": "catch up", "commande": "order", "pedido": "order", "ordine": "order", "bestellung": "order",
+    "bestelling": "order", "encomenda": "order", "ordre": "order", "beställning": "order",
+    "tjuende": "20th", "elke": "every", "jede": "every", "chaque": "every", "cada": "every", "ogni": "every",
+    "hver": "every", "varje": "every", "lijst": "list", "uit uw lijst": "from your list",
+    "uit de lijst": "from the list", "nå": "now",
+    "vale": "ok", "müssen": "must", "nie": "never",
 }
 # Words that are also English or another slot's word are never carried over, whatever a list above says.
 _ENGLISH = frozenset(("copies", "november", "december", "mars", "hier", "nu", "ora", "nun", "mes", "nos", "dove",
@@ -464,17 +527,23 @@ _DIGITS = {
 }
 # Words that tell the language, for the numbers said in words ("dos mil quinientos euros": 2500 euros; text2num).
 _LANGUAGE_OF = {word: language for language, words in {
-    "de": "und der die das den ist wir bitte rechnung nicht mit für uns ich dem vom bis zahlung danke sie auf am zum",
-    "nl": "het een wij factuur niet graag voor betaling onze kunnen jullie dank ik",
-    "fr": "les des est nous vous facture pour merci avec une pas sur notre paiement",
-    "es": "los las factura por para gracias nuestra pago hemos está queremos podéis con",
-    "it": "il della fattura per grazie non sono abbiamo pagamento vorrei nostro sul",
-    "pt": "fatura obrigado não com pagamento nossa podem já faturas é da do pelo vai bom dia sim uma ou",
-    "nordic": "og ikke jeg vi faktura och inte jag fakturaen fakturan fakturaer dere ni har kan den",
+    "de": "und der die das den ist wir bitte rechnung nicht mit für uns ich dem vom bis zahlung danke sie auf am zum"
+          " nur statt unser unsere noch",
+    "nl": "het een wij factuur niet graag voor betaling onze kunnen jullie dank ik deze staat naar uit elke",
+    "fr": "les des est nous vous facture pour merci avec une pas sur notre paiement je peux svp vos aux cette",
+    "es": "los las factura por para gracias nuestra pago hemos está queremos podéis con el del os necesito pagamos día"
+          " habéis vuestra vuestro usted ustedes tenemos más también",
+    "it": "il della fattura per grazie non sono abbiamo pagamento vorrei nostro sul chi scusate adesso possiamo",
+    "pt": "fatura obrigado não com pagamento nossa podem já faturas é da do pelo vai bom dia sim uma ou dá cartão",
+    "nordic": "og ikke jeg vi faktura och inte jag fakturaen fakturan fakturaer dere ni har kan den fra från vår"
+              " fått",
 }.items() for word in words.split()} | {word: language for language, words in _DIGITS.items()
                                          for word in words.split() if len(word) > 3}
-_DIGIT_OF = {word: str(digit) for words in _DIGITS.values() for digit, word in enumerate(words.split())} | {
-    "zwo": "2", "één": "1", "ein": "1", "une": "1"}
+# Danish, Swedish and Norwegian digits, for references said digit by digit ("seks to ni ni null")
+_NORDIC_DIGITS = ("nul en to tre fire fem seks syv otte ni", "noll ett två tre fyra fem sex sju åtta nio",
+                  "null en to tre fire fem seks sju åtte ni")
+_DIGIT_OF = {word: str(digit) for words in (*_DIGITS.values(), *_NORDIC_DIGITS)
+             for digit, word in enumerate(words.split())} | {"zwo": "2", "één": "1", "ein": "1", "une": "1"}
 _FILLER = r"(?:\s+(?:äh|ähm|eh|euh|ehm|uh))*"
 _DIGIT_WORD = r"(?:" + "|".join(sorted(_DIGIT_OF, key=len, reverse=True)) + r")"
 # "sieben drei null vier vier": 73044, one reference said digit by digit (text2num would read "null vier" as 04)
@@ -489,11 +558,12 @@ _OWN_WORDS = {
            "einen": "a", "sie": "you", "ihr": "your", "ihre": "your", "ihnen": "you", "uns": "us", "es": "it",
            "zum": "to the", "zur": "to the", "im": "in the", "am": "on the", "bei": "at", "nach": "after",
            "vor": "before", "bis": "until", "aber": "but", "noch": "still", "schon": "already", "auch": "also",
-           "wenn": "if", "dass": "that", "wie": "how", "was": "what", "wir": "we", "ich": "i"},
+           "wenn": "if", "dass": "that", "wie": "how", "was": "what", "wir": "we", "ich": "i",
+           "intern": "internally"},
     "nl": {"en": "and", "de": "the", "het": "the", "nu": "now", "of": "or", "van": "of", "voor": "for",
            "met": "with", "op": "on", "aan": "to", "te": "to", "zijn": "are", "een": "a", "u": "you", "uw": "your",
            "ons": "us", "dat": "that", "als": "if", "nog": "still", "al": "already", "ook": "also", "naar": "to",
-           "bij": "at", "wat": "what", "hoe": "how"},
+           "bij": "at", "wat": "what", "hoe": "how", "tot": "until", "deze": "this one"},
     "fr": {"et": "and", "le": "the", "la": "the", "les": "the", "ou": "or", "de": "of", "du": "of the",
            "des": "of the", "au": "to the", "aux": "to the", "que": "that", "avec": "with", "pour": "for",
            "en": "in", "un": "a", "une": "a", "est": "is", "sur": "on", "par": "by", "vous": "you", "je": "i",
@@ -501,29 +571,37 @@ _OWN_WORDS = {
     "es": {"y": "and", "el": "the", "la": "the", "los": "the", "las": "the", "o": "or", "de": "of",
            "del": "of the", "al": "to the", "que": "that", "con": "with", "por": "by", "para": "for", "en": "in",
            "un": "a", "una": "a", "lo": "it", "es": "is", "está": "is", "mi": "my", "su": "your", "nos": "us",
-           "os": "you", "me": "me", "se": ""},
+           "os": "you", "me": "me", "se": "", "sale": "goes out", "si": "if"},
     "it": {"e": "and", "il": "the", "la": "the", "le": "the", "lo": "the", "gli": "the", "o": "or", "di": "of",
            "del": "of the", "della": "of the", "al": "to the", "alla": "to the", "che": "that", "con": "with",
            "per": "for", "un": "a", "una": "a", "è": "is", "non": "not", "mi": "me", "ci": "us", "vi": "you",
-           "sul": "on the", "sulla": "on the", "dal": "from the", "dalla": "from the", "ho": "i have"},
+           "sul": "on the", "sulla": "on the", "dal": "from the", "dalla": "from the", "ho": "i have", "sono": "are",
+           "ma": "but", "chi": "who"},
     "pt": {"e": "and", "os": "the", "ou": "or", "de": "of", "do": "of the", "da": "of the", "em": "in",
            "na": "in the", "com": "with", "para": "for", "por": "by", "que": "that", "um": "a", "uma": "a",
            "é": "is"},
     "nordic": {"og": "and", "och": "and", "nu": "now", "den": "the", "eller": "or", "på": "on", "för": "for",
                "for": "for", "med": "with", "til": "to", "till": "to", "av": "of", "af": "of", "är": "is",
                "er": "is", "har": "have", "ni": "you", "dere": "you", "en": "a", "ett": "a", "et": "a",
-               "ikke": "not", "inte": "not", "kan": "can", "vi": "we", "jeg": "i", "jag": "i"},
+               "ikke": "not", "inte": "not", "kan": "can", "vi": "we", "jeg": "i", "jag": "i", "alt": "everything",
+               "alla": "all"},
 }
 _OWN_WORD = {language: re.compile(r"(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])")
              for language, words in _OWN_WORDS.items()}
 # "le 28", "el día 20", "op de 20e", "no dia 8": the day of the month, as "the 28th"
+# ("op de 15e incasseren": a day with its ordinal ending, whatever follows)
 _DAY_NUMBER = re.compile(r"\b(?P<lead>the day|on the day|the|day)\s+(?P<day>[1-9]|[12]\d|3[01])(?![.,]\d)"
-                         r"(?:e|er|de|°|º|\.(?!\d))?(?=\s*(?:[?.!,;]|$)|\s+(?:of|for|from|please|pls|in|to|at)\b)")
-_NEXT_AFTER = re.compile(r"\b(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday) next\b")
+                         r"(?:(?:e|er|de|°|º)(?!\w)|\.(?!\d)(?=\s*(?:[?.!,;]|$)|\s+(?:of|for|from|please|pls|in|to|at)\b)"
+                         r"|(?=\s*(?:[?.!,;]|$)|\s+(?:of|for|from|please|pls|in|to|at)\b))")
+# "vendredi prochain": next friday; "Freitag nächster Woche" stays "friday next week"
+_NEXT_AFTER = re.compile(r"\b(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday) next\b(?!\s+week)")
 _TEXT2NUM_LANGUAGES = frozenset(("de", "nl", "fr", "es", "it", "pt"))
+_WEEKDAY_NOT_ORDINAL = re.compile(r"(?<![\w-])sexta(?![\w-])")  # Friday in Portuguese, not "6ª" (text2num)
 _DONE_AT_THE_END = re.compile(r"\b(?P<who>we|i)\s+(?:have|has)"
                               r"(?:\s+(?P<said>(?:[^.!?\n]|(?<=\d)\.(?=\d)){1,80}?))?\s+(?P<done>transferred|paid|sent|debited|received"
                               r"|returned|settled)\b")
+_ENGLISH_SMALL_WORDS = frozenset(("the", "and", "of", "to", "we", "you", "please", "for", "is", "our", "but", "from",
+                                  "with", "in", "on", "it", "this", "pay", "my", "can", "i"))
 _SIGNS = re.compile(r"[äöüßéèêàâçñìíòóùúãõåæøë]")
 _SHORT = 4  # words: "ok grazie", "vale", "bonsoir" are read whole
 _FOREIGN_WORDS_NEEDED = 2
@@ -563,7 +641,9 @@ def _language(text: str) -> str | None:
         return None
     said = Counter(_LANGUAGE_OF[word] for word in re.findall(r"[^\W\d_]+", text) if word in _LANGUAGE_OF)
     language, count = said.most_common(1)[0] if said else ("", 0)
-    return language if count >= _HINTS_NEEDED or short else None
+    # one small word is enough when no other language's is there, nor any of English ("pagate la 2 e la 3 adesso")
+    alone = len(said) == 1 and _ENGLISH_SMALL_WORDS.isdisjoint(text.split())
+    return language if count >= _HINTS_NEEDED or short or alone else None
 
 
 def in_english(text: str) -> str:
@@ -577,7 +657,8 @@ def in_english(text: str) -> str:
                             text)
     text = _DAY_FIRST.sub(_day_first, text)
     if language in _TEXT2NUM_LANGUAGES:
-        text = alpha2digit(text, language)  # "cuatro cuatro uno cero": 4 4 1 0 (one reference: bot.nlu_text)
+        # "cuatro cuatro uno cero": 4 4 1 0 (one reference: bot.nlu_text)
+        text = alpha2digit(_WEEKDAY_NOT_ORDINAL.sub("friday", text), language)
     carried = _FOREIGN.sub(lambda m: _TABLE[_said(m)], text)
     if language in _OWN_WORD:
         carried = _OWN_WORD[language].sub(lambda m: _OWN_WORDS[language][m.group()], carried)

@@ -14,11 +14,24 @@ from __future__ import annotations
 import re
 
 _GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|hi there|hello there"
-                       r"|to whom it may concern)\b[^\n]{0,40}$", re.IGNORECASE)
+                       r"|to whom it may concern"
+                       # a letter in another language (bot.nlu_languages reads its request)
+                       r"|sehr geehrte[rs]?|guten (?:tag|morgen)|hallo|liebe[rs]?|moin|bonjour|bonsoir|madame|monsieur"
+                       r"|buen(?:os|as) (?:días|dias|tardes)|buenas|hola|estimad[oa]s?|señor(?:es|a)?|buongiorno|salve"
+                       r"|gentil[ei]|spettabile|egregi[oa]|beste|geachte|goedemorgen|goedemiddag|olá|bom dia|boa tarde"
+                       r"|prezad[oa]s?|hej|hei|kære|god dag|goddag)\b[^\n]{0,40}$", re.IGNORECASE)
 _SIGN_OFF = re.compile(r"^\s*(?:thanks|thank you|many thanks|thanks again|thanks in advance|thank you in advance"
                        r"|best|best regards|kind regards|warm regards|regards|cheers|sincerely|yours truly"
                        r"|yours sincerely|respectfully|all the best|take care|mit freundlichen grüßen|cordialement"
-                       r"|saludos|thx|ty)\b[\s,.!-]*$", re.IGNORECASE)
+                       r"|saludos|thx|ty"
+                       # in other languages
+                       r"|(?:mit )?(?:freundlichen|freundliche|viele|beste|liebe|herzliche) grüßen?|grüße|gruß|mfg|lg"
+                       r"|(?:bien )?cordialement|bien à vous|salutations(?: distinguées)?|merci(?: d'avance)?"
+                       r"|(?:un )?saludos?(?: cordiales)?|atentamente|gracias|cordiali saluti|distinti saluti|saluti"
+                       r"|(?:un )?cordiale saluto|grazie(?: mille)?|(?:met )?vriendelijke groet(?:en)?|groet(?:en|jes)?"
+                       r"|mvg|bedankt|dank u(?: wel)?|atenciosamente|(?:com os )?(?:melhores )?cumprimentos"
+                       r"|obrigad[oa]|(?:med )?(?:vänliga|venlig|vennlig|vennlige) (?:hälsningar|hilsen|hilsener)"
+                       r"|hälsningar|hilsen|mvh|tack|takk|tak|danke(?: schön)?|vielen dank)\b[\s,.!-]*$", re.IGNORECASE)
 _SIGNATURE_LINES = 7
 # The small talk of a business letter: it names weeks and months ("I'm covering for our bookkeeper this week", "it's
 # been a busy month") that are not the dates the letter is about, and thanks that are not a thank-you message.
@@ -65,8 +78,18 @@ _POINTS_AT_QUOTE = re.compile(
 _CONTACT_LINE = re.compile(
     r"\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b[\w.+-]+@[\w-]+\.[\w.]+\b|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"
     r"|\bP\.?O\.? Box\b|^\s*\d{1,6}\s+(?:[A-Z][\w.]*\s+){0,3}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Dr|Drive|Ln|Lane"
-    r"|Way|Pkwy|Route|Hwy|Broadway|Court|Ct|Place|Pl)\b")
+    r"|Way|Pkwy|Route|Hwy|Broadway|Court|Ct|Place|Pl)\b"
+    # a European letterhead: a postcode before the town ("Via Roma 45, 20121 Milano", "1012 AB Amsterdam"), a phone
+    # or fax, a company or bank number
+    r"|(?:^|,\s*)(?:[A-Z]{1,2}-)?\d{4,5}(?:\s?[A-Z]{2})?\s+[A-ZÄÖÜÉÅØÆ][a-zäöüßéèàçñåøæ]+"
+    r"|\b(?:Tel|Tlf|Tfn|Telefon|Tél|Fax|Mob|Mobil|Handy)\b\.?:?\s*\+?\(?\d"
+    r"|\b(?:IBAN|KvK|USt-?IdNr|UID|NIF|CIF|P\.\s?IVA|SIRET|SIREN|HRB|Postfach|Postbus|Apartado|CVR|Org\.?\s?nr)"
+    r"[.:]?\s*(?:[A-Z]{2}\s?)?\d")
 _CONTACT_WORDS = 14  # a longer line with a phone in it is a sentence ("call me at 555-0101 about 1043")
+
+
+# A reply written under the lines it quotes: the quoted lines first, then the customer's own.
+_REPLY_BELOW = re.compile(r"(?P<quoted>(?:\s*>[^\n]*\n)+)(?P<own>\s*[^>\s][\s\S]*)")
 
 
 def own_and_quoted(text: str) -> tuple[str, str]:
@@ -74,6 +97,8 @@ def own_and_quoted(text: str) -> tuple[str, str]:
     "-----Original Message-----", "From: … Sent: …"). Its numbers and dates are the seller's own reminder's, not
     the customer's request; a message that is all quote is kept whole."""
     start = _QUOTE_START.search(text)
+    if start is not None and not text[:start.start()].strip() and (below := _REPLY_BELOW.match(text)):
+        return below["own"].strip(), below["quoted"]  # "> Shall I charge $2,480.00 …?\n\nYes, please proceed."
     if start is None or not text[:start.start()].strip():
         return text, ""
     return text[:start.start()].rstrip(), text[start.start():]
@@ -101,7 +126,8 @@ def body(text: str) -> str:
     if start < len(lines) and _GREETING.match(lines[start]) and not lines[start].rstrip().endswith("?"):
         greeting = lines[start]
         # "Hi, can you send 1042?" on one line keeps its request: only a greeting alone on its line goes.
-        if re.fullmatch(r"\s*\w+(?:\s+\w+){0,3}\s*[,!.:-]?\s*", greeting):
+        # "Hi," and "Madame, Monsieur," alone on their line
+        if re.fullmatch(r"\s*\w+(?:\s+\w+){0,3}\s*[,!.:-]?\s*|\s*\w+,\s*\w+\s*[,:]\s*", greeting):
             start += 1
     end = len(lines)
     for index in range(len(lines) - 1, max(start, len(lines) - 1 - _SIGNATURE_LINES - 1), -1):

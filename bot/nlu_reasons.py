@@ -106,7 +106,8 @@ _KINDS: dict[str, tuple[tuple[str, ...], str]] = {
                  # we never authorized", "fuel surcharge $62.50 is not in our pricing agreement"
                  rf"|(?:fees?|surcharges?|charges?|debit)\b{_NEAR}{{0,40}}\b"
                  r"(?:never (?:agreed|authorized|approved|requested|asked for)"
-                 r"|(?:nobody|no one) (?:asked for|agreed to|requested|ordered|authorized|told us|tell us|quoted)"
+                 r"|(?:nobody|no one) (?:ever )?(?:asked for|agreed to|requested|ordered|authorized|told us|tell us"
+                 r"|quoted)"
                  r"|not in (?:our|the) (?:\w+ )?(?:agreement|contract)"
                  r"|did not (?:agree|request|order|ask for|authorize|approve))"
                  # Said of the charge in a sentence of its own: "there is nothing about late fees in our contract",
@@ -175,6 +176,9 @@ _DISPUTING = re.compile(r"\b(?<!being )(?<!is in )(?<!are in )(?:dispute|dispute
                         r"(?![^.?!]{0,40}\bseparately\b)(?!(?: \S+){0,3} with (?:my|our|the) (?:bank|card))")
 
 
+_TWICE = re.compile(r"\b(?:twice|two times|double (?:billed|charged|billing)|2x|duplicate)\b")
+
+
 def find_reason(text: str, reasons: tuple[str, ...]) -> str | None:
     found: list[tuple[int, int, str]] = []
     claim = bool(_WARRANTY.search(text)) and any(_kind_of(label) == "other" for label in reasons)
@@ -195,6 +199,8 @@ def find_reason(text: str, reasons: tuple[str, ...]) -> str | None:
             found = [item for item in found if _kind_of(item[2]) not in ("damaged", "other")]
         elif _SHORT_BILLED.search(text) and any(_kind_of(label) == "short" for _, _, label in found):
             found = [item for item in found if _kind_of(item[2]) != "pricing"]  # billed too much for what never came
+        elif kinds >= {"disputed", "pricing"} and _TWICE.search(text):
+            found = [item for item in found if _kind_of(item[2]) != "pricing"]  # "charged twice, $95 too much"
         elif any(_kind_of(label) == "disputed" for _, _, label in found):
             # "a $65 restocking fee for the return under RMA-2207 … was waived": the fee is why, not the return
             found = [item for item in found if _kind_of(item[2]) != "returned"] or found

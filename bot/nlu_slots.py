@@ -62,25 +62,46 @@ _LOCAL_PHONE = re.compile(r"(?P<lead>\b(?:call|phone|cell|reach|text|tel|mobile|
                           r"(?<![\w$#-])(?:\d{3,5}[\s.-])?\d{3}[\s.-]\d{4}(?![\w.,-]?\d)")
 
 
+# A European number after a word of calling ("Rückruf unter 0171 5522 981": call back at …, "06 4418 2290"), or
+# after "tel."/"tlf." ("Tlf. 86 12 34 56"): digits in groups, eight or more of them (or seven after "tel").
+_EU_PHONE = re.compile(r"(?P<lead>\b(?:call|phone|cell|reach|text|mobile|ring|number|at)\b[^\d_]{0,30}?)"
+                       r"(?<![\w$#-])(?P<number>0\d{1,4}(?:[\s/.-]\d{2,8}){1,4})(?![\w.,-]?\d)"
+                       r"|(?P<tel>\b(?:tel|tlf|tfn|telefon|fax|mob|mobil)\b\.?:?\s*)"
+                       r"(?P<dialled>\+?\d{1,5}(?:[\s/.-]\d{2,8}){1,5})(?![\w.,-]?\d)")
+_PHONE_DIGITS = 8
+
+
 def mask_phones(text: str) -> str:
     """The message with its phone numbers masked: none of their digits is an invoice or a sum."""
-    return _LOCAL_PHONE.sub(lambda match: f"{match['lead']} _phone_ ", PHONE.sub(" _phone_ ", text))
+    text = _LOCAL_PHONE.sub(lambda match: f"{match['lead']} _phone_ ", PHONE.sub(" _phone_ ", text))
+    return _EU_PHONE.sub(_european_phone, text)
+
+
+def _european_phone(match: re.Match[str]) -> str:
+    number, lead = (match["number"], match["lead"]) if match["number"] else (match["dialled"], match["tel"])
+    needed = _PHONE_DIGITS - (1 if match["tel"] else 0)
+    return f"{lead} _phone_ " if sum(ch.isdigit() for ch in number) >= needed else match.group()
 
 
 _PREFIXED_INVOICE = re.compile(
-    r"(?:\binvoices?|\binv|\bbills?)(?![a-z])\s*(?:(?:number|no|num|nbr)\b\.?)?\s*[#:]?\s*-?\s*(?P<id>[a-z]{0,3}-?\d[\w-]*)"
+    r"(?:\binvoices?|\binv|\bbills?)(?![a-z])\s*(?:(?:number|no|num|nbr)\b\.?)?\s*[#:]?\s*-?\s*"
+    r"(?P<id>[a-z]{0,3}-?(?:19|20)\d\d/\d{3,8}(?![\d/])|[a-z]{0,3}-?\d[\w-]*)"
     r"|#\s*(?P<hash>\d{3,20}[\w-]*)"
     r"|\b(?:no\.|nr\.?|nbr\.?|number)\s*#?\s*(?P<no>(?:19|20)\d\d-\d{3,8}|\d{3,20})(?![\w.,]\d|\w)"
 )
 LISTED_BETWEEN = re.compile(r"\s*(?:,|&|\+|\band\b|\bor\b|\bn\b)\s*(?:and\s+)?")  # "1042, 1043 and 1044"
 # A bare reference: a year and a number ("2026-0311"), 4+ digits, or an ERP's letters and digits ("cm-104002").
-_REFERENCE = r"(?:19|20)\d\d-\d{3,8}|\d{4,20}|[a-z]{1,3}-\d{3,20}(?:-\d{2,8})?"
+# A year and a number written with a slash is one reference too ("2026/1187", "ft-2026/1182": LABELS.md).
+_REFERENCE = (r"(?:[a-z]{1,3}-)?(?:19|20)\d\d/\d{3,8}(?![\d/])|(?:19|20)\d\d-\d{3,8}|\d{4,20}"
+              r"|[a-z]{1,3}-\d{3,20}(?:-\d{2,8})?")
 # "inv 1042 n 1043", "invoices 1042, 1043 & #1044": the numbers listed after a reference are references too.
 _LISTED_AFTER = re.compile(
     r"(?P<head>_invoice_\s*(?:,\s*(?:and\s+)?|&\s*|\+\s*|\b(?:and|n|or)\s+)(?:#\s*)?)"
     rf"(?P<id>{_REFERENCE})(?![\w/]|[.,]\d)(?!\s*(?:k\b|[$€£]|usd|eur|euros?|gbp|cad|dollars?|bucks)(?!\s*[$€£]?\s*\d))")
-_BARE_INVOICE = re.compile(rf"(?<![\w#$.,/-])(?P<id>{_REFERENCE})(?![\w/]|[.,]\d)")
-_SLASH_LIST = re.compile(r"(?<![\w/])\d{4,20}(?:\s*/\s*\d{4,20})+(?![\w/])")  # 104233/104234: two invoices
+# "RUM 2026-FR-00871": a number inside a longer reference is none
+_BARE_INVOICE = re.compile(rf"(?<![\w#$.,/-])(?P<id>{_REFERENCE})(?![\w/]|[.,]\d|-[a-z]+-)")
+# 104233/104234: two invoices (a year and a number, "2026/1187", is one: _REFERENCE)
+_SLASH_LIST = re.compile(r"(?<![\w/-])(?!(?:19|20)\d\d/\d{3,8}(?![\d/]))\d{4,20}(?:\s*/\s*\d{4,20})+(?![\w/])")
 _NOT_AN_INVOICE_BEFORE = re.compile(
     r"\b(?:po|pos|p\.o\.|purchase orders?|order|account|customer|check|cheque|ck|rma|ref|reference|confirmation|conf"
     r"|ending|ending in|finish in|finishing in|finish with|finishes with|finishing with|last four|last 4|zip|phone"
@@ -117,7 +138,8 @@ _STREET_FIRST_BEFORE = re.compile(r"(?:\b\d+[a-z]?,?\s+(?:rue|place|avenue|av\.|
                                   r"|impasse)\b[^,\d]{0,40}|\b(?:rua|avenida|calle|via)\s+[^,\d]{1,30}\s\d+[a-z]?)\s*,\s*$")
 _COMPANY_BEFORE = re.compile(r"\b(?:ag|gmbh|sa|s\.a\.|sl|s\.l\.|srl|s\.r\.l\.|bv|b\.v\.|nv|sarl|oy|ab|as|aps|kg)"
                              r"\s*,\s*$")  # "Keller & Söhne AG, 8005 Zürich"
-_MORE_POSITIONS = re.compile(r"\s*(?:,|&|and)\s*\d{1,2}\b(?![\d.,])|\s+(?:of|on|from) (?:the|your|that|this) list\b")
+_MORE_POSITIONS = re.compile(r"\s*(?:,|&|and|n)\s*(?:number\s+|no\.?\s*)?\d{1,2}\b(?![\d.,])"
+                             r"|\s+(?:of|on|from) (?:the|your|that|this) list\b")
 _LONG_AGO_AFTER = re.compile(r"^\s*(?:days|weeks|months)\s+ago\b")  # "6650 weeks ago": an invoice, paid long ago
 PAID_BY_THEM = r"(?:i|we)\s+(?:paid|sent|wired|mailed|transferred)\b"  # "the 1200 i paid": a sum, said after it
 _SUM_PAID_AFTER = re.compile(rf"\s+{PAID_BY_THEM}")
@@ -134,7 +156,7 @@ _QUANTITY_AFTER = re.compile(r"^\s*(?:cases?|units?|pcs|pieces?|boxes|box|items?
 # 2265 yet", "we won't pay 1050") leaves out the invoice only beside another one to pay: alone, it is a dispute
 # about that invoice ("I'm not paying 1050 until someone explains the freight").
 _SAID_REFERENCE = (r"(?:(?:the|for|on|to|invoices?|inv|bills?|number|no\.?|fattura|facture|factura|rechnung)\b[\s#:.-]*"
-                   r"|#\s*)*[a-z]{0,3}-?\d[\w-]*")
+                   r"|#\s*)*[a-z]{0,3}-?\d[\w-]*(?:/\d[\w-]*)?")
 _SAID_REFERENCES = rf"\s+(?P<refs>{_SAID_REFERENCE}(?:{LISTED_BETWEEN.pattern}{_SAID_REFERENCE})*)"
 _EXCLUDING = re.compile(
     r"(?:\bnot|(?<!\bi )(?<!\bwe )(?<!\bthey )\bdo not (?:you dare )?(?:want to )?"
@@ -172,7 +194,8 @@ _SET_ASIDE_AFTER = re.compile(
     r"(?:(?:is|are) (?:still )?(?:on hold|with|pending|disputed|awaiting)"
     # "40012 … will be paid in January", "12251 is being returned to you", "41133 we still wait the correct price",
     # "30588 … should NOT be included in this run"
-    r"|(?:will be paid|is to be paid) (?:in (?:" + "|".join(MONTH_NAMES) + r"|the new year|a later)|next|later|after"
+    r"|(?:will be paid|is to be paid) (?:in (?:our )?(?:" + "|".join(MONTH_NAMES) + r"|the new year|a later)|next"
+    r"|later|after"
     r"|separately)\b|(?:is|are|will be) (?:being )?returned\b"
     r"|(?:we|i) (?:still )?(?:wait|are waiting|am waiting)\b"
     r"|(?:should|will|must|can) not be (?:included|paid|charged|scheduled|processed|debited)"
@@ -191,7 +214,14 @@ _SET_ASIDE_AFTER = re.compile(
     r"|be (?:paid|handled|settled|addressed) separately)\b"
     r"|(?:has|have) not (?:yet )?(?:been )?(?:approved|checked|released)"
     # "55622 was already paid by check", "FA-3322 is fine but we pay it ourselves", "5083 we contest"
-    r"|(?:was|were|has been|have been) (?:already )?paid"
+    r"|(?:was|were|has been|have been) (?:already )?(?:paid|settled)\b|(?:is|are) already (?:paid|settled)\b"
+    # "20422 we're paying by check this week", "4480 i mailed a chk for already", "INV-33120 is excluded", "2209 is
+    # not ok"
+    r"|(?:we|i) (?:are|am) (?:paying|sending|mailing)(?: it| this| that| this one)? (?:by|with|via) "
+    r"(?:check|cheque|chk|wire|transfer|bank transfer|ach)\b"
+    r"|(?:we|i) (?:already )?(?:mailed|sent|wired) (?:a|the) (?:check|cheque|chk|wire|payment) for\b"
+    r"|(?:is|are) (?:excluded|not ok|not okay|not fine)\b"
+    r"|is for the order we returned"
     r"|(?:is|are) (?:fine|ok|okay|correct) but (?:we|i) (?:will )?(?:pay|transfer|settle|wire|send)"
     r"|(?:we|i) (?:contest|dispute)"
     r"|(?:we|i) (?:will )?(?:pay|must check|need to check|check)\b(?: \w+){0,2} (?:by )?(?:ourselves|myself|internally"
@@ -383,7 +413,8 @@ _POSITION = re.compile(
     r"(?!\s+(?:on|of|in)\s+(?:the\s+)?(?:_invoice_|invoice))"  # "line 3 on invoice 9134": a line of it
     r"|\b(?:number|option|item|line|choice)\s+(?P<numword>[a-z]+)\b"
     rf"|\b(?:pay|schedule)\s+(?:the\s+)?(?P<after_pay>\d{{1,2}}|{_ORDINAL})\s*(?:please|now|[.!?](?![\w,])|$)"
-    rf"|^\s*(?:the\s+)?(?P<alone>\d{{1,2}}|{_ORDINAL})(?:\s+(?:one|please))?\s*[.!]*\s*$"
+    # "the 2", and in another language "la 2", "die 2" (a reply to a list: bot.nlu_languages)
+    rf"|^\s*(?:(?:the|la|le|el|il|die|de|het)\s+)?(?P<alone>\d{{1,2}}|{_ORDINAL})(?:\s+(?:one|please))?\s*[.!]*\s*$"
 )
 _PICK = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{'|'.join(_ORDINALS)})"
 _SEVERAL = re.compile(  # "pay 2 and 3", "1, 4 and 8", "the first and third", "ok pay 1st and 3rd": the whole message
@@ -394,14 +425,17 @@ _SEVERAL = re.compile(  # "pay 2 and 3", "1, 4 and 8", "the first and third", "o
     r"(?:\s+(?:on\s+|for\s+|by\s+)?_date_)?(?:\s+please)?\s*[.!]*\s*$")
 # "items 2 and 4", "number two and number three": positions listed anywhere in the message.
 _LISTED_POSITIONS = re.compile(
-    r"\b(?:items?|numbers?|options?|lines?|choices?|invoices|bills)\s+(?P<several>(?:\d{1,2}|[a-z]+)\b(?:(?:,\s*|\s*&\s*|\s+and\s+)"
+    r"(?:\b(?:items?|numbers?|options?|lines?|choices?|invoices|bills)|\bnos?\.)\s+(?P<several>(?:\d{1,2}|[a-z]+)\b(?:(?:,\s*|\s*&\s*|\s+and\s+)"
     r"(?:and\s+)?(?:(?:items?|numbers?|options?|lines?|choices?)\s+)?(?:\d{1,2}|[a-z]+)\b)+)"
     r"|\b(?:pay|charge|schedule|process|copies of|copy of)\b(?:\s+(?:my|the|our)\s+(?:card|account|visa|amex))?"
     r"(?:\s+for)?\s+"
-    r"(?P<verb_listed>\d{1,2}(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?\d{1,2})+)\b(?![.,]\d|\s*(?:%|[a-z]+s\b|k\b))"
+    r"(?P<verb_listed>\d{1,2}(?:\s*(?:,|&|\band\b|\bn\b)\s*(?:and\s+)?\d{1,2})+)\b(?![.,]\d|\s*(?:%|[a-z]+s\b|k\b))"
+    # "von Ihrer Liste bitte die 1 und die 3 bezahlen" (the 1 and the 3): "the" before each says a position
+    r"|\bthe\s+(?P<the_listed>\d{1,2}(?:\s*(?:,|\band\b)\s*(?:and\s+)?the\s+\d{1,2})+)\b"
+    r"(?![.,]\d|\s*(?:%|[a-z]+s\b|k\b))"
     # "a copy of three and four": positions in words after a copy
     r"|\bcop(?:y|ies) of\s+(?P<copies>(?:one|two|three|four|five|six|seven|eight|nine|ten)"
-    r"(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten))+)\b"
+    r"(?:\s*(?:,|&|\band\b|\bn\b)\s*(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten))+)\b"
     # "the second and fourth invoices on your list", "the 1st and 3rd ones": ordinals listed before what they count
     rf"|\bthe\s+(?P<ordinals>(?:{_ORDINAL})(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?(?:the\s+)?(?:{_ORDINAL}))+)"
     r"\s+(?:ones?|invoices?|bills?|items?|(?:of|on|from|in) (?:the|your|that|this) list)\b"
@@ -418,7 +452,9 @@ _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! ti
                       r"|\b(?:be|get|gets|bring (?:it|us|me|the account|our account|my account)"
                       r"|gets? (?:us|me|the account))\s+current\b|\b(?:am i|are we|r we)(?: \w+)? late on\b"
                       r"|\b(?:be|get|getting|all|(?:get|getting|have) (?:you|ya|you guys|the account|it|us))"
-                      r"\s+caught up\b|\bcatch(?:ing)? up\b|\b(?:be|get|getting) up to date\b"
+                      r"\s+caught up\b"
+                      r"|\bcatch(?:ing)? up\b(?! on (?:the|our|my) (?:books|bookkeeping|accounts|records|email))"
+                      r"|\b(?:be|get|getting) up to date\b"
                       r"|\bhow far behind\b|\b(?:are|is|am) (?:we|i) (?:behind|current)\b|\bbehind by\b"
                       r"|\b(?:passed|past|after|over) (?:the|their|its) due dates?\b"
                       r"|\b(?:and|that|which) (?:are|is) late\b"
@@ -444,7 +480,8 @@ _ALL = re.compile(
     r"|\b(?:pay|clear|settle|paying)\b[^.?!]{0,15}\b(?:full|whole|entire|total) (?:balance|amount)\b"
     r"|\b(?:pay|clear|settle)(?: off)?(?: my| our| the)?(?: current| full| whole| entire| total| remaining)? balance\b"
     r"|\bpay(?: off)? what (?:i|we) owe\b|\b(?:whole|hole|entire) (?:thing|lot)\b"
-    r"|\b(?:pay|paying|settle|clear|split|spread|break up)\b(?:\s+\S+){0,2}?\s+what is (?:left|remaining)\b"
+    r"|\b(?:pay|paying|settle|clear|split|spread|break up|take|charge|plan for|payment plan for)\b(?:\s+\S+){0,2}?"
+    r"\s+what is (?:left|remaining)\b"
     r"|\b(?:pay|debit|charge|collect|process|run|settle|clear|schedule)\s+(?:\S+\s+){0,2}?"
     r"the open (?:invoices|bills|items)\b"
     r"|\b(?:the rest|all) of what (?:i|we) owe\b"
@@ -800,7 +837,7 @@ def find_selector(text: str) -> tuple[str | None, str]:
     for several in (_SEVERAL.search(text), _LISTED_POSITIONS.search(text)):
         if several is None:
             continue
-        group = next((name for name in ("ordinals", "verb_listed", "hashes", "copies")
+        group = next((name for name in ("ordinals", "verb_listed", "hashes", "copies", "the_listed")
                       if several.groupdict().get(name)),
                      "several")
         picks = re.findall(r"\d{1,2}(?:st|nd|rd|th)?|[a-z]+", several.group(group))

@@ -175,13 +175,18 @@ _MONTH_NEXT = re.compile(rf"^\s+(?:of\s+(?:this|next|the)\s+month\b|(?:of\s+)?(?
 _POSITION_AFTER = re.compile(r"^\s+(?:ones?|invoices?|items?|bills?|entry|entries|lines?|options?|choices?|time)\b")
 _SAID_NUMBER = re.compile(r"(?P<lead>\W*)(?P<value>\d+(?:\.\d+)?)(?P<ordinal>st|nd|rd|th)?(?P<trail>\W*)")
 _COUNTED = re.compile(r"\d\s+(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b")
-_WORD = re.compile(r"(?<![0-9])(?![a-z]-\d)[a-z]+(?![0-9])")  # "r-4471": a reference, not "are"
+# "r-4471": a reference, not "are"; "réglerons": a word of another language, not "r" (are) and "glerons"
+_WORD = re.compile(r"(?<![0-9])(?<![^\W\d_])(?![a-z]-\d)[a-z]+(?![0-9])(?![^\W\d_])")
 MAX_LENGTH = 2000  # longer than any SMS or chat message: bounds the work one message can cause
+
+
+_NUMERO = re.compile(r"\bn\.?\s?[°º]\s*")
 
 
 def normalize(text: str, vocabulary: frozenset[str]) -> str:
     """The canonical spelling of a message: lower case, words spelled out and corrected, numbers in digits."""
-    text = nlu_languages.in_english(unicodedata.normalize("NFKC", text).translate(_QUOTES).lower())
+    text = _NUMERO.sub("no. ", unicodedata.normalize("NFKC", text).translate(_QUOTES).lower())  # "n° 4471"
+    text = nlu_languages.in_english(text)
     for emoji, word in _EMOJI.items():
         text = text.replace(emoji, word)
     text = "".join(_plain_char(ch) for ch in text[:MAX_LENGTH])

@@ -115,6 +115,11 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     if intent in _MOVES_MONEY and len(dates) > 1:
         # "collect these today: 2026-1187 14.10.2026 1.120,00 € …": the invoices' own dates are behind us
         dates = [when for when in dates if (nlu_dates.resolve_date(when, today, back) or today) >= today] or dates
+    if intent in _MOVES_MONEY | {"promise"} and not back and len(dates) > 1:
+        # "per your 12/15 reminder, … pay today", "the delivery ticket from 11/09" beside the payment's day: a day gone
+        # by, written without its year, not a payment most of a year ahead ("pay december fifth" alone is)
+        dates = [when for when in dates if not (when.kind in nlu_dates.DAYS_NAMED and (
+            (nlu_dates.resolve_date(when, today, False) or today) - today).days > _FAR_AHEAD_DAYS)]
     date = nlu_dates.resolve_date(dates[0], today, back) if dates else None
     if date is not None and date < today and intent in _MOVES_MONEY:
         date = None  # "pay the invoices from yesterday's list": money moves today or later, never before
@@ -266,6 +271,7 @@ _IN_A_SPAN = re.compile(r"(?<!\bdue )(?<!\bpayable )\bin (?:\d+|a few|a couple(?
                         r"|\bin a week\b")
 _PART_LATER = re.compile(r"\b(?:rest|remainder|remaining|balance|other half)\b")
 _MOVES_MONEY = frozenset({"pay", "schedule", "deposit"})
+_FAR_AHEAD_DAYS = 240
 _NOW = re.compile(r"(?<!\bnot )(?<!\bby )(?<!\bfor )(?<!\bhappy )(?<!\bapproved )(?<!\bis )(?<!\bare )\b(?:right )?now"
                   r"\b(?! that\b)|(?<!\bnot )\b(?:asap|right away|immediately|as soon as possible)\b")  # LABELS.md
 _A_PAYMENT_AFTER = re.compile(r"^\s*(?:payments?|wire|transfer|ach|check|deposit|charge)\b")  # "today's payment"

@@ -43,7 +43,7 @@ def test_a_message_in_another_language_is_read_for_what_it_asks(text: str, expec
 
 def test_a_dotted_day_is_a_date_not_a_sum() -> None:
     assert in_english("bitte rechnung 66210 bezahlen, die lieferung vom 27.11. ist angekommen") == (
-        "please invoice 66210 pay, the lieferung from the 27 november is arrived")
+        "please invoice 66210 pay, the delivery from the 27 november is arrived")
     assert read("Die Rechnung 70531 haben wir bereits am 02.12. bezahlt, bitte keine Mahnungen mehr.")["amount"] is None
 
 
