@@ -107,7 +107,7 @@ _DAY_IN_WORDS = re.compile(rf"\b(?P<on>on|by|until|till|for|after|from|before) t
 # "thanksgiving day" or the day after or before it ("quit hounding us on thanksgiving" names no day to pay).
 _FIXED_HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "boxing day": (12, 26), "new year eve": (12, 31),
                    "nye": (12, 31),
-                   "new year day": (1, 1), "independence day": (7, 4), "veterans day": (11, 11)}
+                   "new year day": (1, 1), "independence day": (7, 4), "veterans day": (11, 11), "epiphany": (1, 6)}
 _MOVING_HOLIDAYS = {
     "thanksgiving": relativedelta(month=11, day=1, weekday=TH(+4)),
     "mlk day": relativedelta(month=1, day=1, weekday=MO(+3)),
@@ -117,7 +117,7 @@ _MOVING_HOLIDAYS = {
 }
 _HOLIDAY_NAMES = (r"(?:christmas|xmas) (?:eve|day)|new years? (?:eve|day)|nye|boxing day|thanksgiving day"
                   r"|(?:mlk|martin luther king)(?: jr)?(?: day)?|presidents? day|memorial day|labor day|labour day"
-                  r"|independence day|fourth of july|veterans? day")
+                  r"|independence day|fourth of july|veterans? day|epiphany")
 
 # "December 22, 2026", not "22 of december, 2100 dollars"
 _YEAR = r"(?:,?\s+20\d\d\b(?![.,]?\d|\s*(?:dollars?|usd|eur|euros?|€|\$)))?"
@@ -126,7 +126,8 @@ DATE_PATTERN = re.compile("|".join((
     r"(?P<num>(?<![\d/.,$])\d{1,2}/\d{1,2}(?:/\d{2}(?:\d{2})?)?(?![\d/]))",
     r"(?P<dotted>(?<![\d/.,$])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?![\d.,]?\d)"
     # "paid on 02.11.", "the transfer from 03.12.": day and month, the year left out (after a word of dates only)
-    r"|(?:(?<=\bon )|(?<=\bfrom )|(?<=\bdated )|(?<=\bper )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bfor ))"
+    r"|(?:(?<=\bon )|(?<=\bfrom )|(?<=\bdated )|(?<=\bper )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bfor )"
+    r"|(?<=\bat ))"
     r"\d{1,2}\.\d{1,2}\.(?![\d.,]?\d)"
     # "we pay it until 29.01", "charge on 10.12": without its dot, only from who writes dates day first (take)
     r"|(?:(?<=\bon )|(?<=\bfrom )|(?<=\bdated )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bbefore )|(?<=\bat ))"
@@ -142,7 +143,8 @@ DATE_PATTERN = re.compile("|".join((
     rf"|{_MONTH}|year|this year)\b|\bmonth[\s-]+end\b"
     r"|(?:(?<=\bby )|(?<=\buntil )|(?<=\btill )|(?<=\bat ))year[\s-]+end\b)",
     r"(?P<first>\b(?:the\s+)?(?:first|1st|beginning|start)\s+of\s+(?P<first_of>the|next|this)\s+month\b)",
-    r"(?P<rel>(?<!\bnot )\b(?:day after tomorrow|tomorrow|today (?:morning|afternoon|evening)|today|tonight|yesterday"
+    r"(?P<rel>(?<!\bnot )\b(?:day after tomorrow|day before yesterday|tomorrow|today (?:morning|afternoon|evening)"
+    r"|today|tonight|yesterday"
     r"|last night|this (?:morning|afternoon|evening)|later today)\b)",
     rf"(?P<ahead>\b(?:in|within)\s+(?:{_COUNT})\s+(?:more\s+)?(?:days?|weeks?)\b"
     rf"|\b(?:{_COUNT}|another)\s+more\s+(?:days?|weeks?)\b|\b(?:{_COUNT})\s+(?:days?|weeks?)\s+from\s+(?:now|today)\b)",
@@ -359,7 +361,7 @@ def _resolve(when: When, today: dt.date, past: bool) -> dt.date | None:
     if kind in ("rel", "ahead", "ago"):
         phrase = re.sub(r"\b(?:within|more|from now|from today)\b", "", phrase).replace("another", "1")
         phrase = re.sub(r"\b(?:tonight|later today|(?:this|today) (?:morning|afternoon|evening))\b", "today", phrase)
-        phrase = phrase.replace("last night", "yesterday")
+        phrase = phrase.replace("last night", "yesterday").replace("day before yesterday", "2 days ago")
         for words, count in sorted(_COUNTS.items(), key=lambda item: -len(item[0])):
             phrase = re.sub(rf"\b{words}\b", str(count), phrase)
         if kind == "ahead" and not phrase.strip().startswith("in "):

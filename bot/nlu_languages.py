@@ -212,6 +212,40 @@ _PHRASES: dict[str, str] = {
     "ringe mig": "call me", "hinterlegte karte": "card on file", "hinterlegten karte": "card on file",
     "was können sie": "what can you do", "que pouvez-vous faire": "what can you do",
     "qué pueden hacer": "what can you do",
+    # selectors, holidays and asks of the 2026-12-27 tuning batches
+    "beiden ältesten": "two oldest", "dos facturas más antiguas": "two oldest invoices",
+    "más antiguas": "oldest", "más antigua": "oldest", "två äldsta": "two oldest", "tre äldsta": "three oldest",
+    "to ældste": "two oldest", "tre ældste": "three oldest", "to eldste": "two oldest", "tre eldste": "three oldest",
+    "per einde van deze maand": "as of the end of this month", "per einde van de maand": "as of the end of the month",
+    "het restant": "the rest", "tweede kerstdag": "boxing day", "eerste kerstdag": "christmas",
+    "na oud en nieuw": "after new year", "oud en nieuw": "new year's eve", "driekoningen": "epiphany",
+    "heilige drei könige": "epiphany", "dreikönigstag": "epiphany", "día de reyes": "epiphany",
+    "dia de reis": "epiphany", "epifania": "epiphany", "épiphanie": "epiphany", "trettondedag jul": "epiphany",
+    "helligtrekongersdag": "epiphany", "la saint-sylvestre": "new year's eve", "saint-sylvestre": "new year's eve",
+    "giorno di santo stefano": "boxing day", "santo stefano": "boxing day", "nochevieja": "new year's eve",
+    "san silvestro": "new year's eve", "nyårsafton": "new year's eve", "nytårsaften": "new year's eve",
+    "nyttårsaften": "new year's eve", "annandag jul": "boxing day", "anden juledag": "boxing day",
+    "andre juledag": "boxing day", "stephanstag": "boxing day", "zweiter weihnachtsfeiertag": "boxing day",
+    "zweiten weihnachtsfeiertag": "boxing day", "a día de hoy": "right now", "en revisión": "under review",
+    "anzi no": "no wait", "estratto conto al": "statement as of", "saldo al": "balance as of",
+    "relevé au": "statement as of", "o total": "the total", "em prestações mensais": "in monthly installments",
+    "ligger vi efter": "are we behind", "redan betald": "already paid", "redan betalt": "already paid",
+    "den här": "this one", "kommer senare": "comes later", "i övermorgon": "the day after tomorrow",
+    "står allerede": "is already", "på listen": "on the list", "hvad skylder vi": "what do we owe",
+    "mag eruit": "can be cancelled",
+    # Polish
+    "nie zapłacimy": _WE_DO_NOT_PAY, "nie płacimy": _WE_DO_NOT_PAY, "nigdy nie zamawialiśmy": "we never ordered",
+    "nie zamawialiśmy": "we never ordered", "za dużo": "too much", "dwa razy": "twice", "plan spłaty": "payment plan",
+    "na raty": "in installments", "w ratach": "in installments", "jesteśmy winni": "do we owe", "ile wynosi": "what is",
+    "na dzień": "as of", "na poczet": "toward", "z karty": "from the card", "w przyszłym tygodniu": "next week",
+    "do końca miesiąca": "by the end of the month", "koniec miesiąca": "end of the month",
+    "w przyszłym miesiącu": "next month", "już zapłaciliśmy": "we already paid", "zostało zapłacone": "was paid",
+    "nota korygująca": "credit note", "nota kredytowa": "credit note", "wyciąg z konta": "statement",
+    "betaler vi ikke": _WE_DO_NOT_PAY, "betalar vi inte": _WE_DO_NOT_PAY,
+    "bortsett fra": "except", "bortsett från": "except", "det resterende": "the rest", "i avdrag": "in installments",
+    "e a segunda": "and the second", "gået igennem": "gone through", "gått igenom": "gone through",
+    "i mandags": "last monday", "i tirsdags": "last tuesday", "i tisdags": "last tuesday",
+    "i onsdags": "last wednesday", "i torsdags": "last thursday", "i fredags": "last friday",
     # agreeing, promising, asking (2026-12-27)
     "c'est bon pour moi": "ok", "c'est bon": "ok", "ça me va": "ok", "me parece bien": "ok", "mi va bene": "ok",
     "sieht gut aus": "looks good", "ziet er goed uit": "looks good", "ser bra ut": "looks good",
@@ -500,6 +534,36 @@ _WORDS: dict[str, str] = {
     "hver": "every", "varje": "every", "lijst": "list", "uit uw lijst": "from your list",
     "uit de lijst": "from the list", "nå": "now",
     "vale": "ok", "müssen": "must", "nie": "never",
+    "faktury": "invoices", "fakturę": "invoice", "fakturze": "invoice", "fakturach": "invoices", "proszę": "please",
+    "prosimy": "please", "zapłacić": "pay", "zapłacimy": "we will pay", "zapłaciliśmy": "we paid",
+    "zapłacona": "paid", "zapłacone": "paid", "opłacona": "paid", "płatność": "payment", "płatności": "payments",
+    "dziś": "today", "dzisiaj": "today", "jutro": "tomorrow", "wczoraj": "yesterday", "przelew": "transfer",
+    "przelewem": "by transfer", "karty": "card", "kartą": "by card", "kartę": "card", "najstarszej": "oldest",
+    "najstarsze": "oldest", "najstarszą": "oldest", "wszystkie": "all", "zaległe": "overdue", "zaległych": "overdue",
+    "przeterminowane": "overdue", "kwota": "amount", "kwotę": "amount", "kwoty": "amount", "ile": "how much",
+    "potwierdzenie": "receipt", "zadzwonić": "call", "zadzwonił": "call", "poniedziałek": "monday",
+    "wtorek": "tuesday", "środę": "wednesday", "środa": "wednesday", "czwartek": "thursday", "piątek": "friday",
+    "stycznia": "january", "styczniu": "january", "lutego": "february", "grudnia": "december",
+    "grudniu": "december", "listopada": "november", "listopadzie": "november", "października": "october",
+    "duplikat": "duplicate", "uszkodzone": "damaged", "uszkodzony": "damaged", "brakuje": "missing",
+    "anulować": "cancel", "anulujcie": "cancel", "zaplanowaną": "scheduled", "zaplanowana": "scheduled",
+    "pobrać": "debit", "pobranie": "debit", "obciążyć": "charge", "obciążcie": "charge", "raty": "installments",
+    "przedpłata": "prepayment", "przedpłatę": "prepayment", "zaliczka": "prepayment", "zaliczkę": "prepayment",
+    "dziękuję": "thanks", "dzięki": "thanks", "resztę": "the rest", "reszta": "the rest",
+    "zwrócone": "returned", "zwróciliśmy": "we returned", "cena": "price", "błędna": "wrong", "błędną": "wrong",
+    "pozdrawiam": "regards",
+    "rückstände": "overdue", "komplett": "completely", "einde": "end", "waarschijnlijk": "probably",
+    "vencido": "overdue", "vencidos": "overdue", "transferimos": "we transfer", "pero": "but", "todavía": "still",
+    "revisión": "review", "confermate": "confirm", "arrivato": "arrived", "arrivata": "arrived",
+    "dopodomani": "the day after tomorrow", "overmorgen": "the day after tomorrow",
+    "övermorgon": "the day after tomorrow", "cancelem": "cancel", "agendado": "scheduled", "mensais": "monthly",
+    "possível": "possible", "öppna": "open", "företagskortet": "the company card", "resten": "the rest",
+    "senare": "later", "kontot": "the account", "stoppa": "stop", "schemalagda": "scheduled",
+    "dragningen": "the debit", "dragning": "debit", "allerede": "already", "dobbeltfaktura": "duplicate invoice",
+    "kopi": "copy", "skylder": "owe", "incasso": "direct debit", "déjà": "already", "goedgekeurd": "approved",
+    "väntar vi med": "we wait with", "venter vi med": "we wait with", "belast": "charge", "ødelagt": "damaged",
+    "ødelagte": "damaged", "pallene": "the pallets", "kronene": "kroner", "avdrag": "installments",
+    "juleaften": "christmas eve", "julafton": "christmas eve", "fra": "from",
 }
 # Words that are also English or another slot's word are never carried over, whatever a list above says.
 _ENGLISH = frozenset(("copies", "november", "december", "mars", "hier", "nu", "ora", "nun", "mes", "nos", "dove",
@@ -532,9 +596,10 @@ _LANGUAGE_OF = {word: language for language, words in {
     "nl": "het een wij factuur niet graag voor betaling onze kunnen jullie dank ik deze staat naar uit elke",
     "fr": "les des est nous vous facture pour merci avec une pas sur notre paiement je peux svp vos aux cette",
     "es": "los las factura por para gracias nuestra pago hemos está queremos podéis con el del os necesito pagamos día"
-          " habéis vuestra vuestro usted ustedes tenemos más también",
-    "it": "il della fattura per grazie non sono abbiamo pagamento vorrei nostro sul chi scusate adesso possiamo",
+          " habéis vuestra vuestro usted ustedes tenemos más también transferimos",
+    "it": "il della fattura per grazie non sono abbiamo pagamento vorrei nostro sul chi scusate adesso possiamo che",
     "pt": "fatura obrigado não com pagamento nossa podem já faturas é da do pelo vai bom dia sim uma ou dá cartão",
+    "pl": "proszę nie jest się dla na że faktury fakturę fakturze dziś zapłacimy prosimy nasze naszej czy",
     "nordic": "og ikke jeg vi faktura och inte jag fakturaen fakturan fakturaer dere ni har kan den fra från vår"
               " fått",
 }.items() for word in words.split()} | {word: language for language, words in _DIGITS.items()
@@ -563,7 +628,7 @@ _OWN_WORDS = {
     "nl": {"en": "and", "de": "the", "het": "the", "nu": "now", "of": "or", "van": "of", "voor": "for",
            "met": "with", "op": "on", "aan": "to", "te": "to", "zijn": "are", "een": "a", "u": "you", "uw": "your",
            "ons": "us", "dat": "that", "als": "if", "nog": "still", "al": "already", "ook": "also", "naar": "to",
-           "bij": "at", "wat": "what", "hoe": "how", "tot": "until", "deze": "this one"},
+           "bij": "at", "wat": "what", "hoe": "how", "tot": "until", "deze": "this one", "intern": "internally"},
     "fr": {"et": "and", "le": "the", "la": "the", "les": "the", "ou": "or", "de": "of", "du": "of the",
            "des": "of the", "au": "to the", "aux": "to the", "que": "that", "avec": "with", "pour": "for",
            "en": "in", "un": "a", "une": "a", "est": "is", "sur": "on", "par": "by", "vous": "you", "je": "i",
@@ -579,23 +644,42 @@ _OWN_WORDS = {
            "ma": "but", "chi": "who"},
     "pt": {"e": "and", "os": "the", "ou": "or", "de": "of", "do": "of the", "da": "of the", "em": "in",
            "na": "in the", "com": "with", "para": "for", "por": "by", "que": "that", "um": "a", "uma": "a",
-           "é": "is"},
+           "é": "is", "o": "the", "a": "the", "as": "the", "dia": "day"},
     "nordic": {"og": "and", "och": "and", "nu": "now", "den": "the", "eller": "or", "på": "on", "för": "for",
                "for": "for", "med": "with", "til": "to", "till": "to", "av": "of", "af": "of", "är": "is",
                "er": "is", "har": "have", "ni": "you", "dere": "you", "en": "a", "ett": "a", "et": "a",
                "ikke": "not", "inte": "not", "kan": "can", "vi": "we", "jeg": "i", "jag": "i", "alt": "everything",
                "alla": "all"},
+    "pl": {"i": "and", "nie": "not", "na": "on", "do": "until", "w": "in", "z": "from", "za": "for", "o": "about",
+           "jest": "is", "są": "are", "się": "", "to": "it is", "tak": "yes", "już": "already", "mi": "me",
+           "nas": "us", "nam": "us", "dla": "for", "że": "that", "ale": "but", "tylko": "only", "oraz": "and"},
 }
-_OWN_WORD = {language: re.compile(r"(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])")
-             for language, words in _OWN_WORDS.items()}
 # "le 28", "el día 20", "op de 20e", "no dia 8": the day of the month, as "the 28th"
 # ("op de 15e incasseren": a day with its ordinal ending, whatever follows)
 _DAY_NUMBER = re.compile(r"\b(?P<lead>the day|on the day|the|day)\s+(?P<day>[1-9]|[12]\d|3[01])(?![.,]\d)"
-                         r"(?:(?:e|er|de|°|º)(?!\w)|\.(?!\d)(?=\s*(?:[?.!,;]|$)|\s+(?:of|for|from|please|pls|in|to|at)\b)"
+                         r"(?:(?:e|er|de|°|º|:e|:a)(?!\w)|\.(?!\d)(?=\s*(?:[?.!,;]|$)|\s+(?:of|for|from|please|pls|in|to|at)\b)"
                          r"|(?=\s*(?:[?.!,;]|$)|\s+(?:of|for|from|please|pls|in|to|at)\b))")
 # "vendredi prochain": next friday; "Freitag nächster Woche" stays "friday next week"
 _NEXT_AFTER = re.compile(r"\b(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday) next\b(?!\s+week)")
 _TEXT2NUM_LANGUAGES = frozenset(("de", "nl", "fr", "es", "it", "pt"))
+# Positions said in words ("die zweite und dritte", "la première et la troisième"), read before text2num makes them
+# "2." and "3ème"; each in its language only ("segunda" is a Monday in Portuguese, "andra" also "other").
+_ORDINAL_WORDS = {
+    "de": {"erste": "first", "ersten": "first", "zweite": "second", "zweiten": "second", "dritte": "third",
+           "dritten": "third", "vierte": "fourth", "vierten": "fourth", "fünfte": "fifth"},
+    "nl": {"eerste": "first", "tweede": "second", "derde": "third", "vierde": "fourth", "vijfde": "fifth"},
+    "fr": {"premier": "first", "deuxième": "second", "seconde": "second", "troisième": "third",
+           "quatrième": "fourth", "cinquième": "fifth"},
+    "es": {"primera": "first", "primero": "first", "segunda": "second", "segundo": "second", "tercera": "third",
+           "tercero": "third", "cuarta": "fourth", "cuarto": "fourth", "quinta": "fifth"},
+    "it": {"seconda": "second", "secondo": "second", "terza": "third", "terzo": "third", "quarta": "fourth",
+           "quarto": "fourth", "quinta": "fifth"},
+    "pt": {"primeira": "first", "primeiro": "first", "terceira": "third", "terceiro": "third"},
+    "nordic": {"första": "first", "første": "first", "andra": "second", "anden": "second", "andre": "second",
+               "tredje": "third", "fjärde": "fourth", "fjerde": "fourth", "femte": "fifth"},
+}
+_ORDINAL_WORD = {language: re.compile(r"(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])")
+                 for language, words in _ORDINAL_WORDS.items()}
 _WEEKDAY_NOT_ORDINAL = re.compile(r"(?<![\w-])sexta(?![\w-])")  # Friday in Portuguese, not "6ª" (text2num)
 _DONE_AT_THE_END = re.compile(r"\b(?P<who>we|i)\s+(?:have|has)"
                               r"(?:\s+(?P<said>(?:[^.!?\n]|(?<=\d)\.(?=\d)){1,80}?))?\s+(?P<done>transferred|paid|sent|debited|received"
@@ -656,12 +740,14 @@ def in_english(text: str) -> str:
     text = _SAID_DIGITS.sub(lambda m: "".join(_DIGIT_OF[word] for word in m.group().split() if word in _DIGIT_OF),
                             text)
     text = _DAY_FIRST.sub(_day_first, text)
+    if language in _ORDINAL_WORD:
+        text = _ORDINAL_WORD[language].sub(lambda m: _ORDINAL_WORDS[language][m.group()], text)
     if language in _TEXT2NUM_LANGUAGES:
         # "cuatro cuatro uno cero": 4 4 1 0 (one reference: bot.nlu_text)
         text = alpha2digit(_WEEKDAY_NOT_ORDINAL.sub("friday", text), language)
-    carried = _FOREIGN.sub(lambda m: _TABLE[_said(m)], text)
-    if language in _OWN_WORD:
-        carried = _OWN_WORD[language].sub(lambda m: _OWN_WORDS[language][m.group()], carried)
+    own = _OWN_WORDS.get(language, {})
+    # one pass, so that an English word carried over is not read again as a small word ("van" → "of", not "or")
+    carried = _carrier().sub(lambda m: _carried(_said(m), own, m.group()), text)
     carried = _DAY_NUMBER.sub(lambda m: f"{'on ' if 'on' in m['lead'] else ''}the {_ordinal(int(m['day']))}", carried)
     carried = _NEXT_AFTER.sub(lambda m: f"next {m['day']}", carried)
     if language in ("de", "nl"):
@@ -691,6 +777,19 @@ _KNOWN_IN_ENGLISH = frozenset(("rechnung", "rechnungen", "factura", "facturas", 
 def _in_an_english_letter(match: re.Match[str]) -> str:
     said = _said(match)
     return said if said in _KNOWN_IN_ENGLISH else _TABLE[said]
+
+
+@lru_cache(maxsize=1)
+def _carrier() -> re.Pattern[str]:
+    """The words and phrases above with the small words of every language, longest first, as one pattern."""
+    keys = sorted(set(_TABLE).union(*_OWN_WORDS.values()), key=len, reverse=True)
+    alternatives = "|".join(re.escape(key).replace(r"\ ", r"\s+") for key in keys)
+    return re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])")
+
+
+def _carried(said: str, own: dict[str, str], written: str) -> str:
+    """A word in English: its language's small word, else the table's; a small word of another language as written."""
+    return own[said] if said in own else _TABLE.get(said, written)
 
 
 def _said(match: re.Match[str]) -> str:

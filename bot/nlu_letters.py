@@ -19,7 +19,8 @@ _GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|even
                        r"|sehr geehrte[rs]?|guten (?:tag|morgen)|hallo|liebe[rs]?|moin|bonjour|bonsoir|madame|monsieur"
                        r"|buen(?:os|as) (?:días|dias|tardes)|buenas|hola|estimad[oa]s?|señor(?:es|a)?|buongiorno|salve"
                        r"|gentil[ei]|spettabile|egregi[oa]|beste|geachte|goedemorgen|goedemiddag|olá|bom dia|boa tarde"
-                       r"|prezad[oa]s?|hej|hei|kære|god dag|goddag)\b[^\n]{0,40}$", re.IGNORECASE)
+                       r"|prezad[oa]s?|hej|hei|kære|god dag|goddag|dzień dobry"
+                       r"|szanowni państwo)\b[^\n]{0,40}$", re.IGNORECASE)
 _SIGN_OFF = re.compile(r"^\s*(?:thanks|thank you|many thanks|thanks again|thanks in advance|thank you in advance"
                        r"|best|best regards|kind regards|warm regards|regards|cheers|sincerely|yours truly"
                        r"|yours sincerely|respectfully|all the best|take care|mit freundlichen grüßen|cordialement"
@@ -31,7 +32,8 @@ _SIGN_OFF = re.compile(r"^\s*(?:thanks|thank you|many thanks|thanks again|thanks
                        r"|(?:un )?cordiale saluto|grazie(?: mille)?|(?:met )?vriendelijke groet(?:en)?|groet(?:en|jes)?"
                        r"|mvg|bedankt|dank u(?: wel)?|atenciosamente|(?:com os )?(?:melhores )?cumprimentos"
                        r"|obrigad[oa]|(?:med )?(?:vänliga|venlig|vennlig|vennlige) (?:hälsningar|hilsen|hilsener)"
-                       r"|hälsningar|hilsen|mvh|tack|takk|tak|danke(?: schön)?|vielen dank)\b[\s,.!-]*$", re.IGNORECASE)
+                       r"|hälsningar|hilsen|mvh|tack|takk|tak|danke(?: schön)?|vielen dank|pozdrawiam"
+                       r"|z poważaniem)\b[\s,.!-]*$", re.IGNORECASE)
 _SIGNATURE_LINES = 7
 # The small talk of a business letter: it names weeks and months ("I'm covering for our bookkeeper this week", "it's
 # been a busy month") that are not the dates the letter is about, and thanks that are not a thank-you message.

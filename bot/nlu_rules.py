@@ -167,7 +167,9 @@ RULES: list[tuple[str, list[str], list[str]]] = [
     ], [r"\b(?:mailed|sent|send|mail)\b(?:\s+\S+){0,3}\s+to (?:the|your) (?:remit|remittance|mailing) address\b",
         r"\b(?:change|changed|changing|update|updated|updating|new|wrong|correct|my|our)"
         r" (?:\w+ )?(?:address|bank|routing|account)\b(?!\s+(?:needs?|requires?|asks?|wants?|is asking|does|do|did"
-        r"|can|cannot|will|is|has)\b)"]),
+        r"|can|cannot|will|is|has)\b)",
+        # the customer's own bank given to be debited: "use the routing and account number below … Routing: 011000015"
+        r"\b(?:routing|aba)(?: number| no\.?| #)?\s*[:#]?\s*\d{9}\b"]),
     ("finance_charge", [
         rf"\bwhy\b(?:\s+\S+){{0,8}}?\s+{_FINANCE_CHARGE}",
         r"^why (?:am i|are we|is (?:there|my account|our account)) (?:being )?(?:charged|billed)?\s*(?:a|the)"
@@ -188,7 +190,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         # "the 1.050,00 € we paid on 08/01, has it arrived?"
         r"\b(?:has|have|did) (?:it|they|the (?:payment|money|transfer|wire|funds))"
         r" (?:arrived|arrive|come in|landed|land|been received|reached you)\b",
-        r"\bpayments (?:from|in|for|made|since|this year)\b",
+        r"(?<!\bfuture )\bpayments (?:from|in|for|made|since|this year)\b",
         r"\bdid (?:my|the|our) (?:payment|check|wire|ach|transfer)\b(?: \S+){0,4}? (?:go through|clear|post"
         r"|arrive|land|come through)\b",
         r"\b(?:list|show|see|view)(?: me)?(?: my| our| all| the)*(?: past| recent| previous)? payments\b",

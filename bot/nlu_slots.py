@@ -221,6 +221,10 @@ _SET_ASIDE_AFTER = re.compile(
     r"(?:check|cheque|chk|wire|transfer|bank transfer|ach)\b"
     r"|(?:we|i) (?:already )?(?:mailed|sent|wired) (?:a|the) (?:check|cheque|chk|wire|payment) for\b"
     r"|(?:is|are) (?:excluded|not ok|not okay|not fine)\b"
+    # "83319 I need to check with our controller", "4415 we're holding that one", "2026/1201 we keep back"
+    r"|(?:i|we) (?:need|have|must) to (?:check|confirm|verify|clarify)\b|(?:we|i) (?:are|am) holding\b"
+    r"|(?:we|i) (?:keep|hold) (?:it |that one |this one )?back\b"
+    r"|(?:is|are) (?:internally )?not yet (?:approved|checked|released)\b"
     r"|is for the order we returned"
     r"|(?:is|are) (?:fine|ok|okay|correct) but (?:we|i) (?:will )?(?:pay|transfer|settle|wire|send)"
     r"|(?:we|i) (?:contest|dispute)"
@@ -378,7 +382,10 @@ _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{3})"
                                r"(?=(?:[.,]\d\d)?\s*(?:dollars?|euros?|eur|usd|€|kr|sek|nok|dkk))")
 _NET_BEFORE = re.compile(r"\bnet(?: amount| payment| total| paid| remitted| to pay)?\s*(?:of\s*)?(?:eur|usd|\$|€)?"
                          r"\s*[:=]?\s*$")
-_TOTAL_BEFORE = re.compile(r"\btotal(?: paid| amount| due| to pay| remitted)?\s*(?:eur|usd|\$|€)?\s*[:=]?\s*$")
+# "Total: $3,155.20", "Total authorised today: $2,672.40"; not an invoice's own total in brackets ("(total $7,480.00")
+_TOTAL_BEFORE = re.compile(r"(?<!\()\btotal(?: paid| amount| due| to pay| remitted| authori[sz]ed(?: today)?)?\s*"
+                           r"(?:eur|usd|\$|€)?\s*[:=]?\s*$")
+_BRACKETED_TOTAL = re.compile(r"\(\s*(?:invoice\s+)?total\s*:?\s*$")  # "… $2,500.00 against 0511 (total $7,480.00"
 _BESIDE_INVOICE = re.compile(r"(?:\b[a-z]{0,3}-?\d{4,}|_invoice_)\s*(?:\(\s*|[-–:]\s*)?(?:[$€£]\s*)?$")
 # "no wait make it 650", "sorry, i mean 1,250": the sum said before is taken back
 _CORRECTION_BEFORE = re.compile(r"(?:\bmake (?:it|that)|\bchange (?:it|that) to|\b(?:no|nope|sorry|wait|oops|correction"
@@ -408,7 +415,8 @@ _CENT = Decimal("0.01")
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 _ORDINAL = "|".join(_ORDINALS) + r"|1st|2nd|3rd|[4-9]th|10th"
 _POSITION = re.compile(
-    rf"\b(?:the\s+)?(?P<ord>{_ORDINAL})\s+(?:one|invoice|item|bill|entry|line|option|choice)\b"
+    rf"\b(?:the\s+)?(?P<ord>{_ORDINAL})\s+(?:one|invoice|item|bill|entry|line|option|choice"
+    r"|(?:from|on|of|in) (?:the|your|that|this) list)\b"
     r"|(?:\b(?:number|no\.?|option|item|line|choice)|#)\s*(?P<num>\d{1,2})\b(?!\s*(?:days?|weeks?))"
     r"(?!\s+(?:on|of|in)\s+(?:the\s+)?(?:_invoice_|invoice))"  # "line 3 on invoice 9134": a line of it
     r"|\b(?:number|option|item|line|choice)\s+(?P<numword>[a-z]+)\b"
@@ -418,7 +426,8 @@ _POSITION = re.compile(
 )
 _PICK = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{'|'.join(_ORDINALS)})"
 _SEVERAL = re.compile(  # "pay 2 and 3", "1, 4 and 8", "the first and third", "ok pay 1st and 3rd": the whole message
-    rf"^\s*(?:(?:ok|yes|so|um|uh)\s+)?(?:(?:please\s+)?(?:pay|payment|schedule|sched|do)\s+)?(?:the\s+|numbers?\s+)?"
+    rf"^\s*(?:(?:ok|yes|so|um|uh|yep|yeah|thanks|thank you)[\s,.!]+)*(?:(?:please\s+)?(?:pay|payment|schedule|sched"
+    r"|do)\s+)?(?:the\s+|numbers?\s+)?"
     rf"(?P<several>#?{_PICK}(?:\s*(?:,|&|\+|\band\b|\bn\b)\s*(?:and\s+)?(?:the\s+)?#?{_PICK})+)"
     r"(?:\s+(?:ones?|invoices?|bills?))?(?:\s+(?:from|on|of) (?:that|the|this|your) list)?"
     r"(?:\s*,?\s*not\s+(?:the\s+)?#?\d{1,2})?"  # "ok do 3 and 4 from that list, not 1"
@@ -438,7 +447,9 @@ _LISTED_POSITIONS = re.compile(
     r"(?:\s*(?:,|&|\band\b|\bn\b)\s*(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten))+)\b"
     # "the second and fourth invoices on your list", "the 1st and 3rd ones": ordinals listed before what they count
     rf"|\bthe\s+(?P<ordinals>(?:{_ORDINAL})(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?(?:the\s+)?(?:{_ORDINAL}))+)"
-    r"\s+(?:ones?|invoices?|bills?|items?|(?:of|on|from|in) (?:the|your|that|this) list)\b"
+    r"\s+(?:ones?|invoices?|bills?|items?|(?:of|on|from|in) (?:the|your|that|this) list"
+    # "bitte die zweite und dritte abbuchen": the verb after them (bot.nlu_languages)
+    r"|(?:pay|debit|charge|collect|settle|schedule)\b|please\b|now\b|today\b|[.!?]|$)"
     # "#3 and #5 from that list": one or two digits after # are positions (an invoice has more)
     r"|(?P<hashes>#\d{1,2}(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?#\d{1,2})+)\b")
 # "the first four on that list": the first n positions.
@@ -659,6 +670,7 @@ class Amount:
     value: Decimal | None = None
     currency: str | None = None
     sums: int = 0  # how many different sums the message names, paid or not ("$52 a unit, we agreed $47": two)
+    refused: Decimal | None = None  # the one sum said not to be paid ("we are not paying the $1,140.00 for …")
 
     @property
     def payable(self) -> Decimal | None:
@@ -683,6 +695,21 @@ def locale_for(timezone: str | None, country: str) -> str:
         return "en_US"
 
 
+# "we are not paying the $1,140.00 for the returned chairs", "not a cent of that $540", "not the extra $710.00": the sum
+# a dispute refuses; not a fee refused with its price ("not paying the $45 fuel surcharge": the fee is what is wrong)
+_REFUSED_BEFORE = re.compile(r"\b(?:not|never|(?:will|do|can) not)\s+(?:be\s+)?"
+                             r"(?:(?:paying|pay|remit|remitting)\s+"
+                             r"(?:(?:a cent|one cent|a penny|one penny|anything|any)\s+of\s+)?"
+                             r"(?:for\s+)?(?:the|that|this|those)?\s*(?:extra|additional)?"
+                             r"|(?:paying\s+|pay\s+)?(?:a cent|one cent|a penny|one penny) of\s+(?:the|that|this)?"
+                             r"|the (?:extra|additional))\s*"
+                             r"(?:(?:for\s+)?(?:the\s+)?(?:\d+\s+)?(?:[a-z]+\s+){0,3}\(\s*)?$")
+_A_FEE_AFTER = re.compile(r"\s*(?:\S+\s+){0,2}?(?:fees?|surcharges?|handling|freight|shipping|interest|charges?)\b")
+
+
+_NO_CENTS = re.compile(r"(\d),-(?![\d-])")
+
+
 def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
     """The one amount the message names; none when it names none, several or a malformed one."""
     values: list[Decimal | None] = []
@@ -692,18 +719,22 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
     text = _DOLLARS_AND_CENTS.sub(_with_cents, text)
     text = _DOLLARS_THEN_CENTS.sub(_with_cents, text)
     text = _SPACED_THOUSANDS.sub(r"\1\2", text)  # "1 350 dollar": thousands set apart by a space
+    text = _NO_CENTS.sub(r"\1,00", text)  # "3.200,- EUR": no cents
 
     def take(match: re.Match[str]) -> str:
         groups = match.groupdict()
         number = next(groups[f"n{i}"] for i in range(1, 15) if groups[f"n{i}"] is not None)
         cued = any(groups[name] for name in _CUES)  # "pay 31144 but only 900"
-        if not cued and _BESIDE_INVOICE.search(text[:match.start()]):
+        if not cued and (_BESIDE_INVOICE.search(text[:match.start()]) or _BRACKETED_TOTAL.search(text[:match.start()])):
             beside.append(_money(number, False, locale=locale, dollar_first=groups["c1"] == "$"))
         if _TOTAL_BEFORE.search(text[:match.start()]):
             totals.append(_money(number, False, locale=locale, dollar_first=groups["c1"] == "$"))
         if _NET_BEFORE.search(text[:match.start()]):
             nets.append(_money(number, False, locale=locale, dollar_first=groups["c1"] == "$"))
         before, after = text[:match.start()], text[match.end():]
+        if _REFUSED_BEFORE.search(before) and not _A_FEE_AFTER.match(after):
+            refused.append(_money(number, any(groups.get(f"k{i}") for i in range(1, 5)), locale=locale,
+                                  dollar_first=groups["c1"] == "$"))
         later = _LATER_PART_BEFORE.search(before) and not _PAY_VERB_BEFORE.search(before)  # "remit the remaining"
         if _NOT_PAID_BEFORE.search(before) or later or _VAGUE_AFTER.match(after) or (
                 _DESCRIBED_AFTER.match(after) and not _PAYING_BEFORE.search(before)):
@@ -733,6 +764,7 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
         cue = next((groups[name] for name in _CUES if groups[name]), "")
         return f"{cue} _amount_ "
 
+    refused: list[Decimal | None] = []
     beside: list[Decimal | None] = []  # "4401 (980,00 €), 4415 (1.450,00 €)": each invoice's own total
     totals: list[Decimal | None] = []  # "Total paid EUR 2.015,50" under a table
     nets: list[Decimal | None] = []  # "Net amount $1,087.50 (invoice $1,240.00 less credit $152.50)": the sum paid
@@ -750,9 +782,10 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
         distinct = set(totals) & distinct  # a table's "Total paid": the sum of the lines, with a credit note's minus
     if len(distinct) > 1 and None not in distinct:
         distinct = _the_sum_paid(distinct, set(paid))
+    said_refused = refused[0] if len(set(refused)) == 1 else None
     if len(distinct) != 1 or None in distinct or len(currencies) > 1:
-        return Amount(sums=len(every)), masked
-    return Amount(distinct.pop(), currencies.pop() if currencies else None, len(every)), masked
+        return Amount(sums=len(every), refused=said_refused), masked
+    return Amount(distinct.pop(), currencies.pop() if currencies else None, len(every), said_refused), masked
 
 
 def _the_sum_paid(sums: set[Decimal | None], paid: set[Decimal | None]) -> set[Decimal | None]:

@@ -242,11 +242,14 @@ _AUTOPAY = re.compile(r"\b(?:autopay|auto pay|auto-pay|automatic(?:ally)?|recurr
 _ANOTHER_PAYMENT = re.compile(r"\b(?:ourselves|by ourself|we (?:will )?(?:transfer|settle|mail|send|wire)|separately"
                               r"|out with our|by check|pay (?:it|that one|that|this one) (?:by check|ourselves)"
                               r"|(?:stays?|remains?|is still|are still) (?:scheduled|on hold|set))\b")
+_OF_INVOICES = re.compile(r"_invoice_|\b(?:invoices?|separately|that one|those)\b")
 _INVOICES_OF_BEFORE = re.compile(r"\binvoices? (?:from|of|for|in)\s+$")  # "three invoices from | December"
 _TAKEN = re.compile(r"\b(?:took|charged|debited|drafted|pulled|withdrew|ran|paid"
                     r"|last (?:autopay )?(?:debit|charge|draft))\b")
 _CANNOT = re.compile(r"\b(?:not|no|difficult|hard|tight|impossible|bad|slow|late)\b")
-_INVOICE_DATED = re.compile(r"\b(?:is|was|are|were) (?:dated|issued|invoiced|delivered)\s+(?:on\s+)?$")
+_INVOICE_DATED = re.compile(r"\b(?:is|was|are|were) (?:dated|issued|invoiced|delivered)\s+(?:on\s+)?$"
+                            # "… jetzt bezahlen. Die Lieferung vom 27.11. ist angekommen": the delivery's day
+                            r"|\b(?:delivery|shipment)\s+(?:from|of|dated|on)\s+(?:the\s+)?$")
 # An invoice's or a delivery's own day beside the payment's: "invoice 55730 dated 10/28/2026 (delivered 11/02) for
 # friday 11/20", "(invoice dates 11/02 and 11/06, received 11/09)", "Rechnung RE-2026-0412 from 03/11", "due 31/12"
 _DOCUMENT_DATED = re.compile(r"(?:\b(?:dated|invoice dates?|issued|invoiced|delivered|shipped|received|delivery|due)"
@@ -336,8 +339,10 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
             continue  # "pay 2 and 3 from the list you sent on tuesday", "our transfer for the october invoices"
         if not month and _MESSAGES_BEFORE.search(when.lead):
             continue  # "5 texts today. FIVE. I'll pay 8440 friday": the day of the reminders, not of the payment
-        if intent in _MOVES_MONEY and not month and _ANOTHER_PAYMENT.search(clause):
-            continue  # "charge 40518 now. 40519 we will transfer ourselves next week": not this payment's day
+        if intent in _MOVES_MONEY and not month and _ANOTHER_PAYMENT.search(clause) and not (
+                intent == "deposit" and not _OF_INVOICES.search(clause)):
+            continue  # "charge 40518 now. 40519 we will transfer ourselves next week": not this payment's day (a
+            # deposit the customer transfers themselves keeps its day: LABELS.md)
         if intent == "cancel_scheduled" and not month and _TAKEN.search(when.lead):
             continue  # "your system took $2,000 out on the 3rd, cancel whatever else you have scheduled"
         since_last = when.lead.rsplit(found[at - 1].phrase, 1)[-1] if at and found[at - 1].phrase in when.lead else None
@@ -363,7 +368,7 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
 
 # "did my 500 from monday clear", "receipt for the 350": a payment asked about, named by its sum (three digits are
 # never an invoice), or "the 1800 i paid friday".
-_SUM_NAMED = re.compile(rf"(?:\b(?:my|the|our|that|this)|_date_)\s+(?P<sum>\d{{3}}(?:\.\d\d)?"
+_SUM_NAMED = re.compile(rf"(?:\b(?:my|the|our|that|this|did)|_date_)\s+(?P<sum>\d{{3}}(?:\.\d\d)?"
                         rf"|\d{{4,5}}(?=\s+{nlu_slots.PAID_BY_THEM}))\b(?!\s*(?:%|[a-z]+s\b))")
 
 
@@ -381,6 +386,8 @@ def _amount_meant(read: _Read, intent: str) -> Decimal | None:
         # "1043 is a duplicate of 1042, total $540.00": the invoice is what is wrong, its total no sum in dispute;
         # "we paid it in full, $2,980.00, by ACH": what was paid is not said to be wrong (LABELS.md, 2026-12-23)
         paid_only = _PAID_CLAIM.search(read.canonical) and not _WRONG_SUM.search(read.canonical)
+        if money.refused is not None and money.refused > 0 and money.sums > 1:
+            return money.refused  # "we are not paying the $1,140.00 for the returned chairs" among the invoice's sums
         return None if money.sums > 1 or _DUPLICATE_TOTAL.search(read.masked) or paid_only else money.payable
     if intent in _BACKWARD_INTENTS and money.payable is None and money.sums == 0:
         said = _SUM_NAMED.search(read.masked)
