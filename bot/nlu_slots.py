@@ -431,7 +431,7 @@ _SEVERAL = re.compile(  # "pay 2 and 3", "1, 4 and 8", "the first and third", "o
     rf"(?P<several>#?{_PICK}(?:\s*(?:,|&|\+|\band\b|\bn\b)\s*(?:and\s+)?(?:the\s+)?#?{_PICK})+)"
     r"(?:\s+(?:ones?|invoices?|bills?))?(?:\s+(?:from|on|of) (?:that|the|this|your) list)?"
     r"(?:\s*,?\s*not\s+(?:the\s+)?#?\d{1,2})?"  # "ok do 3 and 4 from that list, not 1"
-    r"(?:\s+(?:on\s+|for\s+|by\s+)?_date_)?(?:\s+please)?\s*[.!]*\s*$")
+    r"(?:\s+(?:on\s+|for\s+|by\s+)?_date_)?(?:\s+(?:please|pls|go|thanks|now|do it))*\s*[.!]*\s*$")
 # "items 2 and 4", "number two and number three": positions listed anywhere in the message.
 _LISTED_POSITIONS = re.compile(
     r"(?:\b(?:items?|numbers?|options?|lines?|choices?|invoices|bills)|\bnos?\.)\s+(?P<several>(?:\d{1,2}|[a-z]+)\b(?:(?:,\s*|\s*&\s*|\s+and\s+)"
@@ -464,7 +464,8 @@ _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! ti
                       r"|gets? (?:us|me|the account))\s+current\b|\b(?:am i|are we|r we)(?: \w+)? late on\b"
                       r"|\b(?:be|get|getting|all|(?:get|getting|have) (?:you|ya|you guys|the account|it|us))"
                       r"\s+caught up\b"
-                      r"|\bcatch(?:ing)? up\b(?! on (?:the|our|my) (?:books|bookkeeping|accounts|records|email))"
+                      r"|\bcatch(?:ing)? up\b(?! on (?:the|our|my) (?:books|bookkeeping|accounts|records|email)"
+                      r"| on (?:everything|it all|all of it)\b)"
                       r"|\b(?:be|get|getting) up to date\b"
                       r"|\bhow far behind\b|\b(?:are|is|am) (?:we|i) (?:behind|current)\b|\bbehind by\b"
                       r"|\b(?:passed|past|after|over) (?:the|their|its) due dates?\b"
@@ -491,6 +492,7 @@ _ALL = re.compile(
     r"|\b(?:pay|clear|settle|paying)\b[^.?!]{0,15}\b(?:full|whole|entire|total) (?:balance|amount)\b"
     r"|\b(?:pay|clear|settle)(?: off)?(?: my| our| the)?(?: current| full| whole| entire| total| remaining)? balance\b"
     r"|\bpay(?: off)? what (?:i|we) owe\b|\b(?:whole|hole|entire) (?:thing|lot)\b"
+    r"|\bcatch(?:ing)? up on (?:everything|it all|all of it)\b"
     r"|\b(?:pay|paying|settle|clear|split|spread|break up|take|charge|plan for|payment plan for)\b(?:\s+\S+){0,2}?"
     r"\s+what is (?:left|remaining)\b"
     r"|\b(?:pay|debit|charge|collect|process|run|settle|clear|schedule)\s+(?:\S+\s+){0,2}?"

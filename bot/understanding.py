@@ -177,6 +177,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     if intent in ("cancel_scheduled", "dispute") and not invoices and excluded:
         # "cancel the payment for 33019, we will send a wire instead", "invoice 12877 is not right": that one
         invoices, excluded = excluded, ()
+    if intent == "balance" and selector == "overdue" and _TOTAL_AND_LATE.search(read.masked):
+        selector = None  # "how much do i owe total? and how much of that is late": both, no choice (LABELS.md)
     if intent == "invoices" and selector == "all" and not _EVERY.search(read.masked):
         selector = None  # "a breakdown of the open balance by invoice": which invoices, not all of them chosen
     if intent == "unknown" and not _slot_alone(read.masked):
@@ -242,6 +244,8 @@ _AUTOPAY = re.compile(r"\b(?:autopay|auto pay|auto-pay|automatic(?:ally)?|recurr
 _ANOTHER_PAYMENT = re.compile(r"\b(?:ourselves|by ourself|we (?:will )?(?:transfer|settle|mail|send|wire)|separately"
                               r"|out with our|by check|pay (?:it|that one|that|this one) (?:by check|ourselves)"
                               r"|(?:stays?|remains?|is still|are still) (?:scheduled|on hold|set))\b")
+_TOTAL_AND_LATE = re.compile(r"\b(?:total|in total|altogether|in all)\b[^.]*?(?:\?|\band\b|\bn\b)\s*"
+                             r"(?:how much|what|which)\b[^?]*\b(?:late|overdue|past due)\b")
 _OF_INVOICES = re.compile(r"_invoice_|\b(?:invoices?|separately|that one|those)\b")
 _INVOICES_OF_BEFORE = re.compile(r"\binvoices? (?:from|of|for|in)\s+$")  # "three invoices from | December"
 _TAKEN = re.compile(r"\b(?:took|charged|debited|drafted|pulled|withdrew|ran|paid"
