@@ -233,6 +233,10 @@ _PHRASES: dict[str, str] = {
     "den här": "this one", "kommer senare": "comes later", "i övermorgon": "the day after tomorrow",
     "står allerede": "is already", "på listen": "on the list", "hvad skylder vi": "what do we owe",
     "mag eruit": "can be cancelled",
+    "in sospeso": "on hold", "la teniamo": "we keep it", "la paghiamo": "we pay it", "alla scadenza": "at the due date",
+    "überweisen wir noch selbst": "we transfer ourselves", "überweisen wir selbst": "we transfer ourselves",
+    "zahlen wir selbst": "we pay ourselves", "betaler vi selv": "we pay ourselves",
+    "betalar vi själva": "we pay ourselves", "skal blive stående": "should stay", "skal bli stående": "should stay",
     # Polish
     "nie zapłacimy": _WE_DO_NOT_PAY, "nie płacimy": _WE_DO_NOT_PAY, "nigdy nie zamawialiśmy": "we never ordered",
     "nie zamawialiśmy": "we never ordered", "za dużo": "too much", "dwa razy": "twice", "plan spłaty": "payment plan",

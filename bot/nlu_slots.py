@@ -145,7 +145,8 @@ PAID_BY_THEM = r"(?:i|we)\s+(?:paid|sent|wired|mailed|transferred)\b"  # "the 12
 _SUM_PAID_AFTER = re.compile(rf"\s+{PAID_BY_THEM}")
 _YEAR_AFTER = re.compile(r"\s+(?:orders?|budget|season|fiscal|year|taxes|tax|audit|contracts?|pricing|prices|price list"
                          r"|catalog|program|rates?|books|forecast|file|files|records)\b")  # "the 2027 orders"
-_YEAR_BEFORE = re.compile(r"\b(?:in|since|during|year|of|for|from|closing out|close out|closing|close)\s*$")
+_YEAR_BEFORE = re.compile(r"\b(?:in|since|during|year|of|for|from|closing out|close out|closing|close|new|starting"
+                          r"|start|until|till|end of|into)\s*$")  # "happy new 2027", "not starting 2027 with you"
 _QUANTITY_AFTER = re.compile(r"^\s*(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|lbs?|each|ea|qty|%"
                              r"|percent|days?|weeks?|cartons?|bags?|bottles?|rolls?|sets?(?! (?:for|up|to|on)\b)"
                              r"|pairs?|dozen|gallons?|kg"
@@ -164,6 +165,7 @@ _EXCLUDING = re.compile(
     r"|\bnot (?:to be )?(?:applied|used|put) (?:to|on|against|toward)|\bskip(?:ping)?|\bexcept(?: for)?|\bexcluding"
     r"|\bnot (?:include|including|count|counting)"
     r"|\bother than|\binstead of|\bleave out|\bhold off on(?: paying| charging)?|\bapart from"
+    r"|\bwith the exception of"
     r"|\b(?:all|everything|every one) but"
     r"|\b(?:we are|we're|i am|i'm) holding(?: off on)?"
     r"|\bdo not (?:allocate|apply) (?:it|this|that|them|anything) (?:to|on|against))" + _SAID_REFERENCES)
@@ -177,14 +179,16 @@ _REFUSING = re.compile(r"\b(?:(?:am|are|is|we|i) not (?:paying|going to pay)|wil
                        + _SAID_REFERENCES)
 # Set aside beside others to pay, so left out then, like a refusal: "hold 30112", "do not touch 3314", "88121 is on
 # hold", "si-50331 stays scheduled", "4403 i will mail a check", and a first try corrected: "pay 6019 no sorry 6091".
-_SET_ASIDE = re.compile(r"\b(?:hold|(?:do|better) not touch|never touch"
+_SET_ASIDE = re.compile(r"\b(?:hold|(?:do|better) not (?:you )?(?:dare )?touch|never touch|dare touch"
                         r"|(?:i |we |and )will (?:handle|cover|take care of|settle))"
                         + _SAID_REFERENCES)
 # References joined by "and" ("78817 and 78830 are still with our buyer"); not a comma, which lists what is paid before
 # the one set aside ("pay 4402 and 4405, 4403 ill mail a check").
 _SAID_LIST = rf"{_SAID_REFERENCE}(?:\s+(?:and|&)\s+{_SAID_REFERENCE}|\s+(?=\d{{4}})\d[\w-]*)*"  # "1185 1190 and 1204"
 _SET_ASIDE_AFTER = re.compile(
-    rf"(?<![\w-])(?P<refs>{_SAID_LIST})(?:\s*\([^()]{{0,30}}\))?"
+    # "the newest one (41290) I'll handle by check", "the 2200 one ill do by check", "1905 invoice no I mean …"
+    rf"(?<![\w-])(?P<refs>{_SAID_LIST})\)?(?:\s*\([^()]{{0,30}}\))?(?:\s+(?:one|invoice|bill))?"
+    r"(?:\s+(?:today|now|tomorrow|_date_)(?=\s+(?:no|nope|oops|sorry|wait)\b))?"
     r"(?:\s+(?:on|for|set for|scheduled for)\s+(?:the\s+)?(?:\d\d? [a-z]+(?: \d{4})?|[\w/.-]{1,10})"
     r"(?=\s+(?:should|can|stays?|remains?|will)\b))?"
     # "the facture 4423 of 19/10 was already paid"
@@ -232,7 +236,10 @@ _SET_ASIDE_AFTER = re.compile(
     r"|separately)"
     r"|(?:stays?|remains?|can wait|stays? scheduled)\b"
     r"|(?:will go|goes|is going) out with our\b"
-    r"|(?:i|we) will (?:handle|mail|send|pay|cover|take care of|settle|transfer|wire)\b"
+    r"|(?:we|i) (?:keep|put|hold) (?:it|them|that one|this one) on hold\b"
+    r"|will be paid (?:by|with) (?:transfer|check|cheque|wire) (?:ourselves|separately)\b"
+    r"|(?:we|i) (?:will )?pay (?:it|this one|that one) at (?:the|its) due date\b"
+    r"|(?:i|we) will (?:handle|mail|send|pay|cover|take care of|settle|transfer|wire|do)\b"
     r"(?!\s+(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d)"
     r"|(?:i|we) (?:do not|will not|can not|cannot|are not going to) pay\b"  # "the invoice 3325 we don't pay"
     r"|not\s*[,.;]"  # "the invoice 6672 not, we returned those goods"
@@ -920,5 +927,5 @@ def _position(word: str) -> int | None:
 
 
 PATTERNS = tuple(p.pattern for p in (_PREFIXED_INVOICE, _NOT_AN_INVOICE_BEFORE, _QUANTITY_AFTER, _AMOUNT,
-                                     _SHORTFALL_BEFORE, _POSITION, _SEVERAL, _OVERDUE, _OLDEST, _ALL))
+                                     _SHORTFALL_BEFORE, _POSITION, _SEVERAL, _OVERDUE, _OLDEST, _ALL, _EXCLUDING))
 PATTERNS += (_NUMBER_VOCABULARY,)
