@@ -1,11 +1,14 @@
-"""A customer who writes wholly in German, Dutch, French, Spanish, Italian, Portuguese or a Scandinavian language is
-read through the words of accounts receivable, said in English: "bitte die Rechnung Nr. 30388 heute bezahlen" is
-read as "please the invoice no. 30388 today pay". The rules and the intent model then read it as they read English.
+"""A customer who writes wholly in German, Dutch, French, Spanish, Italian, Portuguese, Polish or a Scandinavian
+language is read through the words of accounts receivable, said in English: "bitte die Rechnung Nr. 30388 heute
+bezahlen" is read as "please the invoice no. 30388 today pay". The rules and the intent model then read it as they
+read English.
 
 Only the words of the trade are carried over (invoices, paying, dates, disputes, the channel), never a word that is
 also English ("rest", "hier", "sim"), and the small words ("die", "en", "la") only in their own language: a message in
-English reads as it did. Phrases come before their words ("nächste Woche" before "Woche"). Dates in digits are read
-day first, numbers in words by text2num in the message's language. The bot's replies stay in English.
+English reads as it did. Phrases come before their words ("nächste Woche" before "Woche"), and all are carried over
+in one pass (an English word carried over is not read again as a small word). Dates in digits are read day first,
+positions in words ("die zweite") in their language, numbers in words by text2num in the message's language. The bot's
+replies stay in English.
 """
 
 from __future__ import annotations
