@@ -54,8 +54,8 @@ _SIZE_AFTER = re.compile(r"\s*-?\s*(?:\"|''|inch(?:es)?\b|in\b\.?(?!\s*(?:full|a
 _DONE = re.compile(r"(?:^|[.!?]\s+|,\s+(?=mailed|went out|sent)|\b(?=went in(?:to)? the (?:mail|post)\b)"
                    r"|(?<=\s)(?=went out\b)"
                    # "check #4471 mailed monday", "check of 960,00 € mailed monday"
-                   r"|\b(?:check|cheque|payment|wire|transfer)(?:\s+#?\d+|\s+(?:of|for)\s+[$€£]?\s*\d[\d.,]*"
-                   r"(?:\s*(?:€|eur|euros?|kr|usd|dollars?))?)?\s+(?=mailed|went out|left|done)"
+                   r"|\b(?:check|cheque|payment|wire|transfer|ach|remittance)(?:\s+#?\d+|\s+(?:of|for)\s+[$€£]?\s*\d[\d.,]*"
+                   r"(?:\s*(?:€|eur|euros?|kr|usd|dollars?))?)?\s+(?=mailed|went out|left|done|sent|released|initiated)"
                    r"|\b(?P<who>i|we|you|they|it|was|were|been|already|had|wife|husband|partner|accountant"
                    r"|bookkeeper|boss|owner|office|bank|controller) )(?:have |has |had )?(?:already )?(?:paid|sent"
                    r"|mailed|made|received|charged|billed|dropped off|returned|wired|transferred|deposited|emailed"
@@ -78,17 +78,19 @@ _DAY_WORD_BEFORE = re.compile(r"\b(?:on|by|until|till|before|after|from|due|for)
 _WEEKDAY_NAMES_NEXT = re.compile(r",?\s*")
 _AFTER_BETWEEN = re.compile(r"\s+(?P<side>after|before)\s+(?:the\s+)?")
 _EUROPEAN_MONEY = re.compile(r"\d,\d\d\s*(?:eur|€|euros?|chf|sek|dkk|nok|pln)(?![a-z])|€\s*\d[\d.]*,\d\d\b"
+                             r"|(?<![\d.,])\d{1,3}(?:\.\d{3})+,\d\d(?![\d.,])"  # "1.950,00 USD": thousands with dots
                              r"|\beuro?s?\b")
 # "between oct 1 and dec 31", "from 11/1 to 11/30": a span, neither end a date meant.
 _SPAN_BEFORE = re.compile(r"\bbetween\s+(?:the\s+)?$|\b(?:the\s+)?week\s+of\s+(?:the\s+)?$"
                           r"|(?<!\bday )(?<![a-z]day )\bafter\s+(?:the\s+)?$"  # "after the 15th": any day after it
                           r"|\b(?:between|from)\s+(?:the\s+)?\S+(?:\s+\S+)?\s+(?:and|to|through|thru|till|until|-)\s+(?:the\s+)?$")
-# A payment moved from one day to another ("reschedule 70391 from dec 22 to jan 5"): the day it moves to.
+# A payment moved from one day to another ("reschedule 70391 from dec 22 to jan 5", "… on the 18th, move it to monday",
+# "needs to move to December 17"): the day it moves to is the day meant, and the day it moves from no span's end.
 _MOVING = re.compile(r"\b(?:move|moved|moving|reschedule|rescheduled|push|pushed|shift|shifted|postpone|postponed"
                      r"|change|changed|switch|defer|deferred)\b")
-_MOVED_FROM = re.compile(r"\bfrom\s+(?:the\s+)?\S+(?:\s+\S+)?\s+(?:to|till|until|on)\s+(?:the\s+)?$"
-                        r"|\b(?:move|reschedule|push|shift|postpone|change|switch)\s+(?:it|that|this|them)?\s*"
-                        r"(?:to|till|until)\s+(?:the\s+)?$")  # "… on the 18th, move it to monday"
+_MOVED_TO = re.compile(r"\bfrom\s+(?:the\s+)?\S+(?:\s+\S+)?\s+(?:to|till|until|on)\s+(?:the\s+)?$"
+                       r"|\b(?:move|moved|reschedule|rescheduled|push|pushed|shift|shifted|postpone|change|changed|switch)"
+                       r"\s+(?:(?:it|that|this|them|the payment)\s+)?(?:to|till|until)\s+(?:the\s+)?$")
 _DAY_OVER_12_FIRST = re.compile(r"(?<![\d/.,$])(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![\d])")
 # "day/month", and words only a European (or British) writer uses of a payment: "direct debit", "SEPA", "bank holiday"
 _DAY_FIRST_SAID = re.compile(r"\b(?:day/month|dd/mm|dd\.mm|day first|day-month|direct debit|sepa|bank holidays?"
@@ -160,7 +162,7 @@ DATE_PATTERN = re.compile("|".join((
     r"|\b(?:the\s+)?(?P<day_bare>\d{1,2})(?=\s+of\s+(?:this|next|the)\s+month\b)"  # "on 28 of this month"
     r"|(?:(?<=\bon )|(?<=\bby )|(?<=\bon the )|(?<=\bby the )|(?<=\bon day )|(?<=\bfor day )|(?<=\bby day )"
     r"|(?<=\buntil the )|(?<=\btill the ))"
-    r"(?P<day_on>[1-9]|[12]\d|3[01])(?=\s*(?:[.!?,]|$))"
+    r"(?P<day_on>[1-9]|[12]\d|3[01])(?=\s*(?:[.!?,](?!\d{3})|$))"
     rf"|(?:(?<=\bon )|(?<=\bby )|(?<=until )|(?<=\btill )|(?<=after )|(?<=from )|(?<=\bfor ))the first\b"
     rf"{_NOT_A_POSITION})"
     r"(?:\s+of\s+(?P<of_month>this|next|the)\s+month\b)?)",
@@ -188,6 +190,7 @@ class When:
     # The words right after it, across a sentence end: "12/18. Sorry, make that 12/21" takes the first back.
     after: str = field(default="", compare=False)
     anchor: When | None = field(default=None, compare=False)  # "the tuesday after MLK day": the day it is after
+    moved_to: bool = field(default=False, compare=False)  # the day a payment is moved to: the one meant (_MOVED_TO)
 
 
 # "for the third time", "the second reminder": a count, no day
@@ -229,8 +232,8 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
         if _EXPIRY_BEFORE.search(before) or (kind == "ordinal" and (
                 _listed_ordinal(before, after) or _COUNTED_AFTER.match(after))):
             return match.group()
-        moved = bool(found) and _MOVING.search(text) is not None and _MOVED_FROM.search(before) is not None
-        if moved:
+        moved = _MOVING.search(text) is not None and _MOVED_TO.search(before) is not None
+        if moved and found:
             found.pop()  # "move 42210 from monday to wednesday": the day it moves to, not a span
         if kind == "ahead" or (kind == "week" and modifier in ("this", "last")) or (
                 _SPAN_BEFORE.search(before) and not moved) or (
@@ -239,7 +242,7 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
             return " _date_ "  # "in 2 weeks", "two weeks ago", "after month end": a span, no single day (LABELS.md)
         direction = "back" if _SINCE_BEFORE.search(before) else "nearest" if _AS_OF_BEFORE.search(before) else ""
         found.append((match.start(), match.end(), When(kind, match.group().strip(), modifier, direction,
-                                                        *clause_around(before, after), after[:40])))
+                                                        *clause_around(before, after), after[:40], moved_to=moved)))
         return " _date_ "
 
     masked = DATE_PATTERN.sub(take, text)

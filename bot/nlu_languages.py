@@ -571,6 +571,42 @@ _WORDS: dict[str, str] = {
     "väntar vi med": "we wait with", "venter vi med": "we wait with", "belast": "charge", "ødelagt": "damaged",
     "ødelagte": "damaged", "pallene": "the pallets", "kronene": "kroner", "avdrag": "installments",
     "juleaften": "christmas eve", "julafton": "christmas eve", "fra": "from",
+    # words of the 2026-12-29 tuning batches
+    "kopię": "a copy", "kopii": "copies", "kopia": "copy", "przesłanie": "sending", "w akceptacji": "in approval",
+    "jeszcze": "still", "spłacić": "pay", "w trzech ratach": "in three installments",
+    "w dwóch ratach": "in two installments", "ratach": "installments", "począwszy od": "starting from",
+    "anulowanie": "cancellation", "prosimy o": "please", "proszę o": "please", "czy możemy": "can we",
+    "z dnia": "dated", "wezwania": "reminder", "ureguluje": "will settle", "bezpośrednio": "directly",
+    "czekamy na": "we are waiting for", "od klienta": "from our client", "förlåt": "sorry", "jag menar": "i mean",
+    "ursäkta": "sorry", "förrän": "until", "kreditfaktura": "credit note", "avtalat pris": "agreed price",
+    "debiterat": "charged", "mellanskillnaden": "the difference", "skickat": "sent",
+    "stänga av autogirot": "turn off autopay", "autogirot": "autopay", "från och med": "from", "själva": "ourselves",
+    "åbne": "open", "vores kunde": "our customer", "har betalt os": "has paid us", "beklager": "sorry",
+    "forsinkelsen": "the delay", "ansvarlig": "responsible", "beskeder": "messages", "i alt": "in total",
+    "inden jul": "before christmas", "før jul": "before christmas", "overfører": "transfer", "trekk": "debit",
+    "men bare": "but only", "kom knust": "arrived broken", "knust": "broken", "trekker vi fra": "we deduct",
+    "kreditnota": "credit note", "i to rater": "in two installments", "i tre rater": "in three installments",
+    "rater": "installments", "må vi": "may we", "tusind tak": "thanks a lot", "hjelpen": "the help",
+    "hjælpen": "the help", "bereits": "already", "beschädigte": "damaged",
+    "wie gewohnt": "as usual", "begleichen wir": "we settle", "zum fälligkeitstermin": "at the due date",
+    "fälligkeitstermin": "due date", "betriebsferien": "company holidays", "leider": "unfortunately",
+    "geliefert": "delivered", "fehlenden": "missing", "frachtpauschale": "freight charge", "abgeholt": "collected",
+    "obwohl": "although", "diese position": "this item", "enthält": "contains", "unberechtigt": "unjustified",
+    "keine mahnungen mehr": "no more reminders", "frais de transport": "freight charges",
+    "frais de port": "freight charges", "enlevé": "collected", "marchandise": "goods", "ces frais": "these fees",
+    "comporte": "includes", "alors que": "although", "nous avons réglé": "we have paid",
+    "ne plus nous relancer": "stop reminding us", "facturée deux fois": "billed twice",
+    "reprend exactement": "repeats", "même montant": "same amount", "sera réglée": "will be paid",
+    "à l'échéance": "at the due date", "mai arrivati": "never arrived", "questo importo": "this amount",
+    "non lo paghiamo": "we are not paying", "smettete di mandare solleciti": "stop sending reminders",
+    "prezzo concordato": "agreed price", "paghiamo solo dopo": "we pay only after", "inserire": "add",
+    "nuova carta": "new card", "en reclamación": "disputed", "está en reclamación": "is disputed",
+    "saldrá": "will go out", "les confirmo que": "i confirm that", "menos la": "except the", "menos el": "except the",
+    "quem está a escrever": "who is writing", "twee keer": "twice", "tweemaal": "twice", "to ganger": "twice",
+    "quem está escrevendo": "who is writing", "robô": "robot", "sistema automático": "automatic system",
+    "antes do natal": "before christmas", "será paga": "will be paid", "até ao fim do ano": "by the end of the year",
+    "até o fim do ano": "by the end of the year", "descontando": "deducting", "valor líquido": "net amount",
+    "vóór": "before", "openstaande posten": "open items", "overzicht": "overview",
 }
 # Words that are also English or another slot's word are never carried over, whatever a list above says.
 _ENGLISH = frozenset(("copies", "november", "december", "mars", "hier", "nu", "ora", "nun", "mes", "nos", "dove",
@@ -664,7 +700,8 @@ _OWN_WORDS = {
 # "le 28", "el día 20", "op de 20e", "no dia 8": the day of the month, as "the 28th"
 # ("op de 15e incasseren": a day with its ordinal ending, whatever follows)
 _DAY_NUMBER = re.compile(r"\b(?P<lead>the day|on the day|the|day)\s+(?P<day>[1-9]|[12]\d|3[01])(?![.,]\d)"
-                         r"(?:(?:e|er|de|°|º|:e|:a)(?!\w)|\.(?!\d)(?=\s*(?:[?.!,;]|$)|\s+(?:of|for|from|please|pls|in|to|at)\b)"
+                         r"(?:(?:e|er|de|°|º|:e|:a)(?!\w)|\.(?!\d)(?=\s*(?:[?.!,;]|$)|\s+(?:of|for|from|please|pls|in|to|at|"
+                         + "|".join(MONTH_NAMES) + r")\b)"
                          r"|(?=\s*(?:[?.!,;]|$)|\s+(?:of|for|from|please|pls|in|to|at)\b))")
 # "vendredi prochain": next friday; "Freitag nächster Woche" stays "friday next week"
 _NEXT_AFTER = re.compile(r"\b(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday) next\b(?!\s+week)")

@@ -45,6 +45,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from itertools import pairwise
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -85,14 +86,17 @@ def _european_phone(match: re.Match[str]) -> str:
 
 _PREFIXED_INVOICE = re.compile(
     r"(?:\binvoices?|\binv|\bbills?)(?![a-z])\s*(?:(?:number|no|num|nbr)\b\.?)?\s*[#:]?\s*-?\s*"
-    r"(?P<id>[a-z]{0,3}-?(?:19|20)\d\d/\d{3,8}(?![\d/])|[a-z]{0,3}-?\d[\w-]*)"
+    r"(?P<id>[a-z]{1,4}/(?:19|20)\d\d/\d{1,2}/\d{1,8}(?![\d/])|[a-z]{0,3}-?(?:19|20)\d\d/\d{3,8}(?![\d/])"
+    r"|[a-z]{0,3}-?\d[\w-]*)"
     r"|#\s*(?P<hash>\d{3,20}[\w-]*)"
     r"|\b(?:no\.|nr\.?|nbr\.?|number)\s*#?\s*(?P<no>(?:19|20)\d\d-\d{3,8}|\d{3,20})(?![\w.,]\d|\w)"
 )
 LISTED_BETWEEN = re.compile(r"\s*(?:,|&|\+|\band\b|\bor\b|\bn\b)\s*(?:and\s+)?")  # "1042, 1043 and 1044"
 # A bare reference: a year and a number ("2026-0311"), 4+ digits, or an ERP's letters and digits ("cm-104002").
 # A year and a number written with a slash is one reference too ("2026/1187", "ft-2026/1182": LABELS.md).
-_REFERENCE = (r"(?:[a-z]{1,3}-)?(?:19|20)\d\d/\d{3,8}(?![\d/])|(?:19|20)\d\d-\d{3,8}|\d{4,20}"
+# So is a series, a year, a month and a number ("FV/2026/11/087").
+_REFERENCE = (r"[a-z]{1,4}/(?:19|20)\d\d/\d{1,2}/\d{1,8}(?![\d/])"
+              r"|(?:[a-z]{1,3}-)?(?:19|20)\d\d/\d{3,8}(?![\d/])|(?:19|20)\d\d-\d{3,8}|\d{4,20}"
               r"|[a-z]{1,3}-\d{3,20}(?:-\d{2,8})?")
 # "inv 1042 n 1043", "invoices 1042, 1043 & #1044": the numbers listed after a reference are references too.
 _LISTED_AFTER = re.compile(
@@ -157,7 +161,7 @@ _QUANTITY_AFTER = re.compile(r"^\s*(?:cases?|units?|pcs|pieces?|boxes|box|items?
 # 2265 yet", "we won't pay 1050") leaves out the invoice only beside another one to pay: alone, it is a dispute
 # about that invoice ("I'm not paying 1050 until someone explains the freight").
 _SAID_REFERENCE = (r"(?:(?:the|for|on|to|invoices?|inv|bills?|number|no\.?|fattura|facture|factura|rechnung)\b[\s#:.-]*"
-                   r"|#\s*)*[a-z]{0,3}-?\d[\w-]*(?:/\d[\w-]*)?")
+                   r"|#\s*)*(?:[a-z]{1,4}/|[a-z]{0,3}-?)\d[\w-]*(?:/\d[\w-]*)*")
 _SAID_REFERENCES = rf"\s+(?P<refs>{_SAID_REFERENCE}(?:{LISTED_BETWEEN.pattern}{_SAID_REFERENCE})*)"
 _EXCLUDING = re.compile(
     r"(?:\bnot|(?<!\bi )(?<!\bwe )(?<!\bthey )\bdo not (?:you dare )?(?:want to )?"
@@ -239,6 +243,8 @@ _SET_ASIDE_AFTER = re.compile(
     r"|(?:we|i) (?:keep|put|hold) (?:it|them|that one|this one) on hold\b"
     r"|will be paid (?:by|with) (?:transfer|check|cheque|wire) (?:ourselves|separately)\b"
     r"|(?:we|i) (?:will )?pay (?:it|this one|that one) at (?:the|its) due date\b"
+    # "FV/2026/11/101 our parent company will settle directly"
+    r"|(?:will settle|will pay|will be (?:settled|paid)) (?:it )?(?:directly|direct|separately)\b"
     r"|(?:i|we) will (?:handle|mail|send|pay|cover|take care of|settle|transfer|wire|do)\b"
     r"(?!\s+(?:invoice\s*|inv\s*|#\s*)?[a-z]{0,3}-?\d)"
     r"|(?:i|we) (?:do not|will not|can not|cannot|are not going to) pay\b"  # "the invoice 3325 we don't pay"
@@ -249,10 +255,11 @@ _SET_ASIDE_AFTER = re.compile(
 
 _EUROPEAN = r"\d{1,3}(?:\.\d{3})+,\d\d"  # 1.500,00
 _NUMBER = rf"{_EUROPEAN}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+"
-_CODE = r"usd|us\$|eur|euros?|gbp|cad|sek|nok|dkk|kr"
+_CODE = r"usd|us\$|eur|euros?|gbp|cad|sek|nok|dkk|kr|pln|zł|złotych"
 CURRENCY_WORD = rf"(?:[$€£]|{_CODE}|dollars?|bucks|dlrs)"
 _CURRENCIES = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP", "usd": "USD",
-               "us$": "USD", "cad": "CAD", "sek": "SEK", "nok": "NOK", "dkk": "DKK"}
+               "us$": "USD", "cad": "CAD", "sek": "SEK", "nok": "NOK", "dkk": "DKK",
+               "pln": "PLN", "zł": "PLN", "złotych": "PLN"}
 # "$", "dollars", "bucks" and "kr" name no one currency
 _AMOUNT = re.compile("|".join((
     # "INV 22871 - $980.00", "collect 2026-0412 today - 1.234,56 €": a dash after a word lists, it is no minus
@@ -266,7 +273,8 @@ _AMOUNT = re.compile("|".join((
     rf"(?<![\w.,/#-])(?P<n5>{_EUROPEAN}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d{{1,3}})(?![\w.,]*\d)"
     r"(?!\s*(?:%|percent))",
     r"(?<![\w-])(?P<neg6>-)(?P<n6>\d[\d,.]*)\b",  # "-5"; "… - 6 of the 36 units" is a dash
-    r"(?P<cue>\b(?:amount(?: of)?|total of|sum of|payment of|deposit(?: of)?|prepay(?:ment)?(?: of)?|put|add)\s+)"
+    r"(?P<cue>\b(?:amount(?: of| is| was| will be)?|total of|sum of|payment of|deposit(?: of)?"
+    r"|prepay(?:ment)?(?: of)?|put|add)\s+)"
     # "put 8115 thru tomorrow", "put 8132 on the first": an invoice put through, not a sum put on the account
     r"(?!(?<=\bput )\d{4,}(?![\d.,])\s+(?:thru|through\b|(?:on\s+|for\s+)?_date_\s*(?:please|pls|thanks|thx)?[.!]*\s*$"
     r"|on (?:the|my|our) (?:card|visa|amex|mastercard|credit card)\b))"
@@ -386,7 +394,7 @@ _LATER_PART_BEFORE = re.compile(r"\b(?:the\s+)?(?:remaining|remainder|rest|other
                                 r"(?:\s+of)?(?:\s+it)?"
                                 r"(?:\s+balance)?\s*(?:of\s+|is\s+)?$|\d\s*k?\s+(?:of|out of)\s+(?:the\s+)?$")
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{3})"
-                               r"(?=(?:[.,]\d\d)?\s*(?:dollars?|euros?|eur|usd|€|kr|sek|nok|dkk))")
+                               r"(?=(?:[.,]\d\d)?\s*(?:dollars?|euros?|eur|usd|€|kr|sek|nok|dkk|pln|zł))")
 _NET_BEFORE = re.compile(r"\bnet(?: amount| payment| total| paid| remitted| to pay)?\s*(?:of\s*)?(?:eur|usd|\$|€)?"
                          r"\s*[:=]?\s*$")
 # "Total: $3,155.20", "Total authorised today: $2,672.40"; not an invoice's own total in brackets ("(total $7,480.00")
@@ -427,25 +435,30 @@ _POSITION = re.compile(
     r"|(?:\b(?:number|no\.?|option|item|line|choice)|#)\s*(?P<num>\d{1,2})\b(?!\s*(?:days?|weeks?))"
     r"(?!\s+(?:on|of|in)\s+(?:the\s+)?(?:_invoice_|invoice))"  # "line 3 on invoice 9134": a line of it
     r"|\b(?:number|option|item|line|choice)\s+(?P<numword>[a-z]+)\b"
-    rf"|\b(?:pay|schedule)\s+(?:the\s+)?(?P<after_pay>\d{{1,2}}|{_ORDINAL})\s*(?:please|now|[.!?](?![\w,])|$)"
+    rf"|\b(?:pay|schedule)\s+(?:the\s+)?(?P<after_pay>\d{{1,2}}|{_ORDINAL})\s*(?:please|now|[.!?](?![\w,])|$"
+    r"|(?:w|with|on|by) (?:the |my |our )?(?:card|visa|amex|mastercard|ach|bank|account)\b)"
     # "the 2", and in another language "la 2", "die 2" (a reply to a list: bot.nlu_languages)
     rf"|^\s*(?:(?:the|la|le|el|il|die|de|het)\s+)?(?P<alone>\d{{1,2}}|{_ORDINAL})(?:\s+(?:one|please))?\s*[.!]*\s*$"
 )
 _PICK = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{'|'.join(_ORDINALS)})"
 _SEVERAL = re.compile(  # "pay 2 and 3", "1, 4 and 8", "the first and third", "ok pay 1st and 3rd": the whole message
-    rf"^\s*(?:(?:ok|yes|so|um|uh|yep|yeah|thanks|thank you)[\s,.!]+)*(?:(?:please\s+)?(?:pay|payment|schedule|sched"
+    rf"^\s*(?:(?:ok|okay|yes|so|um|uh|yep|yeah|yea|sure|thanks|thank you|go ahead|proceed|confirmed|but|just|only)"
+    rf"[\s,.!]+)*(?:(?:please\s+)?(?:pay|payment|schedule|sched"
     r"|do)\s+)?(?:the\s+|numbers?\s+)?"
     rf"(?P<several>#?{_PICK}(?:\s*(?:,|&|\+|\band\b|\bn\b)\s*(?:and\s+)?(?:the\s+)?#?{_PICK})+)"
     r"(?:\s+(?:ones?|invoices?|bills?))?(?:\s+(?:from|on|of) (?:that|the|this|your) list)?"
-    r"(?:\s*,?\s*not\s+(?:the\s+)?#?\d{1,2})?"  # "ok do 3 and 4 from that list, not 1"
-    r"(?:\s+(?:on\s+|for\s+|by\s+)?_date_)?(?:\s+(?:please|pls|go|thanks|now|do it))*\s*[.!]*\s*$")
+    rf"(?:\s*,?\s*not\s+(?:the\s+)?(?:#?\d{{1,2}}|{_ORDINAL})(?:\s+one)?)?"  # "ok do 3 and 4 from that list, not 1"
+    r"(?:\s+(?:on\s+|for\s+|by\s+)?_date_)?(?:[\s,]+(?:please|pls|go|thanks|now|do it|yes|ok|okay|go ahead))*"
+    r"\s*[.!]*\s*$")
 # "items 2 and 4", "number two and number three": positions listed anywhere in the message.
 _LISTED_POSITIONS = re.compile(
     r"(?:\b(?:items?|numbers?|options?|lines?|choices?|invoices|bills)|\bnos?\.)\s+(?P<several>(?:\d{1,2}|[a-z]+)\b(?:(?:,\s*|\s*&\s*|\s+and\s+)"
     r"(?:and\s+)?(?:(?:items?|numbers?|options?|lines?|choices?)\s+)?(?:\d{1,2}|[a-z]+)\b)+)"
-    r"|\b(?:pay|charge|schedule|process|copies of|copy of)\b(?:\s+(?:my|the|our)\s+(?:card|account|visa|amex))?"
+    r"|\b(?:pay|charge|schedule|process|copies of|copy of|go ahead with|proceed with|payment)\b"
+    r"(?:\s+(?:my|the|our)\s+(?:card|account|visa|amex))?"
     r"(?:\s+for)?\s+"
-    r"(?P<verb_listed>\d{1,2}(?:\s*(?:,|&|\band\b|\bn\b)\s*(?:and\s+)?\d{1,2})+)\b(?![.,]\d|\s*(?:%|[a-z]+s\b|k\b))"
+    r"(?P<verb_listed>\d{1,2}(?:\s*(?:,|&|\band\b|\bn\b)\s*(?:and\s+)?\d{1,2})+)\b"
+    r"(?![.,]\d|\s*(?:%|(?!(?:as|is)\b)[a-z]+s\b|k\b))"
     # "von Ihrer Liste bitte die 1 und die 3 bezahlen" (the 1 and the 3): "the" before each says a position
     r"|\bthe\s+(?P<the_listed>\d{1,2}(?:\s*(?:,|\band\b)\s*(?:and\s+)?the\s+\d{1,2})+)\b"
     r"(?![.,]\d|\s*(?:%|[a-z]+s\b|k\b))"
@@ -462,12 +475,14 @@ _LISTED_POSITIONS = re.compile(
 # "the first four on that list": the first n positions.
 _FIRST_N = re.compile(r"\b(?:the\s+)?(?:first|top)\s+(?P<n>two|three|four|five|six|[2-9])\b"
                       r"(?=\s+(?:ones|invoices|bills|items|on|from|in|of)\b)")
-_OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! time)|invoices?|bills?|items?)|delinquent"
+_OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! time)|invoices?|bills?|items?|stuff)"
+                      r"|delinquent"
                       r"|(?:that is|that are|thats|which is|which are|what is|what are|who are|whatever is"
                       r"|whatever) late"
                       r"|(?:invoices?|bills?) late)\b"
                       r"(?!\s+(?:notice|reminder|letter|message|text|email|notification|warning)s?\b)"
-                      r"|\b(?:be|get|gets|bring (?:it|us|me|the account|our account|my account)"
+                      r"|\bhow much (?:are|r|is|am) (?:we|i|us) (?:late|behind)\b"
+                      r"|\b(?:be|get|gets|become|bring (?:it|us|me|the account|our account|my account)"
                       r"|gets? (?:us|me|the account))\s+current\b|\b(?:am i|are we|r we)(?: \w+)? late on\b"
                       r"|\b(?:be|get|getting|all|(?:get|getting|have) (?:you|ya|you guys|the account|it|us))"
                       r"\s+caught up\b"
@@ -561,10 +576,38 @@ def excluded_invoices(text: str, invoices: Iterable[str], *, chosen: bool = Fals
     leaves its invoice out as it does beside another invoice."""
     named = list(invoices)
     excluded = [number for cue in (_EXCLUDING, _LEFT_ALONE, _NOT_WANTED) for number in _said_in(cue, text, named)]
+    excluded += _mistyped(text, named)
     refused = _set_aside(text, named)
     if refused and (chosen or len(set(named) - set(excluded) - set(refused)) > 0):
         excluded += refused  # "pay 2261 in full; we are NOT paying 2265 yet"
     return tuple(number for number in named if number in excluded)
+
+
+# A reference typed wrong and corrected: two alike (the same digits swapped, or one digit off) with a word of correcting
+# between them. The later one is meant ("30551 … sorry, I mean 30515"), unless it is the one said to be the slip
+# ("covers 63318 (sorry, I wrote 63381 in my last email, that was a typo)").
+_CORRECTING = re.compile(r"\b(?:sorry|oops|typo|i mean|i meant|correction|my bad|wrong|mistake|should be|should read"
+                         r"|fat finger(?:ed|s)?)\b")
+_THE_SLIP_BEFORE = re.compile(r"\b(?:i|we) (?:wrote|typed|put|said)\s*(?:invoice\s*|inv\s*|#\s*)?$|\bnot\s*$")
+_THE_SLIP_AFTER = re.compile(r"^[^.;!?]{0,40}?\b(?:was|is) (?:a |the )?(?:typo|wrong|mistake)\b")
+
+
+def _mistyped(text: str, named: list[str]) -> list[str]:
+    """The references among `named` that the customer typed wrong and corrected in the same message."""
+    def at(number: str) -> re.Match[str] | None:
+        return re.search(rf"(?<![\w-]){re.escape(number.lower())}(?![\w-])", text)
+
+    slips = []
+    for first, second in pairwise(named):
+        one, two = at(first), at(second)
+        if not (one and two and len(first) == len(second) and one.end() < two.start()) or not (
+                sorted(first) == sorted(second) or sum(a != b for a, b in zip(first, second, strict=True)) == 1):
+            continue
+        if not _CORRECTING.search(text, one.end(), two.start()) and not _THE_SLIP_AFTER.match(text[two.end():]):
+            continue
+        said_wrong = _THE_SLIP_BEFORE.search(text[:two.start()]) or _THE_SLIP_AFTER.match(text[two.end():])
+        slips.append(second if said_wrong else first)
+    return slips
 
 
 # Said to be wrong, refused or to be voided: in a dispute, the invoices it is about ("we will not pay 55120 until it is

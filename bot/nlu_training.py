@@ -54,7 +54,14 @@ def reason_examples(rows: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
 
 def train_from(rows: list[dict[str, Any]]) -> IntentModel:
     """The intent model and the reason model, from labelled rows."""
-    return nlu_model.train(examples(rows), reason_examples(rows))
+    return _trained(tuple(sorted(set(examples(rows)))), tuple(sorted(set(reason_examples(rows)))))
+
+
+@functools.lru_cache(maxsize=2)
+def _trained(pairs: tuple[tuple[str, str], ...], reasons: tuple[tuple[str, str], ...]) -> IntentModel:
+    """The same examples make the same model (nlu_model.train), so the last ones fitted are kept: a second retrain
+    with no new label, in the same process, does not fit again."""
+    return nlu_model.train(pairs, reasons)
 
 
 @functools.cache

@@ -121,6 +121,12 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
         dates = [when for when in dates if not (when.kind in nlu_dates.DAYS_NAMED and (
             (nlu_dates.resolve_date(when, today, False) or today) - today).days > _FAR_AHEAD_DAYS)]
     date = nlu_dates.resolve_date(dates[0], today, back) if dates else None
+    if date is not None and not _MOVES_MONEY & {intent, *clarify} and dates[0].kind in nlu_dates.DAYS_NAMED and (
+            date - today).days > _FAR_AHEAD_DAYS:
+        # "ACH sent 12/14" said on 12/15, "den 30/11" on 11/17 read the wrong way: a day written without its year
+        # that lies most of a year ahead is the one just gone by, when that is recent
+        behind = nlu_dates.resolve_date(dates[0], today, True)
+        date = behind if behind is not None and (today - behind).days <= _RECENT_DAYS else date
     if date is not None and date < today and intent in _MOVES_MONEY:
         date = None  # "pay the invoices from yesterday's list": money moves today or later, never before
     month_forward = intent in _FORWARD_INTENTS and not done
@@ -260,13 +266,18 @@ _DOCUMENT_DATED = re.compile(r"(?:\b(?:dated|invoice dates?|issued|invoiced|deli
                              r"|\b(?:invoice|rechnung|factura|facture|fattura|lieferschein)\s+[\w-]+\s+(?:from|of))"
                              r"\s+(?:on\s+)?(?:\S+\s+(?:and|,)\s+)?$")
 _INSTEAD_AFTER = re.compile(r"^\W*instead\b")
-_MOVED_TO_BEFORE = re.compile(r"\b(?:move|moved|push|pushed|shift|shifted|change|changed|reschedule|rescheduled)"
-                              r"(?: it| that| them| the payment)? (?:to|until)\s+$")  # "needs to move to December 17"
 _DUPLICATE_TOTAL = re.compile(r"\b(?:duplicate|dup|dupe|same as|twice)\b.*\btotal(?: of| is)?:?\s*_amount_"
-                              r"|\btotal(?: of| is)?:?\s*_amount_.*\b(?:duplicate|dup|dupe|twice)\b")
+                              r"|\btotal(?: of| is)?:?\s*_amount_.*\b(?:duplicate|dup|dupe|twice)\b"
+                              # "(same PO, same amount $2,845.00)"
+                              r"|\bsame (?:amount|total|sum)(?: of| is)?:?\s*_amount_")
+# "you charged our card twice … same amount 425.90": the money taken twice is the sum in dispute, not an invoice's total
+_TAKEN_TWICE = re.compile(r"\b(?:charged|paid|debited|taken|withdrawn|went through|came out|ran|run)\b.{0,60}?"
+                          r"\b(?:twice|two times|double|again)\b")
 _MADE_IT = re.compile(r"\bmake (?:it|that)(?: the)?\s*$")  # "… probably closed, make it the twenty eighth"
-_PAID_CLAIM = re.compile(r"\b(?:we|i) (?:already )?paid\b|\b(?:was|were|been) paid\b"
-                         r"|\bpaid (?:it |this |that )?in full\b|\balready paid\b")
+_PAID_CLAIM = re.compile(r"\b(?:we|i) (?:have |had )?(?:already )?(?:paid|payed|transferred|wired)\b"
+                         r"|\b(?:was|were|been|is|are) (?:already )?paid\b"
+                         r"|\bpaid (?:it |this |that )?in full\b|\balready paid\b"
+                         r"|\b(?:we|i) (?:already )?sent (?:a |the |our )?(?:check|cheque|payment|transfer|wire|ach)\b")
 _WRONG_SUM = re.compile(r"\b(?:overcharged|overbilled|over billed|too much|extra|short|missing|not pay|not paying"
                         r"|will not pay|credit|refund|twice|double|two times|deduct|deducted|withheld)\b")
 _NOT_BEFORE = re.compile(r"\bnot\s+$")  # "I need it TODAY, not next week"
@@ -279,6 +290,7 @@ _IN_A_SPAN = re.compile(r"(?<!\bdue )(?<!\bpayable )\bin (?:\d+|a few|a couple(?
 _PART_LATER = re.compile(r"\b(?:rest|remainder|remaining|balance|other half)\b")
 _MOVES_MONEY = frozenset({"pay", "schedule", "deposit"})
 _FAR_AHEAD_DAYS = 240
+_RECENT_DAYS = 60
 _NOW = re.compile(r"(?<!\bnot )(?<!\bby )(?<!\bfor )(?<!\bhappy )(?<!\bapproved )(?<!\bis )(?<!\bare )\b(?:right )?now"
                   r"\b(?! that\b)|(?<!\bnot )\b(?:asap|right away|immediately|as soon as possible)\b")  # LABELS.md
 _A_PAYMENT_AFTER = re.compile(r"^\s*(?:payments?|wire|transfer|ach|check|deposit|charge)\b")  # "today's payment"
@@ -366,7 +378,7 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
         if intent == "unknown" and source != "whole" and when.lead.strip():
             continue  # "happy holidays, closed dec 24-26"; a date alone ("friday", "the 22nd. ok?") answers a question
         meant.append(when)
-    instead = [when for when in meant if _INSTEAD_AFTER.match(when.after) or _MOVED_TO_BEFORE.search(when.lead)]
+    instead = [when for when in meant if _INSTEAD_AFTER.match(when.after) or when.moved_to]
     return instead or meant
 
 
@@ -392,7 +404,8 @@ def _amount_meant(read: _Read, intent: str) -> Decimal | None:
         paid_only = _PAID_CLAIM.search(read.canonical) and not _WRONG_SUM.search(read.canonical)
         if money.refused is not None and money.refused > 0 and money.sums > 1:
             return money.refused  # "we are not paying the $1,140.00 for the returned chairs" among the invoice's sums
-        return None if money.sums > 1 or _DUPLICATE_TOTAL.search(read.masked) or paid_only else money.payable
+        duplicate = _DUPLICATE_TOTAL.search(read.masked) and not _TAKEN_TWICE.search(read.canonical)
+        return None if money.sums > 1 or duplicate or paid_only else money.payable
     if intent in _BACKWARD_INTENTS and money.payable is None and money.sums == 0:
         said = _SUM_NAMED.search(read.masked)
         return Decimal(said["sum"]).quantize(Decimal("0.01")) if said else None

@@ -28,11 +28,15 @@ def test_the_shipped_model_is_the_one_the_training_files_make(retrained: nlu_mod
     assert np.allclose(shipped.guesses(texts), retrained.guesses(texts), atol=1e-9)
 
 
-def test_training_twice_gives_the_same_model(retrained: nlu_model.IntentModel) -> None:
-    again = nlu_training.train_from(list(reversed(nlu_training.rows_of(nlu_training.training_files()))))
+def test_training_twice_gives_the_same_model() -> None:
+    # Fitted twice, in two orders, on a part of the corpus (the whole is fitted once, above): the same model.
+    rows = nlu_training.rows_of(nlu_training.training_files())[:3000]
+    first = nlu_model.train(nlu_training.examples(rows), nlu_training.reason_examples(rows))
+    rows.reverse()
+    again = nlu_model.train(nlu_training.examples(rows), nlu_training.reason_examples(rows))
     texts = ["can someone call me back about _invoice_", "escalate this", "add a visa", "hold off"]
-    assert again.digest == retrained.digest
-    assert np.allclose(again.guesses(texts), retrained.guesses(texts), atol=1e-12)
+    assert again.digest == first.digest
+    assert np.allclose(again.guesses(texts), first.guesses(texts), atol=1e-12)
 
 
 def test_every_intent_the_bot_knows_is_one_the_model_can_guess(retrained: nlu_model.IntentModel) -> None:

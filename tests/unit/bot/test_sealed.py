@@ -38,14 +38,19 @@ TWENTY_FOURTH = SEALED.with_name("nlu_sealed_2026-12-27x.jsonl")
 TWENTY_FIFTH = SEALED.with_name("nlu_sealed_2026-12-27y.jsonl")
 TWENTY_SIXTH = SEALED.with_name("nlu_sealed_2026-12-28a.jsonl")
 TWENTY_SEVENTH = SEALED.with_name("nlu_sealed_2026-12-28b.jsonl")
+TWENTY_EIGHTH = SEALED.with_name("nlu_sealed_2026-12-29a.jsonl")
+TWENTY_NINTH = SEALED.with_name("nlu_sealed_2026-12-29b.jsonl")
+THIRTIETH = SEALED.with_name("nlu_sealed_2026-12-29c.jsonl")
+THIRTY_FIRST = SEALED.with_name("nlu_sealed_2026-12-29d.jsonl")
 BATCHES = [SEALED, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH,
            FOURTEENTH, FIFTEENTH, SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
            TWENTY_SECOND, TWENTY_THIRD, MULTILINGUAL, TWENTY_FOURTH, TWENTY_FIFTH,
-           TWENTY_SIXTH, TWENTY_SEVENTH]
+           TWENTY_SIXTH, TWENTY_SEVENTH, TWENTY_EIGHTH, TWENTY_NINTH, THIRTIETH, THIRTY_FIRST]
 NAMES = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
          "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
          "twentieth", "twenty-first", "twenty-second", "twenty-third", "multilingual", "twenty-fourth",
-         "twenty-fifth", "twenty-sixth", "twenty-seventh"]
+         "twenty-fifth", "twenty-sixth", "twenty-seventh", "twenty-eighth", "twenty-ninth", "thirtieth",
+         "thirty-first"]
 
 
 @pytest.mark.parametrize("batch", BATCHES, ids=NAMES)
@@ -89,6 +94,10 @@ LEVELS = {
     TWENTY_FIFTH: (0.97, 0.912, 0),
     TWENTY_SIXTH: (0.958, 0.912, 0),
     TWENTY_SEVENTH: (0.954, 0.883, 0),
+    TWENTY_EIGHTH: (0.983, 0.933, 0),
+    TWENTY_NINTH: (0.983, 0.917, 0),
+    THIRTIETH: (0.979, 0.921, 0),
+    THIRTY_FIRST: (0.971, 0.954, 0),
 }
 
 
