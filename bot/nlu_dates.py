@@ -66,7 +66,8 @@ _IF_BEFORE = re.compile(r"\b(?:if|once|when|whether|until|before)\s+$")  # "woul
 # "since the 1st": behind us, whatever the message asks; "as of november 30" (said on December 6) and "a statement
 # as of december 31" (the same day): the nearer one, behind or ahead.
 _SINCE_BEFORE = re.compile(r"\bsince\s+$")
-_AS_OF_BEFORE = re.compile(r"\b(?:as (?:of|at)|per|at|(?<=statement )dated)\s+$")  # "the open balance per 31.12.2026"
+# "the open balance per 31.12.2026", "the statement of account at date 30/11"
+_AS_OF_BEFORE = re.compile(r"\b(?:as (?:of|at)|per|pr\.|at(?: the)?(?: date)?|(?<=statement )dated)\s+$")
 # "the card expires 12/26", "expires at the end of this month": a card's expiry, not the date the message means.
 _EXPIRY_BEFORE = re.compile(r"\b(?:expires?|expiring|expired|expiry|expiration|exp\.?|valid (?:thru|through|until))"
                             r"\s+(?:on\s+|in\s+|at\s+)?(?:the\s+end\s+of\s+(?:the\s+)?)?$")
@@ -91,6 +92,8 @@ _MOVING = re.compile(r"\b(?:move|moved|moving|reschedule|rescheduled|push|pushed
 _MOVED_TO = re.compile(r"\bfrom\s+(?:the\s+)?\S+(?:\s+\S+)?\s+(?:to|till|until|on)\s+(?:the\s+)?$"
                        r"|\b(?:move|moved|reschedule|rescheduled|push|pushed|shift|shifted|postpone|change|changed|switch)"
                        r"\s+(?:(?:it|that|this|them|the payment)\s+)?(?:to|till|until)\s+(?:the\s+)?$")
+_ONLY_DAY_FIRST = re.compile(r"(?:1[3-9]|2\d|3[01])\.(?:0?[1-9]|1[0-2])")  # "22.12": no month 22
+_DAY_LEAD = re.compile(r"\b(?:on|until|till|by|(?:planned|scheduled|set|due) for|due)\s+(?:the\s+)?$")
 _DAY_OVER_12_FIRST = re.compile(r"(?<![\d/.,$])(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![\d])")
 # "day/month", and words only a European (or British) writer uses of a payment: "direct debit", "SEPA", "bank holiday"
 _DAY_FIRST_SAID = re.compile(r"\b(?:day/month|dd/mm|dd\.mm|day first|day-month|direct debit|sepa|bank holidays?"
@@ -109,7 +112,8 @@ _DAY_IN_WORDS = re.compile(rf"\b(?P<on>on|by|until|till|for|after|from|before) t
 # "thanksgiving day" or the day after or before it ("quit hounding us on thanksgiving" names no day to pay).
 _FIXED_HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "boxing day": (12, 26), "new year eve": (12, 31),
                    "nye": (12, 31),
-                   "new year day": (1, 1), "independence day": (7, 4), "veterans day": (11, 11), "epiphany": (1, 6)}
+                   "new year day": (1, 1), "independence day": (7, 4), "veterans day": (11, 11), "epiphany": (1, 6),
+                   "sinterklaas": (12, 5), "lucia": (12, 13)}  # LABELS.md, 2026-12-28
 _MOVING_HOLIDAYS = {
     "thanksgiving": relativedelta(month=11, day=1, weekday=TH(+4)),
     "mlk day": relativedelta(month=1, day=1, weekday=MO(+3)),
@@ -119,7 +123,7 @@ _MOVING_HOLIDAYS = {
 }
 _HOLIDAY_NAMES = (r"(?:christmas|xmas) (?:eve|day)|new years? (?:eve|day)|nye|boxing day|thanksgiving day"
                   r"|(?:mlk|martin luther king)(?: jr)?(?: day)?|presidents? day|memorial day|labor day|labour day"
-                  r"|independence day|fourth of july|veterans? day|epiphany")
+                  r"|independence day|fourth of july|veterans? day|epiphany|sinterklaas|(?<=\bon )lucia")
 
 # "December 22, 2026", not "22 of december, 2100 dollars"
 _YEAR = r"(?:,?\s+20\d\d\b(?![.,]?\d|\s*(?:dollars?|usd|eur|euros?|€|\$)))?"
@@ -132,7 +136,8 @@ DATE_PATTERN = re.compile("|".join((
     r"|(?<=\bat ))"
     r"\d{1,2}\.\d{1,2}\.(?![\d.,]?\d)"
     # "we pay it until 29.01", "charge on 10.12": without its dot, only from who writes dates day first (take)
-    r"|(?:(?<=\bon )|(?<=\bfrom )|(?<=\bdated )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bbefore )|(?<=\bat ))"
+    r"|(?:(?<=\bon )|(?<=\bfrom )|(?<=\bdated )|(?<=\bsince )|(?<=\bby )|(?<=\buntil )|(?<=\bbefore )|(?<=\bat )"
+    r"|(?<=\bplanned for )|(?<=\bscheduled for ))"
     r"(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])(?!\d|[.,]\d|\s*(?:€|eur|euros?|usd|dollars?|kr)\b))",
     rf"(?P<holiday>(?:\b(?:the )?day (?:after|before) )?(?:\b(?:{_HOLIDAY_NAMES})\b|(?:(?<=\bby )|(?<=\bon )"
     r"|(?<=before )|(?<=after )|(?<=until )|(?<=\btill )|(?<=\bfor ))(?:christmas|xmas)\b"
@@ -141,7 +146,7 @@ DATE_PATTERN = re.compile("|".join((
     r"|\bthanksgiving(?=\s+(?:payments?|checks?|wires?|transfers?|deposits?)\b)))",
     rf"(?P<md>\b(?:{_MONTH})\.?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b{_YEAR})",
     rf"(?P<dm>\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(?:{_MONTH})\b{_YEAR})",
-    rf"(?P<end>\b(?:the\s+)?(?:end|last\s+day)\s+of\s+(?:the\s+)?(?P<end_of>(?:this\s+|next\s+|last\s+)?(?:month|week)"
+    rf"(?P<end>\b(?:the\s+)?(?:end|last\s+(?:(?:business|bank|banking|working)\s+)?day)\s+of\s+(?:the\s+)?(?P<end_of>(?:this\s+|next\s+|last\s+)?(?:month|week)"
     rf"|{_MONTH}|year|this year)\b|\bmonth[\s-]+end\b"
     r"|(?:(?<=\bby )|(?<=\buntil )|(?<=\btill )|(?<=\bat ))year[\s-]+end\b)",
     r"(?P<first>\b(?:the\s+)?(?:first|1st|beginning|start)\s+of\s+(?P<first_of>the|next|this)\s+month\b)",
@@ -206,6 +211,7 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
     day_first = _writes_day_first(locale) or bool(_DAY_FIRST_SAID.search(text) or _EUROPEAN_MONEY.search(text)
                                                   or _DAY_OVER_12_FIRST.search(text))
     text = _DAY_IN_WORDS.sub(lambda m: f"{m['on']} the {_IN_WORDS.index(m['word']) + 2}{_SUFFIX[m['word'][-2:]]}", text)
+    text = _IN_A_WEEK.sub(r"a week from \g<day>", text)  # "monday in a week" ("Montag in einer Woche")
 
     def take(match: re.Match[str]) -> str:
         kind = next(k for k in _KINDS if match.group(k) is not None)
@@ -213,6 +219,8 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
             or match.group("first_of") or match.group("day") or match.group("day_bare") or match.group("day_on") or ""
         if kind == "end" and match.group().startswith("year"):
             modifier = "year"  # "by year end"
+        elif kind == "end" and re.search(r"\b(?:business|bank|banking|working) day\b", match.group()):
+            modifier = f"{modifier or 'month'} {_WORKING}"  # "the last business day of the month": its last weekday
         if kind == "nth":
             modifier = f"{match.group('nth_n')} {match.group('nth_wd')} {match.group('nth_of')}"
         elif match.group("wd_next_week") or match.group("wd_next_week_before"):
@@ -222,8 +230,9 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
         if match.group("of_month") == "next":
             modifier = f"{modifier or 1} next month"  # "the 5th of next month"
         before, after = text[:match.start()], text[match.end():]
-        if kind == "dotted" and not day_first and re.fullmatch(r"\d{1,2}\.\d{1,2}", match.group()):
-            return match.group()  # "on 10.12" from who writes dollars: ten dollars twelve, maybe
+        if kind == "dotted" and not day_first and re.fullmatch(r"\d{1,2}\.\d{1,2}", match.group()) and not (
+                _ONLY_DAY_FIRST.fullmatch(match.group()) and _DAY_LEAD.search(before)):
+            return match.group()  # "on 10.12" from who writes dollars: ten dollars twelve, maybe (not "for 22.12")
         if kind in ("num", "dotted"):
             modifier = "day first" if day_first else ""
             if _month_and_day(match.group(), kind, day_first) is None or (
@@ -372,6 +381,9 @@ def _resolve(when: When, today: dt.date, past: bool) -> dt.date | None:
         return _dateparser(re.sub(r"\s+", " ", phrase).strip(), today, False)
     if kind == "week":
         return _week(modifier, today)
+    if kind == "end" and modifier.endswith(_WORKING):
+        last = _end_of(modifier.removesuffix(_WORKING).strip(), today, past)
+        return last - dt.timedelta(days=max(last.weekday() - 4, 0))
     if kind == "end":
         return _end_of(modifier or "month", today, past)
     if kind == "first":
@@ -495,6 +507,11 @@ def _week(modifier: str, today: dt.date) -> dt.date:
     if modifier == "last":
         return today - dt.timedelta(days=today.weekday() + 7)
     return today + dt.timedelta(days=(4 - today.weekday()) % 7)  # this week: the coming Friday
+
+
+_WORKING = "working day"
+_IN_A_WEEK = re.compile(r"\b(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+                        r"\s+in\s+(?:a|one)\s+week\b")
 
 
 def _end_of(what: str, today: dt.date, past: bool) -> dt.date:

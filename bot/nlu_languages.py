@@ -572,6 +572,35 @@ _WORDS: dict[str, str] = {
     "ødelagte": "damaged", "pallene": "the pallets", "kronene": "kroner", "avdrag": "installments",
     "juleaften": "christmas eve", "julafton": "christmas eve", "fra": "from",
     # words of the 2026-12-29 tuning batches
+    "bestellnummer": "order number", "saldenbestätigung zum": "balance confirmation as of", "fristgerecht": "on time",
+    "la totalité du solde restant": "the whole remaining balance", "la totalité du solde": "the whole balance",
+    "dès aujourd'hui": "today", "si je ne me trompe pas": "if i am not mistaken", "endommagées": "damaged",
+    "endommagée": "damaged", "livrées": "delivered", "livrés": "delivered", "oui, d'accord": "yes, ok",
+    "bedoel ik": "i mean", "ik bedoel": "i mean", "nee wacht": "no wait",
+    "het einde van het jaar": "the end of the year", "einde van het jaar": "end of the year",
+    "uiterlijk": "at the latest", "verrekening": "deduction", "dus netto": "so net",
+    "por importe de": "for the amount of", "a fecha": "as of", "el día de reyes": "epiphany",
+    "nunca hicimos ese pedido": "we never ordered it", "no es nuestra": "is not ours", "no es nuestro": "is not ours",
+    "ninguna de las dos": "neither of them", "mediante domiciliación bancaria": "by direct debit", "mediante": "by",
+    "todo lo pendiente": "everything outstanding", "en plazos": "in installments",
+    "recargo por combustible": "fuel surcharge", "in contestazione": "disputed", "tutte tranne la": "all except the",
+    "tranne la": "except the", "sulla carta in archivio": "on the card on file",
+    "le fatture scadute": "the overdue invoices", "fatture scadute": "overdue invoices", "prezzo": "price",
+    "avevamo concordato": "we had agreed", "concordato": "agreed", "non possiamo pagarla": "we cannot pay it",
+    "pagarla": "pay it", "cosa posso fare con questo servizio": "what can i do with this service",
+    "è stato eseguito": "was run", "fomos faturados": "we were billed", "pelo mesmo": "for the same",
+    "repete": "repeats", "frete": "freight", "que já vinha na": "that was already on",
+    "stämmer inte": "is not correct", "lagt på": "added", "expeditionsavgift": "handling fee", "aldrig": "never",
+    "godkänt": "approved", "den betalar vi inte": "we are not paying it", "fakturorna": "the invoices",
+    "sätter in": "pay in", "det vi är skyldiga": "what we owe", "senast": "at the latest", "lägger in": "add",
+    "nya": "new", "bankkonto": "bank account", "bytt bank": "changed banks",
+    "innen utgangen av måneden": "by the end of the month", "utgangen av måneden": "the end of the month",
+    "de åpne fakturaene": "the open invoices", "åpne": "open", "fakturaene": "the invoices", "så snart": "as soon as",
+    "kunden vår": "our customer", "antakelig": "probably",
+    "ostatni dzień roboczy miesiąca": "the last business day of the month",
+    "na koniec tego miesiąca": "at the end of this month", "koniec tego miesiąca": "the end of this month",
+    "za grudzień": "for december", "jak mogę zapłacić": "how can i pay", "czy przyjmujecie": "do you accept",
+    "dopiero wtedy, gdy": "only when", "wystawicie korektę": "you issue a credit note",
     "kopię": "a copy", "kopii": "copies", "kopia": "copy", "przesłanie": "sending", "w akceptacji": "in approval",
     "jeszcze": "still", "spłacić": "pay", "w trzech ratach": "in three installments",
     "w dwóch ratach": "in two installments", "ratach": "installments", "począwszy od": "starting from",
@@ -602,7 +631,18 @@ _WORDS: dict[str, str] = {
     "prezzo concordato": "agreed price", "paghiamo solo dopo": "we pay only after", "inserire": "add",
     "nuova carta": "new card", "en reclamación": "disputed", "está en reclamación": "is disputed",
     "saldrá": "will go out", "les confirmo que": "i confirm that", "menos la": "except the", "menos el": "except the",
-    "quem está a escrever": "who is writing", "twee keer": "twice", "tweemaal": "twice", "to ganger": "twice",
+    "quem está a escrever": "who is writing", "relevé de compte au": "statement of account as of",
+    "relevé au": "statement as of", "solde au": "balance as of", "referencia de pago": "payment reference",
+    "referencia": "reference", "riferimento": "reference", "referência": "reference",
+    "al netto della": "net of the", "al netto di": "net of", "quindi": "so", "autorizziamo": "we authorize",
+    "in einer woche": "in a week", "om en vecka": "in a week", "om en uke": "in a week", "om en uge": "in a week",
+    "over een week": "in a week", "sett opp": "set up", "2. juledag": "boxing day", "1. juledag": "christmas day",
+    "den gesamten offenen betrag": "the whole open amount", "on la garde en attente": "we keep it on hold",
+    "en attente": "on hold", "staat nog ter goedkeuring": "is still awaiting approval", "la saldiamo a": "we pay it in",
+    "de notre côté": "on our side", "twee keer": "twice", "per i dag": "currently", "pr. i dag": "currently",
+    "wstrzymanie wiadomości": "stop messages",
+    "nie chcemy ich więcej otrzymywać": "we don't want to receive them anymore",
+    "tweemaal": "twice", "to ganger": "twice",
     "quem está escrevendo": "who is writing", "robô": "robot", "sistema automático": "automatic system",
     "antes do natal": "before christmas", "será paga": "will be paid", "até ao fim do ano": "by the end of the year",
     "até o fim do ano": "by the end of the year", "descontando": "deducting", "valor líquido": "net amount",
@@ -635,16 +675,18 @@ _DIGITS = {
 # Words that tell the language, for the numbers said in words ("dos mil quinientos euros": 2500 euros; text2num).
 _LANGUAGE_OF = {word: language for language, words in {
     "de": "und der die das den ist wir bitte rechnung nicht mit für uns ich dem vom bis zahlung danke sie auf am zum"
-          " nur statt unser unsere noch",
+          " nur statt unser unsere noch einer eine einen offenen offene betrag überweisen woche montag dienstag"
+          " mittwoch donnerstag freitag werden wird haben",
     "nl": "het een wij factuur niet graag voor betaling onze kunnen jullie dank ik deze staat naar uit elke",
-    "fr": "les des est nous vous facture pour merci avec une pas sur notre paiement je peux svp vos aux cette",
+    "fr": "les des est nous vous facture pour merci avec une pas sur notre paiement je peux svp vos aux cette oui et",
     "es": "los las factura por para gracias nuestra pago hemos está queremos podéis con el del os necesito pagamos día"
           " habéis vuestra vuestro usted ustedes tenemos más también transferimos",
-    "it": "il della fattura per grazie non sono abbiamo pagamento vorrei nostro sul chi scusate adesso possiamo che",
+    "it": "il della fattura per grazie non sono abbiamo pagamento vorrei nostro sul chi scusate adesso possiamo che"
+          " potete subito tutte tranne fatture sulla",
     "pt": "fatura obrigado não com pagamento nossa podem já faturas é da do pelo vai bom dia sim uma ou dá cartão",
     "pl": "proszę nie jest się dla na że faktury fakturę fakturze dziś zapłacimy prosimy nasze naszej czy",
     "nordic": "og ikke jeg vi faktura och inte jag fakturaen fakturan fakturaer dere ni har kan den fra från vår"
-              " fått",
+              " fått hva hvad hvor hvordan meget mycket vad skylder betale betala på",
 }.items() for word in words.split()} | {word: language for language, words in _DIGITS.items()
                                          for word in words.split() if len(word) > 3}
 # Danish, Swedish and Norwegian digits, for references said digit by digit ("seks to ni ni null")
@@ -656,6 +698,49 @@ _FILLER = r"(?:\s+(?:äh|ähm|eh|euh|ehm|uh))*"
 _DIGIT_WORD = r"(?:" + "|".join(sorted(_DIGIT_OF, key=len, reverse=True)) + r")"
 # "sieben drei null vier vier": 73044, one reference said digit by digit (text2num would read "null vier" as 04)
 _SAID_DIGITS = re.compile(rf"(?<![\w-]){_DIGIT_WORD}(?:{_FILLER}\s+{_DIGIT_WORD}){{3,}}(?![\w-])")
+# Days of the month said as ordinals in Danish, Norwegian and Swedish ("den femtende": the 15th); the first five are
+# positions too (_ORDINAL_WORDS)
+_NORDIC_DAYS = {word: day for day, words in {
+    6: "sjette sjätte", 7: "syvende sjuende sjunde", 8: "ottende åttende åttonde", 9: "niende nionde",
+    10: "tiende tionde", 11: "ellevte elfte", 12: "tolvte tolfte", 13: "trettende trettonde",
+    14: "fjortende fjortonde", 15: "femtende femtonde", 16: "sekstende sextonde", 17: "syttende sjuttonde",
+    18: "attende artonde", 19: "nittende nittonde", 20: "tyvende tjuende tjugonde",
+    30: "tredivte trettiende trettionde",
+}.items() for word in words.split()}
+_NORDIC_DAY = re.compile(r"(?<![\w-])(?P<lead>den|d\.)\s+(?P<day>" + "|".join(_NORDIC_DAYS) + r")(?![\w-])")
+# Danish, Swedish and Norwegian numbers in words before their currency ("femogtyve tusind kroner", "tiotusen kronor",
+# "tolv tusen fem hundre kroner"): text2num reads none of the three, so they are read here, word by word.
+_NORDIC_VALUES = {
+    **{word: value for words, value in (
+        ("en et ett ein", 1), ("to två", 2), ("tre", 3), ("fire fyra", 4), ("fem", 5), ("seks sex", 6),
+        ("syv sju", 7), ("otte åtte åtta", 8), ("ni nio", 9), ("ti tio", 10), ("elleve elva", 11), ("tolv", 12),
+        ("tretten tretton", 13), ("fjorten fjorton", 14), ("femten femton", 15), ("seksten sexton", 16),
+        ("sytten sytton", 17), ("atten arton", 18), ("nitten nitton", 19), ("tyve tjue tjugo", 20),
+        ("tredive tretti trettio", 30), ("fyrre førti fyrtio", 40), ("halvtreds femti femtio", 50),
+        ("tres seksti sextio", 60), ("halvfjerds sytti sjuttio", 70), ("firs åtti åttio", 80),
+        ("halvfems nitti nittio", 90)) for word in words.split()},
+    "hundrede": 100, "hundre": 100, "hundra": 100, "tusind": 1000, "tusen": 1000,
+}
+_NORDIC_PART = "|".join(sorted(_NORDIC_VALUES, key=len, reverse=True))
+_NORDIC_NUMBER = re.compile(rf"(?<![\w-])(?P<words>(?:(?:{_NORDIC_PART}|og|och)(?:\s+(?:og|och)\s+|\s+)?)+)"
+                            r"(?=\s*(?:kroner|kronor|kr\b|euro|eur\b|€))")
+
+
+def _nordic_number(match: re.Match[str]) -> str:
+    """The number the words say, in digits; the words as written when they say none."""
+    total, current = 0, 0
+    for part in re.findall(_NORDIC_PART, match["words"]):
+        value = _NORDIC_VALUES[part]
+        if value == 1000:
+            total, current = total + max(current, 1) * 1000, 0
+        elif value == 100:
+            current = max(current, 1) * 100
+        else:
+            current += value
+    number = total + current
+    return f"{number} " if number > 1 else match.group()
+
+
 # "am 15.12.", "vom 01.12.2026", "28-11": day first, read as "15 december" (a dotted day is no sum of money)
 _DAY_FIRST = re.compile(r"(?<![\w.,/€$-])(?P<day>[0-3]?\d)[./-](?P<month>[01]?\d)"
                         r"(?:\.(?!\d)|[./-](?P<year>\d{4}|\d\d)(?![\d.,]))?(?![\d,/-]|\.\d|\s*(?:€|eur|euro))")
@@ -692,17 +777,19 @@ _OWN_WORDS = {
                "for": "for", "med": "with", "til": "to", "till": "to", "av": "of", "af": "of", "är": "is",
                "er": "is", "har": "have", "ni": "you", "dere": "you", "en": "a", "ett": "a", "et": "a",
                "ikke": "not", "inte": "not", "kan": "can", "vi": "we", "jeg": "i", "jag": "i", "alt": "everything",
-               "alla": "all"},
+               "alla": "all", "i": "in", "de": "the", "om": "about", "når": "when", "när": "when", "os": "us",
+               "oss": "us", "vores": "our", "vår": "our", "vårt": "our", "våra": "our"},
     "pl": {"i": "and", "nie": "not", "na": "on", "do": "until", "w": "in", "z": "from", "za": "for", "o": "about",
            "jest": "is", "są": "are", "się": "", "to": "it is", "tak": "yes", "już": "already", "mi": "me",
            "nas": "us", "nam": "us", "dla": "for", "że": "that", "ale": "but", "tylko": "only", "oraz": "and"},
 }
 # "le 28", "el día 20", "op de 20e", "no dia 8": the day of the month, as "the 28th"
 # ("op de 15e incasseren": a day with its ordinal ending, whatever follows)
-_DAY_NUMBER = re.compile(r"\b(?P<lead>the day|on the day|the|day)\s+(?P<day>[1-9]|[12]\d|3[01])(?![.,]\d)"
+_DAY_NUMBER = re.compile(r"(?<!\d and )(?<!\d, )\b(?P<lead>the day|on the day|the|day)\s+"
+                         r"(?P<day>[1-9]|[12]\d|3[01])(?![.,]\d)"
                          r"(?:(?:e|er|de|°|º|:e|:a)(?!\w)|\.(?!\d)(?=\s*(?:[?.!,;]|$)|\s+(?:of|for|from|please|pls|in|to|at|"
                          + "|".join(MONTH_NAMES) + r")\b)"
-                         r"|(?=\s*(?:[?.!,;]|$)|\s+(?:of|for|from|please|pls|in|to|at)\b))")
+                         r"|(?=\s*(?:[?.!,;]|$)|\s+(?:of|for|from|please|pls|in|to|at|by|with|via)\b))")
 # "vendredi prochain": next friday; "Freitag nächster Woche" stays "friday next week"
 _NEXT_AFTER = re.compile(r"\b(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday) next\b(?!\s+week)")
 _TEXT2NUM_LANGUAGES = frozenset(("de", "nl", "fr", "es", "it", "pt"))
@@ -722,7 +809,9 @@ _ORDINAL_WORDS = {
     "nordic": {"första": "first", "første": "first", "andra": "second", "anden": "second", "andre": "second",
                "tredje": "third", "fjärde": "fourth", "fjerde": "fourth", "femte": "fifth"},
 }
-_ORDINAL_WORD = {language: re.compile(r"(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])")
+# not the days of a feast ("tweede kerstdag", "zweiter Weihnachtsfeiertag", "anden juledag": the table's holidays)
+_ORDINAL_WORD = {language: re.compile(r"(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])"
+                                      r"(?!\s+(?:kerstdag|weihnachtsfeiertag|juledag|pinksterdag|paasdag))")
                  for language, words in _ORDINAL_WORDS.items()}
 _WEEKDAY_NOT_ORDINAL = re.compile(r"(?<![\w-])sexta(?![\w-])")  # Friday in Portuguese, not "6ª" (text2num)
 _DONE_AT_THE_END = re.compile(r"\b(?P<who>we|i)\s+(?:have|has)"
@@ -765,12 +854,13 @@ def _language(text: str) -> str | None:
         return None
     found = _FOREIGN.findall(text)
     short = len(text.split()) <= _SHORT
-    if len(found) < _FOREIGN_WORDS_NEEDED and not (found and (_SIGNS.search(text) or short)):
-        return None
     said = Counter(_LANGUAGE_OF[word] for word in re.findall(r"[^\W\d_]+", text) if word in _LANGUAGE_OF)
     language, count = said.most_common(1)[0] if said else ("", 0)
     # one small word is enough when no other language's is there, nor any of English ("pagate la 2 e la 3 adesso")
     alone = len(said) == 1 and _ENGLISH_SMALL_WORDS.isdisjoint(text.split())
+    if len(found) < _FOREIGN_WORDS_NEEDED and not (found and (_SIGNS.search(text) or short or (
+            alone and count >= _HINTS_NEEDED))):  # "oui, d'accord, la 1 et la 3"
+        return None
     return language if count >= _HINTS_NEEDED or short or alone else None
 
 
@@ -781,6 +871,9 @@ def in_english(text: str) -> str:
     language = _language(text)
     if language is None:
         return _FOREIGN.sub(_in_an_english_letter, text) if carries(text) else text
+    if language == "nordic":
+        text = _NORDIC_NUMBER.sub(_nordic_number, text)
+        text = _NORDIC_DAY.sub(lambda m: f"the {_ordinal(_NORDIC_DAYS[m['day']])}", text)
     text = _SAID_DIGITS.sub(lambda m: "".join(_DIGIT_OF[word] for word in m.group().split() if word in _DIGIT_OF),
                             text)
     text = _DAY_FIRST.sub(_day_first, text)
@@ -796,7 +889,23 @@ def in_english(text: str) -> str:
     carried = _NEXT_AFTER.sub(lambda m: f"next {m['day']}", carried)
     if language in ("de", "nl"):
         carried = _DONE_AT_THE_END.sub(lambda m: f"{m['who']} have {m['done']} {m['said'] or ''}".rstrip(), carried)
+    carried = _SUM_AGAIN.sub(_said_again, carried)
     return _DAY_OF.sub(lambda m: f"{m['day']} ", carried)
+
+
+# A sum written out again in words, in brackets, once text2num has made digits of it: "2.150,00 €
+# (zweitausendeinhundertfünfzig)", "1 140,00 € (mille cent quarante euros)" say one sum, not a second number
+_SUM_AGAIN = re.compile(r"(?P<sum>\d(?:[\d.,\s]*\d)?)(?P<unit>(?:,-)?\s*(?:€|eur|euros?|kr|kroner|kronor|zł|złotych)?)"
+                        r"\s*\(\s*(?P<said>\d+)(?:\s*(?:€|eur|euros?|kr|kroner|kronor|zł|złotych|dollars?))?"
+                        r"(?:\s+(?:and|with|y|con|e|et|og|och|i|und|en)\s+\d+\s*"
+                        r"(?:cents?|céntimos|centimes|centesimi|cent|centavos|øre|öre|groszy))?\s*\)")
+
+
+def _said_again(match: re.Match[str]) -> str:
+    """The sum without its words in brackets when they say the same whole number; else as written."""
+    whole = re.sub(r"[.,]\d\d$", "", match["sum"].strip())
+    same = re.sub(r"[\s.,]", "", whole) == match["said"]
+    return f"{match['sum']}{match['unit']}" if same else match.group()
 
 
 def _day_first(match: re.Match[str]) -> str:

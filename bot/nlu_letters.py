@@ -78,7 +78,7 @@ _POINTS_AT_QUOTE = re.compile(
     re.IGNORECASE)
 # A line of a signature or letterhead: a phone, an email address, a street address, a state and zip code.
 _CONTACT_LINE = re.compile(
-    r"\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b[\w.+-]+@[\w-]+\.[\w.]+\b|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"
+    r"\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b[\w.+-]+@[\w-]+\.[\w.]+\b|\b(?!PO\b|ID\b|NO\b|NR\b)[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"
     r"|\bP\.?O\.? Box\b|^\s*\d{1,6}\s+(?:[A-Z][\w.]*\s+){0,3}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Dr|Drive|Ln|Lane"
     r"|Way|Pkwy|Route|Hwy|Broadway|Court|Ct|Place|Pl)\b"
     # a European letterhead: a postcode before the town ("Via Roma 45, 20121 Milano", "1012 AB Amsterdam"), a phone

@@ -85,7 +85,7 @@ def _european_phone(match: re.Match[str]) -> str:
 
 
 _PREFIXED_INVOICE = re.compile(
-    r"(?:\binvoices?|\binv|\bbills?)(?![a-z])\s*(?:(?:number|no|num|nbr)\b\.?)?\s*[#:]?\s*-?\s*"
+    r"(?:\binvoices?|\binv|\bbills?)(?![a-z])\s*(?:(?:number|no|num|nbr|nr)\b\.?|n\.(?=\s*\d))?\s*[#:]?\s*-?\s*"
     r"(?P<id>[a-z]{1,4}/(?:19|20)\d\d/\d{1,2}/\d{1,8}(?![\d/])|[a-z]{0,3}-?(?:19|20)\d\d/\d{3,8}(?![\d/])"
     r"|[a-z]{0,3}-?\d[\w-]*)"
     r"|#\s*(?P<hash>\d{3,20}[\w-]*)"
@@ -116,7 +116,7 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store|remittance|advice"
     r"|packing slip|slip|ps|delivery note|vat id|check request|payment request|agreement|ral|lockbox|lock box"
     r"|returns? note|ach|dt|delivery ticket|item|receipt\s*(?:#|no\.?|number|nr\.?)|cert|certificate|lieferschein"
-    r"|albaran|albarán|cmr"
+    r"|albaran|albarán|cmr|ddt|bl"
     r"|voucher|avis(?: de paiement)?|zahlungsavis|ext|extension"
     r"|exemption)\.?"
     r"\s*(?:numbers?|nos?\.?|nr\.?|nbr\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?"
@@ -168,7 +168,8 @@ _EXCLUDING = re.compile(
     r"(?:pay|charge|schedule|include|process|debit|apply (?:it|this|that|them|anything|any of it) (?:to|on|against))"
     r"|\bnot (?:to be )?(?:applied|used|put) (?:to|on|against|toward)|\bskip(?:ping)?|\bexcept(?: for)?|\bexcluding"
     r"|\bnot (?:include|including|count|counting)"
-    r"|\bother than|\binstead of|\bleave out|\bhold off on(?: paying| charging)?|\bapart from"
+    r"|\bother than|\binstead of|\bleave out|\bleave(?= (?:invoice |inv |#)?[a-z]{0,3}-?\d)|\bhold off on(?: paying"
+    r"| charging)?|\bapart from"
     r"|\bwith the exception of"
     r"|\b(?:all|everything|every one) but"
     r"|\b(?:we are|we're|i am|i'm) holding(?: off on)?"
@@ -235,7 +236,7 @@ _SET_ASIDE_AFTER = re.compile(
     r"|(?:is|are) (?:internally )?not yet (?:approved|checked|released)\b"
     r"|is for the order we returned"
     r"|(?:is|are) (?:fine|ok|okay|correct) but (?:we|i) (?:will )?(?:pay|transfer|settle|wire|send)"
-    r"|(?:we|i) (?:contest|dispute)"
+    r"|(?:we|i) (?:contest|dispute)|(?:we|i) (?:are|am) (?:disputing|contesting)\b"
     r"|(?:we|i) (?:will )?(?:pay|must check|need to check|check)\b(?: \w+){0,2} (?:by )?(?:ourselves|myself|internally"
     r"|separately)"
     r"|(?:stays?|remains?|can wait|stays? scheduled)\b"
@@ -243,6 +244,12 @@ _SET_ASIDE_AFTER = re.compile(
     r"|(?:we|i) (?:keep|put|hold) (?:it|them|that one|this one) on hold\b"
     r"|will be paid (?:by|with) (?:transfer|check|cheque|wire) (?:ourselves|separately)\b"
     r"|(?:we|i) (?:will )?pay (?:it|this one|that one) at (?:the|its) due date\b"
+    # "83040 will go in our first January run", "85530 will be paid by check", "the 4415 one wait till i check"
+    r"|will (?:go|be) (?:in|into|out in|included in|part of) (?:our|the) (?:[\w-]+ ){0,2}(?:run|batch)\b"
+    r"|will be (?:paid|settled) (?:by|with|via) (?:check|cheque)\b(?!\s+(?:on|by|this|next|today|tomorrow|_date_)\b)"
+    r"|will be (?:paid|settled) (?:by|with|via) (?:transfer|bank transfer|wire|ach) (?:on our side|by us|ourselves)\b"
+    r"|(?:one )?wait(?:s)? (?:till|until|for)\b"
+    rf"|(?:we|i) (?:will )?pay (?:it |this one |that one )?in (?:{'|'.join(MONTH_NAMES)})\b"
     # "FV/2026/11/101 our parent company will settle directly"
     r"|(?:will settle|will pay|will be (?:settled|paid)) (?:it )?(?:directly|direct|separately)\b"
     r"|(?:i|we) will (?:handle|mail|send|pay|cover|take care of|settle|transfer|wire|do)\b"
@@ -255,7 +262,7 @@ _SET_ASIDE_AFTER = re.compile(
 
 _EUROPEAN = r"\d{1,3}(?:\.\d{3})+,\d\d"  # 1.500,00
 _NUMBER = rf"{_EUROPEAN}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+"
-_CODE = r"usd|us\$|eur|euros?|gbp|cad|sek|nok|dkk|kr|pln|zł|złotych"
+_CODE = r"usd|us\$|eur|euros?|gbp|cad|sek|nok|dkk|kr|kroner|kronor|pln|zł|złotych"
 CURRENCY_WORD = rf"(?:[$€£]|{_CODE}|dollars?|bucks|dlrs)"
 _CURRENCIES = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP", "usd": "USD",
                "us$": "USD", "cad": "CAD", "sek": "SEK", "nok": "NOK", "dkk": "DKK",
@@ -297,7 +304,7 @@ _AMOUNT = re.compile("|".join((
     r"|remit|make it|make that|schedule|sched|(?<![\w'] )do)(?:\s+(?:u|you|ya|me|us))?\s+)"
     r"(?P<n10>\d{3}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)",
     # "can u take 1500 on friday", "ill have the 3400 to u": a round sum sent is no invoice (find_bare_invoices)
-    r"(?P<cue14>\b(?:(?:can|could) (?:u|you|ya) (?:take|do)|take|send|sending|wire|wiring|drop|dropping"
+    r"(?P<cue14>\b(?:(?:can|could) (?:u|you|ya) (?:take|do)|take|send|sending|paying|wire|wiring|drop|dropping"
     r"|(?:have|get) the)"
     r"(?:\s+(?:u|you|ya))?\s+)(?P<n14>[1-9]\d?00)\b(?![.,]\d)",
     # "so it comes to 1480", "that makes it 649.99", "charge only 2100", "pay 5102 1460 only": the sum paid
@@ -321,11 +328,14 @@ _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?:
                               r"|discount|deduction|rate|freight|shipping|tax|vat"
                               r"|handling|delivery) of|vs\.?"
                               r"|versus|(?:units?|cases?|is|are|was|were|billed|priced|quoted|charged|invoiced|listed)"
-                              r" at|lists?|says|(?:balance|total|price|cost) (?:is|was|of|shows?|showing|says|at)"
+                              # "… 4410 and 4415 today. Total is 2.340,80 EUR": a sentence of its own says the sum
+                              r" at|lists?|says|(?:balance|price|cost|(?<![.!?] )(?<![.!?]  )(?<!^)total)"
+                              r" (?:is|was|of|shows?|showing|says|at)"
                               r"|both for|each for|(?:transactions?|payments?|charges?|anything|amounts?)"
                               r" (?:over|above|exceeding|of more than)"
                               # "fuel surcharge $62.50", "the whole balance, $3,480.15", "credit memo CM-1 ($212.50)"
                               r"|surcharges?:?|fees?:?|(?:whole|full|entire|total|open) balance\s*[,:(-]?(?:\s*the)?"
+                              r"|(?:whole|full|entire|total) (?:open |outstanding |remaining )?amount(?: of)?"
                               r"|credit (?:memo|note)(?:\s+(?:_invoice_|[a-z]{1,3}-?\d[\w-]*))?\s*\("
                               r"|(?:[,.;]\s*|(?<=\d )|(?<=_amount_ ))not(?: the)?"  # "only 2.100 dollar, not 2.350",
                               # "$1,100. not $1,240", "thats $1,150 not $1,310": refused
@@ -394,14 +404,14 @@ _LATER_PART_BEFORE = re.compile(r"\b(?:the\s+)?(?:remaining|remainder|rest|other
                                 r"(?:\s+of)?(?:\s+it)?"
                                 r"(?:\s+balance)?\s*(?:of\s+|is\s+)?$|\d\s*k?\s+(?:of|out of)\s+(?:the\s+)?$")
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{3})"
-                               r"(?=(?:[.,]\d\d)?\s*(?:dollars?|euros?|eur|usd|€|kr|sek|nok|dkk|pln|zł))")
+                               r"(?=(?:[.,]\d\d)?\s*(?:dollars?|euros?|eur|usd|€|kr|kroner|kronor|sek|nok|dkk|pln|zł))")
 _NET_BEFORE = re.compile(r"\bnet(?: amount| payment| total| paid| remitted| to pay)?\s*(?:of\s*)?(?:eur|usd|\$|€)?"
                          r"\s*[:=]?\s*$")
 # "Total: $3,155.20", "Total authorised today: $2,672.40"; not an invoice's own total in brackets ("(total $7,480.00")
 _TOTAL_BEFORE = re.compile(r"(?<!\()\btotal(?: paid| amount| due| to pay| remitted| authori[sz]ed(?: today)?)?\s*"
                            r"(?:eur|usd|\$|€)?\s*[:=]?\s*$")
 _BRACKETED_TOTAL = re.compile(r"\(\s*(?:invoice\s+)?total\s*:?\s*$")  # "… $2,500.00 against 0511 (total $7,480.00"
-_BESIDE_INVOICE = re.compile(r"(?:\b[a-z]{0,3}-?\d{4,}|_invoice_)\s*(?:\(\s*|[-–:]\s*)?(?:[$€£]\s*)?$")
+_BESIDE_INVOICE = re.compile(r"(?:\b[a-z]{0,3}-?\d{4,}|_invoice_)\s*(?:\(\s*|[-–:]\s*|\s+of\s+)?(?:[$€£]\s*)?$")
 # "no wait make it 650", "sorry, i mean 1,250": the sum said before is taken back
 _CORRECTION_BEFORE = re.compile(r"(?:\bmake (?:it|that)|\bchange (?:it|that) to|\b(?:no|nope|sorry|wait|oops|correction"
                                 r"|i mean|i meant))[\s,.!:-]*$"
@@ -672,7 +682,8 @@ _TAX_FORM_AFTER = re.compile(r"(?:-?(?:misc|nec|k)\b|s\b|\s+(?:forms?|records?|r
 
 _CUES = ("cue", "cue9", "cue10", "cue11", "cue12", "cue14")  # the words before a sum that say it is paid (_AMOUNT)
 _ROUND_SUM = re.compile(r"[1-9]\d?00")
-_SENDING_BEFORE = re.compile(r"\b(?:(?:can|could) (?:u|you|ya) (?:take|do)|take|send|sending|wire|wiring|drop|dropping"
+_SENDING_BEFORE = re.compile(r"\b(?:(?:can|could) (?:u|you|ya) (?:take|do)|take|send|sending|paying|wire|wiring|drop"
+                             r"|dropping"
                              r"|(?:have|get) the)(?:\s+(?:u|you|ya))?\s+$")  # the cue14 of _AMOUNT
 
 

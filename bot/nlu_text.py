@@ -160,7 +160,8 @@ _TIME_BEFORE = re.compile(r"\b(?:at|by|around|about|till|until|before|after|from
 _TIME_AFTER = re.compile(r"^\s*(?:am|pm|a\.m|p\.m|o'?clock|tonight|this (?:morning|afternoon|evening))\b")
 _SAID_AFTER_INVOICE = re.compile(r"\b(?:invoices?|inv|bills?)\s*(?:number|no\.?|num|nbr)?\s*#?\s*$")
 # Words before a sum said as people say prices, hundreds then tens ("only seven fifty", "the six fifty one for")
-_MONEY_CUE_BEFORE = re.compile(r"\b(?:only|just|pay|paying|paid|amount(?: is)?|charges? of|charged|like|remit|remitting"
+_MONEY_CUE_BEFORE = re.compile(r"\b(?:only|just|pay|paying|paid|amount(?: is| of)?|charges? of|payment of|charged|like"
+                               r"|remit|remitting"
                                r"|send|sending|the)\s+$")
 _CURRENCY_BEFORE = re.compile(r"[$€£]\s*$")
 _CURRENCY_AFTER = re.compile(rf"^\s*{CURRENCY_WORD}(?!\w)")

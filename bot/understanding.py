@@ -224,7 +224,8 @@ _GOODS_AFTER = re.compile(r"^\s*(?:invoices?|bills?|orders?|deliver(?:y|ies)|shi
                           r"|books|close|closing|reconciliation|budget)\b")  # "I'm preparing the January aging report"
 _DONE_IN_CLAUSE = re.compile(r"\b(?:was|were|been|approved(?! for pay| paying| to pay)|signed off|reviewed|received"
                              r"|called|spoke|talked|returned|shipped|delivered|sent)\b")
-_EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?off|deadline|visits?|visiting"
+_EVENT = re.compile(r"\b(?:close[sd]?(?! (?:us|me|it|them|the account|our account|my account) out\b)"
+                    r"|closing|begins?|audit|reconciliation|cut-?off|deadline|visits?|visiting"
                     r"|payroll|(?<!because of the )(?<!due to the )holidays?|vacation|pick up|they pay out|pays out"
                     r"|(?:our|their) (?:own |largest |biggest |main |big )?(?:clients?|customers?)"
                     r" (?:pays?|paid|paying)"
@@ -238,7 +239,8 @@ _EVENT = re.compile(r"\b(?:close[sd]?|closing|begins?|audit|reconciliation|cut-?
                     r"|picking up|out of (?:the )?office|away until|back in the office)\b")
 # Why that day, said after it: the day is still the payment's ("on MLK day, that is when we are back in the office")
 _WHY_AFTER = re.compile(r"^\W*(?:\S+\s+){0,8}?(?:that is when|thats when|because|since|as that is|when|once"
-                        r"|after (?:we|i|our)|before (?:the |our )?(?:\w+ )?(?:holidays?|break|closing|close))\b")
+                        r"|after (?:we|i|our|(?:the )?(?:payroll|paycheck|money|funds))"
+                        r"|before (?:the |our )?(?:\w+ )?(?:holidays?|break|closing|close))\b")
 # "payroll hits friday so I'll send like a grand then": the payment comes on the event's day
 _THEN_AFTER = re.compile(r"^[^.?!]*\b(?:pay|send|mail|wire|transfer|remit|drop|cover|get you)\b"
                          r"[^.?!]*\b(?:then|that day)\b")
@@ -340,8 +342,10 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
             continue
         if month and intent == "promise" and len(found) > 1 and _CANNOT.search(clause):
             continue  # "this month is very difficult, we pay next month": the month they can pay in
+        of_invoices = _INVOICES_OF_BEFORE.search(when.lead) and not (  # "we pay the open invoices in december": when
+            intent == "promise" and when.lead.rstrip().endswith(" in"))
         if month and intent != "invoices" and (_GOODS_AFTER.match(when.trail) or _SINCE.search(when.lead)
-                                               or _INVOICES_OF_BEFORE.search(when.lead)):
+                                               or of_invoices):
             continue  # "check #3390 for the two october invoices", "everything since september"
         if intent in _MOVES_MONEY and not month and _INVOICE_DATED.search(when.lead):
             continue  # "77412 is dated 11/24": the invoice's day, not the payment's

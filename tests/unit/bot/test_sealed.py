@@ -60,44 +60,46 @@ def test_the_sealed_batches_are_the_ones_written_before_tuning(batch: Path) -> N
     assert f"sha256 {digest}" in recorded, "a sealed batch never changes: write a new one"
 
 
-# Each batch at the level measured last (bench/README.md, "2026-12-07, thirteenth session"), less about one message
-# for a retrained model's small moves: (intent, every slot, money misreads at most). A money misread may grow only for a
-# reason written in bench/README.md (the fourth batch's one has been there since it was written).
+# Each batch at the level measured last (bench/README.md, "2026-12-07, fourteenth session"), less about one message
+# for a retrained model's small moves: (intent, every slot, money misreads at most). A level is lowered only for a
+# reason written there (the fifteenth batch's intent, two messages the retrained model of that session reads as
+# another money request). A money misread may grow only for a reason written in bench/README.md (the fourth batch's
+# one has been there since it was written).
 # Measured before any change (25f0038) on the first batch: intent 74.9 %, slots 69.6 %, 11 money misreads.
 LEVELS = {
-    SEALED: (0.976, 0.935, 0),
+    SEALED: (0.977, 0.939, 0),
     SECOND: (0.987, 0.962, 0),
     THIRD: (0.99, 0.943, 0),
     FOURTH: (0.993, 0.946, 1),
-    FIFTH: (0.963, 0.926, 0),
+    FIFTH: (0.966, 0.929, 0),
     SIXTH: (0.966, 0.943, 0),
-    SEVENTH: (0.993, 0.956, 0),
-    EIGHTH: (0.983, 0.936, 0),
+    SEVENTH: (0.996, 0.959, 0),
+    EIGHTH: (0.986, 0.939, 0),
     NINTH: (0.976, 0.966, 0),
-    TENTH: (0.99, 0.96, 0),
+    TENTH: (0.993, 0.96, 0),
     ELEVENTH: (0.987, 0.958, 0),
-    TWELFTH: (0.987, 0.925, 0),
-    THIRTEENTH: (0.983, 0.954, 0),
-    FOURTEENTH: (0.991, 0.966, 0),
-    FIFTEENTH: (0.983, 0.945, 0),
-    SIXTEENTH: (0.991, 0.95, 0),
-    SEVENTEENTH: (0.979, 0.941, 0),
+    TWELFTH: (0.987, 0.937, 0),
+    THIRTEENTH: (0.991, 0.966, 0),
+    FOURTEENTH: (0.991, 0.97, 0),
+    FIFTEENTH: (0.974, 0.945, 0),
+    SIXTEENTH: (0.991, 0.953, 0),
+    SEVENTEENTH: (0.979, 0.945, 0),
     EIGHTEENTH: (0.983, 0.941, 0),
-    NINETEENTH: (0.979, 0.925, 0),
-    TWENTIETH: (0.983, 0.929, 0),
-    TWENTY_FIRST: (0.979, 0.945, 0),
-    TWENTY_SECOND: (0.987, 0.933, 0),
-    TWENTY_THIRD: (0.991, 0.958, 0),
+    NINETEENTH: (0.979, 0.928, 0),
+    TWENTIETH: (0.983, 0.937, 0),
+    TWENTY_FIRST: (0.979, 0.949, 0),
+    TWENTY_SECOND: (0.995, 0.945, 0),
+    TWENTY_THIRD: (0.991, 0.962, 0),
     # other languages are read through a word list (bot/nlu_languages.py): below the others' level
-    MULTILINGUAL: (0.945, 0.812, 0),
-    TWENTY_FOURTH: (0.991, 0.941, 0),
-    TWENTY_FIFTH: (0.97, 0.912, 0),
-    TWENTY_SIXTH: (0.958, 0.912, 0),
-    TWENTY_SEVENTH: (0.954, 0.883, 0),
-    TWENTY_EIGHTH: (0.983, 0.933, 0),
-    TWENTY_NINTH: (0.983, 0.917, 0),
-    THIRTIETH: (0.979, 0.921, 0),
-    THIRTY_FIRST: (0.971, 0.954, 0),
+    MULTILINGUAL: (0.949, 0.837, 0),
+    TWENTY_FOURTH: (0.995, 0.949, 0),
+    TWENTY_FIFTH: (0.974, 0.928, 0),
+    TWENTY_SIXTH: (0.962, 0.928, 0),
+    TWENTY_SEVENTH: (0.957, 0.903, 0),
+    TWENTY_EIGHTH: (0.983, 0.945, 0),
+    TWENTY_NINTH: (0.983, 0.92, 0),
+    THIRTIETH: (0.979, 0.928, 0),
+    THIRTY_FIRST: (0.974, 0.962, 0),
 }
 
 
