@@ -91,7 +91,9 @@ _MOVING = re.compile(r"\b(?:move|moved|moving|reschedule|rescheduled|push|pushed
                      r"|change|changed|switch|defer|deferred)\b")
 _MOVED_TO = re.compile(r"\bfrom\s+(?:the\s+)?\S+(?:\s+\S+)?\s+(?:to|till|until|on)\s+(?:the\s+)?$"
                        r"|\b(?:move|moved|reschedule|rescheduled|push|pushed|shift|shifted|postpone|change|changed|switch)"
-                       r"\s+(?:(?:it|that|this|them|the payment)\s+)?(?:to|till|until)\s+(?:the\s+)?$")
+                       # "move it to monday", "move my 12/18 pmt to 12/23"
+                       r"\s+(?:(?:it|that|this|them|the payment)\s+|(?:my|our|the)\s+(?:\S+\s+){1,2}?)?"
+                       r"(?:to|till|until)\s+(?:the\s+)?$")
 _ONLY_DAY_FIRST = re.compile(r"(?:1[3-9]|2\d|3[01])\.(?:0?[1-9]|1[0-2])")  # "22.12": no month 22
 _DAY_LEAD = re.compile(r"\b(?:on|until|till|by|(?:planned|scheduled|set|due) for|due)\s+(?:the\s+)?$")
 _DAY_OVER_12_FIRST = re.compile(r"(?<![\d/.,$])(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![\d])")
@@ -212,6 +214,7 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
                                                   or _DAY_OVER_12_FIRST.search(text))
     text = _DAY_IN_WORDS.sub(lambda m: f"{m['on']} the {_IN_WORDS.index(m['word']) + 2}{_SUFFIX[m['word'][-2:]]}", text)
     text = _IN_A_WEEK.sub(r"a week from \g<day>", text)  # "monday in a week" ("Montag in einer Woche")
+    text = _OF_NEXT_WEEK.sub(r"\g<day> next week", text)  # "on friday of the next week"
 
     def take(match: re.Match[str]) -> str:
         kind = next(k for k in _KINDS if match.group(k) is not None)
@@ -510,6 +513,8 @@ def _week(modifier: str, today: dt.date) -> dt.date:
 
 
 _WORKING = "working day"
+_OF_NEXT_WEEK = re.compile(r"\b(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+                           r"\s+of\s+(?:the\s+)?next\s+week\b")
 _IN_A_WEEK = re.compile(r"\b(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
                         r"\s+in\s+(?:a|one)\s+week\b")
 

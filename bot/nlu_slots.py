@@ -323,10 +323,10 @@ _AMOUNT = re.compile("|".join((
 _NOT_PAID_BEFORE = re.compile(r"(?:@|\b(?:(?:instead of|rather than)(?: the)?(?: [a-z]+)?"
                               r"|(?:(?<!\btwo )(?<!\b2 )(?<!double )(?<!duplicate )(?<!separate )(?<!make the )"
                               r"(?<!make a )charges?"
-                              r"|surcharges?|fees?"
+                              r"|surcharges?|fees?|penalty|penalties"
                               r"|price|cost"
                               r"|discount|deduction|rate|freight|shipping|tax|vat"
-                              r"|handling|delivery) of|vs\.?"
+                              r"|handling|delivery)(?: on (?:it|this|that|the invoice))? of|vs\.?"
                               r"|versus|(?:units?|cases?|is|are|was|were|billed|priced|quoted|charged|invoiced|listed)"
                               # "… 4410 and 4415 today. Total is 2.340,80 EUR": a sentence of its own says the sum
                               r" at|lists?|says|(?:balance|price|cost|(?<![.!?] )(?<![.!?]  )(?<!^)total)"

@@ -136,6 +136,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     if month and _SPAN_OF_MONTHS.search(read.masked) and len(
             {nlu_dates.resolve_month(when, today, not month_forward) for when in months}) > 1:
         month = None  # "Q4 (Oct-Dec)", "october through december": no one month
+    if month and intent in _BACKWARD_INTENTS and len(dates) > 1:
+        date = None  # "the payments of October 2026 … (10/02, 10/09, 10/16, 10/30)": the month, no one day of it
     if intent == "deny" and not read.invoices and read.method is None:
         date = None  # "no, don't take anything out today": no day to act on (a correction naming invoices keeps it)
     if intent == "pay" and date is None and _NOW.search(canonical):
@@ -178,6 +180,9 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     invoices, excluded = (read.invoices if intent not in _NO_INVOICES or clarify else ()), read.excluded
     if intent in ("deny", "confirm") and read.from_quote:
         invoices = ()  # "No, please don't process that" over "Shall I charge … for 50219?": the answer, not 50219
+    if intent == "confirm" and not invoices and (payable := read.money.payable) is not None and _ONLY_THAT.search(
+            read.masked) and re.search(rf"(?<![$€£\d.,]){int(payable)}(?![\d.,]|\s*(?:dollars?|eur|€))", canonical):
+        invoices = (str(int(payable)),)  # "yes but only 6655": a yes that names the one invoice it is for
     if intent == "deposit" and not clarify:
         invoices = ()  # money on account is on no invoice ("not against 82001, which we pay separately"; LABELS.md)
     if intent in ("cancel_scheduled", "dispute") and not invoices and excluded:
@@ -275,6 +280,8 @@ _DUPLICATE_TOTAL = re.compile(r"\b(?:duplicate|dup|dupe|same as|twice)\b.*\btota
 # "you charged our card twice … same amount 425.90": the money taken twice is the sum in dispute, not an invoice's total
 _TAKEN_TWICE = re.compile(r"\b(?:charged|paid|debited|taken|withdrawn|went through|came out|ran|run)\b.{0,60}?"
                           r"\b(?:twice|two times|double|again)\b")
+_ONLY_THAT = re.compile(r"^\W*(?:yes|yep|yeah|ok|okay|sure|go ahead)\W+(?:but\s+)?(?:only|just)\s+_amount_\W*$")
+_TOTAL_OF_PAYMENTS = re.compile(r"\bpayments\b.*\b(?:total(?:l?ing)?|in total|altogether)(?: of| is)?:?\s*_amount_")
 _MADE_IT = re.compile(r"\bmake (?:it|that)(?: the)?\s*$")  # "… probably closed, make it the twenty eighth"
 _PAID_CLAIM = re.compile(r"\b(?:we|i) (?:have |had )?(?:already )?(?:paid|payed|transferred|wired)\b"
                          r"|\b(?:was|were|been|is|are) (?:already )?paid\b"
@@ -292,15 +299,19 @@ _IN_A_SPAN = re.compile(r"(?<!\bdue )(?<!\bpayable )\bin (?:\d+|a few|a couple(?
 _PART_LATER = re.compile(r"\b(?:rest|remainder|remaining|balance|other half)\b")
 _MOVES_MONEY = frozenset({"pay", "schedule", "deposit"})
 _FAR_AHEAD_DAYS = 240
-_RECENT_DAYS = 60
+_RECENT_DAYS = 120
 _NOW = re.compile(r"(?<!\bnot )(?<!\bby )(?<!\bfor )(?<!\bhappy )(?<!\bapproved )(?<!\bis )(?<!\bare )\b(?:right )?now"
                   r"\b(?! that\b)|(?<!\bnot )\b(?:asap|right away|immediately|as soon as possible)\b")  # LABELS.md
 _A_PAYMENT_AFTER = re.compile(r"^\s*(?:payments?|wire|transfer|ach|check|deposit|charge)\b")  # "today's payment"
 # Requests that act on no invoice: "stop emailing me about 4412", "an updated statement, the one below is out of date".
 _NO_INVOICES = (_CHAT - {"agent", "remit_to"}) | {"statement", "methods", "add_method"}
 _SPAN_OF_MONTHS = re.compile(r"\bq[1-4]\b|_month_\s*(?:-|–|through|thru|to|till|until)\s*_month_")
-# A date taken back: "sched 7705 for 12/18 wait no 12/19".
-_CORRECTED_AFTER = re.compile(r"^[\s,.;:!?—–-]*(?:wait|no|nope|sorry|oops|i mean|i meant|actually|correction|typo"
+# A date taken back: "sched 7705 for 12/18 wait no 12/19", also after the rest of its sentence ("op 7 januari laten
+# afschrijven? Nee wacht, maak er 8 januari van"); not "no rush".
+_CORRECTED_AFTER = re.compile(r"^(?:(?:(?!monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow)"
+                              r"[^.?!\d]){0,25}[.?!])?[\s,.;:!?—–-]*"
+                              r"(?:wait|no(?!\.|\s*\d| (?:rush|hurry|problem|worries)\b)"
+                              r"|nope|sorry|oops|i mean|i meant|actually|correction|typo"
                               r"|apologies|my apologies|my mistake|my bad|pardon"
                               r"|make (?:it|that))\b")
 # "how much do I owe TOTAL, including all the charges", "billed for all of them", "include all open items": no choice.
@@ -410,6 +421,8 @@ def _amount_meant(read: _Read, intent: str) -> Decimal | None:
             return money.refused  # "we are not paying the $1,140.00 for the returned chairs" among the invoice's sums
         duplicate = _DUPLICATE_TOTAL.search(read.masked) and not _TAKEN_TWICE.search(read.canonical)
         return None if money.sums > 1 or duplicate or paid_only else money.payable
+    if intent in _BACKWARD_INTENTS and _TOTAL_OF_PAYMENTS.search(read.masked):
+        return None  # "all payments we made in december … I count 5 payments, total 8.945,00 €": no one payment
     if intent in _BACKWARD_INTENTS and money.payable is None and money.sums == 0:
         said = _SUM_NAMED.search(read.masked)
         return Decimal(said["sum"]).quantize(Decimal("0.01")) if said else None
