@@ -116,7 +116,7 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|vendor|supplier|contract|job|work order|batch|bol|bill of lading|license|tax id|ein|store|remittance|advice"
     r"|packing slip|slip|ps|delivery note|vat id|check request|payment request|agreement|ral|lockbox|lock box"
     r"|returns? note|ach|dt|delivery ticket|item|receipt\s*(?:#|no\.?|number|nr\.?)|cert|certificate|lieferschein"
-    r"|albaran|albarán|cmr|ddt|bl"
+    r"|albaran|albarán|cmr|ddt|bl|cro|scheck|scheck-nr|avis-nr|pakbon|lot|nif|nif-iva|receiving report"
     r"|voucher|avis(?: de paiement)?|zahlungsavis|ext|extension"
     r"|exemption)\.?"
     r"\s*(?:numbers?|nos?\.?|nr\.?|nbr\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?"
@@ -124,7 +124,7 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"(?:(?:it is|its|is|are|was|were)\s*)?"
     r"(?:#?\d[\w-]*\s*(?:,|/|&|\band\b)\s*)*$")  # "PO numbers are 88123 / 88140"
 # An ERP's reference to something that is not an invoice: sales/purchase/work order, quote, return, delivery note.
-_NOT_AN_INVOICE_PREFIX = re.compile(r"(?:so|po|wo|q|qt|rma|ra|dn|bol|ord|ro|v|ap|c|wt|ft)-", re.IGNORECASE)
+_NOT_AN_INVOICE_PREFIX = re.compile(r"(?:so|po|wo|q|qt|rma|ra|dn|bol|ord|ro|v|ap|c|wt|ft|rr|fc)-", re.IGNORECASE)
 # A street number ("4410 industrial pkwy") and a zip code after a city and state ("dayton oh 45414").
 _STREET_AFTER = re.compile(r"^\s+(?:(?!(?:on|for|the|and|is|was|by|to|of|from|in|at|please)\b)[a-z]+\.?\s+){1,2}"
                            r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|parkway|pkwy|highway"
@@ -199,8 +199,11 @@ _SET_ASIDE_AFTER = re.compile(
     # "the facture 4423 of 19/10 was already paid"
     r"(?:\s+(?:of|from|dated|from the)\s+(?:\d\d? [a-z]+(?: \d{4})?|[\w/.-]{1,10})"
     r"(?=\s+(?:was|were|is|are|has|have|should|will)\b))?"
-    r"(?:\s*,?\s+|(?=[.,]))"
+    r"(?:\s*:)?(?:\s*,?\s+|(?=[.,]))"
     r"(?:(?:is|are) (?:still )?(?:on hold|with|pending|disputed|awaiting)"
+    # "- 41147 ($1,045.00): on hold", "20462 is being held until …", "27745 can stay", "52230 we will pay after"
+    r"|on hold\b|(?:is|are) being held\b|can stay\b|(?:we|i) paid (?:this|it|that)\b"
+    r"|(?:we|i) will pay (?:it |this one |that one )?(?:after|later)\b"
     # "40012 … will be paid in January", "12251 is being returned to you", "41133 we still wait the correct price",
     # "30588 … should NOT be included in this run"
     r"|(?:will be paid|is to be paid) (?:in (?:our )?(?:" + "|".join(MONTH_NAMES) + r"|the new year|a later)|next"
@@ -586,7 +589,7 @@ def excluded_invoices(text: str, invoices: Iterable[str], *, chosen: bool = Fals
     leaves its invoice out as it does beside another invoice."""
     named = list(invoices)
     excluded = [number for cue in (_EXCLUDING, _LEFT_ALONE, _NOT_WANTED) for number in _said_in(cue, text, named)]
-    excluded += _mistyped(text, named)
+    excluded += mistyped(text, named)
     refused = _set_aside(text, named)
     if refused and (chosen or len(set(named) - set(excluded) - set(refused)) > 0):
         excluded += refused  # "pay 2261 in full; we are NOT paying 2265 yet"
@@ -596,13 +599,15 @@ def excluded_invoices(text: str, invoices: Iterable[str], *, chosen: bool = Fals
 # A reference typed wrong and corrected: two alike (the same digits swapped, or one digit off) with a word of correcting
 # between them. The later one is meant ("30551 … sorry, I mean 30515"), unless it is the one said to be the slip
 # ("covers 63318 (sorry, I wrote 63381 in my last email, that was a typo)").
-_CORRECTING = re.compile(r"\b(?:sorry|oops|typo|i mean|i meant|correction|my bad|wrong|mistake|should be|should read"
+_CORRECTING = re.compile(r"\b(?:sorry|oops|typo|i mean|i meant|correction|my bad|wrong one|wrong number|write wrong"
+                         r"|wrote wrong|typed wrong|mistake|should be|should read"
+                         r"|no wait|wait no|nope|no no"
                          r"|fat finger(?:ed|s)?)\b")
 _THE_SLIP_BEFORE = re.compile(r"\b(?:i|we) (?:wrote|typed|put|said)\s*(?:invoice\s*|inv\s*|#\s*)?$|\bnot\s*$")
-_THE_SLIP_AFTER = re.compile(r"^[^.;!?]{0,40}?\b(?:was|is) (?:a |the )?(?:typo|wrong|mistake)\b")
+_THE_SLIP_AFTER = re.compile(r"^[^.;!?]{0,40}?\b(?:was|is) (?:a |the )?(?:typo|mistake|wrong number|wrong one)\b")
 
 
-def _mistyped(text: str, named: list[str]) -> list[str]:
+def mistyped(text: str, named: list[str]) -> list[str]:
     """The references among `named` that the customer typed wrong and corrected in the same message."""
     def at(number: str) -> re.Match[str] | None:
         return re.search(rf"(?<![\w-]){re.escape(number.lower())}(?![\w-])", text)
@@ -635,20 +640,25 @@ _FINE_AFTER = re.compile(rf"(?<![\w-])(?P<refs>{_SAID_LIST})"
 # ("55001 is correct, but 55020 is not ours", "70951 on the same PO is correct")
 
 
+_PAID_ALREADY = re.compile(r"\b(?:already|we have already|we already) (?:received and |received and already )?paid"
+                           r"(?: for)?(?: the same order)?" + _SAID_REFERENCES
+                           + rf"|\balready\s+(?P<before>{_SAID_REFERENCE})\s+(?:(?:received\s+)?and\s+)?paid\b")
+
+
 def disputed_among(text: str, invoices: Iterable[str]) -> tuple[str, ...]:
     """Of the invoices a dispute names, those it says are wrong or refuses (or all but those it says are fine); all
     of them when it singles none out."""
     named = list(invoices)
     wrong = {number for cue in (_REFUSING, _WRONG_AFTER, _VOIDING) for number in _said_in(cue, text, named)}
-    if not wrong:
-        fine = set(_said_in(_FINE_AFTER, text, named))
-        wrong = {number for number in named if number not in fine} if fine else wrong
+    # "55102 and 55117 are fine", "45018 is a duplicate, we already received and paid 44990"
+    fine = {number for cue in (_FINE_AFTER, _PAID_ALREADY) for number in _said_in(cue, text, named)}
+    wrong = (wrong - fine) or {number for number in named if number not in fine}
     return tuple(number for number in named if number in wrong) if 0 < len(wrong) < len(named) else tuple(named)
 
 
 def _said_in(cue: re.Pattern[str], text: str, invoices: list[str]) -> list[str]:
     """The invoices among `invoices` named in the references after `cue`."""
-    said = [match["refs"] for match in cue.finditer(text)]
+    said = [match["refs"] or match.groupdict().get("before") or "" for match in cue.finditer(text)]
     return [number for number in invoices
             if any(re.search(rf"(?<!\d){re.escape(number.lower())}(?!\d)", refs) for refs in said)]
 

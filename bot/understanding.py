@@ -201,6 +201,7 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
         # "we will not pay 55120 until it is corrected; 55102 and 55117 are fine": the dispute is about 55120, and
         # the others are the ones it does not mean
         named = sorted(read.invoices + read.excluded, key=lambda number: canonical.find(number.lower()))
+        named = [number for number in named if number not in nlu_slots.mistyped(canonical, named)]  # "31525 no sorry"
         invoices = nlu_slots.disputed_among(canonical, named)
         excluded = tuple(number for number in named if number not in invoices)
     return Parsed(intent, invoices, selector, amount, date, month, reason, refers,
@@ -476,7 +477,9 @@ def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Rea
     named = sorted(dict.fromkeys(prefixed + bare), key=lambda number: canonical.find(number.lower()))
     if selector is None and not named and money.payable is None and nlu_slots.means_the_rest(masked):
         selector = "all"  # "pay the rest": what is left on the account
-    from_quote = not named and bool(quoted) and nlu_letters.points_at_quote(own)
+    # in the customer's words or, written in another language, in English ("die Rechnung unten": the invoice below)
+    from_quote = not named and bool(quoted) and (nlu_letters.points_at_quote(own)
+                                                 or nlu_letters.points_at_quote(canonical))
     if from_quote:  # "please pay the invoice below"
         named = list(_read(quoted.replace(">", " "), reasons, locale=locale).invoices)  # read as a message
     # "don't pay 1042, just 1043", "all that are past due, the invoice 6672 not": never 1042, never 6672
