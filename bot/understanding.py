@@ -201,7 +201,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
         # "we will not pay 55120 until it is corrected; 55102 and 55117 are fine": the dispute is about 55120, and
         # the others are the ones it does not mean
         named = sorted(read.invoices + read.excluded, key=lambda number: canonical.find(number.lower()))
-        named = [number for number in named if number not in nlu_slots.mistyped(canonical, named)]  # "31525 no sorry"
+        slips = nlu_slots.mistyped(canonical, named)  # "invoice 31525 no sorry 31552"
+        named = [number for number in named if number not in slips]
         invoices = nlu_slots.disputed_among(canonical, named)
         excluded = tuple(number for number in named if number not in invoices)
     return Parsed(intent, invoices, selector, amount, date, month, reason, refers,
