@@ -315,6 +315,8 @@ _AMOUNT = re.compile("|".join((
     r"|only take|(?:which|that) (?:is|comes to)(?=\s+\d{3}(?:\.\d\d)?\b(?![.,]?\d)))\s+)"
     r"(?P<n12>\d{3,6}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)"
     r"|(?:(?<=_invoice_ )|(?<=\d\d\d\d ))(?P<n13>\d{3,6}(?:\.\d\d)?)(?=\s+only\b)",
+    # "u charged me 45 too much": the sum said to be too much, without its sign
+    r"(?<![\w.,/#$-])(?P<n15>\d{1,6}(?:\.\d\d)?)(?=\s+too much\b)",
     # "ill send like 1500 friday", "we can pay around 2500": a rough figure is a sum (LABELS.md), never an invoice
     r"(?P<cue11>\b(?:send|sending|pay|paying|wire|wiring|transfer|transferring|drop|dropping|mail|mailing|remit"
     r"|(?:check|cheque|payment)(?:\s+_date_)?\s+for)"
@@ -463,10 +465,13 @@ _SEVERAL = re.compile(  # "pay 2 and 3", "1, 4 and 8", "the first and third", "o
     rf"(?:\s*,?\s*not\s+(?:the\s+)?(?:#?\d{{1,2}}|{_ORDINAL})(?:\s+one)?)?"  # "ok do 3 and 4 from that list, not 1"
     r"(?:\s+(?:on\s+|for\s+|by\s+)?_date_)?(?:[\s,]+(?:please|pls|go|thanks|now|do it|yes|ok|okay|go ahead))*"
     r"\s*[.!]*\s*$")
+_SAID_POSITION = "one|two|three|four|five|six|seven|eight|nine|ten|" + "|".join(_ORDINALS)
 # "items 2 and 4", "number two and number three": positions listed anywhere in the message.
 _LISTED_POSITIONS = re.compile(
-    r"(?:\b(?:items?|numbers?|options?|lines?|choices?|invoices|bills)|\bnos?\.)\s+(?P<several>(?:\d{1,2}|[a-z]+)\b(?:(?:,\s*|\s*&\s*|\s+and\s+)"
-    r"(?:and\s+)?(?:(?:items?|numbers?|options?|lines?|choices?)\s+)?(?:\d{1,2}|[a-z]+)\b)+)"
+    # "the invoices listed, schedule 2 and 3": a word said as a position, not any word
+    r"(?:\b(?:items?|numbers?|options?|lines?|choices?|invoices|bills)|\bnos?\.)\s+(?P<several>(?:\d{1,2}|"
+    + _SAID_POSITION + r")\b(?:(?:,\s*|\s*&\s*|\s+and\s+)"
+    r"(?:and\s+)?(?:(?:items?|numbers?|options?|lines?|choices?)\s+)?(?:\d{1,2}|" + _SAID_POSITION + r")\b)+)"
     r"|\b(?:pay|charge|schedule|process|copies of|copy of|go ahead with|proceed with|payment)\b"
     r"(?:\s+(?:my|the|our)\s+(?:card|account|visa|amex))?"
     r"(?:\s+for)?\s+"
@@ -612,10 +617,11 @@ def mistyped(text: str, named: list[str]) -> list[str]:
     def at(number: str) -> re.Match[str] | None:
         return re.search(rf"(?<![\w-]){re.escape(number.lower())}(?![\w-])", text)
 
+    found = sorted((match.start(), match, number) for number in named if (match := at(number)) is not None)
+    said = [(match, number) for _, match, number in found]
     slips = []
-    for first, second in pairwise(named):
-        one, two = at(first), at(second)
-        if not (one and two and len(first) == len(second) and one.end() < two.start()) or not (
+    for (one, first), (two, second) in pairwise(said):  # each with the next one written
+        if len(first) != len(second) or not (
                 sorted(first) == sorted(second) or sum(a != b for a, b in zip(first, second, strict=True)) == 1):
             continue
         if not _CORRECTING.search(text, one.end(), two.start()) and not _THE_SLIP_AFTER.match(text[two.end():]):
@@ -796,7 +802,7 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
 
     def take(match: re.Match[str]) -> str:
         groups = match.groupdict()
-        number = next(groups[f"n{i}"] for i in range(1, 15) if groups[f"n{i}"] is not None)
+        number = next(groups[f"n{i}"] for i in range(1, 16) if groups[f"n{i}"] is not None)
         cued = any(groups[name] for name in _CUES)  # "pay 31144 but only 900"
         if not cued and (_BESIDE_INVOICE.search(text[:match.start()]) or _BRACKETED_TOTAL.search(text[:match.start()])):
             beside.append(_money(number, False, locale=locale, dollar_first=groups["c1"] == "$"))

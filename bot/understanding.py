@@ -401,7 +401,7 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
 
 # "did my 500 from monday clear", "receipt for the 350": a payment asked about, named by its sum (three digits are
 # never an invoice), or "the 1800 i paid friday".
-_SUM_NAMED = re.compile(rf"(?:\b(?:my|the|our|that|this|did)|_date_)\s+(?P<sum>\d{{3}}(?:\.\d\d)?"
+_SUM_NAMED = re.compile(rf"(?:\b(?:my|the|our|that|this|did|one for)|_date_)\s+(?P<sum>\d{{3}}(?:\.\d\d)?"
                         rf"|\d{{4,5}}(?=\s+{nlu_slots.PAID_BY_THEM}))\b(?!\s*(?:%|[a-z]+s\b))")
 
 
