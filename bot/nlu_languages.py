@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from text_to_num import alpha2digit  # type: ignore[import-untyped]
 
-from bot.nlu_slots import MONTH_NAMES
+from bot.nlu_slots import CURRENCY_WORD, MONTH_NAMES
 
 _WE_DO_NOT_PAY = "we are not paying"
 
@@ -730,7 +730,7 @@ _NORDIC_VALUES = {
 }
 _NORDIC_PART = "|".join(sorted(_NORDIC_VALUES, key=len, reverse=True))
 _NORDIC_NUMBER = re.compile(rf"(?<![\w-])(?P<words>(?:(?:{_NORDIC_PART}|og|och)(?:\s+(?:og|och)\s+|\s+)?)+)"
-                            r"(?=\s*(?:kroner|kronor|kr\b|euro|eur\b|€))")
+                            rf"(?=\s*{CURRENCY_WORD}(?!\w))")
 
 
 def _nordic_number(match: re.Match[str]) -> str:
@@ -902,8 +902,8 @@ def in_english(text: str) -> str:
 
 # A sum written out again in words, in brackets, once text2num has made digits of it: "2.150,00 €
 # (zweitausendeinhundertfünfzig)", "1 140,00 € (mille cent quarante euros)" say one sum, not a second number
-_SUM_AGAIN = re.compile(r"(?P<sum>\d(?:[\d.,\s]*\d)?)(?P<unit>(?:,-)?\s*(?:€|eur|euros?|kr|kroner|kronor|zł|złotych)?)"
-                        r"\s*\(\s*(?P<said>\d+)(?:\s*(?:€|eur|euros?|kr|kroner|kronor|zł|złotych|dollars?))?"
+_SUM_AGAIN = re.compile(rf"(?P<sum>\d(?:[\d.,\s]*\d)?)(?P<unit>(?:,-)?\s*(?:{CURRENCY_WORD}(?!\w))?)"
+                        rf"\s*\(\s*(?P<said>\d+)(?:\s*{CURRENCY_WORD}(?!\w))?"
                         r"(?:\s+(?:and|with|y|con|e|et|og|och|i|und|en)\s+\d+\s*"
                         r"(?:cents?|céntimos|centimes|centesimi|cent|centavos|øre|öre|groszy))?\s*\)")
 

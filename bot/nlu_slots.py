@@ -409,7 +409,7 @@ _LATER_PART_BEFORE = re.compile(r"\b(?:the\s+)?(?:remaining|remainder|rest|other
                                 r"(?:\s+of)?(?:\s+it)?"
                                 r"(?:\s+balance)?\s*(?:of\s+|is\s+)?$|\d\s*k?\s+(?:of|out of)\s+(?:the\s+)?$")
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{3})"
-                               r"(?=(?:[.,]\d\d)?\s*(?:dollars?|euros?|eur|usd|€|kr|kroner|kronor|sek|nok|dkk|pln|zł))")
+                               rf"(?=(?:[.,]\d\d)?\s*{CURRENCY_WORD}(?!\w))")
 _NET_BEFORE = re.compile(r"\bnet(?: amount| payment| total| paid| remitted| to pay)?\s*(?:of\s*)?(?:eur|usd|\$|€)?"
                          r"\s*[:=]?\s*$")
 # "Total: $3,155.20", "Total authorised today: $2,672.40"; not an invoice's own total in brackets ("(total $7,480.00")
