@@ -138,14 +138,16 @@ def deny(turn: Turn, ctx: dict[str, Any]) -> Step:
 
 
 def corrects(turn: Turn, ctx: dict[str, Any]) -> bool:
-    """Whether a message to a waiting payment quote names other invoices to pay instead ("no, I meant 1043"), or
-    another card or account to pay with ("use the mastercard instead")."""
-    waiting = quotes.quoted(ctx)
-    other = bool(turn.parsed.invoices) or turn.parsed.method is not None  # other invoices, or another card
+    """Whether a message to a waiting payment quote names other invoices to pay instead ("no, I meant 1043"),
+    another card or account to pay with ("use the mastercard instead"), or says yes to another sum or day ("yes
+    but only $400"): a new quote, never the old one paid."""
+    waiting, p = quotes.quoted(ctx), turn.parsed
+    other = bool(p.invoices) or p.method is not None or (
+        p.intent == "confirm" and not p.clarify and (p.amount is not None or p.date is not None))
     return (turn.payload is None and other and waiting is not None
             and waiting["kind"] != "cancel_scheduled" and not explicit_yes(turn.inbound.text)
-            and not (waiting["kind"] == "plan" and turn.parsed.invoices)  # a plan is asked for anew, not corrected
-            and bool({turn.parsed.intent, *turn.parsed.clarify} & {"deny", "unknown", "confirm", "pay", "schedule"}))
+            and not (waiting["kind"] == "plan" and p.invoices)  # a plan is asked for anew, not corrected
+            and bool({p.intent, *p.clarify} & {"deny", "unknown", "confirm", "pay", "schedule"}))
 
 
 def correct(turn: Turn, ctx: dict[str, Any]) -> Step:
@@ -157,9 +159,18 @@ def correct(turn: Turn, ctx: dict[str, Any]) -> Step:
     old = waiting["numbers"] if waiting else []
     lead = f"OK — nothing was paid for {quotes.names(old)}.\n" if declined is not None and old else ""
     p = turn.parsed
-    if not p.invoices and before.get("numbers") is not None:  # the same payment, with the method now named
-        lead = "OK — nothing was paid with that one.\n" if declined is not None else ""
-        return prefixed(flows_pay.advance(turn, ctx, {**before, "method_id": None, "method_hint": p.method}), lead)
+    if not p.invoices and before.get("numbers") is not None:  # the same payment: another card, sum or day
+        changed = dict(before)
+        if p.method is not None:
+            changed.update(method_id=None, method_hint=p.method)
+        if p.amount is not None:
+            changed["amount"] = str(p.amount)
+        if p.date is not None:
+            changed["pay_on"] = p.date.isoformat() if p.date > turn.today else None
+            changed["kind"] = "schedule" if changed["pay_on"] else "pay"
+        said = "with that one" if p.method is not None else "on that quote"
+        lead = f"OK — nothing was paid {said}.\n" if declined is not None else ""
+        return prefixed(flows_pay.advance(turn, ctx, changed), lead)
     numbers = list(dict.fromkeys((old if _ADDING.search(turn.text) else []) + list(p.invoices)))
     pay_on = before.get("pay_on") if p.date is None else (p.date.isoformat() if p.date > turn.today else None)
     req = {"kind": "schedule" if pay_on else "pay", "numbers": None, "amount": None if p.amount is None

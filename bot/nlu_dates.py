@@ -169,7 +169,8 @@ DATE_PATTERN = re.compile("|".join((
     r"|\b(?:the\s+)?(?P<day_bare>\d{1,2})(?=\s+of\s+(?:this|next|the)\s+month\b)"  # "on 28 of this month"
     r"|(?:(?<=\bon )|(?<=\bby )|(?<=\bon the )|(?<=\bby the )|(?<=\bon day )|(?<=\bfor day )|(?<=\bby day )"
     r"|(?<=\buntil the )|(?<=\btill the ))"
-    r"(?P<day_on>[1-9]|[12]\d|3[01])(?=\s*(?:[.!?,](?!\d{3})|$))"
+    # "by the 30.", "until the 30 the both invoices" (a day, then what is paid on it)
+    r"(?P<day_on>[1-9]|[12]\d|3[01])(?=\s*(?:[.!?,](?!\d{3})|$)|\s+(?:the\s+)?(?:both\s+)?(?:invoices?|bills?)\b)"
     rf"|(?:(?<=\bon )|(?<=\bby )|(?<=until )|(?<=\btill )|(?<=after )|(?<=from )|(?<=\bfor ))the first\b"
     rf"{_NOT_A_POSITION})"
     r"(?:\s+of\s+(?P<of_month>this|next|the)\s+month\b)?)",

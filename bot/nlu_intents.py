@@ -28,11 +28,14 @@ RULE_NAMES = tuple(f"{intent} {[name for name, _, _ in RULES[:number]].count(int
 _STOP_RULE, _STOP = next((number, pattern) for number, (intent, pattern, _) in enumerate(_RULES) if intent == "stop")
 _YES_LEAD = {"yes", "ok", "sure", "confirm", "confirmed", "correct", "alright"}
 _ACKNOWLEDGEMENTS = {"ok", "alright"}
+_CHANGING = re.compile(r"(?:(?:that|it|this) (?:works|is fine|is good) )?(?:but|however)\b")
 _CLOSERS = re.compile(r"(?:\s*\b(?:thanks|thank you|bye|goodbye|cheers|ttyl|appreciate it|cool|got it|noted|awesome"
                       r"|have a (?:good|nice|great) (?:day|one|night|weekend))\b)+\s*")
 _PAYING = re.compile(rf"\b{PAY_VERB}\b|\bcharge (?:us|me)\b")  # "just charge us for what we got": a short pay
 _OBJECTION = re.compile(QUOTE_OBJECTION)
 _ONLY_SLOTS = re.compile(r"(?:\s*(?:_amount_|_invoice_|_date_|_month_|_selector_|dollars?|bucks|euros?))+\s*")
+# "paid?", "pd?", "is it paid?" alone asks whether the payment arrived (LABELS.md, short questions); "paid" says so
+_ASKED_PAID = re.compile(r"\s*(?:(?:is|was) it |all |payment |pmt )?(?:paid|received|recd)\s*\?+\s*")
 LINK_TOKEN = re.compile(r"^\s*/start\s+[A-Za-z0-9_-]{1,64}\s*$")
 
 
@@ -51,6 +54,8 @@ def classify(text: str, *, has_details: bool, has_reason: bool) -> tuple[str, st
     words = re.sub(r"\b(\w+)(?: \1\b)+", r"\1", plain(text))  # "stop stop", "no no no": said once
     if not words:
         return "unknown", "none"
+    if _ASKED_PAID.fullmatch(text):
+        return "history", "whole"
     for intent, pattern in _WHOLE:
         if pattern.fullmatch(words):
             return intent, "whole"
@@ -79,6 +84,8 @@ def _after_yes_or_no(lead: str, rest: str, *, has_details: bool, has_reason: boo
     intent, source = _by_rules(rest, has_reason=has_reason)
     if intent in ("unknown", "confirm", "deny") or (intent in ("pay", "schedule") and not has_details):
         return answer, "lead"
+    if answer == "confirm" and intent in ("pay", "schedule") and _CHANGING.match(rest):
+        return answer, "lead"  # "yes but only 1500 for now", "ok but make it the 28th": a yes to a changed quote
     return intent, source
 
 

@@ -117,7 +117,9 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|packing slip|slip|ps|delivery note|vat id|check request|payment request|agreement|ral|lockbox|lock box"
     r"|returns? note|ach|dt|delivery ticket|item|receipt\s*(?:#|no\.?|number|nr\.?)|cert|certificate|lieferschein"
     r"|albaran|albarán|cmr|ddt|bl|cro|scheck|scheck-nr|avis-nr|pakbon|lot|nif|nif-iva|receiving report"
-    r"|voucher|avis(?: de paiement)?|zahlungsavis|ext|extension"
+    r"|voucher|avis(?: de paiement)?|zahlungsavis|ext|extension|client|client id|check run|payment run"
+    r"|ocr|ocr-number|ocr-nummer|ocr-nr|kid|kid-nr|referanse|referens|referentie|końcówka|koncowka|bankgiro"
+    r"|plusgiro"
     r"|exemption)\.?"
     r"\s*(?:numbers?|nos?\.?|nr\.?|nbr\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?"
     r"(?:for (?:those|these|them|it|this|that|both)\s*)?,?\s*\(?\s*[:#]?\s*"
@@ -128,7 +130,9 @@ _NOT_AN_INVOICE_PREFIX = re.compile(r"(?:so|po|wo|q|qt|rma|ra|dn|bol|ord|ro|v|ap
 # A street number ("4410 industrial pkwy") and a zip code after a city and state ("dayton oh 45414").
 _STREET_AFTER = re.compile(r"^\s+(?:(?!(?:on|for|the|and|is|was|by|to|of|from|in|at|please)\b)[a-z]+\.?\s+){1,2}"
                            r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|parkway|pkwy|highway"
-                           r"|hwy|court|ct)\b")
+                           r"|hwy|court|ct)\b"
+                           r"|^\s+(?:hwy|highway|route|rte|us|county (?:rd|road)|state (?:rd|road)|sr|fm)\.?"
+                           r"\s+\d{1,4}\b")
 _STATES = ("al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh"
            " ok or pa ri sc sd tn tx ut vt va wa wv wi wy")
 # "dayton oh 45414", "dallas, tx 75265"
@@ -293,11 +297,14 @@ _AMOUNT = re.compile("|".join((
     rf"(?P<n7>{_NUMBER})\b(?![.,]\d)(?!-\d)(?!\s*(?:,|and|&)\s*\d{{4}})(?!\s*(?:%|percent|times?|invoices?|bills?|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|bags?"
     rf"|cartons?|rolls?|sheets?|feet|ft|lbs?|gallons?)\b)(?:\s*(?P<c7>[€£]|{_CODE})(?!\w))?",
     # "but only 600": three digits or more, so "pay only 2 invoices" stays a count
-    r"(?P<cue9>\b(?:(?:pay|paying|but|for) (?:only|just)|only (?:pay|paying|send|sending)|but(?=\s+[\d.,]+\s+only\b))"
+    r"(?P<cue9>\b(?:(?:pay|paying|but|for) (?:only|just)|only (?:pay|paying|send|sending)"
+    # ", just 500 tho" (a sum by its form: ", just 1043" names an invoice)
+    r"|(?<=[,;:] )(?:only|just)(?=\s+(?:\d{3}(?:\.\d\d)?\b(?![.,]?\d)|\d{1,3}(?:,\d{3})+|\d+\.\d\d))"
+    r"|but(?=\s+[\d.,]+\s+only\b))"
     r"\s+)"
-    r"(?P<n9>\d{1,3}(?:,\d{3})+(?:\.\d\d)?|\d{3,}(?:\.\d\d)?|\d+\.\d\d)\b(?![.,]\d)"
+    r"(?P<n9>\d{1,3}(?:,\d{3})+(?:\.\d\d)?|\d{3,}(?:\.\d\d)?|\d+\.\d\d)\b(?![.,]\d)(?!\s*(?:,|and|&)\s*\d{4})"
     r"(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|invoices?|bills?|ones?|of(?!\s+it\b))\b)",
-    r"(?<![\w.,/#$-])(?<!line )(?<!item )(?<!number )(?<!option )(?P<n8>\d+(?:\.\d+)?)"
+    r"(?<![\w.,/#$-])(?<!line )(?<!item )(?<!number )(?<!option )(?<!number was )(?<!number is )(?P<n8>\d+(?:\.\d+)?)"
     r"(?=\s+(?:on|to|toward|towards|against|for)\s+(?:_invoice_|[a-z]{1,3}-\d{3,}|#?\d{3,}"
     r"(?![\d.,]*\s*(?:dollars?|bucks|usd|eur)\b))"
     r"|\s+(?:on|to|into|onto|toward|towards)\s+(?:the\s+|my\s+|our\s+)?account\b"
@@ -410,6 +417,8 @@ _LATER_PART_BEFORE = re.compile(r"\b(?:the\s+)?(?:remaining|remainder|rest|other
                                 r"(?:\s+balance)?\s*(?:of\s+|is\s+)?$|\d\s*k?\s+(?:of|out of)\s+(?:the\s+)?$")
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{3})"
                                rf"(?=(?:[.,]\d\d)?\s*{CURRENCY_WORD}(?!\w))")
+# "SEK 48 750,00", "kr 5 000", "NOK 23 600": the code before the number
+_CODE_SPACED_THOUSANDS = re.compile(rf"(?P<code>(?:\b(?:{_CODE})\.?|[$€£])\s*)(\d{{1,3}}) (\d{{3}})(?![\d]| \d{{3}}\b)")
 _NET_BEFORE = re.compile(r"\bnet(?: amount| payment| total| paid| remitted| to pay)?\s*(?:of\s*)?(?:eur|usd|\$|€)?"
                          r"\s*[:=]?\s*$")
 # "Total: $3,155.20", "Total authorised today: $2,672.40"; not an invoice's own total in brackets ("(total $7,480.00")
@@ -493,7 +502,8 @@ _LISTED_POSITIONS = re.compile(
 # "the first four on that list": the first n positions.
 _FIRST_N = re.compile(r"\b(?:the\s+)?(?:first|top)\s+(?P<n>two|three|four|five|six|[2-9])\b"
                       r"(?=\s+(?:ones|invoices|bills|items|on|from|in|of)\b)")
-_OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! time)|invoices?|bills?|items?|stuff)"
+_OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|(?<=are )past do(?= |$)|past terms"
+                      r"|late (?:ones?(?! time)|invoices?|bills?|items?|stuff)"
                       r"|delinquent"
                       r"|(?:that is|that are|thats|which is|which are|what is|what are|who are|whatever is"
                       r"|whatever) late"
@@ -501,7 +511,8 @@ _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|past terms|late (?:ones?(?! ti
                       r"(?!\s+(?:notice|reminder|letter|message|text|email|notification|warning)s?\b)"
                       r"|\bhow much (?:are|r|is|am) (?:we|i|us) (?:late|behind)\b"
                       r"|\b(?:be|get|gets|become|bring (?:it|us|me|the account|our account|my account)"
-                      r"|gets? (?:us|me|the account))\s+current\b|\b(?:am i|are we|r we)(?: \w+)? late on\b"
+                      r"|be again|be back|gets? (?:us|me|the account))\s+current\b"
+                      r"|\b(?:am i|are we|r we)(?: \w+)? late on\b"
                       r"|\b(?:be|get|getting|all|(?:get|getting|have) (?:you|ya|you guys|the account|it|us))"
                       r"\s+caught up\b"
                       r"|\bcatch(?:ing)? up\b(?! on (?:the|our|my) (?:books|bookkeeping|accounts|records|email)"
@@ -651,13 +662,17 @@ _PAID_ALREADY = re.compile(r"\b(?:already|we have already|we already) (?:receive
                            + rf"|\balready\s+(?P<before>{_SAID_REFERENCE})\s+(?:(?:received\s+)?and\s+)?paid\b")
 
 
+# "it's the same order as 81549", "the same delivery as invoice 90405": the one it copies is not the one in dispute
+_COPIED = re.compile(r"\bsame (?:delivery|order|shipment|goods|lines|po|items) as" + _SAID_REFERENCES)
+
+
 def disputed_among(text: str, invoices: Iterable[str]) -> tuple[str, ...]:
     """Of the invoices a dispute names, those it says are wrong or refuses (or all but those it says are fine); all
     of them when it singles none out."""
     named = list(invoices)
     wrong = {number for cue in (_REFUSING, _WRONG_AFTER, _VOIDING) for number in _said_in(cue, text, named)}
     # "55102 and 55117 are fine", "45018 is a duplicate, we already received and paid 44990"
-    fine = {number for cue in (_FINE_AFTER, _PAID_ALREADY) for number in _said_in(cue, text, named)}
+    fine = {number for cue in (_FINE_AFTER, _PAID_ALREADY, _COPIED) for number in _said_in(cue, text, named)}
     wrong = (wrong - fine) or {number for number in named if number not in fine}
     return tuple(number for number in named if number in wrong) if 0 < len(wrong) < len(named) else tuple(named)
 
@@ -696,6 +711,10 @@ _TAX_FORM_AFTER = re.compile(r"(?:-?(?:misc|nec|k)\b|s\b|\s+(?:forms?|records?|r
                              r"|and tax))")
 
 
+_SPLIT_BEFORE = re.compile(r"\b(?:split|divide|break|spread|chop)(?: up)?(?: the| that| our| my)?\s*[$€£]?\s*$")
+_SPLIT_AFTER = re.compile(r"(?:\s*(?:dollars|euros?|bucks))?\s+(?:up\s+)?(?:in|into|over|across)\s+"
+                          r"(?:\d+|two|three|four|five|six"
+                          r"|seven|eight|nine|ten|twelve|a few|several|equal|monthly)\b")
 _CUES = ("cue", "cue9", "cue10", "cue11", "cue12", "cue14")  # the words before a sum that say it is paid (_AMOUNT)
 _ROUND_SUM = re.compile(r"[1-9]\d?00")
 _SENDING_BEFORE = re.compile(r"\b(?:(?:can|could) (?:u|you|ya) (?:take|do)|take|send|sending|paying|wire|wiring|drop"
@@ -719,6 +738,9 @@ def find_bare_invoices(text: str) -> tuple[list[str], str]:
             return match.group()  # "for our 1099 and year-end records": the US tax form
         if _ROUND_SUM.fullmatch(number) and _SENDING_BEFORE.search(before):
             return match.group()  # "can u take 1500 on friday", "ill have the 3400 to u": a round sum, sent
+        if _SPLIT_BEFORE.search(before) and _SPLIT_AFTER.match(after) and (
+                re.fullmatch(r"[1-9]\d{0,2}0{2,}", number) or re.search(r"[$€£]\s*$", before)):
+            return match.group()  # "split the 2400 into three": the balance by its figure (LABELS.md, 2026-12-29)
         if _NOT_AN_INVOICE_PREFIX.match(number):
             return match.group()  # "SO-88231", "RMA-2231": an order, a return, a quote
         if re.fullmatch(r"\d{5}", number) and (_ZIP_BEFORE.search(before) or (
@@ -798,6 +820,7 @@ def find_amount(text: str, *, locale: str = "en_US") -> tuple[Amount, str]:
     text = _DOLLARS_AND_CENTS.sub(_with_cents, text)
     text = _DOLLARS_THEN_CENTS.sub(_with_cents, text)
     text = _SPACED_THOUSANDS.sub(r"\1\2", text)  # "1 350 dollar": thousands set apart by a space
+    text = _CODE_SPACED_THOUSANDS.sub(r"\g<code>\2\3", text)
     text = _NO_CENTS.sub(r"\1,00", text)  # "3.200,- EUR": no cents
 
     def take(match: re.Match[str]) -> str:

@@ -183,6 +183,9 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     if intent == "confirm" and not invoices and (payable := read.money.payable) is not None and _ONLY_THAT.search(
             read.masked) and re.search(rf"(?<![$€£\d.,]){int(payable)}(?![\d.,]|\s*(?:dollars?|eur|€))", canonical):
         invoices = (str(int(payable)),)  # "yes but only 6655": a yes that names the one invoice it is for
+    if intent == "confirm" and not invoices and (changed := _CHANGED_SUM.search(read.masked)):
+        # "yes but only $1,500 for now", "y but 300" (three digits are never an invoice): a yes to a smaller sum
+        amount = Decimal(changed["sum"]).quantize(_CENT) if changed["sum"] else _amount_meant(read, "pay")
     if intent == "deposit" and not clarify:
         invoices = ()  # money on account is on no invoice ("not against 82001, which we pay separately"; LABELS.md)
     if intent in ("cancel_scheduled", "dispute") and not invoices and excluded:
@@ -218,7 +221,12 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
 _REST_IS_ALL = re.compile(r"^(?:(?:i|we)(?: will| can| are going to| am going to)? |(?:can|could|may) (?:i|we) )?"
                           r"(?:please )?(?:pay|send|transfer|wire|settle|schedule|charge|debit|get)"
                           r"\s+(?:you )?the (?:rest|remainder)\b")
-_SECOND_PART = re.compile(r"\b(?:the )?(?:rest|remainder|other half|half|balance of it)\b(?:\s+\S+){0,4}\s*$")
+_A_LATER_PART = re.compile(r"\b(?:the )?(?:rest|remainder|remaining|other half)\b")
+_SECOND_PART = re.compile(r"\b(?:the )?(?:rest|remainder|other half|half|balance of it)\b(?:\s+\S+){0,4}\s*$"
+                          r"|\bthe (?:rest|remainder) of [$€£]?\d[\d.,]*(?:\s*(?:eur|€|dollars))?(?:\s+\S+){0,5}\s*$"
+)
+# "pay $750 today …, and the remaining $430.75 will follow on January 8": after a first part's day, the rest's
+_REMAINING_PART = re.compile(r"\bthe remaining [$€£]?\d[\d.,]*(?:\s*(?:eur|€|dollars))?(?:\s+\S+){0,6}\s*$")
 _OF_A_THING = re.compile(
     r"\b(?:list|email|call|meeting|conversation|letter|reminder|notice|message|statement|talk|chat)s?\s+"
     r"(?:(?:you|we|i)\s+(?:sent|emailed|had|made|mailed)\s+(?:on\s+|from\s+)?|(?<!list )(?<!lists )on\s+"
@@ -282,6 +290,10 @@ _DUPLICATE_TOTAL = re.compile(r"\b(?:duplicate|dup|dupe|same as|twice)\b.*\btota
 # "you charged our card twice … same amount 425.90": the money taken twice is the sum in dispute, not an invoice's total
 _TAKEN_TWICE = re.compile(r"\b(?:charged|paid|debited|taken|withdrawn|went through|came out|ran|run)\b.{0,60}?"
                           r"\b(?:twice|two times|double|again)\b")
+# A yes that changes the quote's sum: "yes but only $1,500.00 for now", "y but 300", "fine. yes. but $600 only"
+_CHANGED_SUM = re.compile(r"^\W*(?:\w+\W+)?(?:yes|y|ok|okay|sure|fine|approved|oui|ja|si|sí)\b\W*(?:\w+\W+){0,3}?"
+                          r"(?:but|however|mais|aber|maar|pero|ma)\b[^_\d]{0,30}(?:_amount_|(?P<sum>\d{3}(?:\.\d\d)?)\b"
+                          r"(?![.,]?\d))")
 _ONLY_THAT = re.compile(r"^\W*(?:yes|yep|yeah|ok|okay|sure|go ahead)\W+(?:but\s+)?(?:only|just)\s+_amount_\W*$")
 _TOTAL_OF_PAYMENTS = re.compile(r"\bpayments\b.*\b(?:total(?:l?ing)?|in total|altogether)(?: of| is)?:?\s*_amount_")
 _MADE_IT = re.compile(r"\bmake (?:it|that)(?: the)?\s*$")  # "… probably closed, make it the twenty eighth"
@@ -301,6 +313,7 @@ _IN_A_SPAN = re.compile(r"(?<!\bdue )(?<!\bpayable )\bin (?:\d+|a few|a couple(?
 _PART_LATER = re.compile(r"\b(?:rest|remainder|remaining|balance|other half)\b")
 _MOVES_MONEY = frozenset({"pay", "schedule", "deposit"})
 _FAR_AHEAD_DAYS = 240
+_CENT = Decimal("0.01")
 _RECENT_DAYS = 120
 _NOW = re.compile(r"(?<!\bnot )(?<!\bby )(?<!\bfor )(?<!\bhappy )(?<!\bapproved )(?<!\bis )(?<!\bare )\b(?:right )?now"
                   r"\b(?! that\b)|(?<!\bnot )\b(?:asap|right away|immediately|as soon as possible)\b")  # LABELS.md
@@ -335,7 +348,9 @@ def _own_words(found: list[nlu_dates.When], at: int) -> str:
     when = found[at]
     ahead = at + 1 < len(found) and found[at + 1].phrase in when.trail
     # "on new year's eve, our fiscal year closes then": what follows says why that day
-    return when.lead if ahead or re.search(r"\bthen\b", when.trail) else f"{when.lead} {when.trail}"
+    # "pay 1043 today but only 400 of it, the rest after the holidays": the holidays are the rest's
+    trail = _A_LATER_PART.split(when.trail, maxsplit=1)[0]
+    return when.lead if ahead or re.search(r"\bthen\b", trail) else f"{when.lead} {trail}"
 
 
 def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_dates.When]:
@@ -348,7 +363,8 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
             continue  # "on the 2nd of January - sorry, the 4th": the 4th
         month = when.kind in ("month", "month_rel")
         clause = f"{when.lead} {when.trail}"
-        second = _SECOND_PART.search(when.lead) and not _REST_IS_ALL.match(when.lead)
+        second = (_SECOND_PART.search(when.lead) and not _REST_IS_ALL.match(when.lead)) or (
+            at and _REMAINING_PART.search(when.lead))
         event = _EVENT.search(_own_words(found, at)) and not (_WHY_AFTER.match(when.trail) or _MADE_IT.search(when.lead)
                                                               or _THEN_AFTER.search(when.after))
         if second or (not month and when.direction != "nearest" and event):

@@ -232,3 +232,24 @@ def test_another_card_named_while_a_quote_waits_requotes_the_same_payment(chat: 
     with chat.services.db.uow() as uow:
         (payment,) = uow.session.scalars(select(Payment))
         assert (payment.amount_minor, payment.method_id) == (40_000, mastercard)
+
+
+def test_a_yes_to_a_smaller_sum_requotes_it_and_pays_only_on_the_next_yes(chat: Chat) -> None:
+    chat.say("pay 1043 and 1044")
+    answer = chat.say("yes but only $100 for now")  # a yes to another sum: the old quote is not paid
+    assert "nothing was paid on that quote" in answer and "Which invoice should the $100.00 go to?" in answer
+    assert quote_statuses(chat) == ["canceled"] and payments(chat.services.db) == []
+    assert "What is the reason for paying less?" in chat.say("1044")
+    answer = chat.say("damaged goods")
+    assert "Total: $100.00" in answer and chat.state() == "confirm_quote"
+    chat.say("yes")
+    assert payments(chat.services.db) == [(10000, "pending", "sms")]
+    assert "INV-1044" in chat.last[0].text and "$100.00" in chat.last[0].text
+
+
+def test_a_yes_to_another_day_quotes_the_same_invoice_scheduled_then(chat: Chat) -> None:
+    chat.say("pay 1044")
+    answer = chat.say("ok but make it the 28th")
+    assert "nothing was paid on that quote" in answer and "Please confirm this scheduled payment" in answer
+    assert "INV-1044: $400.00" in answer and "Date: Sat, Nov 28, 2026" in answer
+    assert quote_statuses(chat) == ["canceled", "open"] and payments(chat.services.db) == []
