@@ -92,7 +92,8 @@ _MOVING = re.compile(r"\b(?:move|moved|moving|reschedule|rescheduled|push|pushed
 _MOVED_TO = re.compile(r"\bfrom\s+(?:the\s+)?\S+(?:\s+\S+)?\s+(?:to|till|until|on)\s+(?:the\s+)?$"
                        r"|\b(?:move|moved|reschedule|rescheduled|push|pushed|shift|shifted|postpone|change|changed|switch)"
                        # "move it to monday", "move my 12/18 pmt to 12/23"
-                       r"\s+(?:(?:it|that|this|them|the payment)\s+|(?:my|our|the)\s+(?:\S+\s+){1,2}?)?"
+                       r"\s+(?:(?:it|that|this|them|the payment)\s+|(?:(?:my|our|the)\s+)?(?:\S+\s+)?"
+                       r"(?:payment|pmt|charge|debit|draft|autopay)\s+|(?:my|our|the)\s+(?:\S+\s+){1,2}?)?"
                        r"(?:to|till|until)\s+(?:the\s+)?$")
 _ONLY_DAY_FIRST = re.compile(r"(?:1[3-9]|2\d|3[01])\.(?:0?[1-9]|1[0-2])")  # "22.12": no month 22
 _DAY_LEAD = re.compile(r"\b(?:on|until|till|by|(?:planned|scheduled|set|due) for|due)\s+(?:the\s+)?$")
@@ -150,7 +151,7 @@ DATE_PATTERN = re.compile("|".join((
     rf"(?P<dm>\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(?:{_MONTH})\b{_YEAR})",
     rf"(?P<end>\b(?:the\s+)?(?:end|last\s+(?:(?:business|bank|banking|working)\s+)?day)\s+of\s+(?:the\s+)?(?P<end_of>(?:this\s+|next\s+|last\s+)?(?:month|week)"
     rf"|{_MONTH}|year|this year)\b|\bmonth[\s-]+end\b"
-    r"|(?:(?<=\bby )|(?<=\buntil )|(?<=\btill )|(?<=\bat ))year[\s-]+end\b)",
+    r"|(?:(?<=\bby )|(?<=\buntil )|(?<=\btill )|(?<=\bat ))year[\s-]+end\b|(?<=\bbefore )the year ends\b)",
     r"(?P<first>\b(?:the\s+)?(?:first|1st|beginning|start)\s+of\s+(?P<first_of>the|next|this)\s+month\b)",
     r"(?P<rel>(?<!\bnot )\b(?:day after tomorrow|day before yesterday|tomorrow|today (?:morning|afternoon|evening)"
     r"|today|tonight|yesterday"
@@ -221,7 +222,7 @@ def find_dates(text: str, *, locale: str = "en_US") -> tuple[list[When], str]:
         kind = next(k for k in _KINDS if match.group(k) is not None)
         modifier = match.group("wd_mod") or match.group("week_mod") or match.group("end_of") \
             or match.group("first_of") or match.group("day") or match.group("day_bare") or match.group("day_on") or ""
-        if kind == "end" and match.group().startswith("year"):
+        if kind == "end" and re.match(r"(?:the )?year", match.group()):
             modifier = "year"  # "by year end"
         elif kind == "end" and re.search(r"\b(?:business|bank|banking|working) day\b", match.group()):
             modifier = f"{modifier or 'month'} {_WORKING}"  # "the last business day of the month": its last weekday

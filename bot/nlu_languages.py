@@ -531,6 +531,8 @@ _WORDS: dict[str, str] = {
     "betalning": "payment", "betalningen": "the payment", "skickade": "sent",
     "fått": "received", "nytt": "new", "nyt": "new", "företagskort": "company card", "firmakort": "company card",
     "firmenkarte": "company card", "nur": "only", "statt": "instead of", "anstatt": "instead of",
+    "stattdessen": "instead",
+    "in plaats daarvan": "instead",
     "zerdrückt": "damaged", "nass": "wet", "genau": "exactly",
     "unten": "below", "überweisungsbetrag": "amount transferred", "lieferung": "delivery", "livraison": "delivery",
     "levering": "delivery", "uitstel": "more time", "aufschub": "more time", "délai": "more time",
@@ -542,7 +544,9 @@ _WORDS: dict[str, str] = {
     "uit de lijst": "from the list", "nå": "now",
     "vale": "ok", "müssen": "must", "nie": "never",
     "faktury": "invoices", "fakturę": "invoice", "fakturze": "invoice", "fakturach": "invoices", "proszę": "please",
-    "prosimy": "please", "zapłacić": "pay", "zapłacimy": "we will pay", "zapłaciliśmy": "we paid",
+    "prosimy": "please", "zapłacić": "pay", "zapłatę": "payment", "płacimy": "we pay", "summa": "total",
+    "in data odierna": "today", "vrachtbrief": "waybill", "fraktsedel": "waybill", "zapłacimy": "we will pay",
+    "zapłaciliśmy": "we paid",
     "zapłacona": "paid", "zapłacone": "paid", "opłacona": "paid", "płatność": "payment", "płatności": "payments",
     "dziś": "today", "dzisiaj": "today", "jutro": "tomorrow", "wczoraj": "yesterday", "przelew": "transfer",
     "przelewem": "by transfer", "karty": "card", "kartą": "by card", "kartę": "card", "najstarszej": "oldest",
@@ -733,11 +737,26 @@ _NORDIC_NUMBER = re.compile(rf"(?<![\w-])(?P<words>(?:(?:{_NORDIC_PART}|og|och)(
                             rf"(?=\s*{CURRENCY_WORD}(?!\w))")
 
 
-def _nordic_number(match: re.Match[str]) -> str:
+# Polish numbers in words before their currency ("dziesięć tysięcy złotych", "dwa tysiące trzysta zł"): text2num
+# has no Polish either. Its hundreds are words of their own ("trzysta": 300), read by the same sum.
+_POLISH_VALUES = {word: value for words, value in (
+    ("jeden jedna jedno", 1), ("dwa dwie", 2), ("trzy", 3), ("cztery", 4), ("pięć", 5), ("sześć", 6), ("siedem", 7),
+    ("osiem", 8), ("dziewięć", 9), ("dziesięć", 10), ("jedenaście", 11), ("dwanaście", 12), ("trzynaście", 13),
+    ("czternaście", 14), ("piętnaście", 15), ("szesnaście", 16), ("siedemnaście", 17), ("osiemnaście", 18),
+    ("dziewiętnaście", 19), ("dwadzieścia", 20), ("trzydzieści", 30), ("czterdzieści", 40), ("pięćdziesiąt", 50),
+    ("sześćdziesiąt", 60), ("siedemdziesiąt", 70), ("osiemdziesiąt", 80), ("dziewięćdziesiąt", 90), ("sto", 100),
+    ("dwieście", 200), ("trzysta", 300), ("czterysta", 400), ("pięćset", 500), ("sześćset", 600), ("siedemset", 700),
+    ("osiemset", 800), ("dziewięćset", 900), ("tysiąc tysiące tysięcy", 1000)) for word in words.split()}
+_POLISH_PART = "|".join(sorted(_POLISH_VALUES, key=len, reverse=True))
+_POLISH_NUMBER = re.compile(rf"(?<![\w-])(?P<words>(?:(?:{_POLISH_PART})\s+)+)"
+                            rf"(?=(?:{CURRENCY_WORD}|złote|złoty|złotówek)(?!\w))")
+
+
+def _nordic_number(match: re.Match[str], values: dict[str, int] = _NORDIC_VALUES, part_of: str = _NORDIC_PART) -> str:
     """The number the words say, in digits; the words as written when they say none."""
     total, current = 0, 0
-    for part in re.findall(_NORDIC_PART, match["words"]):
-        value = _NORDIC_VALUES[part]
+    for part in re.findall(part_of, match["words"]):
+        value = values[part]
         if value == 1000:
             total, current = total + max(current, 1) * 1000, 0
         elif value == 100:
@@ -820,6 +839,7 @@ _ORDINAL_WORDS = {
 _ORDINAL_WORD = {language: re.compile(r"(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])"
                                       r"(?!\s+(?:kerstdag|weihnachtsfeiertag|juledag|pinksterdag|paasdag))")
                  for language, words in _ORDINAL_WORDS.items()}
+_THANKS_A_THOUSAND = re.compile(r"\b(?:grazie|merci) mille\b")  # no 1000 (text2num)
 _WEEKDAY_NOT_ORDINAL = re.compile(r"(?<![\w-])sexta(?![\w-])")  # Friday in Portuguese, not "6ª" (text2num)
 _DONE_AT_THE_END = re.compile(r"\b(?P<who>we|i)\s+(?:have|has)"
                               r"(?:\s+(?P<said>(?:[^.!?\n]|(?<=\d)\.(?=\d)){1,80}?))?\s+(?P<done>transferred|paid|sent|debited|received"
@@ -881,6 +901,8 @@ def in_english(text: str) -> str:
     if language == "nordic":
         text = _NORDIC_NUMBER.sub(_nordic_number, text)
         text = _NORDIC_DAY.sub(lambda m: f"the {_ordinal(_NORDIC_DAYS[m['day']])}", text)
+    if language == "pl":
+        text = _POLISH_NUMBER.sub(lambda m: _nordic_number(m, _POLISH_VALUES, _POLISH_PART), text)
     text = _SAID_DIGITS.sub(lambda m: "".join(_DIGIT_OF[word] for word in m.group().split() if word in _DIGIT_OF),
                             text)
     text = _DAY_FIRST.sub(_day_first, text)
@@ -888,7 +910,7 @@ def in_english(text: str) -> str:
         text = _ORDINAL_WORD[language].sub(lambda m: _ORDINAL_WORDS[language][m.group()], text)
     if language in _TEXT2NUM_LANGUAGES:
         # "cuatro cuatro uno cero": 4 4 1 0 (one reference: bot.nlu_text)
-        text = alpha2digit(_WEEKDAY_NOT_ORDINAL.sub("friday", text), language)
+        text = alpha2digit(_WEEKDAY_NOT_ORDINAL.sub("friday", _THANKS_A_THOUSAND.sub("thanks", text)), language)
     own = _OWN_WORDS.get(language, {})
     # one pass, so that an English word carried over is not read again as a small word ("van" → "of", not "or")
     carried = _carrier().sub(lambda m: _carried(_said(m), own, m.group()), text)

@@ -59,7 +59,7 @@ MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "
 PHONE = re.compile(r"(?<![\w$])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?![\w.,]?\d)"
                    r"|(?<![\w$])\+(?!1\b)\d{2,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?![\w.,]?\d)")
 # "call me back bout my acct. 555 0192": a local number, seven digits, after a word of calling
-_LOCAL_PHONE = re.compile(r"(?P<lead>\b(?:call|phone|cell|reach|text|tel|mobile|ring|number|at)\b[^\d_]{0,30}?)"
+_LOCAL_PHONE = re.compile(r"(?P<lead>\b(?:call|phone|cell|reach|text|tel|mobile|ring|number|at)\b[^_]{0,30}?)"
                           r"(?<![\w$#-])(?:\d{3,5}[\s.-])?\d{3}[\s.-]\d{4}(?![\w.,-]?\d)")
 
 
@@ -91,6 +91,8 @@ _PREFIXED_INVOICE = re.compile(
     r"|#\s*(?P<hash>\d{3,20}[\w-]*)"
     r"|\b(?:no\.|nr\.?|nbr\.?|number)\s*#?\s*(?P<no>(?:19|20)\d\d-\d{3,8}|\d{3,20})(?![\w.,]\d|\w)"
 )
+_CODE = r"usd|us\$|eur|euros?|gbp|cad|sek|nok|dkk|kr|kroner|kronor|pln|zł|złotych"
+CURRENCY_WORD = rf"(?:[$€£]|{_CODE}|dollars?|bucks|dlrs)"
 LISTED_BETWEEN = re.compile(r"\s*(?:,|&|\+|\band\b|\bor\b|\bn\b)\s*(?:and\s+)?")  # "1042, 1043 and 1044"
 # A bare reference: a year and a number ("2026-0311"), 4+ digits, or an ERP's letters and digits ("cm-104002").
 # A year and a number written with a slash is one reference too ("2026/1187", "ft-2026/1182": LABELS.md).
@@ -101,7 +103,7 @@ _REFERENCE = (r"[a-z]{1,4}/(?:19|20)\d\d/\d{1,2}/\d{1,8}(?![\d/])"
 # "inv 1042 n 1043", "invoices 1042, 1043 & #1044": the numbers listed after a reference are references too.
 _LISTED_AFTER = re.compile(
     r"(?P<head>_invoice_\s*(?:,\s*(?:and\s+)?|&\s*|\+\s*|\b(?:and|n|or)\s+)(?:#\s*)?)"
-    rf"(?P<id>{_REFERENCE})(?![\w/]|[.,]\d)(?!\s*(?:k\b|[$€£]|usd|eur|euros?|gbp|cad|dollars?|bucks)(?!\s*[$€£]?\s*\d))")
+    rf"(?P<id>{_REFERENCE})(?![\w/]|[.,]\d)(?!\s*(?:k\b|{CURRENCY_WORD}(?!\w))(?!\s*[$€£]?\s*\d))")
 # "RUM 2026-FR-00871": a number inside a longer reference is none
 _BARE_INVOICE = re.compile(rf"(?<![\w#$.,/-])(?P<id>{_REFERENCE})(?![\w/]|[.,]\d|-[a-z]+-)")
 # 104233/104234: two invoices (a year and a number, "2026/1187", is one: _REFERENCE)
@@ -118,12 +120,13 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|returns? note|ach|dt|delivery ticket|item|receipt\s*(?:#|no\.?|number|nr\.?)|cert|certificate|lieferschein"
     r"|albaran|albarán|cmr|ddt|bl|cro|scheck|scheck-nr|avis-nr|pakbon|lot|nif|nif-iva|receiving report"
     r"|voucher|avis(?: de paiement)?|zahlungsavis|ext|extension|client|client id|check run|payment run"
-    r"|ocr|ocr-number|ocr-nummer|ocr-nr|kid|kid-nr|referanse|referens|referentie|końcówka|koncowka|bankgiro"
+    r"|report|waybill|payment no|payment nr|payment number|payment id|ocr|ocr-number|ocr-nummer|ocr-nr|kid|kid-nr"
+    r"|referanse|referens|referentie|końcówka|koncowka|bankgiro"
     r"|plusgiro"
     r"|exemption)\.?"
     r"\s*(?:numbers?|nos?\.?|nr\.?|nbr\.?|num|ids?|codes?|refs?)?\s*(?:with (?:you|us)\s*)?"
     r"(?:for (?:those|these|them|it|this|that|both)\s*)?,?\s*\(?\s*[:#]?\s*"
-    r"(?:(?:it is|its|is|are|was|were)\s*)?"
+    r"(?:(?:it is|its|is|are|was|were)\s*)?(?:on (?:our|your|my) (?:side|end)\s*:?\s*)?(?:like\s*)?"
     r"(?:#?\d[\w-]*\s*(?:,|/|&|\band\b)\s*)*$")  # "PO numbers are 88123 / 88140"
 # An ERP's reference to something that is not an invoice: sales/purchase/work order, quote, return, delivery note.
 _NOT_AN_INVOICE_PREFIX = re.compile(r"(?:so|po|wo|q|qt|rma|ra|dn|bol|ord|ro|v|ap|c|wt|ft|rr|fc)-", re.IGNORECASE)
@@ -151,8 +154,9 @@ _MORE_POSITIONS = re.compile(r"\s*(?:,|&|and|n)\s*(?:number\s+|no\.?\s*)?\d{1,2}
 _LONG_AGO_AFTER = re.compile(r"^\s*(?:days|weeks|months)\s+ago\b")  # "6650 weeks ago": an invoice, paid long ago
 PAID_BY_THEM = r"(?:i|we)\s+(?:paid|sent|wired|mailed|transferred)\b"  # "the 1200 i paid": a sum, said after it
 _SUM_PAID_AFTER = re.compile(rf"\s+{PAID_BY_THEM}")
+# "the 2027 orders", "our 2026 supply agreement": a year
 _YEAR_AFTER = re.compile(r"\s+(?:orders?|budget|season|fiscal|year|taxes|tax|audit|contracts?|pricing|prices|price list"
-                         r"|catalog|program|rates?|books|forecast|file|files|records)\b")  # "the 2027 orders"
+                         r"|catalog|program|rates?|books|forecast|file|files|records|supply|agreement)\b")
 _YEAR_BEFORE = re.compile(r"\b(?:in|since|during|year|of|for|from|closing out|close out|closing|close|new|starting"
                           r"|start|until|till|end of|into)\s*$")  # "happy new 2027", "not starting 2027 with you"
 _QUANTITY_AFTER = re.compile(r"^\s*(?:cases?|units?|pcs|pieces?|boxes|box|items?|pallets?|lbs?|each|ea|qty|%"
@@ -269,8 +273,6 @@ _SET_ASIDE_AFTER = re.compile(
 
 _EUROPEAN = r"\d{1,3}(?:\.\d{3})+,\d\d"  # 1.500,00
 _NUMBER = rf"{_EUROPEAN}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+"
-_CODE = r"usd|us\$|eur|euros?|gbp|cad|sek|nok|dkk|kr|kroner|kronor|pln|zł|złotych"
-CURRENCY_WORD = rf"(?:[$€£]|{_CODE}|dollars?|bucks|dlrs)"
 _CURRENCIES = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP", "usd": "USD",
                "us$": "USD", "cad": "CAD", "sek": "SEK", "nok": "NOK", "dkk": "DKK",
                "pln": "PLN", "zł": "PLN", "złotych": "PLN"}
@@ -315,7 +317,7 @@ _AMOUNT = re.compile("|".join((
     r"(?P<n10>\d{3}(?:\.\d\d)?)\b(?![.,]\d)(?!\s*(?:%|percent|cases?|units?|pcs|pieces?|boxes|box|items?|pallets?)\b)",
     # "can u take 1500 on friday", "ill have the 3400 to u": a round sum sent is no invoice (find_bare_invoices)
     r"(?P<cue14>\b(?:(?:can|could) (?:u|you|ya) (?:take|do)|take|send|sending|paying|wire|wiring|drop|dropping"
-    r"|(?:have|get) the)"
+    r"|(?:have|get)(?: (?:u|you|ya))? the)"
     r"(?:\s+(?:u|you|ya))?\s+)(?P<n14>[1-9]\d?00)\b(?![.,]\d)",
     # "so it comes to 1480", "that makes it 649.99", "charge only 2100", "pay 5102 1460 only": the sum paid
     r"(?P<cue12>\b(?:comes? to|makes? it|so (?:it )?is|so (?:that is|its|thats)|charge only|take only|only charge"
@@ -478,15 +480,20 @@ _SAID_POSITION = "one|two|three|four|five|six|seven|eight|nine|ten|" + "|".join(
 # "items 2 and 4", "number two and number three": positions listed anywhere in the message.
 _LISTED_POSITIONS = re.compile(
     # "the invoices listed, schedule 2 and 3": a word said as a position, not any word
-    r"(?:\b(?:items?|numbers?|options?|lines?|choices?|invoices|bills)|\bnos?\.)\s+(?P<several>(?:\d{1,2}|"
+    r"(?:\b(?:items?|numbers?|options?|lines?|choices?|positions?|invoices|bills)|\bnos?\.)\s+(?P<several>(?:\d{1,2}|"
     + _SAID_POSITION + r")\b(?:(?:,\s*|\s*&\s*|\s+and\s+)"
     r"(?:and\s+)?(?:(?:items?|numbers?|options?|lines?|choices?)\s+)?(?:\d{1,2}|" + _SAID_POSITION + r")\b)+)"
-    r"|\b(?:pay|charge|schedule|process|copies of|copy of|go ahead with|proceed with|payment)\b"
+    r"|\b(?:pay|charge|schedule|process|copies of|copy of|go ahead with|proceed with|payment|do|confirm|approve"
+    r"|accept)\b"
     r"(?:\s+(?:my|the|our)\s+(?:card|account|visa|amex))?"
     r"(?:\s+for)?\s+"
-    r"(?P<verb_listed>\d{1,2}(?:\s*(?:,|&|\band\b|\bn\b)\s*(?:and\s+)?\d{1,2})+)\b"
+    r"(?P<verb_listed>\d{1,2}(?:\s*(?:,|&|\+|\band\b|\bn\b)\s*(?:and\s+)?\d{1,2})+)\b"
     r"(?![.,]\d|\s*(?:%|(?!(?:as|is)\b)[a-z]+s\b|k\b))"
     # "von Ihrer Liste bitte die 1 und die 3 bezahlen" (the 1 and the 3): "the" before each says a position
+    # "yes to 1 and 4", "y 1+3", "yes to one and four": a yes to positions of the list shown
+    r"|^\W*(?:yes|y|yep|yeah|yea|ok|okay|sure)\W+(?:to\s+|for\s+|on\s+)?(?P<yes_listed>(?:\d{1,2}|"
+    + _SAID_POSITION + r")(?:\s*(?:,|&|\+|\band\b|\bn\b)\s*(?:and\s+)?(?:\d{1,2}|" + _SAID_POSITION + r"))+)\b"
+    r"(?![.,]\d|\s*(?:%|[a-z]+s\b|k\b))(?=\s*(?:[.!;,]|$|please|thanks|now|today|but|w|with|only)\b)"
     r"|\bthe\s+(?P<the_listed>\d{1,2}(?:\s*(?:,|\band\b)\s*(?:and\s+)?the\s+\d{1,2})+)\b"
     r"(?![.,]\d|\s*(?:%|[a-z]+s\b|k\b))"
     # "a copy of three and four": positions in words after a copy
@@ -496,13 +503,15 @@ _LISTED_POSITIONS = re.compile(
     rf"|\bthe\s+(?P<ordinals>(?:{_ORDINAL})(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?(?:the\s+)?(?:{_ORDINAL}))+)"
     r"\s+(?:ones?|invoices?|bills?|items?|(?:of|on|from|in) (?:the|your|that|this) list"
     # "bitte die zweite und dritte abbuchen": the verb after them (bot.nlu_languages)
-    r"|(?:pay|debit|charge|collect|settle|schedule)\b|please\b|now\b|today\b|[.!?]|$)"
+    r"|(?:pay|debit|charge|collect|settle|schedule)\b|please\b|now\b|today\b|w\b|with\b|[.!?,;]|$)"
     # "#3 and #5 from that list": one or two digits after # are positions (an invoice has more)
     r"|(?P<hashes>#\d{1,2}(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?#\d{1,2})+)\b")
 # "the first four on that list": the first n positions.
 _FIRST_N = re.compile(r"\b(?:the\s+)?(?:first|top)\s+(?P<n>two|three|four|five|six|[2-9])\b"
-                      r"(?=\s+(?:ones|invoices|bills|items|on|from|in|of)\b)")
-_OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|(?<=are )past do(?= |$)|past terms"
+                      r"(?=\s+(?:ones|invoices|bills|items|on|from|in|of)\b"
+                      # "pay the first two w the visa", "charge the first two at this time"
+                      r"|\s+(?:w|with|at|now|today|please)\b|\s*(?:[.,!?;]|$))")
+_OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|(?<=are )past do(?= |$)|(?<=are )in delay|past terms"
                       r"|late (?:ones?(?! time)|invoices?|bills?|items?|stuff)"
                       r"|delinquent"
                       r"|(?:that is|that are|thats|which is|which are|what is|what are|who are|whatever is"
@@ -719,7 +728,7 @@ _CUES = ("cue", "cue9", "cue10", "cue11", "cue12", "cue14")  # the words before 
 _ROUND_SUM = re.compile(r"[1-9]\d?00")
 _SENDING_BEFORE = re.compile(r"\b(?:(?:can|could) (?:u|you|ya) (?:take|do)|take|send|sending|paying|wire|wiring|drop"
                              r"|dropping"
-                             r"|(?:have|get) the)(?:\s+(?:u|you|ya))?\s+$")  # the cue14 of _AMOUNT
+                             r"|(?:have|get)(?: (?:u|you|ya))? the)(?:\s+(?:u|you|ya))?\s+$")  # the cue14 of _AMOUNT
 
 
 def find_bare_invoices(text: str) -> tuple[list[str], str]:
@@ -972,7 +981,7 @@ def find_selector(text: str) -> tuple[str | None, str]:
     for several in (_SEVERAL.search(text), _LISTED_POSITIONS.search(text)):
         if several is None:
             continue
-        group = next((name for name in ("ordinals", "verb_listed", "hashes", "copies", "the_listed")
+        group = next((name for name in ("ordinals", "verb_listed", "hashes", "copies", "the_listed", "yes_listed")
                       if several.groupdict().get(name)),
                      "several")
         picks = re.findall(r"\d{1,2}(?:st|nd|rd|th)?|[a-z]+", several.group(group))

@@ -59,7 +59,7 @@ _SHORTHAND = {
     # accounts receivable words
     "bal": "balance", "blnc": "balance", "stmt": "statement", "stmnt": "statement", "stmts": "statements",
     "soa": "statement of account", "inv": "invoice", "invc": "invoice", "invs": "invoices",
-    "invcs": "invoices", "pmt": "payment", "pymt": "payment", "pymnt": "payment", "pmnt": "payment",
+    "invcs": "invoices", "mv": "move", "pmt": "payment", "pymt": "payment", "pymnt": "payment", "pmnt": "payment",
     "paymt": "payment", "pmts": "payments", "pymts": "payments", "acct": "account", "acc": "account",
     "accnt": "account", "acnt": "account", "amt": "amount", "hist": "history", "dep": "deposit",
     "cc": "credit card", "dew": "due",

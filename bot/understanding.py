@@ -283,6 +283,7 @@ _DOCUMENT_DATED = re.compile(r"(?:\b(?:dated|invoice dates?|issued|invoiced|deli
                              r"|\b(?:invoice|rechnung|factura|facture|fattura|lieferschein)\s+[\w-]+\s+(?:from|of))"
                              r"\s+(?:on\s+)?(?:\S+\s+(?:and|,)\s+)?$")
 _INSTEAD_AFTER = re.compile(r"^\W*instead\b")
+_INSTEAD_BEFORE = re.compile(r"\binstead\s+(?:on|for|to|at)?\s*(?:the\s+)?$")  # "… and make it instead on the 22/12"
 _DUPLICATE_TOTAL = re.compile(r"\b(?:duplicate|dup|dupe|same as|twice)\b.*\btotal(?: of| is)?:?\s*_amount_"
                               r"|\btotal(?: of| is)?:?\s*_amount_.*\b(?:duplicate|dup|dupe|twice)\b"
                               # "(same PO, same amount $2,845.00)"
@@ -411,7 +412,8 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
         if intent == "unknown" and source != "whole" and when.lead.strip():
             continue  # "happy holidays, closed dec 24-26"; a date alone ("friday", "the 22nd. ok?") answers a question
         meant.append(when)
-    instead = [when for when in meant if _INSTEAD_AFTER.match(when.after) or when.moved_to]
+    instead = [when for when in meant if _INSTEAD_AFTER.match(when.after) or when.moved_to
+               or _INSTEAD_BEFORE.search(when.lead)]
     return instead or meant
 
 
