@@ -98,7 +98,10 @@ RULES: list[tuple[str, list[str], list[str]]] = [
     ("schedule", [r"^(?:please |can you |could you )?(?:move|push|shift|change|reschedule)\b(?: \S+){0,5}?"
                   r" (?:payment|charge|draft|autopay)\b(?: \S+){0,4}? (?:to|until|till) _date_",
                   r"\b(?:needs? to|has to|should|must|please) (?:be )?(?:move|moved|pushed|push|shifted|changed"
-                  r"|rescheduled) to _date_"], []),
+                  r"|rescheduled) to _date_",
+                  # "cancel the debit of the 15/12 for 8841 and make it instead on the 22/12": the same payment moved
+                  r"\b(?:cancel|stop|delete)\b.{0,80}?\b(?:and|then|but)\s+(?:make|do|take|charge|collect|run|debit)"
+                  r"\s+(?:it|that|them)\s+instead\s+(?:on|for)\s+(?:the\s+)?_date_"], []),
     ("cancel_scheduled", [
         r"\b(?:cancel|stop|void|undo|call off|delete|remove|reverse|hold off on|quit|end|kill|disable|scratch|turn off"
         r"|switch off|shut off|deactivate)\b"

@@ -120,7 +120,8 @@ _NOT_AN_INVOICE_BEFORE = re.compile(
     r"|returns? note|ach|dt|delivery ticket|item|receipt\s*(?:#|no\.?|number|nr\.?)|cert|certificate|lieferschein"
     r"|albaran|albarán|cmr|ddt|bl|cro|scheck|scheck-nr|avis-nr|pakbon|lot|nif|nif-iva|receiving report"
     r"|voucher|avis(?: de paiement)?|zahlungsavis|ext|extension|client|client id|check run|payment run"
-    r"|report|waybill|payment no|payment nr|payment number|payment id|ocr|ocr-number|ocr-nummer|ocr-nr|kid|kid-nr"
+    r"|report|receiver|waybill|payment no|payment nr|payment number|payment id|ocr|ocr-number|ocr-nummer|ocr-nr"
+    r"|kid|kid-nr"
     r"|referanse|referens|referentie|końcówka|koncowka|bankgiro"
     r"|plusgiro"
     r"|exemption)\.?"
@@ -240,7 +241,9 @@ _SET_ASIDE_AFTER = re.compile(
     r"|(?:we|i) (?:are|am) (?:paying|sending|mailing)(?: it| this| that| this one)? (?:by|with|via) "
     r"(?:check|cheque|chk|wire|transfer|bank transfer|ach)\b"
     r"|(?:we|i) (?:already )?(?:mailed|sent|wired) (?:a|the) (?:check|cheque|chk|wire|payment) for\b"
-    r"|(?:is|are) (?:excluded|not ok|not okay|not fine)\b"
+    r"|(?:is|are) (?:excluded|not ok|not okay|not fine)\b|(?:should|must|can|will) be (?:excluded|left out)\b"
+    # "28809 is being settled by wire separately", "1904, void it"
+    r"|(?:is|are) being (?:settled|paid)(?: by \w+(?: \w+)?)? separately\b|void (?:it|that one|this one)\b"
     # "83319 I need to check with our controller", "4415 we're holding that one", "2026/1201 we keep back"
     r"|(?:i|we) (?:need|have|must) to (?:check|confirm|verify|clarify)\b|(?:we|i) (?:are|am) holding\b"
     r"|(?:we|i) (?:keep|hold) (?:it |that one |this one )?back\b"
@@ -248,7 +251,8 @@ _SET_ASIDE_AFTER = re.compile(
     r"|is for the order we returned"
     r"|(?:is|are) (?:fine|ok|okay|correct) but (?:we|i) (?:will )?(?:pay|transfer|settle|wire|send)"
     r"|(?:we|i) (?:contest|dispute)|(?:we|i) (?:are|am) (?:disputing|contesting)\b"
-    r"|(?:we|i) (?:will )?(?:pay|must check|need to check|check)\b(?: \w+){0,2} (?:by )?(?:ourselves|myself|internally"
+    r"|(?:we|i) (?:will )?(?:pay|must check|need to check|check|still control|control)\b(?: \w+){0,2} (?:by )?"
+    r"(?:ourselves|ourself|myself|internally"
     r"|separately)"
     r"|(?:stays?|remains?|can wait|stays? scheduled)\b"
     r"|(?:will go|goes|is going) out with our\b"
@@ -493,7 +497,7 @@ _LISTED_POSITIONS = re.compile(
     # "yes to 1 and 4", "y 1+3", "yes to one and four": a yes to positions of the list shown
     r"|^\W*(?:yes|y|yep|yeah|yea|ok|okay|sure)\W+(?:to\s+|for\s+|on\s+)?(?P<yes_listed>(?:\d{1,2}|"
     + _SAID_POSITION + r")(?:\s*(?:,|&|\+|\band\b|\bn\b)\s*(?:and\s+)?(?:\d{1,2}|" + _SAID_POSITION + r"))+)\b"
-    r"(?![.,]\d|\s*(?:%|[a-z]+s\b|k\b))(?=\s*(?:[.!;,]|$|please|thanks|now|today|but|w|with|only)\b)"
+    r"(?![.,]\d|\s*(?:%|[a-z]+s\b|k\b))(?=\s*(?:[.!;,]|$|(?:please|thanks|now|today|but|w|with|only)\b))"
     r"|\bthe\s+(?P<the_listed>\d{1,2}(?:\s*(?:,|\band\b)\s*(?:and\s+)?the\s+\d{1,2})+)\b"
     r"(?![.,]\d|\s*(?:%|[a-z]+s\b|k\b))"
     # "a copy of three and four": positions in words after a copy
@@ -661,8 +665,11 @@ _VOIDING = re.compile(r"\b(?:void|cancel|credit|remove|delete)" + _SAID_REFERENC
 
 
 _FINE_AFTER = re.compile(rf"(?<![\w-])(?P<refs>{_SAID_LIST})"
-                         r"(?:\s+(?:on|from|for|of|in) [^.,;?!\d]{0,25}?)?\s*,?\s+"
-                         r"(?:is|are|looks?|seems?) (?:correct|fine|ok|okay|right|good|in order|ours|mine)\b")
+                         r"(?:(?:\s+(?:on|from|for|of|in) [^.,;?!\d]{0,25}?)?\s*,?\s+"
+                         r"(?:is|are|looks?|seems?) (?:correct|fine|ok|okay|right|good|in order|ours|mine"
+                         r"|approved)\b"
+                         # "4425 ok", "- 40318: fine, it will go out with our next run"
+                         r"|\s*:?\s+(?:ok|okay|fine|correct|good)\b(?:\s*[.,;]|$))")
 # ("55001 is correct, but 55020 is not ours", "70951 on the same PO is correct")
 
 
@@ -672,7 +679,8 @@ _PAID_ALREADY = re.compile(r"\b(?:already|we have already|we already) (?:receive
 
 
 # "it's the same order as 81549", "the same delivery as invoice 90405": the one it copies is not the one in dispute
-_COPIED = re.compile(r"\bsame (?:delivery|order|shipment|goods|lines|po|items) as" + _SAID_REFERENCES)
+_COPIED = re.compile(r"\b(?:same (?:delivery|order|shipment|goods|lines|po|items) as|(?:is|it is) the same (?:like|as)"
+                     r"|identical (?:to|with))" + _SAID_REFERENCES)
 
 
 def disputed_among(text: str, invoices: Iterable[str]) -> tuple[str, ...]:
@@ -716,7 +724,9 @@ def find_prefixed_invoices(text: str) -> tuple[list[str], str]:
     return found, masked
 
 
-_TAX_FORM_AFTER = re.compile(r"(?:-?(?:misc|nec|k)\b|s\b|\s+(?:forms?|records?|reporting|purposes|filings?|and year"
+_TAX_FORM_AFTER = re.compile(r"(?:-?(?:misc|nec|k)\b|s\b|\s+(?:forms?|records?|reporting|reconciliation|purposes"
+                             r"|filings?"
+                             r"|and year"
                              r"|and tax))")
 
 

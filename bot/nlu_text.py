@@ -161,7 +161,7 @@ _TIME_AFTER = re.compile(r"^\s*(?:am|pm|a\.m|p\.m|o'?clock|tonight|this (?:morni
 _SAID_AFTER_INVOICE = re.compile(r"\b(?:invoices?|inv|bills?)\s*(?:number|no\.?|num|nbr)?\s*#?\s*$")
 # Words before a sum said as people say prices, hundreds then tens ("only seven fifty", "the six fifty one for")
 _MONEY_CUE_BEFORE = re.compile(r"\b(?:only|just|pay|paying|paid|amount(?: is| of)?|charges? of|payments? of|charged"
-                               r"|like"
+                               r"|like|one for"
                                r"|remit|remitting"
                                r"|send|sending|the)\s+$")
 # Words after which a number said in pairs is a sum, never a reference: "the amount is forty two fifty" is $4,250

@@ -220,7 +220,7 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
 # "I will pay the rest on the 20": the rest is all that is asked, not the second part of it
 _REST_IS_ALL = re.compile(r"^(?:(?:i|we)(?: will| can| are going to| am going to)? |(?:can|could|may) (?:i|we) )?"
                           r"(?:please )?(?:pay|send|transfer|wire|settle|schedule|charge|debit|get)"
-                          r"\s+(?:you )?the (?:rest|remainder)\b")
+                          r"\s+(?:you )?(?:all )?the (?:rest|remainder)\b")
 _A_LATER_PART = re.compile(r"\b(?:the )?(?:rest|remainder|remaining|other half)\b")
 _SECOND_PART = re.compile(r"\b(?:the )?(?:rest|remainder|other half|half|balance of it)\b(?:\s+\S+){0,4}\s*$"
                           r"|\bthe (?:rest|remainder) of [$€£]?\d[\d.,]*(?:\s*(?:eur|€|dollars))?(?:\s+\S+){0,5}\s*$"
@@ -365,7 +365,7 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
         month = when.kind in ("month", "month_rel")
         clause = f"{when.lead} {when.trail}"
         second = (_SECOND_PART.search(when.lead) and not _REST_IS_ALL.match(when.lead)) or (
-            at and _REMAINING_PART.search(when.lead))
+            len(found) > 1 and _REMAINING_PART.search(when.lead))  # after the first part's own day
         event = _EVENT.search(_own_words(found, at)) and not (_WHY_AFTER.match(when.trail) or _MADE_IT.search(when.lead)
                                                               or _THEN_AFTER.search(when.after))
         if second or (not month and when.direction != "nearest" and event):
