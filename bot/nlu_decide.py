@@ -42,6 +42,7 @@ MARGIN = 0.4  # a money intent this close to another: ask
 RUNNER_UP = 0.08  # an option less likely than this is not offered
 MODEL_MONEY = 0.75  # a money intent no rule saw needs this much from the model alone
 MODEL_YES = 0.85  # and a yes more: "lmao ok", "ugh. whatever." are no consent
+MODEL_OVERRULES = 0.9  # and a money intent against another intent a rule read
 FLOOR = 0.35
 # A message carried over from another language (bot.nlu_languages) is read through a word list: money moves on it
 # only when the model is this sure, else the bot asks which is meant.
@@ -79,6 +80,11 @@ def decide(rule: str, source: str, guess: Guess, vetoed: frozenset[str] = frozen
         return top, confidence, tuple(offered)
     if guessed:
         return "unknown", confidence, ()  # a payment (or dispute) nobody but the model saw, and nothing to offer
+    if (rule in OFFERABLE and rule not in MONEY and top in _MOVES and top != rule
+            and guess.probability(top) < MODEL_OVERRULES):
+        # a rule read something else ("can someone call me about the payment on the 15th"): the model alone does
+        # not move money against it unless it is very sure; the bot asks which is meant
+        return top, confidence, (top, rule)
     if best < FLOOR:
         return "unknown", confidence, ()
     return top, confidence, ()

@@ -28,6 +28,8 @@ RULE_NAMES = tuple(f"{intent} {[name for name, _, _ in RULES[:number]].count(int
 _STOP_RULE, _STOP = next((number, pattern) for number, (intent, pattern, _) in enumerate(_RULES) if intent == "stop")
 _YES_LEAD = {"yes", "ok", "sure", "confirm", "confirmed", "correct", "alright"}
 _ACKNOWLEDGEMENTS = {"ok", "alright"}
+_NEW_DAY = re.compile(r"(?:(?:not (?:today|now)\s+)?(?:(?:do|make|run|charge|take) it\s+)?(?:on\s+)?(?:the\s+)?_date_"
+                      r"(?:\s+instead)?(?:\s+(?:please|pls|thanks))?)(?:\n.*)?", re.S)
 _CHANGING = re.compile(r"(?:(?:that|it|this) (?:works|is fine|is good) )?(?:but|however)\b")
 _CLOSERS = re.compile(r"(?:\s*\b(?:thanks|thank you|bye|goodbye|cheers|ttyl|appreciate it|cool|got it|noted|awesome"
                       r"|have a (?:good|nice|great) (?:day|one|night|weekend))\b)+\s*")
@@ -79,6 +81,8 @@ def _after_yes_or_no(lead: str, rest: str, *, has_details: bool, has_reason: boo
         return "thanks", "lead"  # "ok thanks bye", "ok thank you 🙏": an acknowledgement, not a yes to a quote
     if answer == "deny" and _OBJECTION.fullmatch(rest):
         return "deny", "lead"  # "no, wrong invoice"
+    if answer == "deny" and _NEW_DAY.fullmatch(rest):
+        return "confirm", "whole"  # "NO. The 20th.", "no, do it on friday instead": the same payment on another day
     if answer == "confirm" and _ONLY_SLOTS.fullmatch(rest):
         return "unknown", "whole"  # "uh yeah twenty five hundred dollars": the answer to a question, no yes to a quote
     intent, source = _by_rules(rest, has_reason=has_reason)

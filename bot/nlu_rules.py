@@ -210,7 +210,16 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         r"\b(?:_amount_|payment|pay|put|money|funds|cash)\b[^.?!]{0,20}\bon account\b(?! of\b)",  # not "on account of"
         r"\bcredit (?:to|on) (?:my|our|the) account\b", r"\b(?:add|put) _amount_",
         r"\b(?:pay|paying|send|sending)\b(?: \S+){0,3}? (?:in advance|ahead of time)\b",
-    ], []),
+    ], [
+        # a deposit already made, asked about: "did you get the deposit we sent", "where did my deposit go", "the
+        # deposit I made last week isn't showing" (history, LABELS.md)
+        r"\b(?:did|have|has|do) (?:you|u|ya|y'all|anyone)(?: guys| people)? (?:even )?(?:get|got|receive|received|see"
+        r"|seen|apply|applied|find|found|post|posted|credit|credited)\b.{0,40}\bdeposit\b",
+        r"\bwhere(?: is| did| has| the hell is| the heck is)? (?:my|our|the|that) deposit\b",
+        r"\b(?:my|our|the|that) deposit\b(?: \S+){0,6}? (?:go|went|gone|land|landed|arrive|arrived|show up|showing"
+        r"|show|applied|received|posted|clear|cleared|disappeared|vanished)\b",
+        r"\bdeposit (?:i|we) (?:made|sent|paid|wired|transferred|mailed)\b",
+    ]),
     ("methods", [
         # "which card is autopay using?": the method on file, not a schedule
         r"\b(?:which|what) (?:card|bank account|account|payment method) (?:is |does )?(?:the )?(?:autopay|auto pay"

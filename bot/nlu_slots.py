@@ -504,7 +504,7 @@ _LISTED_POSITIONS = re.compile(
     r"|\bcop(?:y|ies) of\s+(?P<copies>(?:one|two|three|four|five|six|seven|eight|nine|ten)"
     r"(?:\s*(?:,|&|\band\b|\bn\b)\s*(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten))+)\b"
     # "the second and fourth invoices on your list", "the 1st and 3rd ones": ordinals listed before what they count
-    rf"|\bthe\s+(?P<ordinals>(?:{_ORDINAL})(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?(?:the\s+)?(?:{_ORDINAL}))+)"
+    rf"|\bthe\s+(?P<ordinals>(?:{_ORDINAL})(?:\s+one)?(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?(?:the\s+)?(?:{_ORDINAL}))+)"
     r"\s+(?:ones?|invoices?|bills?|items?|(?:of|on|from|in) (?:the|your|that|this) list"
     # "bitte die zweite und dritte abbuchen": the verb after them (bot.nlu_languages)
     r"|(?:pay|debit|charge|collect|settle|schedule)\b|please\b|now\b|today\b|w\b|with\b|[.!?,;]|$)"
@@ -983,7 +983,8 @@ def find_selector(text: str) -> tuple[str | None, str]:
     if _OLDEST.search(text):
         return "oldest", text
     if any(not _NOT_BEFORE.search(text[:found.start()]) for found in _ALL.finditer(text)):
-        return "all", text
+        # "all of them except the last one": which are left the list shown tells, not the message (LABELS.md)
+        return (None if _BUT_A_POSITION.search(text) else "all"), text
     if first := _FIRST_N.search(text):
         count = _position(first["n"]) or 0
         return (",".join(str(position) for position in range(1, count + 1)),
@@ -995,11 +996,14 @@ def find_selector(text: str) -> tuple[str | None, str]:
                       if several.groupdict().get(name)),
                      "several")
         picks = re.findall(r"\d{1,2}(?:st|nd|rd|th)?|[a-z]+", several.group(group))
-        positions = [_position(pick) for pick in picks if pick not in _LISTING_WORDS]
+        skipped = _LISTING_WORDS | ({"one"} if group == "ordinals" else set())  # "the second one and the third one"
+        positions = [_position(pick) for pick in picks if pick not in skipped]
         if all(positions) and 0 not in positions:
             return (",".join(str(position) for position in positions),
                     text[:several.start(group)] + " _selector_ " + text[several.end(group):])
     for match in _POSITION.finditer(text):
+        if _NOT_BEFORE.search(text[max(0, match.start() - 12):match.start()]):
+            continue  # "y, not #2": the one left out
         name = next(name for name, group in match.groupdict().items() if group is not None)
         position = _position(match.group(name))
         if position is None:
@@ -1010,6 +1014,22 @@ def find_selector(text: str) -> tuple[str | None, str]:
             return str(position), text  # the whole message: "1" and "2" also answer a yes/no question
         return str(position), text[:match.start(name)] + " _selector_ " + text[match.end(name):]
     return None, text
+
+
+_BUT_A_POSITION = re.compile(rf"\b(?:except|but not|apart from|other than|besides)\s+(?:the\s+)?(?:last|{_ORDINAL}"
+                             r"|#?\d{1,2}\b(?![.,]\d))")
+# "the last one" of a list quoted under the message (the_last_listed)
+_THE_LAST = re.compile(r"\bthe last(?: one| invoice| item)?\b(?! (?:time|week|month|year|payment|reminder|statement))")
+_QUOTED_POSITIONS = re.compile(r"^\s*>?\s*(\d{1,2})[.)]\s", re.M)
+
+
+def the_last_listed(text: str, quoted: str) -> tuple[str | None, str]:
+    """ "Please pay the last one" above a quoted list ("> 1) 60448 - $742.19", "> 3) 60471 - $95.60"): its last
+    position, with the words masked; None when no list of two or more is quoted."""
+    positions = [int(position) for position in _QUOTED_POSITIONS.findall(quoted)]
+    if len(positions) < 2 or (last := _THE_LAST.search(text)) is None:
+        return None, text
+    return str(max(positions)), text[:last.start()] + " _selector_ " + text[last.end():]
 
 
 _LISTING_WORDS = frozenset(("and", "n", "the", "item", "items", "number", "numbers", "option", "options", "line",

@@ -147,8 +147,9 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
         clarify = tuple(option for option in clarify if option != "schedule")
         clarify = clarify if len(clarify) > 1 else ()
         intent = "pay" if intent == "schedule" else intent
-    if intent == "schedule" and date == today and not clarify:
+    if intent == "schedule" and date == today:
         intent = "pay"  # "we spoke on friday … please charge it today": paid now, not scheduled
+        clarify = tuple(dict.fromkeys("pay" if option == "schedule" else option for option in clarify))
     if intent == "pay" and date is None and _IN_A_SPAN.search(canonical) and not _NOW.search(canonical) and not (
             _PART_LATER.search(canonical)):
         intent = "schedule"  # "pay 7120 in 3 days": later, on a day the customer picks when asked
@@ -292,7 +293,7 @@ _DUPLICATE_TOTAL = re.compile(r"\b(?:duplicate|dup|dupe|same as|twice)\b.*\btota
 _TAKEN_TWICE = re.compile(r"\b(?:charged|paid|debited|taken|withdrawn|went through|came out|ran|run)\b.{0,60}?"
                           r"\b(?:twice|two times|double|again)\b")
 # A yes that changes the quote's sum: "yes but only $1,500.00 for now", "y but 300", "fine. yes. but $600 only"
-_CHANGED_SUM = re.compile(r"^\W*(?:\w+\W+)?(?:yes|y|ok|okay|sure|fine|approved|oui|ja|si|sí)\b\W*(?:\w+\W+){0,3}?"
+_CHANGED_SUM = re.compile(r"^\W*(?:\w+\W+)?(?:yes|y|ok|okay|sure|fine|approved|oui|ja|si|sí)\b\W*(?:\w+\W+){0,6}?"
                           r"(?:but|however|mais|aber|maar|pero|ma)\b[^_\d]{0,30}(?:_amount_|(?P<sum>\d{3}(?:\.\d\d)?)\b"
                           r"(?![.,]?\d))")
 _ONLY_THAT = re.compile(r"^\W*(?:yes|yep|yeah|ok|okay|sure|go ahead)\W+(?:but\s+)?(?:only|just)\s+_amount_\W*$")
@@ -489,6 +490,8 @@ def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Rea
     money, masked = nlu_slots.find_amount(masked, locale=locale)  # "1.234,50": Babel, in the customer's locale
     bare, masked = nlu_slots.find_bare_invoices(masked)
     selector, masked = nlu_slots.find_selector(masked)
+    if selector is None and quoted:
+        selector, masked = nlu_slots.the_last_listed(masked, quoted)
     lowered = body.lower()
     carried = nlu_languages.carries(lowered)
     # a reason configured in the customer's own language ("Artículo dañado") is found in their words, not in English

@@ -253,3 +253,11 @@ def test_a_yes_to_another_day_quotes_the_same_invoice_scheduled_then(chat: Chat)
     assert "nothing was paid on that quote" in answer and "Please confirm this scheduled payment" in answer
     assert "INV-1044: $400.00" in answer and "Date: Sat, Nov 28, 2026" in answer
     assert quote_statuses(chat) == ["canceled", "open"] and payments(chat.services.db) == []
+
+
+def test_a_no_naming_another_day_quotes_that_day_and_pays_nothing_yet(chat: Chat) -> None:
+    chat.say("pay 1043")
+    answer = chat.say("NO. The 28th.")
+    assert "nothing was paid on that quote" in answer and "Date: Sat, Nov 28, 2026" in answer
+    assert "INV-1043: $250.00" in answer and payments(chat.services.db) == []
+    assert quote_statuses(chat) == ["canceled", "open"]

@@ -37,8 +37,13 @@ def test_a_yes_that_changes_the_sum_keeps_it(text: str, amount: str | None, invo
     ("Please do the second and the fourth with the card, the others not.", "2,4"),
     ("Per your list, please process items 1 and 3 today (receiver #5512 has item 2).", "1,3"),
     ("Ja, bitte Position 1 und 3 abbuchen.", "1,3"),
+    ("uh can you pay the second one and the third one on that list you sent me", "2,3"),
+    ("um pay all of them except the last one", None),  # which are left, the list shown tells (LABELS.md)
+    ("y, not #2", None),
+    ("> 1) 60448 - $742.19 - due 12/28\n> 2) 60455 - $1,310.00 - due 01/04\n> 3) 60471 - $95.60 - due 01/11\n\n"
+     "Please pay the last one on the list now using the card on file.", "3"),
 ])
-def test_positions_picked_in_a_reply(text: str, selector: str) -> None:
+def test_positions_picked_in_a_reply(text: str, selector: str | None) -> None:
     assert read(text)["selector"] == selector
 
 
@@ -98,3 +103,16 @@ def test_the_day_meant(text: str, intent: str, date: str) -> None:
 def test_short_and_second_language_questions(text: str, intent: str, selector: str | None) -> None:
     got = read(text)
     assert (got["intent"], got["selector"]) == (intent, selector)
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("NO. The 20th. I've told you that twice already.", "2026-12-20"),  # a no with a new day: the day changed
+    ("not today, do it friday", "2026-12-11"),
+])
+def test_a_reply_naming_a_new_day_is_a_yes_to_it(text: str, date: str) -> None:
+    got = read(text)
+    assert (got["intent"], got["date"]) == ("confirm", date)
+
+
+def test_a_plain_no_stays_a_no() -> None:
+    assert [read(text)["intent"] for text in ("no", "no, not friday", "no thanks")] == ["deny", "deny", "deny"]

@@ -42,15 +42,23 @@ TWENTY_EIGHTH = SEALED.with_name("nlu_sealed_2026-12-29a.jsonl")
 TWENTY_NINTH = SEALED.with_name("nlu_sealed_2026-12-29b.jsonl")
 THIRTIETH = SEALED.with_name("nlu_sealed_2026-12-29c.jsonl")
 THIRTY_FIRST = SEALED.with_name("nlu_sealed_2026-12-29d.jsonl")
+THIRTY_SECOND = SEALED.with_name("nlu_sealed_2026-12-30a.jsonl")
+THIRTY_THIRD = SEALED.with_name("nlu_sealed_2026-12-30b.jsonl")
+THIRTY_FOURTH = SEALED.with_name("nlu_sealed_2026-12-30c.jsonl")
+THIRTY_FIFTH = SEALED.with_name("nlu_sealed_2026-12-30d.jsonl")
+THIRTY_SIXTH = SEALED.with_name("nlu_sealed_2026-12-31a.jsonl")
+THIRTY_SEVENTH = SEALED.with_name("nlu_sealed_2026-12-31b.jsonl")
 BATCHES = [SEALED, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH,
            FOURTEENTH, FIFTEENTH, SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
            TWENTY_SECOND, TWENTY_THIRD, MULTILINGUAL, TWENTY_FOURTH, TWENTY_FIFTH,
-           TWENTY_SIXTH, TWENTY_SEVENTH, TWENTY_EIGHTH, TWENTY_NINTH, THIRTIETH, THIRTY_FIRST]
+           TWENTY_SIXTH, TWENTY_SEVENTH, TWENTY_EIGHTH, TWENTY_NINTH, THIRTIETH, THIRTY_FIRST, THIRTY_SECOND,
+           THIRTY_THIRD, THIRTY_FOURTH, THIRTY_FIFTH, THIRTY_SIXTH, THIRTY_SEVENTH]
 NAMES = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
          "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
          "twentieth", "twenty-first", "twenty-second", "twenty-third", "multilingual", "twenty-fourth",
          "twenty-fifth", "twenty-sixth", "twenty-seventh", "twenty-eighth", "twenty-ninth", "thirtieth",
-         "thirty-first"]
+         "thirty-first", "thirty-second", "thirty-third", "thirty-fourth", "thirty-fifth", "thirty-sixth",
+         "thirty-seventh"]
 
 
 @pytest.mark.parametrize("batch", BATCHES, ids=NAMES)
@@ -60,46 +68,54 @@ def test_the_sealed_batches_are_the_ones_written_before_tuning(batch: Path) -> N
     assert f"sha256 {digest}" in recorded, "a sealed batch never changes: write a new one"
 
 
-# Each batch at the level measured last (bench/README.md, "2026-12-07, fourteenth session"), less about one message
+# Each batch at the level measured last (bench/README.md, "2026-12-08, fifteenth session"), less about one message
 # for a retrained model's small moves: (intent, every slot, money misreads at most). A level is lowered only for a
-# reason written there (the fifteenth batch's intent, two messages the retrained model of that session reads as
-# another money request). A money misread may grow only for a reason written in bench/README.md (the fourth batch's
+# reason written there (the fifteenth batch's intent, two messages the retrained model of the fourteenth session
+# reads as another money request; the ninth batch's, one message each of intent and slots the model retrained in the
+# fifteenth session reads otherwise). A money misread may grow only for a reason written in bench/README.md (the fourth batch's
 # one has been there since it was written).
 # Measured before any change (25f0038) on the first batch: intent 74.9 %, slots 69.6 %, 11 money misreads.
 LEVELS = {
-    SEALED: (0.977, 0.935, 0),
-    SECOND: (0.987, 0.962, 0),
+    SEALED: (0.977, 0.938, 0),
+    SECOND: (0.987, 0.965, 0),
     THIRD: (0.99, 0.943, 0),
     FOURTH: (0.993, 0.946, 1),
-    FIFTH: (0.966, 0.929, 0),
-    SIXTH: (0.966, 0.943, 0),
-    SEVENTH: (0.996, 0.959, 0),
-    EIGHTH: (0.986, 0.939, 0),
-    NINTH: (0.976, 0.966, 0),
-    TENTH: (0.993, 0.96, 0),
+    FIFTH: (0.966, 0.93, 0),
+    SIXTH: (0.97, 0.943, 0),
+    SEVENTH: (0.996, 0.966, 0),
+    EIGHTH: (0.986, 0.94, 0),
+    NINTH: (0.97, 0.96, 0),
+    TENTH: (0.993, 0.963, 0),
     ELEVENTH: (0.987, 0.958, 0),
     TWELFTH: (0.987, 0.937, 0),
     THIRTEENTH: (0.991, 0.966, 0),
     FOURTEENTH: (0.991, 0.97, 0),
-    FIFTEENTH: (0.974, 0.945, 0),
-    SIXTEENTH: (0.991, 0.953, 0),
-    SEVENTEENTH: (0.979, 0.945, 0),
-    EIGHTEENTH: (0.983, 0.941, 0),
-    NINETEENTH: (0.979, 0.928, 0),
+    FIFTEENTH: (0.975, 0.945, 0),
+    SIXTEENTH: (0.991, 0.962, 0),
+    SEVENTEENTH: (0.979, 0.95, 0),
+    EIGHTEENTH: (0.987, 0.945, 0),
+    NINETEENTH: (0.979, 0.929, 0),
     TWENTIETH: (0.983, 0.937, 0),
-    TWENTY_FIRST: (0.979, 0.949, 0),
-    TWENTY_SECOND: (0.995, 0.945, 0),
+    TWENTY_FIRST: (0.987, 0.95, 0),
+    TWENTY_SECOND: (0.995, 0.95, 0),
     TWENTY_THIRD: (0.991, 0.962, 0),
     # other languages are read through a word list (bot/nlu_languages.py): below the others' level
-    MULTILINGUAL: (0.949, 0.837, 0),
-    TWENTY_FOURTH: (0.995, 0.949, 0),
-    TWENTY_FIFTH: (0.974, 0.928, 0),
-    TWENTY_SIXTH: (0.962, 0.928, 0),
-    TWENTY_SEVENTH: (0.957, 0.903, 0),
-    TWENTY_EIGHTH: (0.983, 0.945, 0),
-    TWENTY_NINTH: (0.983, 0.92, 0),
-    THIRTIETH: (0.979, 0.928, 0),
-    THIRTY_FIRST: (0.974, 0.962, 0),
+    MULTILINGUAL: (0.949, 0.841, 0),
+    TWENTY_FOURTH: (0.995, 0.954, 0),
+    TWENTY_FIFTH: (0.974, 0.929, 0),
+    TWENTY_SIXTH: (0.97, 0.929, 0),
+    TWENTY_SEVENTH: (0.962, 0.908, 0),
+    TWENTY_EIGHTH: (0.987, 0.954, 0),
+    TWENTY_NINTH: (0.991, 0.929, 0),
+    THIRTIETH: (0.983, 0.937, 0),
+    THIRTY_FIRST: (0.979, 0.966, 0),
+    THIRTY_SECOND: (0.97, 0.891, 0),
+    THIRTY_THIRD: (0.979, 0.937, 0),
+    THIRTY_FOURTH: (0.979, 0.941, 0),
+    # written as replies to lists and quotes, several invoices with different fates
+    THIRTY_FIFTH: (0.933, 0.858, 0),
+    THIRTY_SIXTH: (0.983, 0.954, 0),
+    THIRTY_SEVENTH: (0.975, 0.908, 0),
 }
 
 
