@@ -60,6 +60,8 @@ def confirm(turn: Turn, ctx: dict[str, Any]) -> Step:
             return _stale(turn, ctx, quote_id)
     elif waiting is not None and not explicit_yes(turn.inbound.text):
         return say(quotes.ask_again(ctx, turn.today), state="confirm_quote")
+    elif turn.parsed.amount is not None or turn.parsed.date is not None:
+        return say(texts.NOTHING_TO_CONFIRM)  # "NO. The 20th." with no quote waiting: no yes to what was done
     else:
         quote_id = waiting or ctx.get("done_quote_id")
     if quote_id is None:

@@ -224,8 +224,7 @@ _REST_IS_ALL = re.compile(r"^(?:(?:i|we)(?: will| can| are going to| am going to
                           r"\s+(?:you )?(?:all )?the (?:rest|remainder)\b")
 _A_LATER_PART = re.compile(r"\b(?:the )?(?:rest|remainder|remaining|other half)\b")
 _SECOND_PART = re.compile(r"\b(?:the )?(?:rest|remainder|other half|half|balance of it)\b(?:\s+\S+){0,4}\s*$"
-                          r"|\bthe (?:rest|remainder) of [$€£]?\d[\d.,]*(?:\s*(?:eur|€|dollars))?(?:\s+\S+){0,5}\s*$"
-)
+                          r"|\bthe (?:rest|remainder) of [$€£]?\d[\d.,]*(?:\s*(?:eur|€|dollars))?(?:\s+\S+){0,5}\s*$")
 # "pay $750 today …, and the remaining $430.75 will follow on January 8": after a first part's day, the rest's
 _REMAINING_PART = re.compile(r"\bthe remaining [$€£]?\d[\d.,]*(?:\s*(?:eur|€|dollars))?(?:\s+\S+){0,6}\s*$")
 _OF_A_THING = re.compile(

@@ -261,3 +261,10 @@ def test_a_no_naming_another_day_quotes_that_day_and_pays_nothing_yet(chat: Chat
     assert "nothing was paid on that quote" in answer and "Date: Sat, Nov 28, 2026" in answer
     assert "INV-1043: $250.00" in answer and payments(chat.services.db) == []
     assert quote_statuses(chat) == ["canceled", "open"]
+
+
+def test_a_new_day_said_after_the_payment_was_made_confirms_nothing(chat: Chat) -> None:
+    chat.say("pay 1043")
+    assert "on its way" in chat.say("yes")
+    assert chat.say("NO. The 28th.") == "There is nothing waiting for your confirmation. Say PAY to start a payment."
+    assert payments(chat.services.db) == [(25000, "pending", "sms")]
