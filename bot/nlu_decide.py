@@ -43,6 +43,8 @@ RUNNER_UP = 0.08  # an option less likely than this is not offered
 MODEL_MONEY = 0.75  # a money intent no rule saw needs this much from the model alone
 MODEL_YES = 0.85  # and a yes more: "lmao ok", "ugh. whatever." are no consent
 MODEL_OVERRULES = 0.9  # and a money intent against another intent a rule read
+MODEL_OVERRULES_PROMISE = 0.95  # and a money request against the customer's own payment a rule read
+MODEL_DOUBTS_YES = 0.5  # the model this sure of another intent than a leading yes: no yes
 FLOOR = 0.35
 # A message carried over from another language (bot.nlu_languages) is read through a word list: money moves on it
 # only when the model is this sure, else the bot asks which is meant.
@@ -70,8 +72,15 @@ def decide(rule: str, source: str, guess: Guess, vetoed: frozenset[str] = frozen
     (top, best), (second, next_best) = ranked[0], ranked[1] if len(ranked) > 1 else ("unknown", 0.0)
     confidence = min(best / total, 1.0) if total else 0.0
     offered = [name for name in (top, second) if name in OFFERABLE]
-    if source in GUARDED and top in MONEY and top != rule:
-        return top, confidence, tuple(dict.fromkeys((top, rule)))  # "schedule it, or will you pay it yourselves?"
+    if rule == "confirm" and top == rule and guess.intent not in MONEY and guess.confidence >= MODEL_DOUBTS_YES:
+        # "ok, we'll mail the check friday", "ok great, thanks a lot": a leading ok the model reads as something
+        # else, surely, is no consent to move money; it is read as the model reads it (a yes is never offered)
+        return guess.intent, guess.confidence, ()
+    own_payment = rule == "promise" and top in _MOVES and guess.probability(top) < MODEL_OVERRULES_PROMISE
+    if ((source in GUARDED and top in MONEY) or own_payment) and top != rule:
+        # "schedule it, or will you pay it yourselves?": the customer's own payment told is not moved by the model
+        # unless it is all but certain ("please schedule it for the 30th, I'll make sure the funds are there")
+        return top, confidence, tuple(dict.fromkeys((top, rule)))
     unsure_money = ((top in MONEY or second in MONEY) and best - next_best < MARGIN and next_best >= RUNNER_UP)
     guessed = top in MONEY | LASTING and top != rule and guess.probability(top) < (
         MODEL_YES if top == "confirm" else MODEL_MONEY)

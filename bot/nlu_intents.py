@@ -83,8 +83,9 @@ def _after_yes_or_no(lead: str, rest: str, *, has_details: bool, has_reason: boo
         return "deny", "lead"  # "no, wrong invoice"
     if answer == "deny" and _NEW_DAY.fullmatch(rest):
         return "confirm", "whole"  # "NO. The 20th.", "no, do it on friday instead": the same payment on another day
-    if answer == "confirm" and _ONLY_SLOTS.fullmatch(rest):
-        return "unknown", "whole"  # "uh yeah twenty five hundred dollars": the answer to a question, no yes to a quote
+    if answer == "confirm" and _ONLY_SLOTS.fullmatch(rest) and rest.split() != ["_selector_"]:
+        # "uh yeah twenty five hundred dollars": the answer to a question, no yes to a quote ("yes, 1 and 3" is one)
+        return "unknown", "whole"
     intent, source = _by_rules(rest, has_reason=has_reason)
     if intent in ("unknown", "confirm", "deny") or (intent in ("pay", "schedule") and not has_details):
         return answer, "lead"

@@ -891,10 +891,56 @@ def _language(text: str) -> str | None:
     return language if count >= _HINTS_NEEDED or short or alone else None
 
 
+# A reply that only picks from the list the bot showed ("la prima e la terza", "les deux premières", "de laatste",
+# "ja, die zweite bitte"): short, and nothing in it but these words, so it tells no language by the words of the
+# trade; read word by word in English ("the first and the third", "the first two", "the last", "yes, the second").
+_REPLY_ORDINALS = {
+    "first": "erste ersten eerste première premières premier premiers primera primeras primero primeros prima prime"
+             " primo primi primeira primeiras primeiro primeiros första første pierwsza pierwszą pierwszy pierwsze",
+    "second": "zweite zweiten tweede deuxième seconde second segunda segundo seconda secondo andra anden andre druga"
+              " drugą drugi",
+    "third": "dritte dritten derde troisième tercera tercero terza terzo terceira terceiro tredje trzecia trzecią"
+             " trzeci",
+    "fourth": "vierte vierten vierde quatrième cuarta cuarto quarta quarto fjärde fjerde czwarta czwartą czwarty",
+    "fifth": "fünfte fünften vijfde cinquième quinta quinto femte piąta piątą piąty",
+    "last": "letzte letzten laatste dernière dernier última último ultima ultimo sista sidste siste ostatnia"
+            " ostatnią ostatni",
+}
+_REPLY_SMALL_WORDS = {
+    "the": "die der das den de het la le les l el los las il lo gli a o as os",
+    "and": "und en et y e og och i oraz",
+    "yes": "ja oui sí sì si sim tak ok okay",
+    "two": "zwei beiden beide twee deux dos due dois två to dwie dwa",
+    "three": "drei drie trois tres tre três tri trzy",
+    "please": "bitte graag alstublieft svp plaît per favore por favor proszę tack takk",
+    "": "s'il vous plait",
+}
+_REPLY_WORDS = {word: english for table in (_REPLY_ORDINALS, _REPLY_SMALL_WORDS) for english, words in table.items()
+                for word in words.split()}
+_ENGLISH_TOO = frozenset(("a", "i", "o", "to", "ok", "okay", "second", "as", "die", "den", "last", ",", ".", "!"))
+_REPLY_MAX_WORDS = 8
+_COUNT_AFTER_FIRST = re.compile(r"\b(?P<count>two|three) (?:the )?first\b|\bfirst (?P<after>two|three)\b")
+
+
+def _reply_of_positions(text: str) -> str | None:
+    """The message in English when it only picks positions from a list ("la prima e la terza"); else None."""
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?|\S", text)
+    if not 0 < len(words) <= _REPLY_MAX_WORDS * 2 or len(text.split()) > _REPLY_MAX_WORDS:
+        return None
+    said = [_REPLY_WORDS.get(word, word if not word.isalpha() else None) for word in words]
+    if None in said or not set(said) & set(_REPLY_ORDINALS) or _ENGLISH_TOO.issuperset(words):
+        return None  # "wait a second", "ok to second": English
+    english = " ".join(word for word in said if word)
+    english = re.sub(r"\b(?:the )+", "the ", english)
+    return _COUNT_AFTER_FIRST.sub(lambda m: f"first {m['count'] or m['after']}", english)
+
+
 def in_english(text: str) -> str:
     """The message (lower case) with the words of the trade said in English: whole, with its dates and numbers read
     its language's way, when it is written in another of the languages above; else only the words of theirs it
     holds ("a Zahlungsbestätigung (receipt) for …")."""
+    if (reply := _reply_of_positions(text)) is not None:
+        return reply
     language = _language(text)
     if language is None:
         return _FOREIGN.sub(_in_an_english_letter, text) if carries(text) else text

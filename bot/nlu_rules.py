@@ -342,6 +342,7 @@ RULES: list[tuple[str, list[str], list[str]]] = [
         rf"\b{MODAL}\s+{ADVERBS}(?:pay|paying|send|sending|mail|mailing|get|have|cover|make|settle|catch up|clear"
         r"|wire|drop|bring|transfer|put|take care|remit|remitting|release|releasing)\b",
         r"\bexpect(?:ing)? (?:the |a |our |your )?(?:payment|check|it)\b",
+        r"\b(?:i|we) can do _amount_ (?:(?:on |by )?_date_|today|tomorrow)\b",  # "we can do $800 on the 5th"
         _REST_LATER,  # "can I pay the rest next month": the rest is theirs to pay later
         r"\b(?:can not|unable to|not able to) (?:pay|afford)\b", r"\b(?:until|till)\b",
         r"\bgive (?:me|us) (?:until|till|more|a few|another|a couple|some|_date_)",

@@ -469,6 +469,8 @@ _POSITION = re.compile(
     r"|(?:w|with|on|by) (?:the |my |our )?(?:card|visa|amex|mastercard|ach|bank|account)\b)"
     # "the 2", and in another language "la 2", "die 2" (a reply to a list: bot.nlu_languages)
     rf"|^\s*(?:(?:the|la|le|el|il|die|de|het)\s+)?(?P<alone>\d{{1,2}}|{_ORDINAL})(?:\s+(?:one|please))?\s*[.!]*\s*$"
+    # "yes, the second", "ok the 3rd please": a yes to one position of the list shown
+    rf"|^\W*(?:yes|yep|yeah|ok|okay|sure)\W+the\s+(?P<yes_one>{_ORDINAL})(?:\s+(?:one|please))?\s*[.!]*\s*$"
 )
 _PICK = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{'|'.join(_ORDINALS)})"
 _SEVERAL = re.compile(  # "pay 2 and 3", "1, 4 and 8", "the first and third", "ok pay 1st and 3rd": the whole message
@@ -609,7 +611,56 @@ _WHOLE_BALANCE = re.compile(r"\b(?:whole|full|entire|total|complete|all the|all 
 def _set_aside(text: str, named: list[str]) -> list[str]:
     """The invoices named that the customer refuses or sets aside ("4471 is being handled separately")."""
     return (_said_in(_REFUSING, text, named) + _said_in(_SET_ASIDE, text, named)
-            + _said_in(_SET_ASIDE_AFTER, text, named))
+            + _said_in(_SET_ASIDE_AFTER, text, named) + _set_aside_in_own_words(text, named))
+
+
+# What a letter says of one invoice, in the words from it to the next invoice named or the end of its sentence
+# (a list's dash starts another): "- INV-88102 this was paid 10/14 with check #10388", "Invoice 93027 is not yet due
+# and will be included in our January run", "7790 is a dup of 7781 dont touch it", "4422 don't, that ones got the
+# wrong price", "no, 44131 is not part of this".
+_SENTENCE_END = re.compile(r"[.!?;](?!\d)|\s[-–]\s(?=[a-z]*\s*\d)")
+_OWN_WORDS_SET_ASIDE = re.compile(
+    r"^\W*(?:\)\s*)?(?:\(?[$€£]?[\d,.]+\)?\s*)?[:,-]?\s*(?:this one |that one |this |that |it )?(?:"
+    r"(?:was|were|has been|have been|is|are) (?:already )?(?:paid|settled|scheduled)\b"
+    r"|(?:we|i) (?:have |had )?(?:already (?:paid|made the payment|make the payment|transferred)"
+    r"|(?:paid|pay|made the payment|make the payment|transferred)(?: it| this| that)? already)\b"
+    r"|(?:is|are) (?:not (?:yet )?due|not due yet)\b|(?:is|are) pas\b"
+    r"|(?:is|are) not part of\b|(?:is|are) (?:a )?(?:dup|dupe|duplicate)s?\b"
+    r"|(?:please )?hold\b|on hold\b"
+    r"|(?:please )?do not(?: \w+)?\W*$|(?:please )?do not\s*[,;]"
+    r"|(?:please )?do not (?:schedule|pay|charge|touch|process|debit|draft|include)\b"
+    r"|(?:have|has) (?:we|i) already(?: \w+){0,4}? (?:paid|transferred|settled|sent)\b"
+    r"|(?:is|are) (?:wrong|not (?:correct|right)|incorrect)\b"
+    r"|(?:my|our) (?:partner|owner|boss|colleague) will pay\b"
+    r"|will be included in\b|will be paid (?:on|at|in|when) (?:normal terms|the due date|its due date|due)\b"
+    r")")
+
+
+# "… ($612.00) do NOT pay 88127": the words before the next invoice are said of it
+_SAID_OF_THE_NEXT = re.compile(r"(?:please\s+)?(?:do not|hold|not|skip|except)(?:\s+\w+)?[\s#:-]*"
+                               r"(?:(?:the\s+)?(?:invoices?|inv|bills?)[\s#:-]*)?$")
+_LISTED_AGAIN = re.compile(r"\s*(?:,|&|\+|\band\b|\bor\b|\bn\b)\s*(?:and\s+)?(?:(?:the\s+)?(?:invoices?|inv|bills?)\b)?"
+                           r"[\s#:-]*")
+_COMPARED_BEFORE = re.compile(r"\b(?:of|than|like|as|with|from|to)\s+(?:the\s+)?(?:invoice|inv|#)?[\s#-]*$")
+
+
+def _set_aside_in_own_words(text: str, named: list[str]) -> list[str]:
+    """The invoices named whose own words set them aside (_OWN_WORDS_SET_ASIDE): read only in a letter naming
+    several, where the others are what it asks for."""
+    if len(named) < 2:
+        return []
+    found = sorted((match.start(), match.end(), number) for number in named
+                   for match in re.finditer(rf"(?<![\d/])(?<!\d-){re.escape(number.lower())}(?![\w/-])", text))
+    aside = []
+    for (start, end, number), earlier, later in zip(found, [None, *found], [*found[1:], None], strict=False):
+        if _COMPARED_BEFORE.search(text, 0, start) or (earlier and _LISTED_AGAIN.fullmatch(text[earlier[1]:start])):
+            continue  # "7790 is a dup of 7781": said of 7790; "7810 and 7814 dont charge": said of both
+        stop = _SENTENCE_END.search(text, end)
+        until = min(later[0] if later else len(text), stop.start() if stop else len(text))
+        own = _SAID_OF_THE_NEXT.sub("", text[end:until]) if later and until == later[0] else text[end:until]
+        if _OWN_WORDS_SET_ASIDE.match(own) and number not in aside:
+            aside.append(number)
+    return aside
 
 
 def excluded_invoices(text: str, invoices: Iterable[str], *, chosen: bool = False) -> tuple[str, ...]:

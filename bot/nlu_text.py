@@ -161,13 +161,15 @@ _TIME_AFTER = re.compile(r"^\s*(?:am|pm|a\.m|p\.m|o'?clock|tonight|this (?:morni
 _SAID_AFTER_INVOICE = re.compile(r"\b(?:invoices?|inv|bills?)\s*(?:number|no\.?|num|nbr)?\s*#?\s*$")
 # Words before a sum said as people say prices, hundreds then tens ("only seven fifty", "the six fifty one for")
 _MONEY_CUE_BEFORE = re.compile(r"\b(?:only|just|pay|paying|paid|amount(?: is| of)?|charges? of|payments? of|charged"
-                               r"|like|one for"
+                               r"|like|one for|can do"
                                r"|remit|remitting"
                                r"|send|sending|the)\s+$")
 # Words after which a number said in pairs is a sum, never a reference: "the amount is forty two fifty" is $4,250
 _SUM_CUE_BEFORE = re.compile(r"\b(?:amount(?: is| of)|payment of|charges? of|total(?: is| of))\s+$")
 # … and after which a price said as prices are ("seven fifty") is a sum: "run the card for seven fifty"
 _PRICE_CUE_BEFORE = re.compile(r"\b(?:check|cheque|card)(?:\s+\S+){0,4}?\s+for(?:\s+(?:like|about|around))?\s+$")
+# … and a check's sum said in pairs: "a check for forty two fifty" (LABELS.md, spoken sums)
+_CHECK_FOR_BEFORE = re.compile(r"\b(?:check|cheque)\s+for(?:\s+(?:like|about|around))?\s+$")
 _CURRENCY_BEFORE = re.compile(r"[$€£]\s*$")
 _CURRENCY_AFTER = re.compile(rf"^\s*{CURRENCY_WORD}(?!\w)")
 _DAY_CUE_BEFORE = re.compile(rf"(?:\b(?:on|by|until|till|before|after|due|from)\s+(?:the\s+)?"
@@ -272,7 +274,8 @@ def _digit_form(text: str, start: int, end: int, said: list[str], counts_goods: 
         return f"{lead}{joined}{trail}", "digits"  # "four five five one two", "six zero nine one": digit by digit
     if (len(values) >= 2 and all(len(value) == 2 for value in values) and values[0][0] != "0"
             and not _TIME_BEFORE.search(before) and not _TIME_AFTER.match(after)):
-        if len(values) <= 3 and _SUM_CUE_BEFORE.search(before):  # "a check for forty two fifty": $4,250
+        if len(values) <= 3 and (_SUM_CUE_BEFORE.search(before) or _CHECK_FOR_BEFORE.search(before)):
+            # "the amount is forty two fifty", "a check for forty two fifty": $4,250
             cents = f".{values[2]}" if len(values) == 3 else ""
             return f"{lead}{values[0]}{values[1]}{cents} dollars{trail}", "money"
         return f"{lead}{joined}{trail}", "digits"  # "sixty one thirty three": 6133 read out in pairs

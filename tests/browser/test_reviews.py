@@ -9,6 +9,7 @@ import re
 import uuid
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from bot import nlu_reviews, nlu_training, understanding
@@ -16,6 +17,7 @@ from bot.engine import handle
 from bot.turns import Inbound
 from tests.browser.conftest import LiveConsole
 from tests.browser.test_conversations import phone_of
+from tests.nlu_small import use_small_corpus
 
 UNREADABLE = "zorblax quantifier flimwidget"
 
@@ -32,7 +34,7 @@ def fits(page: Page) -> bool:
 
 
 def test_a_supervisor_labels_a_message_and_the_retrained_model_understands_it(
-        console: LiveConsole, signed_in, shot, tmp_path: Path) -> None:
+        console: LiveConsole, signed_in, shot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text_from(console, "C1050", UNREADABLE)
     text_from(console, "C1050", "hello??")
     page = signed_in("supervisor")
@@ -63,6 +65,7 @@ def test_a_supervisor_labels_a_message_and_the_retrained_model_understands_it(
     expect(labelled).to_contain_text("user:supervisor")
 
     # Retrained into a folder of this test's own, so the live console's other tests keep the shipped model.
+    use_small_corpus(monkeypatch, tmp_path)
     result = nlu_reviews.retrain(console.services, data_dir=tmp_path)
     assert result.installed and result.labelled >= 1
     model = nlu_training.model_for(tmp_path)

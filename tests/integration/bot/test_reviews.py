@@ -3,6 +3,7 @@ model is retrained (`aragent nlu retrain`), the bot understands it (both backend
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -13,6 +14,7 @@ from core import conversations
 from core.conversations.models import ConversationTurn
 from core.kernel.audit import Actor
 from tests.integration.bot.test_dialogue import Chat
+from tests.nlu_small import use_small_corpus
 
 # Words no training file has: the shipped model cannot read this as anything.
 UNREADABLE = "zorblax quantifier flimwidget"
@@ -58,7 +60,7 @@ def test_a_message_the_bot_was_unsure_of_is_kept_with_the_options_it_had(chat: C
     assert kept(chat) == [("money stuff for 1043", "asked which", parsed.intent, parsed.clarify)]
 
 
-def test_labelled_and_retrained_the_message_is_understood(chat: Chat) -> None:
+def test_labelled_and_retrained_the_message_is_understood(chat: Chat, monkeypatch: pytest.MonkeyPatch) -> None:
     """Done when: label → retrain → the message is understood, through the engine and the model in the data folder."""
     services = chat.services
     data_dir = services.settings.data_dir
@@ -66,6 +68,7 @@ def test_labelled_and_retrained_the_message_is_understood(chat: Chat) -> None:
     (review,) = conversations.messages_to_review(services.db.uow())
     conversations.label_review(services.db.uow(), review.id, intent="balance", slots={}, intents=INTENTS,
                                actor=SUPERVISOR, now=chat.now)
+    use_small_corpus(monkeypatch, data_dir)
 
     result = CliRunner().invoke(main, ["nlu", "retrain"], catch_exceptions=False, env={
         "ARAGENT_DATABASE_URL": services.db.url, "ARAGENT_DATA_DIR": str(data_dir), "ARAGENT_LOG_FORMAT": "json"})

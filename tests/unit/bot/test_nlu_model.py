@@ -72,8 +72,14 @@ def test_the_parse_json_carries_the_confidence_and_the_options_only_when_it_woul
     ("dispute", "dispute 0", (("confirm", 0.8), ("dispute", 0.1)), ("confirm", ("confirm", "dispute"))),
     ("cancel_scheduled", "cancel_scheduled 0", (("schedule", 0.89), ("pay", 0.04)),
      ("schedule", ("schedule", "cancel_scheduled"))),  # "please delete the future-dated payment for the oldest"
-    # other promises the model may overrule: "please schedule it for the 30th, I'll make sure the funds are there"
+    # other promises the model may overrule when all but certain: "please schedule it for the 30th, I'll make sure
+    # the funds are there"; less sure, it asks ("we are deducting $312.40 … and will pay the balance separately")
     ("promise", "promise 1", (("schedule", 0.96), ("promise", 0.02)), ("schedule", ())),
+    ("promise", "promise 1", (("pay", 0.92), ("dispute", 0.05)), ("pay", ("pay", "promise"))),
+    # a leading "ok" the model surely reads as something else is no yes: "ok great, thanks a lot"
+    ("confirm", "lead", (("thanks", 0.72), ("confirm", 0.27)), ("thanks", ())),
+    ("confirm", "lead", (("promise", 0.64), ("confirm", 0.35)), ("promise", ())),
+    ("confirm", "lead", (("confirm", 0.6), ("thanks", 0.35)), ("confirm", ())),
 ])
 def test_the_rules_and_the_model_combined(rule: str, source: str, ranked: tuple[tuple[str, float], ...],
                                           expected: tuple[str, tuple[str, ...]]) -> None:
