@@ -693,6 +693,7 @@ _LANGUAGE_OF = {word: language for language, words in {
     "es": "los las factura por para gracias nuestra pago hemos está queremos podéis con el del os necesito pagamos día"
           " habéis vuestra vuestro usted ustedes tenemos más también transferimos",
     "it": "il della fattura per grazie non sono abbiamo pagamento vorrei nostro sul chi scusate adesso possiamo che"
+          " pagate pagare paghiamo seconda terza"
           " potete subito tutte tranne fatture sulla",
     "pt": "fatura obrigado não com pagamento nossa podem já faturas é da do pelo vai bom dia sim uma ou dá cartão",
     "pl": "proszę nie jest się dla na że faktury fakturę fakturze dziś zapłacimy prosimy nasze naszej czy",
@@ -782,7 +783,8 @@ _OWN_WORDS = {
     "nl": {"en": "and", "de": "the", "het": "the", "nu": "now", "of": "or", "van": "of", "voor": "for",
            "met": "with", "op": "on", "aan": "to", "te": "to", "zijn": "are", "een": "a", "u": "you", "uw": "your",
            "ons": "us", "dat": "that", "als": "if", "nog": "still", "al": "already", "ook": "also", "naar": "to",
-           "bij": "at", "wat": "what", "hoe": "how", "tot": "until", "deze": "this one", "intern": "internally"},
+           "bij": "at", "wat": "what", "hoe": "how", "tot": "until", "deze": "this one", "intern": "internally",
+           "maar": ""},
     "fr": {"et": "and", "le": "the", "la": "the", "les": "the", "ou": "or", "de": "of", "du": "of the",
            "des": "of the", "au": "to the", "aux": "to the", "que": "that", "avec": "with", "pour": "for",
            "en": "in", "un": "a", "une": "a", "est": "is", "sur": "on", "par": "by", "vous": "you", "je": "i",
@@ -829,7 +831,8 @@ _ORDINAL_WORDS = {
            "quatrième": "fourth", "cinquième": "fifth"},
     "es": {"primera": "first", "primero": "first", "segunda": "second", "segundo": "second", "tercera": "third",
            "tercero": "third", "cuarta": "fourth", "cuarto": "fourth", "quinta": "fifth"},
-    "it": {"seconda": "second", "secondo": "second", "terza": "third", "terzo": "third", "quarta": "fourth",
+    "it": {"prima": "first", "primo": "first", "seconda": "second", "secondo": "second", "terza": "third",
+           "terzo": "third", "quarta": "fourth",
            "quarto": "fourth", "quinta": "fifth"},
     "pt": {"primeira": "first", "primeiro": "first", "terceira": "third", "terceiro": "third"},
     "nordic": {"första": "first", "første": "first", "andra": "second", "anden": "second", "andre": "second",
@@ -839,6 +842,10 @@ _ORDINAL_WORDS = {
 _ORDINAL_WORD = {language: re.compile(r"(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])"
                                       r"(?!\s+(?:kerstdag|weihnachtsfeiertag|juledag|pinksterdag|paasdag))")
                  for language, words in _ORDINAL_WORDS.items()}
+# "die ersten beiden", "les deux premières": the first two of the list shown, before the ordinals are carried over
+_FIRST_TWO = re.compile(r"(?<![\w-])(?:die ersten (?:beiden|zwei)|de eerste twee|les deux premi[eè]re?s"
+                        r"|las dos primeras|los dos primeros|le prime due|i primi due|as duas primeiras"
+                        r"|os dois primeiros|de två första|de to første|de første to|dwie pierwsze)(?![\w-])")
 _THANKS_A_THOUSAND = re.compile(r"\b(?:grazie|merci) mille\b")  # no 1000 (text2num)
 _WEEKDAY_NOT_ORDINAL = re.compile(r"(?<![\w-])sexta(?![\w-])")  # Friday in Portuguese, not "6ª" (text2num)
 _DONE_AT_THE_END = re.compile(r"\b(?P<who>we|i)\s+(?:have|has)"
@@ -905,6 +912,8 @@ _REPLY_ORDINALS = {
     "fifth": "fünfte fünften vijfde cinquième quinta quinto femte piąta piątą piąty",
     "last": "letzte letzten laatste dernière dernier última último ultima ultimo sista sidste siste ostatnia"
             " ostatnią ostatni",
+    "the last": "l'ultima l'ultimo l'ultime",
+    "number": "nummer numéro número numero nr",
 }
 _REPLY_SMALL_WORDS = {
     "the": "die der das den de het la le les l el los las il lo gli a o as os",
@@ -928,7 +937,11 @@ def _reply_of_positions(text: str) -> str | None:
     if not 0 < len(words) <= _REPLY_MAX_WORDS * 2 or len(text.split()) > _REPLY_MAX_WORDS:
         return None
     said = [_REPLY_WORDS.get(word, word if not word.isalpha() else None) for word in words]
-    if None in said or not set(said) & set(_REPLY_ORDINALS) or _ENGLISH_TOO.issuperset(words):
+    if None in said:
+        return None
+    numbered = "number" in said and any(word.isdigit() or word in ("two", "three") for word in said if word)
+    ordinal = bool(set(said) & set(_REPLY_ORDINALS) - {"number"})
+    if not (ordinal or numbered) or _ENGLISH_TOO.issuperset(words):
         return None  # "wait a second", "ok to second": English
     english = " ".join(word for word in said if word)
     english = re.sub(r"\b(?:the )+", "the ", english)
@@ -952,6 +965,7 @@ def in_english(text: str) -> str:
     text = _SAID_DIGITS.sub(lambda m: "".join(_DIGIT_OF[word] for word in m.group().split() if word in _DIGIT_OF),
                             text)
     text = _DAY_FIRST.sub(_day_first, text)
+    text = _FIRST_TWO.sub("the first two", text)
     if language in _ORDINAL_WORD:
         text = _ORDINAL_WORD[language].sub(lambda m: _ORDINAL_WORDS[language][m.group()], text)
     if language in _TEXT2NUM_LANGUAGES:

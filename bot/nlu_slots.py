@@ -465,7 +465,8 @@ _POSITION = re.compile(
     r"|(?:\b(?:number|no\.?|option|item|line|choice)|#)\s*(?P<num>\d{1,2})\b(?!\s*(?:days?|weeks?))"
     r"(?!\s+(?:on|of|in)\s+(?:the\s+)?(?:_invoice_|invoice))"  # "line 3 on invoice 9134": a line of it
     r"|\b(?:number|option|item|line|choice)\s+(?P<numword>[a-z]+)\b"
-    rf"|\b(?:pay|schedule)\s+(?:the\s+)?(?P<after_pay>\d{{1,2}}|{_ORDINAL})\s*(?:please|now|[.!?](?![\w,])|$"
+    rf"|\b(?:pay|schedule|charge|debit|process|go ahead with|proceed with)\s+(?:the\s+)?"
+    rf"(?P<after_pay>\d{{1,2}}|{_ORDINAL})\s*(?:please|now|[.!?](?![\w,])|$|(?:on|for|by)\s+_date_"
     r"|(?:w|with|on|by) (?:the |my |our )?(?:card|visa|amex|mastercard|ach|bank|account)\b)"
     # "the 2", and in another language "la 2", "die 2" (a reply to a list: bot.nlu_languages)
     rf"|^\s*(?:(?:the|la|le|el|il|die|de|het)\s+)?(?P<alone>\d{{1,2}}|{_ORDINAL})(?:\s+(?:one|please))?\s*[.!]*\s*$"
@@ -480,7 +481,8 @@ _SEVERAL = re.compile(  # "pay 2 and 3", "1, 4 and 8", "the first and third", "o
     rf"(?P<several>#?{_PICK}(?:\s*(?:,|&|\+|\band\b|\bn\b)\s*(?:and\s+)?(?:the\s+)?#?{_PICK})+)"
     r"(?:\s+(?:ones?|invoices?|bills?))?(?:\s+(?:from|on|of) (?:that|the|this|your) list)?"
     rf"(?:\s*,?\s*not\s+(?:the\s+)?(?:#?\d{{1,2}}|{_ORDINAL})(?:\s+one)?)?"  # "ok do 3 and 4 from that list, not 1"
-    r"(?:\s+(?:on\s+|for\s+|by\s+)?_date_)?(?:[\s,]+(?:please|pls|go|thanks|now|do it|yes|ok|okay|go ahead))*"
+    r"(?:\s+(?:on\s+|for\s+|by\s+)?_date_)?(?:[\s,]+(?:please|pls|go|thanks|now|do it|yes|ok|okay|go ahead"
+    r"|(?:with |w |on |by )?(?:the |my )?(?:visa|card|amex|mastercard|ach|checking|bank)))*"
     r"\s*[.!]*\s*$")
 _SAID_POSITION = "one|two|three|four|five|six|seven|eight|nine|ten|" + "|".join(_ORDINALS)
 # "items 2 and 4", "number two and number three": positions listed anywhere in the message.
@@ -507,16 +509,19 @@ _LISTED_POSITIONS = re.compile(
     r"(?:\s*(?:,|&|\band\b|\bn\b)\s*(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten))+)\b"
     # "the second and fourth invoices on your list", "the 1st and 3rd ones": ordinals listed before what they count
     rf"|\bthe\s+(?P<ordinals>(?:{_ORDINAL})(?:\s+one)?(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?(?:the\s+)?(?:{_ORDINAL}))+)"
-    r"\s+(?:ones?|invoices?|bills?|items?|(?:of|on|from|in) (?:the|your|that|this) list"
+    r"(?:\s+(?:ones?|invoices?|bills?|items?|(?:of|on|from|in) (?:the|your|that|this) list"
     # "bitte die zweite und dritte abbuchen": the verb after them (bot.nlu_languages)
-    r"|(?:pay|debit|charge|collect|settle|schedule)\b|please\b|now\b|today\b|w\b|with\b|[.!?,;]|$)"
+    r"|(?:pay|debit|charge|collect|settle|schedule)\b|please\b|pls\b|now\b|today\b|w\b|with\b"
+    r"|(?:on|for)\s+_date_)"
+    r"|\s*(?:[.!?,;]|$))"
     # "#3 and #5 from that list": one or two digits after # are positions (an invoice has more)
     r"|(?P<hashes>#\d{1,2}(?:\s*(?:,|&|\band\b)\s*(?:and\s+)?#\d{1,2})+)\b")
 # "the first four on that list": the first n positions.
 _FIRST_N = re.compile(r"\b(?:the\s+)?(?:first|top)\s+(?P<n>two|three|four|five|six|[2-9])\b"
                       r"(?=\s+(?:ones|invoices|bills|items|on|from|in|of)\b"
                       # "pay the first two w the visa", "charge the first two at this time"
-                      r"|\s+(?:w|with|at|now|today|please)\b|\s*(?:[.,!?;]|$))")
+                      r"|\s+(?:w|with|at|now|today|please|pls|plz|(?:for|on|by)\s+_date_|_date_|my|but|and)\b"
+                      r"|\s*(?:[.,!?;]|$))")
 _OVERDUE = re.compile(r"\b(?:overdue|past[\s-]due|(?<=are )past do(?= |$)|(?<=are )in delay|past terms"
                       r"|late (?:ones?(?! time)|invoices?|bills?|items?|stuff)"
                       r"|delinquent"
