@@ -105,8 +105,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
                                                     carried=read.carried)
     canonical, dates, months, reason = read.canonical, read.dates, read.months, read.reason
 
-    dates = _meant(dates, intent, source) if _taken("date", intent, clarify) else []
-    months = _meant(months, intent, source) if _taken("month", intent, clarify) else []
+    dates = _meant(dates, intent, source, read) if _taken("date", intent, clarify) else []
+    months = _meant(months, intent, source, read) if _taken("month", intent, clarify) else []
     done = nlu_dates.looks_back(canonical)  # "I paid on the 1st" looks back; "we'll get you paid by friday" not
     # A scheduled payment to cancel is ahead, even when said with what was done ("we mailed a check, cancel the one
     # on Dec 28").
@@ -354,11 +354,13 @@ def _own_words(found: list[nlu_dates.When], at: int) -> str:
     return when.lead if ahead or re.search(r"\bthen\b", trail) else f"{when.lead} {trail}"
 
 
-def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_dates.When]:
+def _meant(found: list[nlu_dates.When], intent: str, source: str, read: _Read) -> list[nlu_dates.When]:
     """The dates (or months) the request is about, by what each is said of in its clause (LABELS.md): the day of a
     payment, a promise, a statement "as of", invoices "due" then; not the day of something else said in passing."""
     meant = []
     for at, when in enumerate(found):
+        if intent in _MOVES_MONEY | {"promise"} and _said_of_one_set_aside(when.lead, read):
+            continue  # "INV-9288 is already scheduled for 12/15 and should stay": not the day of this request
         if at + 1 < len(found) and _CORRECTED_AFTER.match(when.after or when.trail) and (
                 found[at + 1].kind == when.kind or {when.kind, found[at + 1].kind} <= set(nlu_dates.DAYS_NAMED)):
             continue  # "on the 2nd of January - sorry, the 4th": the 4th
@@ -415,6 +417,18 @@ def _meant(found: list[nlu_dates.When], intent: str, source: str) -> list[nlu_da
     instead = [when for when in meant if _INSTEAD_AFTER.match(when.after) or when.moved_to
                or _INSTEAD_BEFORE.search(when.lead)]
     return instead or meant
+
+
+def _said_of_one_set_aside(lead: str, read: _Read) -> bool:
+    """Whether a date's clause opens with an invoice the customer set aside ("INV-9288 is already scheduled for
+    12/15", "3312 I'll pay myself on the 20th"): that invoice's day, not the request's."""
+    opening = _OPENING_REFERENCE.match(lead)
+    return opening is not None and any(re.fullmatch(rf"{re.escape(number.lower())}", opening["ref"])
+                                       for number in read.excluded)
+
+
+_OPENING_REFERENCE = re.compile(r"\W*(?:(?:the\s+)?(?:invoice|inv|bill|facture|rechnung|factuur|factura|fattura)\b)?"
+                                r"[\s#:.-]*(?P<ref>[a-z]{0,4}[-/]?\d[\w/-]*)")
 
 
 # "did my 500 from monday clear", "receipt for the 350": a payment asked about, named by its sum (three digits are
