@@ -184,7 +184,8 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     if intent == "confirm" and not invoices and (payable := read.money.payable) is not None and _ONLY_THAT.search(
             read.masked) and re.search(rf"(?<![$€£\d.,]){int(payable)}(?![\d.,]|\s*(?:dollars?|eur|€))", canonical):
         invoices = (str(int(payable)),)  # "yes but only 6655": a yes that names the one invoice it is for
-    if intent == "confirm" and not invoices and (changed := _CHANGED_SUM.search(read.masked)):
+    if intent == "confirm" and not invoices and (changed := _CHANGED_SUM.search(read.masked)
+                                                 or _MAKE_IT_SUM.fullmatch(read.masked)):
         # "yes but only $1,500 for now", "y but 300" (three digits are never an invoice): a yes to a smaller sum
         amount = Decimal(changed["sum"]).quantize(_CENT) if changed["sum"] else _amount_meant(read, "pay")
     if intent == "deposit" and not clarify:
@@ -295,6 +296,9 @@ _TAKEN_TWICE = re.compile(r"\b(?:charged|paid|debited|taken|withdrawn|went throu
 _CHANGED_SUM = re.compile(r"^\W*(?:\w+\W+)?(?:yes|y|ok|okay|sure|fine|approved|oui|ja|si|sí)\b\W*(?:\w+\W+){0,6}?"
                           r"(?:but|however|mais|aber|maar|pero|ma)\b[^_\d]{0,30}(?:_amount_|(?P<sum>\d{3}(?:\.\d\d)?)\b"
                           r"(?![.,]?\d))")
+_POSITION_ALONE = re.compile(r"^\s*\d{1,2}\s*[.!]?\s*$")  # "12" alone: the position picked (nlu_slots.find_selector)
+_MAKE_IT_SUM = re.compile(r"\W*(?:no\W+)?(?:make|change) (?:it|that)(?: to)?\s+_amount_(?P<sum>)\W*(?:please|pls)?\W*")
+_THREE_DIGITS_ALONE = re.compile(r"\s*\$?(?P<sum>[1-9]\d{2}(?:\.\d\d)?)\s*[.!]?\s*")
 _ONLY_THAT = re.compile(r"^\W*(?:yes|yep|yeah|ok|okay|sure|go ahead)\W+(?:but\s+)?(?:only|just)\s+_amount_\W*$")
 _TOTAL_OF_PAYMENTS = re.compile(r"\bpayments\b.*\b(?:total(?:l?ing)?|in total|altogether)(?: of| is)?:?\s*_amount_")
 _MADE_IT = re.compile(r"\bmake (?:it|that)(?: the)?\s*$")  # "… probably closed, make it the twenty eighth"
@@ -501,6 +505,9 @@ def _read(text: str, reasons: tuple[str, ...], *, locale: str = "en_US") -> _Rea
     prefixed, masked = nlu_slots.find_prefixed_invoices(masked)  # first: "#1044" is an invoice, "visa #4444" a card
     method, masked = nlu_methods.find_method(masked)
     money, masked = nlu_slots.find_amount(masked, locale=locale)  # "1.234,50": Babel, in the customer's locale
+    if money.value is None and (alone := _THREE_DIGITS_ALONE.fullmatch(masked)):
+        # "750" alone answers "how much?": three digits are never an invoice, and a position has one or two (LABELS.md)
+        money, masked = nlu_slots.Amount(Decimal(alone["sum"]).quantize(_CENT), sums=1), " _amount_ "
     bare, masked = nlu_slots.find_bare_invoices(masked)
     selector, masked = nlu_slots.find_selector(masked)
     if selector is None and quoted:
@@ -530,7 +537,7 @@ def readings(read: _Read, model: nlu_model.IntentModel) -> tuple[str, str, nlu_m
     rule, source = nlu_intents.classify(read.masked, has_details=read.details, has_reason=read.reason is not None)
     rule = nlu_methods.intent_with(read.method, rule, read.canonical)
     words = _model_words(read)
-    if only_slots(words) or (rule == "unknown" and not _FILLERS.sub("", words).strip()):
+    if only_slots(words) or (rule == "unknown" and not _FILLERS.sub("", _POSITION_ALONE.sub("", words)).strip()):
         source = "whole"  # nothing but slots ("1042", "the second one"): the dialogue reads them as answers
     return rule, source, model.guess(words)
 

@@ -106,3 +106,15 @@ def test_the_first_of_something_else_is_no_position(text: str) -> None:
 ])
 def test_an_invoice_set_aside_in_its_own_words_is_left_out(text: str, kept: list[str]) -> None:
     assert read(text)["invoices"] == kept
+
+
+@pytest.mark.parametrize(("text", "intent", "selector", "amount"), [
+    ("750", "unknown", None, "750.00"),  # three digits alone: the sum asked for
+    ("12", "unknown", "12", None),  # one or two: the position picked, whatever the model makes of a bare number
+    ("3", "unknown", "3", None),
+    ("> Shall I schedule $800.00 on 11/30 for INV-6120?\nmake it 600", "confirm", None, "600.00"),
+])
+def test_a_number_alone_and_a_sum_changed_in_a_reply(text: str, intent: str, selector: str | None,
+                                                      amount: str | None) -> None:
+    got = read(text)
+    assert (got["intent"], got["selector"], got["amount"]) == (intent, selector, amount)
