@@ -283,6 +283,10 @@ _PHRASES: dict[str, str] = {
 
 # word → English. Whole words only; forms listed as they are written.
 _WORDS: dict[str, str] = {
+    # an invoice's fate in a letter about several (bot.nlu_slots, own words)
+    "godkendt": "approved", "godkänd": "approved", "godkjent": "approved",
+    "förfaller": "falls due", "forfalder": "falls due", "attendiamo": "we wait",
+    "aspettiamo": "we wait", "esperamos": "we wait", "attendons": "we wait",
     # invoices and documents
     "rechnung": "invoice", "rechnungen": "invoices", "rechnungsnummer": "invoice number", "factuur": "invoice",
     "facturen": "invoices", "facture": "invoice", "factures": "invoices", "factura": "invoice", "facturas": "invoices",

@@ -625,7 +625,12 @@ def _set_aside(text: str, named: list[str]) -> list[str]:
 # wrong price", "no, 44131 is not part of this".
 _SENTENCE_END = re.compile(r"[.!?;](?!\d)|\s[-–]\s(?=[a-z]*\s*\d)")
 _OWN_WORDS_SET_ASIDE = re.compile(
-    r"^\W*(?:\)\s*)?(?:\(?[$€£]?[\d,.]+\)?\s*)?[:,-]?\s*(?:this one |that one |this |that |it )?(?:"
+    r"^\W*(?:\)\s*)?(?:\(?[$€£]?[\d,.]+\)?\s*)?[:,-]?\s*(?:this one |that one |this |that |it |the )?(?:"
+    r"you can forget(?: about)?\b|(?:we|i) (?:are|am) (?:still )?(?:waiting|checking|reviewing)\b"
+    r"|(?:we|i) (?:still )?wait\b"
+    r"|(?:we|i) will pay (?:it |this one |that one )?(?:ourselves|myself|separately|by (?:check|transfer|wire))\b"
+    r"|(?:paid|transferred|settled) (?:we|i)\b|falls due\b"
+    r"|"
     r"(?:was|were|has been|have been|is|are) (?:already )?(?:paid|settled|scheduled)\b"
     r"|(?:we|i) (?:have |had )?(?:already (?:paid|made the payment|make the payment|transferred)"
     r"|(?:paid|pay|made the payment|make the payment|transferred)(?: it| this| that)? already)\b"

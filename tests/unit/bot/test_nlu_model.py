@@ -30,7 +30,7 @@ def test_the_shipped_model_is_the_one_the_training_files_make(retrained: nlu_mod
 
 def test_training_twice_gives_the_same_model() -> None:
     # Fitted twice, in two orders, on a part of the corpus (the whole is fitted once, above): the same model.
-    rows = nlu_training.rows_of(nlu_training.training_files())[:1200]
+    rows = nlu_training.rows_of(nlu_training.training_files())[:2000]
     first = nlu_model.train(nlu_training.examples(rows), nlu_training.reason_examples(rows))
     rows.reverse()
     again = nlu_model.train(nlu_training.examples(rows), nlu_training.reason_examples(rows))
