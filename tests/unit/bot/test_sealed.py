@@ -52,18 +52,19 @@ THIRTY_EIGHTH = SEALED.with_name("nlu_sealed_2026-12-32a.jsonl")
 THIRTY_NINTH = SEALED.with_name("nlu_sealed_2026-12-32b.jsonl")
 FORTIETH = SEALED.with_name("nlu_sealed_2026-12-32c.jsonl")
 FORTY_FIRST = SEALED.with_name("nlu_sealed_2026-12-32d.jsonl")
+FORTY_SECOND = SEALED.with_name("nlu_sealed_2026-12-33a.jsonl")
 BATCHES = [SEALED, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH,
            FOURTEENTH, FIFTEENTH, SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
            TWENTY_SECOND, TWENTY_THIRD, MULTILINGUAL, TWENTY_FOURTH, TWENTY_FIFTH,
            TWENTY_SIXTH, TWENTY_SEVENTH, TWENTY_EIGHTH, TWENTY_NINTH, THIRTIETH, THIRTY_FIRST, THIRTY_SECOND,
            THIRTY_THIRD, THIRTY_FOURTH, THIRTY_FIFTH, THIRTY_SIXTH, THIRTY_SEVENTH,
-           THIRTY_EIGHTH, THIRTY_NINTH, FORTIETH, FORTY_FIRST]
+           THIRTY_EIGHTH, THIRTY_NINTH, FORTIETH, FORTY_FIRST, FORTY_SECOND]
 NAMES = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
          "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
          "twentieth", "twenty-first", "twenty-second", "twenty-third", "multilingual", "twenty-fourth",
          "twenty-fifth", "twenty-sixth", "twenty-seventh", "twenty-eighth", "twenty-ninth", "thirtieth",
          "thirty-first", "thirty-second", "thirty-third", "thirty-fourth", "thirty-fifth", "thirty-sixth",
-         "thirty-seventh", "thirty-eighth", "thirty-ninth", "fortieth", "forty-first"]
+         "thirty-seventh", "thirty-eighth", "thirty-ninth", "fortieth", "forty-first", "forty-second"]
 
 
 @pytest.mark.parametrize("batch", BATCHES, ids=NAMES)
@@ -73,60 +74,61 @@ def test_the_sealed_batches_are_the_ones_written_before_tuning(batch: Path) -> N
     assert f"sha256 {digest}" in recorded, "a sealed batch never changes: write a new one"
 
 
-# Each batch at the level measured last (bench/README.md, "2026-12-07, fifteenth session"), less about one message for
+# Each batch at the level measured last (bench/README.md, "2026-12-08, sixteenth session"), less about one message for
 # a retrained model's small moves: (intent, every slot, money misreads at most). A level is lowered only for a reason
 # written there (the fifteenth batch's intent, two messages the retrained model of the fourteenth session reads as
-# another money request; the ninth batch's, one message each of intent and slots the model retrained in the fifteenth
-# session reads otherwise). A money misread may grow only for a reason written in bench/README.md (the fourth batch's
-# one has been there since it was written). Measured before any change (25f0038) on the first batch: intent 74.9 %,
-# slots 69.6 %, 11 money misreads.
+# another money request; the sixth batch's, one message of intent the model retrained in the sixteenth session reads
+# otherwise and one slot, a check's sum said in pairs, which LABELS.md now settles as a sum). A money misread may grow
+# only for a reason written in bench/README.md (the fourth batch's one has been there since it was written). Measured
+# before any change (25f0038) on the first batch: intent 74.9 %, slots 69.6 %, 11 money misreads.
 LEVELS = {
     SEALED: (0.977, 0.938, 0),
     SECOND: (0.987, 0.965, 0),
     THIRD: (0.99, 0.943, 0),
     FOURTH: (0.993, 0.946, 1),
-    FIFTH: (0.966, 0.93, 0),
+    FIFTH: (0.97, 0.93, 0),
     SIXTH: (0.966, 0.936, 0),
     SEVENTH: (0.996, 0.966, 0),
     EIGHTH: (0.986, 0.94, 0),
-    NINTH: (0.97, 0.96, 0),
+    NINTH: (0.976, 0.963, 0),
     TENTH: (0.993, 0.963, 0),
     ELEVENTH: (0.987, 0.958, 0),
     TWELFTH: (0.987, 0.937, 0),
     THIRTEENTH: (0.991, 0.966, 0),
-    FOURTEENTH: (0.991, 0.97, 0),
+    FOURTEENTH: (0.995, 0.97, 0),
     FIFTEENTH: (0.975, 0.945, 0),
     SIXTEENTH: (0.991, 0.962, 0),
     SEVENTEENTH: (0.979, 0.95, 0),
     EIGHTEENTH: (0.987, 0.945, 0),
     NINETEENTH: (0.979, 0.929, 0),
-    TWENTIETH: (0.983, 0.937, 0),
+    TWENTIETH: (0.987, 0.937, 0),
     TWENTY_FIRST: (0.987, 0.95, 0),
     TWENTY_SECOND: (0.995, 0.95, 0),
     TWENTY_THIRD: (0.991, 0.962, 0),
     # other languages are read through a word list (bot/nlu_languages.py): below the others' level
-    MULTILINGUAL: (0.949, 0.841, 0),
+    MULTILINGUAL: (0.95, 0.841, 0),
     TWENTY_FOURTH: (0.995, 0.954, 0),
     TWENTY_FIFTH: (0.974, 0.929, 0),
-    TWENTY_SIXTH: (0.97, 0.929, 0),
+    TWENTY_SIXTH: (0.975, 0.929, 0),
     TWENTY_SEVENTH: (0.962, 0.908, 0),
-    TWENTY_EIGHTH: (0.987, 0.954, 0),
-    TWENTY_NINTH: (0.991, 0.929, 0),
+    TWENTY_EIGHTH: (0.995, 0.954, 0),
+    TWENTY_NINTH: (0.995, 0.933, 0),
     THIRTIETH: (0.983, 0.937, 0),
-    THIRTY_FIRST: (0.979, 0.966, 0),
+    THIRTY_FIRST: (0.983, 0.966, 0),
     THIRTY_SECOND: (0.97, 0.891, 0),
     THIRTY_THIRD: (0.979, 0.937, 0),
     THIRTY_FOURTH: (0.979, 0.941, 0),
     # written as replies to lists and quotes, several invoices with different fates
-    THIRTY_FIFTH: (0.933, 0.858, 0),
+    THIRTY_FIFTH: (0.933, 0.862, 0),
     THIRTY_SIXTH: (0.983, 0.954, 0),
-    THIRTY_SEVENTH: (0.975, 0.908, 0),
+    THIRTY_SEVENTH: (0.975, 0.912, 0),
     # long letters naming several invoices and dates with different fates
     THIRTY_EIGHTH: (0.958, 0.854, 0),
     # replies to a list or a quote, many in other languages
-    THIRTY_NINTH: (0.929, 0.921, 0),
+    THIRTY_NINTH: (0.929, 0.929, 0),
     FORTIETH: (0.962, 0.937, 0),
     FORTY_FIRST: (0.983, 0.937, 0),
+    FORTY_SECOND: (0.975, 0.883, 0),
 }
 
 
