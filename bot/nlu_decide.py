@@ -74,8 +74,10 @@ def decide(rule: str, source: str, guess: Guess, vetoed: frozenset[str] = frozen
     offered = [name for name in (top, second) if name in OFFERABLE]
     if rule == "confirm" and top == rule and guess.intent not in MONEY and guess.confidence >= MODEL_DOUBTS_YES:
         # "ok, we'll mail the check friday", "ok great, thanks a lot": a leading ok the model reads as something
-        # else, surely, is no consent to move money; it is read as the model reads it (a yes is never offered)
-        return guess.intent, guess.confidence, ()
+        # else, surely, is no consent to move money; it is read as the model reads it (a yes is never offered),
+        # unless that would leave something behind the model alone is not sure enough of (a dispute, an opt-out)
+        lasting_guess = guess.intent in LASTING and guess.confidence < MODEL_MONEY
+        return ("unknown" if lasting_guess else guess.intent), guess.confidence, ()
     own_payment = rule == "promise" and top in _MOVES and guess.probability(top) < MODEL_OVERRULES_PROMISE
     if ((source in GUARDED and top in MONEY) or own_payment) and top != rule:
         # "schedule it, or will you pay it yourselves?": the customer's own payment told is not moved by the model

@@ -937,7 +937,7 @@ _COUNT_AFTER_FIRST = re.compile(r"\b(?P<count>two|three) (?:the )?first\b|\bfirs
 
 def _reply_of_positions(text: str) -> str | None:
     """The message in English when it only picks positions from a list ("la prima e la terza"); else None."""
-    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?|\S", text)
+    words = re.findall(r"\d+|[^\W\d_]+(?:'[^\W\d_]+)?|\S", text)
     if not 0 < len(words) <= _REPLY_MAX_WORDS * 2 or len(text.split()) > _REPLY_MAX_WORDS:
         return None
     said = [_REPLY_WORDS.get(word, word if not word.isalpha() else None) for word in words]

@@ -167,9 +167,10 @@ _MONEY_CUE_BEFORE = re.compile(r"\b(?:only|just|pay|paying|paid|amount(?: is| of
 # Words after which a number said in pairs is a sum, never a reference: "the amount is forty two fifty" is $4,250
 _SUM_CUE_BEFORE = re.compile(r"\b(?:amount(?: is| of)|payment of|charges? of|total(?: is| of))\s+$")
 # … and after which a price said as prices are ("seven fifty") is a sum: "run the card for seven fifty"
-_PRICE_CUE_BEFORE = re.compile(r"\b(?:check|cheque|card)(?:\s+\S+){0,4}?\s+for(?:\s+(?:like|about|around))?\s+$")
+_FOR_A_SUM = r"(?:\s+\S+){0,4}?\s+for(?:\s+(?:like|about|around))?\s+$"
+_PRICE_CUE_BEFORE = re.compile(rf"\b(?:check|cheque|card){_FOR_A_SUM}")
 # … and a check's sum said in pairs: "a check for forty two fifty" (LABELS.md, spoken sums)
-_CHECK_FOR_BEFORE = re.compile(r"\b(?:check|cheque)(?:\s+\S+){0,4}?\s+for(?:\s+(?:like|about|around))?\s+$")
+_CHECK_FOR_BEFORE = re.compile(rf"\b(?:check|cheque){_FOR_A_SUM}")
 _CURRENCY_BEFORE = re.compile(r"[$€£]\s*$")
 _CURRENCY_AFTER = re.compile(rf"^\s*{CURRENCY_WORD}(?!\w)")
 _DAY_CUE_BEFORE = re.compile(rf"(?:\b(?:on|by|until|till|before|after|due|from)\s+(?:the\s+)?"

@@ -184,10 +184,11 @@ def parse(text: str, *, today: dt.date, reasons: tuple[str, ...] = DEFAULT_SHORT
     if intent == "confirm" and not invoices and (payable := read.money.payable) is not None and _ONLY_THAT.search(
             read.masked) and re.search(rf"(?<![$€£\d.,]){int(payable)}(?![\d.,]|\s*(?:dollars?|eur|€))", canonical):
         invoices = (str(int(payable)),)  # "yes but only 6655": a yes that names the one invoice it is for
-    if intent == "confirm" and not invoices and (changed := _CHANGED_SUM.search(read.masked)
-                                                 or _MAKE_IT_SUM.fullmatch(read.masked)):
+    if intent == "confirm" and not invoices and (changed := _CHANGED_SUM.search(read.masked)):
         # "yes but only $1,500 for now", "y but 300" (three digits are never an invoice): a yes to a smaller sum
         amount = Decimal(changed["sum"]).quantize(_CENT) if changed["sum"] else _amount_meant(read, "pay")
+    elif intent == "confirm" and not invoices and _MAKE_IT_SUM.fullmatch(read.masked):
+        amount = _amount_meant(read, "pay")  # "make it 600" under a quote: a yes to that sum
     if intent == "deposit" and not clarify:
         invoices = ()  # money on account is on no invoice ("not against 82001, which we pay separately"; LABELS.md)
     if intent in ("cancel_scheduled", "dispute") and not invoices and excluded:
@@ -297,7 +298,7 @@ _CHANGED_SUM = re.compile(r"^\W*(?:\w+\W+)?(?:yes|y|ok|okay|sure|fine|approved|o
                           r"(?:but|however|mais|aber|maar|pero|ma)\b[^_\d]{0,30}(?:_amount_|(?P<sum>\d{3}(?:\.\d\d)?)\b"
                           r"(?![.,]?\d))")
 _POSITION_ALONE = re.compile(r"^\s*\d{1,2}\s*[.!]?\s*$")  # "12" alone: the position picked (nlu_slots.find_selector)
-_MAKE_IT_SUM = re.compile(r"\W*(?:no\W+)?(?:make|change) (?:it|that)(?: to)?\s+_amount_(?P<sum>)\W*(?:please|pls)?\W*")
+_MAKE_IT_SUM = re.compile(r"\W*(?:no\W+)?(?:make|change) (?:it|that)(?: to)?\s+_amount_\W*(?:please|pls)?\W*")
 _THREE_DIGITS_ALONE = re.compile(r"\s*\$?(?P<sum>[1-9]\d{2}(?:\.\d\d)?)\s*[.!]?\s*")
 _ONLY_THAT = re.compile(r"^\W*(?:yes|yep|yeah|ok|okay|sure|go ahead)\W+(?:but\s+)?(?:only|just)\s+_amount_\W*$")
 _TOTAL_OF_PAYMENTS = re.compile(r"\bpayments\b.*\b(?:total(?:l?ing)?|in total|altogether)(?: of| is)?:?\s*_amount_")
@@ -427,8 +428,7 @@ def _said_of_one_set_aside(lead: str, read: _Read) -> bool:
     """Whether a date's clause opens with an invoice the customer set aside ("INV-9288 is already scheduled for
     12/15", "3312 I'll pay myself on the 20th"): that invoice's day, not the request's."""
     opening = _OPENING_REFERENCE.match(lead)
-    return opening is not None and any(re.fullmatch(rf"{re.escape(number.lower())}", opening["ref"])
-                                       for number in read.excluded)
+    return opening is not None and opening["ref"] in {number.lower() for number in read.excluded}
 
 
 _OPENING_REFERENCE = re.compile(r"\W*(?:(?:the\s+)?(?:invoice|inv|bill|facture|rechnung|factuur|factura|fattura)\b)?"

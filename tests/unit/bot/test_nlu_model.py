@@ -80,6 +80,7 @@ def test_the_parse_json_carries_the_confidence_and_the_options_only_when_it_woul
     ("confirm", "lead", (("thanks", 0.72), ("confirm", 0.27)), ("thanks", ())),
     ("confirm", "lead", (("promise", 0.64), ("confirm", 0.35)), ("promise", ())),
     ("confirm", "lead", (("confirm", 0.6), ("thanks", 0.35)), ("confirm", ())),
+    ("confirm", "lead", (("dispute", 0.6), ("confirm", 0.35)), ("unknown", ())),  # nothing recorded on a guess
 ])
 def test_the_rules_and_the_model_combined(rule: str, source: str, ranked: tuple[tuple[str, float], ...],
                                           expected: tuple[str, tuple[str, ...]]) -> None:
