@@ -54,20 +54,21 @@ FORTIETH = SEALED.with_name("nlu_sealed_2026-12-32c.jsonl")
 FORTY_FIRST = SEALED.with_name("nlu_sealed_2026-12-32d.jsonl")
 FORTY_SECOND = SEALED.with_name("nlu_sealed_2026-12-33a.jsonl")
 FORTY_THIRD = SEALED.with_name("nlu_sealed_2026-12-33b.jsonl")
+FORTY_FOURTH = SEALED.with_name("nlu_sealed_2026-12-33c.jsonl")
 BATCHES = [SEALED, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH,
            FOURTEENTH, FIFTEENTH, SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
            TWENTY_SECOND, TWENTY_THIRD, MULTILINGUAL, TWENTY_FOURTH, TWENTY_FIFTH,
            TWENTY_SIXTH, TWENTY_SEVENTH, TWENTY_EIGHTH, TWENTY_NINTH, THIRTIETH, THIRTY_FIRST, THIRTY_SECOND,
            THIRTY_THIRD, THIRTY_FOURTH, THIRTY_FIFTH, THIRTY_SIXTH, THIRTY_SEVENTH,
            THIRTY_EIGHTH, THIRTY_NINTH, FORTIETH, FORTY_FIRST, FORTY_SECOND,
-           FORTY_THIRD]
+           FORTY_THIRD, FORTY_FOURTH]
 NAMES = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
          "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
          "twentieth", "twenty-first", "twenty-second", "twenty-third", "multilingual", "twenty-fourth",
          "twenty-fifth", "twenty-sixth", "twenty-seventh", "twenty-eighth", "twenty-ninth", "thirtieth",
          "thirty-first", "thirty-second", "thirty-third", "thirty-fourth", "thirty-fifth", "thirty-sixth",
          "thirty-seventh", "thirty-eighth", "thirty-ninth", "fortieth", "forty-first", "forty-second",
-         "forty-third"]
+         "forty-third", "forty-fourth"]
 
 
 @pytest.mark.parametrize("batch", BATCHES, ids=NAMES)
@@ -134,6 +135,7 @@ LEVELS = {
     FORTY_SECOND: (0.975, 0.883, 0),
     # long letters and replies to a list or a quote, in English and ten other languages
     FORTY_THIRD: (0.9, 0.825, 0),
+    FORTY_FOURTH: (0.97, 0.92, 0),
 }
 
 
